@@ -1,0 +1,182 @@
+//! Errors. Two types, mapped in one place ([`From<Internal> for HavenError`]):
+//!
+//! - [`Internal`] is what the code raises, with `#[from]` for the libraries it
+//!   calls. It stays inside the crate's layers.
+//! - [`HavenError`] is the small public type the CLI and the apps see. Its
+//!   messages never contain anything the person wrote, nor keys or
+//!   passphrases: at most record ids, which are random.
+
+use thiserror::Error;
+
+/// Errors raised inside the core.
+#[derive(Debug, Error)]
+pub enum Internal {
+    /// SQLite failed.
+    #[error("storage: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A decrypted payload did not parse.
+    #[error("payload: {0}")]
+    Payload(#[from] serde_json::Error),
+    /// The file system failed.
+    #[error("io: {0}")]
+    Io(#[from] std::io::Error),
+    /// A crypto primitive failed in a way that is not about the data.
+    #[error("crypto: {0}")]
+    Crypto(&'static str),
+    /// AEAD authentication failed: wrong key, tampering or truncation.
+    #[error("authentication failed")]
+    Unauthentic,
+    /// An envelope version this build does not know.
+    #[error("envelope version {0}")]
+    EnvelopeVersion(u8),
+    /// Argon2id parameters out of bounds.
+    #[error("kdf parameters out of bounds")]
+    KdfBounds,
+    /// A recovery key with a bad length, character or checksum.
+    #[error("recovery key typo")]
+    RecoveryKeyTypo,
+    /// A payload over the supported size.
+    #[error("too large")]
+    TooLarge,
+}
+
+/// The public error type: what went wrong, never what the person wrote.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum HavenError {
+    /// The passphrase does not open this vault.
+    #[error("the passphrase is wrong")]
+    WrongPassphrase,
+    /// The recovery key is well formed but does not open this vault.
+    #[error("the recovery key does not belong to this vault")]
+    WrongRecoveryKey,
+    /// The recovery key has a typo (bad length, character or checksum).
+    #[error("the recovery key has a typo: check each group of five characters")]
+    MistypedRecoveryKey,
+    /// The device key does not open this vault.
+    #[error("the device key does not open this vault")]
+    WrongDeviceKey,
+    /// The vault is locked; unlock it first.
+    #[error("the vault is locked")]
+    Locked,
+    /// No such item.
+    #[error("no {kind} with id {id}")]
+    NotFound {
+        /// What was looked for ("entry", "key slot").
+        kind: String,
+        /// The id that was not found.
+        id: String,
+    },
+    /// A stored record failed authentication: corrupt or tampered with.
+    #[error("record {record_id} is corrupt or has been tampered with")]
+    Corrupt {
+        /// The record's id (random; reveals nothing).
+        record_id: String,
+    },
+    /// The database file itself is damaged; it was moved aside, not deleted.
+    #[error("the vault file is damaged and was moved aside to {moved_to}")]
+    CorruptDatabase {
+        /// Where the damaged file now is.
+        moved_to: String,
+    },
+    /// Data written by a newer (or unknown) format version.
+    #[error("unsupported {what} version {found} (this build reads up to {supported})")]
+    UnsupportedVersion {
+        /// Which format ("vault schema", "record envelope").
+        what: String,
+        /// The version found.
+        found: u32,
+        /// The newest version this build reads.
+        supported: u32,
+    },
+    /// Stored key-derivation parameters are outside the accepted bounds.
+    #[error("the stored key-derivation parameters are out of bounds")]
+    KdfParamsOutOfBounds,
+    /// The input was refused; `reason` says why without quoting it.
+    #[error("invalid input: {reason}")]
+    InvalidInput {
+        /// Why, in words that do not repeat the input.
+        reason: String,
+    },
+    /// Refused to overwrite an existing vault.
+    #[error("a vault already exists at {path}")]
+    AlreadyExists {
+        /// The path given.
+        path: String,
+    },
+    /// Storage or I/O failed (disk full, permissions, ...).
+    #[error("storage failed: {reason}")]
+    Storage {
+        /// The library's description (SQL errors carry no row values here
+        /// because every value is bound as a parameter and encrypted).
+        reason: String,
+    },
+}
+
+impl HavenError {
+    /// Shorthand for [`HavenError::InvalidInput`].
+    pub fn invalid(reason: impl Into<String>) -> Self {
+        Self::InvalidInput {
+            reason: reason.into(),
+        }
+    }
+
+    /// Shorthand for [`HavenError::NotFound`].
+    pub fn not_found(kind: &str, id: &str) -> Self {
+        Self::NotFound {
+            kind: kind.into(),
+            id: id.into(),
+        }
+    }
+}
+
+impl From<Internal> for HavenError {
+    fn from(e: Internal) -> Self {
+        match e {
+            Internal::Sqlite(e) => Self::Storage {
+                reason: e.to_string(),
+            },
+            Internal::Io(e) => Self::Storage {
+                reason: e.to_string(),
+            },
+            // serde_json's messages can quote input; never pass them on.
+            Internal::Payload(_) => Self::Corrupt {
+                record_id: "unknown".into(),
+            },
+            Internal::Crypto(what) => Self::Storage {
+                reason: what.into(),
+            },
+            Internal::Unauthentic => Self::Corrupt {
+                record_id: "unknown".into(),
+            },
+            Internal::EnvelopeVersion(v) => Self::UnsupportedVersion {
+                what: "record envelope".into(),
+                found: v.into(),
+                supported: crate::crypto::ENVELOPE_VERSION.into(),
+            },
+            Internal::KdfBounds => Self::KdfParamsOutOfBounds,
+            Internal::RecoveryKeyTypo => Self::MistypedRecoveryKey,
+            Internal::TooLarge => Self::invalid("the data is too large"),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for HavenError {
+    fn from(e: rusqlite::Error) -> Self {
+        Internal::from(e).into()
+    }
+}
+
+impl Internal {
+    /// Maps a failure while opening a specific record, naming the record.
+    pub fn for_record(self, record_id: &str) -> HavenError {
+        match self {
+            Internal::Unauthentic | Internal::Payload(_) => HavenError::Corrupt {
+                record_id: record_id.to_string(),
+            },
+            other => other.into(),
+        }
+    }
+}
+
+/// Result with the public error.
+pub type Result<T, E = HavenError> = std::result::Result<T, E>;

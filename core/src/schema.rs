@@ -1,0 +1,87 @@
+//! The database schema and its numbered migrations.
+//!
+//! `PRAGMA user_version` holds the number of migrations applied. Migrations
+//! are append-only: never edit one that has shipped; add the next. Frozen
+//! fixtures in `core/tests/fixtures/` prove old files still open.
+//!
+//! # Tables (version 1)
+//!
+//! `meta`: one row per vault-wide fact.
+//! - `key` TEXT: `vault_id` (random hex, bound into every AEAD) or `canary`
+//!   (a known plaintext sealed under the vault key; tells a wrong key from
+//!   corrupt data).
+//! - `value` BLOB.
+//!
+//! `key_slots`: each row wraps the vault key under one way in (LUKS-style).
+//! - `id` TEXT: random hex.
+//! - `kind` TEXT: `passphrase`, `recovery` or `device`.
+//! - `kdf` BLOB NULL: Argon2id parameters (passphrase slots only), bounds-checked on read.
+//! - `salt` BLOB: 16 random bytes.
+//! - `wrapped` BLOB: the vault key in an envelope whose associated data binds
+//!   vault id, slot id and kind.
+//! - `created_seq` INTEGER: order of creation (no dates stored in the clear).
+//!
+//! `records`: every piece of the person's data, encrypted.
+//! - `seq` INTEGER PRIMARY KEY: insertion order; lists are "newest first" by
+//!   this, so no date ever needs to be stored in the clear.
+//! - `id` TEXT UNIQUE: random hex (not time-ordered).
+//! - `kind` TEXT: the record kind (`journal`, ...); bookkeeping only.
+//! - `revision` INTEGER: bumped on every edit, bound into the AEAD.
+//! - `body` BLOB: the padded, sealed payload.
+
+use rusqlite::Connection;
+
+use crate::error::{HavenError, Internal};
+
+/// Migrations in order; index + 1 is the version each one produces.
+const MIGRATIONS: &[&str] = &[
+    // 1: the vault, its key slots and encrypted records.
+    "CREATE TABLE meta (
+        key TEXT PRIMARY KEY NOT NULL,
+        value BLOB NOT NULL
+    ) STRICT;
+    CREATE TABLE key_slots (
+        id TEXT PRIMARY KEY NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('passphrase', 'recovery', 'device')),
+        kdf BLOB,
+        salt BLOB NOT NULL,
+        wrapped BLOB NOT NULL,
+        created_seq INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE records (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        body BLOB NOT NULL
+    ) STRICT;
+    CREATE INDEX records_kind_seq ON records (kind, seq);",
+];
+
+/// The schema version this build writes and reads.
+pub const LATEST: u32 = MIGRATIONS.len() as u32;
+
+/// The version recorded in the file.
+pub fn version(conn: &Connection) -> Result<u32, Internal> {
+    Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
+}
+
+/// Brings the file up to [`LATEST`], each step in its own transaction.
+/// Refuses files from a newer build rather than guessing.
+pub fn migrate(conn: &mut Connection) -> Result<(), HavenError> {
+    let current = version(conn)?;
+    if current > LATEST {
+        return Err(HavenError::UnsupportedVersion {
+            what: "vault schema".into(),
+            found: current,
+            supported: LATEST,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as u32 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,222 @@
+//! Key slots: each wraps the one vault key under a different way in
+//! (passphrase, recovery key, device key), like LUKS. Changing a passphrase
+//! rewraps the vault key; no record is re-encrypted.
+
+use rusqlite::{params, Connection};
+use serde::Serialize;
+
+use crate::crypto::{self, recovery::hkdf_kek, KdfParams, RecoveryKey, SecretKey};
+use crate::error::{HavenError, Internal};
+
+/// How a slot is opened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SlotKind {
+    /// A passphrase stretched with Argon2id.
+    Passphrase,
+    /// The recovery key shown once at creation.
+    Recovery,
+    /// 32 raw bytes held by the platform key store.
+    Device,
+}
+
+impl SlotKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Passphrase => "passphrase",
+            Self::Recovery => "recovery",
+            Self::Device => "device",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Self> {
+        match s {
+            "passphrase" => Some(Self::Passphrase),
+            "recovery" => Some(Self::Recovery),
+            "device" => Some(Self::Device),
+            _ => None,
+        }
+    }
+}
+
+/// A slot as listed to the person: no secrets, no dates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SlotInfo {
+    /// Random slot id.
+    pub id: String,
+    /// How it opens.
+    pub kind: SlotKind,
+}
+
+/// The secret that opens one kind of slot.
+pub enum Opener<'a> {
+    /// A passphrase (already NFC-normalised).
+    Passphrase(&'a str),
+    /// A parsed recovery key.
+    Recovery(&'a RecoveryKey),
+    /// Device key bytes.
+    Device(&'a SecretKey),
+}
+
+impl Opener<'_> {
+    fn kind(&self) -> SlotKind {
+        match self {
+            Self::Passphrase(_) => SlotKind::Passphrase,
+            Self::Recovery(_) => SlotKind::Recovery,
+            Self::Device(_) => SlotKind::Device,
+        }
+    }
+
+    fn kek(&self, kdf: Option<KdfParams>, salt: &[u8]) -> Result<SecretKey, Internal> {
+        match self {
+            Self::Passphrase(p) => kdf.ok_or(Internal::KdfBounds)?.derive(p, salt),
+            Self::Recovery(k) => k.kek(salt),
+            Self::Device(k) => hkdf_kek(k.as_bytes(), salt, b"haven device slot v1"),
+        }
+    }
+
+    fn wrong(&self) -> HavenError {
+        match self {
+            Self::Passphrase(_) => HavenError::WrongPassphrase,
+            Self::Recovery(_) => HavenError::WrongRecoveryKey,
+            Self::Device(_) => HavenError::WrongDeviceKey,
+        }
+    }
+}
+
+fn aad(vault_id: &str, slot_id: &str, kind: SlotKind) -> Vec<u8> {
+    let mut out = b"haven-slot-v1".to_vec();
+    for field in [vault_id, slot_id, kind.as_str()] {
+        out.extend_from_slice(&(field.len() as u32).to_le_bytes());
+        out.extend_from_slice(field.as_bytes());
+    }
+    out
+}
+
+/// Wraps `vault_key` in a new slot opened by `opener`. Returns the slot id.
+pub fn add(
+    conn: &Connection,
+    vault_id: &str,
+    vault_key: &SecretKey,
+    opener: &Opener<'_>,
+    kdf: KdfParams,
+) -> Result<String, HavenError> {
+    let kind = opener.kind();
+    let kdf = (kind == SlotKind::Passphrase).then_some(kdf);
+    if let Some(p) = kdf {
+        p.check()?;
+    }
+    let id = crypto::random_id()?;
+    let salt = crypto::random_bytes(16)?;
+    let kek = opener.kek(kdf, &salt)?;
+    let wrapped = crypto::seal(&kek, &aad(vault_id, &id, kind), vault_key.as_bytes())?;
+    conn.execute(
+        "INSERT INTO key_slots (id, kind, kdf, salt, wrapped, created_seq)
+         VALUES (?1, ?2, ?3, ?4, ?5, (SELECT coalesce(max(created_seq), 0) + 1 FROM key_slots))",
+        params![
+            id,
+            kind.as_str(),
+            kdf.map(KdfParams::to_bytes),
+            salt,
+            wrapped
+        ],
+    )?;
+    Ok(id)
+}
+
+/// Tries every slot of the opener's kind; the vault key on success.
+pub fn unwrap(
+    conn: &Connection,
+    vault_id: &str,
+    opener: &Opener<'_>,
+) -> Result<SecretKey, HavenError> {
+    let kind = opener.kind();
+    let mut stmt = conn.prepare(
+        "SELECT id, kdf, salt, wrapped FROM key_slots WHERE kind = ?1 ORDER BY created_seq",
+    )?;
+    let rows = stmt
+        .query_map(params![kind.as_str()], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<Vec<u8>>>(1)?,
+                r.get::<_, Vec<u8>>(2)?,
+                r.get::<_, Vec<u8>>(3)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    for (id, kdf, salt, wrapped) in rows {
+        let kdf = kdf.map(|b| KdfParams::from_bytes(&b)).transpose()?;
+        let kek = opener.kek(kdf, &salt)?;
+        match crypto::open(&kek, &aad(vault_id, &id, kind), &wrapped) {
+            Ok(bytes) => {
+                let bytes = zeroize::Zeroizing::new(bytes);
+                let key: [u8; 32] =
+                    bytes
+                        .as_slice()
+                        .try_into()
+                        .map_err(|_| HavenError::Corrupt {
+                            record_id: id.clone(),
+                        })?;
+                return Ok(SecretKey::from_bytes(key));
+            }
+            Err(Internal::Unauthentic) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(opener.wrong())
+}
+
+/// Every slot, oldest first. Unknown kinds are reported as corrupt.
+pub fn list(conn: &Connection) -> Result<Vec<SlotInfo>, HavenError> {
+    let mut stmt = conn.prepare("SELECT id, kind FROM key_slots ORDER BY created_seq")?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
+    rows.into_iter()
+        .map(|(id, kind)| match SlotKind::parse(&kind) {
+            Some(kind) => Ok(SlotInfo { id, kind }),
+            None => Err(HavenError::Corrupt { record_id: id }),
+        })
+        .collect()
+}
+
+/// Stored KDF parameters of every passphrase slot, bounds-checked.
+pub fn check_kdf_params(conn: &Connection) -> Result<(), HavenError> {
+    let mut stmt = conn.prepare("SELECT kdf FROM key_slots WHERE kind = 'passphrase'")?;
+    let rows = stmt
+        .query_map([], |r| r.get::<_, Option<Vec<u8>>>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    for kdf in rows {
+        KdfParams::from_bytes(&kdf.unwrap_or_default())?;
+    }
+    Ok(())
+}
+
+/// Deletes the slots of one kind (used when a passphrase is replaced).
+pub fn remove_kind(conn: &Connection, kind: SlotKind) -> Result<(), Internal> {
+    conn.execute(
+        "DELETE FROM key_slots WHERE kind = ?1",
+        params![kind.as_str()],
+    )?;
+    Ok(())
+}
+
+/// Deletes one slot; refuses to delete the last one.
+pub fn remove(conn: &Connection, id: &str) -> Result<(), HavenError> {
+    let total: i64 = conn.query_row("SELECT count(*) FROM key_slots", [], |r| r.get(0))?;
+    let exists: i64 = conn.query_row(
+        "SELECT count(*) FROM key_slots WHERE id = ?1",
+        params![id],
+        |r| r.get(0),
+    )?;
+    if exists == 0 {
+        return Err(HavenError::not_found("key slot", id));
+    }
+    if total <= 1 {
+        return Err(HavenError::invalid(
+            "cannot remove the last key slot: the vault could never be opened again",
+        ));
+    }
+    conn.execute("DELETE FROM key_slots WHERE id = ?1", params![id])?;
+    Ok(())
+}
