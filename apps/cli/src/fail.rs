@@ -1,0 +1,48 @@
+//! How the CLI fails: one plain sentence on stderr and a documented exit code.
+//! 0 ok, 2 usage, 3 wrong passphrase or recovery key, 4 integrity failure,
+//! 1 anything else.
+
+use haven_core::HavenError;
+
+/// A failure with its exit code.
+#[derive(Debug)]
+pub struct Failure {
+    /// Process exit code.
+    pub code: u8,
+    /// One sentence, no user content.
+    pub message: String,
+}
+
+impl Failure {
+    /// Exit 2: the command was used wrongly.
+    pub fn usage(message: String) -> Self {
+        Self { code: 2, message }
+    }
+
+    /// Exit 1.
+    pub fn other(message: String) -> Self {
+        Self { code: 1, message }
+    }
+
+    /// Exit 4: data failed authentication.
+    pub fn integrity(message: String) -> Self {
+        Self { code: 4, message }
+    }
+}
+
+impl From<HavenError> for Failure {
+    fn from(e: HavenError) -> Self {
+        let code = match e {
+            HavenError::WrongPassphrase
+            | HavenError::WrongRecoveryKey
+            | HavenError::MistypedRecoveryKey
+            | HavenError::WrongDeviceKey => 3,
+            HavenError::Corrupt { .. } | HavenError::CorruptDatabase { .. } => 4,
+            _ => 1,
+        };
+        Self {
+            code,
+            message: e.to_string(),
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! `haven journal ...`
+
+use std::io::{IsTerminal, Read};
+
+use haven_core::{Bucket, Draft, Vault};
+
+use crate::args::{By, JournalCommand};
+use crate::fail::Failure;
+use crate::output;
+
+/// Reads the entry text from stdin when it was not given as an argument.
+fn text_or_stdin(text: Option<String>) -> Result<String, Failure> {
+    if let Some(t) = text {
+        return Ok(t);
+    }
+    if std::io::stdin().is_terminal() {
+        eprintln!("Write your entry, then press Ctrl-D:");
+    }
+    let mut s = String::new();
+    std::io::stdin()
+        .read_to_string(&mut s)
+        .map_err(|e| Failure::other(format!("cannot read standard input: {e}")))?;
+    Ok(s.trim_end_matches('\n').to_string())
+}
+
+/// Runs one journal command on an unlocked vault.
+pub fn run(vault: &Vault, cmd: JournalCommand) -> Result<(), Failure> {
+    match cmd {
+        JournalCommand::Add { mood, tags, text } => {
+            let text = text_or_stdin(text)?;
+            let e = vault.add_entry(Draft { text, mood, tags })?;
+            println!("{}", e.id);
+        }
+        JournalCommand::List { limit, json } => {
+            let page = vault.list_entries(limit, None)?;
+            if json {
+                output::json(&page.entries)?;
+            } else if page.entries.is_empty() {
+                println!("The journal is empty.");
+            } else {
+                output::entry_lines(&page.entries);
+            }
+        }
+        JournalCommand::Show { id, json } => {
+            let e = vault.get_entry(&id)?;
+            if json {
+                output::json(&e)?;
+            } else {
+                output::entry_full(&e);
+            }
+        }
+        JournalCommand::Edit {
+            id,
+            mood,
+            no_mood,
+            tags,
+            no_tags,
+            text,
+        } => {
+            let old = vault.get_entry(&id)?;
+            let text = match text {
+                Some(t) => t,
+                None if !std::io::stdin().is_terminal() => text_or_stdin(None)?,
+                None => old.text,
+            };
+            let mood = if no_mood { None } else { mood.or(old.mood) };
+            let tags = if no_tags {
+                vec![]
+            } else if tags.is_empty() {
+                old.tags
+            } else {
+                tags
+            };
+            let e = vault.edit_entry(&id, Draft { text, mood, tags })?;
+            println!("{}", e.id);
+        }
+        JournalCommand::Delete { id } => {
+            vault.delete_entry(&id)?;
+            println!("Deleted {id}.");
+        }
+        JournalCommand::Search { query, json } => {
+            let found = vault.search_entries(&query)?;
+            if json {
+                output::json(&found)?;
+            } else if found.is_empty() {
+                println!("Nothing found.");
+            } else {
+                output::entry_lines(&found);
+            }
+        }
+        JournalCommand::Moods { by, json } => {
+            let bucket = match by {
+                By::Day => Bucket::Day,
+                By::Week => Bucket::Week,
+            };
+            let offset = chrono::Local::now().offset().local_minus_utc() / 60;
+            let points = vault.mood_series(bucket, offset)?;
+            if json {
+                output::json(&points)?;
+            } else {
+                output::moods(&points);
+            }
+        }
+    }
+    Ok(())
+}
