@@ -11,4 +11,4 @@ echo "== clippy (warnings are errors)"
 cargo clippy --workspace --all-targets -- -D warnings
 
 echo "== rust tests"
-cargo test --workspace
+cargo test --workspace --all-targets --no-fail-fast
