@@ -41,6 +41,7 @@ pub enum Internal {
 }
 
 /// The public error type: what went wrong, never what the person wrote.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Error))]
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum HavenError {
     /// The passphrase does not open this vault.
@@ -102,6 +103,21 @@ pub enum HavenError {
     AlreadyExists {
         /// The path given.
         path: String,
+    },
+    /// The caller cancelled a long operation; nothing was changed.
+    #[error("the operation was cancelled")]
+    Cancelled,
+    /// The platform (a key store or callback supplied by the app) failed.
+    #[error("the platform failed: {reason}")]
+    Platform {
+        /// What the platform reported.
+        reason: String,
+    },
+    /// A bug inside Haven (a caught panic); the operation did not happen.
+    #[error("internal error: {reason}")]
+    Internal {
+        /// Where it happened, without user data.
+        reason: String,
     },
     /// Storage or I/O failed (disk full, permissions, ...).
     #[error("storage failed: {reason}")]

@@ -12,6 +12,7 @@ use crate::crypto;
 use crate::error::{HavenError, Result};
 use crate::records::{self, SealedRow};
 use crate::vault::Vault;
+use crate::Timestamp;
 
 /// Record kind for journal entries.
 pub const KIND: &str = "journal";
@@ -25,14 +26,15 @@ pub const MAX_TAG_CHARS: usize = 64;
 pub const MAX_PAGE: u32 = 1000;
 
 /// A journal entry as stored and shown.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
     /// Random id.
     pub id: String,
     /// When it was first written; never changes.
-    pub created_at: DateTime<Utc>,
+    pub created_at: Timestamp,
     /// When it was last edited (equal to `created_at` until then).
-    pub updated_at: DateTime<Utc>,
+    pub updated_at: Timestamp,
     /// What the person wrote.
     pub text: String,
     /// Mood on a 1-10 scale, if given.
@@ -54,6 +56,7 @@ impl std::fmt::Debug for Entry {
 }
 
 /// What the person writes: used for adding and for editing.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Default, PartialEq)]
 pub struct Draft {
     /// Text (may be empty when a mood is given).
@@ -73,6 +76,7 @@ impl std::fmt::Debug for Draft {
 }
 
 /// One page of entries, newest first.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Page {
     /// The entries.

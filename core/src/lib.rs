@@ -6,17 +6,28 @@
 pub mod crypto;
 mod db;
 pub mod error;
+#[cfg(feature = "uniffi")]
+mod ffi_types;
 pub mod journal;
 pub mod moods;
+pub mod progress;
 mod records;
 mod schema;
 pub mod slots;
 pub mod vault;
 
 pub use crypto::{KdfParams, RecoveryKey};
+
+/// A point in time, in UTC. (An alias so the bindings can map it to the
+/// platform's own instant type.)
+pub type Timestamp = chrono::DateTime<chrono::Utc>;
 pub use error::{HavenError, Result};
 pub use journal::{Draft, Entry, Page};
 pub use moods::{Bucket, MoodPoint};
+pub use progress::{Progress, Silent};
 pub use schema::LATEST as SCHEMA_VERSION;
 pub use slots::{SlotInfo, SlotKind};
-pub use vault::{Vault, VerifyReport};
+pub use vault::{KindCount, Vault, VerifyReport};
+
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();

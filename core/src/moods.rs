@@ -8,6 +8,7 @@ use crate::error::{HavenError, Result};
 use crate::vault::Vault;
 
 /// How to group moods.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bucket {
     /// One point per calendar day.
@@ -17,6 +18,7 @@ pub enum Bucket {
 }
 
 /// One point of a mood chart.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MoodPoint {
     /// First day of the period (the day itself, or the week's Monday).

@@ -7,8 +7,10 @@ use serde::Serialize;
 
 use crate::crypto::{self, recovery::hkdf_kek, KdfParams, RecoveryKey, SecretKey};
 use crate::error::{HavenError, Internal};
+use crate::progress::Progress;
 
 /// How a slot is opened.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SlotKind {
@@ -40,6 +42,7 @@ impl SlotKind {
 }
 
 /// A slot as listed to the person: no secrets, no dates.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SlotInfo {
     /// Random slot id.
@@ -59,11 +62,27 @@ pub enum Opener<'a> {
 }
 
 impl Opener<'_> {
-    fn kind(&self) -> SlotKind {
+    /// The kind of slot this opens.
+    pub fn kind(&self) -> SlotKind {
         match self {
             Self::Passphrase(_) => SlotKind::Passphrase,
             Self::Recovery(_) => SlotKind::Recovery,
             Self::Device(_) => SlotKind::Device,
+        }
+    }
+
+    /// The key-encryption key, or `None` if cancelled while deriving.
+    fn kek_observed(
+        &self,
+        kdf: Option<KdfParams>,
+        salt: &[u8],
+        progress: &dyn Progress,
+    ) -> Result<Option<SecretKey>, Internal> {
+        match self {
+            Self::Passphrase(p) => kdf
+                .ok_or(Internal::KdfBounds)?
+                .derive_cancellable(p, salt, progress),
+            _ => self.kek(kdf, salt).map(Some),
         }
     }
 
@@ -124,30 +143,47 @@ pub fn add(
     Ok(id)
 }
 
-/// Tries every slot of the opener's kind; the vault key on success.
-pub fn unwrap(
-    conn: &Connection,
-    vault_id: &str,
-    opener: &Opener<'_>,
-) -> Result<SecretKey, HavenError> {
-    let kind = opener.kind();
+/// A slot row as stored, still wrapped.
+pub struct StoredSlot {
+    id: String,
+    kdf: Option<Vec<u8>>,
+    salt: Vec<u8>,
+    wrapped: Vec<u8>,
+}
+
+/// Reads the slots of one kind, oldest first.
+pub fn load(conn: &Connection, kind: SlotKind) -> Result<Vec<StoredSlot>, HavenError> {
     let mut stmt = conn.prepare(
         "SELECT id, kdf, salt, wrapped FROM key_slots WHERE kind = ?1 ORDER BY created_seq",
     )?;
     let rows = stmt
         .query_map(params![kind.as_str()], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, Option<Vec<u8>>>(1)?,
-                r.get::<_, Vec<u8>>(2)?,
-                r.get::<_, Vec<u8>>(3)?,
-            ))
+            Ok(StoredSlot {
+                id: r.get(0)?,
+                kdf: r.get(1)?,
+                salt: r.get(2)?,
+                wrapped: r.get(3)?,
+            })
         })?
         .collect::<Result<Vec<_>, _>>()?;
-    for (id, kdf, salt, wrapped) in rows {
-        let kdf = kdf.map(|b| KdfParams::from_bytes(&b)).transpose()?;
-        let kek = opener.kek(kdf, &salt)?;
-        match crypto::open(&kek, &aad(vault_id, &id, kind), &wrapped) {
+    Ok(rows)
+}
+
+/// Tries each loaded slot with `opener`; the vault key on success. Needs no
+/// connection, so the slow derivation runs without holding the vault's lock.
+pub fn unwrap(
+    vault_id: &str,
+    rows: &[StoredSlot],
+    opener: &Opener<'_>,
+    progress: &dyn Progress,
+) -> Result<SecretKey, HavenError> {
+    let kind = opener.kind();
+    for slot in rows {
+        let kdf = slot.kdf.as_deref().map(KdfParams::from_bytes).transpose()?;
+        let Some(kek) = opener.kek_observed(kdf, &slot.salt, progress)? else {
+            return Err(HavenError::Cancelled);
+        };
+        match crypto::open(&kek, &aad(vault_id, &slot.id, kind), &slot.wrapped) {
             Ok(bytes) => {
                 let bytes = zeroize::Zeroizing::new(bytes);
                 let key: [u8; 32] =
@@ -155,7 +191,7 @@ pub fn unwrap(
                         .as_slice()
                         .try_into()
                         .map_err(|_| HavenError::Corrupt {
-                            record_id: id.clone(),
+                            record_id: slot.id.clone(),
                         })?;
                 return Ok(SecretKey::from_bytes(key));
             }

@@ -17,6 +17,7 @@ use zeroize::Zeroizing;
 use crate::crypto::{self, KdfParams, RecoveryKey, SecretKey};
 use crate::db;
 use crate::error::{HavenError, Internal, Result};
+use crate::progress::{Progress, Silent};
 use crate::records::{self, Scope};
 use crate::schema;
 use crate::slots::{self, Opener, SlotInfo, SlotKind};
@@ -39,11 +40,22 @@ struct Inner {
     key: Option<SecretKey>,
 }
 
+/// How many records of one kind.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KindCount {
+    /// Record kind (`journal`, ...).
+    pub kind: String,
+    /// How many.
+    pub count: u64,
+}
+
 /// What [`Vault::verify`] found.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VerifyReport {
     /// Records that authenticated, per kind, sorted by kind.
-    pub intact_by_kind: Vec<(String, u64)>,
+    pub intact_by_kind: Vec<KindCount>,
     /// Ids of records that failed to authenticate.
     pub damaged: Vec<String>,
     /// Number of key slots.
@@ -60,7 +72,7 @@ impl VerifyReport {
 
     /// Total records that authenticated.
     pub fn intact(&self) -> u64 {
-        self.intact_by_kind.iter().map(|(_, n)| n).sum()
+        self.intact_by_kind.iter().map(|k| k.count).sum()
     }
 }
 
@@ -183,6 +195,11 @@ impl Vault {
         })
     }
 
+    /// The vault's random id (stable for its life; names it in key stores).
+    pub fn id(&self) -> String {
+        self.inner().vault_id.clone()
+    }
+
     /// The file this vault lives in.
     pub fn path(&self) -> &Path {
         &self.path
@@ -194,9 +211,18 @@ impl Vault {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn unlock(&self, opener: &Opener<'_>) -> Result<()> {
+    fn unlock(&self, opener: &Opener<'_>, progress: &dyn Progress) -> Result<()> {
+        let (vault_id, rows) = {
+            let inner = self.inner();
+            (
+                inner.vault_id.clone(),
+                slots::load(&inner.conn, opener.kind())?,
+            )
+        };
+        progress.update("deriving key", 0.0);
+        let key = slots::unwrap(&vault_id, &rows, opener, progress)?;
+        progress.update("checking", 0.9);
         let mut inner = self.inner();
-        let key = slots::unwrap(&inner.conn, &inner.vault_id, opener)?;
         let canary = meta(&inner.conn, "canary")?.unwrap_or_default();
         match crypto::open(&key, &canary_aad(&inner.vault_id), &canary) {
             Ok(c) if c == CANARY => {}
@@ -207,25 +233,36 @@ impl Vault {
             }
         }
         inner.key = Some(key);
+        progress.update("unlocked", 1.0);
         Ok(())
     }
 
     /// Unlocks with the passphrase. `WrongPassphrase` leaves the file untouched.
     pub fn unlock_with_passphrase(&self, passphrase: &str) -> Result<()> {
+        self.unlock_with_passphrase_progress(passphrase, &Silent)
+    }
+
+    /// Like [`Vault::unlock_with_passphrase`], reporting progress and
+    /// stopping with `Cancelled` (vault still locked) when asked.
+    pub fn unlock_with_passphrase_progress(
+        &self,
+        passphrase: &str,
+        progress: &dyn Progress,
+    ) -> Result<()> {
         let p = Zeroizing::new(passphrase.nfc().collect::<String>());
-        self.unlock(&Opener::Passphrase(&p))
+        self.unlock(&Opener::Passphrase(&p), progress)
     }
 
     /// Unlocks with the recovery key (as printed; case, spaces and dashes forgiven).
     pub fn unlock_with_recovery_key(&self, recovery_key: &str) -> Result<()> {
         let key = RecoveryKey::parse(recovery_key)?;
-        self.unlock(&Opener::Recovery(&key))
+        self.unlock(&Opener::Recovery(&key), &Silent)
     }
 
     /// Unlocks with a 32-byte device key from the platform key store.
     pub fn unlock_with_device_key(&self, device_key: &[u8]) -> Result<()> {
         let key = device_secret(device_key)?;
-        self.unlock(&Opener::Device(&key))
+        self.unlock(&Opener::Device(&key), &Silent)
     }
 
     /// Forgets the vault key (zeroized on drop). Idempotent.
@@ -289,6 +326,15 @@ impl Vault {
         })
     }
 
+    /// Generates a random 32-byte device key, adds a slot for it, and returns
+    /// the slot id and the key, for the app to put in the platform key store.
+    pub fn add_random_device_key(&self) -> Result<(String, Zeroizing<[u8; 32]>)> {
+        let mut key = Zeroizing::new([0u8; 32]);
+        crypto::keys::fill(key.as_mut())?;
+        let slot = self.add_device_key(key.as_ref())?;
+        Ok((slot, key))
+    }
+
     /// Removes a key slot by id (never the last one).
     pub fn remove_key_slot(&self, slot_id: &str) -> Result<()> {
         self.with_unlocked(|conn, _| slots::remove(conn, slot_id))
@@ -312,7 +358,10 @@ impl Vault {
             }
             let check: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
             Ok(VerifyReport {
-                intact_by_kind: by_kind.into_iter().collect(),
+                intact_by_kind: by_kind
+                    .into_iter()
+                    .map(|(kind, count)| KindCount { kind, count })
+                    .collect(),
                 damaged,
                 key_slots: slots::list(conn)?.len() as u64,
                 database_ok: check == "ok",

@@ -62,8 +62,8 @@ pub fn recover(path: &Path) -> Result<(), Failure> {
 /// Authenticates everything; exit 4 if anything is damaged.
 pub fn verify(vault: &Vault) -> Result<(), Failure> {
     let r = vault.verify()?;
-    for (kind, n) in &r.intact_by_kind {
-        println!("{kind}: {n} intact");
+    for k in &r.intact_by_kind {
+        println!("{}: {} intact", k.kind, k.count);
     }
     println!("key slots: {}", r.key_slots);
     println!(

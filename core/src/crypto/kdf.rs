@@ -12,6 +12,7 @@ use super::keys::SecretKey;
 use crate::error::Internal;
 
 /// Argon2id cost parameters.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KdfParams {
     /// Memory in KiB.
@@ -90,6 +91,36 @@ impl KdfParams {
         };
         p.check()?;
         Ok(p)
+    }
+
+    /// Derives like [`KdfParams::derive`] on a worker thread, so that the
+    /// caller can stop waiting as soon as `progress` asks to cancel (Argon2id
+    /// itself cannot be interrupted; its result is then dropped and wiped).
+    pub fn derive_cancellable(
+        &self,
+        passphrase: &str,
+        salt: &[u8],
+        progress: &dyn crate::progress::Progress,
+    ) -> Result<Option<SecretKey>, Internal> {
+        let (params, pass, salt) = (*self, Zeroizing::new(passphrase.to_owned()), salt.to_vec());
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("haven-argon2".into())
+            .spawn(move || {
+                let _ = tx.send(params.derive(&pass, &salt));
+            })?;
+        loop {
+            if progress.cancelled() {
+                return Ok(None);
+            }
+            match rx.recv_timeout(crate::progress::POLL) {
+                Ok(result) => return result.map(Some),
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => continue,
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                    return Err(Internal::Crypto("key derivation stopped"))
+                }
+            }
+        }
     }
 
     /// Derives a 256-bit key-encryption key from a passphrase and salt.

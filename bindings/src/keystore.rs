@@ -1,0 +1,82 @@
+//! The platform key store (Android Keystore, iOS Keychain), implemented by
+//! the app. The core generates a random device key, hands it to the store
+//! once, and asks for it back to unlock; it never stores it itself.
+
+use haven_core::HavenError;
+
+use crate::guard::guard;
+use crate::vault::HavenVault;
+
+/// Where the app keeps device keys, protected by the platform.
+#[uniffi::export(with_foreign)]
+pub trait KeyStore: Send + Sync {
+    /// Stores `key` under `alias`, replacing any previous one.
+    fn store(&self, alias: String, key: Vec<u8>) -> Result<(), HavenError>;
+    /// The key under `alias`, or `None`.
+    fn load(&self, alias: String) -> Result<Option<Vec<u8>>, HavenError>;
+    /// Forgets the key under `alias`.
+    fn remove(&self, alias: String) -> Result<(), HavenError>;
+}
+
+fn alias(vault_id: &str, slot_id: &str) -> String {
+    format!("haven.{vault_id}.{slot_id}")
+}
+
+#[uniffi::export]
+impl HavenVault {
+    /// Enables unlocking without the passphrase on this device: makes a
+    /// random device key, adds a slot for it and puts the key in `store`.
+    /// Returns the slot id. If the store fails, the slot is removed again.
+    pub fn enable_device_unlock(
+        &self,
+        store: std::sync::Arc<dyn KeyStore>,
+    ) -> Result<String, HavenError> {
+        guard(|| {
+            let (slot, key) = self.vault.add_random_device_key()?;
+            if let Err(e) = store.store(alias(&self.vault.id(), &slot), key.to_vec()) {
+                self.vault.remove_key_slot(&slot)?;
+                return Err(e);
+            }
+            Ok(slot)
+        })
+    }
+
+    /// Unlocks with the device key held in `store`.
+    pub fn unlock_with_key_store(
+        &self,
+        store: std::sync::Arc<dyn KeyStore>,
+    ) -> Result<(), HavenError> {
+        guard(|| {
+            let vault_id = self.vault.id();
+            for slot in self.vault.key_slots()? {
+                if slot.kind != haven_core::SlotKind::Device {
+                    continue;
+                }
+                if let Some(key) = store.load(alias(&vault_id, &slot.id))? {
+                    let key = zeroize_vec(key);
+                    if self.vault.unlock_with_device_key(&key).is_ok() {
+                        return Ok(());
+                    }
+                }
+            }
+            Err(HavenError::WrongDeviceKey)
+        })
+    }
+
+    /// Removes the device slot and its key from `store`.
+    pub fn disable_device_unlock(
+        &self,
+        store: std::sync::Arc<dyn KeyStore>,
+        slot_id: String,
+    ) -> Result<(), HavenError> {
+        guard(|| {
+            self.vault.remove_key_slot(&slot_id)?;
+            store.remove(alias(&self.vault.id(), &slot_id))
+        })
+    }
+}
+
+/// Wraps key bytes from the app so they are wiped when dropped.
+fn zeroize_vec(v: Vec<u8>) -> zeroize::Zeroizing<Vec<u8>> {
+    zeroize::Zeroizing::new(v)
+}

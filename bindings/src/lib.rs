@@ -1,0 +1,15 @@
+//! Haven's uniffi bindings. Thin on purpose: the types are haven-core's own
+//! (derived behind its `uniffi` feature); this crate only adds the object the
+//! apps hold, the platform callbacks (key store, progress) and the panic guard.
+
+mod guard;
+mod journal;
+mod keystore;
+mod progress;
+mod vault;
+
+pub use keystore::KeyStore;
+pub use progress::{CancelToken, ProgressListener};
+pub use vault::{create_vault, CreatedVault, HavenVault};
+
+uniffi::setup_scaffolding!();

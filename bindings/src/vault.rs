@@ -1,0 +1,133 @@
+//! The vault object the apps hold: create, open, unlock, lock, passphrase,
+//! recovery, key slots, verify. Safe to call from many threads.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use haven_core::{HavenError, KdfParams, SlotInfo, Vault, VerifyReport};
+
+use crate::guard::guard;
+use crate::progress::{CancelToken, Observer, ProgressListener};
+
+/// An encrypted vault on the device.
+#[derive(uniffi::Object)]
+pub struct HavenVault {
+    pub(crate) vault: Vault,
+}
+
+/// A newly created vault and its recovery key (show it once, then forget it).
+#[derive(uniffi::Record)]
+pub struct CreatedVault {
+    /// The vault, unlocked.
+    pub vault: Arc<HavenVault>,
+    /// The recovery key in its printed form.
+    pub recovery_key: String,
+}
+
+/// Creates a vault at `path` (never overwrites). Pass `KdfParams` from
+/// [`default_kdf_params`] unless the device cannot afford 64 MiB.
+#[uniffi::export]
+pub fn create_vault(
+    path: String,
+    passphrase: String,
+    kdf: KdfParams,
+) -> Result<CreatedVault, HavenError> {
+    guard(|| {
+        let (vault, recovery) = Vault::create(&PathBuf::from(path), &passphrase, kdf)?;
+        Ok(CreatedVault {
+            vault: Arc::new(HavenVault { vault }),
+            recovery_key: recovery.display().to_string(),
+        })
+    })
+}
+
+/// The default Argon2id cost (64 MiB, 3 passes, 1 lane).
+#[uniffi::export]
+pub fn default_kdf_params() -> KdfParams {
+    KdfParams::default()
+}
+
+/// The cheapest accepted Argon2id cost (8 MiB, 1 pass): for constrained
+/// devices and tests.
+#[uniffi::export]
+pub fn minimum_kdf_params() -> KdfParams {
+    KdfParams::minimum()
+}
+
+#[uniffi::export]
+impl HavenVault {
+    /// Opens an existing vault, locked.
+    #[uniffi::constructor]
+    pub fn open(path: String) -> Result<Arc<Self>, HavenError> {
+        guard(|| {
+            Ok(Arc::new(Self {
+                vault: Vault::open(&PathBuf::from(path))?,
+            }))
+        })
+    }
+
+    /// The vault's random id.
+    pub fn id(&self) -> String {
+        self.vault.id()
+    }
+
+    /// Unlocks with the passphrase (Argon2id: slow on purpose). Reports
+    /// progress to `listener`; `token` can cancel it from another thread.
+    pub fn unlock_with_passphrase(
+        &self,
+        passphrase: String,
+        listener: Option<Arc<dyn ProgressListener>>,
+        token: Option<Arc<CancelToken>>,
+    ) -> Result<(), HavenError> {
+        guard(|| {
+            let observer = Observer { listener, token };
+            self.vault
+                .unlock_with_passphrase_progress(&passphrase, &observer)
+        })
+    }
+
+    /// Unlocks with the recovery key (case, spaces and dashes forgiven).
+    pub fn unlock_with_recovery_key(&self, recovery_key: String) -> Result<(), HavenError> {
+        guard(|| self.vault.unlock_with_recovery_key(&recovery_key))
+    }
+
+    /// Unlocks with 32 raw device-key bytes.
+    pub fn unlock_with_device_key(&self, device_key: Vec<u8>) -> Result<(), HavenError> {
+        guard(|| self.vault.unlock_with_device_key(&device_key))
+    }
+
+    /// Forgets the key (wiped from memory).
+    pub fn lock(&self) {
+        self.vault.lock();
+    }
+
+    /// Whether the vault is unlocked.
+    pub fn is_unlocked(&self) -> bool {
+        self.vault.is_unlocked()
+    }
+
+    /// Sets a new passphrase (vault must be unlocked).
+    pub fn change_passphrase(&self, new_passphrase: String) -> Result<(), HavenError> {
+        guard(|| self.vault.change_passphrase(&new_passphrase))
+    }
+
+    /// Unlocks with the recovery key and sets a new passphrase.
+    pub fn recover(&self, recovery_key: String, new_passphrase: String) -> Result<(), HavenError> {
+        guard(|| self.vault.recover(&recovery_key, &new_passphrase))
+    }
+
+    /// The key slots (no secrets).
+    pub fn key_slots(&self) -> Result<Vec<SlotInfo>, HavenError> {
+        guard(|| self.vault.key_slots())
+    }
+
+    /// Removes a key slot (never the last).
+    pub fn remove_key_slot(&self, slot_id: String) -> Result<(), HavenError> {
+        guard(|| self.vault.remove_key_slot(&slot_id))
+    }
+
+    /// Authenticates every record.
+    pub fn verify(&self) -> Result<VerifyReport, HavenError> {
+        guard(|| self.vault.verify())
+    }
+}

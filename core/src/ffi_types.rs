@@ -1,0 +1,26 @@
+//! uniffi glue for types from other crates (compiled only with the `uniffi`
+//! feature). Timestamps cross as the platform's own type (Kotlin
+//! `java.time.Instant`, Swift `Date`); calendar dates as ISO `YYYY-MM-DD`.
+
+use chrono::NaiveDate;
+
+use crate::Timestamp;
+
+uniffi::custom_type!(Timestamp, std::time::SystemTime, {
+    remote,
+    lower: |dt| dt.into(),
+    try_lift: |st| Ok(st.into()),
+});
+
+uniffi::custom_type!(NaiveDate, String, {
+    remote,
+    lower: |d| d.format("%Y-%m-%d").to_string(),
+    try_lift: |s| Ok(NaiveDate::parse_from_str(&s, "%Y-%m-%d")?),
+});
+
+impl From<uniffi::UnexpectedUniFFICallbackError> for crate::HavenError {
+    // A platform callback (key store, progress) threw something unexpected.
+    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        Self::Platform { reason: e.reason }
+    }
+}
