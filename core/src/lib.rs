@@ -3,6 +3,7 @@
 //! see `ARCHITECTURE.md` at the repository root for the layers.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod backup;
 pub mod crypto;
 mod db;
 pub mod error;
@@ -13,6 +14,7 @@ mod schema;
 pub mod slots;
 pub mod vault;
 
+pub use backup::{BackupSummary, RestoreSecret};
 pub use crypto::{KdfParams, RecoveryKey};
 pub use error::{HavenError, Result};
 pub use journal::{Draft, Entry, Page};
