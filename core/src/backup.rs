@@ -762,3 +762,219 @@ fn check_restored(path: &Path, header: &Header, vault_key: &SecretKey) -> Result
     conn.close().map_err(|_| bad(FAILED))?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::KdfParams;
+
+    const PASS: &str = "correct horse battery staple";
+
+    fn vault_in(dir: &Path) -> Vault {
+        Vault::create(&dir.join("vault.db"), PASS, KdfParams::minimum())
+            .unwrap()
+            .0
+    }
+
+    #[test]
+    fn test_records_of_every_kind_travel_without_this_module_knowing_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = vault_in(dir.path());
+        vault
+            .add_entry(crate::Draft {
+                text: "an entry".into(),
+                ..Default::default()
+            })
+            .unwrap();
+        // Kinds that do not exist yet, written the way a future feature would.
+        vault
+            .with_unlocked(|conn, scope| {
+                for (kind, n) in [("crisis_plan", 3), ("advance_statement", 2)] {
+                    for i in 0..n {
+                        let id = crypto::random_id()?;
+                        scope.insert(conn, kind, &id, format!("{kind} v1 {i}").as_bytes())?;
+                        scope.update(conn, kind, &id, format!("{kind} v2 {i}").as_bytes())?;
+                    }
+                }
+                Ok(())
+            })
+            .unwrap();
+        let backup = dir.path().join("b");
+        let summary = vault.create_backup(&backup).unwrap();
+        let expected = vec![
+            ("advance_statement".to_string(), 2),
+            ("crisis_plan".to_string(), 3),
+            ("journal".to_string(), 1),
+        ];
+        assert_eq!(summary.records_by_kind, expected);
+
+        let device = tempfile::tempdir().unwrap();
+        let restored = Vault::restore_backup(
+            &backup,
+            &device.path().join("vault.db"),
+            RestoreSecret::Passphrase(PASS),
+        )
+        .unwrap();
+        let report = restored.verify().unwrap();
+        assert!(report.is_intact());
+        assert_eq!(report.intact_by_kind, expected);
+        let mut originals = vault
+            .with_unlocked(|conn, scope| {
+                crate::records::everything(conn)?
+                    .iter()
+                    .map(|(k, row)| Ok((row.id.clone(), row.revision, scope.open(k, row)?)))
+                    .collect::<Result<Vec<_>>>()
+            })
+            .unwrap();
+        let mut copies = restored
+            .with_unlocked(|conn, scope| {
+                crate::records::everything(conn)?
+                    .iter()
+                    .map(|(k, row)| Ok((row.id.clone(), row.revision, scope.open(k, row)?)))
+                    .collect::<Result<Vec<_>>>()
+            })
+            .unwrap();
+        originals.sort_by(|a, b| a.0.cmp(&b.0));
+        copies.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(originals, copies);
+    }
+
+    /// The chunk reader refuses short and reordered streams by itself, not
+    /// only because restore checks the file length first.
+    #[test]
+    fn test_chunk_stream_refuses_truncation_without_the_length_check() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = vault_in(dir.path());
+        for i in 0..30 {
+            vault
+                .add_entry(crate::Draft {
+                    text: format!("{i} {}", "x".repeat(6000)),
+                    ..Default::default()
+                })
+                .unwrap();
+        }
+        let backup = dir.path().join("b");
+        vault.create_backup(&backup).unwrap();
+        let bytes = std::fs::read(&backup).unwrap();
+        let (header, hash, header_len) = Header::read(&mut bytes.as_slice()).unwrap();
+        assert!(header.chunk_count >= 3);
+        let vault_key =
+            slots::unwrap_from(&header.slots, &header.vault_id, &Opener::Passphrase(PASS)).unwrap();
+        let key = backup_key(&vault_key, &header.salt).unwrap();
+        let chunks = &bytes[header_len as usize..];
+        let run = |stream: &[u8]| {
+            let mut out = tempfile::tempfile().unwrap();
+            decrypt_chunks(&mut &stream[..], &header, &hash, &key, &mut out)
+        };
+        run(chunks).unwrap();
+        for cut in [
+            0,
+            1,
+            SEALED_CHUNK_LEN,
+            SEALED_CHUNK_LEN + 7,
+            chunks.len() - 1,
+        ] {
+            assert_eq!(
+                run(&chunks[..cut]).unwrap_err(),
+                HavenError::bad_backup(TRUNCATED),
+                "cut at {cut}"
+            );
+        }
+        let mut swapped = chunks.to_vec();
+        let (a, b) = swapped.split_at_mut(SEALED_CHUNK_LEN);
+        a.swap_with_slice(&mut b[..SEALED_CHUNK_LEN]);
+        assert!(matches!(
+            run(&swapped).unwrap_err(),
+            HavenError::BadBackup { .. }
+        ));
+        let mut longer = chunks.to_vec();
+        longer.push(0);
+        assert!(matches!(
+            run(&longer).unwrap_err(),
+            HavenError::BadBackup { .. }
+        ));
+    }
+
+    fn sample_header() -> Header {
+        Header {
+            backup_id: [1; BACKUP_ID_LEN],
+            vault_id: "ab".repeat(16),
+            schema_version: schema::LATEST,
+            salt: [2; SALT_LEN],
+            chunk_count: 3,
+            slots: vec![
+                StoredSlot {
+                    id: "cd".repeat(16),
+                    kind: SlotKind::Passphrase,
+                    kdf: Some(KdfParams::minimum().to_bytes()),
+                    salt: vec![3; 16],
+                    wrapped: vec![4; 61],
+                },
+                StoredSlot {
+                    id: "ef".repeat(16),
+                    kind: SlotKind::Recovery,
+                    kdf: None,
+                    salt: vec![5; 16],
+                    wrapped: vec![6; 61],
+                },
+            ],
+        }
+    }
+
+    fn reparse(h: &Header) -> Result<Header> {
+        let (bytes, _) = h.encode()?;
+        Header::read(&mut bytes.as_slice()).map(|(h, _, _)| h)
+    }
+
+    #[test]
+    fn test_header_round_trips_and_refuses_out_of_bounds_values() {
+        let h = sample_header();
+        let back = reparse(&h).unwrap();
+        assert_eq!(back.slots, h.slots);
+        assert_eq!(back.vault_id, h.vault_id);
+        assert_eq!(back.chunk_count, 3);
+
+        let mut cases: Vec<Header> = Vec::new();
+        for count in [0, MAX_CHUNKS + 1, u64::MAX] {
+            let mut h = sample_header();
+            h.chunk_count = count;
+            cases.push(h);
+        }
+        let mut h = sample_header();
+        h.slots.clear();
+        cases.push(h);
+        let mut h = sample_header();
+        h.slots[0].kind = SlotKind::Device;
+        cases.push(h);
+        let mut h = sample_header();
+        h.slots[0].kdf = None;
+        cases.push(h);
+        let mut h = sample_header();
+        h.slots[1].kdf = Some(vec![1; 12]);
+        cases.push(h);
+        let mut h = sample_header();
+        h.vault_id = "not hex!".into();
+        cases.push(h);
+        let mut h = sample_header();
+        h.vault_id = String::new();
+        cases.push(h);
+        let mut h = sample_header();
+        h.schema_version = 0;
+        cases.push(h);
+        for (i, h) in cases.iter().enumerate() {
+            assert!(
+                matches!(reparse(h), Err(HavenError::BadBackup { .. })),
+                "case {i}"
+            );
+        }
+        let mut newer = sample_header();
+        newer.schema_version = schema::LATEST + 1;
+        assert!(matches!(
+            reparse(&newer),
+            Err(HavenError::UnsupportedVersion { .. })
+        ));
+        let mut too_many = sample_header();
+        too_many.slots = vec![too_many.slots[1].clone(); MAX_SLOTS + 1];
+        assert!(reparse(&too_many).is_err());
+    }
+}

@@ -562,3 +562,59 @@ fn test_missing_backup_is_not_found() {
     assert!(matches!(err, Err(HavenError::NotFound { .. })));
     assert!(files_in(device.path()).is_empty());
 }
+
+#[test]
+fn test_backup_opens_with_the_passphrase_it_was_made_under() {
+    let m = small();
+    m.vault.change_passphrase("the newer passphrase").unwrap();
+    let newer = m.home.path().join("newer.backup");
+    m.vault.create_backup(&newer).unwrap();
+    let device = tempfile::tempdir().unwrap();
+    let restore = |b: &Path, name: &str, p: &str| {
+        Vault::restore_backup(b, &device.path().join(name), RestoreSecret::Passphrase(p))
+    };
+    // Old backup: old passphrase (a backup is a copy of the past).
+    assert_eq!(
+        restore(&m.backup, "a.db", "the newer passphrase").unwrap_err(),
+        HavenError::WrongPassphrase
+    );
+    restore(&m.backup, "a.db", PASS).unwrap();
+    // New backup: only the new passphrase; the recovery key opens both.
+    assert_eq!(
+        restore(&newer, "b.db", PASS).unwrap_err(),
+        HavenError::WrongPassphrase
+    );
+    restore(&newer, "b.db", "the newer passphrase").unwrap();
+    Vault::restore_backup(
+        &newer,
+        &device.path().join("c.db"),
+        RestoreSecret::RecoveryKey(&m.recovery),
+    )
+    .unwrap();
+}
+
+#[test]
+fn test_vault_opened_only_by_a_device_key_refuses_to_make_an_unopenable_backup() {
+    let home = tempfile::tempdir().unwrap();
+    let (vault, _) =
+        Vault::create(&home.path().join("vault.db"), PASS, KdfParams::minimum()).unwrap();
+    vault.add_device_key(&[7u8; 32]).unwrap();
+    for slot in vault.key_slots().unwrap() {
+        if slot.kind != SlotKind::Device {
+            vault.remove_key_slot(&slot.id).unwrap();
+        }
+    }
+    let out = home.path().join("b");
+    assert!(matches!(
+        vault.create_backup(&out),
+        Err(HavenError::InvalidInput { .. })
+    ));
+    assert!(!out.exists());
+    assert_eq!(
+        files_in(home.path()).len(),
+        files_in(home.path())
+            .iter()
+            .filter(|f| f.starts_with("vault.db"))
+            .count()
+    );
+}
