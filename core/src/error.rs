@@ -119,6 +119,14 @@ pub enum HavenError {
         /// Where it happened, without user data.
         reason: String,
     },
+    /// A backup file was refused: not a backup, damaged, truncated or
+    /// tampered with. Nothing was restored. `reason` names the problem in
+    /// fixed words; it never quotes the file's contents.
+    #[error("the backup cannot be restored: {reason}")]
+    BadBackup {
+        /// What is wrong with the file.
+        reason: String,
+    },
     /// Storage or I/O failed (disk full, permissions, ...).
     #[error("storage failed: {reason}")]
     Storage {
@@ -132,6 +140,13 @@ impl HavenError {
     /// Shorthand for [`HavenError::InvalidInput`].
     pub fn invalid(reason: impl Into<String>) -> Self {
         Self::InvalidInput {
+            reason: reason.into(),
+        }
+    }
+
+    /// Shorthand for [`HavenError::BadBackup`].
+    pub fn bad_backup(reason: impl Into<String>) -> Self {
+        Self::BadBackup {
             reason: reason.into(),
         }
     }

@@ -3,6 +3,7 @@
 //! see `ARCHITECTURE.md` at the repository root for the layers.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod backup;
 pub mod crypto;
 mod db;
 pub mod error;
@@ -16,6 +17,7 @@ mod schema;
 pub mod slots;
 pub mod vault;
 
+pub use backup::{BackupSummary, RestoreSecret};
 pub use crypto::{KdfParams, RecoveryKey};
 
 /// A point in time, in UTC. (An alias so the bindings can map it to the

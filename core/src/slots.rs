@@ -23,7 +23,7 @@ pub enum SlotKind {
 }
 
 impl SlotKind {
-    fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Self::Passphrase => "passphrase",
             Self::Recovery => "recovery",
@@ -143,42 +143,95 @@ pub fn add(
     Ok(id)
 }
 
-/// A slot row as stored, still wrapped.
-pub struct StoredSlot {
-    id: String,
-    kdf: Option<Vec<u8>>,
-    salt: Vec<u8>,
-    wrapped: Vec<u8>,
+/// One key slot as stored: still wrapped, safe to copy (a backup carries the
+/// passphrase and recovery slots in its header).
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct StoredSlot {
+    /// Random slot id, bound into the wrapping's associated data.
+    pub id: String,
+    /// How it opens.
+    pub kind: SlotKind,
+    /// Encoded Argon2id parameters (passphrase slots only).
+    pub kdf: Option<Vec<u8>>,
+    /// The KEK salt.
+    pub salt: Vec<u8>,
+    /// The vault key in an envelope under the KEK.
+    pub wrapped: Vec<u8>,
 }
 
-/// Reads the slots of one kind, oldest first.
-pub fn load(conn: &Connection, kind: SlotKind) -> Result<Vec<StoredSlot>, HavenError> {
-    let mut stmt = conn.prepare(
-        "SELECT id, kdf, salt, wrapped FROM key_slots WHERE kind = ?1 ORDER BY created_seq",
-    )?;
+impl std::fmt::Debug for StoredSlot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoredSlot")
+            .field("id", &self.id)
+            .field("kind", &self.kind)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SlotKind {
+    /// The stable code used in backup headers.
+    pub(crate) fn code(self) -> u8 {
+        match self {
+            Self::Passphrase => 1,
+            Self::Recovery => 2,
+            Self::Device => 3,
+        }
+    }
+
+    /// The kind for a backup-header code.
+    pub(crate) fn from_code(code: u8) -> Option<Self> {
+        match code {
+            1 => Some(Self::Passphrase),
+            2 => Some(Self::Recovery),
+            3 => Some(Self::Device),
+            _ => None,
+        }
+    }
+}
+
+/// Every stored slot, oldest first. Unknown kinds are reported as corrupt.
+pub(crate) fn load(conn: &Connection) -> Result<Vec<StoredSlot>, HavenError> {
+    let mut stmt =
+        conn.prepare("SELECT id, kind, kdf, salt, wrapped FROM key_slots ORDER BY created_seq")?;
     let rows = stmt
-        .query_map(params![kind.as_str()], |r| {
-            Ok(StoredSlot {
-                id: r.get(0)?,
-                kdf: r.get(1)?,
-                salt: r.get(2)?,
-                wrapped: r.get(3)?,
-            })
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<Vec<u8>>>(2)?,
+                r.get::<_, Vec<u8>>(3)?,
+                r.get::<_, Vec<u8>>(4)?,
+            ))
         })?
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(rows)
+    rows.into_iter()
+        .map(
+            |(id, kind, kdf, salt, wrapped)| match SlotKind::parse(&kind) {
+                Some(kind) => Ok(StoredSlot {
+                    id,
+                    kind,
+                    kdf,
+                    salt,
+                    wrapped,
+                }),
+                None => Err(HavenError::Corrupt { record_id: id }),
+            },
+        )
+        .collect()
 }
 
-/// Tries each loaded slot with `opener`; the vault key on success. Needs no
-/// connection, so the slow derivation runs without holding the vault's lock.
-pub fn unwrap(
+/// Tries every slot of the opener's kind among `slots` (from the database
+/// or a backup header); the vault key on success, the opener's "wrong"
+/// error when none opens. Needs no connection, so the slow derivation runs
+/// without holding the vault's lock; `progress` may cancel it.
+pub(crate) fn unwrap_from(
+    slots: &[StoredSlot],
     vault_id: &str,
-    rows: &[StoredSlot],
     opener: &Opener<'_>,
     progress: &dyn Progress,
 ) -> Result<SecretKey, HavenError> {
     let kind = opener.kind();
-    for slot in rows {
+    for slot in slots.iter().filter(|s| s.kind == kind) {
         let kdf = slot.kdf.as_deref().map(KdfParams::from_bytes).transpose()?;
         let Some(kek) = opener.kek_observed(kdf, &slot.salt, progress)? else {
             return Err(HavenError::Cancelled);

@@ -105,7 +105,20 @@ fn canary_aad(vault_id: &str) -> Vec<u8> {
     [b"haven-canary-v1:".as_slice(), vault_id.as_bytes()].concat()
 }
 
-fn meta(conn: &Connection, key: &str) -> std::result::Result<Option<Vec<u8>>, Internal> {
+/// Checks that `key` opens the vault's canary: a wrong key and a damaged
+/// canary both come back as `Corrupt { record_id: "canary" }`.
+pub(crate) fn check_canary(conn: &Connection, vault_id: &str, key: &SecretKey) -> Result<()> {
+    let canary = meta(conn, "canary")?.unwrap_or_default();
+    match crypto::open(key, &canary_aad(vault_id), &canary) {
+        Ok(c) if c == CANARY => Ok(()),
+        _ => Err(HavenError::Corrupt {
+            record_id: "canary".into(),
+        }),
+    }
+}
+
+/// One row of `meta`, if present.
+pub(crate) fn meta(conn: &Connection, key: &str) -> std::result::Result<Option<Vec<u8>>, Internal> {
     Ok(conn
         .query_row("SELECT value FROM meta WHERE key = ?1", params![key], |r| {
             r.get(0)
@@ -214,26 +227,24 @@ impl Vault {
     fn unlock(&self, opener: &Opener<'_>, progress: &dyn Progress) -> Result<()> {
         let (vault_id, rows) = {
             let inner = self.inner();
-            (
-                inner.vault_id.clone(),
-                slots::load(&inner.conn, opener.kind())?,
-            )
+            (inner.vault_id.clone(), slots::load(&inner.conn)?)
         };
         progress.update("deriving key", 0.0);
-        let key = slots::unwrap(&vault_id, &rows, opener, progress)?;
+        let key = slots::unwrap_from(&rows, &vault_id, opener, progress)?;
         progress.update("checking", 0.9);
         let mut inner = self.inner();
-        let canary = meta(&inner.conn, "canary")?.unwrap_or_default();
-        match crypto::open(&key, &canary_aad(&inner.vault_id), &canary) {
-            Ok(c) if c == CANARY => {}
-            _ => {
-                return Err(HavenError::Corrupt {
-                    record_id: "canary".into(),
-                })
-            }
-        }
+        check_canary(&inner.conn, &inner.vault_id, &key)?;
         inner.key = Some(key);
         progress.update("unlocked", 1.0);
+        Ok(())
+    }
+
+    /// Unlocks with a vault key obtained elsewhere (a backup's slots), after
+    /// checking it against the canary.
+    pub(crate) fn unlock_with_vault_key(&self, key: SecretKey) -> Result<()> {
+        let mut inner = self.inner();
+        check_canary(&inner.conn, &inner.vault_id, &key)?;
+        inner.key = Some(key);
         Ok(())
     }
 

@@ -16,6 +16,8 @@ use crate::error::Internal;
 pub const ENVELOPE_VERSION: u8 = 1;
 const TAG_LEN: usize = 16;
 const HEADER_LEN: usize = 1 + NONCE_LEN;
+/// Bytes an envelope adds to its plaintext (version, nonce, tag).
+pub const OVERHEAD: usize = HEADER_LEN + TAG_LEN;
 
 fn aead_key(key: &SecretKey) -> Result<LessSafeKey, Internal> {
     let unbound = UnboundKey::new(&CHACHA20_POLY1305, key.as_bytes())
