@@ -391,11 +391,20 @@ fn history_chains_each_version_to_its_parent_and_diffs_by_section() {
         .unwrap()
         .is_empty());
 
+    // Identical content saved twice still gets distinct hashes (secret salt).
+    let again = v.save_version(&doc, &v2.hash, v2.content.clone()).unwrap();
+    assert_ne!(again.hash, v2.hash);
+    assert!(v
+        .diff_versions(&doc, &v2.hash, &again.hash)
+        .unwrap()
+        .is_empty());
+
     // A branch from v1 is kept beside v2.
     let branch = v.save_version(&doc, &v1.hash, p2.into()).unwrap();
     assert_eq!(branch.number, 2);
     assert_ne!(branch.hash, v2.hash);
-    assert_eq!(v.document_history(&doc).unwrap().len(), 4);
+    assert_eq!(v.document_history(&doc).unwrap().len(), 5);
+    v.verify_document(&doc).unwrap();
 
     // Wrong kind and unknown parent are refused.
     assert!(matches!(
@@ -598,6 +607,15 @@ fn reviews_and_departures_attach_to_their_exact_version() {
     assert!(v.departures(&doc, &h2).unwrap().is_empty());
     v.record_departure(&doc, &h2, departure(&mut k)).unwrap();
     assert_eq!(v.all_departures(&doc).unwrap().len(), 2);
+    v.add_consultation_review(&doc, &h2, review(&mut k))
+        .unwrap();
+    let all: Vec<String> = v
+        .all_consultation_reviews(&doc)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.version_hash)
+        .collect();
+    assert_eq!(all, vec![h1.clone(), h2.clone()]);
     assert_eq!(v.verify().unwrap().damaged, Vec::<String>::new());
 }
 

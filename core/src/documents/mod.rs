@@ -22,12 +22,13 @@
 //! ```
 //!
 //! - `bytes(v)` is the canonical encoding of the version: JSON of a fixed
-//!   header (format, document id, parent hash, number, creation time) and the
-//!   typed content. The types hold no maps or floats, so the encoding is
-//!   deterministic; and the exact bytes are stored (encrypted), so a later
-//!   build that adds fields never changes an old version's hash. The random
-//!   document id in every preimage stops anyone confirming a guessed content
-//!   from a hash.
+//!   header (format, secret salt, document id, parent hash, number, creation
+//!   time) and the typed content. The types hold no maps or floats, so the
+//!   encoding is deterministic; and the exact bytes are stored (encrypted), so
+//!   a later build that adds fields never changes an old version's hash. The
+//!   hash is in the clear (it is the record id), so the preimage carries 128
+//!   random bits that only exist inside the ciphertext: nobody can confirm a
+//!   guessed content from a hash.
 //! - **The record id of a version is its hash.** The record AEAD binds vault
 //!   id, record id, kind and revision, so it binds the version's hash, and
 //!   through it the parent's hash. Reading a version re-hashes the decrypted

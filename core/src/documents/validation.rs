@@ -73,13 +73,6 @@ fn check_contacts(p: &mut Problems, section: Section, contacts: &[Contact], what
         if blank(&c.name) {
             p.add(section, Some(i), &format!("{what} has no name"));
         }
-        if c.may_contact && c.phones.iter().all(|ph| blank(&ph.number)) {
-            p.add(
-                section,
-                Some(i),
-                &format!("{what} may be contacted but has no phone number"),
-            );
-        }
     }
 }
 

@@ -142,6 +142,10 @@ redacted_debug!(DocumentVersion);
 #[derive(Serialize, Deserialize)]
 struct Preimage {
     format: u8,
+    /// 128 random bits, only ever inside the ciphertext: the hash is stored
+    /// in the clear (as the record id), and without a secret salt anyone
+    /// could confirm a guessed content (an empty template, say) from it.
+    salt: String,
     document_id: String,
     parent_hash: Option<String>,
     number: u32,
@@ -370,6 +374,7 @@ fn write_version(
     let created_at = Utc::now();
     let pre = Preimage {
         format: VERSION_FORMAT,
+        salt: data_encoding::HEXLOWER.encode(&crypto::random_bytes(16)?),
         document_id: document_id.to_string(),
         parent_hash: parent.map(|(h, _)| h.to_string()),
         number: parent.map_or(1, |(_, n)| n.saturating_add(1)),
