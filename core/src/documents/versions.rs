@@ -715,6 +715,37 @@ mod tests {
         );
     }
 
+    /// Version bytes written by format 1. They must parse, and hash to the
+    /// same value, forever: change the types only in ways that keep this green.
+    const FROZEN_V1: &str = concat!(
+        r#"{"format":1,"salt":"00112233445566778899aabbccddeeff","#,
+        r#""document_id":"0123456789abcdef0123456789abcdef","parent_hash":null,"#,
+        r#""number":1,"created_at":"2026-01-02T03:04:05.123456789Z","#,
+        r#""content":{"crisis_plan":{"plan":{"when_well":"I walk the dog","#,
+        r#""triggers":["noise"],"warning_signs":[{"id":"w1","text":"not sleeping"}],"#,
+        r#""crisis_lines":[{"name":"Samaritans","number":"116 123","channel":"call","#,
+        r#""text_message":"","hours":"24/7","notes":""}],"#,
+        r#""crisis_treatment":{"preferred_setting":"home_treatment","#,
+        r#""places_to_avoid":[],"notes":""}}}}}"#
+    );
+
+    #[test]
+    fn frozen_format_1_version_still_parses_and_hashes_the_same() {
+        let p: Preimage = serde_json::from_str(FROZEN_V1).unwrap();
+        assert_eq!(p.format, 1);
+        let plan = p.content.as_crisis_plan().unwrap();
+        assert_eq!(plan.when_well, "I walk the dog");
+        assert_eq!(plan.warning_signs[0].id, "w1");
+        assert_eq!(
+            plan.crisis_treatment.preferred_setting,
+            crate::documents::CareSetting::HomeTreatment
+        );
+        assert_eq!(
+            version_hash(FROZEN_V1.as_bytes()),
+            "2f2bc2a9ff29097e63e3a0be3d1bc38d1b243a5f5cb602863c350498d1ddb38c"
+        );
+    }
+
     #[test]
     fn prepare_assigns_ids_and_refuses_duplicates() {
         let mut plan = CrisisPlan {
