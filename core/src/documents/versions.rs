@@ -3,7 +3,7 @@
 //! See the module documentation of [`documents`](super) for the chain. In
 //! short: a version's record id is the SHA-256 of its canonical bytes, which
 //! name the parent's hash; the AEAD binds the record id; a read re-hashes.
-//! Status lives in a separate `document` record (the [`State`]), updated in
+//! Status lives in a separate `document` record (the private `State`), updated in
 //! the same transaction as any version it concerns.
 
 use chrono::{DateTime, NaiveDate, Utc};
