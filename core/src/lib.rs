@@ -1,11 +1,12 @@
-//! Haven's core: an encrypted vault holding a person's journal (and, as they
-//! land, their crisis plan and advance statement). No FFI code lives here;
+//! Haven's core: an encrypted vault holding a person's journal, crisis plan
+//! and advance statement (see [`documents`]). No FFI code lives here;
 //! see `ARCHITECTURE.md` at the repository root for the layers.
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod backup;
 pub mod crypto;
 mod db;
+pub mod documents;
 pub mod error;
 #[cfg(feature = "uniffi")]
 mod ffi_types;
@@ -23,6 +24,12 @@ pub use crypto::{KdfParams, RecoveryKey};
 /// A point in time, in UTC. (An alias so the bindings can map it to the
 /// platform's own instant type.)
 pub type Timestamp = chrono::DateTime<chrono::Utc>;
+pub use documents::{
+    validate, AdvanceStatement, ConsultationReview, Contact, CrisisLine, CrisisPlan, Departure,
+    DocumentContent, DocumentKind, DocumentSummary, DocumentVersion, NewConsultationReview,
+    NewDeparture, Region, ReviewDue, ReviewResponse, Section, SectionDiff, SectionResponse,
+    SignOff, StatusChange, ValidationProblem, VersionStatus, VersionSummary, WarningSign, Witness,
+};
 pub use error::{HavenError, Result};
 pub use journal::{Draft, Entry, Page};
 pub use moods::{Bucket, MoodPoint};

@@ -159,6 +159,26 @@ pub fn all(conn: &Connection, kind: &str) -> Result<Vec<SealedRow>, Internal> {
     Ok(rows)
 }
 
+/// Every row of `kind` whose id starts with `prefix`, oldest first. Used for
+/// records attached to a document version (ids `<version hash>.<random>`);
+/// the range scan uses the unique index on `id`.
+pub(crate) fn with_id_prefix(
+    conn: &Connection,
+    kind: &str,
+    prefix: &str,
+) -> Result<Vec<SealedRow>, Internal> {
+    // All ids with the prefix sort in [prefix, prefix + U+10FFFF).
+    let upper = format!("{prefix}\u{10FFFF}");
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, revision, body FROM records
+         WHERE kind = ?1 AND id >= ?2 AND id < ?3 ORDER BY seq",
+    )?;
+    let rows = stmt
+        .query_map(params![kind, prefix, upper], row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
 /// Every row of every kind, with its kind, for verification.
 pub fn everything(conn: &Connection) -> Result<Vec<(String, SealedRow)>, Internal> {
     let mut stmt = conn.prepare("SELECT kind, id, revision, body FROM records ORDER BY seq")?;

@@ -1,0 +1,167 @@
+//! The departure log: each occasion, at any later time, when a wish in a
+//! document was not followed: which section, who decided, their role, when,
+//! why, and whether the person was told (Mental Health (Care and Treatment)
+//! (Scotland) Act 2003 s.276 requires the reasons to be recorded and sent).
+//!
+//! Append-only, and attached to the exact version whose wish was departed
+//! from, like reviews (see `review.rs`).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::contacts::Clinician;
+use super::versions::{self, load_state, normalise};
+use super::{redacted_debug, Section, DEPARTURE_KIND};
+use crate::error::{HavenError, Result};
+use crate::vault::Vault;
+
+/// A departure as entered.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewDeparture {
+    /// The section whose wish was not followed (of the document's kind).
+    pub section: Section,
+    /// Which wish, briefly (optional).
+    #[serde(default)]
+    pub wish: String,
+    /// Who decided (name and role required).
+    pub clinician: Clinician,
+    /// When it happened.
+    pub occurred_at: DateTime<Utc>,
+    /// Why the wish was not followed (required).
+    pub reason: String,
+    /// Whether the person was told.
+    pub person_told: bool,
+}
+
+/// A stored departure.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Departure {
+    /// Record id (`<version hash>.<random>`).
+    pub id: String,
+    /// The document.
+    pub document_id: String,
+    /// The version whose wish was departed from.
+    pub version_hash: String,
+    /// When it was recorded.
+    pub recorded_at: DateTime<Utc>,
+    /// The section.
+    pub section: Section,
+    /// Which wish.
+    pub wish: String,
+    /// Who decided.
+    pub clinician: Clinician,
+    /// When it happened.
+    pub occurred_at: DateTime<Utc>,
+    /// Why.
+    pub reason: String,
+    /// Whether the person was told.
+    pub person_told: bool,
+}
+
+redacted_debug!(NewDeparture, Departure);
+
+impl Vault {
+    /// Appends a departure to the log of one version. Cannot be edited or deleted.
+    pub fn record_departure(
+        &self,
+        document_id: &str,
+        version_hash: &str,
+        departure: NewDeparture,
+    ) -> Result<Departure> {
+        let d = normalise(departure)?;
+        if d.clinician.name.trim().is_empty() {
+            return Err(HavenError::invalid(
+                "say who decided not to follow the wish (name)",
+            ));
+        }
+        if d.clinician.role.trim().is_empty() {
+            return Err(HavenError::invalid(
+                "say the role of who decided not to follow the wish",
+            ));
+        }
+        if d.reason.trim().is_empty() {
+            return Err(HavenError::invalid(
+                "a reason is required when a wish is not followed",
+            ));
+        }
+        self.with_unlocked(|conn, scope| {
+            let tx = conn.transaction()?;
+            let state = load_state(&tx, scope, document_id)?;
+            if d.section.document_kind() != Some(state.kind) {
+                return Err(HavenError::invalid(format!(
+                    "section {} is not part of a {}",
+                    d.section.key(),
+                    state.kind.label()
+                )));
+            }
+            state.version(version_hash)?;
+            let now = Utc::now();
+            let id = versions::attach(
+                &tx,
+                scope,
+                DEPARTURE_KIND,
+                document_id,
+                version_hash,
+                now,
+                &d,
+            )?;
+            tx.commit()?;
+            Ok(departure_from(id, document_id, version_hash, now, d))
+        })
+    }
+
+    /// The departures from one version, oldest first.
+    pub fn departures(&self, document_id: &str, version_hash: &str) -> Result<Vec<Departure>> {
+        self.with_unlocked(|conn, scope| {
+            let state = load_state(conn, scope, document_id)?;
+            state.version(version_hash)?;
+            let rows = versions::attached::<NewDeparture>(
+                conn,
+                scope,
+                DEPARTURE_KIND,
+                document_id,
+                version_hash,
+            )?;
+            Ok(rows
+                .into_iter()
+                .map(|r| departure_from(r.id, document_id, version_hash, r.recorded_at, r.body))
+                .collect())
+        })
+    }
+
+    /// Every departure from any version of a document, by version (oldest
+    /// version first) then oldest first.
+    pub fn all_departures(&self, document_id: &str) -> Result<Vec<Departure>> {
+        let hashes: Vec<String> = self
+            .document_history(document_id)?
+            .into_iter()
+            .map(|v| v.hash)
+            .collect();
+        let mut out = Vec::new();
+        for h in hashes {
+            out.extend(self.departures(document_id, &h)?);
+        }
+        Ok(out)
+    }
+}
+
+fn departure_from(
+    id: String,
+    document_id: &str,
+    version_hash: &str,
+    recorded_at: DateTime<Utc>,
+    d: NewDeparture,
+) -> Departure {
+    Departure {
+        id,
+        document_id: document_id.to_string(),
+        version_hash: version_hash.to_string(),
+        recorded_at,
+        section: d.section,
+        wish: d.wish,
+        clinician: d.clinician,
+        occurred_at: d.occurred_at,
+        reason: d.reason,
+        person_told: d.person_told,
+    }
+}

@@ -1,0 +1,881 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Behaviour of the crisis plan and advance statement: round trips, the
+//! version chain, status, sign-off validation, reviews and departures bound to
+//! their version, review dates, journal links and encryption at rest.
+
+use chrono::{Duration, NaiveDate, Utc};
+use haven_core::documents::*;
+use haven_core::journal::Draft;
+use haven_core::{HavenError, KdfParams, Vault};
+
+const PASS: &str = "correct horse battery staple";
+
+fn vault() -> (tempfile::TempDir, Vault) {
+    let dir = tempfile::tempdir().unwrap();
+    let (v, _) = Vault::create(&dir.path().join("v.haven"), PASS, KdfParams::minimum()).unwrap();
+    (dir, v)
+}
+
+/// Hands out unique marker strings and remembers them.
+#[derive(Default)]
+struct Markers(Vec<String>);
+
+impl Markers {
+    fn m(&mut self, what: &str) -> String {
+        let s = format!("QZXMARK{}{}", what.replace(['_', ' '], ""), self.0.len());
+        self.0.push(s.clone());
+        s
+    }
+    fn contact(&mut self, what: &str) -> Contact {
+        Contact {
+            name: self.m(&format!("{what}name")),
+            relationship: self.m(&format!("{what}rel")),
+            phones: vec![PhoneNumber {
+                label: self.m(&format!("{what}label")),
+                number: self.m(&format!("{what}phone")),
+            }],
+            notes: self.m(&format!("{what}notes")),
+            may_contact: true,
+        }
+    }
+    fn excluded(&mut self, what: &str) -> ExcludedPerson {
+        ExcludedPerson {
+            name: self.m(&format!("{what}name")),
+            relationship: self.m(&format!("{what}rel")),
+            must_not_contact: true,
+            must_not_visit: true,
+            notes: self.m(&format!("{what}notes")),
+        }
+    }
+    fn practical(&mut self, what: &str) -> PracticalArrangements {
+        PracticalArrangements {
+            children_and_dependants: self.m(&format!("{what}children")),
+            pets: self.m(&format!("{what}pets")),
+            home: self.m(&format!("{what}home")),
+            bills: self.m(&format!("{what}bills")),
+            benefits: self.m(&format!("{what}benefits")),
+            work: self.m(&format!("{what}work")),
+            other: self.m(&format!("{what}other")),
+        }
+    }
+}
+
+fn full_plan(k: &mut Markers) -> CrisisPlan {
+    let mut lines = CrisisLine::defaults_for(Region::Uk);
+    lines.push(CrisisLine {
+        name: k.m("linename"),
+        number: k.m("linenumber"),
+        channel: Channel::CallOrText,
+        text_message: k.m("linetext"),
+        hours: k.m("linehours"),
+        notes: k.m("linenotes"),
+    });
+    CrisisPlan {
+        plan_details: PlanDetails {
+            owner: k.m("owner"),
+            co_authors: vec![CoAuthor {
+                name: k.m("coauthor"),
+                role: k.m("coauthorrole"),
+            }],
+        },
+        when_well: k.m("whenwell"),
+        triggers: vec![k.m("trigger1"), k.m("trigger2")],
+        warning_signs: vec![
+            WarningSign::new(&k.m("sign1")),
+            WarningSign::new(&k.m("sign2")),
+        ],
+        others_take_over: vec![k.m("takeover")],
+        coping_strategies: vec![k.m("coping")],
+        distractions: Distractions {
+            people: vec![k.contact("distractperson")],
+            places: vec![k.m("place")],
+        },
+        help_contacts: vec![k.contact("help")],
+        do_not_involve: vec![k.excluded("donotinvolve")],
+        professionals: vec![Professional {
+            name: k.m("proname"),
+            role: k.m("prorole"),
+            organisation: k.m("proorg"),
+            phones: vec![PhoneNumber {
+                label: k.m("prolabel"),
+                number: k.m("prophone"),
+            }],
+            hours: k.m("prohours"),
+            notes: k.m("pronotes"),
+        }],
+        crisis_lines: lines,
+        safe_environment: vec![k.m("safe")],
+        reasons_for_living: vec![k.m("reason")],
+        distress_support: DistressSupport {
+            helps: vec![k.m("helps")],
+            does_not_help: vec![k.m("nothelp")],
+            how_to_approach_me: k.m("approach"),
+        },
+        crisis_treatment: CrisisTreatment {
+            preferred_setting: CareSetting::HomeTreatment,
+            places_to_avoid: vec![k.m("avoidplace")],
+            notes: k.m("treatnotes"),
+        },
+        practical_arrangements: k.practical("plan"),
+        after_crisis: AfterCrisis {
+            recovery_looks_like: k.m("recovery"),
+            signs_plan_not_needed: vec![k.m("notneeded")],
+        },
+    }
+}
+
+fn full_statement(k: &mut Markers) -> AdvanceStatement {
+    AdvanceStatement {
+        maker_details: MakerDetails {
+            full_name: k.m("fullname"),
+            preferred_name: k.m("preferred"),
+            pronouns: k.m("pronouns"),
+            date_of_birth: NaiveDate::from_ymd_opt(1980, 2, 29),
+            health_number: k.m("nhsnumber"),
+            address: k.m("address"),
+        },
+        about_me: AboutMe {
+            life_experiences: k.m("life"),
+            trauma: k.m("trauma"),
+            what_my_distress_means: k.m("distress"),
+            other: k.m("aboutother"),
+        },
+        values_and_wishes: ValuesAndWishes {
+            values: k.m("values"),
+            beliefs: k.m("beliefs"),
+            wishes: k.m("wishes"),
+            feelings: k.m("feelings"),
+        },
+        treatment_requests: TreatmentRequests {
+            what_has_worked: vec![k.m("worked")],
+            preferred_medications: vec![MedicationPreference {
+                medication: k.m("med"),
+                notes: k.m("mednotes"),
+            }],
+            other_requests: vec![k.m("request")],
+        },
+        treatment_refusals: vec![
+            TreatmentRefusal {
+                treatment: k.m("refusedtreatment"),
+                circumstances: k.m("circumstances"),
+                reason: k.m("refusalreason"),
+                life_sustaining: false,
+                life_at_risk_statement: String::new(),
+            },
+            TreatmentRefusal {
+                treatment: k.m("adrttreatment"),
+                circumstances: k.m("adrtcircumstances"),
+                reason: k.m("adrtreason"),
+                life_sustaining: true,
+                life_at_risk_statement: format!(
+                    "I refuse this even if my life is at risk {}",
+                    k.m("adrtstatement")
+                ),
+            },
+        ],
+        restrictive_interventions: RestrictiveInterventions {
+            try_first: vec![k.m("tryfirst")],
+            de_escalation: vec![k.m("deescalation")],
+            restraint: k.m("restraint"),
+            seclusion: k.m("seclusion"),
+            rapid_tranquillisation: k.m("rapidtranq"),
+            personal_care_staff_gender: k.m("gender"),
+        },
+        hospital_preferences: HospitalPreferences {
+            preferred: vec![k.m("hospital")],
+            avoid: vec![k.m("avoidward")],
+            notes: k.m("hospitalnotes"),
+        },
+        people: StatementPeople {
+            nominated_person: Some(k.contact("nominated")),
+            people_to_consult: vec![k.contact("consult")],
+            carers: vec![k.contact("carer")],
+            attorneys: vec![Attorney {
+                person: k.contact("attorney"),
+                authority: AttorneyAuthority::HealthAndWelfareLpa,
+            }],
+            advocate: Some(k.contact("advocate")),
+            excluded: vec![k.excluded("mustnot")],
+        },
+        information_sharing: vec![SharingConsent {
+            who: k.m("sharewho"),
+            may_see: vec![k.m("maysee")],
+            may_not_see: vec![k.m("maynotsee")],
+            notes: k.m("sharenotes"),
+        }],
+        dependants_and_home: k.practical("statement"),
+        physical_health: PhysicalHealth {
+            conditions: vec![k.m("condition")],
+            disabilities: vec![k.m("disability")],
+            allergies: vec![Allergy {
+                substance: k.m("allergen"),
+                reaction: k.m("reaction"),
+            }],
+            medications: vec![k.m("physmed")],
+            notes: k.m("physnotes"),
+        },
+        communication: Communication {
+            language: k.m("language"),
+            interpreter_needed: true,
+            easy_read: true,
+            other_needs: k.m("commneeds"),
+            how_to_talk_with_me: k.m("talk"),
+        },
+        culture_and_faith: CultureAndFaith {
+            culture: k.m("culture"),
+            religion_or_spirituality: k.m("faith"),
+            diet: k.m("diet"),
+            notes: k.m("culturenotes"),
+        },
+        distribution: Distribution {
+            copies: vec![DistributionEntry {
+                name: k.m("copyholder"),
+                role_or_organisation: k.m("copyrole"),
+                given_on: NaiveDate::from_ymd_opt(2025, 1, 2),
+            }],
+            notes: k.m("distnotes"),
+        },
+    }
+}
+
+fn sign_off(k: &mut Markers, witness: bool) -> SignOff {
+    SignOff {
+        maker_name: k.m("makersig"),
+        signed_on: Utc::now().date_naive(),
+        confirms_capacity: true,
+        capacity_statement: k.m("capacity"),
+        support_used: k.m("support"),
+        witness: witness.then(|| Witness {
+            name: k.m("witnessname"),
+            role: k.m("witnessrole"),
+            signed_on: Some(Utc::now().date_naive()),
+            confirms_understanding: true,
+            confirms_no_undue_influence: true,
+            statement: k.m("witnessstatement"),
+        }),
+    }
+}
+
+fn clinician(k: &mut Markers) -> Clinician {
+    Clinician {
+        name: k.m("clinname"),
+        role: k.m("clinrole"),
+        organisation: k.m("clinorg"),
+    }
+}
+
+fn plan_of(v: &DocumentVersion) -> CrisisPlan {
+    v.content.as_crisis_plan().unwrap().clone()
+}
+
+/// Asserts that each content section differs from the empty document, so a
+/// test filling "every section" really does.
+fn assert_every_section_filled(content: &DocumentContent) {
+    let empty: DocumentContent = match content.kind() {
+        DocumentKind::CrisisPlan => CrisisPlan::default().into(),
+        DocumentKind::AdvanceStatement => AdvanceStatement::default().into(),
+    };
+    let changed: Vec<Section> = diff::diff_contents(&empty, content)
+        .unwrap()
+        .into_iter()
+        .map(|d| d.section)
+        .collect();
+    assert_eq!(changed, content.kind().sections());
+}
+
+#[test]
+fn every_plan_section_round_trips_through_the_vault() {
+    let (_d, v) = vault();
+    let plan = full_plan(&mut Markers::default());
+    assert_every_section_filled(&plan.clone().into());
+    let saved = v.create_document(plan.clone().into()).unwrap();
+    let back = plan_of(&v.get_version(&saved.document_id, &saved.hash).unwrap());
+    // Only the new warning-sign ids were filled in.
+    assert!(back.warning_signs.iter().all(|w| w.id.len() == 32));
+    let mut expected = plan;
+    for (e, b) in expected.warning_signs.iter_mut().zip(&back.warning_signs) {
+        e.id = b.id.clone();
+    }
+    assert_eq!(back, expected);
+
+    v.lock();
+    assert_eq!(
+        v.get_version(&saved.document_id, &saved.hash),
+        Err(HavenError::Locked)
+    );
+    v.unlock_with_passphrase(PASS).unwrap();
+    assert_eq!(
+        plan_of(&v.get_version(&saved.document_id, &saved.hash).unwrap()),
+        expected
+    );
+}
+
+#[test]
+fn every_statement_section_round_trips_through_the_vault() {
+    let (_d, v) = vault();
+    let st = full_statement(&mut Markers::default());
+    assert_every_section_filled(&st.clone().into());
+    let saved = v.create_document(st.clone().into()).unwrap();
+    let back = v.get_version(&saved.document_id, &saved.hash).unwrap();
+    assert_eq!(back.content.as_advance_statement().unwrap(), &st);
+    assert_eq!(back.kind, DocumentKind::AdvanceStatement);
+    assert_eq!(back.status, VersionStatus::Draft);
+    assert_eq!(back.number, 1);
+    assert_eq!(back.parent_hash, None);
+}
+
+#[test]
+fn new_plan_for_uk_has_default_crisis_lines() {
+    let plan = CrisisPlan::new_for_region(Region::Uk);
+    let numbers: Vec<_> = plan
+        .crisis_lines
+        .iter()
+        .map(|l| l.number.as_str())
+        .collect();
+    for n in ["111", "116 123", "85258"] {
+        assert!(numbers.contains(&n), "{n}");
+    }
+    let us = CrisisPlan::new_for_region(Region::Us);
+    assert!(us.crisis_lines.iter().any(|l| l.number == "988"));
+}
+
+#[test]
+fn history_chains_each_version_to_its_parent_and_diffs_by_section() {
+    let (_d, v) = vault();
+    let mut plan = CrisisPlan::new_for_region(Region::Uk);
+    plan.triggers = vec!["noise".into()];
+    plan.warning_signs = vec![WarningSign::new("not sleeping")];
+    let v1 = v.create_document(plan.into()).unwrap();
+    let doc = v1.document_id.clone();
+
+    let mut p2 = plan_of(&v1);
+    p2.triggers.push("anniversaries".into());
+    p2.when_well = "I cook for friends".into();
+    let v2 = v.save_version(&doc, &v1.hash, p2.clone().into()).unwrap();
+    let mut p3 = p2.clone();
+    p3.warning_signs.push(WarningSign::new("skipping meals"));
+    let v3 = v.save_version(&doc, &v2.hash, p3.into()).unwrap();
+
+    // The warning sign kept its id across versions.
+    assert_eq!(
+        plan_of(&v3).warning_signs[0].id,
+        plan_of(&v1).warning_signs[0].id
+    );
+
+    let history = v.document_history(&doc).unwrap();
+    let numbers: Vec<u32> = history.iter().map(|h| h.number).collect();
+    assert_eq!(numbers, vec![1, 2, 3]);
+    assert_eq!(history[0].parent_hash, None);
+    assert_eq!(history[1].parent_hash.as_deref(), Some(v1.hash.as_str()));
+    assert_eq!(history[2].parent_hash.as_deref(), Some(v2.hash.as_str()));
+    assert!(history.iter().all(|h| h.status == VersionStatus::Draft));
+
+    // Any version can be read back, unchanged.
+    assert_eq!(v.get_version(&doc, &v1.hash).unwrap(), v1);
+    assert_eq!(v.get_version(&doc, &v2.hash).unwrap(), v2);
+    assert_eq!(v.latest_version(&doc).unwrap(), v3);
+    v.verify_document(&doc).unwrap();
+
+    let d = v.diff_versions(&doc, &v1.hash, &v3.hash).unwrap();
+    let sections: Vec<Section> = d.iter().map(|s| s.section).collect();
+    assert_eq!(
+        sections,
+        vec![Section::WhenWell, Section::Triggers, Section::WarningSigns]
+    );
+    assert_eq!(d[0].added, vec!["I cook for friends"]);
+    assert!(d[0].removed.is_empty());
+    assert_eq!(d[1].added, vec!["anniversaries"]);
+    assert_eq!(d[2].added, vec!["text: skipping meals"]);
+    assert!(v
+        .diff_versions(&doc, &v3.hash, &v3.hash)
+        .unwrap()
+        .is_empty());
+
+    // Identical content saved twice still gets distinct hashes (secret salt).
+    let again = v.save_version(&doc, &v2.hash, v2.content.clone()).unwrap();
+    assert_ne!(again.hash, v2.hash);
+    assert!(v
+        .diff_versions(&doc, &v2.hash, &again.hash)
+        .unwrap()
+        .is_empty());
+
+    // A branch from v1 is kept beside v2.
+    let branch = v.save_version(&doc, &v1.hash, p2.into()).unwrap();
+    assert_eq!(branch.number, 2);
+    assert_ne!(branch.hash, v2.hash);
+    assert_eq!(v.document_history(&doc).unwrap().len(), 5);
+    v.verify_document(&doc).unwrap();
+
+    // Wrong kind and unknown parent are refused.
+    assert!(matches!(
+        v.save_version(&doc, &v1.hash, AdvanceStatement::default().into()),
+        Err(HavenError::InvalidInput { .. })
+    ));
+    assert!(matches!(
+        v.save_version(&doc, "00", CrisisPlan::default().into()),
+        Err(HavenError::NotFound { .. })
+    ));
+}
+
+#[test]
+fn signing_keeps_exactly_one_active_version() {
+    let (_d, v) = vault();
+    let mut k = Markers::default();
+    let v1 = v.create_document(full_plan(&mut k).into()).unwrap();
+    let doc = v1.document_id.clone();
+    let v2 = v.save_version(&doc, &v1.hash, plan_of(&v1).into()).unwrap();
+    assert_eq!(v.active_version(&doc).unwrap(), None);
+
+    let signed = v
+        .sign_version(&doc, &v1.hash, sign_off(&mut k, false))
+        .unwrap();
+    assert_eq!(signed.status, VersionStatus::Active);
+    assert!(signed.sign_off.is_some());
+    assert_eq!(v.active_version(&doc).unwrap().unwrap().hash, v1.hash);
+
+    v.sign_version(&doc, &v2.hash, sign_off(&mut k, true))
+        .unwrap();
+    let statuses: Vec<(u32, VersionStatus)> = v
+        .document_history(&doc)
+        .unwrap()
+        .iter()
+        .map(|h| (h.number, h.status))
+        .collect();
+    assert_eq!(
+        statuses,
+        vec![(1, VersionStatus::Superseded), (2, VersionStatus::Active)]
+    );
+    let summary = &v.documents().unwrap()[0];
+    assert_eq!(summary.active_hash.as_deref(), Some(v2.hash.as_str()));
+    assert_eq!(summary.last_signed_on, Some(Utc::now().date_naive()));
+
+    // Content is untouched by status changes.
+    assert_eq!(v.get_version(&doc, &v1.hash).unwrap().content, v1.content);
+    v.verify_document(&doc).unwrap();
+
+    // Only drafts can be signed.
+    let err = v
+        .sign_version(&doc, &v1.hash, sign_off(&mut k, false))
+        .unwrap_err();
+    assert!(matches!(err, HavenError::InvalidInput { .. }));
+
+    v.revoke_version(&doc, &v2.hash).unwrap();
+    assert_eq!(v.active_version(&doc).unwrap(), None);
+    assert!(v.revoke_version(&doc, &v2.hash).is_err());
+
+    let log = v.status_log(&doc).unwrap();
+    let v2_log: Vec<_> = log
+        .iter()
+        .filter(|c| c.version_hash == v2.hash)
+        .map(|c| (c.from, c.to))
+        .collect();
+    assert_eq!(
+        v2_log,
+        vec![
+            (None, VersionStatus::Draft),
+            (Some(VersionStatus::Draft), VersionStatus::Active),
+            (Some(VersionStatus::Active), VersionStatus::Revoked),
+        ]
+    );
+}
+
+#[test]
+fn life_sustaining_refusal_needs_statement_signature_and_witness() {
+    let (_d, v) = vault();
+    let mut k = Markers::default();
+    let mut st = full_statement(&mut k);
+    st.treatment_refusals[1].life_at_risk_statement = k.m("withoutthephrase");
+    let v1 = v.create_document(st.clone().into()).unwrap();
+    let doc = v1.document_id.clone();
+
+    let problems = v.validate_version(&doc, &v1.hash).unwrap();
+    assert_eq!(problems.len(), 3, "{problems:?}");
+    assert!(problems
+        .iter()
+        .all(|p| p.section == Section::TreatmentRefusals && p.item == Some(2)));
+    assert!(problems[0].message.contains("even if my life is at risk"));
+    assert!(problems[1].message.contains("signed"));
+    assert!(problems[2].message.contains("witnessed"));
+
+    // Signing without a witness is refused, naming what is missing, quoting nothing.
+    let err = v
+        .sign_version(&doc, &v1.hash, sign_off(&mut k, false))
+        .unwrap_err();
+    let HavenError::InvalidInput { reason } = &err else {
+        panic!("{err:?}")
+    };
+    assert!(reason.contains("Treatment refusals (item 2)"), "{reason}");
+    assert!(reason.contains("witnessed"), "{reason}");
+    assert!(!reason.contains("QZXMARK"), "{reason}");
+    assert!(!err.to_string().contains("QZXMARK"));
+    assert_eq!(v.active_version(&doc).unwrap(), None);
+
+    // An incomplete witness block is named too.
+    let mut so = sign_off(&mut k, true);
+    if let Some(w) = so.witness.as_mut() {
+        w.confirms_no_undue_influence = false;
+        w.role.clear();
+    }
+    let p = validate(&v1.content, Some(&so));
+    assert!(p
+        .iter()
+        .any(|p| p.section == Section::Witness && p.message.contains("role")));
+    assert!(p
+        .iter()
+        .any(|p| p.section == Section::Witness && p.message.contains("undue influence")));
+
+    // With the phrase and a witness it signs.
+    st.treatment_refusals[1].life_at_risk_statement = "Even if my life is at risk.".into();
+    let v2 = v.save_version(&doc, &v1.hash, st.into()).unwrap();
+    let signed = v
+        .sign_version(&doc, &v2.hash, sign_off(&mut k, true))
+        .unwrap();
+    assert_eq!(signed.status, VersionStatus::Active);
+    assert!(v.validate_version(&doc, &v2.hash).unwrap().is_empty());
+}
+
+fn review(k: &mut Markers) -> NewConsultationReview {
+    NewConsultationReview {
+        clinician: clinician(k),
+        reviewed_on: Utc::now().date_naive(),
+        responses: vec![
+            SectionResponse {
+                section: Section::TreatmentRequests,
+                response: ReviewResponse::Agreed,
+                reason: String::new(),
+                person_told: true,
+            },
+            SectionResponse {
+                section: Section::RestrictiveInterventions,
+                response: ReviewResponse::CannotFollow,
+                reason: k.m("cannotfollowreason"),
+                person_told: true,
+            },
+            SectionResponse {
+                section: Section::HospitalPreferences,
+                response: ReviewResponse::Noted,
+                reason: String::new(),
+                person_told: false,
+            },
+        ],
+        notes: k.m("reviewnotes"),
+    }
+}
+
+fn departure(k: &mut Markers) -> NewDeparture {
+    NewDeparture {
+        section: Section::RestrictiveInterventions,
+        wish: k.m("departedwish"),
+        clinician: clinician(k),
+        occurred_at: Utc::now() - Duration::days(2),
+        reason: k.m("departurereason"),
+        person_told: false,
+    }
+}
+
+/// A statement with two versions, reviewed and departed from on the first.
+fn reviewed_statement(v: &Vault, k: &mut Markers) -> (String, String, String) {
+    let v1 = v.create_document(full_statement(k).into()).unwrap();
+    let doc = v1.document_id.clone();
+    let v2 = v.save_version(&doc, &v1.hash, v1.content.clone()).unwrap();
+    v.add_consultation_review(&doc, &v1.hash, review(k))
+        .unwrap();
+    v.record_departure(&doc, &v1.hash, departure(k)).unwrap();
+    (doc, v1.hash, v2.hash)
+}
+
+#[test]
+fn reviews_and_departures_attach_to_their_exact_version() {
+    let (_d, v) = vault();
+    let mut k = Markers::default();
+    let (doc, h1, h2) = reviewed_statement(&v, &mut k);
+
+    let reviews = v.consultation_reviews(&doc, &h1).unwrap();
+    assert_eq!(reviews.len(), 1);
+    assert_eq!(reviews[0].version_hash, h1);
+    assert_eq!(reviews[0].responses.len(), 3);
+    assert_eq!(
+        reviews[0].responses[1].response,
+        ReviewResponse::CannotFollow
+    );
+    assert!(v.consultation_reviews(&doc, &h2).unwrap().is_empty());
+
+    let deps = v.departures(&doc, &h1).unwrap();
+    assert_eq!(deps.len(), 1);
+    assert_eq!(deps[0].section, Section::RestrictiveInterventions);
+    assert!(!deps[0].person_told);
+    assert!(v.departures(&doc, &h2).unwrap().is_empty());
+    v.record_departure(&doc, &h2, departure(&mut k)).unwrap();
+    assert_eq!(v.all_departures(&doc).unwrap().len(), 2);
+    v.add_consultation_review(&doc, &h2, review(&mut k))
+        .unwrap();
+    let all: Vec<String> = v
+        .all_consultation_reviews(&doc)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.version_hash)
+        .collect();
+    assert_eq!(all, vec![h1.clone(), h2.clone()]);
+    assert_eq!(v.verify().unwrap().damaged, Vec::<String>::new());
+}
+
+#[test]
+fn review_input_is_checked() {
+    let (_d, v) = vault();
+    let mut k = Markers::default();
+    let (doc, h1, _) = reviewed_statement(&v, &mut k);
+
+    let mut r = review(&mut k);
+    r.responses[1].reason = "  ".into();
+    let err = v.add_consultation_review(&doc, &h1, r).unwrap_err();
+    assert!(err.to_string().contains("reason is required"), "{err}");
+
+    let mut r = review(&mut k);
+    r.clinician.role.clear();
+    assert!(v.add_consultation_review(&doc, &h1, r).is_err());
+
+    let mut r = review(&mut k);
+    r.responses[0].section = Section::Triggers;
+    assert!(v.add_consultation_review(&doc, &h1, r).is_err());
+
+    let mut d = departure(&mut k);
+    d.reason.clear();
+    assert!(v.record_departure(&doc, &h1, d).is_err());
+
+    // Reviews are for statements only.
+    let plan = v.create_document(CrisisPlan::default().into()).unwrap();
+    assert!(v
+        .add_consultation_review(&plan.document_id, &plan.hash, review(&mut k))
+        .is_err());
+    // Nothing invalid was stored.
+    assert_eq!(v.consultation_reviews(&doc, &h1).unwrap().len(), 1);
+}
+
+#[test]
+fn a_review_moved_to_another_version_fails_verification() {
+    let (_d, v) = vault();
+    let mut k = Markers::default();
+    let (doc, h1, h2) = reviewed_statement(&v, &mut k);
+
+    let raw = rusqlite::Connection::open(v.path()).unwrap();
+    let moved = raw
+        .execute(
+            "UPDATE records SET id = ?1 || substr(id, 65) WHERE kind = ?2",
+            rusqlite::params![h2, REVIEW_KIND],
+        )
+        .unwrap();
+    assert_eq!(moved, 1);
+
+    assert!(v.consultation_reviews(&doc, &h1).unwrap().is_empty());
+    assert!(matches!(
+        v.consultation_reviews(&doc, &h2),
+        Err(HavenError::Corrupt { .. })
+    ));
+    assert_eq!(v.verify().unwrap().damaged.len(), 1);
+}
+
+#[test]
+fn a_departure_copied_to_another_version_fails_verification() {
+    let (_d, v) = vault();
+    let mut k = Markers::default();
+    let (doc, h1, h2) = reviewed_statement(&v, &mut k);
+
+    let raw = rusqlite::Connection::open(v.path()).unwrap();
+    raw.execute(
+        "INSERT INTO records (id, kind, revision, body)
+         SELECT ?1 || substr(id, 65), kind, revision, body FROM records WHERE kind = ?2",
+        rusqlite::params![h2, DEPARTURE_KIND],
+    )
+    .unwrap();
+
+    assert_eq!(v.departures(&doc, &h1).unwrap().len(), 1);
+    assert!(matches!(
+        v.departures(&doc, &h2),
+        Err(HavenError::Corrupt { .. })
+    ));
+}
+
+#[test]
+fn swapped_or_altered_versions_are_detected() {
+    let (_d, v) = vault();
+    let v1 = v
+        .create_document(CrisisPlan::new_for_region(Region::Uk).into())
+        .unwrap();
+    let doc = v1.document_id.clone();
+    let v2 = v
+        .save_version(&doc, &v1.hash, CrisisPlan::default().into())
+        .unwrap();
+
+    let raw = rusqlite::Connection::open(v.path()).unwrap();
+    // Put v1's ciphertext in v2's row.
+    raw.execute(
+        "UPDATE records SET body = (SELECT body FROM records WHERE id = ?1) WHERE id = ?2",
+        rusqlite::params![v1.hash, v2.hash],
+    )
+    .unwrap();
+    assert_eq!(
+        v.get_version(&doc, &v2.hash),
+        Err(HavenError::Corrupt {
+            record_id: v2.hash.clone()
+        })
+    );
+    assert!(v.verify_document(&doc).is_err());
+    // v1 itself is intact.
+    assert_eq!(v.get_version(&doc, &v1.hash).unwrap(), v1);
+}
+
+#[test]
+fn reviews_due_lists_due_and_overdue_documents() {
+    let (_d, v) = vault();
+    let mut k = Markers::default();
+    let plan = v.create_document(full_plan(&mut k).into()).unwrap();
+    let statement = v.create_document(full_statement(&mut k).into()).unwrap();
+    let draft_only = v.create_document(CrisisPlan::default().into()).unwrap();
+
+    let signed_on = Utc::now().date_naive() - Duration::days(30);
+    let mut so = sign_off(&mut k, true);
+    so.signed_on = signed_on;
+    v.sign_version(&plan.document_id, &plan.hash, so.clone())
+        .unwrap();
+    v.sign_version(&statement.document_id, &statement.hash, so)
+        .unwrap();
+
+    // Default: six months after sign-off.
+    let six_months = signed_on
+        .checked_add_months(chrono::Months::new(6))
+        .unwrap();
+    let summary = v
+        .documents()
+        .unwrap()
+        .into_iter()
+        .find(|d| d.id == plan.document_id)
+        .unwrap();
+    assert_eq!(summary.next_review, Some(six_months));
+
+    let today = six_months - Duration::days(10);
+    assert!(v.reviews_due(today, 5).unwrap().is_empty());
+    let due = v.reviews_due(today, 10).unwrap();
+    assert_eq!(due.len(), 2);
+    assert!(due.iter().all(|d| d.days_until == 10 && !d.overdue));
+
+    // Settable; overdue ones come first with negative days.
+    let earlier = today - Duration::days(3);
+    v.set_next_review(&statement.document_id, Some(earlier))
+        .unwrap();
+    v.set_next_review(&draft_only.document_id, Some(earlier))
+        .unwrap();
+    let due = v.reviews_due(today, 0).unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].document_id, statement.document_id);
+    assert_eq!(due[0].kind, DocumentKind::AdvanceStatement);
+    assert_eq!(due[0].days_until, -3);
+    assert!(due[0].overdue);
+    let later = v.reviews_due(today, 10).unwrap();
+    assert_eq!(
+        later.iter().map(|d| d.days_until).collect::<Vec<_>>(),
+        vec![-3, 10]
+    );
+
+    v.set_next_review(&statement.document_id, None).unwrap();
+    assert_eq!(v.reviews_due(today, 10).unwrap().len(), 1);
+}
+
+#[test]
+fn journal_entries_link_to_warning_signs() {
+    let (_d, v) = vault();
+    let plan = CrisisPlan {
+        warning_signs: vec![
+            WarningSign::new("not sleeping"),
+            WarningSign::new("stopping calls"),
+        ],
+        ..Default::default()
+    };
+    let v1 = v.create_document(plan.into()).unwrap();
+    let signs = plan_of(&v1).warning_signs;
+    let e1 = v
+        .add_entry(Draft {
+            text: "awake at 4 again".into(),
+            ..Default::default()
+        })
+        .unwrap();
+    let e2 = v
+        .add_entry(Draft {
+            text: "slept badly".into(),
+            ..Default::default()
+        })
+        .unwrap();
+
+    v.link_entry_to_warning_sign(&e1.id, &signs[0].id).unwrap();
+    v.link_entry_to_warning_sign(&e2.id, &signs[0].id).unwrap();
+    v.link_entry_to_warning_sign(&e2.id, &signs[0].id).unwrap(); // idempotent
+    v.link_entry_to_warning_sign(&e2.id, &signs[1].id).unwrap();
+
+    let linked: Vec<String> = v
+        .entries_linked_to_warning_sign(&signs[0].id)
+        .unwrap()
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(linked, vec![e2.id.clone(), e1.id.clone()]);
+    assert_eq!(
+        v.warning_signs_linked_to_entry(&e2.id).unwrap(),
+        vec![signs[1].id.clone(), signs[0].id.clone()]
+    );
+
+    assert!(v
+        .unlink_entry_from_warning_sign(&e2.id, &signs[0].id)
+        .unwrap());
+    assert!(!v
+        .unlink_entry_from_warning_sign(&e2.id, &signs[0].id)
+        .unwrap());
+    v.delete_entry(&e1.id).unwrap();
+    assert!(v
+        .entries_linked_to_warning_sign(&signs[0].id)
+        .unwrap()
+        .is_empty());
+
+    assert!(matches!(
+        v.link_entry_to_warning_sign(&e2.id, "nope"),
+        Err(HavenError::NotFound { .. })
+    ));
+    assert!(matches!(
+        v.link_entry_to_warning_sign("nope", &signs[0].id),
+        Err(HavenError::NotFound { .. })
+    ));
+}
+
+#[test]
+fn nothing_written_in_any_section_is_in_the_file_or_wal() {
+    let (_d, v) = vault();
+    let mut k = Markers::default();
+
+    let plan = v.create_document(full_plan(&mut k).into()).unwrap();
+    v.sign_version(&plan.document_id, &plan.hash, sign_off(&mut k, true))
+        .unwrap();
+    let (doc, h1, _) = reviewed_statement(&v, &mut k);
+    v.sign_version(&doc, &h1, sign_off(&mut k, true)).unwrap();
+    let entry = v
+        .add_entry(Draft {
+            text: k.m("journal"),
+            ..Default::default()
+        })
+        .unwrap();
+    let sign = plan_of(&plan).warning_signs[0].id.clone();
+    v.link_entry_to_warning_sign(&entry.id, &sign).unwrap();
+
+    let mut raw = std::fs::read(v.path()).unwrap();
+    let mut wal = v.path().as_os_str().to_owned();
+    wal.push("-wal");
+    raw.extend(std::fs::read(&wal).unwrap_or_default());
+    assert!(raw.len() > 4096);
+    let hay = String::from_utf8_lossy(&raw);
+    // The search does see what is in the clear (bookkeeping only).
+    assert!(hay.contains(PLAN_VERSION_KIND) && hay.contains(REVIEW_KIND));
+    assert!(k.0.len() > 150, "{}", k.0.len());
+    for m in &k.0 {
+        assert!(!hay.contains(m.as_str()), "{m} found in the vault file");
+    }
+    // Warning-sign ids (which links name) are not in the clear either.
+    assert!(!hay.contains(sign.as_str()));
+    drop(v);
+}
