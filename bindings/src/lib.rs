@@ -2,6 +2,8 @@
 //! (derived behind its `uniffi` feature); this crate only adds the object the
 //! apps hold, the platform callbacks (key store, progress) and the panic guard.
 
+mod backup;
+mod documents;
 mod guard;
 mod journal;
 mod keystore;

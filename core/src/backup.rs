@@ -135,6 +135,7 @@ impl std::fmt::Debug for RestoreSecret<'_> {
 
 /// What [`Vault::create_backup`] wrote. Counts and random ids only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct BackupSummary {
     /// The backup's random id (hex).
     pub backup_id: String,

@@ -8,6 +8,7 @@ use super::redacted_debug;
 
 /// One phone number with a label ("mobile", "work", "text only").
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct PhoneNumber {
     /// What kind of number this is, in the person's words.
@@ -18,6 +19,7 @@ pub struct PhoneNumber {
 
 /// Someone the person names: for help, distraction, consultation, care.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct Contact {
     /// Their name.
@@ -51,6 +53,7 @@ impl Contact {
 
 /// Someone who must not be involved, contacted or allowed to visit.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct ExcludedPerson {
     /// Their name.
@@ -67,6 +70,7 @@ pub struct ExcludedPerson {
 
 /// A professional or service (care coordinator, GP, crisis team).
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct Professional {
     /// Name of the person or service.
@@ -85,6 +89,7 @@ pub struct Professional {
 
 /// Someone who helped write a plan (facilitator, care coordinator, carer).
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct CoAuthor {
     /// Their name.
@@ -95,6 +100,7 @@ pub struct CoAuthor {
 
 /// A clinician or staff member who reviewed a statement or departed from it.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct Clinician {
     /// Their name.

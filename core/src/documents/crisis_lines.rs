@@ -11,6 +11,7 @@ use super::redacted_debug;
 
 /// Where the person lives, for default crisis lines.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum Region {
     /// United Kingdom.
@@ -24,6 +25,7 @@ pub enum Region {
 
 /// How a line is reached.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     /// A phone call.
@@ -37,6 +39,7 @@ pub enum Channel {
 
 /// A crisis line or emergency number.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct CrisisLine {
     /// Name of the service.

@@ -15,6 +15,7 @@ use super::redacted_debug;
 
 /// A crisis plan. Every field is one section.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct CrisisPlan {
     /// Owner and co-authors.
@@ -65,6 +66,7 @@ impl CrisisPlan {
 
 /// Who the plan belongs to and who helped write it.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct PlanDetails {
     /// The person whose plan this is.
@@ -76,6 +78,7 @@ pub struct PlanDetails {
 /// An early warning sign. The id stays the same across versions so that
 /// journal entries linked to it stay linked.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct WarningSign {
     /// Stable id. Leave empty for a new sign: one is assigned on save.
@@ -96,6 +99,7 @@ impl WarningSign {
 
 /// People and places that take my mind off things.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct Distractions {
     /// People to be with.
@@ -106,6 +110,7 @@ pub struct Distractions {
 
 /// What helps and what doesn't when I'm distressed.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct DistressSupport {
     /// What helps.
@@ -118,6 +123,7 @@ pub struct DistressSupport {
 
 /// Where I would rather be treated in a crisis.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum CareSetting {
     /// No stated preference.
@@ -133,6 +139,7 @@ pub enum CareSetting {
 
 /// Treatment preferences in a crisis.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct CrisisTreatment {
     /// Preferred setting.
@@ -145,6 +152,7 @@ pub struct CrisisTreatment {
 
 /// Practical arrangements while I'm unwell.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct PracticalArrangements {
     /// Children and other dependants.
@@ -165,6 +173,7 @@ pub struct PracticalArrangements {
 
 /// After the crisis.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct AfterCrisis {
     /// What recovery looks like for me.

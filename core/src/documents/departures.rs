@@ -17,6 +17,7 @@ use crate::vault::Vault;
 
 /// A departure as entered.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct NewDeparture {
     /// The section whose wish was not followed (of the document's kind).
     pub section: Section,
@@ -35,6 +36,7 @@ pub struct NewDeparture {
 
 /// A stored departure.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Departure {
     /// Record id (`<version hash>.<random>`).
     pub id: String,

@@ -129,6 +129,7 @@ pub(crate) use redacted_debug;
 
 /// Which kind of document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentKind {
     /// A crisis (safety) plan.
@@ -167,6 +168,7 @@ impl DocumentKind {
 // Not boxed: the bindings carry plain records, and a version is read rarely.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentContent {
     /// A crisis plan.
@@ -230,6 +232,7 @@ impl From<AdvanceStatement> for DocumentContent {
 /// The snake_case name of each content section is exactly the field name in
 /// [`CrisisPlan`] or [`AdvanceStatement`] (a unit test holds this).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum Section {
     // Crisis plan.

@@ -18,6 +18,7 @@ use crate::vault::Vault;
 
 /// A clinician's response to one section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewResponse {
     /// The wishes will be followed.
@@ -30,6 +31,7 @@ pub enum ReviewResponse {
 
 /// The response to one section.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SectionResponse {
     /// The section (of an advance statement).
     pub section: Section,
@@ -45,6 +47,7 @@ pub struct SectionResponse {
 
 /// A review as the clinician enters it.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct NewConsultationReview {
     /// Who reviewed (name, role, organisation: all required).
     pub clinician: Clinician,
@@ -59,6 +62,7 @@ pub struct NewConsultationReview {
 
 /// A stored review.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ConsultationReview {
     /// The review's record id (`<version hash>.<random>`).
     pub id: String,

@@ -12,6 +12,7 @@ use crate::vault::Vault;
 
 /// A document due (or overdue) for review.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ReviewDue {
     /// The document.
     pub document_id: String,

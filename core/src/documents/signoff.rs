@@ -18,6 +18,7 @@ pub const DEFAULT_REVIEW_MONTHS: u32 = 6;
 
 /// The maker's confirmation of a version.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct SignOff {
     /// The maker's name, as signed.
@@ -36,6 +37,7 @@ pub struct SignOff {
 
 /// A witness to the maker's signature.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct Witness {
     /// The witness's name.

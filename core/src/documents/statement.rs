@@ -17,6 +17,7 @@ use super::redacted_debug;
 
 /// An advance statement. Every field is one section.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct AdvanceStatement {
     /// Who is making it.
@@ -51,6 +52,7 @@ pub struct AdvanceStatement {
 
 /// Who is making the statement, so staff find the right person.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct MakerDetails {
     /// Full name.
@@ -69,6 +71,7 @@ pub struct MakerDetails {
 
 /// Context staff should understand.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct AboutMe {
     /// Life experiences that matter for my care.
@@ -83,6 +86,7 @@ pub struct AboutMe {
 
 /// Values, beliefs, wishes and feelings.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct ValuesAndWishes {
     /// Values.
@@ -97,6 +101,7 @@ pub struct ValuesAndWishes {
 
 /// A medication the person prefers.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct MedicationPreference {
     /// The medication.
@@ -107,6 +112,7 @@ pub struct MedicationPreference {
 
 /// Treatment requests.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct TreatmentRequests {
     /// What has worked before.
@@ -123,6 +129,7 @@ pub struct TreatmentRequests {
 /// is valid only if written, signed, witnessed and stating that it applies
 /// "even if my life is at risk": see [`validate`](super::validate).
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct TreatmentRefusal {
     /// The specific treatment refused.
@@ -140,6 +147,7 @@ pub struct TreatmentRefusal {
 
 /// Restrictive interventions and what to do instead.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct RestrictiveInterventions {
     /// What to try first.
@@ -158,6 +166,7 @@ pub struct RestrictiveInterventions {
 
 /// Hospital and ward preferences.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct HospitalPreferences {
     /// Preferred hospitals or wards.
@@ -170,6 +179,7 @@ pub struct HospitalPreferences {
 
 /// What authority an attorney or deputy holds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum AttorneyAuthority {
     /// Lasting Power of Attorney for health and welfare.
@@ -185,6 +195,7 @@ pub enum AttorneyAuthority {
 
 /// An attorney (LPA) or deputy.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct Attorney {
     /// Who they are and how to reach them.
@@ -195,6 +206,7 @@ pub struct Attorney {
 
 /// The people section.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct StatementPeople {
     /// Nominated person (MHA 2025 ss.24-28, replacing the nearest relative).
@@ -213,6 +225,7 @@ pub struct StatementPeople {
 
 /// One information-sharing consent: who may see what.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct SharingConsent {
     /// A person or service.
@@ -227,6 +240,7 @@ pub struct SharingConsent {
 
 /// An allergy or intolerance.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct Allergy {
     /// The substance.
@@ -237,6 +251,7 @@ pub struct Allergy {
 
 /// Physical health.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct PhysicalHealth {
     /// Conditions.
@@ -253,6 +268,7 @@ pub struct PhysicalHealth {
 
 /// Communication and language needs.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct Communication {
     /// First or preferred language.
@@ -269,6 +285,7 @@ pub struct Communication {
 
 /// Cultural, religious, spiritual and dietary needs.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct CultureAndFaith {
     /// Cultural needs.
@@ -283,6 +300,7 @@ pub struct CultureAndFaith {
 
 /// One holder of a copy.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct DistributionEntry {
     /// Person or service.
@@ -295,6 +313,7 @@ pub struct DistributionEntry {
 
 /// Who holds a copy.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
 pub struct Distribution {
     /// The holders.

@@ -16,6 +16,7 @@ use crate::documents::{AdvanceStatement, CrisisPlan};
 
 /// Something to fix before a version can be signed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ValidationProblem {
     /// The section at fault.
     pub section: Section,

@@ -32,6 +32,7 @@ const MAX_ITEM_ID_CHARS: usize = 64;
 
 /// Where a version stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum VersionStatus {
     /// Saved, not signed. New versions start here.
@@ -58,6 +59,7 @@ impl VersionStatus {
 
 /// One version of a document, with its content.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct DocumentVersion {
     /// The document's random id.
     pub document_id: String,
@@ -82,6 +84,7 @@ pub struct DocumentVersion {
 
 /// A version without its content, for history lists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct VersionSummary {
     /// The document's id.
     pub document_id: String,
@@ -103,6 +106,7 @@ pub struct VersionSummary {
 
 /// A document at a glance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct DocumentSummary {
     /// The document's random id.
     pub id: String,
@@ -124,6 +128,7 @@ pub struct DocumentSummary {
 
 /// One entry of a document's append-only status log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct StatusChange {
     /// The version whose status changed.
     pub version_hash: String,

@@ -771,6 +771,106 @@ public func FfiConverterTypeCancelToken_lower(_ value: CancelToken) -> UInt64 {
 public protocol HavenVaultProtocol: AnyObject, Sendable {
     
     /**
+     * Writes an encrypted backup of the whole vault to `path` (never overwrites).
+     */
+    func createBackup(path: String) throws  -> BackupSummary
+    
+    /**
+     * The active (signed) version, if any.
+     */
+    func activeVersion(documentId: String) throws  -> DocumentVersion?
+    
+    /**
+     * Records a clinician's consultation review of a statement version.
+     */
+    func addConsultationReview(documentId: String, versionHash: String, review: NewConsultationReview) throws  -> ConsultationReview
+    
+    /**
+     * Departures from every version of a document.
+     */
+    func allDepartures(documentId: String) throws  -> [Departure]
+    
+    /**
+     * Reviews of one version.
+     */
+    func consultationReviews(documentId: String, versionHash: String) throws  -> [ConsultationReview]
+    
+    /**
+     * Creates a document with its first (draft) version.
+     */
+    func createDocument(content: DocumentContent) throws  -> DocumentVersion
+    
+    /**
+     * Section-by-section differences between two versions.
+     */
+    func diffVersions(documentId: String, fromHash: String, toHash: String) throws  -> [SectionDiff]
+    
+    /**
+     * Every version, oldest first.
+     */
+    func documentHistory(documentId: String) throws  -> [VersionSummary]
+    
+    /**
+     * Every document in the vault.
+     */
+    func documents() throws  -> [DocumentSummary]
+    
+    /**
+     * Journal entries linked to a warning sign.
+     */
+    func entriesLinkedToWarningSign(warningSignId: String) throws  -> [Entry]
+    
+    /**
+     * One version.
+     */
+    func getVersion(documentId: String, hash: String) throws  -> DocumentVersion
+    
+    /**
+     * The newest version.
+     */
+    func latestVersion(documentId: String) throws  -> DocumentVersion
+    
+    /**
+     * Links a journal entry to a crisis-plan warning sign.
+     */
+    func linkEntryToWarningSign(entryId: String, warningSignId: String) throws 
+    
+    /**
+     * Records an occasion when a wish was not followed.
+     */
+    func recordDeparture(documentId: String, versionHash: String, departure: NewDeparture) throws  -> Departure
+    
+    /**
+     * Documents whose review is due within `within_days` (or overdue).
+     */
+    func reviewsDue(withinDays: UInt32) throws  -> [ReviewDue]
+    
+    /**
+     * Revokes a version.
+     */
+    func revokeVersion(documentId: String, hash: String) throws 
+    
+    /**
+     * Saves a new version whose parent is `parent_hash`.
+     */
+    func saveVersion(documentId: String, parentHash: String, content: DocumentContent) throws  -> DocumentVersion
+    
+    /**
+     * The maker signs a draft; it becomes the active version.
+     */
+    func signVersion(documentId: String, versionHash: String, signOff: SignOff) throws  -> DocumentVersion
+    
+    /**
+     * Every status change, oldest first.
+     */
+    func statusLog(documentId: String) throws  -> [StatusChange]
+    
+    /**
+     * What stops a version from being signed, by section.
+     */
+    func validateVersion(documentId: String, versionHash: String) throws  -> [ValidationProblem]
+    
+    /**
      * Adds an entry dated now.
      */
     func addEntry(draft: Draft) throws  -> Entry
@@ -939,6 +1039,35 @@ open class HavenVault: HavenVaultProtocol, @unchecked Sendable {
 
     
     /**
+     * Restores a backup to a new vault at `target` with the passphrase it
+     * had when the backup was made. All or nothing.
+     */
+public static func restoreWithPassphrase(backup: String, target: String, passphrase: String)throws  -> HavenVault  {
+    return try  FfiConverterTypeHavenVault_lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_constructor_havenvault_restore_with_passphrase(
+        FfiConverterString.lower(backup),
+        FfiConverterString.lower(target),
+        FfiConverterString.lower(passphrase),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Restores a backup with the recovery key. All or nothing.
+     */
+public static func restoreWithRecoveryKey(backup: String, target: String, recoveryKey: String)throws  -> HavenVault  {
+    return try  FfiConverterTypeHavenVault_lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_constructor_havenvault_restore_with_recovery_key(
+        FfiConverterString.lower(backup),
+        FfiConverterString.lower(target),
+        FfiConverterString.lower(recoveryKey),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Opens an existing vault, locked.
      */
 public static func `open`(path: String)throws  -> HavenVault  {
@@ -951,6 +1080,278 @@ public static func `open`(path: String)throws  -> HavenVault  {
 }
     
 
+    
+    /**
+     * Writes an encrypted backup of the whole vault to `path` (never overwrites).
+     */
+open func createBackup(path: String)throws  -> BackupSummary  {
+    return try  FfiConverterTypeBackupSummary_lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_create_backup(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(path),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The active (signed) version, if any.
+     */
+open func activeVersion(documentId: String)throws  -> DocumentVersion?  {
+    return try  FfiConverterOptionTypeDocumentVersion.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_active_version(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(documentId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Records a clinician's consultation review of a statement version.
+     */
+open func addConsultationReview(documentId: String, versionHash: String, review: NewConsultationReview)throws  -> ConsultationReview  {
+    return try  FfiConverterTypeConsultationReview_lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_add_consultation_review(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(documentId),
+        FfiConverterString.lower(versionHash),
+        FfiConverterTypeNewConsultationReview_lower(review),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Departures from every version of a document.
+     */
+open func allDepartures(documentId: String)throws  -> [Departure]  {
+    return try  FfiConverterSequenceTypeDeparture.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_all_departures(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(documentId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Reviews of one version.
+     */
+open func consultationReviews(documentId: String, versionHash: String)throws  -> [ConsultationReview]  {
+    return try  FfiConverterSequenceTypeConsultationReview.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_consultation_reviews(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(documentId),
+        FfiConverterString.lower(versionHash),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Creates a document with its first (draft) version.
+     */
+open func createDocument(content: DocumentContent)throws  -> DocumentVersion  {
+    return try  FfiConverterTypeDocumentVersion_lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_create_document(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeDocumentContent_lower(content),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Section-by-section differences between two versions.
+     */
+open func diffVersions(documentId: String, fromHash: String, toHash: String)throws  -> [SectionDiff]  {
+    return try  FfiConverterSequenceTypeSectionDiff.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_diff_versions(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(documentId),
+        FfiConverterString.lower(fromHash),
+        FfiConverterString.lower(toHash),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Every version, oldest first.
+     */
+open func documentHistory(documentId: String)throws  -> [VersionSummary]  {
+    return try  FfiConverterSequenceTypeVersionSummary.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_document_history(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(documentId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Every document in the vault.
+     */
+open func documents()throws  -> [DocumentSummary]  {
+    return try  FfiConverterSequenceTypeDocumentSummary.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_documents(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Journal entries linked to a warning sign.
+     */
+open func entriesLinkedToWarningSign(warningSignId: String)throws  -> [Entry]  {
+    return try  FfiConverterSequenceTypeEntry.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_entries_linked_to_warning_sign(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(warningSignId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * One version.
+     */
+open func getVersion(documentId: String, hash: String)throws  -> DocumentVersion  {
+    return try  FfiConverterTypeDocumentVersion_lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_get_version(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(documentId),
+        FfiConverterString.lower(hash),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The newest version.
+     */
+open func latestVersion(documentId: String)throws  -> DocumentVersion  {
+    return try  FfiConverterTypeDocumentVersion_lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_latest_version(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(documentId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Links a journal entry to a crisis-plan warning sign.
+     */
+open func linkEntryToWarningSign(entryId: String, warningSignId: String)throws   {try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_link_entry_to_warning_sign(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(entryId),
+        FfiConverterString.lower(warningSignId),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Records an occasion when a wish was not followed.
+     */
+open func recordDeparture(documentId: String, versionHash: String, departure: NewDeparture)throws  -> Departure  {
+    return try  FfiConverterTypeDeparture_lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_record_departure(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(documentId),
+        FfiConverterString.lower(versionHash),
+        FfiConverterTypeNewDeparture_lower(departure),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Documents whose review is due within `within_days` (or overdue).
+     */
+open func reviewsDue(withinDays: UInt32)throws  -> [ReviewDue]  {
+    return try  FfiConverterSequenceTypeReviewDue.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_reviews_due(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt32.lower(withinDays),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Revokes a version.
+     */
+open func revokeVersion(documentId: String, hash: String)throws   {try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_revoke_version(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(documentId),
+        FfiConverterString.lower(hash),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Saves a new version whose parent is `parent_hash`.
+     */
+open func saveVersion(documentId: String, parentHash: String, content: DocumentContent)throws  -> DocumentVersion  {
+    return try  FfiConverterTypeDocumentVersion_lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_save_version(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(documentId),
+        FfiConverterString.lower(parentHash),
+        FfiConverterTypeDocumentContent_lower(content),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The maker signs a draft; it becomes the active version.
+     */
+open func signVersion(documentId: String, versionHash: String, signOff: SignOff)throws  -> DocumentVersion  {
+    return try  FfiConverterTypeDocumentVersion_lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_sign_version(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(documentId),
+        FfiConverterString.lower(versionHash),
+        FfiConverterTypeSignOff_lower(signOff),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Every status change, oldest first.
+     */
+open func statusLog(documentId: String)throws  -> [StatusChange]  {
+    return try  FfiConverterSequenceTypeStatusChange.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_status_log(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(documentId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * What stops a version from being signed, by section.
+     */
+open func validateVersion(documentId: String, versionHash: String)throws  -> [ValidationProblem]  {
+    return try  FfiConverterSequenceTypeValidationProblem.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_validate_version(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(documentId),
+        FfiConverterString.lower(versionHash),uniffiCallStatus
+    )
+})
+}
     
     /**
      * Adds an entry dated now.
@@ -1959,6 +2360,154 @@ fileprivate struct FfiConverterOptionTypeProgressListener: FfiConverterRustBuffe
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeDocumentVersion: FfiConverterRustBuffer {
+    typealias SwiftType = DocumentVersion?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeDocumentVersion.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeDocumentVersion.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSignOff: FfiConverterRustBuffer {
+    typealias SwiftType = SignOff?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSignOff.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSignOff.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeConsultationReview: FfiConverterRustBuffer {
+    typealias SwiftType = [ConsultationReview]
+
+    public static func write(_ value: [ConsultationReview], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeConsultationReview.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ConsultationReview] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ConsultationReview]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeConsultationReview.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCrisisLine: FfiConverterRustBuffer {
+    typealias SwiftType = [CrisisLine]
+
+    public static func write(_ value: [CrisisLine], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCrisisLine.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CrisisLine] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CrisisLine]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCrisisLine.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDeparture: FfiConverterRustBuffer {
+    typealias SwiftType = [Departure]
+
+    public static func write(_ value: [Departure], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDeparture.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Departure] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Departure]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDeparture.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDocumentSummary: FfiConverterRustBuffer {
+    typealias SwiftType = [DocumentSummary]
+
+    public static func write(_ value: [DocumentSummary], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDocumentSummary.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DocumentSummary] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DocumentSummary]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDocumentSummary.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeEntry: FfiConverterRustBuffer {
     typealias SwiftType = [Entry]
 
@@ -2009,6 +2558,56 @@ fileprivate struct FfiConverterSequenceTypeMoodPoint: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeReviewDue: FfiConverterRustBuffer {
+    typealias SwiftType = [ReviewDue]
+
+    public static func write(_ value: [ReviewDue], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeReviewDue.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ReviewDue] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ReviewDue]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeReviewDue.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSectionDiff: FfiConverterRustBuffer {
+    typealias SwiftType = [SectionDiff]
+
+    public static func write(_ value: [SectionDiff], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSectionDiff.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SectionDiff] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SectionDiff]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSectionDiff.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeSlotInfo: FfiConverterRustBuffer {
     typealias SwiftType = [SlotInfo]
 
@@ -2029,6 +2628,115 @@ fileprivate struct FfiConverterSequenceTypeSlotInfo: FfiConverterRustBuffer {
         }
         return seq
     }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeStatusChange: FfiConverterRustBuffer {
+    typealias SwiftType = [StatusChange]
+
+    public static func write(_ value: [StatusChange], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeStatusChange.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [StatusChange] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [StatusChange]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeStatusChange.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeValidationProblem: FfiConverterRustBuffer {
+    typealias SwiftType = [ValidationProblem]
+
+    public static func write(_ value: [ValidationProblem], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeValidationProblem.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ValidationProblem] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ValidationProblem]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeValidationProblem.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeVersionSummary: FfiConverterRustBuffer {
+    typealias SwiftType = [VersionSummary]
+
+    public static func write(_ value: [VersionSummary], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeVersionSummary.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [VersionSummary] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [VersionSummary]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeVersionSummary.read(from: &buf))
+        }
+        return seq
+    }
+}
+/**
+ * The default crisis lines for a region.
+ */
+public func defaultCrisisLines(region: Region) -> [CrisisLine]  {
+    return try!  FfiConverterSequenceTypeCrisisLine.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_func_default_crisis_lines(
+        FfiConverterTypeRegion_lower(region),uniffiCallStatus
+    )
+})
+}
+/**
+ * A new crisis plan with the region's default crisis lines.
+ */
+public func newCrisisPlan(region: Region) -> CrisisPlan  {
+    return try!  FfiConverterTypeCrisisPlan_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_func_new_crisis_plan(
+        FfiConverterTypeRegion_lower(region),uniffiCallStatus
+    )
+})
+}
+/**
+ * Validates content (and an intended sign-off) without saving anything.
+ */
+public func validateContent(content: DocumentContent, signOff: SignOff?) -> [ValidationProblem]  {
+    return try!  FfiConverterSequenceTypeValidationProblem.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_func_validate_content(
+        FfiConverterTypeDocumentContent_lower(content),
+        FfiConverterOptionTypeSignOff.lower(signOff),uniffiCallStatus
+    )
+})
 }
 /**
  * Creates a vault at `path` (never overwrites). Pass `KdfParams` from
@@ -2081,6 +2789,15 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
+    if (uniffi_haven_ffi_checksum_func_default_crisis_lines() != 3143) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_func_new_crisis_plan() != 36279) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_func_validate_content() != 35555) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_haven_ffi_checksum_func_create_vault() != 15460) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -2106,6 +2823,66 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_progresslistener_on_progress() != 12897) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_create_backup() != 44605) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_active_version() != 28253) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_add_consultation_review() != 27391) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_all_departures() != 44891) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_consultation_reviews() != 12817) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_create_document() != 21473) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_diff_versions() != 26045) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_document_history() != 40040) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_documents() != 14087) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_entries_linked_to_warning_sign() != 30814) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_get_version() != 26282) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_latest_version() != 36726) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_link_entry_to_warning_sign() != 35692) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_record_departure() != 26282) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_reviews_due() != 31389) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_revoke_version() != 822) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_save_version() != 46827) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_sign_version() != 8385) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_status_log() != 18055) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_validate_version() != 28054) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_add_entry() != 37113) {
@@ -2175,6 +2952,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_constructor_canceltoken_new() != 38309) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_constructor_havenvault_restore_with_passphrase() != 3034) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_constructor_havenvault_restore_with_recovery_key() != 12631) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_constructor_havenvault_open() != 44759) {

@@ -513,6 +513,22 @@ fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterInt64: FfiConverterPrimitive {
+    typealias FfiType = Int64
+    typealias SwiftType = Int64
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int64 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Int64, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterDouble: FfiConverterPrimitive {
     typealias FfiType = Double
     typealias SwiftType = Double
@@ -637,6 +653,2278 @@ fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
         writeInt(&buf, sign * seconds)
         writeInt(&buf, nanoseconds)
     }
+}
+
+
+/**
+ * Context staff should understand.
+ */
+public struct AboutMe: Equatable, Hashable {
+    /**
+     * Life experiences that matter for my care.
+     */
+    public var lifeExperiences: String
+    /**
+     * Trauma staff should know about, and what re-traumatises me.
+     */
+    public var trauma: String
+    /**
+     * What my distress means and how it shows.
+     */
+    public var whatMyDistressMeans: String
+    /**
+     * Anything else.
+     */
+    public var other: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Life experiences that matter for my care.
+         */lifeExperiences: String, 
+        /**
+         * Trauma staff should know about, and what re-traumatises me.
+         */trauma: String, 
+        /**
+         * What my distress means and how it shows.
+         */whatMyDistressMeans: String, 
+        /**
+         * Anything else.
+         */other: String) {
+        self.lifeExperiences = lifeExperiences
+        self.trauma = trauma
+        self.whatMyDistressMeans = whatMyDistressMeans
+        self.other = other
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AboutMe: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAboutMe: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AboutMe {
+        return
+            try AboutMe(
+                lifeExperiences: FfiConverterString.read(from: &buf), 
+                trauma: FfiConverterString.read(from: &buf), 
+                whatMyDistressMeans: FfiConverterString.read(from: &buf), 
+                other: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AboutMe, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.lifeExperiences, into: &buf)
+        FfiConverterString.write(value.trauma, into: &buf)
+        FfiConverterString.write(value.whatMyDistressMeans, into: &buf)
+        FfiConverterString.write(value.other, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAboutMe_lift(_ buf: RustBuffer) throws -> AboutMe {
+    return try FfiConverterTypeAboutMe.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAboutMe_lower(_ value: AboutMe) -> RustBuffer {
+    return FfiConverterTypeAboutMe.lower(value)
+}
+
+
+/**
+ * An advance statement. Every field is one section.
+ */
+public struct AdvanceStatement: Equatable, Hashable {
+    /**
+     * Who is making it.
+     */
+    public var makerDetails: MakerDetails
+    /**
+     * Context staff should understand.
+     */
+    public var aboutMe: AboutMe
+    /**
+     * Values, beliefs, wishes and feelings (MHA 2025 s.56A asks clinicians to consider them).
+     */
+    public var valuesAndWishes: ValuesAndWishes
+    /**
+     * What has worked; preferred medication.
+     */
+    public var treatmentRequests: TreatmentRequests
+    /**
+     * Treatments refused, each with its circumstances.
+     */
+    public var treatmentRefusals: [TreatmentRefusal]
+    /**
+     * Restraint, seclusion, rapid tranquillisation and what to try first.
+     */
+    public var restrictiveInterventions: RestrictiveInterventions
+    /**
+     * Hospital and ward preferences.
+     */
+    public var hospitalPreferences: HospitalPreferences
+    /**
+     * Nominated person, people to consult, carers, attorneys, advocate, exclusions.
+     */
+    public var people: StatementPeople
+    /**
+     * Who may see what.
+     */
+    public var informationSharing: [SharingConsent]
+    /**
+     * Dependants, pets, home, bills, benefits, work.
+     */
+    public var dependantsAndHome: PracticalArrangements
+    /**
+     * Physical health, disabilities, allergies.
+     */
+    public var physicalHealth: PhysicalHealth
+    /**
+     * Communication and language needs.
+     */
+    public var communication: Communication
+    /**
+     * Cultural, religious, spiritual and dietary needs.
+     */
+    public var cultureAndFaith: CultureAndFaith
+    /**
+     * Who holds a copy.
+     */
+    public var distribution: Distribution
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Who is making it.
+         */makerDetails: MakerDetails, 
+        /**
+         * Context staff should understand.
+         */aboutMe: AboutMe, 
+        /**
+         * Values, beliefs, wishes and feelings (MHA 2025 s.56A asks clinicians to consider them).
+         */valuesAndWishes: ValuesAndWishes, 
+        /**
+         * What has worked; preferred medication.
+         */treatmentRequests: TreatmentRequests, 
+        /**
+         * Treatments refused, each with its circumstances.
+         */treatmentRefusals: [TreatmentRefusal], 
+        /**
+         * Restraint, seclusion, rapid tranquillisation and what to try first.
+         */restrictiveInterventions: RestrictiveInterventions, 
+        /**
+         * Hospital and ward preferences.
+         */hospitalPreferences: HospitalPreferences, 
+        /**
+         * Nominated person, people to consult, carers, attorneys, advocate, exclusions.
+         */people: StatementPeople, 
+        /**
+         * Who may see what.
+         */informationSharing: [SharingConsent], 
+        /**
+         * Dependants, pets, home, bills, benefits, work.
+         */dependantsAndHome: PracticalArrangements, 
+        /**
+         * Physical health, disabilities, allergies.
+         */physicalHealth: PhysicalHealth, 
+        /**
+         * Communication and language needs.
+         */communication: Communication, 
+        /**
+         * Cultural, religious, spiritual and dietary needs.
+         */cultureAndFaith: CultureAndFaith, 
+        /**
+         * Who holds a copy.
+         */distribution: Distribution) {
+        self.makerDetails = makerDetails
+        self.aboutMe = aboutMe
+        self.valuesAndWishes = valuesAndWishes
+        self.treatmentRequests = treatmentRequests
+        self.treatmentRefusals = treatmentRefusals
+        self.restrictiveInterventions = restrictiveInterventions
+        self.hospitalPreferences = hospitalPreferences
+        self.people = people
+        self.informationSharing = informationSharing
+        self.dependantsAndHome = dependantsAndHome
+        self.physicalHealth = physicalHealth
+        self.communication = communication
+        self.cultureAndFaith = cultureAndFaith
+        self.distribution = distribution
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AdvanceStatement: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAdvanceStatement: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AdvanceStatement {
+        return
+            try AdvanceStatement(
+                makerDetails: FfiConverterTypeMakerDetails.read(from: &buf), 
+                aboutMe: FfiConverterTypeAboutMe.read(from: &buf), 
+                valuesAndWishes: FfiConverterTypeValuesAndWishes.read(from: &buf), 
+                treatmentRequests: FfiConverterTypeTreatmentRequests.read(from: &buf), 
+                treatmentRefusals: FfiConverterSequenceTypeTreatmentRefusal.read(from: &buf), 
+                restrictiveInterventions: FfiConverterTypeRestrictiveInterventions.read(from: &buf), 
+                hospitalPreferences: FfiConverterTypeHospitalPreferences.read(from: &buf), 
+                people: FfiConverterTypeStatementPeople.read(from: &buf), 
+                informationSharing: FfiConverterSequenceTypeSharingConsent.read(from: &buf), 
+                dependantsAndHome: FfiConverterTypePracticalArrangements.read(from: &buf), 
+                physicalHealth: FfiConverterTypePhysicalHealth.read(from: &buf), 
+                communication: FfiConverterTypeCommunication.read(from: &buf), 
+                cultureAndFaith: FfiConverterTypeCultureAndFaith.read(from: &buf), 
+                distribution: FfiConverterTypeDistribution.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AdvanceStatement, into buf: inout [UInt8]) {
+        FfiConverterTypeMakerDetails.write(value.makerDetails, into: &buf)
+        FfiConverterTypeAboutMe.write(value.aboutMe, into: &buf)
+        FfiConverterTypeValuesAndWishes.write(value.valuesAndWishes, into: &buf)
+        FfiConverterTypeTreatmentRequests.write(value.treatmentRequests, into: &buf)
+        FfiConverterSequenceTypeTreatmentRefusal.write(value.treatmentRefusals, into: &buf)
+        FfiConverterTypeRestrictiveInterventions.write(value.restrictiveInterventions, into: &buf)
+        FfiConverterTypeHospitalPreferences.write(value.hospitalPreferences, into: &buf)
+        FfiConverterTypeStatementPeople.write(value.people, into: &buf)
+        FfiConverterSequenceTypeSharingConsent.write(value.informationSharing, into: &buf)
+        FfiConverterTypePracticalArrangements.write(value.dependantsAndHome, into: &buf)
+        FfiConverterTypePhysicalHealth.write(value.physicalHealth, into: &buf)
+        FfiConverterTypeCommunication.write(value.communication, into: &buf)
+        FfiConverterTypeCultureAndFaith.write(value.cultureAndFaith, into: &buf)
+        FfiConverterTypeDistribution.write(value.distribution, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAdvanceStatement_lift(_ buf: RustBuffer) throws -> AdvanceStatement {
+    return try FfiConverterTypeAdvanceStatement.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAdvanceStatement_lower(_ value: AdvanceStatement) -> RustBuffer {
+    return FfiConverterTypeAdvanceStatement.lower(value)
+}
+
+
+/**
+ * After the crisis.
+ */
+public struct AfterCrisis: Equatable, Hashable {
+    /**
+     * What recovery looks like for me.
+     */
+    public var recoveryLooksLike: String
+    /**
+     * Signs that the plan is no longer needed.
+     */
+    public var signsPlanNotNeeded: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What recovery looks like for me.
+         */recoveryLooksLike: String, 
+        /**
+         * Signs that the plan is no longer needed.
+         */signsPlanNotNeeded: [String]) {
+        self.recoveryLooksLike = recoveryLooksLike
+        self.signsPlanNotNeeded = signsPlanNotNeeded
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AfterCrisis: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAfterCrisis: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AfterCrisis {
+        return
+            try AfterCrisis(
+                recoveryLooksLike: FfiConverterString.read(from: &buf), 
+                signsPlanNotNeeded: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AfterCrisis, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.recoveryLooksLike, into: &buf)
+        FfiConverterSequenceString.write(value.signsPlanNotNeeded, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAfterCrisis_lift(_ buf: RustBuffer) throws -> AfterCrisis {
+    return try FfiConverterTypeAfterCrisis.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAfterCrisis_lower(_ value: AfterCrisis) -> RustBuffer {
+    return FfiConverterTypeAfterCrisis.lower(value)
+}
+
+
+/**
+ * An allergy or intolerance.
+ */
+public struct Allergy: Equatable, Hashable {
+    /**
+     * The substance.
+     */
+    public var substance: String
+    /**
+     * What happens.
+     */
+    public var reaction: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The substance.
+         */substance: String, 
+        /**
+         * What happens.
+         */reaction: String) {
+        self.substance = substance
+        self.reaction = reaction
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Allergy: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAllergy: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Allergy {
+        return
+            try Allergy(
+                substance: FfiConverterString.read(from: &buf), 
+                reaction: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Allergy, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.substance, into: &buf)
+        FfiConverterString.write(value.reaction, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAllergy_lift(_ buf: RustBuffer) throws -> Allergy {
+    return try FfiConverterTypeAllergy.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAllergy_lower(_ value: Allergy) -> RustBuffer {
+    return FfiConverterTypeAllergy.lower(value)
+}
+
+
+/**
+ * An attorney (LPA) or deputy.
+ */
+public struct Attorney: Equatable, Hashable {
+    /**
+     * Who they are and how to reach them.
+     */
+    public var person: Contact
+    /**
+     * Their authority.
+     */
+    public var authority: AttorneyAuthority
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Who they are and how to reach them.
+         */person: Contact, 
+        /**
+         * Their authority.
+         */authority: AttorneyAuthority) {
+        self.person = person
+        self.authority = authority
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Attorney: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAttorney: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Attorney {
+        return
+            try Attorney(
+                person: FfiConverterTypeContact.read(from: &buf), 
+                authority: FfiConverterTypeAttorneyAuthority.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Attorney, into buf: inout [UInt8]) {
+        FfiConverterTypeContact.write(value.person, into: &buf)
+        FfiConverterTypeAttorneyAuthority.write(value.authority, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAttorney_lift(_ buf: RustBuffer) throws -> Attorney {
+    return try FfiConverterTypeAttorney.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAttorney_lower(_ value: Attorney) -> RustBuffer {
+    return FfiConverterTypeAttorney.lower(value)
+}
+
+
+/**
+ * What [`Vault::create_backup`] wrote. Counts and random ids only.
+ */
+public struct BackupSummary: Equatable, Hashable {
+    /**
+     * The backup's random id (hex).
+     */
+    public var backupId: String
+    /**
+     * Records in the backup, per kind, sorted by kind.
+     */
+    public var recordsByKind: [KindCount]
+    /**
+     * Key slots carried (passphrase and recovery; device slots stay behind).
+     */
+    public var keySlots: UInt64
+    /**
+     * Sealed chunks written.
+     */
+    public var chunks: UInt64
+    /**
+     * Size of the backup file in bytes.
+     */
+    public var bytes: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The backup's random id (hex).
+         */backupId: String, 
+        /**
+         * Records in the backup, per kind, sorted by kind.
+         */recordsByKind: [KindCount], 
+        /**
+         * Key slots carried (passphrase and recovery; device slots stay behind).
+         */keySlots: UInt64, 
+        /**
+         * Sealed chunks written.
+         */chunks: UInt64, 
+        /**
+         * Size of the backup file in bytes.
+         */bytes: UInt64) {
+        self.backupId = backupId
+        self.recordsByKind = recordsByKind
+        self.keySlots = keySlots
+        self.chunks = chunks
+        self.bytes = bytes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BackupSummary: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBackupSummary: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BackupSummary {
+        return
+            try BackupSummary(
+                backupId: FfiConverterString.read(from: &buf), 
+                recordsByKind: FfiConverterSequenceTypeKindCount.read(from: &buf), 
+                keySlots: FfiConverterUInt64.read(from: &buf), 
+                chunks: FfiConverterUInt64.read(from: &buf), 
+                bytes: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BackupSummary, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.backupId, into: &buf)
+        FfiConverterSequenceTypeKindCount.write(value.recordsByKind, into: &buf)
+        FfiConverterUInt64.write(value.keySlots, into: &buf)
+        FfiConverterUInt64.write(value.chunks, into: &buf)
+        FfiConverterUInt64.write(value.bytes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBackupSummary_lift(_ buf: RustBuffer) throws -> BackupSummary {
+    return try FfiConverterTypeBackupSummary.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBackupSummary_lower(_ value: BackupSummary) -> RustBuffer {
+    return FfiConverterTypeBackupSummary.lower(value)
+}
+
+
+/**
+ * A clinician or staff member who reviewed a statement or departed from it.
+ */
+public struct Clinician: Equatable, Hashable {
+    /**
+     * Their name.
+     */
+    public var name: String
+    /**
+     * Their role ("consultant psychiatrist", "approved clinician", "ward nurse").
+     */
+    public var role: String
+    /**
+     * Their organisation or team.
+     */
+    public var organisation: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Their name.
+         */name: String, 
+        /**
+         * Their role ("consultant psychiatrist", "approved clinician", "ward nurse").
+         */role: String, 
+        /**
+         * Their organisation or team.
+         */organisation: String) {
+        self.name = name
+        self.role = role
+        self.organisation = organisation
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Clinician: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeClinician: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Clinician {
+        return
+            try Clinician(
+                name: FfiConverterString.read(from: &buf), 
+                role: FfiConverterString.read(from: &buf), 
+                organisation: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Clinician, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.role, into: &buf)
+        FfiConverterString.write(value.organisation, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClinician_lift(_ buf: RustBuffer) throws -> Clinician {
+    return try FfiConverterTypeClinician.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClinician_lower(_ value: Clinician) -> RustBuffer {
+    return FfiConverterTypeClinician.lower(value)
+}
+
+
+/**
+ * Someone who helped write a plan (facilitator, care coordinator, carer).
+ */
+public struct CoAuthor: Equatable, Hashable {
+    /**
+     * Their name.
+     */
+    public var name: String
+    /**
+     * Their role ("facilitator", "care coordinator", "mum").
+     */
+    public var role: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Their name.
+         */name: String, 
+        /**
+         * Their role ("facilitator", "care coordinator", "mum").
+         */role: String) {
+        self.name = name
+        self.role = role
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CoAuthor: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCoAuthor: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CoAuthor {
+        return
+            try CoAuthor(
+                name: FfiConverterString.read(from: &buf), 
+                role: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CoAuthor, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.role, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCoAuthor_lift(_ buf: RustBuffer) throws -> CoAuthor {
+    return try FfiConverterTypeCoAuthor.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCoAuthor_lower(_ value: CoAuthor) -> RustBuffer {
+    return FfiConverterTypeCoAuthor.lower(value)
+}
+
+
+/**
+ * Communication and language needs.
+ */
+public struct Communication: Equatable, Hashable {
+    /**
+     * First or preferred language.
+     */
+    public var language: String
+    /**
+     * An interpreter is needed.
+     */
+    public var interpreterNeeded: Bool
+    /**
+     * Easy-read information is needed.
+     */
+    public var easyRead: Bool
+    /**
+     * Other needs (hearing, sight, BSL, AAC, ...).
+     */
+    public var otherNeeds: String
+    /**
+     * How to talk with me.
+     */
+    public var howToTalkWithMe: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * First or preferred language.
+         */language: String, 
+        /**
+         * An interpreter is needed.
+         */interpreterNeeded: Bool, 
+        /**
+         * Easy-read information is needed.
+         */easyRead: Bool, 
+        /**
+         * Other needs (hearing, sight, BSL, AAC, ...).
+         */otherNeeds: String, 
+        /**
+         * How to talk with me.
+         */howToTalkWithMe: String) {
+        self.language = language
+        self.interpreterNeeded = interpreterNeeded
+        self.easyRead = easyRead
+        self.otherNeeds = otherNeeds
+        self.howToTalkWithMe = howToTalkWithMe
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Communication: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCommunication: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Communication {
+        return
+            try Communication(
+                language: FfiConverterString.read(from: &buf), 
+                interpreterNeeded: FfiConverterBool.read(from: &buf), 
+                easyRead: FfiConverterBool.read(from: &buf), 
+                otherNeeds: FfiConverterString.read(from: &buf), 
+                howToTalkWithMe: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Communication, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.language, into: &buf)
+        FfiConverterBool.write(value.interpreterNeeded, into: &buf)
+        FfiConverterBool.write(value.easyRead, into: &buf)
+        FfiConverterString.write(value.otherNeeds, into: &buf)
+        FfiConverterString.write(value.howToTalkWithMe, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCommunication_lift(_ buf: RustBuffer) throws -> Communication {
+    return try FfiConverterTypeCommunication.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCommunication_lower(_ value: Communication) -> RustBuffer {
+    return FfiConverterTypeCommunication.lower(value)
+}
+
+
+/**
+ * A stored review.
+ */
+public struct ConsultationReview: Equatable, Hashable {
+    /**
+     * The review's record id (`<version hash>.<random>`).
+     */
+    public var id: String
+    /**
+     * The document reviewed.
+     */
+    public var documentId: String
+    /**
+     * The exact version reviewed.
+     */
+    public var versionHash: String
+    /**
+     * When it was recorded.
+     */
+    public var recordedAt: Timestamp
+    /**
+     * Who reviewed.
+     */
+    public var clinician: Clinician
+    /**
+     * The date of the consultation.
+     */
+    public var reviewedOn: NaiveDate
+    /**
+     * Responses per section.
+     */
+    public var responses: [SectionResponse]
+    /**
+     * Notes.
+     */
+    public var notes: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The review's record id (`<version hash>.<random>`).
+         */id: String, 
+        /**
+         * The document reviewed.
+         */documentId: String, 
+        /**
+         * The exact version reviewed.
+         */versionHash: String, 
+        /**
+         * When it was recorded.
+         */recordedAt: Timestamp, 
+        /**
+         * Who reviewed.
+         */clinician: Clinician, 
+        /**
+         * The date of the consultation.
+         */reviewedOn: NaiveDate, 
+        /**
+         * Responses per section.
+         */responses: [SectionResponse], 
+        /**
+         * Notes.
+         */notes: String) {
+        self.id = id
+        self.documentId = documentId
+        self.versionHash = versionHash
+        self.recordedAt = recordedAt
+        self.clinician = clinician
+        self.reviewedOn = reviewedOn
+        self.responses = responses
+        self.notes = notes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ConsultationReview: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConsultationReview: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ConsultationReview {
+        return
+            try ConsultationReview(
+                id: FfiConverterString.read(from: &buf), 
+                documentId: FfiConverterString.read(from: &buf), 
+                versionHash: FfiConverterString.read(from: &buf), 
+                recordedAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                clinician: FfiConverterTypeClinician.read(from: &buf), 
+                reviewedOn: FfiConverterTypeNaiveDate.read(from: &buf), 
+                responses: FfiConverterSequenceTypeSectionResponse.read(from: &buf), 
+                notes: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ConsultationReview, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.documentId, into: &buf)
+        FfiConverterString.write(value.versionHash, into: &buf)
+        FfiConverterTypeTimestamp.write(value.recordedAt, into: &buf)
+        FfiConverterTypeClinician.write(value.clinician, into: &buf)
+        FfiConverterTypeNaiveDate.write(value.reviewedOn, into: &buf)
+        FfiConverterSequenceTypeSectionResponse.write(value.responses, into: &buf)
+        FfiConverterString.write(value.notes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConsultationReview_lift(_ buf: RustBuffer) throws -> ConsultationReview {
+    return try FfiConverterTypeConsultationReview.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConsultationReview_lower(_ value: ConsultationReview) -> RustBuffer {
+    return FfiConverterTypeConsultationReview.lower(value)
+}
+
+
+/**
+ * Someone the person names: for help, distraction, consultation, care.
+ */
+public struct Contact: Equatable, Hashable {
+    /**
+     * Their name.
+     */
+    public var name: String
+    /**
+     * Who they are to the person ("sister", "neighbour", "friend from group").
+     */
+    public var relationship: String
+    /**
+     * Ways to reach them.
+     */
+    public var phones: [PhoneNumber]
+    /**
+     * Anything else (when to call, what they can help with).
+     */
+    public var notes: String
+    /**
+     * Whether services and carers may contact them. Defaults to `false`:
+     * nobody is contacted unless the person says so.
+     */
+    public var mayContact: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Their name.
+         */name: String, 
+        /**
+         * Who they are to the person ("sister", "neighbour", "friend from group").
+         */relationship: String, 
+        /**
+         * Ways to reach them.
+         */phones: [PhoneNumber], 
+        /**
+         * Anything else (when to call, what they can help with).
+         */notes: String, 
+        /**
+         * Whether services and carers may contact them. Defaults to `false`:
+         * nobody is contacted unless the person says so.
+         */mayContact: Bool) {
+        self.name = name
+        self.relationship = relationship
+        self.phones = phones
+        self.notes = notes
+        self.mayContact = mayContact
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Contact: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeContact: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Contact {
+        return
+            try Contact(
+                name: FfiConverterString.read(from: &buf), 
+                relationship: FfiConverterString.read(from: &buf), 
+                phones: FfiConverterSequenceTypePhoneNumber.read(from: &buf), 
+                notes: FfiConverterString.read(from: &buf), 
+                mayContact: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Contact, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.relationship, into: &buf)
+        FfiConverterSequenceTypePhoneNumber.write(value.phones, into: &buf)
+        FfiConverterString.write(value.notes, into: &buf)
+        FfiConverterBool.write(value.mayContact, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContact_lift(_ buf: RustBuffer) throws -> Contact {
+    return try FfiConverterTypeContact.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContact_lower(_ value: Contact) -> RustBuffer {
+    return FfiConverterTypeContact.lower(value)
+}
+
+
+/**
+ * A crisis line or emergency number.
+ */
+public struct CrisisLine: Equatable, Hashable {
+    /**
+     * Name of the service.
+     */
+    public var name: String
+    /**
+     * The number to call or text.
+     */
+    public var number: String
+    /**
+     * Call, text or both.
+     */
+    public var channel: Channel
+    /**
+     * What to send when texting ("SHOUT"); empty for calls.
+     */
+    public var textMessage: String
+    /**
+     * When it is open ("24/7").
+     */
+    public var hours: String
+    /**
+     * Anything else ("press 2 for mental health").
+     */
+    public var notes: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Name of the service.
+         */name: String, 
+        /**
+         * The number to call or text.
+         */number: String, 
+        /**
+         * Call, text or both.
+         */channel: Channel, 
+        /**
+         * What to send when texting ("SHOUT"); empty for calls.
+         */textMessage: String, 
+        /**
+         * When it is open ("24/7").
+         */hours: String, 
+        /**
+         * Anything else ("press 2 for mental health").
+         */notes: String) {
+        self.name = name
+        self.number = number
+        self.channel = channel
+        self.textMessage = textMessage
+        self.hours = hours
+        self.notes = notes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CrisisLine: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCrisisLine: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CrisisLine {
+        return
+            try CrisisLine(
+                name: FfiConverterString.read(from: &buf), 
+                number: FfiConverterString.read(from: &buf), 
+                channel: FfiConverterTypeChannel.read(from: &buf), 
+                textMessage: FfiConverterString.read(from: &buf), 
+                hours: FfiConverterString.read(from: &buf), 
+                notes: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CrisisLine, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.number, into: &buf)
+        FfiConverterTypeChannel.write(value.channel, into: &buf)
+        FfiConverterString.write(value.textMessage, into: &buf)
+        FfiConverterString.write(value.hours, into: &buf)
+        FfiConverterString.write(value.notes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCrisisLine_lift(_ buf: RustBuffer) throws -> CrisisLine {
+    return try FfiConverterTypeCrisisLine.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCrisisLine_lower(_ value: CrisisLine) -> RustBuffer {
+    return FfiConverterTypeCrisisLine.lower(value)
+}
+
+
+/**
+ * A crisis plan. Every field is one section.
+ */
+public struct CrisisPlan: Equatable, Hashable {
+    /**
+     * Owner and co-authors.
+     */
+    public var planDetails: PlanDetails
+    /**
+     * What I'm like when I'm well.
+     */
+    public var whenWell: String
+    /**
+     * Things that can set off a crisis.
+     */
+    public var triggers: [String]
+    /**
+     * Early warning signs, each with a stable id that journal entries can link to.
+     */
+    public var warningSigns: [WarningSign]
+    /**
+     * Signs that others need to take over.
+     */
+    public var othersTakeOver: [String]
+    /**
+     * Coping strategies I can use on my own.
+     */
+    public var copingStrategies: [String]
+    /**
+     * People and places that distract me.
+     */
+    public var distractions: Distractions
+    /**
+     * People I can ask for help.
+     */
+    public var helpContacts: [Contact]
+    /**
+     * People not to involve.
+     */
+    public var doNotInvolve: [ExcludedPerson]
+    /**
+     * Professionals and services.
+     */
+    public var professionals: [Professional]
+    /**
+     * Crisis lines (region defaults from [`CrisisPlan::new_for_region`]).
+     */
+    public var crisisLines: [CrisisLine]
+    /**
+     * Steps to make my environment safe.
+     */
+    public var safeEnvironment: [String]
+    /**
+     * Reasons for living; what matters to me.
+     */
+    public var reasonsForLiving: [String]
+    /**
+     * What helps, what doesn't, and how to approach me.
+     */
+    public var distressSupport: DistressSupport
+    /**
+     * Treatment preferences in a crisis.
+     */
+    public var crisisTreatment: CrisisTreatment
+    /**
+     * Children and dependants, pets, home, bills, work.
+     */
+    public var practicalArrangements: PracticalArrangements
+    /**
+     * After the crisis.
+     */
+    public var afterCrisis: AfterCrisis
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Owner and co-authors.
+         */planDetails: PlanDetails, 
+        /**
+         * What I'm like when I'm well.
+         */whenWell: String, 
+        /**
+         * Things that can set off a crisis.
+         */triggers: [String], 
+        /**
+         * Early warning signs, each with a stable id that journal entries can link to.
+         */warningSigns: [WarningSign], 
+        /**
+         * Signs that others need to take over.
+         */othersTakeOver: [String], 
+        /**
+         * Coping strategies I can use on my own.
+         */copingStrategies: [String], 
+        /**
+         * People and places that distract me.
+         */distractions: Distractions, 
+        /**
+         * People I can ask for help.
+         */helpContacts: [Contact], 
+        /**
+         * People not to involve.
+         */doNotInvolve: [ExcludedPerson], 
+        /**
+         * Professionals and services.
+         */professionals: [Professional], 
+        /**
+         * Crisis lines (region defaults from [`CrisisPlan::new_for_region`]).
+         */crisisLines: [CrisisLine], 
+        /**
+         * Steps to make my environment safe.
+         */safeEnvironment: [String], 
+        /**
+         * Reasons for living; what matters to me.
+         */reasonsForLiving: [String], 
+        /**
+         * What helps, what doesn't, and how to approach me.
+         */distressSupport: DistressSupport, 
+        /**
+         * Treatment preferences in a crisis.
+         */crisisTreatment: CrisisTreatment, 
+        /**
+         * Children and dependants, pets, home, bills, work.
+         */practicalArrangements: PracticalArrangements, 
+        /**
+         * After the crisis.
+         */afterCrisis: AfterCrisis) {
+        self.planDetails = planDetails
+        self.whenWell = whenWell
+        self.triggers = triggers
+        self.warningSigns = warningSigns
+        self.othersTakeOver = othersTakeOver
+        self.copingStrategies = copingStrategies
+        self.distractions = distractions
+        self.helpContacts = helpContacts
+        self.doNotInvolve = doNotInvolve
+        self.professionals = professionals
+        self.crisisLines = crisisLines
+        self.safeEnvironment = safeEnvironment
+        self.reasonsForLiving = reasonsForLiving
+        self.distressSupport = distressSupport
+        self.crisisTreatment = crisisTreatment
+        self.practicalArrangements = practicalArrangements
+        self.afterCrisis = afterCrisis
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CrisisPlan: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCrisisPlan: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CrisisPlan {
+        return
+            try CrisisPlan(
+                planDetails: FfiConverterTypePlanDetails.read(from: &buf), 
+                whenWell: FfiConverterString.read(from: &buf), 
+                triggers: FfiConverterSequenceString.read(from: &buf), 
+                warningSigns: FfiConverterSequenceTypeWarningSign.read(from: &buf), 
+                othersTakeOver: FfiConverterSequenceString.read(from: &buf), 
+                copingStrategies: FfiConverterSequenceString.read(from: &buf), 
+                distractions: FfiConverterTypeDistractions.read(from: &buf), 
+                helpContacts: FfiConverterSequenceTypeContact.read(from: &buf), 
+                doNotInvolve: FfiConverterSequenceTypeExcludedPerson.read(from: &buf), 
+                professionals: FfiConverterSequenceTypeProfessional.read(from: &buf), 
+                crisisLines: FfiConverterSequenceTypeCrisisLine.read(from: &buf), 
+                safeEnvironment: FfiConverterSequenceString.read(from: &buf), 
+                reasonsForLiving: FfiConverterSequenceString.read(from: &buf), 
+                distressSupport: FfiConverterTypeDistressSupport.read(from: &buf), 
+                crisisTreatment: FfiConverterTypeCrisisTreatment.read(from: &buf), 
+                practicalArrangements: FfiConverterTypePracticalArrangements.read(from: &buf), 
+                afterCrisis: FfiConverterTypeAfterCrisis.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CrisisPlan, into buf: inout [UInt8]) {
+        FfiConverterTypePlanDetails.write(value.planDetails, into: &buf)
+        FfiConverterString.write(value.whenWell, into: &buf)
+        FfiConverterSequenceString.write(value.triggers, into: &buf)
+        FfiConverterSequenceTypeWarningSign.write(value.warningSigns, into: &buf)
+        FfiConverterSequenceString.write(value.othersTakeOver, into: &buf)
+        FfiConverterSequenceString.write(value.copingStrategies, into: &buf)
+        FfiConverterTypeDistractions.write(value.distractions, into: &buf)
+        FfiConverterSequenceTypeContact.write(value.helpContacts, into: &buf)
+        FfiConverterSequenceTypeExcludedPerson.write(value.doNotInvolve, into: &buf)
+        FfiConverterSequenceTypeProfessional.write(value.professionals, into: &buf)
+        FfiConverterSequenceTypeCrisisLine.write(value.crisisLines, into: &buf)
+        FfiConverterSequenceString.write(value.safeEnvironment, into: &buf)
+        FfiConverterSequenceString.write(value.reasonsForLiving, into: &buf)
+        FfiConverterTypeDistressSupport.write(value.distressSupport, into: &buf)
+        FfiConverterTypeCrisisTreatment.write(value.crisisTreatment, into: &buf)
+        FfiConverterTypePracticalArrangements.write(value.practicalArrangements, into: &buf)
+        FfiConverterTypeAfterCrisis.write(value.afterCrisis, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCrisisPlan_lift(_ buf: RustBuffer) throws -> CrisisPlan {
+    return try FfiConverterTypeCrisisPlan.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCrisisPlan_lower(_ value: CrisisPlan) -> RustBuffer {
+    return FfiConverterTypeCrisisPlan.lower(value)
+}
+
+
+/**
+ * Treatment preferences in a crisis.
+ */
+public struct CrisisTreatment: Equatable, Hashable {
+    /**
+     * Preferred setting.
+     */
+    public var preferredSetting: CareSetting
+    /**
+     * Places to avoid.
+     */
+    public var placesToAvoid: [String]
+    /**
+     * Anything else about treatment in a crisis.
+     */
+    public var notes: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Preferred setting.
+         */preferredSetting: CareSetting, 
+        /**
+         * Places to avoid.
+         */placesToAvoid: [String], 
+        /**
+         * Anything else about treatment in a crisis.
+         */notes: String) {
+        self.preferredSetting = preferredSetting
+        self.placesToAvoid = placesToAvoid
+        self.notes = notes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CrisisTreatment: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCrisisTreatment: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CrisisTreatment {
+        return
+            try CrisisTreatment(
+                preferredSetting: FfiConverterTypeCareSetting.read(from: &buf), 
+                placesToAvoid: FfiConverterSequenceString.read(from: &buf), 
+                notes: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CrisisTreatment, into buf: inout [UInt8]) {
+        FfiConverterTypeCareSetting.write(value.preferredSetting, into: &buf)
+        FfiConverterSequenceString.write(value.placesToAvoid, into: &buf)
+        FfiConverterString.write(value.notes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCrisisTreatment_lift(_ buf: RustBuffer) throws -> CrisisTreatment {
+    return try FfiConverterTypeCrisisTreatment.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCrisisTreatment_lower(_ value: CrisisTreatment) -> RustBuffer {
+    return FfiConverterTypeCrisisTreatment.lower(value)
+}
+
+
+/**
+ * Cultural, religious, spiritual and dietary needs.
+ */
+public struct CultureAndFaith: Equatable, Hashable {
+    /**
+     * Cultural needs.
+     */
+    public var culture: String
+    /**
+     * Religious or spiritual needs.
+     */
+    public var religionOrSpirituality: String
+    /**
+     * Dietary needs.
+     */
+    public var diet: String
+    /**
+     * Anything else.
+     */
+    public var notes: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Cultural needs.
+         */culture: String, 
+        /**
+         * Religious or spiritual needs.
+         */religionOrSpirituality: String, 
+        /**
+         * Dietary needs.
+         */diet: String, 
+        /**
+         * Anything else.
+         */notes: String) {
+        self.culture = culture
+        self.religionOrSpirituality = religionOrSpirituality
+        self.diet = diet
+        self.notes = notes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CultureAndFaith: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCultureAndFaith: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CultureAndFaith {
+        return
+            try CultureAndFaith(
+                culture: FfiConverterString.read(from: &buf), 
+                religionOrSpirituality: FfiConverterString.read(from: &buf), 
+                diet: FfiConverterString.read(from: &buf), 
+                notes: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CultureAndFaith, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.culture, into: &buf)
+        FfiConverterString.write(value.religionOrSpirituality, into: &buf)
+        FfiConverterString.write(value.diet, into: &buf)
+        FfiConverterString.write(value.notes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCultureAndFaith_lift(_ buf: RustBuffer) throws -> CultureAndFaith {
+    return try FfiConverterTypeCultureAndFaith.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCultureAndFaith_lower(_ value: CultureAndFaith) -> RustBuffer {
+    return FfiConverterTypeCultureAndFaith.lower(value)
+}
+
+
+/**
+ * A stored departure.
+ */
+public struct Departure: Equatable, Hashable {
+    /**
+     * Record id (`<version hash>.<random>`).
+     */
+    public var id: String
+    /**
+     * The document.
+     */
+    public var documentId: String
+    /**
+     * The version whose wish was departed from.
+     */
+    public var versionHash: String
+    /**
+     * When it was recorded.
+     */
+    public var recordedAt: Timestamp
+    /**
+     * The section.
+     */
+    public var section: Section
+    /**
+     * Which wish.
+     */
+    public var wish: String
+    /**
+     * Who decided.
+     */
+    public var clinician: Clinician
+    /**
+     * When it happened.
+     */
+    public var occurredAt: Timestamp
+    /**
+     * Why.
+     */
+    public var reason: String
+    /**
+     * Whether the person was told.
+     */
+    public var personTold: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Record id (`<version hash>.<random>`).
+         */id: String, 
+        /**
+         * The document.
+         */documentId: String, 
+        /**
+         * The version whose wish was departed from.
+         */versionHash: String, 
+        /**
+         * When it was recorded.
+         */recordedAt: Timestamp, 
+        /**
+         * The section.
+         */section: Section, 
+        /**
+         * Which wish.
+         */wish: String, 
+        /**
+         * Who decided.
+         */clinician: Clinician, 
+        /**
+         * When it happened.
+         */occurredAt: Timestamp, 
+        /**
+         * Why.
+         */reason: String, 
+        /**
+         * Whether the person was told.
+         */personTold: Bool) {
+        self.id = id
+        self.documentId = documentId
+        self.versionHash = versionHash
+        self.recordedAt = recordedAt
+        self.section = section
+        self.wish = wish
+        self.clinician = clinician
+        self.occurredAt = occurredAt
+        self.reason = reason
+        self.personTold = personTold
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Departure: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDeparture: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Departure {
+        return
+            try Departure(
+                id: FfiConverterString.read(from: &buf), 
+                documentId: FfiConverterString.read(from: &buf), 
+                versionHash: FfiConverterString.read(from: &buf), 
+                recordedAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                section: FfiConverterTypeSection.read(from: &buf), 
+                wish: FfiConverterString.read(from: &buf), 
+                clinician: FfiConverterTypeClinician.read(from: &buf), 
+                occurredAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf), 
+                personTold: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Departure, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.documentId, into: &buf)
+        FfiConverterString.write(value.versionHash, into: &buf)
+        FfiConverterTypeTimestamp.write(value.recordedAt, into: &buf)
+        FfiConverterTypeSection.write(value.section, into: &buf)
+        FfiConverterString.write(value.wish, into: &buf)
+        FfiConverterTypeClinician.write(value.clinician, into: &buf)
+        FfiConverterTypeTimestamp.write(value.occurredAt, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+        FfiConverterBool.write(value.personTold, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeparture_lift(_ buf: RustBuffer) throws -> Departure {
+    return try FfiConverterTypeDeparture.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeparture_lower(_ value: Departure) -> RustBuffer {
+    return FfiConverterTypeDeparture.lower(value)
+}
+
+
+/**
+ * People and places that take my mind off things.
+ */
+public struct Distractions: Equatable, Hashable {
+    /**
+     * People to be with.
+     */
+    public var people: [Contact]
+    /**
+     * Places and social settings.
+     */
+    public var places: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * People to be with.
+         */people: [Contact], 
+        /**
+         * Places and social settings.
+         */places: [String]) {
+        self.people = people
+        self.places = places
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Distractions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDistractions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Distractions {
+        return
+            try Distractions(
+                people: FfiConverterSequenceTypeContact.read(from: &buf), 
+                places: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Distractions, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeContact.write(value.people, into: &buf)
+        FfiConverterSequenceString.write(value.places, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDistractions_lift(_ buf: RustBuffer) throws -> Distractions {
+    return try FfiConverterTypeDistractions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDistractions_lower(_ value: Distractions) -> RustBuffer {
+    return FfiConverterTypeDistractions.lower(value)
+}
+
+
+/**
+ * What helps and what doesn't when I'm distressed.
+ */
+public struct DistressSupport: Equatable, Hashable {
+    /**
+     * What helps.
+     */
+    public var helps: [String]
+    /**
+     * What doesn't help or makes things worse.
+     */
+    public var doesNotHelp: [String]
+    /**
+     * How to approach me.
+     */
+    public var howToApproachMe: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What helps.
+         */helps: [String], 
+        /**
+         * What doesn't help or makes things worse.
+         */doesNotHelp: [String], 
+        /**
+         * How to approach me.
+         */howToApproachMe: String) {
+        self.helps = helps
+        self.doesNotHelp = doesNotHelp
+        self.howToApproachMe = howToApproachMe
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DistressSupport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDistressSupport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DistressSupport {
+        return
+            try DistressSupport(
+                helps: FfiConverterSequenceString.read(from: &buf), 
+                doesNotHelp: FfiConverterSequenceString.read(from: &buf), 
+                howToApproachMe: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DistressSupport, into buf: inout [UInt8]) {
+        FfiConverterSequenceString.write(value.helps, into: &buf)
+        FfiConverterSequenceString.write(value.doesNotHelp, into: &buf)
+        FfiConverterString.write(value.howToApproachMe, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDistressSupport_lift(_ buf: RustBuffer) throws -> DistressSupport {
+    return try FfiConverterTypeDistressSupport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDistressSupport_lower(_ value: DistressSupport) -> RustBuffer {
+    return FfiConverterTypeDistressSupport.lower(value)
+}
+
+
+/**
+ * Who holds a copy.
+ */
+public struct Distribution: Equatable, Hashable {
+    /**
+     * The holders.
+     */
+    public var copies: [DistributionEntry]
+    /**
+     * Anything else.
+     */
+    public var notes: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The holders.
+         */copies: [DistributionEntry], 
+        /**
+         * Anything else.
+         */notes: String) {
+        self.copies = copies
+        self.notes = notes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Distribution: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDistribution: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Distribution {
+        return
+            try Distribution(
+                copies: FfiConverterSequenceTypeDistributionEntry.read(from: &buf), 
+                notes: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Distribution, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeDistributionEntry.write(value.copies, into: &buf)
+        FfiConverterString.write(value.notes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDistribution_lift(_ buf: RustBuffer) throws -> Distribution {
+    return try FfiConverterTypeDistribution.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDistribution_lower(_ value: Distribution) -> RustBuffer {
+    return FfiConverterTypeDistribution.lower(value)
+}
+
+
+/**
+ * One holder of a copy.
+ */
+public struct DistributionEntry: Equatable, Hashable {
+    /**
+     * Person or service.
+     */
+    public var name: String
+    /**
+     * Their role or organisation.
+     */
+    public var roleOrOrganisation: String
+    /**
+     * When they were given it.
+     */
+    public var givenOn: NaiveDate?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Person or service.
+         */name: String, 
+        /**
+         * Their role or organisation.
+         */roleOrOrganisation: String, 
+        /**
+         * When they were given it.
+         */givenOn: NaiveDate?) {
+        self.name = name
+        self.roleOrOrganisation = roleOrOrganisation
+        self.givenOn = givenOn
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DistributionEntry: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDistributionEntry: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DistributionEntry {
+        return
+            try DistributionEntry(
+                name: FfiConverterString.read(from: &buf), 
+                roleOrOrganisation: FfiConverterString.read(from: &buf), 
+                givenOn: FfiConverterOptionTypeNaiveDate.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DistributionEntry, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.roleOrOrganisation, into: &buf)
+        FfiConverterOptionTypeNaiveDate.write(value.givenOn, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDistributionEntry_lift(_ buf: RustBuffer) throws -> DistributionEntry {
+    return try FfiConverterTypeDistributionEntry.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDistributionEntry_lower(_ value: DistributionEntry) -> RustBuffer {
+    return FfiConverterTypeDistributionEntry.lower(value)
+}
+
+
+/**
+ * A document at a glance.
+ */
+public struct DocumentSummary: Equatable, Hashable {
+    /**
+     * The document's random id.
+     */
+    public var id: String
+    /**
+     * Crisis plan or advance statement.
+     */
+    public var kind: DocumentKind
+    /**
+     * When the first version was saved.
+     */
+    public var createdAt: Timestamp
+    /**
+     * How many versions exist.
+     */
+    public var versionCount: UInt32
+    /**
+     * The most recently saved version.
+     */
+    public var latestHash: String
+    /**
+     * The active version, if any.
+     */
+    public var activeHash: String?
+    /**
+     * When a version was last signed (the "last reviewed" date).
+     */
+    public var lastSignedOn: NaiveDate?
+    /**
+     * When the document is next due for review.
+     */
+    public var nextReview: NaiveDate?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The document's random id.
+         */id: String, 
+        /**
+         * Crisis plan or advance statement.
+         */kind: DocumentKind, 
+        /**
+         * When the first version was saved.
+         */createdAt: Timestamp, 
+        /**
+         * How many versions exist.
+         */versionCount: UInt32, 
+        /**
+         * The most recently saved version.
+         */latestHash: String, 
+        /**
+         * The active version, if any.
+         */activeHash: String?, 
+        /**
+         * When a version was last signed (the "last reviewed" date).
+         */lastSignedOn: NaiveDate?, 
+        /**
+         * When the document is next due for review.
+         */nextReview: NaiveDate?) {
+        self.id = id
+        self.kind = kind
+        self.createdAt = createdAt
+        self.versionCount = versionCount
+        self.latestHash = latestHash
+        self.activeHash = activeHash
+        self.lastSignedOn = lastSignedOn
+        self.nextReview = nextReview
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DocumentSummary: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDocumentSummary: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DocumentSummary {
+        return
+            try DocumentSummary(
+                id: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterTypeDocumentKind.read(from: &buf), 
+                createdAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                versionCount: FfiConverterUInt32.read(from: &buf), 
+                latestHash: FfiConverterString.read(from: &buf), 
+                activeHash: FfiConverterOptionString.read(from: &buf), 
+                lastSignedOn: FfiConverterOptionTypeNaiveDate.read(from: &buf), 
+                nextReview: FfiConverterOptionTypeNaiveDate.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DocumentSummary, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterTypeDocumentKind.write(value.kind, into: &buf)
+        FfiConverterTypeTimestamp.write(value.createdAt, into: &buf)
+        FfiConverterUInt32.write(value.versionCount, into: &buf)
+        FfiConverterString.write(value.latestHash, into: &buf)
+        FfiConverterOptionString.write(value.activeHash, into: &buf)
+        FfiConverterOptionTypeNaiveDate.write(value.lastSignedOn, into: &buf)
+        FfiConverterOptionTypeNaiveDate.write(value.nextReview, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDocumentSummary_lift(_ buf: RustBuffer) throws -> DocumentSummary {
+    return try FfiConverterTypeDocumentSummary.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDocumentSummary_lower(_ value: DocumentSummary) -> RustBuffer {
+    return FfiConverterTypeDocumentSummary.lower(value)
+}
+
+
+/**
+ * One version of a document, with its content.
+ */
+public struct DocumentVersion: Equatable, Hashable {
+    /**
+     * The document's random id.
+     */
+    public var documentId: String
+    /**
+     * Crisis plan or advance statement.
+     */
+    public var kind: DocumentKind
+    /**
+     * SHA-256 of the canonical bytes, lowercase hex. Also the version's id.
+     */
+    public var hash: String
+    /**
+     * The parent's hash; `None` for the first version.
+     */
+    public var parentHash: String?
+    /**
+     * 1 for the first version, parent's number + 1 after (two children of
+     * one parent share a number).
+     */
+    public var number: UInt32
+    /**
+     * When this version was saved.
+     */
+    public var createdAt: Timestamp
+    /**
+     * Current status (kept apart from the content).
+     */
+    public var status: VersionStatus
+    /**
+     * What the person wrote.
+     */
+    public var content: DocumentContent
+    /**
+     * The maker's sign-off, once signed.
+     */
+    public var signOff: SignOff?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The document's random id.
+         */documentId: String, 
+        /**
+         * Crisis plan or advance statement.
+         */kind: DocumentKind, 
+        /**
+         * SHA-256 of the canonical bytes, lowercase hex. Also the version's id.
+         */hash: String, 
+        /**
+         * The parent's hash; `None` for the first version.
+         */parentHash: String?, 
+        /**
+         * 1 for the first version, parent's number + 1 after (two children of
+         * one parent share a number).
+         */number: UInt32, 
+        /**
+         * When this version was saved.
+         */createdAt: Timestamp, 
+        /**
+         * Current status (kept apart from the content).
+         */status: VersionStatus, 
+        /**
+         * What the person wrote.
+         */content: DocumentContent, 
+        /**
+         * The maker's sign-off, once signed.
+         */signOff: SignOff?) {
+        self.documentId = documentId
+        self.kind = kind
+        self.hash = hash
+        self.parentHash = parentHash
+        self.number = number
+        self.createdAt = createdAt
+        self.status = status
+        self.content = content
+        self.signOff = signOff
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DocumentVersion: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDocumentVersion: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DocumentVersion {
+        return
+            try DocumentVersion(
+                documentId: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterTypeDocumentKind.read(from: &buf), 
+                hash: FfiConverterString.read(from: &buf), 
+                parentHash: FfiConverterOptionString.read(from: &buf), 
+                number: FfiConverterUInt32.read(from: &buf), 
+                createdAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                status: FfiConverterTypeVersionStatus.read(from: &buf), 
+                content: FfiConverterTypeDocumentContent.read(from: &buf), 
+                signOff: FfiConverterOptionTypeSignOff.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DocumentVersion, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.documentId, into: &buf)
+        FfiConverterTypeDocumentKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.hash, into: &buf)
+        FfiConverterOptionString.write(value.parentHash, into: &buf)
+        FfiConverterUInt32.write(value.number, into: &buf)
+        FfiConverterTypeTimestamp.write(value.createdAt, into: &buf)
+        FfiConverterTypeVersionStatus.write(value.status, into: &buf)
+        FfiConverterTypeDocumentContent.write(value.content, into: &buf)
+        FfiConverterOptionTypeSignOff.write(value.signOff, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDocumentVersion_lift(_ buf: RustBuffer) throws -> DocumentVersion {
+    return try FfiConverterTypeDocumentVersion.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDocumentVersion_lower(_ value: DocumentVersion) -> RustBuffer {
+    return FfiConverterTypeDocumentVersion.lower(value)
 }
 
 
@@ -829,6 +3117,184 @@ public func FfiConverterTypeEntry_lower(_ value: Entry) -> RustBuffer {
 
 
 /**
+ * Someone who must not be involved, contacted or allowed to visit.
+ */
+public struct ExcludedPerson: Equatable, Hashable {
+    /**
+     * Their name.
+     */
+    public var name: String
+    /**
+     * Who they are to the person.
+     */
+    public var relationship: String
+    /**
+     * They must not be contacted or told.
+     */
+    public var mustNotContact: Bool
+    /**
+     * They must not visit.
+     */
+    public var mustNotVisit: Bool
+    /**
+     * Why, or any detail, if the person wants to say.
+     */
+    public var notes: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Their name.
+         */name: String, 
+        /**
+         * Who they are to the person.
+         */relationship: String, 
+        /**
+         * They must not be contacted or told.
+         */mustNotContact: Bool, 
+        /**
+         * They must not visit.
+         */mustNotVisit: Bool, 
+        /**
+         * Why, or any detail, if the person wants to say.
+         */notes: String) {
+        self.name = name
+        self.relationship = relationship
+        self.mustNotContact = mustNotContact
+        self.mustNotVisit = mustNotVisit
+        self.notes = notes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ExcludedPerson: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExcludedPerson: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExcludedPerson {
+        return
+            try ExcludedPerson(
+                name: FfiConverterString.read(from: &buf), 
+                relationship: FfiConverterString.read(from: &buf), 
+                mustNotContact: FfiConverterBool.read(from: &buf), 
+                mustNotVisit: FfiConverterBool.read(from: &buf), 
+                notes: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ExcludedPerson, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.relationship, into: &buf)
+        FfiConverterBool.write(value.mustNotContact, into: &buf)
+        FfiConverterBool.write(value.mustNotVisit, into: &buf)
+        FfiConverterString.write(value.notes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExcludedPerson_lift(_ buf: RustBuffer) throws -> ExcludedPerson {
+    return try FfiConverterTypeExcludedPerson.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExcludedPerson_lower(_ value: ExcludedPerson) -> RustBuffer {
+    return FfiConverterTypeExcludedPerson.lower(value)
+}
+
+
+/**
+ * Hospital and ward preferences.
+ */
+public struct HospitalPreferences: Equatable, Hashable {
+    /**
+     * Preferred hospitals or wards.
+     */
+    public var preferred: [String]
+    /**
+     * Places to avoid.
+     */
+    public var avoid: [String]
+    /**
+     * Anything else.
+     */
+    public var notes: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Preferred hospitals or wards.
+         */preferred: [String], 
+        /**
+         * Places to avoid.
+         */avoid: [String], 
+        /**
+         * Anything else.
+         */notes: String) {
+        self.preferred = preferred
+        self.avoid = avoid
+        self.notes = notes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension HospitalPreferences: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHospitalPreferences: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HospitalPreferences {
+        return
+            try HospitalPreferences(
+                preferred: FfiConverterSequenceString.read(from: &buf), 
+                avoid: FfiConverterSequenceString.read(from: &buf), 
+                notes: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: HospitalPreferences, into buf: inout [UInt8]) {
+        FfiConverterSequenceString.write(value.preferred, into: &buf)
+        FfiConverterSequenceString.write(value.avoid, into: &buf)
+        FfiConverterString.write(value.notes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHospitalPreferences_lift(_ buf: RustBuffer) throws -> HospitalPreferences {
+    return try FfiConverterTypeHospitalPreferences.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHospitalPreferences_lower(_ value: HospitalPreferences) -> RustBuffer {
+    return FfiConverterTypeHospitalPreferences.lower(value)
+}
+
+
+/**
  * Argon2id cost parameters.
  */
 public struct KdfParams: Equatable, Hashable {
@@ -977,6 +3443,184 @@ public func FfiConverterTypeKindCount_lower(_ value: KindCount) -> RustBuffer {
 
 
 /**
+ * Who is making the statement, so staff find the right person.
+ */
+public struct MakerDetails: Equatable, Hashable {
+    /**
+     * Full name.
+     */
+    public var fullName: String
+    /**
+     * The name they like to be called.
+     */
+    public var preferredName: String
+    /**
+     * Pronouns.
+     */
+    public var pronouns: String
+    /**
+     * Date of birth.
+     */
+    public var dateOfBirth: NaiveDate?
+    /**
+     * NHS, CHI or other health number.
+     */
+    public var healthNumber: String
+    /**
+     * Address.
+     */
+    public var address: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Full name.
+         */fullName: String, 
+        /**
+         * The name they like to be called.
+         */preferredName: String, 
+        /**
+         * Pronouns.
+         */pronouns: String, 
+        /**
+         * Date of birth.
+         */dateOfBirth: NaiveDate?, 
+        /**
+         * NHS, CHI or other health number.
+         */healthNumber: String, 
+        /**
+         * Address.
+         */address: String) {
+        self.fullName = fullName
+        self.preferredName = preferredName
+        self.pronouns = pronouns
+        self.dateOfBirth = dateOfBirth
+        self.healthNumber = healthNumber
+        self.address = address
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MakerDetails: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMakerDetails: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MakerDetails {
+        return
+            try MakerDetails(
+                fullName: FfiConverterString.read(from: &buf), 
+                preferredName: FfiConverterString.read(from: &buf), 
+                pronouns: FfiConverterString.read(from: &buf), 
+                dateOfBirth: FfiConverterOptionTypeNaiveDate.read(from: &buf), 
+                healthNumber: FfiConverterString.read(from: &buf), 
+                address: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MakerDetails, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.fullName, into: &buf)
+        FfiConverterString.write(value.preferredName, into: &buf)
+        FfiConverterString.write(value.pronouns, into: &buf)
+        FfiConverterOptionTypeNaiveDate.write(value.dateOfBirth, into: &buf)
+        FfiConverterString.write(value.healthNumber, into: &buf)
+        FfiConverterString.write(value.address, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMakerDetails_lift(_ buf: RustBuffer) throws -> MakerDetails {
+    return try FfiConverterTypeMakerDetails.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMakerDetails_lower(_ value: MakerDetails) -> RustBuffer {
+    return FfiConverterTypeMakerDetails.lower(value)
+}
+
+
+/**
+ * A medication the person prefers.
+ */
+public struct MedicationPreference: Equatable, Hashable {
+    /**
+     * The medication.
+     */
+    public var medication: String
+    /**
+     * Dose, form, why it helps.
+     */
+    public var notes: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The medication.
+         */medication: String, 
+        /**
+         * Dose, form, why it helps.
+         */notes: String) {
+        self.medication = medication
+        self.notes = notes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MedicationPreference: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMedicationPreference: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MedicationPreference {
+        return
+            try MedicationPreference(
+                medication: FfiConverterString.read(from: &buf), 
+                notes: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MedicationPreference, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.medication, into: &buf)
+        FfiConverterString.write(value.notes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMedicationPreference_lift(_ buf: RustBuffer) throws -> MedicationPreference {
+    return try FfiConverterTypeMedicationPreference.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMedicationPreference_lower(_ value: MedicationPreference) -> RustBuffer {
+    return FfiConverterTypeMedicationPreference.lower(value)
+}
+
+
+/**
  * One point of a mood chart.
  */
 public struct MoodPoint: Equatable, Hashable {
@@ -1076,6 +3720,204 @@ public func FfiConverterTypeMoodPoint_lower(_ value: MoodPoint) -> RustBuffer {
 
 
 /**
+ * A review as the clinician enters it.
+ */
+public struct NewConsultationReview: Equatable, Hashable {
+    /**
+     * Who reviewed (name, role, organisation: all required).
+     */
+    public var clinician: Clinician
+    /**
+     * The date of the consultation.
+     */
+    public var reviewedOn: NaiveDate
+    /**
+     * One response per section considered.
+     */
+    public var responses: [SectionResponse]
+    /**
+     * Anything else the clinician wants recorded.
+     */
+    public var notes: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Who reviewed (name, role, organisation: all required).
+         */clinician: Clinician, 
+        /**
+         * The date of the consultation.
+         */reviewedOn: NaiveDate, 
+        /**
+         * One response per section considered.
+         */responses: [SectionResponse], 
+        /**
+         * Anything else the clinician wants recorded.
+         */notes: String) {
+        self.clinician = clinician
+        self.reviewedOn = reviewedOn
+        self.responses = responses
+        self.notes = notes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NewConsultationReview: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNewConsultationReview: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NewConsultationReview {
+        return
+            try NewConsultationReview(
+                clinician: FfiConverterTypeClinician.read(from: &buf), 
+                reviewedOn: FfiConverterTypeNaiveDate.read(from: &buf), 
+                responses: FfiConverterSequenceTypeSectionResponse.read(from: &buf), 
+                notes: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NewConsultationReview, into buf: inout [UInt8]) {
+        FfiConverterTypeClinician.write(value.clinician, into: &buf)
+        FfiConverterTypeNaiveDate.write(value.reviewedOn, into: &buf)
+        FfiConverterSequenceTypeSectionResponse.write(value.responses, into: &buf)
+        FfiConverterString.write(value.notes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewConsultationReview_lift(_ buf: RustBuffer) throws -> NewConsultationReview {
+    return try FfiConverterTypeNewConsultationReview.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewConsultationReview_lower(_ value: NewConsultationReview) -> RustBuffer {
+    return FfiConverterTypeNewConsultationReview.lower(value)
+}
+
+
+/**
+ * A departure as entered.
+ */
+public struct NewDeparture: Equatable, Hashable {
+    /**
+     * The section whose wish was not followed (of the document's kind).
+     */
+    public var section: Section
+    /**
+     * Which wish, briefly (optional).
+     */
+    public var wish: String
+    /**
+     * Who decided (name and role required).
+     */
+    public var clinician: Clinician
+    /**
+     * When it happened.
+     */
+    public var occurredAt: Timestamp
+    /**
+     * Why the wish was not followed (required).
+     */
+    public var reason: String
+    /**
+     * Whether the person was told.
+     */
+    public var personTold: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The section whose wish was not followed (of the document's kind).
+         */section: Section, 
+        /**
+         * Which wish, briefly (optional).
+         */wish: String, 
+        /**
+         * Who decided (name and role required).
+         */clinician: Clinician, 
+        /**
+         * When it happened.
+         */occurredAt: Timestamp, 
+        /**
+         * Why the wish was not followed (required).
+         */reason: String, 
+        /**
+         * Whether the person was told.
+         */personTold: Bool) {
+        self.section = section
+        self.wish = wish
+        self.clinician = clinician
+        self.occurredAt = occurredAt
+        self.reason = reason
+        self.personTold = personTold
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NewDeparture: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNewDeparture: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NewDeparture {
+        return
+            try NewDeparture(
+                section: FfiConverterTypeSection.read(from: &buf), 
+                wish: FfiConverterString.read(from: &buf), 
+                clinician: FfiConverterTypeClinician.read(from: &buf), 
+                occurredAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf), 
+                personTold: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NewDeparture, into buf: inout [UInt8]) {
+        FfiConverterTypeSection.write(value.section, into: &buf)
+        FfiConverterString.write(value.wish, into: &buf)
+        FfiConverterTypeClinician.write(value.clinician, into: &buf)
+        FfiConverterTypeTimestamp.write(value.occurredAt, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+        FfiConverterBool.write(value.personTold, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewDeparture_lift(_ buf: RustBuffer) throws -> NewDeparture {
+    return try FfiConverterTypeNewDeparture.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewDeparture_lower(_ value: NewDeparture) -> RustBuffer {
+    return FfiConverterTypeNewDeparture.lower(value)
+}
+
+
+/**
  * One page of entries, newest first.
  */
 public struct Page: Equatable, Hashable {
@@ -1145,6 +3987,1055 @@ public func FfiConverterTypePage_lower(_ value: Page) -> RustBuffer {
 
 
 /**
+ * One phone number with a label ("mobile", "work", "text only").
+ */
+public struct PhoneNumber: Equatable, Hashable {
+    /**
+     * What kind of number this is, in the person's words.
+     */
+    public var label: String
+    /**
+     * The number as written (no format is imposed).
+     */
+    public var number: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What kind of number this is, in the person's words.
+         */label: String, 
+        /**
+         * The number as written (no format is imposed).
+         */number: String) {
+        self.label = label
+        self.number = number
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PhoneNumber: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePhoneNumber: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PhoneNumber {
+        return
+            try PhoneNumber(
+                label: FfiConverterString.read(from: &buf), 
+                number: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PhoneNumber, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.label, into: &buf)
+        FfiConverterString.write(value.number, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePhoneNumber_lift(_ buf: RustBuffer) throws -> PhoneNumber {
+    return try FfiConverterTypePhoneNumber.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePhoneNumber_lower(_ value: PhoneNumber) -> RustBuffer {
+    return FfiConverterTypePhoneNumber.lower(value)
+}
+
+
+/**
+ * Physical health.
+ */
+public struct PhysicalHealth: Equatable, Hashable {
+    /**
+     * Conditions.
+     */
+    public var conditions: [String]
+    /**
+     * Disabilities and access needs.
+     */
+    public var disabilities: [String]
+    /**
+     * Allergies.
+     */
+    public var allergies: [Allergy]
+    /**
+     * Medication for physical health.
+     */
+    public var medications: [String]
+    /**
+     * Anything else.
+     */
+    public var notes: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Conditions.
+         */conditions: [String], 
+        /**
+         * Disabilities and access needs.
+         */disabilities: [String], 
+        /**
+         * Allergies.
+         */allergies: [Allergy], 
+        /**
+         * Medication for physical health.
+         */medications: [String], 
+        /**
+         * Anything else.
+         */notes: String) {
+        self.conditions = conditions
+        self.disabilities = disabilities
+        self.allergies = allergies
+        self.medications = medications
+        self.notes = notes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PhysicalHealth: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePhysicalHealth: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PhysicalHealth {
+        return
+            try PhysicalHealth(
+                conditions: FfiConverterSequenceString.read(from: &buf), 
+                disabilities: FfiConverterSequenceString.read(from: &buf), 
+                allergies: FfiConverterSequenceTypeAllergy.read(from: &buf), 
+                medications: FfiConverterSequenceString.read(from: &buf), 
+                notes: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PhysicalHealth, into buf: inout [UInt8]) {
+        FfiConverterSequenceString.write(value.conditions, into: &buf)
+        FfiConverterSequenceString.write(value.disabilities, into: &buf)
+        FfiConverterSequenceTypeAllergy.write(value.allergies, into: &buf)
+        FfiConverterSequenceString.write(value.medications, into: &buf)
+        FfiConverterString.write(value.notes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePhysicalHealth_lift(_ buf: RustBuffer) throws -> PhysicalHealth {
+    return try FfiConverterTypePhysicalHealth.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePhysicalHealth_lower(_ value: PhysicalHealth) -> RustBuffer {
+    return FfiConverterTypePhysicalHealth.lower(value)
+}
+
+
+/**
+ * Who the plan belongs to and who helped write it.
+ */
+public struct PlanDetails: Equatable, Hashable {
+    /**
+     * The person whose plan this is.
+     */
+    public var owner: String
+    /**
+     * Co-authors, including any facilitator.
+     */
+    public var coAuthors: [CoAuthor]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The person whose plan this is.
+         */owner: String, 
+        /**
+         * Co-authors, including any facilitator.
+         */coAuthors: [CoAuthor]) {
+        self.owner = owner
+        self.coAuthors = coAuthors
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PlanDetails: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePlanDetails: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PlanDetails {
+        return
+            try PlanDetails(
+                owner: FfiConverterString.read(from: &buf), 
+                coAuthors: FfiConverterSequenceTypeCoAuthor.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PlanDetails, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.owner, into: &buf)
+        FfiConverterSequenceTypeCoAuthor.write(value.coAuthors, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanDetails_lift(_ buf: RustBuffer) throws -> PlanDetails {
+    return try FfiConverterTypePlanDetails.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePlanDetails_lower(_ value: PlanDetails) -> RustBuffer {
+    return FfiConverterTypePlanDetails.lower(value)
+}
+
+
+/**
+ * Practical arrangements while I'm unwell.
+ */
+public struct PracticalArrangements: Equatable, Hashable {
+    /**
+     * Children and other dependants.
+     */
+    public var childrenAndDependants: String
+    /**
+     * Pets.
+     */
+    public var pets: String
+    /**
+     * Home (keys, plants, post, security).
+     */
+    public var home: String
+    /**
+     * Bills and money.
+     */
+    public var bills: String
+    /**
+     * Benefits (used by advance statements).
+     */
+    public var benefits: String
+    /**
+     * Work or study.
+     */
+    public var work: String
+    /**
+     * Anything else.
+     */
+    public var other: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Children and other dependants.
+         */childrenAndDependants: String, 
+        /**
+         * Pets.
+         */pets: String, 
+        /**
+         * Home (keys, plants, post, security).
+         */home: String, 
+        /**
+         * Bills and money.
+         */bills: String, 
+        /**
+         * Benefits (used by advance statements).
+         */benefits: String, 
+        /**
+         * Work or study.
+         */work: String, 
+        /**
+         * Anything else.
+         */other: String) {
+        self.childrenAndDependants = childrenAndDependants
+        self.pets = pets
+        self.home = home
+        self.bills = bills
+        self.benefits = benefits
+        self.work = work
+        self.other = other
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension PracticalArrangements: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePracticalArrangements: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PracticalArrangements {
+        return
+            try PracticalArrangements(
+                childrenAndDependants: FfiConverterString.read(from: &buf), 
+                pets: FfiConverterString.read(from: &buf), 
+                home: FfiConverterString.read(from: &buf), 
+                bills: FfiConverterString.read(from: &buf), 
+                benefits: FfiConverterString.read(from: &buf), 
+                work: FfiConverterString.read(from: &buf), 
+                other: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PracticalArrangements, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.childrenAndDependants, into: &buf)
+        FfiConverterString.write(value.pets, into: &buf)
+        FfiConverterString.write(value.home, into: &buf)
+        FfiConverterString.write(value.bills, into: &buf)
+        FfiConverterString.write(value.benefits, into: &buf)
+        FfiConverterString.write(value.work, into: &buf)
+        FfiConverterString.write(value.other, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePracticalArrangements_lift(_ buf: RustBuffer) throws -> PracticalArrangements {
+    return try FfiConverterTypePracticalArrangements.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePracticalArrangements_lower(_ value: PracticalArrangements) -> RustBuffer {
+    return FfiConverterTypePracticalArrangements.lower(value)
+}
+
+
+/**
+ * A professional or service (care coordinator, GP, crisis team).
+ */
+public struct Professional: Equatable, Hashable {
+    /**
+     * Name of the person or service.
+     */
+    public var name: String
+    /**
+     * Their role ("care coordinator", "GP", "home treatment team").
+     */
+    public var role: String
+    /**
+     * Organisation or team.
+     */
+    public var organisation: String
+    /**
+     * Ways to reach them.
+     */
+    public var phones: [PhoneNumber]
+    /**
+     * When they can be reached ("Mon-Fri 9-5", "24/7").
+     */
+    public var hours: String
+    /**
+     * Anything else.
+     */
+    public var notes: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Name of the person or service.
+         */name: String, 
+        /**
+         * Their role ("care coordinator", "GP", "home treatment team").
+         */role: String, 
+        /**
+         * Organisation or team.
+         */organisation: String, 
+        /**
+         * Ways to reach them.
+         */phones: [PhoneNumber], 
+        /**
+         * When they can be reached ("Mon-Fri 9-5", "24/7").
+         */hours: String, 
+        /**
+         * Anything else.
+         */notes: String) {
+        self.name = name
+        self.role = role
+        self.organisation = organisation
+        self.phones = phones
+        self.hours = hours
+        self.notes = notes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Professional: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProfessional: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Professional {
+        return
+            try Professional(
+                name: FfiConverterString.read(from: &buf), 
+                role: FfiConverterString.read(from: &buf), 
+                organisation: FfiConverterString.read(from: &buf), 
+                phones: FfiConverterSequenceTypePhoneNumber.read(from: &buf), 
+                hours: FfiConverterString.read(from: &buf), 
+                notes: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Professional, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.role, into: &buf)
+        FfiConverterString.write(value.organisation, into: &buf)
+        FfiConverterSequenceTypePhoneNumber.write(value.phones, into: &buf)
+        FfiConverterString.write(value.hours, into: &buf)
+        FfiConverterString.write(value.notes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProfessional_lift(_ buf: RustBuffer) throws -> Professional {
+    return try FfiConverterTypeProfessional.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProfessional_lower(_ value: Professional) -> RustBuffer {
+    return FfiConverterTypeProfessional.lower(value)
+}
+
+
+/**
+ * Restrictive interventions and what to do instead.
+ */
+public struct RestrictiveInterventions: Equatable, Hashable {
+    /**
+     * What to try first.
+     */
+    public var tryFirst: [String]
+    /**
+     * De-escalation that works for me.
+     */
+    public var deEscalation: [String]
+    /**
+     * About restraint.
+     */
+    public var restraint: String
+    /**
+     * About seclusion.
+     */
+    public var seclusion: String
+    /**
+     * About rapid tranquillisation.
+     */
+    public var rapidTranquillisation: String
+    /**
+     * Gender of staff for personal care, in the person's words.
+     */
+    public var personalCareStaffGender: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What to try first.
+         */tryFirst: [String], 
+        /**
+         * De-escalation that works for me.
+         */deEscalation: [String], 
+        /**
+         * About restraint.
+         */restraint: String, 
+        /**
+         * About seclusion.
+         */seclusion: String, 
+        /**
+         * About rapid tranquillisation.
+         */rapidTranquillisation: String, 
+        /**
+         * Gender of staff for personal care, in the person's words.
+         */personalCareStaffGender: String) {
+        self.tryFirst = tryFirst
+        self.deEscalation = deEscalation
+        self.restraint = restraint
+        self.seclusion = seclusion
+        self.rapidTranquillisation = rapidTranquillisation
+        self.personalCareStaffGender = personalCareStaffGender
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RestrictiveInterventions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRestrictiveInterventions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RestrictiveInterventions {
+        return
+            try RestrictiveInterventions(
+                tryFirst: FfiConverterSequenceString.read(from: &buf), 
+                deEscalation: FfiConverterSequenceString.read(from: &buf), 
+                restraint: FfiConverterString.read(from: &buf), 
+                seclusion: FfiConverterString.read(from: &buf), 
+                rapidTranquillisation: FfiConverterString.read(from: &buf), 
+                personalCareStaffGender: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RestrictiveInterventions, into buf: inout [UInt8]) {
+        FfiConverterSequenceString.write(value.tryFirst, into: &buf)
+        FfiConverterSequenceString.write(value.deEscalation, into: &buf)
+        FfiConverterString.write(value.restraint, into: &buf)
+        FfiConverterString.write(value.seclusion, into: &buf)
+        FfiConverterString.write(value.rapidTranquillisation, into: &buf)
+        FfiConverterString.write(value.personalCareStaffGender, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRestrictiveInterventions_lift(_ buf: RustBuffer) throws -> RestrictiveInterventions {
+    return try FfiConverterTypeRestrictiveInterventions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRestrictiveInterventions_lower(_ value: RestrictiveInterventions) -> RustBuffer {
+    return FfiConverterTypeRestrictiveInterventions.lower(value)
+}
+
+
+/**
+ * A document due (or overdue) for review.
+ */
+public struct ReviewDue: Equatable, Hashable {
+    /**
+     * The document.
+     */
+    public var documentId: String
+    /**
+     * Crisis plan or advance statement.
+     */
+    public var kind: DocumentKind
+    /**
+     * Its active version.
+     */
+    public var activeHash: String
+    /**
+     * The review date.
+     */
+    public var nextReview: NaiveDate
+    /**
+     * Days from `today` to the review date; negative when overdue.
+     */
+    public var daysUntil: Int64
+    /**
+     * Whether the review date has passed.
+     */
+    public var overdue: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The document.
+         */documentId: String, 
+        /**
+         * Crisis plan or advance statement.
+         */kind: DocumentKind, 
+        /**
+         * Its active version.
+         */activeHash: String, 
+        /**
+         * The review date.
+         */nextReview: NaiveDate, 
+        /**
+         * Days from `today` to the review date; negative when overdue.
+         */daysUntil: Int64, 
+        /**
+         * Whether the review date has passed.
+         */overdue: Bool) {
+        self.documentId = documentId
+        self.kind = kind
+        self.activeHash = activeHash
+        self.nextReview = nextReview
+        self.daysUntil = daysUntil
+        self.overdue = overdue
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ReviewDue: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReviewDue: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReviewDue {
+        return
+            try ReviewDue(
+                documentId: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterTypeDocumentKind.read(from: &buf), 
+                activeHash: FfiConverterString.read(from: &buf), 
+                nextReview: FfiConverterTypeNaiveDate.read(from: &buf), 
+                daysUntil: FfiConverterInt64.read(from: &buf), 
+                overdue: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ReviewDue, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.documentId, into: &buf)
+        FfiConverterTypeDocumentKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.activeHash, into: &buf)
+        FfiConverterTypeNaiveDate.write(value.nextReview, into: &buf)
+        FfiConverterInt64.write(value.daysUntil, into: &buf)
+        FfiConverterBool.write(value.overdue, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReviewDue_lift(_ buf: RustBuffer) throws -> ReviewDue {
+    return try FfiConverterTypeReviewDue.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReviewDue_lower(_ value: ReviewDue) -> RustBuffer {
+    return FfiConverterTypeReviewDue.lower(value)
+}
+
+
+/**
+ * How one section changed between two versions.
+ */
+public struct SectionDiff: Equatable, Hashable {
+    /**
+     * The section.
+     */
+    public var section: Section
+    /**
+     * Lines only in the older version.
+     */
+    public var removed: [String]
+    /**
+     * Lines only in the newer version.
+     */
+    public var added: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The section.
+         */section: Section, 
+        /**
+         * Lines only in the older version.
+         */removed: [String], 
+        /**
+         * Lines only in the newer version.
+         */added: [String]) {
+        self.section = section
+        self.removed = removed
+        self.added = added
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SectionDiff: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSectionDiff: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SectionDiff {
+        return
+            try SectionDiff(
+                section: FfiConverterTypeSection.read(from: &buf), 
+                removed: FfiConverterSequenceString.read(from: &buf), 
+                added: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SectionDiff, into buf: inout [UInt8]) {
+        FfiConverterTypeSection.write(value.section, into: &buf)
+        FfiConverterSequenceString.write(value.removed, into: &buf)
+        FfiConverterSequenceString.write(value.added, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSectionDiff_lift(_ buf: RustBuffer) throws -> SectionDiff {
+    return try FfiConverterTypeSectionDiff.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSectionDiff_lower(_ value: SectionDiff) -> RustBuffer {
+    return FfiConverterTypeSectionDiff.lower(value)
+}
+
+
+/**
+ * The response to one section.
+ */
+public struct SectionResponse: Equatable, Hashable {
+    /**
+     * The section (of an advance statement).
+     */
+    public var section: Section
+    /**
+     * Agreed, noted or cannot follow.
+     */
+    public var response: ReviewResponse
+    /**
+     * Why; required when the response is `cannot_follow`.
+     */
+    public var reason: String
+    /**
+     * Whether the person was told of this response.
+     */
+    public var personTold: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The section (of an advance statement).
+         */section: Section, 
+        /**
+         * Agreed, noted or cannot follow.
+         */response: ReviewResponse, 
+        /**
+         * Why; required when the response is `cannot_follow`.
+         */reason: String, 
+        /**
+         * Whether the person was told of this response.
+         */personTold: Bool) {
+        self.section = section
+        self.response = response
+        self.reason = reason
+        self.personTold = personTold
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SectionResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSectionResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SectionResponse {
+        return
+            try SectionResponse(
+                section: FfiConverterTypeSection.read(from: &buf), 
+                response: FfiConverterTypeReviewResponse.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf), 
+                personTold: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SectionResponse, into buf: inout [UInt8]) {
+        FfiConverterTypeSection.write(value.section, into: &buf)
+        FfiConverterTypeReviewResponse.write(value.response, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+        FfiConverterBool.write(value.personTold, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSectionResponse_lift(_ buf: RustBuffer) throws -> SectionResponse {
+    return try FfiConverterTypeSectionResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSectionResponse_lower(_ value: SectionResponse) -> RustBuffer {
+    return FfiConverterTypeSectionResponse.lower(value)
+}
+
+
+/**
+ * One information-sharing consent: who may see what.
+ */
+public struct SharingConsent: Equatable, Hashable {
+    /**
+     * A person or service.
+     */
+    public var who: String
+    /**
+     * What they may see.
+     */
+    public var maySee: [String]
+    /**
+     * What they may not see.
+     */
+    public var mayNotSee: [String]
+    /**
+     * Anything else.
+     */
+    public var notes: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * A person or service.
+         */who: String, 
+        /**
+         * What they may see.
+         */maySee: [String], 
+        /**
+         * What they may not see.
+         */mayNotSee: [String], 
+        /**
+         * Anything else.
+         */notes: String) {
+        self.who = who
+        self.maySee = maySee
+        self.mayNotSee = mayNotSee
+        self.notes = notes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SharingConsent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSharingConsent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SharingConsent {
+        return
+            try SharingConsent(
+                who: FfiConverterString.read(from: &buf), 
+                maySee: FfiConverterSequenceString.read(from: &buf), 
+                mayNotSee: FfiConverterSequenceString.read(from: &buf), 
+                notes: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SharingConsent, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.who, into: &buf)
+        FfiConverterSequenceString.write(value.maySee, into: &buf)
+        FfiConverterSequenceString.write(value.mayNotSee, into: &buf)
+        FfiConverterString.write(value.notes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSharingConsent_lift(_ buf: RustBuffer) throws -> SharingConsent {
+    return try FfiConverterTypeSharingConsent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSharingConsent_lower(_ value: SharingConsent) -> RustBuffer {
+    return FfiConverterTypeSharingConsent.lower(value)
+}
+
+
+/**
+ * The maker's confirmation of a version.
+ */
+public struct SignOff: Equatable, Hashable {
+    /**
+     * The maker's name, as signed.
+     */
+    public var makerName: String
+    /**
+     * The date signed.
+     */
+    public var signedOn: NaiveDate
+    /**
+     * The maker confirms they had capacity to make the document.
+     */
+    public var confirmsCapacity: Bool
+    /**
+     * The maker's statement of capacity, in their words (optional).
+     */
+    public var capacityStatement: String
+    /**
+     * Any support used to make it (advocate, peer worker, easy read); empty if none.
+     */
+    public var supportUsed: String
+    /**
+     * The witness, if any. Required for refusals of life-sustaining treatment.
+     */
+    public var witness: Witness?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The maker's name, as signed.
+         */makerName: String, 
+        /**
+         * The date signed.
+         */signedOn: NaiveDate, 
+        /**
+         * The maker confirms they had capacity to make the document.
+         */confirmsCapacity: Bool, 
+        /**
+         * The maker's statement of capacity, in their words (optional).
+         */capacityStatement: String, 
+        /**
+         * Any support used to make it (advocate, peer worker, easy read); empty if none.
+         */supportUsed: String, 
+        /**
+         * The witness, if any. Required for refusals of life-sustaining treatment.
+         */witness: Witness?) {
+        self.makerName = makerName
+        self.signedOn = signedOn
+        self.confirmsCapacity = confirmsCapacity
+        self.capacityStatement = capacityStatement
+        self.supportUsed = supportUsed
+        self.witness = witness
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SignOff: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSignOff: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SignOff {
+        return
+            try SignOff(
+                makerName: FfiConverterString.read(from: &buf), 
+                signedOn: FfiConverterTypeNaiveDate.read(from: &buf), 
+                confirmsCapacity: FfiConverterBool.read(from: &buf), 
+                capacityStatement: FfiConverterString.read(from: &buf), 
+                supportUsed: FfiConverterString.read(from: &buf), 
+                witness: FfiConverterOptionTypeWitness.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SignOff, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.makerName, into: &buf)
+        FfiConverterTypeNaiveDate.write(value.signedOn, into: &buf)
+        FfiConverterBool.write(value.confirmsCapacity, into: &buf)
+        FfiConverterString.write(value.capacityStatement, into: &buf)
+        FfiConverterString.write(value.supportUsed, into: &buf)
+        FfiConverterOptionTypeWitness.write(value.witness, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignOff_lift(_ buf: RustBuffer) throws -> SignOff {
+    return try FfiConverterTypeSignOff.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignOff_lower(_ value: SignOff) -> RustBuffer {
+    return FfiConverterTypeSignOff.lower(value)
+}
+
+
+/**
  * A slot as listed to the person: no secrets, no dates.
  */
 public struct SlotInfo: Equatable, Hashable {
@@ -1210,6 +5101,556 @@ public func FfiConverterTypeSlotInfo_lift(_ buf: RustBuffer) throws -> SlotInfo 
 #endif
 public func FfiConverterTypeSlotInfo_lower(_ value: SlotInfo) -> RustBuffer {
     return FfiConverterTypeSlotInfo.lower(value)
+}
+
+
+/**
+ * The people section.
+ */
+public struct StatementPeople: Equatable, Hashable {
+    /**
+     * Nominated person (MHA 2025 ss.24-28, replacing the nearest relative).
+     */
+    public var nominatedPerson: Contact?
+    /**
+     * People clinicians must consult.
+     */
+    public var peopleToConsult: [Contact]
+    /**
+     * Carers.
+     */
+    public var carers: [Contact]
+    /**
+     * Attorneys and deputies.
+     */
+    public var attorneys: [Attorney]
+    /**
+     * Advocate.
+     */
+    public var advocate: Contact?
+    /**
+     * People who must not be contacted or visit.
+     */
+    public var excluded: [ExcludedPerson]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Nominated person (MHA 2025 ss.24-28, replacing the nearest relative).
+         */nominatedPerson: Contact?, 
+        /**
+         * People clinicians must consult.
+         */peopleToConsult: [Contact], 
+        /**
+         * Carers.
+         */carers: [Contact], 
+        /**
+         * Attorneys and deputies.
+         */attorneys: [Attorney], 
+        /**
+         * Advocate.
+         */advocate: Contact?, 
+        /**
+         * People who must not be contacted or visit.
+         */excluded: [ExcludedPerson]) {
+        self.nominatedPerson = nominatedPerson
+        self.peopleToConsult = peopleToConsult
+        self.carers = carers
+        self.attorneys = attorneys
+        self.advocate = advocate
+        self.excluded = excluded
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StatementPeople: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStatementPeople: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StatementPeople {
+        return
+            try StatementPeople(
+                nominatedPerson: FfiConverterOptionTypeContact.read(from: &buf), 
+                peopleToConsult: FfiConverterSequenceTypeContact.read(from: &buf), 
+                carers: FfiConverterSequenceTypeContact.read(from: &buf), 
+                attorneys: FfiConverterSequenceTypeAttorney.read(from: &buf), 
+                advocate: FfiConverterOptionTypeContact.read(from: &buf), 
+                excluded: FfiConverterSequenceTypeExcludedPerson.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StatementPeople, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeContact.write(value.nominatedPerson, into: &buf)
+        FfiConverterSequenceTypeContact.write(value.peopleToConsult, into: &buf)
+        FfiConverterSequenceTypeContact.write(value.carers, into: &buf)
+        FfiConverterSequenceTypeAttorney.write(value.attorneys, into: &buf)
+        FfiConverterOptionTypeContact.write(value.advocate, into: &buf)
+        FfiConverterSequenceTypeExcludedPerson.write(value.excluded, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStatementPeople_lift(_ buf: RustBuffer) throws -> StatementPeople {
+    return try FfiConverterTypeStatementPeople.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStatementPeople_lower(_ value: StatementPeople) -> RustBuffer {
+    return FfiConverterTypeStatementPeople.lower(value)
+}
+
+
+/**
+ * One entry of a document's append-only status log.
+ */
+public struct StatusChange: Equatable, Hashable {
+    /**
+     * The version whose status changed.
+     */
+    public var versionHash: String
+    /**
+     * Its status before (`None` when it was created).
+     */
+    public var from: VersionStatus?
+    /**
+     * Its status after.
+     */
+    public var to: VersionStatus
+    /**
+     * When.
+     */
+    public var at: Timestamp
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The version whose status changed.
+         */versionHash: String, 
+        /**
+         * Its status before (`None` when it was created).
+         */from: VersionStatus?, 
+        /**
+         * Its status after.
+         */to: VersionStatus, 
+        /**
+         * When.
+         */at: Timestamp) {
+        self.versionHash = versionHash
+        self.from = from
+        self.to = to
+        self.at = at
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StatusChange: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStatusChange: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StatusChange {
+        return
+            try StatusChange(
+                versionHash: FfiConverterString.read(from: &buf), 
+                from: FfiConverterOptionTypeVersionStatus.read(from: &buf), 
+                to: FfiConverterTypeVersionStatus.read(from: &buf), 
+                at: FfiConverterTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StatusChange, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.versionHash, into: &buf)
+        FfiConverterOptionTypeVersionStatus.write(value.from, into: &buf)
+        FfiConverterTypeVersionStatus.write(value.to, into: &buf)
+        FfiConverterTypeTimestamp.write(value.at, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStatusChange_lift(_ buf: RustBuffer) throws -> StatusChange {
+    return try FfiConverterTypeStatusChange.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStatusChange_lower(_ value: StatusChange) -> RustBuffer {
+    return FfiConverterTypeStatusChange.lower(value)
+}
+
+
+/**
+ * A refusal of a specific treatment in stated circumstances.
+ *
+ * A refusal of *life-sustaining* treatment (Mental Capacity Act 2005 s.25)
+ * is valid only if written, signed, witnessed and stating that it applies
+ * "even if my life is at risk": see [`validate`](super::validate).
+ */
+public struct TreatmentRefusal: Equatable, Hashable {
+    /**
+     * The specific treatment refused.
+     */
+    public var treatment: String
+    /**
+     * The circumstances in which the refusal applies.
+     */
+    public var circumstances: String
+    /**
+     * Why, if the person wants to say.
+     */
+    public var reason: String
+    /**
+     * Whether the treatment is life-sustaining.
+     */
+    public var lifeSustaining: Bool
+    /**
+     * For life-sustaining treatment: the person's written statement that
+     * the refusal applies "even if my life is at risk".
+     */
+    public var lifeAtRiskStatement: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The specific treatment refused.
+         */treatment: String, 
+        /**
+         * The circumstances in which the refusal applies.
+         */circumstances: String, 
+        /**
+         * Why, if the person wants to say.
+         */reason: String, 
+        /**
+         * Whether the treatment is life-sustaining.
+         */lifeSustaining: Bool, 
+        /**
+         * For life-sustaining treatment: the person's written statement that
+         * the refusal applies "even if my life is at risk".
+         */lifeAtRiskStatement: String) {
+        self.treatment = treatment
+        self.circumstances = circumstances
+        self.reason = reason
+        self.lifeSustaining = lifeSustaining
+        self.lifeAtRiskStatement = lifeAtRiskStatement
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TreatmentRefusal: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTreatmentRefusal: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TreatmentRefusal {
+        return
+            try TreatmentRefusal(
+                treatment: FfiConverterString.read(from: &buf), 
+                circumstances: FfiConverterString.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf), 
+                lifeSustaining: FfiConverterBool.read(from: &buf), 
+                lifeAtRiskStatement: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TreatmentRefusal, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.treatment, into: &buf)
+        FfiConverterString.write(value.circumstances, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+        FfiConverterBool.write(value.lifeSustaining, into: &buf)
+        FfiConverterString.write(value.lifeAtRiskStatement, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTreatmentRefusal_lift(_ buf: RustBuffer) throws -> TreatmentRefusal {
+    return try FfiConverterTypeTreatmentRefusal.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTreatmentRefusal_lower(_ value: TreatmentRefusal) -> RustBuffer {
+    return FfiConverterTypeTreatmentRefusal.lower(value)
+}
+
+
+/**
+ * Treatment requests.
+ */
+public struct TreatmentRequests: Equatable, Hashable {
+    /**
+     * What has worked before.
+     */
+    public var whatHasWorked: [String]
+    /**
+     * Preferred medication.
+     */
+    public var preferredMedications: [MedicationPreference]
+    /**
+     * Other requests.
+     */
+    public var otherRequests: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What has worked before.
+         */whatHasWorked: [String], 
+        /**
+         * Preferred medication.
+         */preferredMedications: [MedicationPreference], 
+        /**
+         * Other requests.
+         */otherRequests: [String]) {
+        self.whatHasWorked = whatHasWorked
+        self.preferredMedications = preferredMedications
+        self.otherRequests = otherRequests
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TreatmentRequests: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTreatmentRequests: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TreatmentRequests {
+        return
+            try TreatmentRequests(
+                whatHasWorked: FfiConverterSequenceString.read(from: &buf), 
+                preferredMedications: FfiConverterSequenceTypeMedicationPreference.read(from: &buf), 
+                otherRequests: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TreatmentRequests, into buf: inout [UInt8]) {
+        FfiConverterSequenceString.write(value.whatHasWorked, into: &buf)
+        FfiConverterSequenceTypeMedicationPreference.write(value.preferredMedications, into: &buf)
+        FfiConverterSequenceString.write(value.otherRequests, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTreatmentRequests_lift(_ buf: RustBuffer) throws -> TreatmentRequests {
+    return try FfiConverterTypeTreatmentRequests.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTreatmentRequests_lower(_ value: TreatmentRequests) -> RustBuffer {
+    return FfiConverterTypeTreatmentRequests.lower(value)
+}
+
+
+/**
+ * Something to fix before a version can be signed.
+ */
+public struct ValidationProblem: Equatable, Hashable {
+    /**
+     * The section at fault.
+     */
+    public var section: Section
+    /**
+     * The item within the section, counted from 1, when the section is a list.
+     */
+    public var item: UInt32?
+    /**
+     * What is missing, in plain English (never quotes the person's words).
+     */
+    public var message: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The section at fault.
+         */section: Section, 
+        /**
+         * The item within the section, counted from 1, when the section is a list.
+         */item: UInt32?, 
+        /**
+         * What is missing, in plain English (never quotes the person's words).
+         */message: String) {
+        self.section = section
+        self.item = item
+        self.message = message
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ValidationProblem: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeValidationProblem: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ValidationProblem {
+        return
+            try ValidationProblem(
+                section: FfiConverterTypeSection.read(from: &buf), 
+                item: FfiConverterOptionUInt32.read(from: &buf), 
+                message: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ValidationProblem, into buf: inout [UInt8]) {
+        FfiConverterTypeSection.write(value.section, into: &buf)
+        FfiConverterOptionUInt32.write(value.item, into: &buf)
+        FfiConverterString.write(value.message, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeValidationProblem_lift(_ buf: RustBuffer) throws -> ValidationProblem {
+    return try FfiConverterTypeValidationProblem.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeValidationProblem_lower(_ value: ValidationProblem) -> RustBuffer {
+    return FfiConverterTypeValidationProblem.lower(value)
+}
+
+
+/**
+ * Values, beliefs, wishes and feelings.
+ */
+public struct ValuesAndWishes: Equatable, Hashable {
+    /**
+     * Values.
+     */
+    public var values: String
+    /**
+     * Beliefs.
+     */
+    public var beliefs: String
+    /**
+     * Wishes.
+     */
+    public var wishes: String
+    /**
+     * Feelings.
+     */
+    public var feelings: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Values.
+         */values: String, 
+        /**
+         * Beliefs.
+         */beliefs: String, 
+        /**
+         * Wishes.
+         */wishes: String, 
+        /**
+         * Feelings.
+         */feelings: String) {
+        self.values = values
+        self.beliefs = beliefs
+        self.wishes = wishes
+        self.feelings = feelings
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ValuesAndWishes: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeValuesAndWishes: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ValuesAndWishes {
+        return
+            try ValuesAndWishes(
+                values: FfiConverterString.read(from: &buf), 
+                beliefs: FfiConverterString.read(from: &buf), 
+                wishes: FfiConverterString.read(from: &buf), 
+                feelings: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ValuesAndWishes, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.values, into: &buf)
+        FfiConverterString.write(value.beliefs, into: &buf)
+        FfiConverterString.write(value.wishes, into: &buf)
+        FfiConverterString.write(value.feelings, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeValuesAndWishes_lift(_ buf: RustBuffer) throws -> ValuesAndWishes {
+    return try FfiConverterTypeValuesAndWishes.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeValuesAndWishes_lower(_ value: ValuesAndWishes) -> RustBuffer {
+    return FfiConverterTypeValuesAndWishes.lower(value)
 }
 
 
@@ -1303,6 +5744,409 @@ public func FfiConverterTypeVerifyReport_lower(_ value: VerifyReport) -> RustBuf
 
 
 /**
+ * A version without its content, for history lists.
+ */
+public struct VersionSummary: Equatable, Hashable {
+    /**
+     * The document's id.
+     */
+    public var documentId: String
+    /**
+     * Crisis plan or advance statement.
+     */
+    public var kind: DocumentKind
+    /**
+     * The version's hash (its id).
+     */
+    public var hash: String
+    /**
+     * The parent's hash.
+     */
+    public var parentHash: String?
+    /**
+     * Version number.
+     */
+    public var number: UInt32
+    /**
+     * When it was saved.
+     */
+    public var createdAt: Timestamp
+    /**
+     * Current status.
+     */
+    public var status: VersionStatus
+    /**
+     * The sign-off date, if signed.
+     */
+    public var signedOn: NaiveDate?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The document's id.
+         */documentId: String, 
+        /**
+         * Crisis plan or advance statement.
+         */kind: DocumentKind, 
+        /**
+         * The version's hash (its id).
+         */hash: String, 
+        /**
+         * The parent's hash.
+         */parentHash: String?, 
+        /**
+         * Version number.
+         */number: UInt32, 
+        /**
+         * When it was saved.
+         */createdAt: Timestamp, 
+        /**
+         * Current status.
+         */status: VersionStatus, 
+        /**
+         * The sign-off date, if signed.
+         */signedOn: NaiveDate?) {
+        self.documentId = documentId
+        self.kind = kind
+        self.hash = hash
+        self.parentHash = parentHash
+        self.number = number
+        self.createdAt = createdAt
+        self.status = status
+        self.signedOn = signedOn
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension VersionSummary: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVersionSummary: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VersionSummary {
+        return
+            try VersionSummary(
+                documentId: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterTypeDocumentKind.read(from: &buf), 
+                hash: FfiConverterString.read(from: &buf), 
+                parentHash: FfiConverterOptionString.read(from: &buf), 
+                number: FfiConverterUInt32.read(from: &buf), 
+                createdAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                status: FfiConverterTypeVersionStatus.read(from: &buf), 
+                signedOn: FfiConverterOptionTypeNaiveDate.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: VersionSummary, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.documentId, into: &buf)
+        FfiConverterTypeDocumentKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.hash, into: &buf)
+        FfiConverterOptionString.write(value.parentHash, into: &buf)
+        FfiConverterUInt32.write(value.number, into: &buf)
+        FfiConverterTypeTimestamp.write(value.createdAt, into: &buf)
+        FfiConverterTypeVersionStatus.write(value.status, into: &buf)
+        FfiConverterOptionTypeNaiveDate.write(value.signedOn, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVersionSummary_lift(_ buf: RustBuffer) throws -> VersionSummary {
+    return try FfiConverterTypeVersionSummary.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVersionSummary_lower(_ value: VersionSummary) -> RustBuffer {
+    return FfiConverterTypeVersionSummary.lower(value)
+}
+
+
+/**
+ * An early warning sign. The id stays the same across versions so that
+ * journal entries linked to it stay linked.
+ */
+public struct WarningSign: Equatable, Hashable {
+    /**
+     * Stable id. Leave empty for a new sign: one is assigned on save.
+     */
+    public var id: String
+    /**
+     * The sign, in the person's words.
+     */
+    public var text: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Stable id. Leave empty for a new sign: one is assigned on save.
+         */id: String, 
+        /**
+         * The sign, in the person's words.
+         */text: String) {
+        self.id = id
+        self.text = text
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WarningSign: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWarningSign: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WarningSign {
+        return
+            try WarningSign(
+                id: FfiConverterString.read(from: &buf), 
+                text: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WarningSign, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.text, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWarningSign_lift(_ buf: RustBuffer) throws -> WarningSign {
+    return try FfiConverterTypeWarningSign.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWarningSign_lower(_ value: WarningSign) -> RustBuffer {
+    return FfiConverterTypeWarningSign.lower(value)
+}
+
+
+/**
+ * A witness to the maker's signature.
+ */
+public struct Witness: Equatable, Hashable {
+    /**
+     * The witness's name.
+     */
+    public var name: String
+    /**
+     * Their role ("friend", "advocate", "GP").
+     */
+    public var role: String
+    /**
+     * The date witnessed.
+     */
+    public var signedOn: NaiveDate?
+    /**
+     * The witness confirms the maker understood what they signed.
+     */
+    public var confirmsUnderstanding: Bool
+    /**
+     * The witness confirms the maker was under no undue influence.
+     */
+    public var confirmsNoUndueInfluence: Bool
+    /**
+     * The witness's statement, in their words (optional).
+     */
+    public var statement: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The witness's name.
+         */name: String, 
+        /**
+         * Their role ("friend", "advocate", "GP").
+         */role: String, 
+        /**
+         * The date witnessed.
+         */signedOn: NaiveDate?, 
+        /**
+         * The witness confirms the maker understood what they signed.
+         */confirmsUnderstanding: Bool, 
+        /**
+         * The witness confirms the maker was under no undue influence.
+         */confirmsNoUndueInfluence: Bool, 
+        /**
+         * The witness's statement, in their words (optional).
+         */statement: String) {
+        self.name = name
+        self.role = role
+        self.signedOn = signedOn
+        self.confirmsUnderstanding = confirmsUnderstanding
+        self.confirmsNoUndueInfluence = confirmsNoUndueInfluence
+        self.statement = statement
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Witness: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWitness: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Witness {
+        return
+            try Witness(
+                name: FfiConverterString.read(from: &buf), 
+                role: FfiConverterString.read(from: &buf), 
+                signedOn: FfiConverterOptionTypeNaiveDate.read(from: &buf), 
+                confirmsUnderstanding: FfiConverterBool.read(from: &buf), 
+                confirmsNoUndueInfluence: FfiConverterBool.read(from: &buf), 
+                statement: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Witness, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.role, into: &buf)
+        FfiConverterOptionTypeNaiveDate.write(value.signedOn, into: &buf)
+        FfiConverterBool.write(value.confirmsUnderstanding, into: &buf)
+        FfiConverterBool.write(value.confirmsNoUndueInfluence, into: &buf)
+        FfiConverterString.write(value.statement, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWitness_lift(_ buf: RustBuffer) throws -> Witness {
+    return try FfiConverterTypeWitness.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWitness_lower(_ value: Witness) -> RustBuffer {
+    return FfiConverterTypeWitness.lower(value)
+}
+
+
+/**
+ * What authority an attorney or deputy holds.
+ */
+
+public enum AttorneyAuthority: Equatable, Hashable {
+    
+    /**
+     * Lasting Power of Attorney for health and welfare.
+     */
+    case healthAndWelfareLpa
+    /**
+     * Lasting Power of Attorney for property and financial affairs.
+     */
+    case propertyAndFinancialLpa
+    /**
+     * A deputy appointed by the Court of Protection.
+     */
+    case deputy
+    /**
+     * Other (welfare guardian in Scotland, ...): say in the notes.
+     */
+    case other
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension AttorneyAuthority: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAttorneyAuthority: FfiConverterRustBuffer {
+    typealias SwiftType = AttorneyAuthority
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AttorneyAuthority {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .healthAndWelfareLpa
+        
+        case 2: return .propertyAndFinancialLpa
+        
+        case 3: return .deputy
+        
+        case 4: return .other
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: AttorneyAuthority, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .healthAndWelfareLpa:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .propertyAndFinancialLpa:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .deputy:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .other:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAttorneyAuthority_lift(_ buf: RustBuffer) throws -> AttorneyAuthority {
+    return try FfiConverterTypeAttorneyAuthority.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAttorneyAuthority_lower(_ value: AttorneyAuthority) -> RustBuffer {
+    return FfiConverterTypeAttorneyAuthority.lower(value)
+}
+
+
+
+/**
  * How to group moods.
  */
 
@@ -1373,6 +6217,348 @@ public func FfiConverterTypeBucket_lift(_ buf: RustBuffer) throws -> Bucket {
 #endif
 public func FfiConverterTypeBucket_lower(_ value: Bucket) -> RustBuffer {
     return FfiConverterTypeBucket.lower(value)
+}
+
+
+
+/**
+ * Where I would rather be treated in a crisis.
+ */
+
+public enum CareSetting: Equatable, Hashable {
+    
+    /**
+     * No stated preference.
+     */
+    case noPreference
+    /**
+     * Home treatment (crisis resolution and home treatment team).
+     */
+    case homeTreatment
+    /**
+     * A crisis house or crisis café.
+     */
+    case crisisHouse
+    /**
+     * Admission to hospital.
+     */
+    case hospitalAdmission
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CareSetting: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCareSetting: FfiConverterRustBuffer {
+    typealias SwiftType = CareSetting
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CareSetting {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .noPreference
+        
+        case 2: return .homeTreatment
+        
+        case 3: return .crisisHouse
+        
+        case 4: return .hospitalAdmission
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CareSetting, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .noPreference:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .homeTreatment:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .crisisHouse:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .hospitalAdmission:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCareSetting_lift(_ buf: RustBuffer) throws -> CareSetting {
+    return try FfiConverterTypeCareSetting.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCareSetting_lower(_ value: CareSetting) -> RustBuffer {
+    return FfiConverterTypeCareSetting.lower(value)
+}
+
+
+
+/**
+ * How a line is reached.
+ */
+
+public enum Channel: Equatable, Hashable {
+    
+    /**
+     * A phone call.
+     */
+    case call
+    /**
+     * A text message.
+     */
+    case text
+    /**
+     * Either a call or a text.
+     */
+    case callOrText
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Channel: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChannel: FfiConverterRustBuffer {
+    typealias SwiftType = Channel
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Channel {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .call
+        
+        case 2: return .text
+        
+        case 3: return .callOrText
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Channel, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .call:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .text:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .callOrText:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChannel_lift(_ buf: RustBuffer) throws -> Channel {
+    return try FfiConverterTypeChannel.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChannel_lower(_ value: Channel) -> RustBuffer {
+    return FfiConverterTypeChannel.lower(value)
+}
+
+
+
+/**
+ * The content of one version: a crisis plan or an advance statement.
+ */
+
+public enum DocumentContent: Equatable, Hashable {
+    
+    /**
+     * A crisis plan.
+     */
+    case crisisPlan(
+        /**
+         * The plan.
+         */plan: CrisisPlan
+    )
+    /**
+     * An advance statement.
+     */
+    case advanceStatement(
+        /**
+         * The statement.
+         */statement: AdvanceStatement
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension DocumentContent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDocumentContent: FfiConverterRustBuffer {
+    typealias SwiftType = DocumentContent
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DocumentContent {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .crisisPlan(plan: try FfiConverterTypeCrisisPlan.read(from: &buf)
+        )
+        
+        case 2: return .advanceStatement(statement: try FfiConverterTypeAdvanceStatement.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: DocumentContent, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .crisisPlan(plan):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeCrisisPlan.write(plan, into: &buf)
+            
+        
+        case let .advanceStatement(statement):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeAdvanceStatement.write(statement, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDocumentContent_lift(_ buf: RustBuffer) throws -> DocumentContent {
+    return try FfiConverterTypeDocumentContent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDocumentContent_lower(_ value: DocumentContent) -> RustBuffer {
+    return FfiConverterTypeDocumentContent.lower(value)
+}
+
+
+
+/**
+ * Which kind of document.
+ */
+
+public enum DocumentKind: Equatable, Hashable {
+    
+    /**
+     * A crisis (safety) plan.
+     */
+    case crisisPlan
+    /**
+     * An advance statement / advance choice document.
+     */
+    case advanceStatement
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension DocumentKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDocumentKind: FfiConverterRustBuffer {
+    typealias SwiftType = DocumentKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DocumentKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .crisisPlan
+        
+        case 2: return .advanceStatement
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: DocumentKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .crisisPlan:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .advanceStatement:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDocumentKind_lift(_ buf: RustBuffer) throws -> DocumentKind {
+    return try FfiConverterTypeDocumentKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDocumentKind_lower(_ value: DocumentKind) -> RustBuffer {
+    return FfiConverterTypeDocumentKind.lower(value)
 }
 
 
@@ -1487,6 +6673,16 @@ enum HavenError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */reason: String
     )
     /**
+     * A backup file was refused: not a backup, damaged, truncated or
+     * tampered with. Nothing was restored. `reason` names the problem in
+     * fixed words; it never quotes the file's contents.
+     */
+    case BadBackup(
+        /**
+         * What is wrong with the file.
+         */reason: String
+    )
+    /**
      * Storage or I/O failed (disk full, permissions, ...).
      */
     case Storage(
@@ -1558,7 +6754,10 @@ public struct FfiConverterTypeHavenError: FfiConverterRustBuffer {
         case 15: return .Internal(
             reason: try FfiConverterString.read(from: &buf)
             )
-        case 16: return .Storage(
+        case 16: return .BadBackup(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+        case 17: return .Storage(
             reason: try FfiConverterString.read(from: &buf)
             )
 
@@ -1644,8 +6843,13 @@ public struct FfiConverterTypeHavenError: FfiConverterRustBuffer {
             FfiConverterString.write(reason, into: &buf)
             
         
-        case let .Storage(reason):
+        case let .BadBackup(reason):
             writeInt(&buf, Int32(16))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .Storage(reason):
+            writeInt(&buf, Int32(17))
             FfiConverterString.write(reason, into: &buf)
             
         }
@@ -1666,6 +6870,564 @@ public func FfiConverterTypeHavenError_lift(_ buf: RustBuffer) throws -> HavenEr
 public func FfiConverterTypeHavenError_lower(_ value: HavenError) -> RustBuffer {
     return FfiConverterTypeHavenError.lower(value)
 }
+
+
+/**
+ * Where the person lives, for default crisis lines.
+ */
+
+public enum Region: Equatable, Hashable {
+    
+    /**
+     * United Kingdom.
+     */
+    case uk
+    /**
+     * United States.
+     */
+    case us
+    /**
+     * Anywhere else: no defaults are assumed.
+     */
+    case other
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Region: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRegion: FfiConverterRustBuffer {
+    typealias SwiftType = Region
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Region {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .uk
+        
+        case 2: return .us
+        
+        case 3: return .other
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Region, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .uk:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .us:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .other:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRegion_lift(_ buf: RustBuffer) throws -> Region {
+    return try FfiConverterTypeRegion.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRegion_lower(_ value: Region) -> RustBuffer {
+    return FfiConverterTypeRegion.lower(value)
+}
+
+
+
+/**
+ * A clinician's response to one section.
+ */
+
+public enum ReviewResponse: Equatable, Hashable {
+    
+    /**
+     * The wishes will be followed.
+     */
+    case agreed
+    /**
+     * Read and noted.
+     */
+    case noted
+    /**
+     * Cannot be followed; a reason is required.
+     */
+    case cannotFollow
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ReviewResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReviewResponse: FfiConverterRustBuffer {
+    typealias SwiftType = ReviewResponse
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReviewResponse {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .agreed
+        
+        case 2: return .noted
+        
+        case 3: return .cannotFollow
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ReviewResponse, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .agreed:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .noted:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .cannotFollow:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReviewResponse_lift(_ buf: RustBuffer) throws -> ReviewResponse {
+    return try FfiConverterTypeReviewResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReviewResponse_lower(_ value: ReviewResponse) -> RustBuffer {
+    return FfiConverterTypeReviewResponse.lower(value)
+}
+
+
+
+/**
+ * A section of a crisis plan or advance statement, or of its sign-off.
+ *
+ * The snake_case name of each content section is exactly the field name in
+ * [`CrisisPlan`] or [`AdvanceStatement`] (a unit test holds this).
+ */
+
+public enum Section: Equatable, Hashable {
+    
+    /**
+     * Plan: owner and co-authors (facilitator, care coordinator, ...).
+     */
+    case planDetails
+    /**
+     * Plan: what I'm like when I'm well.
+     */
+    case whenWell
+    /**
+     * Plan: triggers.
+     */
+    case triggers
+    /**
+     * Plan: early warning signs (each with a stable id).
+     */
+    case warningSigns
+    /**
+     * Plan: signs that others need to take over.
+     */
+    case othersTakeOver
+    /**
+     * Plan: coping strategies I can use on my own.
+     */
+    case copingStrategies
+    /**
+     * Plan: people and places that distract me.
+     */
+    case distractions
+    /**
+     * Plan: people I can ask for help.
+     */
+    case helpContacts
+    /**
+     * Plan: people not to involve.
+     */
+    case doNotInvolve
+    /**
+     * Plan: professionals and services.
+     */
+    case professionals
+    /**
+     * Plan: crisis lines.
+     */
+    case crisisLines
+    /**
+     * Plan: making my environment safe.
+     */
+    case safeEnvironment
+    /**
+     * Plan: reasons for living, what matters to me.
+     */
+    case reasonsForLiving
+    /**
+     * Plan: what helps and what doesn't when I'm distressed; how to approach me.
+     */
+    case distressSupport
+    /**
+     * Plan: treatment preferences in a crisis.
+     */
+    case crisisTreatment
+    /**
+     * Plan: children and dependants, pets, home, bills, work.
+     */
+    case practicalArrangements
+    /**
+     * Plan: after the crisis.
+     */
+    case afterCrisis
+    /**
+     * Statement: who is making it.
+     */
+    case makerDetails
+    /**
+     * Statement: context staff should understand.
+     */
+    case aboutMe
+    /**
+     * Statement: values, beliefs, wishes and feelings.
+     */
+    case valuesAndWishes
+    /**
+     * Statement: treatment requests and preferred medication.
+     */
+    case treatmentRequests
+    /**
+     * Statement: treatment refusals (ADRT formalities when life-sustaining).
+     */
+    case treatmentRefusals
+    /**
+     * Statement: restraint, seclusion, rapid tranquillisation, de-escalation.
+     */
+    case restrictiveInterventions
+    /**
+     * Statement: hospital and ward preferences, places to avoid.
+     */
+    case hospitalPreferences
+    /**
+     * Statement: nominated person, people to consult, attorneys, advocate, exclusions.
+     */
+    case people
+    /**
+     * Statement: who may see what.
+     */
+    case informationSharing
+    /**
+     * Statement: dependants, pets, home, bills, benefits, work.
+     */
+    case dependantsAndHome
+    /**
+     * Statement: physical health, disabilities, allergies.
+     */
+    case physicalHealth
+    /**
+     * Statement: communication and language needs.
+     */
+    case communication
+    /**
+     * Statement: cultural, religious, spiritual and dietary needs.
+     */
+    case cultureAndFaith
+    /**
+     * Statement: who holds a copy.
+     */
+    case distribution
+    /**
+     * The maker's sign-off (name, date, capacity, support used).
+     */
+    case signOff
+    /**
+     * The witness block.
+     */
+    case witness
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Section: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSection: FfiConverterRustBuffer {
+    typealias SwiftType = Section
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Section {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .planDetails
+        
+        case 2: return .whenWell
+        
+        case 3: return .triggers
+        
+        case 4: return .warningSigns
+        
+        case 5: return .othersTakeOver
+        
+        case 6: return .copingStrategies
+        
+        case 7: return .distractions
+        
+        case 8: return .helpContacts
+        
+        case 9: return .doNotInvolve
+        
+        case 10: return .professionals
+        
+        case 11: return .crisisLines
+        
+        case 12: return .safeEnvironment
+        
+        case 13: return .reasonsForLiving
+        
+        case 14: return .distressSupport
+        
+        case 15: return .crisisTreatment
+        
+        case 16: return .practicalArrangements
+        
+        case 17: return .afterCrisis
+        
+        case 18: return .makerDetails
+        
+        case 19: return .aboutMe
+        
+        case 20: return .valuesAndWishes
+        
+        case 21: return .treatmentRequests
+        
+        case 22: return .treatmentRefusals
+        
+        case 23: return .restrictiveInterventions
+        
+        case 24: return .hospitalPreferences
+        
+        case 25: return .people
+        
+        case 26: return .informationSharing
+        
+        case 27: return .dependantsAndHome
+        
+        case 28: return .physicalHealth
+        
+        case 29: return .communication
+        
+        case 30: return .cultureAndFaith
+        
+        case 31: return .distribution
+        
+        case 32: return .signOff
+        
+        case 33: return .witness
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Section, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .planDetails:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .whenWell:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .triggers:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .warningSigns:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .othersTakeOver:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .copingStrategies:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .distractions:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .helpContacts:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .doNotInvolve:
+            writeInt(&buf, Int32(9))
+        
+        
+        case .professionals:
+            writeInt(&buf, Int32(10))
+        
+        
+        case .crisisLines:
+            writeInt(&buf, Int32(11))
+        
+        
+        case .safeEnvironment:
+            writeInt(&buf, Int32(12))
+        
+        
+        case .reasonsForLiving:
+            writeInt(&buf, Int32(13))
+        
+        
+        case .distressSupport:
+            writeInt(&buf, Int32(14))
+        
+        
+        case .crisisTreatment:
+            writeInt(&buf, Int32(15))
+        
+        
+        case .practicalArrangements:
+            writeInt(&buf, Int32(16))
+        
+        
+        case .afterCrisis:
+            writeInt(&buf, Int32(17))
+        
+        
+        case .makerDetails:
+            writeInt(&buf, Int32(18))
+        
+        
+        case .aboutMe:
+            writeInt(&buf, Int32(19))
+        
+        
+        case .valuesAndWishes:
+            writeInt(&buf, Int32(20))
+        
+        
+        case .treatmentRequests:
+            writeInt(&buf, Int32(21))
+        
+        
+        case .treatmentRefusals:
+            writeInt(&buf, Int32(22))
+        
+        
+        case .restrictiveInterventions:
+            writeInt(&buf, Int32(23))
+        
+        
+        case .hospitalPreferences:
+            writeInt(&buf, Int32(24))
+        
+        
+        case .people:
+            writeInt(&buf, Int32(25))
+        
+        
+        case .informationSharing:
+            writeInt(&buf, Int32(26))
+        
+        
+        case .dependantsAndHome:
+            writeInt(&buf, Int32(27))
+        
+        
+        case .physicalHealth:
+            writeInt(&buf, Int32(28))
+        
+        
+        case .communication:
+            writeInt(&buf, Int32(29))
+        
+        
+        case .cultureAndFaith:
+            writeInt(&buf, Int32(30))
+        
+        
+        case .distribution:
+            writeInt(&buf, Int32(31))
+        
+        
+        case .signOff:
+            writeInt(&buf, Int32(32))
+        
+        
+        case .witness:
+            writeInt(&buf, Int32(33))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSection_lift(_ buf: RustBuffer) throws -> Section {
+    return try FfiConverterTypeSection.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSection_lower(_ value: Section) -> RustBuffer {
+    return FfiConverterTypeSection.lower(value)
+}
+
 
 
 /**
@@ -1752,6 +7514,101 @@ public func FfiConverterTypeSlotKind_lower(_ value: SlotKind) -> RustBuffer {
 }
 
 
+
+/**
+ * Where a version stands.
+ */
+
+public enum VersionStatus: Equatable, Hashable {
+    
+    /**
+     * Saved, not signed. New versions start here.
+     */
+    case draft
+    /**
+     * Signed and in force. At most one per document.
+     */
+    case active
+    /**
+     * Was active; replaced by a later signed version.
+     */
+    case superseded
+    /**
+     * Withdrawn by the person. Final.
+     */
+    case revoked
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension VersionStatus: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVersionStatus: FfiConverterRustBuffer {
+    typealias SwiftType = VersionStatus
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VersionStatus {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .draft
+        
+        case 2: return .active
+        
+        case 3: return .superseded
+        
+        case 4: return .revoked
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: VersionStatus, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .draft:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .active:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .superseded:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .revoked:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVersionStatus_lift(_ buf: RustBuffer) throws -> VersionStatus {
+    return try FfiConverterTypeVersionStatus.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVersionStatus_lower(_ value: VersionStatus) -> RustBuffer {
+    return FfiConverterTypeVersionStatus.lower(value)
+}
+
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -1779,6 +7636,30 @@ fileprivate struct FfiConverterOptionUInt8: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
+    typealias SwiftType = UInt32?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt32.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
     typealias SwiftType = String?
 
@@ -1795,6 +7676,126 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeContact: FfiConverterRustBuffer {
+    typealias SwiftType = Contact?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeContact.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeContact.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSignOff: FfiConverterRustBuffer {
+    typealias SwiftType = SignOff?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSignOff.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSignOff.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeWitness: FfiConverterRustBuffer {
+    typealias SwiftType = Witness?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeWitness.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeWitness.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeVersionStatus: FfiConverterRustBuffer {
+    typealias SwiftType = VersionStatus?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeVersionStatus.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeVersionStatus.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeNaiveDate: FfiConverterRustBuffer {
+    typealias SwiftType = NaiveDate?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeNaiveDate.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeNaiveDate.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -1828,6 +7829,156 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeAllergy: FfiConverterRustBuffer {
+    typealias SwiftType = [Allergy]
+
+    public static func write(_ value: [Allergy], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeAllergy.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Allergy] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Allergy]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeAllergy.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeAttorney: FfiConverterRustBuffer {
+    typealias SwiftType = [Attorney]
+
+    public static func write(_ value: [Attorney], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeAttorney.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Attorney] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Attorney]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeAttorney.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCoAuthor: FfiConverterRustBuffer {
+    typealias SwiftType = [CoAuthor]
+
+    public static func write(_ value: [CoAuthor], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCoAuthor.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CoAuthor] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CoAuthor]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCoAuthor.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeContact: FfiConverterRustBuffer {
+    typealias SwiftType = [Contact]
+
+    public static func write(_ value: [Contact], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeContact.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Contact] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Contact]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeContact.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCrisisLine: FfiConverterRustBuffer {
+    typealias SwiftType = [CrisisLine]
+
+    public static func write(_ value: [CrisisLine], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCrisisLine.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CrisisLine] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CrisisLine]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCrisisLine.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeDistributionEntry: FfiConverterRustBuffer {
+    typealias SwiftType = [DistributionEntry]
+
+    public static func write(_ value: [DistributionEntry], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDistributionEntry.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DistributionEntry] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DistributionEntry]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDistributionEntry.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeEntry: FfiConverterRustBuffer {
     typealias SwiftType = [Entry]
 
@@ -1853,6 +8004,31 @@ fileprivate struct FfiConverterSequenceTypeEntry: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeExcludedPerson: FfiConverterRustBuffer {
+    typealias SwiftType = [ExcludedPerson]
+
+    public static func write(_ value: [ExcludedPerson], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeExcludedPerson.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ExcludedPerson] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ExcludedPerson]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeExcludedPerson.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeKindCount: FfiConverterRustBuffer {
     typealias SwiftType = [KindCount]
 
@@ -1870,6 +8046,181 @@ fileprivate struct FfiConverterSequenceTypeKindCount: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeKindCount.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeMedicationPreference: FfiConverterRustBuffer {
+    typealias SwiftType = [MedicationPreference]
+
+    public static func write(_ value: [MedicationPreference], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeMedicationPreference.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [MedicationPreference] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [MedicationPreference]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeMedicationPreference.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePhoneNumber: FfiConverterRustBuffer {
+    typealias SwiftType = [PhoneNumber]
+
+    public static func write(_ value: [PhoneNumber], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePhoneNumber.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PhoneNumber] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PhoneNumber]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePhoneNumber.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeProfessional: FfiConverterRustBuffer {
+    typealias SwiftType = [Professional]
+
+    public static func write(_ value: [Professional], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeProfessional.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Professional] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Professional]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeProfessional.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSectionResponse: FfiConverterRustBuffer {
+    typealias SwiftType = [SectionResponse]
+
+    public static func write(_ value: [SectionResponse], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSectionResponse.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SectionResponse] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SectionResponse]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSectionResponse.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSharingConsent: FfiConverterRustBuffer {
+    typealias SwiftType = [SharingConsent]
+
+    public static func write(_ value: [SharingConsent], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSharingConsent.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SharingConsent] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SharingConsent]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSharingConsent.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTreatmentRefusal: FfiConverterRustBuffer {
+    typealias SwiftType = [TreatmentRefusal]
+
+    public static func write(_ value: [TreatmentRefusal], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTreatmentRefusal.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TreatmentRefusal] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TreatmentRefusal]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTreatmentRefusal.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeWarningSign: FfiConverterRustBuffer {
+    typealias SwiftType = [WarningSign]
+
+    public static func write(_ value: [WarningSign], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeWarningSign.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [WarningSign] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [WarningSign]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeWarningSign.read(from: &buf))
         }
         return seq
     }

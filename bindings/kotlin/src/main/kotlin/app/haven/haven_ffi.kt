@@ -30,34 +30,85 @@ import java.nio.CharBuffer
 import java.nio.charset.CodingErrorAction
 import java.util.concurrent.atomic.AtomicLong
 import java.util.concurrent.ConcurrentHashMap
+import app.haven.core.BackupSummary
 import app.haven.core.Bucket
+import app.haven.core.ConsultationReview
+import app.haven.core.CrisisLine
+import app.haven.core.CrisisPlan
+import app.haven.core.Departure
+import app.haven.core.DocumentContent
+import app.haven.core.DocumentSummary
+import app.haven.core.DocumentVersion
 import app.haven.core.Draft
 import app.haven.core.Entry
+import app.haven.core.FfiConverterTypeBackupSummary
 import app.haven.core.FfiConverterTypeBucket
+import app.haven.core.FfiConverterTypeConsultationReview
+import app.haven.core.FfiConverterTypeCrisisLine
+import app.haven.core.FfiConverterTypeCrisisPlan
+import app.haven.core.FfiConverterTypeDeparture
+import app.haven.core.FfiConverterTypeDocumentContent
+import app.haven.core.FfiConverterTypeDocumentSummary
+import app.haven.core.FfiConverterTypeDocumentVersion
 import app.haven.core.FfiConverterTypeDraft
 import app.haven.core.FfiConverterTypeEntry
 import app.haven.core.FfiConverterTypeHavenError
 import app.haven.core.FfiConverterTypeKdfParams
 import app.haven.core.FfiConverterTypeMoodPoint
+import app.haven.core.FfiConverterTypeNewConsultationReview
+import app.haven.core.FfiConverterTypeNewDeparture
 import app.haven.core.FfiConverterTypePage
+import app.haven.core.FfiConverterTypeRegion
+import app.haven.core.FfiConverterTypeReviewDue
+import app.haven.core.FfiConverterTypeSectionDiff
+import app.haven.core.FfiConverterTypeSignOff
 import app.haven.core.FfiConverterTypeSlotInfo
+import app.haven.core.FfiConverterTypeStatusChange
+import app.haven.core.FfiConverterTypeValidationProblem
 import app.haven.core.FfiConverterTypeVerifyReport
+import app.haven.core.FfiConverterTypeVersionSummary
 import app.haven.core.HavenException
 import app.haven.core.KdfParams
 import app.haven.core.MoodPoint
+import app.haven.core.NewConsultationReview
+import app.haven.core.NewDeparture
 import app.haven.core.Page
+import app.haven.core.Region
+import app.haven.core.ReviewDue
+import app.haven.core.SectionDiff
+import app.haven.core.SignOff
 import app.haven.core.SlotInfo
+import app.haven.core.StatusChange
+import app.haven.core.ValidationProblem
 import app.haven.core.VerifyReport
+import app.haven.core.VersionSummary
 import java.util.concurrent.atomic.AtomicBoolean
+import app.haven.core.RustBuffer as RustBufferBackupSummary
 import app.haven.core.RustBuffer as RustBufferBucket
+import app.haven.core.RustBuffer as RustBufferConsultationReview
+import app.haven.core.RustBuffer as RustBufferCrisisLine
+import app.haven.core.RustBuffer as RustBufferCrisisPlan
+import app.haven.core.RustBuffer as RustBufferDeparture
+import app.haven.core.RustBuffer as RustBufferDocumentContent
+import app.haven.core.RustBuffer as RustBufferDocumentSummary
+import app.haven.core.RustBuffer as RustBufferDocumentVersion
 import app.haven.core.RustBuffer as RustBufferDraft
 import app.haven.core.RustBuffer as RustBufferEntry
 import app.haven.core.RustBuffer as RustBufferHavenError
 import app.haven.core.RustBuffer as RustBufferKdfParams
 import app.haven.core.RustBuffer as RustBufferMoodPoint
+import app.haven.core.RustBuffer as RustBufferNewConsultationReview
+import app.haven.core.RustBuffer as RustBufferNewDeparture
 import app.haven.core.RustBuffer as RustBufferPage
+import app.haven.core.RustBuffer as RustBufferRegion
+import app.haven.core.RustBuffer as RustBufferReviewDue
+import app.haven.core.RustBuffer as RustBufferSectionDiff
+import app.haven.core.RustBuffer as RustBufferSignOff
 import app.haven.core.RustBuffer as RustBufferSlotInfo
+import app.haven.core.RustBuffer as RustBufferStatusChange
+import app.haven.core.RustBuffer as RustBufferValidationProblem
 import app.haven.core.RustBuffer as RustBufferVerifyReport
+import app.haven.core.RustBuffer as RustBufferVersionSummary
 
 // This is a helper for safely working with byte buffers returned from the Rust code.
 // A rust-owned buffer is represented by its capacity, its current length, and a
@@ -758,6 +809,12 @@ internal object IntegrityCheckingUniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
+    external fun uniffi_haven_ffi_checksum_func_default_crisis_lines(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_func_new_crisis_plan(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_func_validate_content(
+    ): Int
     external fun uniffi_haven_ffi_checksum_func_create_vault(
     ): Int
     external fun uniffi_haven_ffi_checksum_func_default_kdf_params(
@@ -775,6 +832,46 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_haven_ffi_checksum_method_canceltoken_is_cancelled(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_progresslistener_on_progress(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_create_backup(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_active_version(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_add_consultation_review(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_all_departures(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_consultation_reviews(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_create_document(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_diff_versions(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_document_history(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_documents(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_entries_linked_to_warning_sign(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_get_version(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_latest_version(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_link_entry_to_warning_sign(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_record_departure(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_reviews_due(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_revoke_version(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_save_version(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_sign_version(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_status_log(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_validate_version(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_add_entry(
     ): Int
@@ -821,6 +918,10 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_haven_ffi_checksum_method_havenvault_verify(
     ): Int
     external fun uniffi_haven_ffi_checksum_constructor_canceltoken_new(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_constructor_havenvault_restore_with_passphrase(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_constructor_havenvault_restore_with_recovery_key(
     ): Int
     external fun uniffi_haven_ffi_checksum_constructor_havenvault_open(
     ): Int
@@ -881,8 +982,52 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_haven_ffi_fn_free_havenvault(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_haven_ffi_fn_constructor_havenvault_restore_with_passphrase(`backup`: RustBuffer.ByValue,`target`: RustBuffer.ByValue,`passphrase`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_haven_ffi_fn_constructor_havenvault_restore_with_recovery_key(`backup`: RustBuffer.ByValue,`target`: RustBuffer.ByValue,`recoveryKey`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_haven_ffi_fn_constructor_havenvault_open(`path`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_haven_ffi_fn_method_havenvault_create_backup(`ptr`: Long,`path`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferBackupSummary.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_active_version(`ptr`: Long,`documentId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_add_consultation_review(`ptr`: Long,`documentId`: RustBuffer.ByValue,`versionHash`: RustBuffer.ByValue,`review`: RustBufferNewConsultationReview.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferConsultationReview.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_all_departures(`ptr`: Long,`documentId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_consultation_reviews(`ptr`: Long,`documentId`: RustBuffer.ByValue,`versionHash`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_create_document(`ptr`: Long,`content`: RustBufferDocumentContent.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferDocumentVersion.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_diff_versions(`ptr`: Long,`documentId`: RustBuffer.ByValue,`fromHash`: RustBuffer.ByValue,`toHash`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_document_history(`ptr`: Long,`documentId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_documents(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_entries_linked_to_warning_sign(`ptr`: Long,`warningSignId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_get_version(`ptr`: Long,`documentId`: RustBuffer.ByValue,`hash`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferDocumentVersion.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_latest_version(`ptr`: Long,`documentId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferDocumentVersion.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_link_entry_to_warning_sign(`ptr`: Long,`entryId`: RustBuffer.ByValue,`warningSignId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_haven_ffi_fn_method_havenvault_record_departure(`ptr`: Long,`documentId`: RustBuffer.ByValue,`versionHash`: RustBuffer.ByValue,`departure`: RustBufferNewDeparture.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferDeparture.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_reviews_due(`ptr`: Long,`withinDays`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_revoke_version(`ptr`: Long,`documentId`: RustBuffer.ByValue,`hash`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_haven_ffi_fn_method_havenvault_save_version(`ptr`: Long,`documentId`: RustBuffer.ByValue,`parentHash`: RustBuffer.ByValue,`content`: RustBufferDocumentContent.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferDocumentVersion.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_sign_version(`ptr`: Long,`documentId`: RustBuffer.ByValue,`versionHash`: RustBuffer.ByValue,`signOff`: RustBufferSignOff.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferDocumentVersion.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_status_log(`ptr`: Long,`documentId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_validate_version(`ptr`: Long,`documentId`: RustBuffer.ByValue,`versionHash`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_method_havenvault_add_entry(`ptr`: Long,`draft`: RustBufferDraft.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferEntry.ByValue
     external fun uniffi_haven_ffi_fn_method_havenvault_all_entries(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -927,6 +1072,12 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_haven_ffi_fn_method_havenvault_verify(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferVerifyReport.ByValue
+    external fun uniffi_haven_ffi_fn_func_default_crisis_lines(`region`: RustBufferRegion.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_func_new_crisis_plan(`region`: RustBufferRegion.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferCrisisPlan.ByValue
+    external fun uniffi_haven_ffi_fn_func_validate_content(`content`: RustBufferDocumentContent.ByValue,`signOff`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_func_create_vault(`path`: RustBuffer.ByValue,`passphrase`: RustBuffer.ByValue,`kdf`: RustBufferKdfParams.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_func_default_kdf_params(uniffi_out_err: UniffiRustCallStatus, 
@@ -1052,6 +1203,15 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 }
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
+    if ((lib.uniffi_haven_ffi_checksum_func_default_crisis_lines() and 0xFFFF) != 3143) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_func_new_crisis_plan() and 0xFFFF) != 36279) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_func_validate_content() and 0xFFFF) != 35555) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_haven_ffi_checksum_func_create_vault() and 0xFFFF) != 15460) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1077,6 +1237,66 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_progresslistener_on_progress() and 0xFFFF) != 12897) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_create_backup() and 0xFFFF) != 44605) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_active_version() and 0xFFFF) != 28253) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_add_consultation_review() and 0xFFFF) != 27391) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_all_departures() and 0xFFFF) != 44891) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_consultation_reviews() and 0xFFFF) != 12817) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_create_document() and 0xFFFF) != 21473) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_diff_versions() and 0xFFFF) != 26045) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_document_history() and 0xFFFF) != 40040) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_documents() and 0xFFFF) != 14087) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_entries_linked_to_warning_sign() and 0xFFFF) != 30814) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_get_version() and 0xFFFF) != 26282) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_latest_version() and 0xFFFF) != 36726) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_link_entry_to_warning_sign() and 0xFFFF) != 35692) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_record_departure() and 0xFFFF) != 26282) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_reviews_due() and 0xFFFF) != 31389) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_revoke_version() and 0xFFFF) != 822) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_save_version() and 0xFFFF) != 46827) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_sign_version() and 0xFFFF) != 8385) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_status_log() and 0xFFFF) != 18055) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_validate_version() and 0xFFFF) != 28054) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_add_entry() and 0xFFFF) != 37113) {
@@ -1146,6 +1366,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_constructor_canceltoken_new() and 0xFFFF) != 38309) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_constructor_havenvault_restore_with_passphrase() and 0xFFFF) != 3034) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_constructor_havenvault_restore_with_recovery_key() and 0xFFFF) != 12631) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_constructor_havenvault_open() and 0xFFFF) != 44759) {
@@ -1909,6 +2135,106 @@ public object FfiConverterTypeCancelToken: FfiConverter<CancelToken, Long> {
 public interface HavenVaultInterface {
     
     /**
+     * Writes an encrypted backup of the whole vault to `path` (never overwrites).
+     */
+    fun `createBackup`(`path`: kotlin.String): BackupSummary
+    
+    /**
+     * The active (signed) version, if any.
+     */
+    fun `activeVersion`(`documentId`: kotlin.String): DocumentVersion?
+    
+    /**
+     * Records a clinician's consultation review of a statement version.
+     */
+    fun `addConsultationReview`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `review`: NewConsultationReview): ConsultationReview
+    
+    /**
+     * Departures from every version of a document.
+     */
+    fun `allDepartures`(`documentId`: kotlin.String): List<Departure>
+    
+    /**
+     * Reviews of one version.
+     */
+    fun `consultationReviews`(`documentId`: kotlin.String, `versionHash`: kotlin.String): List<ConsultationReview>
+    
+    /**
+     * Creates a document with its first (draft) version.
+     */
+    fun `createDocument`(`content`: DocumentContent): DocumentVersion
+    
+    /**
+     * Section-by-section differences between two versions.
+     */
+    fun `diffVersions`(`documentId`: kotlin.String, `fromHash`: kotlin.String, `toHash`: kotlin.String): List<SectionDiff>
+    
+    /**
+     * Every version, oldest first.
+     */
+    fun `documentHistory`(`documentId`: kotlin.String): List<VersionSummary>
+    
+    /**
+     * Every document in the vault.
+     */
+    fun `documents`(): List<DocumentSummary>
+    
+    /**
+     * Journal entries linked to a warning sign.
+     */
+    fun `entriesLinkedToWarningSign`(`warningSignId`: kotlin.String): List<Entry>
+    
+    /**
+     * One version.
+     */
+    fun `getVersion`(`documentId`: kotlin.String, `hash`: kotlin.String): DocumentVersion
+    
+    /**
+     * The newest version.
+     */
+    fun `latestVersion`(`documentId`: kotlin.String): DocumentVersion
+    
+    /**
+     * Links a journal entry to a crisis-plan warning sign.
+     */
+    fun `linkEntryToWarningSign`(`entryId`: kotlin.String, `warningSignId`: kotlin.String)
+    
+    /**
+     * Records an occasion when a wish was not followed.
+     */
+    fun `recordDeparture`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `departure`: NewDeparture): Departure
+    
+    /**
+     * Documents whose review is due within `within_days` (or overdue).
+     */
+    fun `reviewsDue`(`withinDays`: kotlin.UInt): List<ReviewDue>
+    
+    /**
+     * Revokes a version.
+     */
+    fun `revokeVersion`(`documentId`: kotlin.String, `hash`: kotlin.String)
+    
+    /**
+     * Saves a new version whose parent is `parent_hash`.
+     */
+    fun `saveVersion`(`documentId`: kotlin.String, `parentHash`: kotlin.String, `content`: DocumentContent): DocumentVersion
+    
+    /**
+     * The maker signs a draft; it becomes the active version.
+     */
+    fun `signVersion`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `signOff`: SignOff): DocumentVersion
+    
+    /**
+     * Every status change, oldest first.
+     */
+    fun `statusLog`(`documentId`: kotlin.String): List<StatusChange>
+    
+    /**
+     * What stops a version from being signed, by section.
+     */
+    fun `validateVersion`(`documentId`: kotlin.String, `versionHash`: kotlin.String): List<ValidationProblem>
+    
+    /**
      * Adds an entry dated now.
      */
     fun `addEntry`(`draft`: Draft): Entry
@@ -2127,6 +2453,378 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
             UniffiLib.uniffi_haven_ffi_fn_clone_havenvault(handle, status)
         }
     }
+
+    
+    /**
+     * Writes an encrypted backup of the whole vault to `path` (never overwrites).
+     */
+    @Throws(HavenException::class)override fun `createBackup`(`path`: kotlin.String): BackupSummary {
+            return FfiConverterTypeBackupSummary.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_create_backup(
+        it,
+        
+        FfiConverterString.lower(`path`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The active (signed) version, if any.
+     */
+    @Throws(HavenException::class)override fun `activeVersion`(`documentId`: kotlin.String): DocumentVersion? {
+            return FfiConverterOptionalTypeDocumentVersion.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_active_version(
+        it,
+        
+        FfiConverterString.lower(`documentId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Records a clinician's consultation review of a statement version.
+     */
+    @Throws(HavenException::class)override fun `addConsultationReview`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `review`: NewConsultationReview): ConsultationReview {
+            return FfiConverterTypeConsultationReview.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_add_consultation_review(
+        it,
+        
+        FfiConverterString.lower(`documentId`),
+        FfiConverterString.lower(`versionHash`),
+        FfiConverterTypeNewConsultationReview.lower(`review`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Departures from every version of a document.
+     */
+    @Throws(HavenException::class)override fun `allDepartures`(`documentId`: kotlin.String): List<Departure> {
+            return FfiConverterSequenceTypeDeparture.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_all_departures(
+        it,
+        
+        FfiConverterString.lower(`documentId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Reviews of one version.
+     */
+    @Throws(HavenException::class)override fun `consultationReviews`(`documentId`: kotlin.String, `versionHash`: kotlin.String): List<ConsultationReview> {
+            return FfiConverterSequenceTypeConsultationReview.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_consultation_reviews(
+        it,
+        
+        FfiConverterString.lower(`documentId`),
+        FfiConverterString.lower(`versionHash`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Creates a document with its first (draft) version.
+     */
+    @Throws(HavenException::class)override fun `createDocument`(`content`: DocumentContent): DocumentVersion {
+            return FfiConverterTypeDocumentVersion.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_create_document(
+        it,
+        
+        FfiConverterTypeDocumentContent.lower(`content`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Section-by-section differences between two versions.
+     */
+    @Throws(HavenException::class)override fun `diffVersions`(`documentId`: kotlin.String, `fromHash`: kotlin.String, `toHash`: kotlin.String): List<SectionDiff> {
+            return FfiConverterSequenceTypeSectionDiff.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_diff_versions(
+        it,
+        
+        FfiConverterString.lower(`documentId`),
+        FfiConverterString.lower(`fromHash`),
+        FfiConverterString.lower(`toHash`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Every version, oldest first.
+     */
+    @Throws(HavenException::class)override fun `documentHistory`(`documentId`: kotlin.String): List<VersionSummary> {
+            return FfiConverterSequenceTypeVersionSummary.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_document_history(
+        it,
+        
+        FfiConverterString.lower(`documentId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Every document in the vault.
+     */
+    @Throws(HavenException::class)override fun `documents`(): List<DocumentSummary> {
+            return FfiConverterSequenceTypeDocumentSummary.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_documents(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Journal entries linked to a warning sign.
+     */
+    @Throws(HavenException::class)override fun `entriesLinkedToWarningSign`(`warningSignId`: kotlin.String): List<Entry> {
+            return FfiConverterSequenceTypeEntry.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_entries_linked_to_warning_sign(
+        it,
+        
+        FfiConverterString.lower(`warningSignId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * One version.
+     */
+    @Throws(HavenException::class)override fun `getVersion`(`documentId`: kotlin.String, `hash`: kotlin.String): DocumentVersion {
+            return FfiConverterTypeDocumentVersion.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_get_version(
+        it,
+        
+        FfiConverterString.lower(`documentId`),
+        FfiConverterString.lower(`hash`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The newest version.
+     */
+    @Throws(HavenException::class)override fun `latestVersion`(`documentId`: kotlin.String): DocumentVersion {
+            return FfiConverterTypeDocumentVersion.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_latest_version(
+        it,
+        
+        FfiConverterString.lower(`documentId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Links a journal entry to a crisis-plan warning sign.
+     */
+    @Throws(HavenException::class)override fun `linkEntryToWarningSign`(`entryId`: kotlin.String, `warningSignId`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_link_entry_to_warning_sign(
+        it,
+        
+        FfiConverterString.lower(`entryId`),
+        FfiConverterString.lower(`warningSignId`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Records an occasion when a wish was not followed.
+     */
+    @Throws(HavenException::class)override fun `recordDeparture`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `departure`: NewDeparture): Departure {
+            return FfiConverterTypeDeparture.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_record_departure(
+        it,
+        
+        FfiConverterString.lower(`documentId`),
+        FfiConverterString.lower(`versionHash`),
+        FfiConverterTypeNewDeparture.lower(`departure`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Documents whose review is due within `within_days` (or overdue).
+     */
+    @Throws(HavenException::class)override fun `reviewsDue`(`withinDays`: kotlin.UInt): List<ReviewDue> {
+            return FfiConverterSequenceTypeReviewDue.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_reviews_due(
+        it,
+        
+        FfiConverterUInt.lower(`withinDays`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Revokes a version.
+     */
+    @Throws(HavenException::class)override fun `revokeVersion`(`documentId`: kotlin.String, `hash`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_revoke_version(
+        it,
+        
+        FfiConverterString.lower(`documentId`),
+        FfiConverterString.lower(`hash`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Saves a new version whose parent is `parent_hash`.
+     */
+    @Throws(HavenException::class)override fun `saveVersion`(`documentId`: kotlin.String, `parentHash`: kotlin.String, `content`: DocumentContent): DocumentVersion {
+            return FfiConverterTypeDocumentVersion.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_save_version(
+        it,
+        
+        FfiConverterString.lower(`documentId`),
+        FfiConverterString.lower(`parentHash`),
+        FfiConverterTypeDocumentContent.lower(`content`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The maker signs a draft; it becomes the active version.
+     */
+    @Throws(HavenException::class)override fun `signVersion`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `signOff`: SignOff): DocumentVersion {
+            return FfiConverterTypeDocumentVersion.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_sign_version(
+        it,
+        
+        FfiConverterString.lower(`documentId`),
+        FfiConverterString.lower(`versionHash`),
+        FfiConverterTypeSignOff.lower(`signOff`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Every status change, oldest first.
+     */
+    @Throws(HavenException::class)override fun `statusLog`(`documentId`: kotlin.String): List<StatusChange> {
+            return FfiConverterSequenceTypeStatusChange.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_status_log(
+        it,
+        
+        FfiConverterString.lower(`documentId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * What stops a version from being signed, by section.
+     */
+    @Throws(HavenException::class)override fun `validateVersion`(`documentId`: kotlin.String, `versionHash`: kotlin.String): List<ValidationProblem> {
+            return FfiConverterSequenceTypeValidationProblem.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_validate_version(
+        it,
+        
+        FfiConverterString.lower(`documentId`),
+        FfiConverterString.lower(`versionHash`),_status)
+}
+    }
+    )
+    }
+    
 
     
     /**
@@ -2522,6 +3220,43 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
 
     
     companion object {
+        
+    /**
+     * Restores a backup to a new vault at `target` with the passphrase it
+     * had when the backup was made. All or nothing.
+     */
+    @Throws(HavenException::class) fun `restoreWithPassphrase`(`backup`: kotlin.String, `target`: kotlin.String, `passphrase`: kotlin.String): HavenVault {
+            return FfiConverterTypeHavenVault.lift(
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_constructor_havenvault_restore_with_passphrase(
+    
+        
+        FfiConverterString.lower(`backup`),
+        FfiConverterString.lower(`target`),
+        FfiConverterString.lower(`passphrase`),_status)
+}
+    )
+    }
+    
+
+        
+    /**
+     * Restores a backup with the recovery key. All or nothing.
+     */
+    @Throws(HavenException::class) fun `restoreWithRecoveryKey`(`backup`: kotlin.String, `target`: kotlin.String, `recoveryKey`: kotlin.String): HavenVault {
+            return FfiConverterTypeHavenVault.lift(
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_constructor_havenvault_restore_with_recovery_key(
+    
+        
+        FfiConverterString.lower(`backup`),
+        FfiConverterString.lower(`target`),
+        FfiConverterString.lower(`recoveryKey`),_status)
+}
+    )
+    }
+    
+
         
     /**
      * Opens an existing vault, locked.
@@ -3494,6 +4229,182 @@ public object FfiConverterOptionalTypeProgressListener: FfiConverterRustBuffer<P
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeDocumentVersion: FfiConverterRustBuffer<DocumentVersion?> {
+    override fun read(buf: ByteBuffer): DocumentVersion? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeDocumentVersion.read(buf)
+    }
+
+    override fun allocationSize(value: DocumentVersion?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeDocumentVersion.allocationSize(value)
+        }
+    }
+
+    override fun write(value: DocumentVersion?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeDocumentVersion.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeSignOff: FfiConverterRustBuffer<SignOff?> {
+    override fun read(buf: ByteBuffer): SignOff? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeSignOff.read(buf)
+    }
+
+    override fun allocationSize(value: SignOff?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeSignOff.allocationSize(value)
+        }
+    }
+
+    override fun write(value: SignOff?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeSignOff.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeConsultationReview: FfiConverterRustBuffer<List<ConsultationReview>> {
+    override fun read(buf: ByteBuffer): List<ConsultationReview> {
+        val len = buf.getInt()
+        return List<ConsultationReview>(len) {
+            FfiConverterTypeConsultationReview.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ConsultationReview>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeConsultationReview.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ConsultationReview>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeConsultationReview.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeCrisisLine: FfiConverterRustBuffer<List<CrisisLine>> {
+    override fun read(buf: ByteBuffer): List<CrisisLine> {
+        val len = buf.getInt()
+        return List<CrisisLine>(len) {
+            FfiConverterTypeCrisisLine.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<CrisisLine>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeCrisisLine.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<CrisisLine>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeCrisisLine.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeDeparture: FfiConverterRustBuffer<List<Departure>> {
+    override fun read(buf: ByteBuffer): List<Departure> {
+        val len = buf.getInt()
+        return List<Departure>(len) {
+            FfiConverterTypeDeparture.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Departure>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeDeparture.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Departure>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeDeparture.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeDocumentSummary: FfiConverterRustBuffer<List<DocumentSummary>> {
+    override fun read(buf: ByteBuffer): List<DocumentSummary> {
+        val len = buf.getInt()
+        return List<DocumentSummary>(len) {
+            FfiConverterTypeDocumentSummary.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<DocumentSummary>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeDocumentSummary.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<DocumentSummary>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeDocumentSummary.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeEntry: FfiConverterRustBuffer<List<Entry>> {
     override fun read(buf: ByteBuffer): List<Entry> {
         val len = buf.getInt()
@@ -3550,6 +4461,62 @@ public object FfiConverterSequenceTypeMoodPoint: FfiConverterRustBuffer<List<Moo
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeReviewDue: FfiConverterRustBuffer<List<ReviewDue>> {
+    override fun read(buf: ByteBuffer): List<ReviewDue> {
+        val len = buf.getInt()
+        return List<ReviewDue>(len) {
+            FfiConverterTypeReviewDue.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ReviewDue>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeReviewDue.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ReviewDue>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeReviewDue.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeSectionDiff: FfiConverterRustBuffer<List<SectionDiff>> {
+    override fun read(buf: ByteBuffer): List<SectionDiff> {
+        val len = buf.getInt()
+        return List<SectionDiff>(len) {
+            FfiConverterTypeSectionDiff.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<SectionDiff>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeSectionDiff.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<SectionDiff>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeSectionDiff.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeSlotInfo: FfiConverterRustBuffer<List<SlotInfo>> {
     override fun read(buf: ByteBuffer): List<SlotInfo> {
         val len = buf.getInt()
@@ -3571,6 +4538,122 @@ public object FfiConverterSequenceTypeSlotInfo: FfiConverterRustBuffer<List<Slot
         }
     }
 }
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeStatusChange: FfiConverterRustBuffer<List<StatusChange>> {
+    override fun read(buf: ByteBuffer): List<StatusChange> {
+        val len = buf.getInt()
+        return List<StatusChange>(len) {
+            FfiConverterTypeStatusChange.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<StatusChange>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeStatusChange.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<StatusChange>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeStatusChange.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeValidationProblem: FfiConverterRustBuffer<List<ValidationProblem>> {
+    override fun read(buf: ByteBuffer): List<ValidationProblem> {
+        val len = buf.getInt()
+        return List<ValidationProblem>(len) {
+            FfiConverterTypeValidationProblem.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ValidationProblem>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeValidationProblem.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ValidationProblem>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeValidationProblem.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeVersionSummary: FfiConverterRustBuffer<List<VersionSummary>> {
+    override fun read(buf: ByteBuffer): List<VersionSummary> {
+        val len = buf.getInt()
+        return List<VersionSummary>(len) {
+            FfiConverterTypeVersionSummary.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<VersionSummary>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeVersionSummary.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<VersionSummary>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeVersionSummary.write(it, buf)
+        }
+    }
+}
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 
 
 
@@ -3600,6 +4683,51 @@ object HavenExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<Hav
             }
         )
 }
+
+
+        /**
+         * The default crisis lines for a region.
+         */ fun `defaultCrisisLines`(`region`: Region): List<CrisisLine> {
+            return FfiConverterSequenceTypeCrisisLine.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_func_default_crisis_lines(
+    
+        
+        FfiConverterTypeRegion.lower(`region`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * A new crisis plan with the region's default crisis lines.
+         */ fun `newCrisisPlan`(`region`: Region): CrisisPlan {
+            return FfiConverterTypeCrisisPlan.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_func_new_crisis_plan(
+    
+        
+        FfiConverterTypeRegion.lower(`region`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Validates content (and an intended sign-off) without saving anything.
+         */ fun `validateContent`(`content`: DocumentContent, `signOff`: SignOff?): List<ValidationProblem> {
+            return FfiConverterSequenceTypeValidationProblem.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_func_validate_content(
+    
+        
+        FfiConverterTypeDocumentContent.lower(`content`),
+        FfiConverterOptionalTypeSignOff.lower(`signOff`),_status)
+}
+    )
+    }
+    
+
         /**
          * Creates a vault at `path` (never overwrites). Pass `KdfParams` from
          * [`default_kdf_params`] unless the device cannot afford 64 MiB.

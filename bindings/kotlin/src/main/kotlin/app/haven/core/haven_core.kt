@@ -977,6 +977,29 @@ public object FfiConverterULong: FfiConverter<ULong, Long> {
 /**
  * @suppress
  */
+public object FfiConverterLong: FfiConverter<Long, Long> {
+    override fun lift(value: Long): Long {
+        return value
+    }
+
+    override fun read(buf: ByteBuffer): Long {
+        return buf.getLong()
+    }
+
+    override fun lower(value: Long): Long {
+        return value
+    }
+
+    override fun allocationSize(value: Long) = 8UL
+
+    override fun write(value: Long, buf: ByteBuffer) {
+        buf.putLong(value)
+    }
+}
+
+/**
+ * @suppress
+ */
 public object FfiConverterDouble: FfiConverter<Double, Double> {
     override fun lift(value: Double): Double {
         return value
@@ -1123,6 +1146,1642 @@ public object FfiConverterTimestamp: FfiConverterRustBuffer<java.time.Instant> {
 
 
 /**
+ * Context staff should understand.
+ */
+data class AboutMe (
+    /**
+     * Life experiences that matter for my care.
+     */
+    var `lifeExperiences`: kotlin.String
+    , 
+    /**
+     * Trauma staff should know about, and what re-traumatises me.
+     */
+    var `trauma`: kotlin.String
+    , 
+    /**
+     * What my distress means and how it shows.
+     */
+    var `whatMyDistressMeans`: kotlin.String
+    , 
+    /**
+     * Anything else.
+     */
+    var `other`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAboutMe: FfiConverterRustBuffer<AboutMe> {
+    override fun read(buf: ByteBuffer): AboutMe {
+        return AboutMe(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: AboutMe) = (
+            FfiConverterString.allocationSize(value.`lifeExperiences`) +
+            FfiConverterString.allocationSize(value.`trauma`) +
+            FfiConverterString.allocationSize(value.`whatMyDistressMeans`) +
+            FfiConverterString.allocationSize(value.`other`)
+    )
+
+    override fun write(value: AboutMe, buf: ByteBuffer) {
+            FfiConverterString.write(value.`lifeExperiences`, buf)
+            FfiConverterString.write(value.`trauma`, buf)
+            FfiConverterString.write(value.`whatMyDistressMeans`, buf)
+            FfiConverterString.write(value.`other`, buf)
+    }
+}
+
+
+
+/**
+ * An advance statement. Every field is one section.
+ */
+data class AdvanceStatement (
+    /**
+     * Who is making it.
+     */
+    var `makerDetails`: MakerDetails
+    , 
+    /**
+     * Context staff should understand.
+     */
+    var `aboutMe`: AboutMe
+    , 
+    /**
+     * Values, beliefs, wishes and feelings (MHA 2025 s.56A asks clinicians to consider them).
+     */
+    var `valuesAndWishes`: ValuesAndWishes
+    , 
+    /**
+     * What has worked; preferred medication.
+     */
+    var `treatmentRequests`: TreatmentRequests
+    , 
+    /**
+     * Treatments refused, each with its circumstances.
+     */
+    var `treatmentRefusals`: List<TreatmentRefusal>
+    , 
+    /**
+     * Restraint, seclusion, rapid tranquillisation and what to try first.
+     */
+    var `restrictiveInterventions`: RestrictiveInterventions
+    , 
+    /**
+     * Hospital and ward preferences.
+     */
+    var `hospitalPreferences`: HospitalPreferences
+    , 
+    /**
+     * Nominated person, people to consult, carers, attorneys, advocate, exclusions.
+     */
+    var `people`: StatementPeople
+    , 
+    /**
+     * Who may see what.
+     */
+    var `informationSharing`: List<SharingConsent>
+    , 
+    /**
+     * Dependants, pets, home, bills, benefits, work.
+     */
+    var `dependantsAndHome`: PracticalArrangements
+    , 
+    /**
+     * Physical health, disabilities, allergies.
+     */
+    var `physicalHealth`: PhysicalHealth
+    , 
+    /**
+     * Communication and language needs.
+     */
+    var `communication`: Communication
+    , 
+    /**
+     * Cultural, religious, spiritual and dietary needs.
+     */
+    var `cultureAndFaith`: CultureAndFaith
+    , 
+    /**
+     * Who holds a copy.
+     */
+    var `distribution`: Distribution
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAdvanceStatement: FfiConverterRustBuffer<AdvanceStatement> {
+    override fun read(buf: ByteBuffer): AdvanceStatement {
+        return AdvanceStatement(
+            FfiConverterTypeMakerDetails.read(buf),
+            FfiConverterTypeAboutMe.read(buf),
+            FfiConverterTypeValuesAndWishes.read(buf),
+            FfiConverterTypeTreatmentRequests.read(buf),
+            FfiConverterSequenceTypeTreatmentRefusal.read(buf),
+            FfiConverterTypeRestrictiveInterventions.read(buf),
+            FfiConverterTypeHospitalPreferences.read(buf),
+            FfiConverterTypeStatementPeople.read(buf),
+            FfiConverterSequenceTypeSharingConsent.read(buf),
+            FfiConverterTypePracticalArrangements.read(buf),
+            FfiConverterTypePhysicalHealth.read(buf),
+            FfiConverterTypeCommunication.read(buf),
+            FfiConverterTypeCultureAndFaith.read(buf),
+            FfiConverterTypeDistribution.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: AdvanceStatement) = (
+            FfiConverterTypeMakerDetails.allocationSize(value.`makerDetails`) +
+            FfiConverterTypeAboutMe.allocationSize(value.`aboutMe`) +
+            FfiConverterTypeValuesAndWishes.allocationSize(value.`valuesAndWishes`) +
+            FfiConverterTypeTreatmentRequests.allocationSize(value.`treatmentRequests`) +
+            FfiConverterSequenceTypeTreatmentRefusal.allocationSize(value.`treatmentRefusals`) +
+            FfiConverterTypeRestrictiveInterventions.allocationSize(value.`restrictiveInterventions`) +
+            FfiConverterTypeHospitalPreferences.allocationSize(value.`hospitalPreferences`) +
+            FfiConverterTypeStatementPeople.allocationSize(value.`people`) +
+            FfiConverterSequenceTypeSharingConsent.allocationSize(value.`informationSharing`) +
+            FfiConverterTypePracticalArrangements.allocationSize(value.`dependantsAndHome`) +
+            FfiConverterTypePhysicalHealth.allocationSize(value.`physicalHealth`) +
+            FfiConverterTypeCommunication.allocationSize(value.`communication`) +
+            FfiConverterTypeCultureAndFaith.allocationSize(value.`cultureAndFaith`) +
+            FfiConverterTypeDistribution.allocationSize(value.`distribution`)
+    )
+
+    override fun write(value: AdvanceStatement, buf: ByteBuffer) {
+            FfiConverterTypeMakerDetails.write(value.`makerDetails`, buf)
+            FfiConverterTypeAboutMe.write(value.`aboutMe`, buf)
+            FfiConverterTypeValuesAndWishes.write(value.`valuesAndWishes`, buf)
+            FfiConverterTypeTreatmentRequests.write(value.`treatmentRequests`, buf)
+            FfiConverterSequenceTypeTreatmentRefusal.write(value.`treatmentRefusals`, buf)
+            FfiConverterTypeRestrictiveInterventions.write(value.`restrictiveInterventions`, buf)
+            FfiConverterTypeHospitalPreferences.write(value.`hospitalPreferences`, buf)
+            FfiConverterTypeStatementPeople.write(value.`people`, buf)
+            FfiConverterSequenceTypeSharingConsent.write(value.`informationSharing`, buf)
+            FfiConverterTypePracticalArrangements.write(value.`dependantsAndHome`, buf)
+            FfiConverterTypePhysicalHealth.write(value.`physicalHealth`, buf)
+            FfiConverterTypeCommunication.write(value.`communication`, buf)
+            FfiConverterTypeCultureAndFaith.write(value.`cultureAndFaith`, buf)
+            FfiConverterTypeDistribution.write(value.`distribution`, buf)
+    }
+}
+
+
+
+/**
+ * After the crisis.
+ */
+data class AfterCrisis (
+    /**
+     * What recovery looks like for me.
+     */
+    var `recoveryLooksLike`: kotlin.String
+    , 
+    /**
+     * Signs that the plan is no longer needed.
+     */
+    var `signsPlanNotNeeded`: List<kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAfterCrisis: FfiConverterRustBuffer<AfterCrisis> {
+    override fun read(buf: ByteBuffer): AfterCrisis {
+        return AfterCrisis(
+            FfiConverterString.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: AfterCrisis) = (
+            FfiConverterString.allocationSize(value.`recoveryLooksLike`) +
+            FfiConverterSequenceString.allocationSize(value.`signsPlanNotNeeded`)
+    )
+
+    override fun write(value: AfterCrisis, buf: ByteBuffer) {
+            FfiConverterString.write(value.`recoveryLooksLike`, buf)
+            FfiConverterSequenceString.write(value.`signsPlanNotNeeded`, buf)
+    }
+}
+
+
+
+/**
+ * An allergy or intolerance.
+ */
+data class Allergy (
+    /**
+     * The substance.
+     */
+    var `substance`: kotlin.String
+    , 
+    /**
+     * What happens.
+     */
+    var `reaction`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAllergy: FfiConverterRustBuffer<Allergy> {
+    override fun read(buf: ByteBuffer): Allergy {
+        return Allergy(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Allergy) = (
+            FfiConverterString.allocationSize(value.`substance`) +
+            FfiConverterString.allocationSize(value.`reaction`)
+    )
+
+    override fun write(value: Allergy, buf: ByteBuffer) {
+            FfiConverterString.write(value.`substance`, buf)
+            FfiConverterString.write(value.`reaction`, buf)
+    }
+}
+
+
+
+/**
+ * An attorney (LPA) or deputy.
+ */
+data class Attorney (
+    /**
+     * Who they are and how to reach them.
+     */
+    var `person`: Contact
+    , 
+    /**
+     * Their authority.
+     */
+    var `authority`: AttorneyAuthority
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAttorney: FfiConverterRustBuffer<Attorney> {
+    override fun read(buf: ByteBuffer): Attorney {
+        return Attorney(
+            FfiConverterTypeContact.read(buf),
+            FfiConverterTypeAttorneyAuthority.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Attorney) = (
+            FfiConverterTypeContact.allocationSize(value.`person`) +
+            FfiConverterTypeAttorneyAuthority.allocationSize(value.`authority`)
+    )
+
+    override fun write(value: Attorney, buf: ByteBuffer) {
+            FfiConverterTypeContact.write(value.`person`, buf)
+            FfiConverterTypeAttorneyAuthority.write(value.`authority`, buf)
+    }
+}
+
+
+
+/**
+ * What [`Vault::create_backup`] wrote. Counts and random ids only.
+ */
+data class BackupSummary (
+    /**
+     * The backup's random id (hex).
+     */
+    var `backupId`: kotlin.String
+    , 
+    /**
+     * Records in the backup, per kind, sorted by kind.
+     */
+    var `recordsByKind`: List<KindCount>
+    , 
+    /**
+     * Key slots carried (passphrase and recovery; device slots stay behind).
+     */
+    var `keySlots`: kotlin.ULong
+    , 
+    /**
+     * Sealed chunks written.
+     */
+    var `chunks`: kotlin.ULong
+    , 
+    /**
+     * Size of the backup file in bytes.
+     */
+    var `bytes`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeBackupSummary: FfiConverterRustBuffer<BackupSummary> {
+    override fun read(buf: ByteBuffer): BackupSummary {
+        return BackupSummary(
+            FfiConverterString.read(buf),
+            FfiConverterSequenceTypeKindCount.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: BackupSummary) = (
+            FfiConverterString.allocationSize(value.`backupId`) +
+            FfiConverterSequenceTypeKindCount.allocationSize(value.`recordsByKind`) +
+            FfiConverterULong.allocationSize(value.`keySlots`) +
+            FfiConverterULong.allocationSize(value.`chunks`) +
+            FfiConverterULong.allocationSize(value.`bytes`)
+    )
+
+    override fun write(value: BackupSummary, buf: ByteBuffer) {
+            FfiConverterString.write(value.`backupId`, buf)
+            FfiConverterSequenceTypeKindCount.write(value.`recordsByKind`, buf)
+            FfiConverterULong.write(value.`keySlots`, buf)
+            FfiConverterULong.write(value.`chunks`, buf)
+            FfiConverterULong.write(value.`bytes`, buf)
+    }
+}
+
+
+
+/**
+ * A clinician or staff member who reviewed a statement or departed from it.
+ */
+data class Clinician (
+    /**
+     * Their name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * Their role ("consultant psychiatrist", "approved clinician", "ward nurse").
+     */
+    var `role`: kotlin.String
+    , 
+    /**
+     * Their organisation or team.
+     */
+    var `organisation`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeClinician: FfiConverterRustBuffer<Clinician> {
+    override fun read(buf: ByteBuffer): Clinician {
+        return Clinician(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Clinician) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`role`) +
+            FfiConverterString.allocationSize(value.`organisation`)
+    )
+
+    override fun write(value: Clinician, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`role`, buf)
+            FfiConverterString.write(value.`organisation`, buf)
+    }
+}
+
+
+
+/**
+ * Someone who helped write a plan (facilitator, care coordinator, carer).
+ */
+data class CoAuthor (
+    /**
+     * Their name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * Their role ("facilitator", "care coordinator", "mum").
+     */
+    var `role`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCoAuthor: FfiConverterRustBuffer<CoAuthor> {
+    override fun read(buf: ByteBuffer): CoAuthor {
+        return CoAuthor(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CoAuthor) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`role`)
+    )
+
+    override fun write(value: CoAuthor, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`role`, buf)
+    }
+}
+
+
+
+/**
+ * Communication and language needs.
+ */
+data class Communication (
+    /**
+     * First or preferred language.
+     */
+    var `language`: kotlin.String
+    , 
+    /**
+     * An interpreter is needed.
+     */
+    var `interpreterNeeded`: kotlin.Boolean
+    , 
+    /**
+     * Easy-read information is needed.
+     */
+    var `easyRead`: kotlin.Boolean
+    , 
+    /**
+     * Other needs (hearing, sight, BSL, AAC, ...).
+     */
+    var `otherNeeds`: kotlin.String
+    , 
+    /**
+     * How to talk with me.
+     */
+    var `howToTalkWithMe`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCommunication: FfiConverterRustBuffer<Communication> {
+    override fun read(buf: ByteBuffer): Communication {
+        return Communication(
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Communication) = (
+            FfiConverterString.allocationSize(value.`language`) +
+            FfiConverterBoolean.allocationSize(value.`interpreterNeeded`) +
+            FfiConverterBoolean.allocationSize(value.`easyRead`) +
+            FfiConverterString.allocationSize(value.`otherNeeds`) +
+            FfiConverterString.allocationSize(value.`howToTalkWithMe`)
+    )
+
+    override fun write(value: Communication, buf: ByteBuffer) {
+            FfiConverterString.write(value.`language`, buf)
+            FfiConverterBoolean.write(value.`interpreterNeeded`, buf)
+            FfiConverterBoolean.write(value.`easyRead`, buf)
+            FfiConverterString.write(value.`otherNeeds`, buf)
+            FfiConverterString.write(value.`howToTalkWithMe`, buf)
+    }
+}
+
+
+
+/**
+ * A stored review.
+ */
+data class ConsultationReview (
+    /**
+     * The review's record id (`<version hash>.<random>`).
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * The document reviewed.
+     */
+    var `documentId`: kotlin.String
+    , 
+    /**
+     * The exact version reviewed.
+     */
+    var `versionHash`: kotlin.String
+    , 
+    /**
+     * When it was recorded.
+     */
+    var `recordedAt`: Timestamp
+    , 
+    /**
+     * Who reviewed.
+     */
+    var `clinician`: Clinician
+    , 
+    /**
+     * The date of the consultation.
+     */
+    var `reviewedOn`: NaiveDate
+    , 
+    /**
+     * Responses per section.
+     */
+    var `responses`: List<SectionResponse>
+    , 
+    /**
+     * Notes.
+     */
+    var `notes`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeConsultationReview: FfiConverterRustBuffer<ConsultationReview> {
+    override fun read(buf: ByteBuffer): ConsultationReview {
+        return ConsultationReview(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeTimestamp.read(buf),
+            FfiConverterTypeClinician.read(buf),
+            FfiConverterTypeNaiveDate.read(buf),
+            FfiConverterSequenceTypeSectionResponse.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ConsultationReview) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`documentId`) +
+            FfiConverterString.allocationSize(value.`versionHash`) +
+            FfiConverterTypeTimestamp.allocationSize(value.`recordedAt`) +
+            FfiConverterTypeClinician.allocationSize(value.`clinician`) +
+            FfiConverterTypeNaiveDate.allocationSize(value.`reviewedOn`) +
+            FfiConverterSequenceTypeSectionResponse.allocationSize(value.`responses`) +
+            FfiConverterString.allocationSize(value.`notes`)
+    )
+
+    override fun write(value: ConsultationReview, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`documentId`, buf)
+            FfiConverterString.write(value.`versionHash`, buf)
+            FfiConverterTypeTimestamp.write(value.`recordedAt`, buf)
+            FfiConverterTypeClinician.write(value.`clinician`, buf)
+            FfiConverterTypeNaiveDate.write(value.`reviewedOn`, buf)
+            FfiConverterSequenceTypeSectionResponse.write(value.`responses`, buf)
+            FfiConverterString.write(value.`notes`, buf)
+    }
+}
+
+
+
+/**
+ * Someone the person names: for help, distraction, consultation, care.
+ */
+data class Contact (
+    /**
+     * Their name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * Who they are to the person ("sister", "neighbour", "friend from group").
+     */
+    var `relationship`: kotlin.String
+    , 
+    /**
+     * Ways to reach them.
+     */
+    var `phones`: List<PhoneNumber>
+    , 
+    /**
+     * Anything else (when to call, what they can help with).
+     */
+    var `notes`: kotlin.String
+    , 
+    /**
+     * Whether services and carers may contact them. Defaults to `false`:
+     * nobody is contacted unless the person says so.
+     */
+    var `mayContact`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeContact: FfiConverterRustBuffer<Contact> {
+    override fun read(buf: ByteBuffer): Contact {
+        return Contact(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceTypePhoneNumber.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Contact) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`relationship`) +
+            FfiConverterSequenceTypePhoneNumber.allocationSize(value.`phones`) +
+            FfiConverterString.allocationSize(value.`notes`) +
+            FfiConverterBoolean.allocationSize(value.`mayContact`)
+    )
+
+    override fun write(value: Contact, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`relationship`, buf)
+            FfiConverterSequenceTypePhoneNumber.write(value.`phones`, buf)
+            FfiConverterString.write(value.`notes`, buf)
+            FfiConverterBoolean.write(value.`mayContact`, buf)
+    }
+}
+
+
+
+/**
+ * A crisis line or emergency number.
+ */
+data class CrisisLine (
+    /**
+     * Name of the service.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * The number to call or text.
+     */
+    var `number`: kotlin.String
+    , 
+    /**
+     * Call, text or both.
+     */
+    var `channel`: Channel
+    , 
+    /**
+     * What to send when texting ("SHOUT"); empty for calls.
+     */
+    var `textMessage`: kotlin.String
+    , 
+    /**
+     * When it is open ("24/7").
+     */
+    var `hours`: kotlin.String
+    , 
+    /**
+     * Anything else ("press 2 for mental health").
+     */
+    var `notes`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCrisisLine: FfiConverterRustBuffer<CrisisLine> {
+    override fun read(buf: ByteBuffer): CrisisLine {
+        return CrisisLine(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeChannel.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CrisisLine) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`number`) +
+            FfiConverterTypeChannel.allocationSize(value.`channel`) +
+            FfiConverterString.allocationSize(value.`textMessage`) +
+            FfiConverterString.allocationSize(value.`hours`) +
+            FfiConverterString.allocationSize(value.`notes`)
+    )
+
+    override fun write(value: CrisisLine, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`number`, buf)
+            FfiConverterTypeChannel.write(value.`channel`, buf)
+            FfiConverterString.write(value.`textMessage`, buf)
+            FfiConverterString.write(value.`hours`, buf)
+            FfiConverterString.write(value.`notes`, buf)
+    }
+}
+
+
+
+/**
+ * A crisis plan. Every field is one section.
+ */
+data class CrisisPlan (
+    /**
+     * Owner and co-authors.
+     */
+    var `planDetails`: PlanDetails
+    , 
+    /**
+     * What I'm like when I'm well.
+     */
+    var `whenWell`: kotlin.String
+    , 
+    /**
+     * Things that can set off a crisis.
+     */
+    var `triggers`: List<kotlin.String>
+    , 
+    /**
+     * Early warning signs, each with a stable id that journal entries can link to.
+     */
+    var `warningSigns`: List<WarningSign>
+    , 
+    /**
+     * Signs that others need to take over.
+     */
+    var `othersTakeOver`: List<kotlin.String>
+    , 
+    /**
+     * Coping strategies I can use on my own.
+     */
+    var `copingStrategies`: List<kotlin.String>
+    , 
+    /**
+     * People and places that distract me.
+     */
+    var `distractions`: Distractions
+    , 
+    /**
+     * People I can ask for help.
+     */
+    var `helpContacts`: List<Contact>
+    , 
+    /**
+     * People not to involve.
+     */
+    var `doNotInvolve`: List<ExcludedPerson>
+    , 
+    /**
+     * Professionals and services.
+     */
+    var `professionals`: List<Professional>
+    , 
+    /**
+     * Crisis lines (region defaults from [`CrisisPlan::new_for_region`]).
+     */
+    var `crisisLines`: List<CrisisLine>
+    , 
+    /**
+     * Steps to make my environment safe.
+     */
+    var `safeEnvironment`: List<kotlin.String>
+    , 
+    /**
+     * Reasons for living; what matters to me.
+     */
+    var `reasonsForLiving`: List<kotlin.String>
+    , 
+    /**
+     * What helps, what doesn't, and how to approach me.
+     */
+    var `distressSupport`: DistressSupport
+    , 
+    /**
+     * Treatment preferences in a crisis.
+     */
+    var `crisisTreatment`: CrisisTreatment
+    , 
+    /**
+     * Children and dependants, pets, home, bills, work.
+     */
+    var `practicalArrangements`: PracticalArrangements
+    , 
+    /**
+     * After the crisis.
+     */
+    var `afterCrisis`: AfterCrisis
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCrisisPlan: FfiConverterRustBuffer<CrisisPlan> {
+    override fun read(buf: ByteBuffer): CrisisPlan {
+        return CrisisPlan(
+            FfiConverterTypePlanDetails.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceTypeWarningSign.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterTypeDistractions.read(buf),
+            FfiConverterSequenceTypeContact.read(buf),
+            FfiConverterSequenceTypeExcludedPerson.read(buf),
+            FfiConverterSequenceTypeProfessional.read(buf),
+            FfiConverterSequenceTypeCrisisLine.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterTypeDistressSupport.read(buf),
+            FfiConverterTypeCrisisTreatment.read(buf),
+            FfiConverterTypePracticalArrangements.read(buf),
+            FfiConverterTypeAfterCrisis.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CrisisPlan) = (
+            FfiConverterTypePlanDetails.allocationSize(value.`planDetails`) +
+            FfiConverterString.allocationSize(value.`whenWell`) +
+            FfiConverterSequenceString.allocationSize(value.`triggers`) +
+            FfiConverterSequenceTypeWarningSign.allocationSize(value.`warningSigns`) +
+            FfiConverterSequenceString.allocationSize(value.`othersTakeOver`) +
+            FfiConverterSequenceString.allocationSize(value.`copingStrategies`) +
+            FfiConverterTypeDistractions.allocationSize(value.`distractions`) +
+            FfiConverterSequenceTypeContact.allocationSize(value.`helpContacts`) +
+            FfiConverterSequenceTypeExcludedPerson.allocationSize(value.`doNotInvolve`) +
+            FfiConverterSequenceTypeProfessional.allocationSize(value.`professionals`) +
+            FfiConverterSequenceTypeCrisisLine.allocationSize(value.`crisisLines`) +
+            FfiConverterSequenceString.allocationSize(value.`safeEnvironment`) +
+            FfiConverterSequenceString.allocationSize(value.`reasonsForLiving`) +
+            FfiConverterTypeDistressSupport.allocationSize(value.`distressSupport`) +
+            FfiConverterTypeCrisisTreatment.allocationSize(value.`crisisTreatment`) +
+            FfiConverterTypePracticalArrangements.allocationSize(value.`practicalArrangements`) +
+            FfiConverterTypeAfterCrisis.allocationSize(value.`afterCrisis`)
+    )
+
+    override fun write(value: CrisisPlan, buf: ByteBuffer) {
+            FfiConverterTypePlanDetails.write(value.`planDetails`, buf)
+            FfiConverterString.write(value.`whenWell`, buf)
+            FfiConverterSequenceString.write(value.`triggers`, buf)
+            FfiConverterSequenceTypeWarningSign.write(value.`warningSigns`, buf)
+            FfiConverterSequenceString.write(value.`othersTakeOver`, buf)
+            FfiConverterSequenceString.write(value.`copingStrategies`, buf)
+            FfiConverterTypeDistractions.write(value.`distractions`, buf)
+            FfiConverterSequenceTypeContact.write(value.`helpContacts`, buf)
+            FfiConverterSequenceTypeExcludedPerson.write(value.`doNotInvolve`, buf)
+            FfiConverterSequenceTypeProfessional.write(value.`professionals`, buf)
+            FfiConverterSequenceTypeCrisisLine.write(value.`crisisLines`, buf)
+            FfiConverterSequenceString.write(value.`safeEnvironment`, buf)
+            FfiConverterSequenceString.write(value.`reasonsForLiving`, buf)
+            FfiConverterTypeDistressSupport.write(value.`distressSupport`, buf)
+            FfiConverterTypeCrisisTreatment.write(value.`crisisTreatment`, buf)
+            FfiConverterTypePracticalArrangements.write(value.`practicalArrangements`, buf)
+            FfiConverterTypeAfterCrisis.write(value.`afterCrisis`, buf)
+    }
+}
+
+
+
+/**
+ * Treatment preferences in a crisis.
+ */
+data class CrisisTreatment (
+    /**
+     * Preferred setting.
+     */
+    var `preferredSetting`: CareSetting
+    , 
+    /**
+     * Places to avoid.
+     */
+    var `placesToAvoid`: List<kotlin.String>
+    , 
+    /**
+     * Anything else about treatment in a crisis.
+     */
+    var `notes`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCrisisTreatment: FfiConverterRustBuffer<CrisisTreatment> {
+    override fun read(buf: ByteBuffer): CrisisTreatment {
+        return CrisisTreatment(
+            FfiConverterTypeCareSetting.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CrisisTreatment) = (
+            FfiConverterTypeCareSetting.allocationSize(value.`preferredSetting`) +
+            FfiConverterSequenceString.allocationSize(value.`placesToAvoid`) +
+            FfiConverterString.allocationSize(value.`notes`)
+    )
+
+    override fun write(value: CrisisTreatment, buf: ByteBuffer) {
+            FfiConverterTypeCareSetting.write(value.`preferredSetting`, buf)
+            FfiConverterSequenceString.write(value.`placesToAvoid`, buf)
+            FfiConverterString.write(value.`notes`, buf)
+    }
+}
+
+
+
+/**
+ * Cultural, religious, spiritual and dietary needs.
+ */
+data class CultureAndFaith (
+    /**
+     * Cultural needs.
+     */
+    var `culture`: kotlin.String
+    , 
+    /**
+     * Religious or spiritual needs.
+     */
+    var `religionOrSpirituality`: kotlin.String
+    , 
+    /**
+     * Dietary needs.
+     */
+    var `diet`: kotlin.String
+    , 
+    /**
+     * Anything else.
+     */
+    var `notes`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCultureAndFaith: FfiConverterRustBuffer<CultureAndFaith> {
+    override fun read(buf: ByteBuffer): CultureAndFaith {
+        return CultureAndFaith(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CultureAndFaith) = (
+            FfiConverterString.allocationSize(value.`culture`) +
+            FfiConverterString.allocationSize(value.`religionOrSpirituality`) +
+            FfiConverterString.allocationSize(value.`diet`) +
+            FfiConverterString.allocationSize(value.`notes`)
+    )
+
+    override fun write(value: CultureAndFaith, buf: ByteBuffer) {
+            FfiConverterString.write(value.`culture`, buf)
+            FfiConverterString.write(value.`religionOrSpirituality`, buf)
+            FfiConverterString.write(value.`diet`, buf)
+            FfiConverterString.write(value.`notes`, buf)
+    }
+}
+
+
+
+/**
+ * A stored departure.
+ */
+data class Departure (
+    /**
+     * Record id (`<version hash>.<random>`).
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * The document.
+     */
+    var `documentId`: kotlin.String
+    , 
+    /**
+     * The version whose wish was departed from.
+     */
+    var `versionHash`: kotlin.String
+    , 
+    /**
+     * When it was recorded.
+     */
+    var `recordedAt`: Timestamp
+    , 
+    /**
+     * The section.
+     */
+    var `section`: Section
+    , 
+    /**
+     * Which wish.
+     */
+    var `wish`: kotlin.String
+    , 
+    /**
+     * Who decided.
+     */
+    var `clinician`: Clinician
+    , 
+    /**
+     * When it happened.
+     */
+    var `occurredAt`: Timestamp
+    , 
+    /**
+     * Why.
+     */
+    var `reason`: kotlin.String
+    , 
+    /**
+     * Whether the person was told.
+     */
+    var `personTold`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDeparture: FfiConverterRustBuffer<Departure> {
+    override fun read(buf: ByteBuffer): Departure {
+        return Departure(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeTimestamp.read(buf),
+            FfiConverterTypeSection.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeClinician.read(buf),
+            FfiConverterTypeTimestamp.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Departure) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`documentId`) +
+            FfiConverterString.allocationSize(value.`versionHash`) +
+            FfiConverterTypeTimestamp.allocationSize(value.`recordedAt`) +
+            FfiConverterTypeSection.allocationSize(value.`section`) +
+            FfiConverterString.allocationSize(value.`wish`) +
+            FfiConverterTypeClinician.allocationSize(value.`clinician`) +
+            FfiConverterTypeTimestamp.allocationSize(value.`occurredAt`) +
+            FfiConverterString.allocationSize(value.`reason`) +
+            FfiConverterBoolean.allocationSize(value.`personTold`)
+    )
+
+    override fun write(value: Departure, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`documentId`, buf)
+            FfiConverterString.write(value.`versionHash`, buf)
+            FfiConverterTypeTimestamp.write(value.`recordedAt`, buf)
+            FfiConverterTypeSection.write(value.`section`, buf)
+            FfiConverterString.write(value.`wish`, buf)
+            FfiConverterTypeClinician.write(value.`clinician`, buf)
+            FfiConverterTypeTimestamp.write(value.`occurredAt`, buf)
+            FfiConverterString.write(value.`reason`, buf)
+            FfiConverterBoolean.write(value.`personTold`, buf)
+    }
+}
+
+
+
+/**
+ * People and places that take my mind off things.
+ */
+data class Distractions (
+    /**
+     * People to be with.
+     */
+    var `people`: List<Contact>
+    , 
+    /**
+     * Places and social settings.
+     */
+    var `places`: List<kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDistractions: FfiConverterRustBuffer<Distractions> {
+    override fun read(buf: ByteBuffer): Distractions {
+        return Distractions(
+            FfiConverterSequenceTypeContact.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Distractions) = (
+            FfiConverterSequenceTypeContact.allocationSize(value.`people`) +
+            FfiConverterSequenceString.allocationSize(value.`places`)
+    )
+
+    override fun write(value: Distractions, buf: ByteBuffer) {
+            FfiConverterSequenceTypeContact.write(value.`people`, buf)
+            FfiConverterSequenceString.write(value.`places`, buf)
+    }
+}
+
+
+
+/**
+ * What helps and what doesn't when I'm distressed.
+ */
+data class DistressSupport (
+    /**
+     * What helps.
+     */
+    var `helps`: List<kotlin.String>
+    , 
+    /**
+     * What doesn't help or makes things worse.
+     */
+    var `doesNotHelp`: List<kotlin.String>
+    , 
+    /**
+     * How to approach me.
+     */
+    var `howToApproachMe`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDistressSupport: FfiConverterRustBuffer<DistressSupport> {
+    override fun read(buf: ByteBuffer): DistressSupport {
+        return DistressSupport(
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: DistressSupport) = (
+            FfiConverterSequenceString.allocationSize(value.`helps`) +
+            FfiConverterSequenceString.allocationSize(value.`doesNotHelp`) +
+            FfiConverterString.allocationSize(value.`howToApproachMe`)
+    )
+
+    override fun write(value: DistressSupport, buf: ByteBuffer) {
+            FfiConverterSequenceString.write(value.`helps`, buf)
+            FfiConverterSequenceString.write(value.`doesNotHelp`, buf)
+            FfiConverterString.write(value.`howToApproachMe`, buf)
+    }
+}
+
+
+
+/**
+ * Who holds a copy.
+ */
+data class Distribution (
+    /**
+     * The holders.
+     */
+    var `copies`: List<DistributionEntry>
+    , 
+    /**
+     * Anything else.
+     */
+    var `notes`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDistribution: FfiConverterRustBuffer<Distribution> {
+    override fun read(buf: ByteBuffer): Distribution {
+        return Distribution(
+            FfiConverterSequenceTypeDistributionEntry.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Distribution) = (
+            FfiConverterSequenceTypeDistributionEntry.allocationSize(value.`copies`) +
+            FfiConverterString.allocationSize(value.`notes`)
+    )
+
+    override fun write(value: Distribution, buf: ByteBuffer) {
+            FfiConverterSequenceTypeDistributionEntry.write(value.`copies`, buf)
+            FfiConverterString.write(value.`notes`, buf)
+    }
+}
+
+
+
+/**
+ * One holder of a copy.
+ */
+data class DistributionEntry (
+    /**
+     * Person or service.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * Their role or organisation.
+     */
+    var `roleOrOrganisation`: kotlin.String
+    , 
+    /**
+     * When they were given it.
+     */
+    var `givenOn`: NaiveDate?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDistributionEntry: FfiConverterRustBuffer<DistributionEntry> {
+    override fun read(buf: ByteBuffer): DistributionEntry {
+        return DistributionEntry(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalTypeNaiveDate.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: DistributionEntry) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`roleOrOrganisation`) +
+            FfiConverterOptionalTypeNaiveDate.allocationSize(value.`givenOn`)
+    )
+
+    override fun write(value: DistributionEntry, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`roleOrOrganisation`, buf)
+            FfiConverterOptionalTypeNaiveDate.write(value.`givenOn`, buf)
+    }
+}
+
+
+
+/**
+ * A document at a glance.
+ */
+data class DocumentSummary (
+    /**
+     * The document's random id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Crisis plan or advance statement.
+     */
+    var `kind`: DocumentKind
+    , 
+    /**
+     * When the first version was saved.
+     */
+    var `createdAt`: Timestamp
+    , 
+    /**
+     * How many versions exist.
+     */
+    var `versionCount`: kotlin.UInt
+    , 
+    /**
+     * The most recently saved version.
+     */
+    var `latestHash`: kotlin.String
+    , 
+    /**
+     * The active version, if any.
+     */
+    var `activeHash`: kotlin.String?
+    , 
+    /**
+     * When a version was last signed (the "last reviewed" date).
+     */
+    var `lastSignedOn`: NaiveDate?
+    , 
+    /**
+     * When the document is next due for review.
+     */
+    var `nextReview`: NaiveDate?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDocumentSummary: FfiConverterRustBuffer<DocumentSummary> {
+    override fun read(buf: ByteBuffer): DocumentSummary {
+        return DocumentSummary(
+            FfiConverterString.read(buf),
+            FfiConverterTypeDocumentKind.read(buf),
+            FfiConverterTypeTimestamp.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeNaiveDate.read(buf),
+            FfiConverterOptionalTypeNaiveDate.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: DocumentSummary) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterTypeDocumentKind.allocationSize(value.`kind`) +
+            FfiConverterTypeTimestamp.allocationSize(value.`createdAt`) +
+            FfiConverterUInt.allocationSize(value.`versionCount`) +
+            FfiConverterString.allocationSize(value.`latestHash`) +
+            FfiConverterOptionalString.allocationSize(value.`activeHash`) +
+            FfiConverterOptionalTypeNaiveDate.allocationSize(value.`lastSignedOn`) +
+            FfiConverterOptionalTypeNaiveDate.allocationSize(value.`nextReview`)
+    )
+
+    override fun write(value: DocumentSummary, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterTypeDocumentKind.write(value.`kind`, buf)
+            FfiConverterTypeTimestamp.write(value.`createdAt`, buf)
+            FfiConverterUInt.write(value.`versionCount`, buf)
+            FfiConverterString.write(value.`latestHash`, buf)
+            FfiConverterOptionalString.write(value.`activeHash`, buf)
+            FfiConverterOptionalTypeNaiveDate.write(value.`lastSignedOn`, buf)
+            FfiConverterOptionalTypeNaiveDate.write(value.`nextReview`, buf)
+    }
+}
+
+
+
+/**
+ * One version of a document, with its content.
+ */
+data class DocumentVersion (
+    /**
+     * The document's random id.
+     */
+    var `documentId`: kotlin.String
+    , 
+    /**
+     * Crisis plan or advance statement.
+     */
+    var `kind`: DocumentKind
+    , 
+    /**
+     * SHA-256 of the canonical bytes, lowercase hex. Also the version's id.
+     */
+    var `hash`: kotlin.String
+    , 
+    /**
+     * The parent's hash; `None` for the first version.
+     */
+    var `parentHash`: kotlin.String?
+    , 
+    /**
+     * 1 for the first version, parent's number + 1 after (two children of
+     * one parent share a number).
+     */
+    var `number`: kotlin.UInt
+    , 
+    /**
+     * When this version was saved.
+     */
+    var `createdAt`: Timestamp
+    , 
+    /**
+     * Current status (kept apart from the content).
+     */
+    var `status`: VersionStatus
+    , 
+    /**
+     * What the person wrote.
+     */
+    var `content`: DocumentContent
+    , 
+    /**
+     * The maker's sign-off, once signed.
+     */
+    var `signOff`: SignOff?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDocumentVersion: FfiConverterRustBuffer<DocumentVersion> {
+    override fun read(buf: ByteBuffer): DocumentVersion {
+        return DocumentVersion(
+            FfiConverterString.read(buf),
+            FfiConverterTypeDocumentKind.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterTypeTimestamp.read(buf),
+            FfiConverterTypeVersionStatus.read(buf),
+            FfiConverterTypeDocumentContent.read(buf),
+            FfiConverterOptionalTypeSignOff.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: DocumentVersion) = (
+            FfiConverterString.allocationSize(value.`documentId`) +
+            FfiConverterTypeDocumentKind.allocationSize(value.`kind`) +
+            FfiConverterString.allocationSize(value.`hash`) +
+            FfiConverterOptionalString.allocationSize(value.`parentHash`) +
+            FfiConverterUInt.allocationSize(value.`number`) +
+            FfiConverterTypeTimestamp.allocationSize(value.`createdAt`) +
+            FfiConverterTypeVersionStatus.allocationSize(value.`status`) +
+            FfiConverterTypeDocumentContent.allocationSize(value.`content`) +
+            FfiConverterOptionalTypeSignOff.allocationSize(value.`signOff`)
+    )
+
+    override fun write(value: DocumentVersion, buf: ByteBuffer) {
+            FfiConverterString.write(value.`documentId`, buf)
+            FfiConverterTypeDocumentKind.write(value.`kind`, buf)
+            FfiConverterString.write(value.`hash`, buf)
+            FfiConverterOptionalString.write(value.`parentHash`, buf)
+            FfiConverterUInt.write(value.`number`, buf)
+            FfiConverterTypeTimestamp.write(value.`createdAt`, buf)
+            FfiConverterTypeVersionStatus.write(value.`status`, buf)
+            FfiConverterTypeDocumentContent.write(value.`content`, buf)
+            FfiConverterOptionalTypeSignOff.write(value.`signOff`, buf)
+    }
+}
+
+
+
+/**
  * What the person writes: used for adding and for editing.
  */
 data class Draft (
@@ -1257,6 +2916,132 @@ public object FfiConverterTypeEntry: FfiConverterRustBuffer<Entry> {
 
 
 /**
+ * Someone who must not be involved, contacted or allowed to visit.
+ */
+data class ExcludedPerson (
+    /**
+     * Their name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * Who they are to the person.
+     */
+    var `relationship`: kotlin.String
+    , 
+    /**
+     * They must not be contacted or told.
+     */
+    var `mustNotContact`: kotlin.Boolean
+    , 
+    /**
+     * They must not visit.
+     */
+    var `mustNotVisit`: kotlin.Boolean
+    , 
+    /**
+     * Why, or any detail, if the person wants to say.
+     */
+    var `notes`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeExcludedPerson: FfiConverterRustBuffer<ExcludedPerson> {
+    override fun read(buf: ByteBuffer): ExcludedPerson {
+        return ExcludedPerson(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ExcludedPerson) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`relationship`) +
+            FfiConverterBoolean.allocationSize(value.`mustNotContact`) +
+            FfiConverterBoolean.allocationSize(value.`mustNotVisit`) +
+            FfiConverterString.allocationSize(value.`notes`)
+    )
+
+    override fun write(value: ExcludedPerson, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`relationship`, buf)
+            FfiConverterBoolean.write(value.`mustNotContact`, buf)
+            FfiConverterBoolean.write(value.`mustNotVisit`, buf)
+            FfiConverterString.write(value.`notes`, buf)
+    }
+}
+
+
+
+/**
+ * Hospital and ward preferences.
+ */
+data class HospitalPreferences (
+    /**
+     * Preferred hospitals or wards.
+     */
+    var `preferred`: List<kotlin.String>
+    , 
+    /**
+     * Places to avoid.
+     */
+    var `avoid`: List<kotlin.String>
+    , 
+    /**
+     * Anything else.
+     */
+    var `notes`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeHospitalPreferences: FfiConverterRustBuffer<HospitalPreferences> {
+    override fun read(buf: ByteBuffer): HospitalPreferences {
+        return HospitalPreferences(
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: HospitalPreferences) = (
+            FfiConverterSequenceString.allocationSize(value.`preferred`) +
+            FfiConverterSequenceString.allocationSize(value.`avoid`) +
+            FfiConverterString.allocationSize(value.`notes`)
+    )
+
+    override fun write(value: HospitalPreferences, buf: ByteBuffer) {
+            FfiConverterSequenceString.write(value.`preferred`, buf)
+            FfiConverterSequenceString.write(value.`avoid`, buf)
+            FfiConverterString.write(value.`notes`, buf)
+    }
+}
+
+
+
+/**
  * Argon2id cost parameters.
  */
 data class KdfParams (
@@ -1359,6 +3144,132 @@ public object FfiConverterTypeKindCount: FfiConverterRustBuffer<KindCount> {
 
 
 /**
+ * Who is making the statement, so staff find the right person.
+ */
+data class MakerDetails (
+    /**
+     * Full name.
+     */
+    var `fullName`: kotlin.String
+    , 
+    /**
+     * The name they like to be called.
+     */
+    var `preferredName`: kotlin.String
+    , 
+    /**
+     * Pronouns.
+     */
+    var `pronouns`: kotlin.String
+    , 
+    /**
+     * Date of birth.
+     */
+    var `dateOfBirth`: NaiveDate?
+    , 
+    /**
+     * NHS, CHI or other health number.
+     */
+    var `healthNumber`: kotlin.String
+    , 
+    /**
+     * Address.
+     */
+    var `address`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeMakerDetails: FfiConverterRustBuffer<MakerDetails> {
+    override fun read(buf: ByteBuffer): MakerDetails {
+        return MakerDetails(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalTypeNaiveDate.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: MakerDetails) = (
+            FfiConverterString.allocationSize(value.`fullName`) +
+            FfiConverterString.allocationSize(value.`preferredName`) +
+            FfiConverterString.allocationSize(value.`pronouns`) +
+            FfiConverterOptionalTypeNaiveDate.allocationSize(value.`dateOfBirth`) +
+            FfiConverterString.allocationSize(value.`healthNumber`) +
+            FfiConverterString.allocationSize(value.`address`)
+    )
+
+    override fun write(value: MakerDetails, buf: ByteBuffer) {
+            FfiConverterString.write(value.`fullName`, buf)
+            FfiConverterString.write(value.`preferredName`, buf)
+            FfiConverterString.write(value.`pronouns`, buf)
+            FfiConverterOptionalTypeNaiveDate.write(value.`dateOfBirth`, buf)
+            FfiConverterString.write(value.`healthNumber`, buf)
+            FfiConverterString.write(value.`address`, buf)
+    }
+}
+
+
+
+/**
+ * A medication the person prefers.
+ */
+data class MedicationPreference (
+    /**
+     * The medication.
+     */
+    var `medication`: kotlin.String
+    , 
+    /**
+     * Dose, form, why it helps.
+     */
+    var `notes`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeMedicationPreference: FfiConverterRustBuffer<MedicationPreference> {
+    override fun read(buf: ByteBuffer): MedicationPreference {
+        return MedicationPreference(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: MedicationPreference) = (
+            FfiConverterString.allocationSize(value.`medication`) +
+            FfiConverterString.allocationSize(value.`notes`)
+    )
+
+    override fun write(value: MedicationPreference, buf: ByteBuffer) {
+            FfiConverterString.write(value.`medication`, buf)
+            FfiConverterString.write(value.`notes`, buf)
+    }
+}
+
+
+
+/**
  * One point of a mood chart.
  */
 data class MoodPoint (
@@ -1430,6 +3341,148 @@ public object FfiConverterTypeMoodPoint: FfiConverterRustBuffer<MoodPoint> {
 
 
 /**
+ * A review as the clinician enters it.
+ */
+data class NewConsultationReview (
+    /**
+     * Who reviewed (name, role, organisation: all required).
+     */
+    var `clinician`: Clinician
+    , 
+    /**
+     * The date of the consultation.
+     */
+    var `reviewedOn`: NaiveDate
+    , 
+    /**
+     * One response per section considered.
+     */
+    var `responses`: List<SectionResponse>
+    , 
+    /**
+     * Anything else the clinician wants recorded.
+     */
+    var `notes`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeNewConsultationReview: FfiConverterRustBuffer<NewConsultationReview> {
+    override fun read(buf: ByteBuffer): NewConsultationReview {
+        return NewConsultationReview(
+            FfiConverterTypeClinician.read(buf),
+            FfiConverterTypeNaiveDate.read(buf),
+            FfiConverterSequenceTypeSectionResponse.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: NewConsultationReview) = (
+            FfiConverterTypeClinician.allocationSize(value.`clinician`) +
+            FfiConverterTypeNaiveDate.allocationSize(value.`reviewedOn`) +
+            FfiConverterSequenceTypeSectionResponse.allocationSize(value.`responses`) +
+            FfiConverterString.allocationSize(value.`notes`)
+    )
+
+    override fun write(value: NewConsultationReview, buf: ByteBuffer) {
+            FfiConverterTypeClinician.write(value.`clinician`, buf)
+            FfiConverterTypeNaiveDate.write(value.`reviewedOn`, buf)
+            FfiConverterSequenceTypeSectionResponse.write(value.`responses`, buf)
+            FfiConverterString.write(value.`notes`, buf)
+    }
+}
+
+
+
+/**
+ * A departure as entered.
+ */
+data class NewDeparture (
+    /**
+     * The section whose wish was not followed (of the document's kind).
+     */
+    var `section`: Section
+    , 
+    /**
+     * Which wish, briefly (optional).
+     */
+    var `wish`: kotlin.String
+    , 
+    /**
+     * Who decided (name and role required).
+     */
+    var `clinician`: Clinician
+    , 
+    /**
+     * When it happened.
+     */
+    var `occurredAt`: Timestamp
+    , 
+    /**
+     * Why the wish was not followed (required).
+     */
+    var `reason`: kotlin.String
+    , 
+    /**
+     * Whether the person was told.
+     */
+    var `personTold`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeNewDeparture: FfiConverterRustBuffer<NewDeparture> {
+    override fun read(buf: ByteBuffer): NewDeparture {
+        return NewDeparture(
+            FfiConverterTypeSection.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeClinician.read(buf),
+            FfiConverterTypeTimestamp.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: NewDeparture) = (
+            FfiConverterTypeSection.allocationSize(value.`section`) +
+            FfiConverterString.allocationSize(value.`wish`) +
+            FfiConverterTypeClinician.allocationSize(value.`clinician`) +
+            FfiConverterTypeTimestamp.allocationSize(value.`occurredAt`) +
+            FfiConverterString.allocationSize(value.`reason`) +
+            FfiConverterBoolean.allocationSize(value.`personTold`)
+    )
+
+    override fun write(value: NewDeparture, buf: ByteBuffer) {
+            FfiConverterTypeSection.write(value.`section`, buf)
+            FfiConverterString.write(value.`wish`, buf)
+            FfiConverterTypeClinician.write(value.`clinician`, buf)
+            FfiConverterTypeTimestamp.write(value.`occurredAt`, buf)
+            FfiConverterString.write(value.`reason`, buf)
+            FfiConverterBoolean.write(value.`personTold`, buf)
+    }
+}
+
+
+
+/**
  * One page of entries, newest first.
  */
 data class Page (
@@ -1477,6 +3530,755 @@ public object FfiConverterTypePage: FfiConverterRustBuffer<Page> {
 
 
 /**
+ * One phone number with a label ("mobile", "work", "text only").
+ */
+data class PhoneNumber (
+    /**
+     * What kind of number this is, in the person's words.
+     */
+    var `label`: kotlin.String
+    , 
+    /**
+     * The number as written (no format is imposed).
+     */
+    var `number`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePhoneNumber: FfiConverterRustBuffer<PhoneNumber> {
+    override fun read(buf: ByteBuffer): PhoneNumber {
+        return PhoneNumber(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PhoneNumber) = (
+            FfiConverterString.allocationSize(value.`label`) +
+            FfiConverterString.allocationSize(value.`number`)
+    )
+
+    override fun write(value: PhoneNumber, buf: ByteBuffer) {
+            FfiConverterString.write(value.`label`, buf)
+            FfiConverterString.write(value.`number`, buf)
+    }
+}
+
+
+
+/**
+ * Physical health.
+ */
+data class PhysicalHealth (
+    /**
+     * Conditions.
+     */
+    var `conditions`: List<kotlin.String>
+    , 
+    /**
+     * Disabilities and access needs.
+     */
+    var `disabilities`: List<kotlin.String>
+    , 
+    /**
+     * Allergies.
+     */
+    var `allergies`: List<Allergy>
+    , 
+    /**
+     * Medication for physical health.
+     */
+    var `medications`: List<kotlin.String>
+    , 
+    /**
+     * Anything else.
+     */
+    var `notes`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePhysicalHealth: FfiConverterRustBuffer<PhysicalHealth> {
+    override fun read(buf: ByteBuffer): PhysicalHealth {
+        return PhysicalHealth(
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceTypeAllergy.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PhysicalHealth) = (
+            FfiConverterSequenceString.allocationSize(value.`conditions`) +
+            FfiConverterSequenceString.allocationSize(value.`disabilities`) +
+            FfiConverterSequenceTypeAllergy.allocationSize(value.`allergies`) +
+            FfiConverterSequenceString.allocationSize(value.`medications`) +
+            FfiConverterString.allocationSize(value.`notes`)
+    )
+
+    override fun write(value: PhysicalHealth, buf: ByteBuffer) {
+            FfiConverterSequenceString.write(value.`conditions`, buf)
+            FfiConverterSequenceString.write(value.`disabilities`, buf)
+            FfiConverterSequenceTypeAllergy.write(value.`allergies`, buf)
+            FfiConverterSequenceString.write(value.`medications`, buf)
+            FfiConverterString.write(value.`notes`, buf)
+    }
+}
+
+
+
+/**
+ * Who the plan belongs to and who helped write it.
+ */
+data class PlanDetails (
+    /**
+     * The person whose plan this is.
+     */
+    var `owner`: kotlin.String
+    , 
+    /**
+     * Co-authors, including any facilitator.
+     */
+    var `coAuthors`: List<CoAuthor>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePlanDetails: FfiConverterRustBuffer<PlanDetails> {
+    override fun read(buf: ByteBuffer): PlanDetails {
+        return PlanDetails(
+            FfiConverterString.read(buf),
+            FfiConverterSequenceTypeCoAuthor.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PlanDetails) = (
+            FfiConverterString.allocationSize(value.`owner`) +
+            FfiConverterSequenceTypeCoAuthor.allocationSize(value.`coAuthors`)
+    )
+
+    override fun write(value: PlanDetails, buf: ByteBuffer) {
+            FfiConverterString.write(value.`owner`, buf)
+            FfiConverterSequenceTypeCoAuthor.write(value.`coAuthors`, buf)
+    }
+}
+
+
+
+/**
+ * Practical arrangements while I'm unwell.
+ */
+data class PracticalArrangements (
+    /**
+     * Children and other dependants.
+     */
+    var `childrenAndDependants`: kotlin.String
+    , 
+    /**
+     * Pets.
+     */
+    var `pets`: kotlin.String
+    , 
+    /**
+     * Home (keys, plants, post, security).
+     */
+    var `home`: kotlin.String
+    , 
+    /**
+     * Bills and money.
+     */
+    var `bills`: kotlin.String
+    , 
+    /**
+     * Benefits (used by advance statements).
+     */
+    var `benefits`: kotlin.String
+    , 
+    /**
+     * Work or study.
+     */
+    var `work`: kotlin.String
+    , 
+    /**
+     * Anything else.
+     */
+    var `other`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePracticalArrangements: FfiConverterRustBuffer<PracticalArrangements> {
+    override fun read(buf: ByteBuffer): PracticalArrangements {
+        return PracticalArrangements(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PracticalArrangements) = (
+            FfiConverterString.allocationSize(value.`childrenAndDependants`) +
+            FfiConverterString.allocationSize(value.`pets`) +
+            FfiConverterString.allocationSize(value.`home`) +
+            FfiConverterString.allocationSize(value.`bills`) +
+            FfiConverterString.allocationSize(value.`benefits`) +
+            FfiConverterString.allocationSize(value.`work`) +
+            FfiConverterString.allocationSize(value.`other`)
+    )
+
+    override fun write(value: PracticalArrangements, buf: ByteBuffer) {
+            FfiConverterString.write(value.`childrenAndDependants`, buf)
+            FfiConverterString.write(value.`pets`, buf)
+            FfiConverterString.write(value.`home`, buf)
+            FfiConverterString.write(value.`bills`, buf)
+            FfiConverterString.write(value.`benefits`, buf)
+            FfiConverterString.write(value.`work`, buf)
+            FfiConverterString.write(value.`other`, buf)
+    }
+}
+
+
+
+/**
+ * A professional or service (care coordinator, GP, crisis team).
+ */
+data class Professional (
+    /**
+     * Name of the person or service.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * Their role ("care coordinator", "GP", "home treatment team").
+     */
+    var `role`: kotlin.String
+    , 
+    /**
+     * Organisation or team.
+     */
+    var `organisation`: kotlin.String
+    , 
+    /**
+     * Ways to reach them.
+     */
+    var `phones`: List<PhoneNumber>
+    , 
+    /**
+     * When they can be reached ("Mon-Fri 9-5", "24/7").
+     */
+    var `hours`: kotlin.String
+    , 
+    /**
+     * Anything else.
+     */
+    var `notes`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeProfessional: FfiConverterRustBuffer<Professional> {
+    override fun read(buf: ByteBuffer): Professional {
+        return Professional(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceTypePhoneNumber.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Professional) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`role`) +
+            FfiConverterString.allocationSize(value.`organisation`) +
+            FfiConverterSequenceTypePhoneNumber.allocationSize(value.`phones`) +
+            FfiConverterString.allocationSize(value.`hours`) +
+            FfiConverterString.allocationSize(value.`notes`)
+    )
+
+    override fun write(value: Professional, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`role`, buf)
+            FfiConverterString.write(value.`organisation`, buf)
+            FfiConverterSequenceTypePhoneNumber.write(value.`phones`, buf)
+            FfiConverterString.write(value.`hours`, buf)
+            FfiConverterString.write(value.`notes`, buf)
+    }
+}
+
+
+
+/**
+ * Restrictive interventions and what to do instead.
+ */
+data class RestrictiveInterventions (
+    /**
+     * What to try first.
+     */
+    var `tryFirst`: List<kotlin.String>
+    , 
+    /**
+     * De-escalation that works for me.
+     */
+    var `deEscalation`: List<kotlin.String>
+    , 
+    /**
+     * About restraint.
+     */
+    var `restraint`: kotlin.String
+    , 
+    /**
+     * About seclusion.
+     */
+    var `seclusion`: kotlin.String
+    , 
+    /**
+     * About rapid tranquillisation.
+     */
+    var `rapidTranquillisation`: kotlin.String
+    , 
+    /**
+     * Gender of staff for personal care, in the person's words.
+     */
+    var `personalCareStaffGender`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRestrictiveInterventions: FfiConverterRustBuffer<RestrictiveInterventions> {
+    override fun read(buf: ByteBuffer): RestrictiveInterventions {
+        return RestrictiveInterventions(
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: RestrictiveInterventions) = (
+            FfiConverterSequenceString.allocationSize(value.`tryFirst`) +
+            FfiConverterSequenceString.allocationSize(value.`deEscalation`) +
+            FfiConverterString.allocationSize(value.`restraint`) +
+            FfiConverterString.allocationSize(value.`seclusion`) +
+            FfiConverterString.allocationSize(value.`rapidTranquillisation`) +
+            FfiConverterString.allocationSize(value.`personalCareStaffGender`)
+    )
+
+    override fun write(value: RestrictiveInterventions, buf: ByteBuffer) {
+            FfiConverterSequenceString.write(value.`tryFirst`, buf)
+            FfiConverterSequenceString.write(value.`deEscalation`, buf)
+            FfiConverterString.write(value.`restraint`, buf)
+            FfiConverterString.write(value.`seclusion`, buf)
+            FfiConverterString.write(value.`rapidTranquillisation`, buf)
+            FfiConverterString.write(value.`personalCareStaffGender`, buf)
+    }
+}
+
+
+
+/**
+ * A document due (or overdue) for review.
+ */
+data class ReviewDue (
+    /**
+     * The document.
+     */
+    var `documentId`: kotlin.String
+    , 
+    /**
+     * Crisis plan or advance statement.
+     */
+    var `kind`: DocumentKind
+    , 
+    /**
+     * Its active version.
+     */
+    var `activeHash`: kotlin.String
+    , 
+    /**
+     * The review date.
+     */
+    var `nextReview`: NaiveDate
+    , 
+    /**
+     * Days from `today` to the review date; negative when overdue.
+     */
+    var `daysUntil`: kotlin.Long
+    , 
+    /**
+     * Whether the review date has passed.
+     */
+    var `overdue`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeReviewDue: FfiConverterRustBuffer<ReviewDue> {
+    override fun read(buf: ByteBuffer): ReviewDue {
+        return ReviewDue(
+            FfiConverterString.read(buf),
+            FfiConverterTypeDocumentKind.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeNaiveDate.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ReviewDue) = (
+            FfiConverterString.allocationSize(value.`documentId`) +
+            FfiConverterTypeDocumentKind.allocationSize(value.`kind`) +
+            FfiConverterString.allocationSize(value.`activeHash`) +
+            FfiConverterTypeNaiveDate.allocationSize(value.`nextReview`) +
+            FfiConverterLong.allocationSize(value.`daysUntil`) +
+            FfiConverterBoolean.allocationSize(value.`overdue`)
+    )
+
+    override fun write(value: ReviewDue, buf: ByteBuffer) {
+            FfiConverterString.write(value.`documentId`, buf)
+            FfiConverterTypeDocumentKind.write(value.`kind`, buf)
+            FfiConverterString.write(value.`activeHash`, buf)
+            FfiConverterTypeNaiveDate.write(value.`nextReview`, buf)
+            FfiConverterLong.write(value.`daysUntil`, buf)
+            FfiConverterBoolean.write(value.`overdue`, buf)
+    }
+}
+
+
+
+/**
+ * How one section changed between two versions.
+ */
+data class SectionDiff (
+    /**
+     * The section.
+     */
+    var `section`: Section
+    , 
+    /**
+     * Lines only in the older version.
+     */
+    var `removed`: List<kotlin.String>
+    , 
+    /**
+     * Lines only in the newer version.
+     */
+    var `added`: List<kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSectionDiff: FfiConverterRustBuffer<SectionDiff> {
+    override fun read(buf: ByteBuffer): SectionDiff {
+        return SectionDiff(
+            FfiConverterTypeSection.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SectionDiff) = (
+            FfiConverterTypeSection.allocationSize(value.`section`) +
+            FfiConverterSequenceString.allocationSize(value.`removed`) +
+            FfiConverterSequenceString.allocationSize(value.`added`)
+    )
+
+    override fun write(value: SectionDiff, buf: ByteBuffer) {
+            FfiConverterTypeSection.write(value.`section`, buf)
+            FfiConverterSequenceString.write(value.`removed`, buf)
+            FfiConverterSequenceString.write(value.`added`, buf)
+    }
+}
+
+
+
+/**
+ * The response to one section.
+ */
+data class SectionResponse (
+    /**
+     * The section (of an advance statement).
+     */
+    var `section`: Section
+    , 
+    /**
+     * Agreed, noted or cannot follow.
+     */
+    var `response`: ReviewResponse
+    , 
+    /**
+     * Why; required when the response is `cannot_follow`.
+     */
+    var `reason`: kotlin.String
+    , 
+    /**
+     * Whether the person was told of this response.
+     */
+    var `personTold`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSectionResponse: FfiConverterRustBuffer<SectionResponse> {
+    override fun read(buf: ByteBuffer): SectionResponse {
+        return SectionResponse(
+            FfiConverterTypeSection.read(buf),
+            FfiConverterTypeReviewResponse.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SectionResponse) = (
+            FfiConverterTypeSection.allocationSize(value.`section`) +
+            FfiConverterTypeReviewResponse.allocationSize(value.`response`) +
+            FfiConverterString.allocationSize(value.`reason`) +
+            FfiConverterBoolean.allocationSize(value.`personTold`)
+    )
+
+    override fun write(value: SectionResponse, buf: ByteBuffer) {
+            FfiConverterTypeSection.write(value.`section`, buf)
+            FfiConverterTypeReviewResponse.write(value.`response`, buf)
+            FfiConverterString.write(value.`reason`, buf)
+            FfiConverterBoolean.write(value.`personTold`, buf)
+    }
+}
+
+
+
+/**
+ * One information-sharing consent: who may see what.
+ */
+data class SharingConsent (
+    /**
+     * A person or service.
+     */
+    var `who`: kotlin.String
+    , 
+    /**
+     * What they may see.
+     */
+    var `maySee`: List<kotlin.String>
+    , 
+    /**
+     * What they may not see.
+     */
+    var `mayNotSee`: List<kotlin.String>
+    , 
+    /**
+     * Anything else.
+     */
+    var `notes`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSharingConsent: FfiConverterRustBuffer<SharingConsent> {
+    override fun read(buf: ByteBuffer): SharingConsent {
+        return SharingConsent(
+            FfiConverterString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SharingConsent) = (
+            FfiConverterString.allocationSize(value.`who`) +
+            FfiConverterSequenceString.allocationSize(value.`maySee`) +
+            FfiConverterSequenceString.allocationSize(value.`mayNotSee`) +
+            FfiConverterString.allocationSize(value.`notes`)
+    )
+
+    override fun write(value: SharingConsent, buf: ByteBuffer) {
+            FfiConverterString.write(value.`who`, buf)
+            FfiConverterSequenceString.write(value.`maySee`, buf)
+            FfiConverterSequenceString.write(value.`mayNotSee`, buf)
+            FfiConverterString.write(value.`notes`, buf)
+    }
+}
+
+
+
+/**
+ * The maker's confirmation of a version.
+ */
+data class SignOff (
+    /**
+     * The maker's name, as signed.
+     */
+    var `makerName`: kotlin.String
+    , 
+    /**
+     * The date signed.
+     */
+    var `signedOn`: NaiveDate
+    , 
+    /**
+     * The maker confirms they had capacity to make the document.
+     */
+    var `confirmsCapacity`: kotlin.Boolean
+    , 
+    /**
+     * The maker's statement of capacity, in their words (optional).
+     */
+    var `capacityStatement`: kotlin.String
+    , 
+    /**
+     * Any support used to make it (advocate, peer worker, easy read); empty if none.
+     */
+    var `supportUsed`: kotlin.String
+    , 
+    /**
+     * The witness, if any. Required for refusals of life-sustaining treatment.
+     */
+    var `witness`: Witness?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSignOff: FfiConverterRustBuffer<SignOff> {
+    override fun read(buf: ByteBuffer): SignOff {
+        return SignOff(
+            FfiConverterString.read(buf),
+            FfiConverterTypeNaiveDate.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalTypeWitness.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SignOff) = (
+            FfiConverterString.allocationSize(value.`makerName`) +
+            FfiConverterTypeNaiveDate.allocationSize(value.`signedOn`) +
+            FfiConverterBoolean.allocationSize(value.`confirmsCapacity`) +
+            FfiConverterString.allocationSize(value.`capacityStatement`) +
+            FfiConverterString.allocationSize(value.`supportUsed`) +
+            FfiConverterOptionalTypeWitness.allocationSize(value.`witness`)
+    )
+
+    override fun write(value: SignOff, buf: ByteBuffer) {
+            FfiConverterString.write(value.`makerName`, buf)
+            FfiConverterTypeNaiveDate.write(value.`signedOn`, buf)
+            FfiConverterBoolean.write(value.`confirmsCapacity`, buf)
+            FfiConverterString.write(value.`capacityStatement`, buf)
+            FfiConverterString.write(value.`supportUsed`, buf)
+            FfiConverterOptionalTypeWitness.write(value.`witness`, buf)
+    }
+}
+
+
+
+/**
  * A slot as listed to the person: no secrets, no dates.
  */
 data class SlotInfo (
@@ -1518,6 +4320,397 @@ public object FfiConverterTypeSlotInfo: FfiConverterRustBuffer<SlotInfo> {
     override fun write(value: SlotInfo, buf: ByteBuffer) {
             FfiConverterString.write(value.`id`, buf)
             FfiConverterTypeSlotKind.write(value.`kind`, buf)
+    }
+}
+
+
+
+/**
+ * The people section.
+ */
+data class StatementPeople (
+    /**
+     * Nominated person (MHA 2025 ss.24-28, replacing the nearest relative).
+     */
+    var `nominatedPerson`: Contact?
+    , 
+    /**
+     * People clinicians must consult.
+     */
+    var `peopleToConsult`: List<Contact>
+    , 
+    /**
+     * Carers.
+     */
+    var `carers`: List<Contact>
+    , 
+    /**
+     * Attorneys and deputies.
+     */
+    var `attorneys`: List<Attorney>
+    , 
+    /**
+     * Advocate.
+     */
+    var `advocate`: Contact?
+    , 
+    /**
+     * People who must not be contacted or visit.
+     */
+    var `excluded`: List<ExcludedPerson>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStatementPeople: FfiConverterRustBuffer<StatementPeople> {
+    override fun read(buf: ByteBuffer): StatementPeople {
+        return StatementPeople(
+            FfiConverterOptionalTypeContact.read(buf),
+            FfiConverterSequenceTypeContact.read(buf),
+            FfiConverterSequenceTypeContact.read(buf),
+            FfiConverterSequenceTypeAttorney.read(buf),
+            FfiConverterOptionalTypeContact.read(buf),
+            FfiConverterSequenceTypeExcludedPerson.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: StatementPeople) = (
+            FfiConverterOptionalTypeContact.allocationSize(value.`nominatedPerson`) +
+            FfiConverterSequenceTypeContact.allocationSize(value.`peopleToConsult`) +
+            FfiConverterSequenceTypeContact.allocationSize(value.`carers`) +
+            FfiConverterSequenceTypeAttorney.allocationSize(value.`attorneys`) +
+            FfiConverterOptionalTypeContact.allocationSize(value.`advocate`) +
+            FfiConverterSequenceTypeExcludedPerson.allocationSize(value.`excluded`)
+    )
+
+    override fun write(value: StatementPeople, buf: ByteBuffer) {
+            FfiConverterOptionalTypeContact.write(value.`nominatedPerson`, buf)
+            FfiConverterSequenceTypeContact.write(value.`peopleToConsult`, buf)
+            FfiConverterSequenceTypeContact.write(value.`carers`, buf)
+            FfiConverterSequenceTypeAttorney.write(value.`attorneys`, buf)
+            FfiConverterOptionalTypeContact.write(value.`advocate`, buf)
+            FfiConverterSequenceTypeExcludedPerson.write(value.`excluded`, buf)
+    }
+}
+
+
+
+/**
+ * One entry of a document's append-only status log.
+ */
+data class StatusChange (
+    /**
+     * The version whose status changed.
+     */
+    var `versionHash`: kotlin.String
+    , 
+    /**
+     * Its status before (`None` when it was created).
+     */
+    var `from`: VersionStatus?
+    , 
+    /**
+     * Its status after.
+     */
+    var `to`: VersionStatus
+    , 
+    /**
+     * When.
+     */
+    var `at`: Timestamp
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStatusChange: FfiConverterRustBuffer<StatusChange> {
+    override fun read(buf: ByteBuffer): StatusChange {
+        return StatusChange(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalTypeVersionStatus.read(buf),
+            FfiConverterTypeVersionStatus.read(buf),
+            FfiConverterTypeTimestamp.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: StatusChange) = (
+            FfiConverterString.allocationSize(value.`versionHash`) +
+            FfiConverterOptionalTypeVersionStatus.allocationSize(value.`from`) +
+            FfiConverterTypeVersionStatus.allocationSize(value.`to`) +
+            FfiConverterTypeTimestamp.allocationSize(value.`at`)
+    )
+
+    override fun write(value: StatusChange, buf: ByteBuffer) {
+            FfiConverterString.write(value.`versionHash`, buf)
+            FfiConverterOptionalTypeVersionStatus.write(value.`from`, buf)
+            FfiConverterTypeVersionStatus.write(value.`to`, buf)
+            FfiConverterTypeTimestamp.write(value.`at`, buf)
+    }
+}
+
+
+
+/**
+ * A refusal of a specific treatment in stated circumstances.
+ *
+ * A refusal of *life-sustaining* treatment (Mental Capacity Act 2005 s.25)
+ * is valid only if written, signed, witnessed and stating that it applies
+ * "even if my life is at risk": see [`validate`](super::validate).
+ */
+data class TreatmentRefusal (
+    /**
+     * The specific treatment refused.
+     */
+    var `treatment`: kotlin.String
+    , 
+    /**
+     * The circumstances in which the refusal applies.
+     */
+    var `circumstances`: kotlin.String
+    , 
+    /**
+     * Why, if the person wants to say.
+     */
+    var `reason`: kotlin.String
+    , 
+    /**
+     * Whether the treatment is life-sustaining.
+     */
+    var `lifeSustaining`: kotlin.Boolean
+    , 
+    /**
+     * For life-sustaining treatment: the person's written statement that
+     * the refusal applies "even if my life is at risk".
+     */
+    var `lifeAtRiskStatement`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTreatmentRefusal: FfiConverterRustBuffer<TreatmentRefusal> {
+    override fun read(buf: ByteBuffer): TreatmentRefusal {
+        return TreatmentRefusal(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TreatmentRefusal) = (
+            FfiConverterString.allocationSize(value.`treatment`) +
+            FfiConverterString.allocationSize(value.`circumstances`) +
+            FfiConverterString.allocationSize(value.`reason`) +
+            FfiConverterBoolean.allocationSize(value.`lifeSustaining`) +
+            FfiConverterString.allocationSize(value.`lifeAtRiskStatement`)
+    )
+
+    override fun write(value: TreatmentRefusal, buf: ByteBuffer) {
+            FfiConverterString.write(value.`treatment`, buf)
+            FfiConverterString.write(value.`circumstances`, buf)
+            FfiConverterString.write(value.`reason`, buf)
+            FfiConverterBoolean.write(value.`lifeSustaining`, buf)
+            FfiConverterString.write(value.`lifeAtRiskStatement`, buf)
+    }
+}
+
+
+
+/**
+ * Treatment requests.
+ */
+data class TreatmentRequests (
+    /**
+     * What has worked before.
+     */
+    var `whatHasWorked`: List<kotlin.String>
+    , 
+    /**
+     * Preferred medication.
+     */
+    var `preferredMedications`: List<MedicationPreference>
+    , 
+    /**
+     * Other requests.
+     */
+    var `otherRequests`: List<kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTreatmentRequests: FfiConverterRustBuffer<TreatmentRequests> {
+    override fun read(buf: ByteBuffer): TreatmentRequests {
+        return TreatmentRequests(
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceTypeMedicationPreference.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TreatmentRequests) = (
+            FfiConverterSequenceString.allocationSize(value.`whatHasWorked`) +
+            FfiConverterSequenceTypeMedicationPreference.allocationSize(value.`preferredMedications`) +
+            FfiConverterSequenceString.allocationSize(value.`otherRequests`)
+    )
+
+    override fun write(value: TreatmentRequests, buf: ByteBuffer) {
+            FfiConverterSequenceString.write(value.`whatHasWorked`, buf)
+            FfiConverterSequenceTypeMedicationPreference.write(value.`preferredMedications`, buf)
+            FfiConverterSequenceString.write(value.`otherRequests`, buf)
+    }
+}
+
+
+
+/**
+ * Something to fix before a version can be signed.
+ */
+data class ValidationProblem (
+    /**
+     * The section at fault.
+     */
+    var `section`: Section
+    , 
+    /**
+     * The item within the section, counted from 1, when the section is a list.
+     */
+    var `item`: kotlin.UInt?
+    , 
+    /**
+     * What is missing, in plain English (never quotes the person's words).
+     */
+    var `message`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeValidationProblem: FfiConverterRustBuffer<ValidationProblem> {
+    override fun read(buf: ByteBuffer): ValidationProblem {
+        return ValidationProblem(
+            FfiConverterTypeSection.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ValidationProblem) = (
+            FfiConverterTypeSection.allocationSize(value.`section`) +
+            FfiConverterOptionalUInt.allocationSize(value.`item`) +
+            FfiConverterString.allocationSize(value.`message`)
+    )
+
+    override fun write(value: ValidationProblem, buf: ByteBuffer) {
+            FfiConverterTypeSection.write(value.`section`, buf)
+            FfiConverterOptionalUInt.write(value.`item`, buf)
+            FfiConverterString.write(value.`message`, buf)
+    }
+}
+
+
+
+/**
+ * Values, beliefs, wishes and feelings.
+ */
+data class ValuesAndWishes (
+    /**
+     * Values.
+     */
+    var `values`: kotlin.String
+    , 
+    /**
+     * Beliefs.
+     */
+    var `beliefs`: kotlin.String
+    , 
+    /**
+     * Wishes.
+     */
+    var `wishes`: kotlin.String
+    , 
+    /**
+     * Feelings.
+     */
+    var `feelings`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeValuesAndWishes: FfiConverterRustBuffer<ValuesAndWishes> {
+    override fun read(buf: ByteBuffer): ValuesAndWishes {
+        return ValuesAndWishes(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ValuesAndWishes) = (
+            FfiConverterString.allocationSize(value.`values`) +
+            FfiConverterString.allocationSize(value.`beliefs`) +
+            FfiConverterString.allocationSize(value.`wishes`) +
+            FfiConverterString.allocationSize(value.`feelings`)
+    )
+
+    override fun write(value: ValuesAndWishes, buf: ByteBuffer) {
+            FfiConverterString.write(value.`values`, buf)
+            FfiConverterString.write(value.`beliefs`, buf)
+            FfiConverterString.write(value.`wishes`, buf)
+            FfiConverterString.write(value.`feelings`, buf)
     }
 }
 
@@ -1587,6 +4780,279 @@ public object FfiConverterTypeVerifyReport: FfiConverterRustBuffer<VerifyReport>
 
 
 /**
+ * A version without its content, for history lists.
+ */
+data class VersionSummary (
+    /**
+     * The document's id.
+     */
+    var `documentId`: kotlin.String
+    , 
+    /**
+     * Crisis plan or advance statement.
+     */
+    var `kind`: DocumentKind
+    , 
+    /**
+     * The version's hash (its id).
+     */
+    var `hash`: kotlin.String
+    , 
+    /**
+     * The parent's hash.
+     */
+    var `parentHash`: kotlin.String?
+    , 
+    /**
+     * Version number.
+     */
+    var `number`: kotlin.UInt
+    , 
+    /**
+     * When it was saved.
+     */
+    var `createdAt`: Timestamp
+    , 
+    /**
+     * Current status.
+     */
+    var `status`: VersionStatus
+    , 
+    /**
+     * The sign-off date, if signed.
+     */
+    var `signedOn`: NaiveDate?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeVersionSummary: FfiConverterRustBuffer<VersionSummary> {
+    override fun read(buf: ByteBuffer): VersionSummary {
+        return VersionSummary(
+            FfiConverterString.read(buf),
+            FfiConverterTypeDocumentKind.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterTypeTimestamp.read(buf),
+            FfiConverterTypeVersionStatus.read(buf),
+            FfiConverterOptionalTypeNaiveDate.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: VersionSummary) = (
+            FfiConverterString.allocationSize(value.`documentId`) +
+            FfiConverterTypeDocumentKind.allocationSize(value.`kind`) +
+            FfiConverterString.allocationSize(value.`hash`) +
+            FfiConverterOptionalString.allocationSize(value.`parentHash`) +
+            FfiConverterUInt.allocationSize(value.`number`) +
+            FfiConverterTypeTimestamp.allocationSize(value.`createdAt`) +
+            FfiConverterTypeVersionStatus.allocationSize(value.`status`) +
+            FfiConverterOptionalTypeNaiveDate.allocationSize(value.`signedOn`)
+    )
+
+    override fun write(value: VersionSummary, buf: ByteBuffer) {
+            FfiConverterString.write(value.`documentId`, buf)
+            FfiConverterTypeDocumentKind.write(value.`kind`, buf)
+            FfiConverterString.write(value.`hash`, buf)
+            FfiConverterOptionalString.write(value.`parentHash`, buf)
+            FfiConverterUInt.write(value.`number`, buf)
+            FfiConverterTypeTimestamp.write(value.`createdAt`, buf)
+            FfiConverterTypeVersionStatus.write(value.`status`, buf)
+            FfiConverterOptionalTypeNaiveDate.write(value.`signedOn`, buf)
+    }
+}
+
+
+
+/**
+ * An early warning sign. The id stays the same across versions so that
+ * journal entries linked to it stay linked.
+ */
+data class WarningSign (
+    /**
+     * Stable id. Leave empty for a new sign: one is assigned on save.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * The sign, in the person's words.
+     */
+    var `text`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeWarningSign: FfiConverterRustBuffer<WarningSign> {
+    override fun read(buf: ByteBuffer): WarningSign {
+        return WarningSign(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: WarningSign) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`text`)
+    )
+
+    override fun write(value: WarningSign, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`text`, buf)
+    }
+}
+
+
+
+/**
+ * A witness to the maker's signature.
+ */
+data class Witness (
+    /**
+     * The witness's name.
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * Their role ("friend", "advocate", "GP").
+     */
+    var `role`: kotlin.String
+    , 
+    /**
+     * The date witnessed.
+     */
+    var `signedOn`: NaiveDate?
+    , 
+    /**
+     * The witness confirms the maker understood what they signed.
+     */
+    var `confirmsUnderstanding`: kotlin.Boolean
+    , 
+    /**
+     * The witness confirms the maker was under no undue influence.
+     */
+    var `confirmsNoUndueInfluence`: kotlin.Boolean
+    , 
+    /**
+     * The witness's statement, in their words (optional).
+     */
+    var `statement`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeWitness: FfiConverterRustBuffer<Witness> {
+    override fun read(buf: ByteBuffer): Witness {
+        return Witness(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalTypeNaiveDate.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Witness) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`role`) +
+            FfiConverterOptionalTypeNaiveDate.allocationSize(value.`signedOn`) +
+            FfiConverterBoolean.allocationSize(value.`confirmsUnderstanding`) +
+            FfiConverterBoolean.allocationSize(value.`confirmsNoUndueInfluence`) +
+            FfiConverterString.allocationSize(value.`statement`)
+    )
+
+    override fun write(value: Witness, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`role`, buf)
+            FfiConverterOptionalTypeNaiveDate.write(value.`signedOn`, buf)
+            FfiConverterBoolean.write(value.`confirmsUnderstanding`, buf)
+            FfiConverterBoolean.write(value.`confirmsNoUndueInfluence`, buf)
+            FfiConverterString.write(value.`statement`, buf)
+    }
+}
+
+
+
+/**
+ * What authority an attorney or deputy holds.
+ */
+
+enum class AttorneyAuthority {
+    
+    /**
+     * Lasting Power of Attorney for health and welfare.
+     */
+    HEALTH_AND_WELFARE_LPA,
+    /**
+     * Lasting Power of Attorney for property and financial affairs.
+     */
+    PROPERTY_AND_FINANCIAL_LPA,
+    /**
+     * A deputy appointed by the Court of Protection.
+     */
+    DEPUTY,
+    /**
+     * Other (welfare guardian in Scotland, ...): say in the notes.
+     */
+    OTHER;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAttorneyAuthority: FfiConverterRustBuffer<AttorneyAuthority> {
+    override fun read(buf: ByteBuffer) = try {
+        AttorneyAuthority.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: AttorneyAuthority) = 4UL
+
+    override fun write(value: AttorneyAuthority, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
  * How to group moods.
  */
 
@@ -1621,6 +5087,245 @@ public object FfiConverterTypeBucket: FfiConverterRustBuffer<Bucket> {
     override fun allocationSize(value: Bucket) = 4UL
 
     override fun write(value: Bucket, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * Where I would rather be treated in a crisis.
+ */
+
+enum class CareSetting {
+    
+    /**
+     * No stated preference.
+     */
+    NO_PREFERENCE,
+    /**
+     * Home treatment (crisis resolution and home treatment team).
+     */
+    HOME_TREATMENT,
+    /**
+     * A crisis house or crisis café.
+     */
+    CRISIS_HOUSE,
+    /**
+     * Admission to hospital.
+     */
+    HOSPITAL_ADMISSION;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCareSetting: FfiConverterRustBuffer<CareSetting> {
+    override fun read(buf: ByteBuffer) = try {
+        CareSetting.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: CareSetting) = 4UL
+
+    override fun write(value: CareSetting, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * How a line is reached.
+ */
+
+enum class Channel {
+    
+    /**
+     * A phone call.
+     */
+    CALL,
+    /**
+     * A text message.
+     */
+    TEXT,
+    /**
+     * Either a call or a text.
+     */
+    CALL_OR_TEXT;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeChannel: FfiConverterRustBuffer<Channel> {
+    override fun read(buf: ByteBuffer) = try {
+        Channel.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: Channel) = 4UL
+
+    override fun write(value: Channel, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * The content of one version: a crisis plan or an advance statement.
+ */
+sealed class DocumentContent {
+    
+    /**
+     * A crisis plan.
+     */
+    data class CrisisPlan(
+        /**
+         * The plan.
+         */
+        val `plan`: app.haven.core.CrisisPlan) : DocumentContent()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * An advance statement.
+     */
+    data class AdvanceStatement(
+        /**
+         * The statement.
+         */
+        val `statement`: app.haven.core.AdvanceStatement) : DocumentContent()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDocumentContent : FfiConverterRustBuffer<DocumentContent>{
+    override fun read(buf: ByteBuffer): DocumentContent {
+        return when(buf.getInt()) {
+            1 -> DocumentContent.CrisisPlan(
+                FfiConverterTypeCrisisPlan.read(buf),
+                )
+            2 -> DocumentContent.AdvanceStatement(
+                FfiConverterTypeAdvanceStatement.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: DocumentContent): ULong = when(value) {
+        is DocumentContent.CrisisPlan -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeCrisisPlan.allocationSize(value.`plan`)
+            )
+        }
+        is DocumentContent.AdvanceStatement -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeAdvanceStatement.allocationSize(value.`statement`)
+            )
+        }
+    }
+
+    override fun write(value: DocumentContent, buf: ByteBuffer) {
+        when(value) {
+            is DocumentContent.CrisisPlan -> {
+                buf.putInt(1)
+                FfiConverterTypeCrisisPlan.write(value.`plan`, buf)
+                Unit
+            }
+            is DocumentContent.AdvanceStatement -> {
+                buf.putInt(2)
+                FfiConverterTypeAdvanceStatement.write(value.`statement`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * Which kind of document.
+ */
+
+enum class DocumentKind {
+    
+    /**
+     * A crisis (safety) plan.
+     */
+    CRISIS_PLAN,
+    /**
+     * An advance statement / advance choice document.
+     */
+    ADVANCE_STATEMENT;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDocumentKind: FfiConverterRustBuffer<DocumentKind> {
+    override fun read(buf: ByteBuffer) = try {
+        DocumentKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: DocumentKind) = 4UL
+
+    override fun write(value: DocumentKind, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }
@@ -1827,6 +5532,22 @@ sealed class HavenException: kotlin.Exception() {
     }
     
     /**
+     * A backup file was refused: not a backup, damaged, truncated or
+     * tampered with. Nothing was restored. `reason` names the problem in
+     * fixed words; it never quotes the file's contents.
+     */
+    class BadBackup(
+        
+        /**
+         * What is wrong with the file.
+         */
+        val `reason`: kotlin.String
+        ) : HavenException() {
+        override val message
+            get() = "reason=${ `reason` }"
+    }
+    
+    /**
      * Storage or I/O failed (disk full, permissions, ...).
      */
     class Storage(
@@ -1894,7 +5615,10 @@ public object FfiConverterTypeHavenError : FfiConverterRustBuffer<HavenException
             15 -> HavenException.Internal(
                 FfiConverterString.read(buf),
                 )
-            16 -> HavenException.Storage(
+            16 -> HavenException.BadBackup(
+                FfiConverterString.read(buf),
+                )
+            17 -> HavenException.Storage(
                 FfiConverterString.read(buf),
                 )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
@@ -1970,6 +5694,11 @@ public object FfiConverterTypeHavenError : FfiConverterRustBuffer<HavenException
                 + FfiConverterString.allocationSize(value.`reason`)
             )
             is HavenException.Internal -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
+            is HavenException.BadBackup -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`reason`)
@@ -2055,8 +5784,13 @@ public object FfiConverterTypeHavenError : FfiConverterRustBuffer<HavenException
                 FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
-            is HavenException.Storage -> {
+            is HavenException.BadBackup -> {
                 buf.putInt(16)
+                FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+            is HavenException.Storage -> {
+                buf.putInt(17)
                 FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
@@ -2064,6 +5798,270 @@ public object FfiConverterTypeHavenError : FfiConverterRustBuffer<HavenException
     }
 
 }
+
+
+
+/**
+ * Where the person lives, for default crisis lines.
+ */
+
+enum class Region {
+    
+    /**
+     * United Kingdom.
+     */
+    UK,
+    /**
+     * United States.
+     */
+    US,
+    /**
+     * Anywhere else: no defaults are assumed.
+     */
+    OTHER;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRegion: FfiConverterRustBuffer<Region> {
+    override fun read(buf: ByteBuffer) = try {
+        Region.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: Region) = 4UL
+
+    override fun write(value: Region, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * A clinician's response to one section.
+ */
+
+enum class ReviewResponse {
+    
+    /**
+     * The wishes will be followed.
+     */
+    AGREED,
+    /**
+     * Read and noted.
+     */
+    NOTED,
+    /**
+     * Cannot be followed; a reason is required.
+     */
+    CANNOT_FOLLOW;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeReviewResponse: FfiConverterRustBuffer<ReviewResponse> {
+    override fun read(buf: ByteBuffer) = try {
+        ReviewResponse.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: ReviewResponse) = 4UL
+
+    override fun write(value: ReviewResponse, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * A section of a crisis plan or advance statement, or of its sign-off.
+ *
+ * The snake_case name of each content section is exactly the field name in
+ * [`CrisisPlan`] or [`AdvanceStatement`] (a unit test holds this).
+ */
+
+enum class Section {
+    
+    /**
+     * Plan: owner and co-authors (facilitator, care coordinator, ...).
+     */
+    PLAN_DETAILS,
+    /**
+     * Plan: what I'm like when I'm well.
+     */
+    WHEN_WELL,
+    /**
+     * Plan: triggers.
+     */
+    TRIGGERS,
+    /**
+     * Plan: early warning signs (each with a stable id).
+     */
+    WARNING_SIGNS,
+    /**
+     * Plan: signs that others need to take over.
+     */
+    OTHERS_TAKE_OVER,
+    /**
+     * Plan: coping strategies I can use on my own.
+     */
+    COPING_STRATEGIES,
+    /**
+     * Plan: people and places that distract me.
+     */
+    DISTRACTIONS,
+    /**
+     * Plan: people I can ask for help.
+     */
+    HELP_CONTACTS,
+    /**
+     * Plan: people not to involve.
+     */
+    DO_NOT_INVOLVE,
+    /**
+     * Plan: professionals and services.
+     */
+    PROFESSIONALS,
+    /**
+     * Plan: crisis lines.
+     */
+    CRISIS_LINES,
+    /**
+     * Plan: making my environment safe.
+     */
+    SAFE_ENVIRONMENT,
+    /**
+     * Plan: reasons for living, what matters to me.
+     */
+    REASONS_FOR_LIVING,
+    /**
+     * Plan: what helps and what doesn't when I'm distressed; how to approach me.
+     */
+    DISTRESS_SUPPORT,
+    /**
+     * Plan: treatment preferences in a crisis.
+     */
+    CRISIS_TREATMENT,
+    /**
+     * Plan: children and dependants, pets, home, bills, work.
+     */
+    PRACTICAL_ARRANGEMENTS,
+    /**
+     * Plan: after the crisis.
+     */
+    AFTER_CRISIS,
+    /**
+     * Statement: who is making it.
+     */
+    MAKER_DETAILS,
+    /**
+     * Statement: context staff should understand.
+     */
+    ABOUT_ME,
+    /**
+     * Statement: values, beliefs, wishes and feelings.
+     */
+    VALUES_AND_WISHES,
+    /**
+     * Statement: treatment requests and preferred medication.
+     */
+    TREATMENT_REQUESTS,
+    /**
+     * Statement: treatment refusals (ADRT formalities when life-sustaining).
+     */
+    TREATMENT_REFUSALS,
+    /**
+     * Statement: restraint, seclusion, rapid tranquillisation, de-escalation.
+     */
+    RESTRICTIVE_INTERVENTIONS,
+    /**
+     * Statement: hospital and ward preferences, places to avoid.
+     */
+    HOSPITAL_PREFERENCES,
+    /**
+     * Statement: nominated person, people to consult, attorneys, advocate, exclusions.
+     */
+    PEOPLE,
+    /**
+     * Statement: who may see what.
+     */
+    INFORMATION_SHARING,
+    /**
+     * Statement: dependants, pets, home, bills, benefits, work.
+     */
+    DEPENDANTS_AND_HOME,
+    /**
+     * Statement: physical health, disabilities, allergies.
+     */
+    PHYSICAL_HEALTH,
+    /**
+     * Statement: communication and language needs.
+     */
+    COMMUNICATION,
+    /**
+     * Statement: cultural, religious, spiritual and dietary needs.
+     */
+    CULTURE_AND_FAITH,
+    /**
+     * Statement: who holds a copy.
+     */
+    DISTRIBUTION,
+    /**
+     * The maker's sign-off (name, date, capacity, support used).
+     */
+    SIGN_OFF,
+    /**
+     * The witness block.
+     */
+    WITNESS;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSection: FfiConverterRustBuffer<Section> {
+    override fun read(buf: ByteBuffer) = try {
+        Section.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: Section) = 4UL
+
+    override fun write(value: Section, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
 
 
 
@@ -2114,6 +6112,57 @@ public object FfiConverterTypeSlotKind: FfiConverterRustBuffer<SlotKind> {
 
 
 
+/**
+ * Where a version stands.
+ */
+
+enum class VersionStatus {
+    
+    /**
+     * Saved, not signed. New versions start here.
+     */
+    DRAFT,
+    /**
+     * Signed and in force. At most one per document.
+     */
+    ACTIVE,
+    /**
+     * Was active; replaced by a later signed version.
+     */
+    SUPERSEDED,
+    /**
+     * Withdrawn by the person. Final.
+     */
+    REVOKED;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeVersionStatus: FfiConverterRustBuffer<VersionStatus> {
+    override fun read(buf: ByteBuffer) = try {
+        VersionStatus.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: VersionStatus) = 4UL
+
+    override fun write(value: VersionStatus, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
 
 /**
  * @suppress
@@ -2140,6 +6189,38 @@ public object FfiConverterOptionalUByte: FfiConverterRustBuffer<kotlin.UByte?> {
         } else {
             buf.put(1)
             FfiConverterUByte.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalUInt: FfiConverterRustBuffer<kotlin.UInt?> {
+    override fun read(buf: ByteBuffer): kotlin.UInt? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterUInt.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.UInt?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterUInt.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.UInt?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterUInt.write(value, buf)
         }
     }
 }
@@ -2182,6 +6263,166 @@ public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?>
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeContact: FfiConverterRustBuffer<Contact?> {
+    override fun read(buf: ByteBuffer): Contact? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeContact.read(buf)
+    }
+
+    override fun allocationSize(value: Contact?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeContact.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Contact?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeContact.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeSignOff: FfiConverterRustBuffer<SignOff?> {
+    override fun read(buf: ByteBuffer): SignOff? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeSignOff.read(buf)
+    }
+
+    override fun allocationSize(value: SignOff?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeSignOff.allocationSize(value)
+        }
+    }
+
+    override fun write(value: SignOff?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeSignOff.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeWitness: FfiConverterRustBuffer<Witness?> {
+    override fun read(buf: ByteBuffer): Witness? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeWitness.read(buf)
+    }
+
+    override fun allocationSize(value: Witness?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeWitness.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Witness?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeWitness.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeVersionStatus: FfiConverterRustBuffer<VersionStatus?> {
+    override fun read(buf: ByteBuffer): VersionStatus? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeVersionStatus.read(buf)
+    }
+
+    override fun allocationSize(value: VersionStatus?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeVersionStatus.allocationSize(value)
+        }
+    }
+
+    override fun write(value: VersionStatus?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeVersionStatus.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeNaiveDate: FfiConverterRustBuffer<NaiveDate?> {
+    override fun read(buf: ByteBuffer): NaiveDate? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeNaiveDate.read(buf)
+    }
+
+    override fun allocationSize(value: NaiveDate?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeNaiveDate.allocationSize(value)
+        }
+    }
+
+    override fun write(value: NaiveDate?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeNaiveDate.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.String>> {
     override fun read(buf: ByteBuffer): List<kotlin.String> {
         val len = buf.getInt()
@@ -2200,6 +6441,174 @@ public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.Str
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterString.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeAllergy: FfiConverterRustBuffer<List<Allergy>> {
+    override fun read(buf: ByteBuffer): List<Allergy> {
+        val len = buf.getInt()
+        return List<Allergy>(len) {
+            FfiConverterTypeAllergy.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Allergy>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeAllergy.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Allergy>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeAllergy.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeAttorney: FfiConverterRustBuffer<List<Attorney>> {
+    override fun read(buf: ByteBuffer): List<Attorney> {
+        val len = buf.getInt()
+        return List<Attorney>(len) {
+            FfiConverterTypeAttorney.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Attorney>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeAttorney.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Attorney>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeAttorney.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeCoAuthor: FfiConverterRustBuffer<List<CoAuthor>> {
+    override fun read(buf: ByteBuffer): List<CoAuthor> {
+        val len = buf.getInt()
+        return List<CoAuthor>(len) {
+            FfiConverterTypeCoAuthor.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<CoAuthor>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeCoAuthor.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<CoAuthor>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeCoAuthor.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeContact: FfiConverterRustBuffer<List<Contact>> {
+    override fun read(buf: ByteBuffer): List<Contact> {
+        val len = buf.getInt()
+        return List<Contact>(len) {
+            FfiConverterTypeContact.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Contact>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeContact.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Contact>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeContact.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeCrisisLine: FfiConverterRustBuffer<List<CrisisLine>> {
+    override fun read(buf: ByteBuffer): List<CrisisLine> {
+        val len = buf.getInt()
+        return List<CrisisLine>(len) {
+            FfiConverterTypeCrisisLine.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<CrisisLine>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeCrisisLine.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<CrisisLine>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeCrisisLine.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeDistributionEntry: FfiConverterRustBuffer<List<DistributionEntry>> {
+    override fun read(buf: ByteBuffer): List<DistributionEntry> {
+        val len = buf.getInt()
+        return List<DistributionEntry>(len) {
+            FfiConverterTypeDistributionEntry.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<DistributionEntry>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeDistributionEntry.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<DistributionEntry>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeDistributionEntry.write(it, buf)
         }
     }
 }
@@ -2238,6 +6647,34 @@ public object FfiConverterSequenceTypeEntry: FfiConverterRustBuffer<List<Entry>>
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeExcludedPerson: FfiConverterRustBuffer<List<ExcludedPerson>> {
+    override fun read(buf: ByteBuffer): List<ExcludedPerson> {
+        val len = buf.getInt()
+        return List<ExcludedPerson>(len) {
+            FfiConverterTypeExcludedPerson.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ExcludedPerson>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeExcludedPerson.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ExcludedPerson>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeExcludedPerson.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeKindCount: FfiConverterRustBuffer<List<KindCount>> {
     override fun read(buf: ByteBuffer): List<KindCount> {
         val len = buf.getInt()
@@ -2256,6 +6693,202 @@ public object FfiConverterSequenceTypeKindCount: FfiConverterRustBuffer<List<Kin
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeKindCount.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeMedicationPreference: FfiConverterRustBuffer<List<MedicationPreference>> {
+    override fun read(buf: ByteBuffer): List<MedicationPreference> {
+        val len = buf.getInt()
+        return List<MedicationPreference>(len) {
+            FfiConverterTypeMedicationPreference.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<MedicationPreference>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeMedicationPreference.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<MedicationPreference>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeMedicationPreference.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypePhoneNumber: FfiConverterRustBuffer<List<PhoneNumber>> {
+    override fun read(buf: ByteBuffer): List<PhoneNumber> {
+        val len = buf.getInt()
+        return List<PhoneNumber>(len) {
+            FfiConverterTypePhoneNumber.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<PhoneNumber>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypePhoneNumber.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<PhoneNumber>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypePhoneNumber.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeProfessional: FfiConverterRustBuffer<List<Professional>> {
+    override fun read(buf: ByteBuffer): List<Professional> {
+        val len = buf.getInt()
+        return List<Professional>(len) {
+            FfiConverterTypeProfessional.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Professional>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeProfessional.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Professional>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeProfessional.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeSectionResponse: FfiConverterRustBuffer<List<SectionResponse>> {
+    override fun read(buf: ByteBuffer): List<SectionResponse> {
+        val len = buf.getInt()
+        return List<SectionResponse>(len) {
+            FfiConverterTypeSectionResponse.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<SectionResponse>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeSectionResponse.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<SectionResponse>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeSectionResponse.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeSharingConsent: FfiConverterRustBuffer<List<SharingConsent>> {
+    override fun read(buf: ByteBuffer): List<SharingConsent> {
+        val len = buf.getInt()
+        return List<SharingConsent>(len) {
+            FfiConverterTypeSharingConsent.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<SharingConsent>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeSharingConsent.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<SharingConsent>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeSharingConsent.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeTreatmentRefusal: FfiConverterRustBuffer<List<TreatmentRefusal>> {
+    override fun read(buf: ByteBuffer): List<TreatmentRefusal> {
+        val len = buf.getInt()
+        return List<TreatmentRefusal>(len) {
+            FfiConverterTypeTreatmentRefusal.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<TreatmentRefusal>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeTreatmentRefusal.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<TreatmentRefusal>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeTreatmentRefusal.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeWarningSign: FfiConverterRustBuffer<List<WarningSign>> {
+    override fun read(buf: ByteBuffer): List<WarningSign> {
+        val len = buf.getInt()
+        return List<WarningSign>(len) {
+            FfiConverterTypeWarningSign.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<WarningSign>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeWarningSign.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<WarningSign>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeWarningSign.write(it, buf)
         }
     }
 }

@@ -1,0 +1,189 @@
+//! Crisis plan and advance statement, as the apps call them.
+
+use haven_core::documents::{self, DocumentSummary, StatusChange};
+use haven_core::{
+    ConsultationReview, CrisisLine, CrisisPlan, Departure, DocumentContent, DocumentVersion, Entry,
+    HavenError, NewConsultationReview, NewDeparture, Region, ReviewDue, SectionDiff, SignOff,
+    ValidationProblem, VersionSummary,
+};
+
+use crate::guard::guard;
+use crate::vault::HavenVault;
+
+/// A new crisis plan with the region's default crisis lines.
+#[uniffi::export]
+pub fn new_crisis_plan(region: Region) -> CrisisPlan {
+    CrisisPlan::new_for_region(region)
+}
+
+/// The default crisis lines for a region.
+#[uniffi::export]
+pub fn default_crisis_lines(region: Region) -> Vec<CrisisLine> {
+    CrisisLine::defaults_for(region)
+}
+
+/// Validates content (and an intended sign-off) without saving anything.
+#[uniffi::export]
+pub fn validate_content(
+    content: DocumentContent,
+    sign_off: Option<SignOff>,
+) -> Vec<ValidationProblem> {
+    documents::validate(&content, sign_off.as_ref())
+}
+
+#[uniffi::export]
+impl HavenVault {
+    /// Creates a document with its first (draft) version.
+    pub fn create_document(&self, content: DocumentContent) -> Result<DocumentVersion, HavenError> {
+        guard(|| self.vault.create_document(content))
+    }
+
+    /// Saves a new version whose parent is `parent_hash`.
+    pub fn save_version(
+        &self,
+        document_id: String,
+        parent_hash: String,
+        content: DocumentContent,
+    ) -> Result<DocumentVersion, HavenError> {
+        guard(|| self.vault.save_version(&document_id, &parent_hash, content))
+    }
+
+    /// One version.
+    pub fn get_version(
+        &self,
+        document_id: String,
+        hash: String,
+    ) -> Result<DocumentVersion, HavenError> {
+        guard(|| self.vault.get_version(&document_id, &hash))
+    }
+
+    /// The newest version.
+    pub fn latest_version(&self, document_id: String) -> Result<DocumentVersion, HavenError> {
+        guard(|| self.vault.latest_version(&document_id))
+    }
+
+    /// The active (signed) version, if any.
+    pub fn active_version(
+        &self,
+        document_id: String,
+    ) -> Result<Option<DocumentVersion>, HavenError> {
+        guard(|| self.vault.active_version(&document_id))
+    }
+
+    /// Every version, oldest first.
+    pub fn document_history(&self, document_id: String) -> Result<Vec<VersionSummary>, HavenError> {
+        guard(|| self.vault.document_history(&document_id))
+    }
+
+    /// Every status change, oldest first.
+    pub fn status_log(&self, document_id: String) -> Result<Vec<StatusChange>, HavenError> {
+        guard(|| self.vault.status_log(&document_id))
+    }
+
+    /// Every document in the vault.
+    pub fn documents(&self) -> Result<Vec<DocumentSummary>, HavenError> {
+        guard(|| self.vault.documents())
+    }
+
+    /// Revokes a version.
+    pub fn revoke_version(&self, document_id: String, hash: String) -> Result<(), HavenError> {
+        guard(|| self.vault.revoke_version(&document_id, &hash))
+    }
+
+    /// Section-by-section differences between two versions.
+    pub fn diff_versions(
+        &self,
+        document_id: String,
+        from_hash: String,
+        to_hash: String,
+    ) -> Result<Vec<SectionDiff>, HavenError> {
+        guard(|| self.vault.diff_versions(&document_id, &from_hash, &to_hash))
+    }
+
+    /// What stops a version from being signed, by section.
+    pub fn validate_version(
+        &self,
+        document_id: String,
+        version_hash: String,
+    ) -> Result<Vec<ValidationProblem>, HavenError> {
+        guard(|| self.vault.validate_version(&document_id, &version_hash))
+    }
+
+    /// The maker signs a draft; it becomes the active version.
+    pub fn sign_version(
+        &self,
+        document_id: String,
+        version_hash: String,
+        sign_off: SignOff,
+    ) -> Result<DocumentVersion, HavenError> {
+        guard(|| {
+            self.vault
+                .sign_version(&document_id, &version_hash, sign_off)
+        })
+    }
+
+    /// Records a clinician's consultation review of a statement version.
+    pub fn add_consultation_review(
+        &self,
+        document_id: String,
+        version_hash: String,
+        review: NewConsultationReview,
+    ) -> Result<ConsultationReview, HavenError> {
+        guard(|| {
+            self.vault
+                .add_consultation_review(&document_id, &version_hash, review)
+        })
+    }
+
+    /// Reviews of one version.
+    pub fn consultation_reviews(
+        &self,
+        document_id: String,
+        version_hash: String,
+    ) -> Result<Vec<ConsultationReview>, HavenError> {
+        guard(|| self.vault.consultation_reviews(&document_id, &version_hash))
+    }
+
+    /// Records an occasion when a wish was not followed.
+    pub fn record_departure(
+        &self,
+        document_id: String,
+        version_hash: String,
+        departure: NewDeparture,
+    ) -> Result<Departure, HavenError> {
+        guard(|| {
+            self.vault
+                .record_departure(&document_id, &version_hash, departure)
+        })
+    }
+
+    /// Departures from every version of a document.
+    pub fn all_departures(&self, document_id: String) -> Result<Vec<Departure>, HavenError> {
+        guard(|| self.vault.all_departures(&document_id))
+    }
+
+    /// Documents whose review is due within `within_days` (or overdue).
+    pub fn reviews_due(&self, within_days: u32) -> Result<Vec<ReviewDue>, HavenError> {
+        guard(|| self.vault.reviews_due_now(within_days))
+    }
+
+    /// Links a journal entry to a crisis-plan warning sign.
+    pub fn link_entry_to_warning_sign(
+        &self,
+        entry_id: String,
+        warning_sign_id: String,
+    ) -> Result<(), HavenError> {
+        guard(|| {
+            self.vault
+                .link_entry_to_warning_sign(&entry_id, &warning_sign_id)
+        })
+    }
+
+    /// Journal entries linked to a warning sign.
+    pub fn entries_linked_to_warning_sign(
+        &self,
+        warning_sign_id: String,
+    ) -> Result<Vec<Entry>, HavenError> {
+        guard(|| self.vault.entries_linked_to_warning_sign(&warning_sign_id))
+    }
+}
