@@ -73,6 +73,7 @@ impl HavenVault {
 
     /// Unlocks with the passphrase (Argon2id: slow on purpose). Reports
     /// progress to `listener`; `token` can cancel it from another thread.
+    #[uniffi::method(default(listener = None, token = None))]
     pub fn unlock_with_passphrase(
         &self,
         passphrase: String,

@@ -84,6 +84,7 @@ use zeroize::Zeroizing;
 
 use crate::crypto::{self, recovery::hkdf_kek, RecoveryKey, SecretKey};
 use crate::error::{HavenError, Internal, Result};
+use crate::progress::{Progress, Silent};
 use crate::schema;
 use crate::slots::{self, Opener, SlotKind, StoredSlot};
 use crate::vault::{self, KindCount, Vault};
@@ -506,6 +507,17 @@ impl Vault {
     /// not exist yet). Requires the vault to be unlocked. The file appears
     /// only once complete and fsynced; see the [module docs](crate::backup).
     pub fn create_backup(&self, out: &Path) -> Result<BackupSummary> {
+        self.create_backup_progress(out, &Silent)
+    }
+
+    /// Like [`Vault::create_backup`], reporting progress per chunk; when
+    /// `progress` asks to cancel, stops with `Cancelled` and writes nothing.
+    pub fn create_backup_progress(
+        &self,
+        out: &Path,
+        progress: &dyn Progress,
+    ) -> Result<BackupSummary> {
+        progress.update("snapshot", 0.0);
         if out.exists() {
             return Err(already_exists(out));
         }
@@ -565,6 +577,10 @@ impl Vault {
             let mut plain = vec![0u8; CHUNK_SIZE];
             let mut copied = 0u64;
             for index in 0..chunk_count {
+                if progress.cancelled() {
+                    return Err(HavenError::Cancelled);
+                }
+                progress.update("encrypting", 0.05 + 0.9 * index as f64 / chunk_count as f64);
                 let start = if index == 0 {
                     plain[..LEN_PREFIX].copy_from_slice(&snapshot_len.to_le_bytes());
                     LEN_PREFIX
@@ -589,6 +605,7 @@ impl Vault {
         let bytes = tmp.as_file().metadata().map_err(Internal::from)?.len();
         persist_new(tmp, out)?;
         sync_dir(&out_dir)?;
+        progress.update("done", 1.0);
         Ok(BackupSummary {
             backup_id: data_encoding::HEXLOWER.encode(&header.backup_id),
             records_by_kind: facts.records_by_kind,
@@ -607,6 +624,18 @@ impl Vault {
         backup: &Path,
         target: &Path,
         secret: RestoreSecret<'_>,
+    ) -> Result<Vault> {
+        Self::restore_backup_progress(backup, target, secret, &Silent)
+    }
+
+    /// Like [`Vault::restore_backup`], reporting progress (key derivation,
+    /// then per chunk); when `progress` asks to cancel, stops with
+    /// `Cancelled` and creates nothing.
+    pub fn restore_backup_progress(
+        backup: &Path,
+        target: &Path,
+        secret: RestoreSecret<'_>,
+        progress: &dyn Progress,
     ) -> Result<Vault> {
         // Typos in the recovery key are reported before any file is read.
         let passphrase;
@@ -643,8 +672,8 @@ impl Vault {
         }
         let target_dir = dir_of(target)?;
 
-        let vault_key =
-            slots::unwrap_from(&header.slots, &header.vault_id, &opener, &crate::Silent)?;
+        progress.update("deriving key", 0.0);
+        let vault_key = slots::unwrap_from(&header.slots, &header.vault_id, &opener, progress)?;
         let key = backup_key(&vault_key, &header.salt)?;
 
         let mut tmp = tempfile::Builder::new()
@@ -652,7 +681,15 @@ impl Vault {
             .suffix(".tmp")
             .tempfile_in(&target_dir)
             .map_err(Internal::from)?;
-        decrypt_chunks(&mut reader, &header, &header_hash, &key, tmp.as_file_mut())?;
+        decrypt_chunks(
+            &mut reader,
+            &header,
+            &header_hash,
+            &key,
+            tmp.as_file_mut(),
+            progress,
+        )?;
+        progress.update("checking", 0.95);
         tmp.as_file().sync_all().map_err(Internal::from)?;
         check_restored(tmp.path(), &header, &vault_key)?;
         persist_new(tmp, target)?;
@@ -669,6 +706,8 @@ impl Vault {
             for p in sidecars(target) {
                 let _ = std::fs::remove_file(p);
             }
+        } else {
+            progress.update("done", 1.0);
         }
         opened
     }
@@ -688,11 +727,19 @@ fn decrypt_chunks(
     header_hash: &[u8; HASH_LEN],
     key: &SecretKey,
     out: &mut File,
+    progress: &dyn Progress,
 ) -> Result<()> {
     let mut w = BufWriter::new(out);
     let mut sealed = vec![0u8; SEALED_CHUNK_LEN];
     let mut remaining = 0u64;
     for index in 0..header.chunk_count {
+        if progress.cancelled() {
+            return Err(HavenError::Cancelled);
+        }
+        progress.update(
+            "decrypting",
+            0.1 + 0.85 * index as f64 / header.chunk_count as f64,
+        );
         if read_full(reader, &mut sealed)? < SEALED_CHUNK_LEN {
             return Err(bad(TRUNCATED));
         }
@@ -879,7 +926,7 @@ mod tests {
         let chunks = &bytes[header_len as usize..];
         let run = |stream: &[u8]| {
             let mut out = tempfile::tempfile().unwrap();
-            decrypt_chunks(&mut &stream[..], &header, &hash, &key, &mut out)
+            decrypt_chunks(&mut &stream[..], &header, &hash, &key, &mut out, &Silent)
         };
         run(chunks).unwrap();
         for cut in [

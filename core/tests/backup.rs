@@ -618,3 +618,78 @@ fn test_vault_opened_only_by_a_device_key_refuses_to_make_an_unopenable_backup()
             .count()
     );
 }
+
+struct Counter {
+    fractions: std::sync::Mutex<Vec<f64>>,
+    cancel_after: usize,
+}
+
+impl haven_core::Progress for Counter {
+    fn update(&self, _step: &str, fraction: f64) {
+        self.fractions.lock().unwrap().push(fraction);
+    }
+    fn cancelled(&self) -> bool {
+        self.fractions.lock().unwrap().len() > self.cancel_after
+    }
+}
+
+#[test]
+fn backup_and_restore_report_progress_and_cancel_without_leaving_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let (vault, _rk) = haven_core::Vault::create(
+        &dir.path().join("v.haven"),
+        "progress passphrase",
+        haven_core::KdfParams::minimum(),
+    )
+    .unwrap();
+    for i in 0..300 {
+        vault
+            .add_entry(haven_core::Draft {
+                text: format!("entry {i} {}", "w".repeat(900)),
+                mood: None,
+                tags: vec![],
+            })
+            .unwrap();
+    }
+    let out = dir.path().join("b.havenbak");
+    let stop = Counter {
+        fractions: Default::default(),
+        cancel_after: 2,
+    };
+    assert_eq!(
+        vault.create_backup_progress(&out, &stop),
+        Err(haven_core::HavenError::Cancelled)
+    );
+    assert!(!out.exists());
+
+    let all = Counter {
+        fractions: Default::default(),
+        cancel_after: usize::MAX,
+    };
+    vault.create_backup_progress(&out, &all).unwrap();
+    let f = all.fractions.lock().unwrap().clone();
+    assert!(f.len() > 3 && f.windows(2).all(|w| w[0] <= w[1]) && *f.last().unwrap() == 1.0);
+
+    let target = dir.path().join("restored.haven");
+    let stop = Counter {
+        fractions: Default::default(),
+        cancel_after: 3,
+    };
+    let r = haven_core::Vault::restore_backup_progress(
+        &out,
+        &target,
+        haven_core::RestoreSecret::Passphrase("progress passphrase"),
+        &stop,
+    );
+    assert_eq!(r.unwrap_err(), haven_core::HavenError::Cancelled);
+    assert!(!target.exists());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("restore"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "a cancelled restore left files behind"
+    );
+}

@@ -771,9 +771,11 @@ public func FfiConverterTypeCancelToken_lower(_ value: CancelToken) -> UInt64 {
 public protocol HavenVaultProtocol: AnyObject, Sendable {
     
     /**
-     * Writes an encrypted backup of the whole vault to `path` (never overwrites).
+     * Writes an encrypted backup of the whole vault to `path` (never
+     * overwrites), reporting progress; `token` can cancel it (nothing is
+     * written then).
      */
-    func createBackup(path: String) throws  -> BackupSummary
+    func createBackup(path: String, listener: ProgressListener?, token: CancelToken?) throws  -> BackupSummary
     
     /**
      * The active (signed) version, if any.
@@ -1042,13 +1044,15 @@ open class HavenVault: HavenVaultProtocol, @unchecked Sendable {
      * Restores a backup to a new vault at `target` with the passphrase it
      * had when the backup was made. All or nothing.
      */
-public static func restoreWithPassphrase(backup: String, target: String, passphrase: String)throws  -> HavenVault  {
+public static func restoreWithPassphrase(backup: String, target: String, passphrase: String, listener: ProgressListener? = nil, token: CancelToken? = nil)throws  -> HavenVault  {
     return try  FfiConverterTypeHavenVault_lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
         uniffiCallStatus in
     uniffi_haven_ffi_fn_constructor_havenvault_restore_with_passphrase(
         FfiConverterString.lower(backup),
         FfiConverterString.lower(target),
-        FfiConverterString.lower(passphrase),uniffiCallStatus
+        FfiConverterString.lower(passphrase),
+        FfiConverterOptionTypeProgressListener.lower(listener),
+        FfiConverterOptionTypeCancelToken.lower(token),uniffiCallStatus
     )
 })
 }
@@ -1056,13 +1060,15 @@ public static func restoreWithPassphrase(backup: String, target: String, passphr
     /**
      * Restores a backup with the recovery key. All or nothing.
      */
-public static func restoreWithRecoveryKey(backup: String, target: String, recoveryKey: String)throws  -> HavenVault  {
+public static func restoreWithRecoveryKey(backup: String, target: String, recoveryKey: String, listener: ProgressListener? = nil, token: CancelToken? = nil)throws  -> HavenVault  {
     return try  FfiConverterTypeHavenVault_lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
         uniffiCallStatus in
     uniffi_haven_ffi_fn_constructor_havenvault_restore_with_recovery_key(
         FfiConverterString.lower(backup),
         FfiConverterString.lower(target),
-        FfiConverterString.lower(recoveryKey),uniffiCallStatus
+        FfiConverterString.lower(recoveryKey),
+        FfiConverterOptionTypeProgressListener.lower(listener),
+        FfiConverterOptionTypeCancelToken.lower(token),uniffiCallStatus
     )
 })
 }
@@ -1082,14 +1088,18 @@ public static func `open`(path: String)throws  -> HavenVault  {
 
     
     /**
-     * Writes an encrypted backup of the whole vault to `path` (never overwrites).
+     * Writes an encrypted backup of the whole vault to `path` (never
+     * overwrites), reporting progress; `token` can cancel it (nothing is
+     * written then).
      */
-open func createBackup(path: String)throws  -> BackupSummary  {
+open func createBackup(path: String, listener: ProgressListener? = nil, token: CancelToken? = nil)throws  -> BackupSummary  {
     return try  FfiConverterTypeBackupSummary_lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
         uniffiCallStatus in
     uniffi_haven_ffi_fn_method_havenvault_create_backup(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(path),uniffiCallStatus
+        FfiConverterString.lower(path),
+        FfiConverterOptionTypeProgressListener.lower(listener),
+        FfiConverterOptionTypeCancelToken.lower(token),uniffiCallStatus
     )
 })
 }
@@ -1598,7 +1608,7 @@ open func unlockWithDeviceKey(deviceKey: Data)throws   {try rustCallWithError(Ff
      * Unlocks with the passphrase (Argon2id: slow on purpose). Reports
      * progress to `listener`; `token` can cancel it from another thread.
      */
-open func unlockWithPassphrase(passphrase: String, listener: ProgressListener?, token: CancelToken?)throws   {try rustCallWithError(FfiConverterTypeHavenError_lift) {
+open func unlockWithPassphrase(passphrase: String, listener: ProgressListener? = nil, token: CancelToken? = nil)throws   {try rustCallWithError(FfiConverterTypeHavenError_lift) {
         uniffiCallStatus in
     uniffi_haven_ffi_fn_method_havenvault_unlock_with_passphrase(
             self.uniffiCloneHandle(),
@@ -2825,7 +2835,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_progresslistener_on_progress() != 12897) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_create_backup() != 44605) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_create_backup() != 25296) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_active_version() != 28253) {
@@ -2942,7 +2952,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_havenvault_unlock_with_device_key() != 8655) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_unlock_with_passphrase() != 20524) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_unlock_with_passphrase() != 57885) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_unlock_with_recovery_key() != 37277) {
@@ -2954,10 +2964,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_constructor_canceltoken_new() != 38309) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_constructor_havenvault_restore_with_passphrase() != 3034) {
+    if (uniffi_haven_ffi_checksum_constructor_havenvault_restore_with_passphrase() != 29905) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_constructor_havenvault_restore_with_recovery_key() != 12631) {
+    if (uniffi_haven_ffi_checksum_constructor_havenvault_restore_with_recovery_key() != 50044) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_constructor_havenvault_open() != 44759) {

@@ -379,12 +379,12 @@ void uniffi_haven_ffi_fn_free_havenvault(uint64_t handle, RustCallStatus *_Nonnu
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_CONSTRUCTOR_HAVENVAULT_RESTORE_WITH_PASSPHRASE
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_CONSTRUCTOR_HAVENVAULT_RESTORE_WITH_PASSPHRASE
-uint64_t uniffi_haven_ffi_fn_constructor_havenvault_restore_with_passphrase(RustBuffer backup, RustBuffer target, RustBuffer passphrase, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_haven_ffi_fn_constructor_havenvault_restore_with_passphrase(RustBuffer backup, RustBuffer target, RustBuffer passphrase, RustBuffer listener, RustBuffer token, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_CONSTRUCTOR_HAVENVAULT_RESTORE_WITH_RECOVERY_KEY
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_CONSTRUCTOR_HAVENVAULT_RESTORE_WITH_RECOVERY_KEY
-uint64_t uniffi_haven_ffi_fn_constructor_havenvault_restore_with_recovery_key(RustBuffer backup, RustBuffer target, RustBuffer recovery_key, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_haven_ffi_fn_constructor_havenvault_restore_with_recovery_key(RustBuffer backup, RustBuffer target, RustBuffer recovery_key, RustBuffer listener, RustBuffer token, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_CONSTRUCTOR_HAVENVAULT_OPEN
@@ -394,7 +394,7 @@ uint64_t uniffi_haven_ffi_fn_constructor_havenvault_open(RustBuffer path, RustCa
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CREATE_BACKUP
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CREATE_BACKUP
-RustBuffer uniffi_haven_ffi_fn_method_havenvault_create_backup(uint64_t ptr, RustBuffer path, RustCallStatus *_Nonnull out_status
+RustBuffer uniffi_haven_ffi_fn_method_havenvault_create_backup(uint64_t ptr, RustBuffer path, RustBuffer listener, RustBuffer token, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ACTIVE_VERSION

@@ -982,13 +982,13 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_haven_ffi_fn_free_havenvault(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_haven_ffi_fn_constructor_havenvault_restore_with_passphrase(`backup`: RustBuffer.ByValue,`target`: RustBuffer.ByValue,`passphrase`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_haven_ffi_fn_constructor_havenvault_restore_with_passphrase(`backup`: RustBuffer.ByValue,`target`: RustBuffer.ByValue,`passphrase`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_haven_ffi_fn_constructor_havenvault_restore_with_recovery_key(`backup`: RustBuffer.ByValue,`target`: RustBuffer.ByValue,`recoveryKey`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_haven_ffi_fn_constructor_havenvault_restore_with_recovery_key(`backup`: RustBuffer.ByValue,`target`: RustBuffer.ByValue,`recoveryKey`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_haven_ffi_fn_constructor_havenvault_open(`path`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_haven_ffi_fn_method_havenvault_create_backup(`ptr`: Long,`path`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_haven_ffi_fn_method_havenvault_create_backup(`ptr`: Long,`path`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferBackupSummary.ByValue
     external fun uniffi_haven_ffi_fn_method_havenvault_active_version(`ptr`: Long,`documentId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1239,7 +1239,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_method_progresslistener_on_progress() and 0xFFFF) != 12897) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_create_backup() and 0xFFFF) != 44605) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_create_backup() and 0xFFFF) != 25296) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_active_version() and 0xFFFF) != 28253) {
@@ -1356,7 +1356,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_unlock_with_device_key() and 0xFFFF) != 8655) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_unlock_with_passphrase() and 0xFFFF) != 20524) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_unlock_with_passphrase() and 0xFFFF) != 57885) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_unlock_with_recovery_key() and 0xFFFF) != 37277) {
@@ -1368,10 +1368,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_constructor_canceltoken_new() and 0xFFFF) != 38309) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_constructor_havenvault_restore_with_passphrase() and 0xFFFF) != 3034) {
+    if ((lib.uniffi_haven_ffi_checksum_constructor_havenvault_restore_with_passphrase() and 0xFFFF) != 29905) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_constructor_havenvault_restore_with_recovery_key() and 0xFFFF) != 12631) {
+    if ((lib.uniffi_haven_ffi_checksum_constructor_havenvault_restore_with_recovery_key() and 0xFFFF) != 50044) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_constructor_havenvault_open() and 0xFFFF) != 44759) {
@@ -2135,9 +2135,11 @@ public object FfiConverterTypeCancelToken: FfiConverter<CancelToken, Long> {
 public interface HavenVaultInterface {
     
     /**
-     * Writes an encrypted backup of the whole vault to `path` (never overwrites).
+     * Writes an encrypted backup of the whole vault to `path` (never
+     * overwrites), reporting progress; `token` can cancel it (nothing is
+     * written then).
      */
-    fun `createBackup`(`path`: kotlin.String): BackupSummary
+    fun `createBackup`(`path`: kotlin.String, `listener`: ProgressListener? = null, `token`: CancelToken? = null): BackupSummary
     
     /**
      * The active (signed) version, if any.
@@ -2335,7 +2337,7 @@ public interface HavenVaultInterface {
      * Unlocks with the passphrase (Argon2id: slow on purpose). Reports
      * progress to `listener`; `token` can cancel it from another thread.
      */
-    fun `unlockWithPassphrase`(`passphrase`: kotlin.String, `listener`: ProgressListener?, `token`: CancelToken?)
+    fun `unlockWithPassphrase`(`passphrase`: kotlin.String, `listener`: ProgressListener? = null, `token`: CancelToken? = null)
     
     /**
      * Unlocks with the recovery key (case, spaces and dashes forgiven).
@@ -2456,16 +2458,20 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
 
     
     /**
-     * Writes an encrypted backup of the whole vault to `path` (never overwrites).
+     * Writes an encrypted backup of the whole vault to `path` (never
+     * overwrites), reporting progress; `token` can cancel it (nothing is
+     * written then).
      */
-    @Throws(HavenException::class)override fun `createBackup`(`path`: kotlin.String): BackupSummary {
+    @Throws(HavenException::class)override fun `createBackup`(`path`: kotlin.String, `listener`: ProgressListener?, `token`: CancelToken?): BackupSummary {
             return FfiConverterTypeBackupSummary.lift(
     callWithHandle {
     uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_haven_ffi_fn_method_havenvault_create_backup(
         it,
         
-        FfiConverterString.lower(`path`),_status)
+        FfiConverterString.lower(`path`),
+        FfiConverterOptionalTypeProgressListener.lower(`listener`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),_status)
 }
     }
     )
@@ -3225,7 +3231,7 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
      * Restores a backup to a new vault at `target` with the passphrase it
      * had when the backup was made. All or nothing.
      */
-    @Throws(HavenException::class) fun `restoreWithPassphrase`(`backup`: kotlin.String, `target`: kotlin.String, `passphrase`: kotlin.String): HavenVault {
+    @Throws(HavenException::class) fun `restoreWithPassphrase`(`backup`: kotlin.String, `target`: kotlin.String, `passphrase`: kotlin.String, `listener`: ProgressListener? = null, `token`: CancelToken? = null): HavenVault {
             return FfiConverterTypeHavenVault.lift(
     uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_haven_ffi_fn_constructor_havenvault_restore_with_passphrase(
@@ -3233,7 +3239,9 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
         
         FfiConverterString.lower(`backup`),
         FfiConverterString.lower(`target`),
-        FfiConverterString.lower(`passphrase`),_status)
+        FfiConverterString.lower(`passphrase`),
+        FfiConverterOptionalTypeProgressListener.lower(`listener`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),_status)
 }
     )
     }
@@ -3243,7 +3251,7 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
     /**
      * Restores a backup with the recovery key. All or nothing.
      */
-    @Throws(HavenException::class) fun `restoreWithRecoveryKey`(`backup`: kotlin.String, `target`: kotlin.String, `recoveryKey`: kotlin.String): HavenVault {
+    @Throws(HavenException::class) fun `restoreWithRecoveryKey`(`backup`: kotlin.String, `target`: kotlin.String, `recoveryKey`: kotlin.String, `listener`: ProgressListener? = null, `token`: CancelToken? = null): HavenVault {
             return FfiConverterTypeHavenVault.lift(
     uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_haven_ffi_fn_constructor_havenvault_restore_with_recovery_key(
@@ -3251,7 +3259,9 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
         
         FfiConverterString.lower(`backup`),
         FfiConverterString.lower(`target`),
-        FfiConverterString.lower(`recoveryKey`),_status)
+        FfiConverterString.lower(`recoveryKey`),
+        FfiConverterOptionalTypeProgressListener.lower(`listener`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),_status)
 }
     )
     }
