@@ -1,5 +1,6 @@
 //! Exports of a crisis plan or advance statement for people outside the app:
-//! PDFs to print or send ([`pdf`]).
+//! PDFs to print or send ([`pdf`]) and an HL7 FHIR R4 Bundle for clinical
+//! systems ([`fhir`]).
 //!
 //! # Shape of the API
 //!
@@ -8,7 +9,8 @@
 //! departures, review date). [`Vault::export_document`] gathers that from the
 //! vault in one call; the free functions then render it, so they can be used
 //! (and tested) without a vault, and a caller who already holds the version
-//! reads nothing twice. The `Vault::*_pdf` shorthands do both.
+//! reads nothing twice. The `Vault::*_pdf` and [`Vault::fhir_bundle`]
+//! shorthands do both.
 //!
 //! Every export returns bytes (`Vec<u8>`) and takes a [`Progress`]: it reports
 //! steps and stops with [`HavenError::Cancelled`] when asked.
@@ -19,8 +21,9 @@
 //! someone. Nothing here writes to disk or logs; errors name no content.
 //! Phone numbers of contacts the person has not agreed may be contacted
 //! (`Contact::may_contact == false`) are left out of the crisis card and of
-//! the FHIR resources; the full PDFs show them marked "ask me first", since
-//! they are the person's own complete copy.
+//! the structured FHIR elements (`telecom`); the full PDFs (and the FHIR
+//! narratives made from them) show them marked "ask me before contacting
+//! them", since they are the person's own complete copy.
 
 use chrono::NaiveDate;
 
@@ -32,6 +35,7 @@ use crate::progress::Progress;
 use crate::vault::Vault;
 use crate::Timestamp;
 
+pub mod fhir;
 pub mod pdf;
 
 /// One version of a document with everything attached to it: what every
@@ -169,5 +173,22 @@ impl Vault {
         progress: &dyn Progress,
     ) -> Result<Vec<u8>> {
         pdf::advance_statement(&self.export_document(document_id, version_hash)?, progress)
+    }
+
+    /// An HL7 FHIR R4 Bundle (JSON) of the given versions, each named by
+    /// `(document id, version hash)` (see [`fhir::bundle`]).
+    pub fn fhir_bundle(
+        &self,
+        versions: &[(String, String)],
+        progress: &dyn Progress,
+    ) -> Result<Vec<u8>> {
+        let mut docs = Vec::with_capacity(versions.len());
+        for (document_id, hash) in versions {
+            if progress.cancelled() {
+                return Err(HavenError::Cancelled);
+            }
+            docs.push(self.export_document(document_id, hash)?);
+        }
+        fhir::bundle(&docs, progress)
     }
 }

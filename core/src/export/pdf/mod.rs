@@ -22,9 +22,9 @@
 //! A version that is not in force (draft, superseded, revoked) says so in a
 //! banner under the title, on the first page of every export.
 
-mod blocks;
-mod fonts;
-mod layout;
+pub(crate) mod blocks;
+pub(crate) mod fonts;
+pub(crate) mod layout;
 mod plan;
 mod statement;
 
@@ -64,6 +64,12 @@ pub fn crisis_plan(doc: &ExportDocument, progress: &dyn Progress) -> Result<Vec<
         .as_crisis_plan()
         .ok_or_else(|| HavenError::invalid("this document is not a crisis plan"))?;
     step(progress, "pdf: sections", 0.1)?;
+    let b = plan_blocks(doc, plan);
+    a4(doc, "Crisis plan", &plan.plan_details.owner, b, progress)
+}
+
+/// Everything the full plan shows, before layout.
+pub(crate) fn plan_blocks(doc: &ExportDocument, plan: &crate::documents::CrisisPlan) -> Blocks {
     let mut b = Blocks::new(BODY);
     header(doc, "Crisis plan", &plan.plan_details.owner, &mut b);
     plan::sections(plan, &mut b);
@@ -72,7 +78,38 @@ pub fn crisis_plan(doc: &ExportDocument, progress: &dyn Progress) -> Result<Vec<
         // The plan has no consultation reviews: drop that heading's note.
         drop_reviews_section(&mut b);
     }
-    a4(doc, "Crisis plan", &plan.plan_details.owner, b, progress)
+    b.end_section();
+    b
+}
+
+/// The person's name on a statement: the maker's, else the signer's.
+pub(crate) fn statement_name<'a>(
+    doc: &'a ExportDocument,
+    s: &'a crate::documents::AdvanceStatement,
+) -> &'a str {
+    if has(&s.maker_details.full_name) {
+        s.maker_details.full_name.as_str()
+    } else {
+        doc.version
+            .sign_off
+            .as_ref()
+            .map(|so| so.maker_name.as_str())
+            .unwrap_or("")
+    }
+}
+
+/// Everything the full statement shows, before layout.
+pub(crate) fn statement_blocks(
+    doc: &ExportDocument,
+    s: &crate::documents::AdvanceStatement,
+) -> Blocks {
+    let mut b = Blocks::new(BODY);
+    header(doc, "Advance statement", statement_name(doc, s), &mut b);
+    statement::sections(s, &mut b);
+    statement::sign_off(doc.version.sign_off.as_ref(), &mut b);
+    statement::response_log(&doc.reviews, &doc.departures, &mut b);
+    b.end_section();
+    b
 }
 
 /// The full advance statement of `doc`'s version, as an A4 PDF: sections,
@@ -88,21 +125,14 @@ pub fn advance_statement(doc: &ExportDocument, progress: &dyn Progress) -> Resul
         .as_advance_statement()
         .ok_or_else(|| HavenError::invalid("this document is not an advance statement"))?;
     step(progress, "pdf: sections", 0.1)?;
-    let name = if has(&s.maker_details.full_name) {
-        s.maker_details.full_name.as_str()
-    } else {
-        doc.version
-            .sign_off
-            .as_ref()
-            .map(|so| so.maker_name.as_str())
-            .unwrap_or("")
-    };
-    let mut b = Blocks::new(BODY);
-    header(doc, "Advance statement", name, &mut b);
-    statement::sections(s, &mut b);
-    statement::sign_off(doc.version.sign_off.as_ref(), &mut b);
-    statement::response_log(&doc.reviews, &doc.departures, &mut b);
-    a4(doc, "Advance statement", name, b, progress)
+    let b = statement_blocks(doc, s);
+    a4(
+        doc,
+        "Advance statement",
+        statement_name(doc, s),
+        b,
+        progress,
+    )
 }
 
 /// A one-page crisis card (85.6 x 54 mm) from a crisis plan: the person's
