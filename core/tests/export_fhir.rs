@@ -53,6 +53,16 @@ fn both() -> (Value, Markers) {
     (bundle_of(&[plan, st]), k)
 }
 
+/// Writes the bundle to `$HAVEN_FHIR_OUT` for external validators
+/// (`tests/fhir_validate.py`); a no-op without it.
+#[test]
+fn test_write_bundle_for_external_validation() {
+    let (b, _) = both();
+    if let Ok(path) = std::env::var("HAVEN_FHIR_OUT") {
+        std::fs::write(path, serde_json::to_vec_pretty(&b).unwrap()).unwrap();
+    }
+}
+
 fn resources<'a>(b: &'a Value, kind: &str) -> Vec<&'a Value> {
     b["entry"]
         .as_array()
