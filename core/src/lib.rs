@@ -8,6 +8,7 @@ pub mod crypto;
 mod db;
 pub mod documents;
 pub mod error;
+pub mod export;
 #[cfg(feature = "uniffi")]
 mod ffi_types;
 pub mod journal;

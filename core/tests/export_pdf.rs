@@ -1,0 +1,347 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! PDF exports: each PDF parses (lopdf), its text extracts with poppler's
+//! `pdftotext` and holds what the person wrote, Unicode names survive, long
+//! plans flow onto more pages, and the crisis card is always one page.
+//!
+//! Needs `pdftotext` (Debian package `poppler-utils`). These tests fail,
+//! rather than skip, when it is missing. Set `HAVEN_KEEP_PDF=/some/dir` to
+//! keep the PDFs for looking at.
+
+mod export_common;
+
+use std::io::Write;
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+use export_common::*;
+use haven_core::documents::*;
+use haven_core::export::{pdf, ExportDocument};
+use haven_core::{HavenError, Progress, Silent};
+
+/// The text of a PDF as `pdftotext` extracts it (UTF-8, reading order).
+fn pdftotext(pdf: &[u8]) -> String {
+    let mut file = tempfile::NamedTempFile::new().unwrap();
+    file.write_all(pdf).unwrap();
+    let out = match Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(file.path())
+        .arg("-")
+        .output()
+    {
+        Ok(out) => out,
+        Err(e) => panic!(
+            "cannot run pdftotext ({e}): install poppler-utils \
+             (apt-get install -y poppler-utils); these tests do not skip"
+        ),
+    };
+    assert!(
+        out.status.success(),
+        "pdftotext refused the PDF: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Pages of a PDF as parsed by lopdf, with each page's MediaBox.
+fn pages(pdf: &[u8]) -> Vec<[f32; 4]> {
+    let doc = lopdf::Document::load_mem(pdf).expect("lopdf parses the PDF");
+    doc.get_pages()
+        .values()
+        .map(|id| {
+            let page = doc.get_dictionary(*id).unwrap();
+            let mb = page.get(b"MediaBox").unwrap().as_array().unwrap();
+            let n: Vec<f32> = mb.iter().map(|o| o.as_float().unwrap()).collect();
+            [n[0], n[1], n[2], n[3]]
+        })
+        .collect()
+}
+
+fn keep(name: &str, pdf: &[u8]) {
+    if let Ok(dir) = std::env::var("HAVEN_KEEP_PDF") {
+        std::fs::write(std::path::Path::new(&dir).join(name), pdf).unwrap();
+    }
+}
+
+/// Whitespace-insensitive containment (pdftotext breaks lines where the
+/// layout wrapped them).
+fn squash(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn assert_contains(text: &str, needle: &str) {
+    assert!(
+        squash(text).contains(&squash(needle)),
+        "the PDF text lacks {needle:?}"
+    );
+}
+
+fn plan_doc(plan: CrisisPlan) -> ExportDocument {
+    let (_d, v) = vault();
+    saved_plan(&v, plan)
+}
+
+#[test]
+fn test_pdftotext_is_installed() {
+    // A clear failure on machines without poppler-utils.
+    let ok = Command::new("pdftotext").arg("-v").output().is_ok();
+    assert!(
+        ok,
+        "pdftotext is missing: apt-get install -y poppler-utils (tests/run.sh does this)"
+    );
+}
+
+#[test]
+fn test_crisis_plan_pdf_holds_every_section_in_the_persons_words() {
+    let mut k = Markers::default();
+    let doc = plan_doc(full_plan(&mut k));
+    let bytes = pdf::crisis_plan(&doc, &Silent).unwrap();
+    keep("plan.pdf", &bytes);
+    assert!(bytes.starts_with(b"%PDF-"));
+    let text = pdftotext(&bytes);
+    for m in k.all() {
+        assert_contains(&text, m);
+    }
+    for s in DocumentKind::CrisisPlan.sections() {
+        assert_contains(&text, s.label());
+    }
+    // Default UK crisis lines with their numbers.
+    for needle in ["Samaritans", "116 123", "Shout", "85258", "text SHOUT"] {
+        assert_contains(&text, needle);
+    }
+    // Version, status and the banner of a draft.
+    assert_contains(&text, "Version: 1");
+    assert_contains(&text, "This version is not in force");
+    assert_contains(&text, "page 1 of");
+}
+
+#[test]
+fn test_unicode_names_survive_extraction() {
+    let doc = plan_doc(unicode_plan());
+    let text = pdftotext(&pdf::crisis_plan(&doc, &Silent).unwrap());
+    for name in [ZOE, LUKASZ, GREEK, CYRILLIC, "αδελφή", "подруга", "Μουσική"] {
+        assert_contains(&text, name);
+    }
+    // A contact who may not be contacted is shown, marked, in the full plan.
+    assert_contains(
+        &text,
+        "Private Person (ex-partner) — 07000 999999 — ask me before",
+    );
+}
+
+#[test]
+fn test_empty_sections_are_left_out() {
+    let mut plan = CrisisPlan::new_for_region(Region::Us);
+    plan.when_well = "Calm".into();
+    let doc = plan_doc(plan);
+    let bytes = pdf::crisis_plan(&doc, &Silent).unwrap();
+    let text = pdftotext(&bytes);
+    assert_contains(&text, "What I'm like when I'm well");
+    assert_contains(&text, "988");
+    for absent in [
+        "Triggers",
+        "Early warning signs",
+        "Reasons for living",
+        "Pets",
+    ] {
+        assert!(!text.contains(absent), "{absent} should be left out");
+    }
+    assert_eq!(pages(&bytes).len(), 1);
+}
+
+#[test]
+fn test_long_plan_flows_across_pages_with_nothing_lost() {
+    let doc = plan_doc(long_plan());
+    let bytes = pdf::crisis_plan(&doc, &Silent).unwrap();
+    keep("long-plan.pdf", &bytes);
+    let pages = pages(&bytes);
+    assert!(pages.len() >= 3, "only {} pages", pages.len());
+    // A4 portrait.
+    for p in &pages {
+        assert!((p[2] - 595.28).abs() < 0.5 && (p[3] - 841.89).abs() < 0.5);
+    }
+    let text = pdftotext(&bytes);
+    assert_contains(&text, "LONGSTART");
+    assert_contains(&text, "LONGEND");
+    for i in [0, 41, 79] {
+        assert_contains(&text, &format!("Coping strategy number {i}:"));
+    }
+    assert_contains(&text, &format!("page {n} of {n}", n = pages.len()));
+    // Every line stays on the page: no text outside the media box is
+    // possible to check cheaply, but every strategy line is complete.
+    assert_eq!(
+        squash(&text)
+            .matches("breathe in for four, hold for four, out for six.")
+            .count(),
+        80
+    );
+}
+
+#[test]
+fn test_crisis_card_is_one_wallet_sized_page_with_who_to_call_and_what_helps() {
+    let doc = plan_doc(unicode_plan());
+    let bytes = pdf::crisis_card(&doc, &Silent).unwrap();
+    keep("card.pdf", &bytes);
+    let pages = pages(&bytes);
+    assert_eq!(pages.len(), 1);
+    let [x0, y0, x1, y1] = pages[0];
+    let mm = |pt: f32| pt * 25.4 / 72.0;
+    assert!((mm(x1 - x0) - 85.6).abs() < 0.2 && (mm(y1 - y0) - 53.98).abs() < 0.2);
+    let text = pdftotext(&bytes);
+    for needle in [
+        ZOE,
+        LUKASZ,
+        "+48 600 100 200",
+        GREEK,
+        CYRILLIC,
+        "Samaritans",
+        "116 123",
+        "A quiet room",
+        "Slowly, and tell me who you are.",
+    ] {
+        assert_contains(&text, needle);
+    }
+    // Only people who may be contacted are on the card.
+    assert!(!text.contains("Private Person"));
+    assert!(!text.contains("07000 999999"));
+    assert!(!text.contains("Shortened to fit"));
+}
+
+#[test]
+fn test_overfull_crisis_card_is_cut_with_an_ellipsis_and_a_note() {
+    let doc = plan_doc(overfull_plan());
+    let bytes = pdf::crisis_card(&doc, &Silent).unwrap();
+    keep("card-overfull.pdf", &bytes);
+    assert_eq!(pages(&bytes).len(), 1);
+    let text = pdftotext(&bytes);
+    assert!(text.contains('…'));
+    assert_contains(&text, "Shortened to fit: my full crisis plan has more.");
+    assert_contains(&text, LUKASZ);
+    assert!(!text.contains("Friend 39"));
+}
+
+#[test]
+fn test_advance_statement_pdf_has_sections_sign_off_witness_reviews_and_departures() {
+    let (_d, v) = vault();
+    let mut k = Markers::default();
+    let doc = reviewed_statement(&v, &mut k);
+    assert_eq!(doc.reviews.len(), 1);
+    assert_eq!(doc.departures.len(), 1);
+    let bytes = pdf::advance_statement(&doc, &Silent).unwrap();
+    keep("statement.pdf", &bytes);
+    assert!(pages(&bytes).len() >= 2);
+    let text = pdftotext(&bytes);
+    for m in k.all() {
+        assert_contains(&text, m);
+    }
+    for s in DocumentKind::AdvanceStatement.sections() {
+        assert_contains(&text, s.label());
+    }
+    for needle in [
+        ZOE,
+        GREEK,
+        "Version: 1",
+        "Status: Active (signed, in force)",
+        "Next review due:",
+        "Signed by: Zoë Ångström-Nguyễn",
+        "I had capacity to make this statement: confirmed",
+        "The maker was under no undue influence: confirmed by the witness",
+        "Clinician consultation reviews",
+        "Restrictive interventions: cannot be followed",
+        "Treatment requests: agreed: will be followed",
+        "Hospital and ward preferences: read and noted",
+        "The person was told: no",
+        "Departures from my wishes",
+        "even if my life is at risk",
+    ] {
+        assert_contains(&text, needle);
+    }
+    assert!(!text.contains("This version is not in force"));
+}
+
+#[test]
+fn test_vault_shorthands_export_the_named_version() {
+    let (_d, v) = vault();
+    let mut k = Markers::default();
+    let st = reviewed_statement(&v, &mut k);
+    let id = &st.version.document_id;
+    let text = pdftotext(
+        &v.advance_statement_pdf(id, &st.version.hash, &Silent)
+            .unwrap(),
+    );
+    assert_contains(&text, ZOE);
+    let plan = v.create_document(unicode_plan().into()).unwrap();
+    let card = v
+        .crisis_card_pdf(&plan.document_id, &plan.hash, &Silent)
+        .unwrap();
+    assert_eq!(pages(&card).len(), 1);
+    let full = v
+        .crisis_plan_pdf(&plan.document_id, &plan.hash, &Silent)
+        .unwrap();
+    assert_contains(&pdftotext(&full), CYRILLIC);
+    // A plan is not a statement, and the other way round.
+    assert!(matches!(
+        v.advance_statement_pdf(&plan.document_id, &plan.hash, &Silent),
+        Err(HavenError::InvalidInput { .. })
+    ));
+    assert!(matches!(
+        v.crisis_card_pdf(id, &st.version.hash, &Silent),
+        Err(HavenError::InvalidInput { .. })
+    ));
+}
+
+struct Recorder {
+    steps: Mutex<Vec<f64>>,
+    cancel: AtomicBool,
+}
+
+impl Progress for Recorder {
+    fn update(&self, _step: &str, fraction: f64) {
+        self.steps.lock().unwrap().push(fraction);
+    }
+    fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::SeqCst)
+    }
+}
+
+#[test]
+fn test_pdf_export_reports_progress_and_can_be_cancelled() {
+    let doc = plan_doc(long_plan());
+    let r = Recorder {
+        steps: Mutex::new(Vec::new()),
+        cancel: AtomicBool::new(false),
+    };
+    pdf::crisis_plan(&doc, &r).unwrap();
+    let steps = r.steps.lock().unwrap().clone();
+    assert!(steps.windows(2).all(|w| w[0] <= w[1]), "{steps:?}");
+    assert_eq!(steps.last(), Some(&1.0));
+    r.cancel.store(true, Ordering::SeqCst);
+    assert_eq!(pdf::crisis_plan(&doc, &r), Err(HavenError::Cancelled));
+    assert_eq!(pdf::crisis_card(&doc, &r), Err(HavenError::Cancelled));
+}
+
+#[test]
+fn test_a_superseded_version_says_it_is_not_in_force() {
+    let (_d, v) = vault();
+    let mut plan = unicode_plan();
+    let v1 = v.create_document(plan.clone().into()).unwrap();
+    let doc = v1.document_id.clone();
+    let so = |name: &str| SignOff {
+        maker_name: name.into(),
+        signed_on: chrono::Utc::now().date_naive(),
+        confirms_capacity: true,
+        ..Default::default()
+    };
+    v.sign_version(&doc, &v1.hash, so(ZOE)).unwrap();
+    plan.when_well = "Better now".into();
+    let v2 = v.save_version(&doc, &v1.hash, plan.into()).unwrap();
+    v.sign_version(&doc, &v2.hash, so(ZOE)).unwrap();
+    let old = pdftotext(&v.crisis_plan_pdf(&doc, &v1.hash, &Silent).unwrap());
+    assert_contains(&old, "This version is not in force: superseded");
+    assert_contains(&old, "SUPERSEDED");
+    let new = pdftotext(&v.crisis_plan_pdf(&doc, &v2.hash, &Silent).unwrap());
+    assert!(!new.contains("not in force"));
+    assert_contains(&new, "Next review due:");
+    let card = pdftotext(&v.crisis_card_pdf(&doc, &v1.hash, &Silent).unwrap());
+    assert_contains(&card, "SUPERSEDED: not in force.");
+}
