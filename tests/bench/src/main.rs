@@ -23,9 +23,7 @@ use haven_core::{KdfParams, Vault};
 use data::{Generator, SEED};
 use report::{median, Report, Workload};
 use stores::haven::{Haven, PASSPHRASE};
-use stores::sqlcipher::SqlCipher;
-use stores::sqlite::Sqlite;
-use stores::Store;
+use stores::{Kind, Store};
 use workloads::{Plan, Samples};
 
 /// Most edits and deletes per repetition.
@@ -138,27 +136,42 @@ fn full_run(args: &Args) -> Result<()> {
     };
 
     let dir = tempfile::Builder::new().prefix("haven-bench").tempdir()?;
-    let (mut haven, mut sqlite, mut sqlcipher) =
-        (Samples::default(), Samples::default(), Samples::default());
+    let mut samples = vec![Samples::default(); Kind::ALL.len()];
     let mut peak_rss_mb = f64::NAN;
     for rep in 0..reps {
         progress(args.json, &format!("repetition {}/{reps}", rep + 1));
-        let rss = one::<Haven>(dir.path(), rep, &plan, &mut haven, true)?;
-        if let Some(r) = rss {
-            peak_rss_mb = r;
+        let built = workloads::build(dir.path(), rep, &plan, &mut samples)?;
+        if rep == 0 {
+            for b in &built {
+                ensure!(
+                    engine::has_plain_header(&b.path)? == b.kind.plain_header(),
+                    "{}: the file header is not what this store should write",
+                    b.kind.name()
+                );
+            }
+            workloads::reads(&built, &plan, &mut samples)?;
+            if let Some(h) = built.iter().find(|b| b.kind == Kind::Haven) {
+                peak_rss_mb = child_peak_rss(&h.path)?;
+            }
         }
-        one::<Sqlite>(dir.path(), rep, &plan, &mut sqlite, true)?;
-        one::<SqlCipher>(dir.path(), rep, &plan, &mut sqlcipher, false)?;
+        workloads::writes(&built, &plan, &mut samples)?;
+        for b in &built {
+            workloads::remove(&b.path);
+        }
     }
 
     progress(args.json, "unlock with default Argon2id parameters");
     let unlock_ms = unlock_median(dir.path(), reps)?;
 
+    let of = |kind: Kind, f: fn(&Samples) -> &Vec<f64>| {
+        let i = Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
+        median(f(&samples[i]))
+    };
     let rows = |name: &str, f: fn(&Samples) -> &Vec<f64>| Workload {
         name: name.to_string(),
-        haven_ms: median(f(&haven)),
-        sqlite_ms: median(f(&sqlite)),
-        sqlcipher_ms: median(f(&sqlcipher)),
+        haven_ms: of(Kind::Haven, f),
+        sqlite_ms: of(Kind::Sqlite, f),
+        sqlcipher_ms: of(Kind::SqlCipher, f),
     };
     let report = Report {
         entries: n,
@@ -188,35 +201,6 @@ fn full_run(args: &Args) -> Result<()> {
         print!("{}", report::table(&report, &ctx));
     }
     Ok(())
-}
-
-/// One repetition for one store: build (timed `add`); on the first
-/// repetition the read workloads (and, for Haven, the RSS child); then the
-/// timed edits and deletes; then the file is removed. `plain_header` is
-/// whether the file must start with SQLite's plaintext header.
-fn one<S: Store>(
-    dir: &Path,
-    rep: usize,
-    plan: &Plan<'_>,
-    out: &mut Samples,
-    plain_header: bool,
-) -> Result<Option<f64>> {
-    let (path, ids) = workloads::build::<S>(dir, rep, plan, out)?;
-    let mut rss = None;
-    if rep == 0 {
-        ensure!(
-            engine::has_plain_header(&path)? == plain_header,
-            "{}: the file header is not what this store should write",
-            S::NAME
-        );
-        workloads::reads::<S>(&path, plan, out)?;
-        if S::NAME == Haven::NAME {
-            rss = Some(child_peak_rss(&path)?);
-        }
-    }
-    workloads::writes::<S>(&path, &ids, plan, out)?;
-    workloads::remove(&path);
-    Ok(rss)
 }
 
 /// Median of `reps` unlocks (open + passphrase) of a vault with the default

@@ -18,23 +18,25 @@ pub struct Haven {
     vault: Vault,
 }
 
-impl Store for Haven {
-    const NAME: &'static str = "haven";
-
-    fn create(path: &Path) -> Result<Self> {
+impl Haven {
+    /// Creates an empty store at `path`.
+    pub fn create(path: &Path) -> Result<Self> {
         let (vault, _recovery) = Vault::create(path, PASSPHRASE, KdfParams::minimum())?;
         vault.add_device_key(&DEVICE_KEY)?;
         Ok(Self { vault })
     }
 
-    fn open(path: &Path) -> Result<Self> {
+    /// Opens an existing store.
+    pub fn open(path: &Path) -> Result<Self> {
         let vault = Vault::open(path)?;
         vault
             .unlock_with_device_key(&DEVICE_KEY)
             .context("unlocking with the device key")?;
         Ok(Self { vault })
     }
+}
 
+impl Store for Haven {
     fn add(&mut self, draft: &Draft) -> Result<String> {
         Ok(self.vault.add_entry(draft.clone())?.id)
     }

@@ -15,15 +15,19 @@ pub const RAW_KEY: [u8; 32] = [0xc3; 32];
 /// A SQLCipher database, keyed.
 pub struct SqlCipher(Sql);
 
-impl Store for SqlCipher {
-    const NAME: &'static str = "sqlcipher";
-
-    fn create(path: &Path) -> Result<Self> {
+impl SqlCipher {
+    /// Creates an empty store at `path`.
+    pub fn create(path: &Path) -> Result<Self> {
         Ok(Self(Sql::connect(path, true, Some(&RAW_KEY))?))
     }
-    fn open(path: &Path) -> Result<Self> {
+
+    /// Opens an existing store.
+    pub fn open(path: &Path) -> Result<Self> {
         Ok(Self(Sql::connect(path, false, Some(&RAW_KEY))?))
     }
+}
+
+impl Store for SqlCipher {
     fn add(&mut self, draft: &Draft) -> Result<String> {
         self.0.add(draft)
     }

@@ -174,15 +174,19 @@ impl Sql {
 /// Plain SQLite, unkeyed.
 pub struct Sqlite(Sql);
 
-impl Store for Sqlite {
-    const NAME: &'static str = "sqlite";
-
-    fn create(path: &Path) -> Result<Self> {
+impl Sqlite {
+    /// Creates an empty store at `path`.
+    pub fn create(path: &Path) -> Result<Self> {
         Ok(Self(Sql::connect(path, true, None)?))
     }
-    fn open(path: &Path) -> Result<Self> {
+
+    /// Opens an existing store.
+    pub fn open(path: &Path) -> Result<Self> {
         Ok(Self(Sql::connect(path, false, None)?))
     }
+}
+
+impl Store for Sqlite {
     fn add(&mut self, draft: &Draft) -> Result<String> {
         self.0.add(draft)
     }
