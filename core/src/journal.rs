@@ -337,25 +337,34 @@ impl Vault {
     /// Every entry, newest first.
     pub fn all_entries(&self) -> Result<Vec<Entry>> {
         self.with_unlocked(|conn, scope| {
-            records::all(conn, KIND)?
-                .into_iter()
-                .map(|r| decode(scope, r))
-                .collect()
+            let mut out = Vec::new();
+            records::for_each(conn, KIND, |r| {
+                out.push(decode(scope, r)?);
+                Ok(())
+            })?;
+            Ok(out)
         })
     }
 
     /// Entries whose text or tags contain `query`, ignoring case (Unicode
-    /// aware), newest first.
+    /// aware), newest first. Rows are decrypted and tested one at a time:
+    /// only matches are kept, so memory stays small and cache-warm.
     pub fn search_entries(&self, query: &str) -> Result<Vec<Entry>> {
         let q = fold(query.trim());
         if q.is_empty() {
             return Err(HavenError::invalid("the search query is empty"));
         }
-        let all = self.all_entries()?;
-        Ok(all
-            .into_iter()
-            .filter(|e| matches(&e.text, &q) || e.tags.iter().any(|t| matches(t, &q)))
-            .collect())
+        self.with_unlocked(|conn, scope| {
+            let mut found = Vec::new();
+            records::for_each(conn, KIND, |r| {
+                let e = decode(scope, r)?;
+                if matches(&e.text, &q) || e.tags.iter().any(|t| matches(t, &q)) {
+                    found.push(e);
+                }
+                Ok(())
+            })?;
+            Ok(found)
+        })
     }
 }
 
@@ -379,6 +388,41 @@ mod tests {
         assert!(matches("7 \u{212A}ELVIN", &fold("kelvin")));
         assert!(matches("ÉTÉ chaud", &fold("été")));
         assert!(matches("e\u{301}te\u{301}", &fold("ÉTÉ")));
+    }
+
+    #[test]
+    fn search_streams_rows_and_keeps_only_matches_newest_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let (v, _) = Vault::create(
+            &dir.path().join("v.db"),
+            "correct horse battery",
+            crate::KdfParams::minimum(),
+        )
+        .unwrap();
+        let add = |text: &str, tags: &[&str]| {
+            v.add_entry(Draft {
+                text: text.into(),
+                mood: None,
+                tags: tags.iter().map(|t| t.to_string()).collect(),
+            })
+            .unwrap()
+            .id
+        };
+        let a = add("a Zephyrine morning", &[]);
+        add("nothing here", &["Work"]);
+        let c = add("ÉTÉ and zephyrine again", &[]);
+        let found: Vec<String> = v
+            .search_entries("ZEPHYRINE")
+            .unwrap()
+            .into_iter()
+            .map(|e| e.id)
+            .collect();
+        assert_eq!(found, vec![c.clone(), a]);
+        assert_eq!(v.search_entries("work").unwrap().len(), 1);
+        assert_eq!(v.search_entries("été").unwrap()[0].id, c);
+        let all = v.all_entries().unwrap();
+        assert_eq!(all.len(), 3);
+        assert_eq!(all[0].id, c);
     }
 
     #[test]

@@ -150,15 +150,21 @@ pub fn page(
     Ok(rows)
 }
 
-/// Every row of `kind`, newest first.
-pub fn all(conn: &Connection, kind: &str) -> Result<Vec<SealedRow>, Internal> {
+/// Calls `f` on every row of `kind`, newest first, one row at a time, so a
+/// caller that keeps only some rows (search) never holds every ciphertext.
+pub fn for_each(
+    conn: &Connection,
+    kind: &str,
+    mut f: impl FnMut(SealedRow) -> Result<(), HavenError>,
+) -> Result<(), HavenError> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, revision, body FROM records WHERE kind = ?1 ORDER BY seq DESC",
     )?;
-    let rows = stmt
-        .query_map(params![kind], row)?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(rows)
+    let mut rows = stmt.query(params![kind])?;
+    while let Some(r) = rows.next()? {
+        f(row(r)?)?;
+    }
+    Ok(())
 }
 
 /// Every row of every kind, with its kind, for verification.
