@@ -56,6 +56,7 @@ struct Args {
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum Only {
     /// Open the vault (device key) and list the newest page.
+    #[value(alias = "list_page")]
     ListPage,
 }
 
