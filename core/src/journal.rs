@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 use crate::crypto;
 use crate::error::{HavenError, Result};
@@ -113,7 +113,7 @@ impl Draft {
                 )));
             }
         }
-        let text: String = self.text.nfc().collect();
+        let text = nfc(self.text);
         if text.trim().is_empty() && self.mood.is_none() {
             return Err(HavenError::invalid("an entry needs some text or a mood"));
         }
@@ -151,13 +151,15 @@ fn encode(p: &Payload) -> Result<zeroize::Zeroizing<Vec<u8>>> {
         .map_err(|_| HavenError::invalid("the entry could not be encoded"))
 }
 
-fn decode(scope: &records::Scope<'_>, row: &SealedRow) -> Result<Entry> {
-    let plain = scope.open(KIND, row)?;
-    let p: Payload = serde_json::from_slice(&plain).map_err(|_| HavenError::Corrupt {
-        record_id: row.id.clone(),
-    })?;
+fn decode(scope: &records::Scope<'_>, row: SealedRow) -> Result<Entry> {
+    let SealedRow { id, revision, body } = row;
+    let plain = scope.open_body(KIND, &id, revision, body)?;
+    let p: Payload = match serde_json::from_slice(&plain) {
+        Ok(p) => p,
+        Err(_) => return Err(HavenError::Corrupt { record_id: id }),
+    };
     Ok(Entry {
-        id: row.id.clone(),
+        id,
         created_at: p.created_at,
         updated_at: p.updated_at,
         text: p.text,
@@ -166,10 +168,69 @@ fn decode(scope: &records::Scope<'_>, row: &SealedRow) -> Result<Entry> {
     })
 }
 
-/// Lower-cases for matching. Stored text is already NFC, so case folding by
-/// `to_lowercase` (full Unicode, e.g. "ÉTÉ" matches "été") is enough.
+/// NFC-normalises, skipping the work (and the copy) when a quick check
+/// shows the text is already NFC, as all ASCII text and most other text is.
+fn nfc(s: String) -> String {
+    if unicode_normalization::is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        s
+    } else {
+        s.nfc().collect()
+    }
+}
+
+/// Lower-cases for matching: NFC, then case folding by `to_lowercase` (full
+/// Unicode, e.g. "ÉTÉ" matches "été").
 fn fold(s: &str) -> String {
-    s.nfc().collect::<String>().to_lowercase()
+    if unicode_normalization::is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        s.to_lowercase()
+    } else {
+        s.nfc().collect::<String>().to_lowercase()
+    }
+}
+
+/// Whether `text` contains the folded query `q`. When both are ASCII, full
+/// Unicode folding equals ASCII folding, so the text is compared in place
+/// without building a lower-cased copy. (Non-ASCII text must take the slow
+/// path: e.g. the Kelvin sign lower-cases to an ASCII `k`.)
+fn matches(text: &str, q: &str) -> bool {
+    if q.is_ascii() && text.is_ascii() {
+        contains_ascii_ignore_case(text.as_bytes(), q.as_bytes())
+    } else {
+        fold(text).contains(q)
+    }
+}
+
+/// `needle` must be ASCII lower-case. Search decrypts and scans every
+/// entry, so this is a hot loop: candidate positions for the first byte are
+/// found a block at a time (a branch-free test the compiler vectorises), and
+/// only blocks holding one are checked byte by byte.
+fn contains_ascii_ignore_case(hay: &[u8], needle: &[u8]) -> bool {
+    const BLOCK: usize = 32;
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    if hay.len() < needle.len() {
+        return false;
+    }
+    // Setting bit 0x20 lower-cases ASCII letters; for a letter, `b | 0x20 ==
+    // first` also admits a few non-letters, which the full compare rejects.
+    let fold_bit = if first.is_ascii_alphabetic() { 0x20 } else { 0 };
+    let starts = &hay[..=hay.len() - needle.len()];
+    for (block, chunk) in starts.chunks(BLOCK).enumerate() {
+        if !chunk
+            .iter()
+            .fold(false, |any, &b| any | (b | fold_bit == first))
+        {
+            continue;
+        }
+        for (j, &b) in chunk.iter().enumerate() {
+            let i = block * BLOCK + j;
+            if b | fold_bit == first && hay[i..i + needle.len()].eq_ignore_ascii_case(needle) {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 impl Vault {
@@ -206,7 +267,7 @@ impl Vault {
             let tx = conn.transaction()?;
             let row =
                 records::fetch(&tx, KIND, id)?.ok_or_else(|| HavenError::not_found("entry", id))?;
-            let old = decode(scope, &row)?;
+            let old = decode(scope, row)?;
             let payload = Payload {
                 v: 1,
                 created_at: old.created_at,
@@ -245,7 +306,7 @@ impl Vault {
         self.with_unlocked(|conn, scope| {
             let row = records::fetch(conn, KIND, id)?
                 .ok_or_else(|| HavenError::not_found("entry", id))?;
-            decode(scope, &row)
+            decode(scope, row)
         })
     }
 
@@ -261,7 +322,7 @@ impl Vault {
             let rows = records::page(conn, KIND, before, limit + 1)?;
             let more = rows.len() > limit as usize;
             let entries = rows
-                .iter()
+                .into_iter()
                 .take(limit as usize)
                 .map(|r| decode(scope, r))
                 .collect::<Result<Vec<_>>>()?;
@@ -280,24 +341,97 @@ impl Vault {
     /// Every entry, newest first.
     pub fn all_entries(&self) -> Result<Vec<Entry>> {
         self.with_unlocked(|conn, scope| {
-            records::all(conn, KIND)?
-                .iter()
-                .map(|r| decode(scope, r))
-                .collect()
+            let mut out = Vec::new();
+            records::for_each(conn, KIND, |r| {
+                out.push(decode(scope, r)?);
+                Ok(())
+            })?;
+            Ok(out)
         })
     }
 
     /// Entries whose text or tags contain `query`, ignoring case (Unicode
-    /// aware), newest first.
+    /// aware), newest first. Rows are decrypted and tested one at a time:
+    /// only matches are kept, so memory stays small and cache-warm.
     pub fn search_entries(&self, query: &str) -> Result<Vec<Entry>> {
         let q = fold(query.trim());
         if q.is_empty() {
             return Err(HavenError::invalid("the search query is empty"));
         }
-        let all = self.all_entries()?;
-        Ok(all
+        self.with_unlocked(|conn, scope| {
+            let mut found = Vec::new();
+            records::for_each(conn, KIND, |r| {
+                let e = decode(scope, r)?;
+                if matches(&e.text, &q) || e.tags.iter().any(|t| matches(t, &q)) {
+                    found.push(e);
+                }
+                Ok(())
+            })?;
+            Ok(found)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_fast_path_matches_like_full_folding() {
+        assert!(matches("A Quiet Morning", &fold("quiet")));
+        assert!(matches("A Quiet Morning", &fold("MORNING")));
+        assert!(!matches("A Quiet Morning", &fold("evening")));
+        assert!(matches("ab", &fold("AB")));
+        assert!(!matches("a", &fold("ab")));
+        assert!(matches("x@b", &fold("@B")));
+        assert!(!matches("x`b", &fold("@b")));
+        let long = format!("{}Zephyrine", "y".repeat(100));
+        assert!(matches(&long, &fold("zephyrine")));
+        assert!(!matches(&long[..long.len() - 1], &fold("zephyrine")));
+        // Non-ASCII text that folds to ASCII still matches an ASCII query.
+        assert!(matches("7 \u{212A}ELVIN", &fold("kelvin")));
+        assert!(matches("ÉTÉ chaud", &fold("été")));
+        assert!(matches("e\u{301}te\u{301}", &fold("ÉTÉ")));
+    }
+
+    #[test]
+    fn search_streams_rows_and_keeps_only_matches_newest_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let (v, _) = Vault::create(
+            &dir.path().join("v.db"),
+            "correct horse battery",
+            crate::KdfParams::minimum(),
+        )
+        .unwrap();
+        let add = |text: &str, tags: &[&str]| {
+            v.add_entry(Draft {
+                text: text.into(),
+                mood: None,
+                tags: tags.iter().map(|t| t.to_string()).collect(),
+            })
+            .unwrap()
+            .id
+        };
+        let a = add("a Zephyrine morning", &[]);
+        add("nothing here", &["Work"]);
+        let c = add("ÉTÉ and zephyrine again", &[]);
+        let found: Vec<String> = v
+            .search_entries("ZEPHYRINE")
+            .unwrap()
             .into_iter()
-            .filter(|e| fold(&e.text).contains(&q) || e.tags.iter().any(|t| fold(t).contains(&q)))
-            .collect())
+            .map(|e| e.id)
+            .collect();
+        assert_eq!(found, vec![c.clone(), a]);
+        assert_eq!(v.search_entries("work").unwrap().len(), 1);
+        assert_eq!(v.search_entries("été").unwrap()[0].id, c);
+        let all = v.all_entries().unwrap();
+        assert_eq!(all.len(), 3);
+        assert_eq!(all[0].id, c);
+    }
+
+    #[test]
+    fn nfc_keeps_normalised_text_and_normalises_the_rest() {
+        assert_eq!(nfc("plain ascii".into()), "plain ascii");
+        assert_eq!(nfc("e\u{301}".into()), "\u{e9}");
     }
 }

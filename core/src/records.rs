@@ -49,14 +49,22 @@ impl Scope<'_> {
 
     /// Opens one sealed row of `kind`; failures name the record.
     pub fn open(&self, kind: &str, row: &SealedRow) -> Result<Zeroizing<Vec<u8>>, HavenError> {
-        crypto::open(
-            self.key,
-            &aad(self.vault_id, &row.id, kind, row.revision),
-            &row.body,
-        )
-        .and_then(padding::unpad)
-        .map(Zeroizing::new)
-        .map_err(|e| e.for_record(&row.id))
+        self.open_body(kind, &row.id, row.revision, row.body.clone())
+    }
+
+    /// [`Scope::open`] for a body the caller owns: decrypted in place, with
+    /// no copy of the ciphertext (listing reads thousands of rows).
+    pub fn open_body(
+        &self,
+        kind: &str,
+        id: &str,
+        revision: i64,
+        body: Vec<u8>,
+    ) -> Result<Zeroizing<Vec<u8>>, HavenError> {
+        crypto::open_owned(self.key, &aad(self.vault_id, id, kind, revision), body)
+            .and_then(padding::unpad)
+            .map(Zeroizing::new)
+            .map_err(|e| e.for_record(id))
     }
 
     /// Inserts a new record with revision 1.
@@ -68,10 +76,10 @@ impl Scope<'_> {
         plain: &[u8],
     ) -> Result<(), HavenError> {
         let body = self.seal(id, kind, 1, plain)?;
-        conn.execute(
+        conn.prepare_cached(
             "INSERT INTO records (id, kind, revision, body) VALUES (?1, ?2, 1, ?3)",
-            params![id, kind, body],
-        )?;
+        )?
+        .execute(params![id, kind, body])?;
         Ok(())
     }
 
@@ -84,18 +92,15 @@ impl Scope<'_> {
         plain: &[u8],
     ) -> Result<(), HavenError> {
         let revision: Option<i64> = conn
-            .query_row(
-                "SELECT revision FROM records WHERE id = ?1 AND kind = ?2",
-                params![id, kind],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT revision FROM records WHERE id = ?1 AND kind = ?2")?
+            .query_row(params![id, kind], |r| r.get(0))
             .optional()?;
         let next = revision.ok_or_else(|| HavenError::not_found(kind, id))? + 1;
         let body = self.seal(id, kind, next, plain)?;
-        conn.execute(
+        conn.prepare_cached(
             "UPDATE records SET revision = ?1, body = ?2 WHERE id = ?3 AND kind = ?4",
-            params![next, body, id, kind],
-        )?;
+        )?
+        .execute(params![next, body, id, kind])?;
         Ok(())
     }
 }
@@ -103,20 +108,17 @@ impl Scope<'_> {
 /// Fetches one sealed row of `kind`.
 pub fn fetch(conn: &Connection, kind: &str, id: &str) -> Result<Option<SealedRow>, Internal> {
     Ok(conn
-        .query_row(
-            "SELECT id, revision, body FROM records WHERE id = ?1 AND kind = ?2",
-            params![id, kind],
-            row,
-        )
+        .prepare_cached("SELECT id, revision, body FROM records WHERE id = ?1 AND kind = ?2")?
+        .query_row(params![id, kind], row)
         .optional()?)
 }
 
 /// Deletes a record. Returns whether it existed.
 pub fn delete(conn: &Connection, kind: &str, id: &str) -> Result<bool, Internal> {
-    Ok(conn.execute(
-        "DELETE FROM records WHERE id = ?1 AND kind = ?2",
-        params![id, kind],
-    )? > 0)
+    Ok(conn
+        .prepare_cached("DELETE FROM records WHERE id = ?1 AND kind = ?2")?
+        .execute(params![id, kind])?
+        > 0)
 }
 
 /// Up to `limit` rows of `kind`, newest first, strictly older than the
@@ -148,15 +150,32 @@ pub fn page(
     Ok(rows)
 }
 
-/// Every row of `kind`, newest first.
-pub fn all(conn: &Connection, kind: &str) -> Result<Vec<SealedRow>, Internal> {
+/// Calls `f` on every row of `kind`, newest first, one row at a time, so a
+/// caller that keeps only some rows (search) never holds every ciphertext.
+pub fn for_each(
+    conn: &Connection,
+    kind: &str,
+    mut f: impl FnMut(SealedRow) -> Result<(), HavenError>,
+) -> Result<(), HavenError> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, revision, body FROM records WHERE kind = ?1 ORDER BY seq DESC",
     )?;
-    let rows = stmt
-        .query_map(params![kind], row)?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(rows)
+    let mut rows = stmt.query(params![kind])?;
+    while let Some(r) = rows.next()? {
+        f(row(r)?)?;
+    }
+    Ok(())
+}
+
+/// Every row of `kind`, newest first (for small kinds; stream large ones
+/// with [`for_each`]).
+pub fn all(conn: &Connection, kind: &str) -> Result<Vec<SealedRow>, HavenError> {
+    let mut out = Vec::new();
+    for_each(conn, kind, |r| {
+        out.push(r);
+        Ok(())
+    })?;
+    Ok(out)
 }
 
 /// Every row of `kind` whose id starts with `prefix`, oldest first. Used for

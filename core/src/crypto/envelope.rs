@@ -58,24 +58,31 @@ pub(crate) fn seal_with_nonce(
 /// tampering, truncation or wrong key, and [`Internal::EnvelopeVersion`] for a
 /// version this build does not know.
 pub fn open(key: &SecretKey, aad: &[u8], envelope: &[u8]) -> Result<Vec<u8>, Internal> {
-    let Some((&version, rest)) = envelope.split_first() else {
+    open_owned(key, aad, envelope.to_vec())
+}
+
+/// [`open`] for an envelope the caller owns: decrypts in place, so reading
+/// many records does not copy each ciphertext first.
+pub fn open_owned(key: &SecretKey, aad: &[u8], mut envelope: Vec<u8>) -> Result<Vec<u8>, Internal> {
+    let Some(&version) = envelope.first() else {
         return Err(Internal::Unauthentic);
     };
     if version != ENVELOPE_VERSION {
         return Err(Internal::EnvelopeVersion(version));
     }
-    if rest.len() < NONCE_LEN + TAG_LEN {
+    if envelope.len() < HEADER_LEN + TAG_LEN {
         return Err(Internal::Unauthentic);
     }
-    let (nonce, body) = rest.split_at(NONCE_LEN);
-    let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| Internal::Unauthentic)?;
-    let mut buf = body.to_vec();
+    let nonce = Nonce::try_assume_unique_for_key(&envelope[1..HEADER_LEN])
+        .map_err(|_| Internal::Unauthentic)?;
+    // open_within decrypts the ciphertext and moves the plaintext to the
+    // front of the same buffer.
     let len = aead_key(key)?
-        .open_in_place(nonce, Aad::from(aad), &mut buf)
+        .open_within(nonce, Aad::from(aad), &mut envelope, HEADER_LEN..)
         .map_err(|_| Internal::Unauthentic)?
         .len();
-    buf.truncate(len);
-    Ok(buf)
+    envelope.truncate(len);
+    Ok(envelope)
 }
 
 #[cfg(test)]

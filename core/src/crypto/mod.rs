@@ -7,7 +7,7 @@ pub mod keys;
 pub mod padding;
 pub mod recovery;
 
-pub use envelope::{open, seal, ENVELOPE_VERSION};
+pub use envelope::{open, open_owned, seal, ENVELOPE_VERSION};
 pub use kdf::KdfParams;
 pub use keys::{random_bytes, random_id, SecretKey};
 pub use recovery::RecoveryKey;
