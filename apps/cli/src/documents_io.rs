@@ -353,10 +353,10 @@ fn type_of(key: &str, v: &toml::Value) -> String {
         toml::Value::String(_) => "text".into(),
         toml::Value::Boolean(_) => "true or false".into(),
         toml::Value::Array(a) => match a.first() {
-            Some(toml::Value::Table(_)) => "list of items:".into(),
+            Some(toml::Value::Table(_)) => "a list of items, each with:".into(),
             _ => "list of text".into(),
         },
-        toml::Value::Table(_) => "fields:".into(),
+        toml::Value::Table(_) => "a group of fields:".into(),
         _ => "a value".into(),
     }
 }
@@ -408,6 +408,7 @@ fn rule_hint(section: &str) -> Option<&'static str> {
             "(life-sustaining refusals must say \"even if my life is at risk\" and be signed and witnessed)",
         ),
         "crisis_lines" => Some("(region defaults are filled in; edit or remove them freely)"),
+        "people" => Some("(nominated_person and advocate are optional: leave them out if there is none)"),
         _ => None,
     }
 }
@@ -548,13 +549,14 @@ pub fn markdown_reference(kind: DocumentKind) -> Result<String, Failure> {
             let hints = field_hints(key, v);
             let (first, rest) = hints.split_first().map_or(("", &[][..]), |(f, r)| (f, r));
             let ty = first.split_once(": ").map_or("", |(_, t)| t);
-            out.push_str(&format!(" Type: {ty}\n"));
+            out.push_str(&format!(" {}\n", capitalise(ty.trim_end_matches(':'))));
             for line in rest {
                 if line.starts_with('(') {
                     out.push_str(&format!("  {}\n", line.trim_matches(['(', ')'])));
                 } else {
                     let depth = line.len() - line.trim_start().len();
                     let (k, t) = line.trim_start().split_once(": ").unwrap_or((line, ""));
+                    let t = t.trim_end_matches(':');
                     out.push_str(&format!("{}- `{k}`: {t}\n", " ".repeat(depth + 2)));
                 }
             }

@@ -396,3 +396,19 @@ fn plan_sign_lists_problems_then_signs() {
         .ok(&["plan", "show"])
         .contains("signed by Alex on 2026-01-05"));
 }
+
+#[test]
+fn the_field_reference_in_docs_matches_the_types() {
+    let e = setup();
+    let doc = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/document-files.md"),
+    )
+    .unwrap();
+    for cmd in ["plan", "statement"] {
+        let generated = e.ok(&[cmd, "template", "--format", "markdown"]);
+        assert!(
+            doc.contains(&generated),
+            "docs/document-files.md is out of date for {cmd}: regenerate with `haven {cmd} template --format markdown`"
+        );
+    }
+}
