@@ -319,6 +319,7 @@ fn toml_with_comments(content: &DocumentContent, commented: bool) -> Result<Stri
         format!(
             "# Haven {} file. Every top-level key is one section; sections left out\n\
              # keep their current value. Save with `haven {} edit FILE.toml`.\n\
+             # (TOML wants plain values before [tables], so single-value sections come first.)\n\
              # Field reference: docs/document-files.md.\n\n",
             kind.label(),
             command_of(kind)

@@ -125,11 +125,11 @@ pub fn log(vault: &Vault, json: bool) -> Result<(), Failure> {
             "departures": departures,
         }));
     }
+    let history = vault.document_history(&doc.id)?;
     let number_of = |hash: &str| -> String {
-        vault
-            .document_history(&doc.id)
-            .ok()
-            .and_then(|h| h.into_iter().find(|v| v.hash == hash))
+        history
+            .iter()
+            .find(|v| v.hash == hash)
             .map_or_else(|| "?".into(), |v| v.number.to_string())
     };
     if reviews.is_empty() && departures.is_empty() {
