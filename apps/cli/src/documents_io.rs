@@ -107,7 +107,8 @@ fn parse_text(text: &str, format: FileFormat) -> Result<Value, String> {
             Ok(t) => Ok(toml_to_json(toml::Value::Table(t))),
             Err(e) => Err(match e.span() {
                 Some(span) => {
-                    let before = &text[..span.start.min(text.len())];
+                    // Byte offsets; never slice inside a character.
+                    let before = text.get(..span.start).unwrap_or(text);
                     let line = before.matches('\n').count() + 1;
                     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
                     format!("line {line}, column {column}")
