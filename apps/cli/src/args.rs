@@ -37,6 +37,18 @@ pub enum Command {
     Recover,
     /// Authenticate every record; exit 0 only if all are intact.
     Verify,
+    /// The crisis plan: show, edit from a file, history, diff, sign, template.
+    #[command(subcommand)]
+    Plan(PlanCommand),
+    /// The advance statement: as `plan`, plus clinician reviews and departures.
+    #[command(subcommand)]
+    Statement(StatementCommand),
+    /// Review dates of signed documents.
+    #[command(subcommand)]
+    Reviews(ReviewsCommand),
+    /// Encrypted backup of the whole vault, and restore into a new vault.
+    #[command(subcommand)]
+    Backup(BackupCommand),
     /// A guided run through Haven in a fresh vault.
     Tour {
         /// Where to create the tour's vault (default: a temporary folder).
@@ -144,4 +156,265 @@ pub enum By {
     Day,
     /// ISO weeks.
     Week,
+}
+
+/// `plan ...`
+#[derive(Debug, Subcommand)]
+pub enum PlanCommand {
+    /// Show the active version (else the latest draft).
+    Show(ShowArgs),
+    /// Save a new version from a JSON or TOML file (creates the plan on first use).
+    Edit {
+        /// The file (`.json` or `.toml`). Sections left out are carried over
+        /// from the latest version (on first use: empty, with region crisis lines).
+        file: PathBuf,
+        /// Region for the default crisis lines when the plan is created.
+        #[arg(long, value_enum, default_value_t = RegionArg::Uk)]
+        region: RegionArg,
+    },
+    /// Every version, oldest first.
+    History(ListArgs),
+    /// What changed between two versions, section by section.
+    Diff(DiffArgs),
+    /// Sign a draft and make it the active plan.
+    Sign(SignArgs),
+    /// Print a starting file with every section.
+    Template {
+        /// Region for the default crisis lines.
+        #[arg(long, value_enum, default_value_t = RegionArg::Uk)]
+        region: RegionArg,
+        /// File format (`markdown` prints the field reference).
+        #[arg(long, value_enum, default_value_t = FileFormat::Toml)]
+        format: FileFormat,
+    },
+    // Exports (`plan export --format pdf|card|fhir`) plug in here.
+}
+
+/// `statement ...`
+#[derive(Debug, Subcommand)]
+pub enum StatementCommand {
+    /// Show the active version (else the latest draft).
+    Show(ShowArgs),
+    /// Save a new version from a JSON or TOML file (creates the statement on first use).
+    Edit {
+        /// The file (`.json` or `.toml`). Sections left out are carried over
+        /// from the latest version.
+        file: PathBuf,
+    },
+    /// Every version, oldest first.
+    History(ListArgs),
+    /// What changed between two versions, section by section.
+    Diff(DiffArgs),
+    /// Sign a draft (with its witness, if any) and make it the active statement.
+    Sign(SignArgs),
+    /// A witness signs together with the maker: explains how, with `sign`.
+    Witness {
+        /// The witness's name.
+        #[arg(long)]
+        name: Option<String>,
+        /// The witness's role.
+        #[arg(long)]
+        role: Option<String>,
+        /// The witness's statement.
+        #[arg(long)]
+        statement: Option<String>,
+        /// The version.
+        #[arg(long)]
+        version: Option<String>,
+    },
+    /// Record a clinician's consultation review from a JSON or TOML file.
+    Review {
+        /// The review file (see `docs/document-files.md`).
+        #[arg(long)]
+        file: PathBuf,
+        /// The version reviewed (default: the active version, else the latest).
+        #[arg(long)]
+        version: Option<String>,
+    },
+    /// Record that a wish was not followed, who decided and why.
+    Departure(DepartureArgs),
+    /// The clinician response log: reviews and departures.
+    Reviews(ListArgs),
+    /// Print a starting file with every section.
+    Template {
+        /// File format (`markdown` prints the field reference).
+        #[arg(long, value_enum, default_value_t = FileFormat::Toml)]
+        format: FileFormat,
+    },
+    // Exports (`statement export --format pdf|card|fhir`) plug in here.
+}
+
+/// `reviews ...`
+#[derive(Debug, Subcommand)]
+pub enum ReviewsCommand {
+    /// Signed documents whose review date is near or past.
+    Due {
+        /// How many days ahead to look.
+        #[arg(long, default_value_t = 30)]
+        within: u32,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// `backup ...`
+#[derive(Debug, Subcommand)]
+pub enum BackupCommand {
+    /// Write an encrypted backup of the whole vault to FILE (never overwrites).
+    Create {
+        /// The backup file to create.
+        file: PathBuf,
+    },
+    /// Restore a backup into a new vault at PATH.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// Where to create the restored vault (must not exist).
+        #[arg(long = "to", value_name = "PATH")]
+        to: PathBuf,
+        /// Open it with the recovery key (from HAVEN_RECOVERY_KEY or a
+        /// prompt) instead of the passphrase.
+        #[arg(long)]
+        recovery_key: bool,
+    },
+}
+
+/// Options for `show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A version hash (or a unique prefix, or a version number).
+    #[arg(long)]
+    pub version: Option<String>,
+    /// Print JSON.
+    #[arg(long, conflicts_with = "editable")]
+    pub json: bool,
+    /// Print the content as an editable file (for `edit`).
+    #[arg(long)]
+    pub editable: bool,
+    /// Format of `--editable`.
+    #[arg(long, value_enum, default_value_t = FileFormat::Toml, requires = "editable")]
+    pub format: FileFormat,
+}
+
+/// `--json` alone.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Options for `diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The older version (hash, unique prefix or number).
+    pub from: String,
+    /// The newer version (hash, unique prefix or number).
+    pub to: String,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Options for `sign`.
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// Your name, as you sign.
+    #[arg(long)]
+    pub name: String,
+    /// The date signed (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<chrono::NaiveDate>,
+    /// Confirm you have capacity to make this document (required to sign).
+    #[arg(long)]
+    pub confirm_capacity: bool,
+    /// Your statement of capacity, in your words.
+    #[arg(long, value_name = "TEXT")]
+    pub capacity: Option<String>,
+    /// Any support you used (advocate, peer worker, easy read).
+    #[arg(long, value_name = "TEXT")]
+    pub support: Option<String>,
+    /// The version to sign (default: the latest).
+    #[arg(long)]
+    pub version: Option<String>,
+    /// The witness's name (a witness signs with you; required for refusals
+    /// of life-sustaining treatment).
+    #[arg(long)]
+    pub witness_name: Option<String>,
+    /// The witness's role ("friend", "advocate", "GP").
+    #[arg(long, requires = "witness_name")]
+    pub witness_role: Option<String>,
+    /// The witness's statement, in their words.
+    #[arg(long, requires = "witness_name")]
+    pub witness_statement: Option<String>,
+    /// The witness confirms you understood what you signed.
+    #[arg(long, requires = "witness_name")]
+    pub witness_confirms_understanding: bool,
+    /// The witness confirms you were under no undue influence.
+    #[arg(long, requires = "witness_name")]
+    pub witness_confirms_no_undue_influence: bool,
+}
+
+/// Options for `statement departure`.
+#[derive(Debug, Args)]
+pub struct DepartureArgs {
+    /// The section whose wish was not followed (e.g. `restrictive_interventions`).
+    #[arg(long)]
+    pub section: String,
+    /// Who decided.
+    #[arg(long = "by", value_name = "NAME")]
+    pub by: String,
+    /// Their role.
+    #[arg(long)]
+    pub role: String,
+    /// Their organisation or team.
+    #[arg(long)]
+    pub organisation: Option<String>,
+    /// Why the wish was not followed.
+    #[arg(long)]
+    pub reason: String,
+    /// Which wish, briefly.
+    #[arg(long)]
+    pub wish: Option<String>,
+    /// When it happened (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<chrono::NaiveDate>,
+    /// Whether you were told.
+    #[arg(long, value_enum, default_value_t = YesNo::No)]
+    pub told: YesNo,
+    /// The version departed from (default: the active version, else the latest).
+    #[arg(long)]
+    pub version: Option<String>,
+}
+
+/// Yes or no.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum YesNo {
+    /// Yes.
+    Yes,
+    /// No.
+    No,
+}
+
+/// Region for default crisis lines.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RegionArg {
+    /// United Kingdom: NHS 111 option 2, Samaritans, Shout, 999.
+    Uk,
+    /// United States: 988, 911.
+    Us,
+    /// Elsewhere: no default lines.
+    Other,
+}
+
+/// Format of a document file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FileFormat {
+    /// TOML, with a comment for every section.
+    Toml,
+    /// JSON.
+    Json,
+    /// The field reference, in Markdown.
+    Markdown,
 }

@@ -37,7 +37,9 @@ impl From<HavenError> for Failure {
             | HavenError::WrongRecoveryKey
             | HavenError::MistypedRecoveryKey
             | HavenError::WrongDeviceKey => 3,
-            HavenError::Corrupt { .. } | HavenError::CorruptDatabase { .. } => 4,
+            HavenError::Corrupt { .. }
+            | HavenError::CorruptDatabase { .. }
+            | HavenError::BadBackup { .. } => 4,
             _ => 1,
         };
         Self {

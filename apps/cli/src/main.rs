@@ -1,11 +1,17 @@
 //! `haven`: the vault and journal from a terminal. See `haven --help`.
 
 mod args;
+mod backup;
+mod documents;
+mod documents_io;
 mod fail;
 mod journal;
 mod keys;
 mod output;
+mod plan;
+mod reviews;
 mod secrets;
+mod statement;
 mod tour;
 
 use std::path::{Path, PathBuf};
@@ -14,7 +20,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use haven_core::Vault;
 
-use args::{Cli, Command, PassphraseCommand};
+use args::{BackupCommand, Cli, Command, PassphraseCommand, ReviewsCommand};
 use fail::Failure;
 
 fn main() -> ExitCode {
@@ -38,6 +44,31 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Passphrase(PassphraseCommand::Change) => keys::change(&unlocked(cli.vault, file)?),
         Command::Verify => keys::verify(&unlocked(cli.vault, file)?),
         Command::Journal(cmd) => journal::run(&unlocked(cli.vault, file)?, cmd),
+        Command::Plan(cmd) => {
+            let vault = match plan::needs_vault(&cmd) {
+                true => Some(unlocked(cli.vault, file)?),
+                false => None,
+            };
+            plan::run(vault.as_ref(), cmd)
+        }
+        Command::Statement(cmd) => {
+            let vault = match statement::needs_vault(&cmd) {
+                true => Some(unlocked(cli.vault, file)?),
+                false => None,
+            };
+            statement::run(vault.as_ref(), cmd)
+        }
+        Command::Reviews(ReviewsCommand::Due { within, json }) => {
+            reviews::due(&unlocked(cli.vault, file)?, within, json)
+        }
+        Command::Backup(BackupCommand::Create { file: out }) => {
+            backup::create(&unlocked(cli.vault, file)?, &out)
+        }
+        Command::Backup(BackupCommand::Restore {
+            file: backup_file,
+            to,
+            recovery_key,
+        }) => backup::restore(&backup_file, &to, file, recovery_key),
     }
 }
 

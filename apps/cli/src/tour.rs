@@ -4,7 +4,13 @@
 use std::path::Path;
 use std::time::Instant;
 
-use haven_core::{Bucket, Draft, HavenError, KdfParams, Vault};
+use chrono::Utc;
+use haven_core::documents::{Clinician, Contact, TreatmentRefusal, WarningSign};
+use haven_core::{
+    AdvanceStatement, Bucket, CrisisPlan, Draft, HavenError, KdfParams, NewConsultationReview,
+    NewDeparture, Region, RestoreSecret, ReviewResponse, Section, SectionResponse, SignOff, Vault,
+    Witness,
+};
 
 use crate::fail::Failure;
 use crate::output;
@@ -179,7 +185,9 @@ pub fn run(dir: Option<&Path>) -> Result<(), Failure> {
         vault.all_entries()?.len()
     );
 
-    step(12, "Verify: authenticate every record");
+    documents(&vault, &ids[0])?;
+
+    step(19, "Verify: authenticate every record");
     let report = vault.verify()?;
     println!(
         "{} records intact, {} damaged, {} key slots",
@@ -193,6 +201,40 @@ pub fn run(dir: Option<&Path>) -> Result<(), Failure> {
         ));
     }
 
+    step(
+        20,
+        "Back up, then restore on a \"new device\" with the recovery key",
+    );
+    let backup = base.join("tour.backup");
+    let summary = vault.create_backup(&backup)?;
+    println!(
+        "backup: {} records, {} key slots (the device key stays behind), {} bytes",
+        summary.records(),
+        summary.key_slots,
+        summary.bytes
+    );
+    for word in ["even if my life is at risk", "walk the dog"] {
+        if raw_contains(&backup, word.as_bytes()) {
+            return Err(Failure::integrity(format!(
+                "plaintext found in the backup: {word}"
+            )));
+        }
+    }
+    println!("the plan's and statement's words are not in the backup file");
+    let restored_path = base.join("restored.haven");
+    let restored = Vault::restore_backup(
+        &backup,
+        &restored_path,
+        RestoreSecret::RecoveryKey(&recovery.display()),
+    )?;
+    let r = restored.verify()?;
+    println!(
+        "restored to {}: {} records intact, {} damaged",
+        restored_path.display(),
+        r.intact(),
+        r.damaged.len()
+    );
+
     println!();
     match dir {
         Some(_) => println!(
@@ -203,6 +245,219 @@ pub fn run(dir: Option<&Path>) -> Result<(), Failure> {
         None => println!("The tour vault was temporary and is now removed. Start your own with `haven init`."),
     }
     Ok(())
+}
+
+/// Steps 12 to 18: the crisis plan and the advance statement.
+fn documents(vault: &Vault, entry_id: &str) -> Result<(), Failure> {
+    let today = Utc::now().date_naive();
+
+    step(
+        12,
+        "A crisis plan: UK crisis lines by default, the rest in my own words",
+    );
+    let plan = CrisisPlan {
+        when_well: "I walk the dog every morning and cook for friends.".into(),
+        triggers: vec!["anniversaries".into(), "not being believed".into()],
+        warning_signs: vec![WarningSign::new("sleeping less than four hours")],
+        coping_strategies: vec!["grounding card".into(), "river walk".into()],
+        help_contacts: vec![Contact::new("Sam", "sister", "07700 900123")],
+        reasons_for_living: vec!["my dog, Biscuit".into()],
+        ..CrisisPlan::new_for_region(Region::Uk)
+    };
+    let v1 = vault.create_document(plan.into())?;
+    let lines = v1
+        .content
+        .as_crisis_plan()
+        .map(|p| {
+            p.crisis_lines
+                .iter()
+                .map(|l| l.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default();
+    println!(
+        "saved version 1 ({}), a draft; crisis lines: {lines}",
+        short(&v1.hash)
+    );
+    if let Some(sign) = v1
+        .content
+        .as_crisis_plan()
+        .and_then(|p| p.warning_signs.first())
+    {
+        vault.link_entry_to_warning_sign(entry_id, &sign.id)?;
+        println!(
+            "linked the first journal entry to the warning sign \"sleeping less than four hours\""
+        );
+    }
+
+    step(13, "Sign the plan: it becomes the active version");
+    let signed = vault.sign_version(&v1.document_id, &v1.hash, maker(today, None))?;
+    let doc = vault
+        .documents()?
+        .into_iter()
+        .find(|d| d.id == v1.document_id);
+    println!(
+        "version {} is {}; next review {}",
+        signed.number,
+        signed.status.as_str(),
+        doc.and_then(|d| d.next_review)
+            .map_or("-".into(), |d| d.to_string())
+    );
+
+    step(
+        14,
+        "An advance statement refusing a treatment, even if my life is at risk",
+    );
+    let mut statement = AdvanceStatement {
+        treatment_refusals: vec![TreatmentRefusal {
+            treatment: "electroconvulsive therapy".into(),
+            circumstances: "at any time, in any setting".into(),
+            life_sustaining: true,
+            life_at_risk_statement: "I do not want it under any circumstances.".into(),
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    statement.restrictive_interventions.try_first = vec!["a quiet room and time".into()];
+    let s1 = vault.create_document(statement.clone().into())?;
+    println!("sign without the legal words (Mental Capacity Act 2005 s.25):");
+    match vault.sign_version(
+        &s1.document_id,
+        &s1.hash,
+        maker(today, Some(witness(today))),
+    ) {
+        Err(_) => {
+            for p in haven_core::validate(&s1.content, Some(&maker(today, Some(witness(today))))) {
+                println!("  refused: {p}");
+            }
+        }
+        Ok(_) => {
+            return Err(Failure::other(
+                "the tour's statement was signed unexpectedly".into(),
+            ))
+        }
+    }
+    statement.treatment_refusals[0].life_at_risk_statement =
+        "I refuse it even if my life is at risk.".into();
+    let s2 = vault.save_version(&s1.document_id, &s1.hash, statement.into())?;
+    let active = vault.sign_version(
+        &s2.document_id,
+        &s2.hash,
+        maker(today, Some(witness(today))),
+    )?;
+    println!(
+        "version {} with the words, signed and witnessed: {}",
+        active.number,
+        active.status.as_str()
+    );
+
+    step(15, "A clinician reviews it with me, section by section");
+    let review = vault.add_consultation_review(
+        &s2.document_id,
+        &s2.hash,
+        NewConsultationReview {
+            clinician: clinician(),
+            reviewed_on: today,
+            responses: vec![
+                SectionResponse {
+                    section: Section::TreatmentRefusals,
+                    response: ReviewResponse::Agreed,
+                    reason: String::new(),
+                    person_told: true,
+                },
+                SectionResponse {
+                    section: Section::RestrictiveInterventions,
+                    response: ReviewResponse::CannotFollow,
+                    reason: "the ward has no quiet room; we will use the garden instead".into(),
+                    person_told: true,
+                },
+            ],
+            notes: String::new(),
+        },
+    )?;
+    for r in &review.responses {
+        let reason = if r.reason.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", r.reason)
+        };
+        let response = match r.response {
+            ReviewResponse::Agreed => "agreed",
+            ReviewResponse::Noted => "noted",
+            ReviewResponse::CannotFollow => "cannot follow",
+        };
+        println!("  {}: {response}{reason}", r.section.label());
+    }
+
+    step(16, "A departure: a wish not followed, who decided and why");
+    let d = vault.record_departure(
+        &s2.document_id,
+        &s2.hash,
+        NewDeparture {
+            section: Section::RestrictiveInterventions,
+            wish: "a quiet room first".into(),
+            clinician: clinician(),
+            occurred_at: Utc::now(),
+            reason: "immediate risk to another patient".into(),
+            person_told: true,
+        },
+    )?;
+    println!(
+        "logged against version {} (append-only; the person was told: {})",
+        active.number,
+        if d.person_told { "yes" } else { "no" }
+    );
+
+    step(17, "Reviews due in the next 200 days");
+    for due in vault.reviews_due(today, 200)? {
+        println!(
+            "  {}: review on {} (in {} days)",
+            due.kind.label(),
+            due.next_review,
+            due.days_until
+        );
+    }
+
+    step(18, "Exports");
+    // EXPORTS: `plan export` / `statement export --format pdf|card|fhir`
+    // belong here once the core builds them (issue 3).
+    println!("(PDF, wallet card and FHIR exports are on the way.)");
+    Ok(())
+}
+
+fn maker(today: chrono::NaiveDate, witness: Option<Witness>) -> SignOff {
+    SignOff {
+        maker_name: "Alex Example".into(),
+        signed_on: today,
+        confirms_capacity: true,
+        support_used: "my advocate".into(),
+        witness,
+        ..Default::default()
+    }
+}
+
+fn witness(today: chrono::NaiveDate) -> Witness {
+    Witness {
+        name: "Jo Witness".into(),
+        role: "advocate".into(),
+        signed_on: Some(today),
+        confirms_understanding: true,
+        confirms_no_undue_influence: true,
+        statement: "Alex understood the statement and made it freely.".into(),
+    }
+}
+
+fn clinician() -> Clinician {
+    Clinician {
+        name: "Dr Rivera".into(),
+        role: "consultant psychiatrist".into(),
+        organisation: "Riverside ward".into(),
+    }
+}
+
+fn short(hash: &str) -> &str {
+    &hash[..hash.len().min(12)]
 }
 
 fn describe(r: &Result<(), HavenError>) -> String {

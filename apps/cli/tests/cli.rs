@@ -297,6 +297,14 @@ fn tour_runs_and_keeps_its_vault_when_given_a_dir() {
     let out = ok(c);
     assert!(out.contains("not found") && !out.contains("FOUND"));
     assert!(out.contains("0 damaged"));
+    assert!(out.contains("refused: Treatment refusals (item 1)"));
+    assert!(out.contains("cannot follow ("));
+    assert!(out.contains("restored to") && out.matches("0 damaged").count() == 2);
+    let mut c = haven(&dir.path().join("restored.haven"));
+    c.env("HAVEN_PASSPHRASE", "tour passphrase, not a real one")
+        .args(["statement", "reviews", "--json"]);
+    let log: serde_json::Value = serde_json::from_str(&ok(c)).unwrap();
+    assert_eq!(log["departures"].as_array().unwrap().len(), 1);
     let mut c = haven(&dir.path().join("tour.haven"));
     c.env("HAVEN_PASSPHRASE", "tour passphrase, not a real one")
         .args(["journal", "list", "--json"]);

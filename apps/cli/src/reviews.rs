@@ -1,0 +1,208 @@
+//! Clinician consultation reviews, departures and review dates:
+//! `statement review|departure|reviews` and `reviews due`.
+
+use std::path::Path;
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use haven_core::{
+    documents::Clinician, DocumentKind, NewConsultationReview, NewDeparture, ReviewResponse,
+    Section, SectionResponse, Vault,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::args::{DepartureArgs, YesNo};
+use crate::documents::{pick, require};
+use crate::documents_io;
+use crate::fail::Failure;
+use crate::output;
+
+/// A review file, as the clinician fills it in (see `docs/document-files.md`).
+#[derive(Serialize, Deserialize)]
+struct ReviewFile {
+    /// The reviewer's name.
+    name: String,
+    /// Their role.
+    role: String,
+    /// Their organisation or team.
+    organisation: String,
+    /// The date of the consultation (default: today).
+    #[serde(default)]
+    date: Option<NaiveDate>,
+    /// One response per section considered.
+    responses: Vec<SectionResponse>,
+    /// Anything else.
+    #[serde(default)]
+    notes: String,
+}
+
+/// `statement review --file FILE`.
+pub fn review(vault: &Vault, file: &Path, version: Option<&str>) -> Result<(), Failure> {
+    let raw = documents_io::read_value(file)?;
+    let r: ReviewFile = documents_io::typed(raw, "review")?;
+    let doc = require(vault, DocumentKind::AdvanceStatement)?;
+    let v = pick(vault, &doc, version)?;
+    let stored = vault.add_consultation_review(
+        &doc.id,
+        &v.hash,
+        NewConsultationReview {
+            clinician: Clinician {
+                name: r.name,
+                role: r.role,
+                organisation: r.organisation,
+            },
+            reviewed_on: r.date.unwrap_or_else(|| chrono::Local::now().date_naive()),
+            responses: r.responses,
+            notes: r.notes,
+        },
+    )?;
+    let cannot = stored
+        .responses
+        .iter()
+        .filter(|r| r.response == ReviewResponse::CannotFollow)
+        .count();
+    println!("{}", stored.id);
+    eprintln!(
+        "Recorded the review of version {}: {} sections, {cannot} that cannot be followed.",
+        v.number,
+        stored.responses.len()
+    );
+    Ok(())
+}
+
+/// `statement departure ...`.
+pub fn departure(vault: &Vault, a: &DepartureArgs) -> Result<(), Failure> {
+    let section: Section = serde_json::from_value(serde_json::Value::String(a.section.clone()))
+        .map_err(|_| {
+            let keys: Vec<&str> = DocumentKind::AdvanceStatement
+                .sections()
+                .iter()
+                .map(|s| s.key())
+                .collect();
+            Failure::usage(format!("--section must be one of: {}", keys.join(", ")))
+        })?;
+    let doc = require(vault, DocumentKind::AdvanceStatement)?;
+    let v = pick(vault, &doc, a.version.as_deref())?;
+    let occurred_at = match a.date {
+        Some(d) => d
+            .and_hms_opt(12, 0, 0)
+            .map(|t| Utc.from_utc_datetime(&t))
+            .ok_or_else(|| Failure::usage("--date is not a valid date".into()))?,
+        None => Utc::now(),
+    };
+    let d = vault.record_departure(
+        &doc.id,
+        &v.hash,
+        NewDeparture {
+            section,
+            wish: a.wish.clone().unwrap_or_default(),
+            clinician: Clinician {
+                name: a.by.clone(),
+                role: a.role.clone(),
+                organisation: a.organisation.clone().unwrap_or_default(),
+            },
+            occurred_at,
+            reason: a.reason.clone(),
+            person_told: a.told == YesNo::Yes,
+        },
+    )?;
+    println!("{}", d.id);
+    eprintln!(
+        "Recorded a departure from \"{}\" in version {}.",
+        section.label(),
+        v.number
+    );
+    Ok(())
+}
+
+/// `statement reviews`: the clinician response log.
+pub fn log(vault: &Vault, json: bool) -> Result<(), Failure> {
+    let doc = require(vault, DocumentKind::AdvanceStatement)?;
+    let reviews = vault.all_consultation_reviews(&doc.id)?;
+    let departures = vault.all_departures(&doc.id)?;
+    if json {
+        return output::json(&serde_json::json!({
+            "reviews": reviews,
+            "departures": departures,
+        }));
+    }
+    let history = vault.document_history(&doc.id)?;
+    let number_of = |hash: &str| -> String {
+        history
+            .iter()
+            .find(|v| v.hash == hash)
+            .map_or_else(|| "?".into(), |v| v.number.to_string())
+    };
+    if reviews.is_empty() && departures.is_empty() {
+        println!("No clinician reviews or departures recorded.");
+    }
+    for r in &reviews {
+        println!(
+            "Review {} of version {} by {} ({}, {})",
+            r.reviewed_on,
+            number_of(&r.version_hash),
+            r.clinician.name,
+            r.clinician.role,
+            r.clinician.organisation
+        );
+        for s in &r.responses {
+            let what = match s.response {
+                ReviewResponse::Agreed => "agreed",
+                ReviewResponse::Noted => "noted",
+                ReviewResponse::CannotFollow => "cannot follow",
+            };
+            let reason = if s.reason.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", s.reason)
+            };
+            let told = if s.person_told { "" } else { " (not yet told)" };
+            println!("  {}: {what}{reason}{told}", s.section.label());
+        }
+        if !r.notes.is_empty() {
+            println!("  notes: {}", r.notes);
+        }
+    }
+    for d in &departures {
+        println!(
+            "Departure {} from version {}, {}: {} ({}) decided: {}{}",
+            d.occurred_at.format("%Y-%m-%d"),
+            number_of(&d.version_hash),
+            d.section.label(),
+            d.clinician.name,
+            d.clinician.role,
+            d.reason,
+            if d.person_told {
+                "; you were told"
+            } else {
+                "; you were not told"
+            }
+        );
+    }
+    Ok(())
+}
+
+/// `reviews due`.
+pub fn due(vault: &Vault, within: u32, json: bool) -> Result<(), Failure> {
+    let today = chrono::Local::now().date_naive();
+    let due = vault.reviews_due(today, within)?;
+    if json {
+        return output::json(&due);
+    }
+    if due.is_empty() {
+        println!("No reviews due in the next {within} days.");
+    }
+    for d in &due {
+        let when = match d.days_until {
+            0 => "today".to_string(),
+            n if n < 0 => format!("{} days overdue", -n),
+            n => format!("in {n} days"),
+        };
+        println!(
+            "{}: review due {} ({when}); see `haven {} show`",
+            d.kind.label(),
+            d.next_review,
+            documents_io::command_of(d.kind)
+        );
+    }
+    Ok(())
+}

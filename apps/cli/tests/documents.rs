@@ -1,0 +1,414 @@
+//! `haven plan ...`, `haven statement ...` and `haven reviews due` end to end.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::{setup, Env};
+use serde_json::{json, Value};
+
+fn hash_of(out: &str) -> String {
+    let h = out.lines().next().unwrap().trim().to_string();
+    assert_eq!(h.len(), 64, "{out}");
+    h
+}
+
+fn toml_to_json(v: toml::Value) -> Value {
+    serde_json::to_value(v).unwrap()
+}
+
+#[test]
+fn json_template_round_trips_through_edit_and_show() {
+    let e = setup();
+    let template = e.ok(&["plan", "template", "--format", "json", "--region", "us"]);
+    let expected: Value = serde_json::from_str(&template).unwrap();
+    assert!(template.contains("988"), "US crisis lines are in");
+    let f = e.write("plan.json", &template);
+    hash_of(&e.ok(&["plan", "edit", f.to_str().unwrap()]));
+    let shown = e.json(&["plan", "show", "--json"]);
+    assert_eq!(shown["content"], expected);
+    assert_eq!(shown["status"], "draft");
+    assert_eq!(shown["number"], 1);
+
+    let statement = e.ok(&["statement", "template", "--format", "json"]);
+    let expected: Value = serde_json::from_str(&statement).unwrap();
+    let f = e.write("statement.json", &statement);
+    e.ok(&["statement", "edit", f.to_str().unwrap()]);
+    assert_eq!(
+        e.json(&["statement", "show", "--json"])["content"],
+        expected
+    );
+}
+
+#[test]
+fn toml_template_round_trips_through_edit_and_show() {
+    let e = setup();
+    for (cmd, file) in [("plan", "plan.toml"), ("statement", "statement.toml")] {
+        let template = e.ok(&[cmd, "template"]);
+        assert!(template.starts_with("# Haven"), "documented");
+        let expected = toml_to_json(toml::from_str(&template).unwrap());
+        let f = e.write(file, &template);
+        e.ok(&[cmd, "edit", f.to_str().unwrap()]);
+        let shown = e.json(&[cmd, "show", "--json"]);
+        // TOML has no null: optional fields left out of the file are null.
+        let mut content = shown["content"].clone();
+        strip_nulls(&mut content);
+        assert_eq!(content, expected, "{cmd}");
+        // `show --editable` writes a file that saves back unchanged.
+        let again = e.ok(&[cmd, "show", "--editable"]);
+        let f2 = e.write(&format!("again-{file}"), &again);
+        let out = e
+            .cmd(&[cmd, "edit", f2.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(String::from_utf8_lossy(&out.stderr).contains("No changes"));
+    }
+    assert!(
+        e.ok(&["plan", "template"]).contains("116 123"),
+        "UK by default"
+    );
+}
+
+fn strip_nulls(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            m.retain(|_, v| !v.is_null());
+            m.values_mut().for_each(strip_nulls);
+        }
+        Value::Array(a) => a.iter_mut().for_each(strip_nulls),
+        _ => {}
+    }
+}
+
+#[test]
+fn edit_history_diff_and_partial_files() {
+    let e = setup();
+    let f = e.write(
+        "a.toml",
+        "when_well = \"I walk the dog\"\ntriggers = [\"noise\"]\n",
+    );
+    let v1 = hash_of(&e.ok(&["plan", "edit", f.to_str().unwrap(), "--region", "uk"]));
+    let shown = e.json(&["plan", "show", "--json"]);
+    assert!(
+        shown["content"]["crisis_lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["number"] == "116 123"),
+        "region defaults on first use"
+    );
+    // Only the sections in the file change; the rest carry over.
+    let f = e.write(
+        "b.json",
+        r#"{"triggers": ["noise", "anniversaries"],
+            "help_contacts": [{"name": "Sam", "relationship": "sister",
+              "phones": [{"label": "mobile", "number": "07700 900123"}], "may_contact": true}]}"#,
+    );
+    let v2 = hash_of(&e.ok(&["plan", "edit", f.to_str().unwrap()]));
+    let shown = e.json(&["plan", "show", "--json"]);
+    assert_eq!(shown["content"]["when_well"], "I walk the dog");
+    assert_eq!(shown["parent_hash"], v1.as_str());
+
+    let history = e.json(&["plan", "history", "--json"]);
+    let h = history.as_array().unwrap();
+    assert_eq!(h.len(), 2);
+    assert_eq!(h[1]["hash"], v2.as_str());
+    assert_eq!(h[1]["parent_hash"], v1.as_str());
+    assert!(e.ok(&["plan", "history"]).contains("v2"));
+
+    let diff = e.json(&["plan", "diff", &v1[..8], &v2, "--json"]);
+    let sections: Vec<&str> = diff
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["section"].as_str().unwrap())
+        .collect();
+    assert_eq!(sections, vec!["triggers", "help_contacts"]);
+    assert_eq!(diff[0]["added"], json!(["anniversaries"]));
+    let text = e.ok(&["plan", "diff", "1", "2"]);
+    assert!(
+        text.contains("Triggers") && text.contains("+ anniversaries"),
+        "{text}"
+    );
+
+    // An older version by number.
+    let old = e.json(&["plan", "show", "--version", "1", "--json"]);
+    assert_eq!(old["hash"], v1.as_str());
+    e.fails(&["plan", "show", "--version", "9"], 1);
+}
+
+#[test]
+fn unreadable_files_name_the_place_never_the_words() {
+    let e = setup();
+    let f = e.write(
+        "bad.toml",
+        "when_well = \"private words\"\ntriggers = [\"x\" private]\n",
+    );
+    let out = e.fails(&["plan", "edit", f.to_str().unwrap()], 1);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 2") && !err.contains("private"), "{err}");
+
+    let f = e.write("bad.json", "{\n  \"when_well\": \"private words\",\n}");
+    let err = String::from_utf8_lossy(&e.fails(&["plan", "edit", f.to_str().unwrap()], 1).stderr)
+        .to_string();
+    assert!(err.contains("line 3") && !err.contains("private"), "{err}");
+
+    let f = e.write(
+        "shape.json",
+        r#"{"help_contacts": [{"name": "private", "may_contact": "private words"}]}"#,
+    );
+    let err = String::from_utf8_lossy(&e.fails(&["plan", "edit", f.to_str().unwrap()], 1).stderr)
+        .to_string();
+    assert!(
+        err.contains("help_contacts[0].may_contact") && !err.contains("private"),
+        "{err}"
+    );
+
+    let f = e.write("typo.toml", "when_wel = \"private\"\n");
+    let err = String::from_utf8_lossy(&e.fails(&["plan", "edit", f.to_str().unwrap()], 1).stderr)
+        .to_string();
+    assert!(
+        err.contains("when_wel") && !err.contains("private"),
+        "{err}"
+    );
+
+    let f = e.write("plan.txt", "x");
+    e.fails(&["plan", "edit", f.to_str().unwrap()], 2);
+    e.fails(&["plan", "show"], 1);
+}
+
+fn statement_with_refusal(e: &Env, statement: &str) -> String {
+    let text = format!(
+        r#"
+[maker_details]
+full_name = "Alex Example"
+
+[restrictive_interventions]
+try_first = ["a quiet room"]
+
+[[treatment_refusals]]
+treatment = "electroconvulsive therapy"
+circumstances = "at any time"
+life_sustaining = true
+life_at_risk_statement = "{statement}"
+"#
+    );
+    let f = e.write("s.toml", &text);
+    hash_of(&e.ok(&["statement", "edit", f.to_str().unwrap()]))
+}
+
+#[test]
+fn signing_reports_problems_by_section_then_succeeds() {
+    let e = setup();
+    statement_with_refusal(&e, "I refuse it");
+    let out = e.fails(&["statement", "sign", "--name", "Alex Example"], 1);
+    let listed = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = listed.lines().collect();
+    assert!(lines
+        .iter()
+        .any(|l| l.starts_with("Treatment refusals (item 1)")
+            && l.contains("even if my life is at risk")));
+    assert!(lines
+        .iter()
+        .any(|l| l.starts_with("Treatment refusals (item 1)") && l.contains("witnessed")));
+    assert!(lines
+        .iter()
+        .any(|l| l.starts_with("Sign-off") && l.contains("capacity")));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("by section"));
+    assert!(!listed.contains("electroconvulsive"), "never quotes");
+
+    let v2 = statement_with_refusal(&e, "I refuse it even if my life is at risk");
+    let witness = [
+        "statement",
+        "sign",
+        "--name",
+        "Alex Example",
+        "--confirm-capacity",
+        "--support",
+        "my advocate",
+        "--witness-name",
+        "Jo Witness",
+        "--witness-role",
+        "advocate",
+        "--witness-statement",
+        "Alex understood and chose freely",
+        "--witness-confirms-understanding",
+    ];
+    let out = e.fails(&witness, 1);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Witness: the witness has not confirmed"));
+    let mut full = witness.to_vec();
+    full.push("--witness-confirms-no-undue-influence");
+    assert!(e.ok(&full).contains("active advance statement"));
+    let shown = e.json(&["statement", "show", "--json"]);
+    assert_eq!(shown["hash"], v2.as_str());
+    assert_eq!(shown["status"], "active");
+    assert_eq!(shown["sign_off"]["witness"]["name"], "Jo Witness");
+    assert!(shown["next_review"].is_string());
+
+    // `witness` explains that the witness signs with the maker.
+    let out = e.fails(&["statement", "witness", "--name", "Jo"], 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--witness-name"));
+
+    // Signing the active version again is refused.
+    e.fails(
+        &[
+            "statement",
+            "sign",
+            "--name",
+            "Alex Example",
+            "--confirm-capacity",
+        ],
+        1,
+    );
+}
+
+#[test]
+fn reviews_departures_and_reviews_due() {
+    let e = setup();
+    statement_with_refusal(&e, "even if my life is at risk");
+    e.ok(&[
+        "statement",
+        "sign",
+        "--name",
+        "Alex",
+        "--confirm-capacity",
+        "--witness-name",
+        "Jo",
+        "--witness-role",
+        "friend",
+        "--witness-confirms-understanding",
+        "--witness-confirms-no-undue-influence",
+    ]);
+    let review = r#"
+name = "Dr Rivera"
+role = "consultant psychiatrist"
+organisation = "Riverside ward"
+date = 2026-01-10
+
+[[responses]]
+section = "treatment_refusals"
+response = "agreed"
+person_told = true
+
+[[responses]]
+section = "restrictive_interventions"
+response = "cannot_follow"
+person_told = true
+"#;
+    let f = e.write("review.toml", review);
+    let out = e.fails(&["statement", "review", "--file", f.to_str().unwrap()], 1);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("a reason is required"));
+    let with_reason = review.replace(
+        "response = \"cannot_follow\"",
+        "response = \"cannot_follow\"\nreason = \"no quiet room on this ward\"",
+    );
+    let f = e.write("review2.toml", &with_reason);
+    e.ok(&["statement", "review", "--file", f.to_str().unwrap()]);
+
+    e.fails(
+        &[
+            "statement",
+            "departure",
+            "--section",
+            "no_such",
+            "--by",
+            "Dr R",
+            "--role",
+            "RC",
+            "--reason",
+            "x",
+        ],
+        2,
+    );
+    e.ok(&[
+        "statement",
+        "departure",
+        "--section",
+        "restrictive_interventions",
+        "--by",
+        "Dr Rivera",
+        "--role",
+        "responsible clinician",
+        "--reason",
+        "immediate risk to others",
+        "--date",
+        "2026-02-01",
+        "--told",
+        "yes",
+    ]);
+    let log = e.json(&["statement", "reviews", "--json"]);
+    let r = &log["reviews"][0];
+    assert_eq!(r["clinician"]["name"], "Dr Rivera");
+    assert_eq!(r["responses"][1]["response"], "cannot_follow");
+    assert_eq!(r["responses"][1]["reason"], "no quiet room on this ward");
+    let d = &log["departures"][0];
+    assert_eq!(d["section"], "restrictive_interventions");
+    assert_eq!(d["person_told"], true);
+    let text = e.ok(&["statement", "reviews"]);
+    assert!(text.contains("cannot follow: no quiet room"), "{text}");
+
+    // Signed today: due in about six months.
+    let due = e.json(&["reviews", "due", "--within", "200", "--json"]);
+    assert_eq!(due.as_array().unwrap().len(), 1);
+    assert_eq!(due[0]["kind"], "advance_statement");
+    assert!(due[0]["days_until"].as_i64().unwrap() > 150);
+    assert_eq!(
+        e.json(&["reviews", "due", "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
+    assert!(e.ok(&["reviews", "due"]).contains("No reviews due"));
+}
+
+#[test]
+fn plan_sign_lists_problems_then_signs() {
+    let e = setup();
+    let f = e.write(
+        "p.json",
+        r#"{"professionals": [{"role": "GP"}], "warning_signs": [{"text": "not sleeping"}]}"#,
+    );
+    e.ok(&["plan", "edit", f.to_str().unwrap()]);
+    let out = e.fails(&["plan", "sign", "--name", "Alex", "--confirm-capacity"], 1);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("Professionals and services (item 1): ")
+    );
+    let f = e.write(
+        "p2.json",
+        r#"{"professionals": [{"name": "Dr Patel", "role": "GP"}]}"#,
+    );
+    e.ok(&["plan", "edit", f.to_str().unwrap()]);
+    e.ok(&[
+        "plan",
+        "sign",
+        "--name",
+        "Alex",
+        "--confirm-capacity",
+        "--date",
+        "2026-01-05",
+    ]);
+    let shown = e.json(&["plan", "show", "--json"]);
+    assert_eq!(shown["status"], "active");
+    assert_eq!(shown["next_review"], "2026-07-05");
+    let id = shown["content"]["warning_signs"][0]["id"].as_str().unwrap();
+    assert_eq!(id.len(), 32, "warning signs get stable ids");
+    assert!(e
+        .ok(&["plan", "show"])
+        .contains("signed by Alex on 2026-01-05"));
+}
+
+#[test]
+fn the_field_reference_in_docs_matches_the_types() {
+    let e = setup();
+    let doc = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/document-files.md"),
+    )
+    .unwrap();
+    for cmd in ["plan", "statement"] {
+        let generated = e.ok(&[cmd, "template", "--format", "markdown"]);
+        assert!(
+            doc.contains(&generated),
+            "docs/document-files.md is out of date for {cmd}: regenerate with `haven {cmd} template --format markdown`"
+        );
+    }
+}
