@@ -2716,6 +2716,17 @@ public func defaultCrisisLines(region: Region) -> [CrisisLine]  {
 })
 }
 /**
+ * A new, empty advance statement to fill in section by section. (The
+ * generated records have no default values, so the apps start from this.)
+ */
+public func newAdvanceStatement() -> AdvanceStatement  {
+    return try!  FfiConverterTypeAdvanceStatement_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_func_new_advance_statement(uniffiCallStatus
+    )
+})
+}
+/**
  * A new crisis plan with the region's default crisis lines.
  */
 public func newCrisisPlan(region: Region) -> CrisisPlan  {
@@ -2790,6 +2801,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.contractVersionMismatch
     }
     if (uniffi_haven_ffi_checksum_func_default_crisis_lines() != 3143) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_func_new_advance_statement() != 24712) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_func_new_crisis_plan() != 36279) {

@@ -30,6 +30,7 @@ import java.nio.CharBuffer
 import java.nio.charset.CodingErrorAction
 import java.util.concurrent.atomic.AtomicLong
 import java.util.concurrent.ConcurrentHashMap
+import app.haven.core.AdvanceStatement
 import app.haven.core.BackupSummary
 import app.haven.core.Bucket
 import app.haven.core.ConsultationReview
@@ -41,6 +42,7 @@ import app.haven.core.DocumentSummary
 import app.haven.core.DocumentVersion
 import app.haven.core.Draft
 import app.haven.core.Entry
+import app.haven.core.FfiConverterTypeAdvanceStatement
 import app.haven.core.FfiConverterTypeBackupSummary
 import app.haven.core.FfiConverterTypeBucket
 import app.haven.core.FfiConverterTypeConsultationReview
@@ -83,6 +85,7 @@ import app.haven.core.ValidationProblem
 import app.haven.core.VerifyReport
 import app.haven.core.VersionSummary
 import java.util.concurrent.atomic.AtomicBoolean
+import app.haven.core.RustBuffer as RustBufferAdvanceStatement
 import app.haven.core.RustBuffer as RustBufferBackupSummary
 import app.haven.core.RustBuffer as RustBufferBucket
 import app.haven.core.RustBuffer as RustBufferConsultationReview
@@ -811,6 +814,8 @@ internal object IntegrityCheckingUniffiLib {
     internal fun ensureInitialized() = Unit
     external fun uniffi_haven_ffi_checksum_func_default_crisis_lines(
     ): Int
+    external fun uniffi_haven_ffi_checksum_func_new_advance_statement(
+    ): Int
     external fun uniffi_haven_ffi_checksum_func_new_crisis_plan(
     ): Int
     external fun uniffi_haven_ffi_checksum_func_validate_content(
@@ -1074,6 +1079,8 @@ internal object UniffiLib {
     ): RustBufferVerifyReport.ByValue
     external fun uniffi_haven_ffi_fn_func_default_crisis_lines(`region`: RustBufferRegion.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_func_new_advance_statement(uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferAdvanceStatement.ByValue
     external fun uniffi_haven_ffi_fn_func_new_crisis_plan(`region`: RustBufferRegion.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferCrisisPlan.ByValue
     external fun uniffi_haven_ffi_fn_func_validate_content(`content`: RustBufferDocumentContent.ByValue,`signOff`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1204,6 +1211,9 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_func_default_crisis_lines() and 0xFFFF) != 3143) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_func_new_advance_statement() and 0xFFFF) != 24712) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_func_new_crisis_plan() and 0xFFFF) != 36279) {
@@ -4673,6 +4683,8 @@ public object FfiConverterSequenceTypeVersionSummary: FfiConverterRustBuffer<Lis
 
 
 
+
+
 object HavenExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<HavenException> {
     override fun lift(error_buf: RustBuffer.ByValue): HavenException =
         app.haven.core.HavenException.ErrorHandler.lift(
@@ -4694,6 +4706,20 @@ object HavenExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<Hav
     
         
         FfiConverterTypeRegion.lower(`region`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * A new, empty advance statement to fill in section by section. (The
+         * generated records have no default values, so the apps start from this.)
+         */ fun `newAdvanceStatement`(): AdvanceStatement {
+            return FfiConverterTypeAdvanceStatement.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_func_new_advance_statement(
+    
+        _status)
 }
     )
     }
