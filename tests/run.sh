@@ -12,3 +12,6 @@ cargo clippy --workspace --all-targets -- -D warnings
 
 echo "== rust tests"
 cargo test --workspace --all-targets --no-fail-fast
+
+echo "== kotlin bindings on the JVM (JUnit 5)"
+bindings/kotlin/test.sh

@@ -2,9 +2,9 @@
 
 use haven_core::documents::{self, DocumentSummary, StatusChange};
 use haven_core::{
-    ConsultationReview, CrisisLine, CrisisPlan, Departure, DocumentContent, DocumentVersion, Entry,
-    HavenError, NewConsultationReview, NewDeparture, Region, ReviewDue, SectionDiff, SignOff,
-    ValidationProblem, VersionSummary,
+    AdvanceStatement, ConsultationReview, CrisisLine, CrisisPlan, Departure, DocumentContent,
+    DocumentVersion, Entry, HavenError, NewConsultationReview, NewDeparture, Region, ReviewDue,
+    SectionDiff, SignOff, ValidationProblem, VersionSummary,
 };
 
 use crate::guard::guard;
@@ -14,6 +14,13 @@ use crate::vault::HavenVault;
 #[uniffi::export]
 pub fn new_crisis_plan(region: Region) -> CrisisPlan {
     CrisisPlan::new_for_region(region)
+}
+
+/// A new, empty advance statement to fill in section by section. (The
+/// generated records have no default values, so the apps start from this.)
+#[uniffi::export]
+pub fn new_advance_statement() -> AdvanceStatement {
+    AdvanceStatement::default()
 }
 
 /// The default crisis lines for a region.

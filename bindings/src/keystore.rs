@@ -1,21 +1,55 @@
 //! The platform key store (Android Keystore, iOS Keychain), implemented by
 //! the app. The core generates a random device key, hands it to the store
 //! once, and asks for it back to unlock; it never stores it itself.
+//!
+//! The store reports failures as [`KeyStoreError`], defined here rather than
+//! reusing `HavenError`: uniffi 0.32's Kotlin bindings cannot lower an error
+//! type from another crate (haven-core) out of a callback method (the
+//! generated vtable expects this crate's `RustBuffer`, and gets haven-core's;
+//! see uniffi-rs#2392, fixed only for errors thrown *by* Rust). The core maps
+//! it to `HavenError::Platform`, so the apps still catch one hierarchy.
 
 use haven_core::HavenError;
 
 use crate::guard::guard;
 use crate::vault::HavenVault;
 
+/// What the app's key store throws when the platform fails (Keystore
+/// locked out, biometric prompt cancelled, key invalidated...).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+pub enum KeyStoreError {
+    /// The platform key store failed; `reason` must not contain key material.
+    #[error("the key store failed: {reason}")]
+    Unavailable {
+        /// What the platform reported.
+        reason: String,
+    },
+}
+
+impl From<KeyStoreError> for HavenError {
+    fn from(e: KeyStoreError) -> Self {
+        match e {
+            KeyStoreError::Unavailable { reason } => HavenError::Platform { reason },
+        }
+    }
+}
+
+impl From<uniffi::UnexpectedUniFFICallbackError> for KeyStoreError {
+    // The app's store threw something other than a KeyStoreError.
+    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        Self::Unavailable { reason: e.reason }
+    }
+}
+
 /// Where the app keeps device keys, protected by the platform.
 #[uniffi::export(with_foreign)]
 pub trait KeyStore: Send + Sync {
     /// Stores `key` under `alias`, replacing any previous one.
-    fn store(&self, alias: String, key: Vec<u8>) -> Result<(), HavenError>;
+    fn store(&self, alias: String, key: Vec<u8>) -> Result<(), KeyStoreError>;
     /// The key under `alias`, or `None`.
-    fn load(&self, alias: String) -> Result<Option<Vec<u8>>, HavenError>;
+    fn load(&self, alias: String) -> Result<Option<Vec<u8>>, KeyStoreError>;
     /// Forgets the key under `alias`.
-    fn remove(&self, alias: String) -> Result<(), HavenError>;
+    fn remove(&self, alias: String) -> Result<(), KeyStoreError>;
 }
 
 fn alias(vault_id: &str, slot_id: &str) -> String {
@@ -35,7 +69,7 @@ impl HavenVault {
             let (slot, key) = self.vault.add_random_device_key()?;
             if let Err(e) = store.store(alias(&self.vault.id(), &slot), key.to_vec()) {
                 self.vault.remove_key_slot(&slot)?;
-                return Err(e);
+                return Err(e.into());
             }
             Ok(slot)
         })
@@ -71,7 +105,7 @@ impl HavenVault {
     ) -> Result<(), HavenError> {
         guard(|| {
             self.vault.remove_key_slot(&slot_id)?;
-            store.remove(alias(&self.vault.id(), &slot_id))
+            Ok(store.remove(alias(&self.vault.id(), &slot_id))?)
         })
     }
 }

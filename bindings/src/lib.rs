@@ -10,7 +10,7 @@ mod keystore;
 mod progress;
 mod vault;
 
-pub use keystore::KeyStore;
+pub use keystore::{KeyStore, KeyStoreError};
 pub use progress::{CancelToken, ProgressListener};
 pub use vault::{create_vault, CreatedVault, HavenVault};
 

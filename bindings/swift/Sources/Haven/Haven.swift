@@ -1773,7 +1773,7 @@ open class KeyStoreImpl: KeyStore, @unchecked Sendable {
     /**
      * Stores `key` under `alias`, replacing any previous one.
      */
-open func store(alias: String, key: Data)throws   {try rustCallWithError(FfiConverterTypeHavenError_lift) {
+open func store(alias: String, key: Data)throws   {try rustCallWithError(FfiConverterTypeKeyStoreError_lift) {
         uniffiCallStatus in
     uniffi_haven_ffi_fn_method_keystore_store(
             self.uniffiCloneHandle(),
@@ -1787,7 +1787,7 @@ open func store(alias: String, key: Data)throws   {try rustCallWithError(FfiConv
      * The key under `alias`, or `None`.
      */
 open func load(alias: String)throws  -> Data?  {
-    return try  FfiConverterOptionData.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+    return try  FfiConverterOptionData.lift(try rustCallWithError(FfiConverterTypeKeyStoreError_lift) {
         uniffiCallStatus in
     uniffi_haven_ffi_fn_method_keystore_load(
             self.uniffiCloneHandle(),
@@ -1799,7 +1799,7 @@ open func load(alias: String)throws  -> Data?  {
     /**
      * Forgets the key under `alias`.
      */
-open func remove(alias: String)throws   {try rustCallWithError(FfiConverterTypeHavenError_lift) {
+open func remove(alias: String)throws   {try rustCallWithError(FfiConverterTypeKeyStoreError_lift) {
         uniffiCallStatus in
     uniffi_haven_ffi_fn_method_keystore_remove(
             self.uniffiCloneHandle(),
@@ -1860,7 +1860,7 @@ fileprivate struct UniffiCallbackInterfaceKeyStore {
                 callStatus: uniffiCallStatus,
                 makeCall: makeCall,
                 writeReturn: writeReturn,
-                lowerError: FfiConverterTypeHavenError_lower
+                lowerError: FfiConverterTypeKeyStoreError_lower
             )
         },
         load: { (
@@ -1885,7 +1885,7 @@ fileprivate struct UniffiCallbackInterfaceKeyStore {
                 callStatus: uniffiCallStatus,
                 makeCall: makeCall,
                 writeReturn: writeReturn,
-                lowerError: FfiConverterTypeHavenError_lower
+                lowerError: FfiConverterTypeKeyStoreError_lower
             )
         },
         remove: { (
@@ -1910,7 +1910,7 @@ fileprivate struct UniffiCallbackInterfaceKeyStore {
                 callStatus: uniffiCallStatus,
                 makeCall: makeCall,
                 writeReturn: writeReturn,
-                lowerError: FfiConverterTypeHavenError_lower
+                lowerError: FfiConverterTypeKeyStoreError_lower
             )
         }
     )
@@ -2269,6 +2269,91 @@ public func FfiConverterTypeCreatedVault_lift(_ buf: RustBuffer) throws -> Creat
 #endif
 public func FfiConverterTypeCreatedVault_lower(_ value: CreatedVault) -> RustBuffer {
     return FfiConverterTypeCreatedVault.lower(value)
+}
+
+
+/**
+ * What the app's key store throws when the platform fails (Keystore
+ * locked out, biometric prompt cancelled, key invalidated...).
+ */
+public 
+enum KeyStoreError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
+
+    
+    
+    /**
+     * The platform key store failed; `reason` must not contain key material.
+     */
+    case Unavailable(
+        /**
+         * What the platform reported.
+         */reason: String
+    )
+
+    
+
+    
+
+    
+    public var errorDescription: String? {
+        String(reflecting: self)
+    }
+    
+}
+
+#if compiler(>=6)
+extension KeyStoreError: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeKeyStoreError: FfiConverterRustBuffer {
+    typealias SwiftType = KeyStoreError
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KeyStoreError {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+
+        
+
+        
+        case 1: return .Unavailable(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+
+         default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: KeyStoreError, into buf: inout [UInt8]) {
+        switch value {
+
+        
+
+        
+        
+        case let .Unavailable(reason):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(reason, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeyStoreError_lift(_ buf: RustBuffer) throws -> KeyStoreError {
+    return try FfiConverterTypeKeyStoreError.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeyStoreError_lower(_ value: KeyStoreError) -> RustBuffer {
+    return FfiConverterTypeKeyStoreError.lower(value)
 }
 
 #if swift(>=5.8)
@@ -2726,6 +2811,17 @@ public func defaultCrisisLines(region: Region) -> [CrisisLine]  {
 })
 }
 /**
+ * A new, empty advance statement to fill in section by section. (The
+ * generated records have no default values, so the apps start from this.)
+ */
+public func newAdvanceStatement() -> AdvanceStatement  {
+    return try!  FfiConverterTypeAdvanceStatement_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_func_new_advance_statement(uniffiCallStatus
+    )
+})
+}
+/**
  * A new crisis plan with the region's default crisis lines.
  */
 public func newCrisisPlan(region: Region) -> CrisisPlan  {
@@ -2802,6 +2898,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_func_default_crisis_lines() != 3143) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_haven_ffi_checksum_func_new_advance_statement() != 24712) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_haven_ffi_checksum_func_new_crisis_plan() != 36279) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -2817,13 +2916,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_func_minimum_kdf_params() != 23625) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_keystore_store() != 51398) {
+    if (uniffi_haven_ffi_checksum_method_keystore_store() != 30474) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_keystore_load() != 15277) {
+    if (uniffi_haven_ffi_checksum_method_keystore_load() != 43018) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_keystore_remove() != 2422) {
+    if (uniffi_haven_ffi_checksum_method_keystore_remove() != 5263) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_canceltoken_cancel() != 43413) {

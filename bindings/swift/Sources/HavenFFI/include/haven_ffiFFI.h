@@ -607,6 +607,12 @@ RustBuffer uniffi_haven_ffi_fn_method_havenvault_verify(uint64_t ptr, RustCallSt
 RustBuffer uniffi_haven_ffi_fn_func_default_crisis_lines(RustBuffer region, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_NEW_ADVANCE_STATEMENT
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_NEW_ADVANCE_STATEMENT
+RustBuffer uniffi_haven_ffi_fn_func_new_advance_statement(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_NEW_CRISIS_PLAN
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_NEW_CRISIS_PLAN
 RustBuffer uniffi_haven_ffi_fn_func_new_crisis_plan(RustBuffer region, RustCallStatus *_Nonnull out_status
@@ -897,6 +903,12 @@ void ffi_haven_ffi_rust_future_complete_void(uint64_t handle, RustCallStatus *_N
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_DEFAULT_CRISIS_LINES
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_DEFAULT_CRISIS_LINES
 uint16_t uniffi_haven_ffi_checksum_func_default_crisis_lines(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_NEW_ADVANCE_STATEMENT
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_NEW_ADVANCE_STATEMENT
+uint16_t uniffi_haven_ffi_checksum_func_new_advance_statement(void
     
 );
 #endif

@@ -30,6 +30,7 @@ import java.nio.CharBuffer
 import java.nio.charset.CodingErrorAction
 import java.util.concurrent.atomic.AtomicLong
 import java.util.concurrent.ConcurrentHashMap
+import app.haven.core.AdvanceStatement
 import app.haven.core.BackupSummary
 import app.haven.core.Bucket
 import app.haven.core.ConsultationReview
@@ -41,6 +42,7 @@ import app.haven.core.DocumentSummary
 import app.haven.core.DocumentVersion
 import app.haven.core.Draft
 import app.haven.core.Entry
+import app.haven.core.FfiConverterTypeAdvanceStatement
 import app.haven.core.FfiConverterTypeBackupSummary
 import app.haven.core.FfiConverterTypeBucket
 import app.haven.core.FfiConverterTypeConsultationReview
@@ -83,6 +85,7 @@ import app.haven.core.ValidationProblem
 import app.haven.core.VerifyReport
 import app.haven.core.VersionSummary
 import java.util.concurrent.atomic.AtomicBoolean
+import app.haven.core.RustBuffer as RustBufferAdvanceStatement
 import app.haven.core.RustBuffer as RustBufferBackupSummary
 import app.haven.core.RustBuffer as RustBufferBucket
 import app.haven.core.RustBuffer as RustBufferConsultationReview
@@ -811,6 +814,8 @@ internal object IntegrityCheckingUniffiLib {
     internal fun ensureInitialized() = Unit
     external fun uniffi_haven_ffi_checksum_func_default_crisis_lines(
     ): Int
+    external fun uniffi_haven_ffi_checksum_func_new_advance_statement(
+    ): Int
     external fun uniffi_haven_ffi_checksum_func_new_crisis_plan(
     ): Int
     external fun uniffi_haven_ffi_checksum_func_validate_content(
@@ -1074,6 +1079,8 @@ internal object UniffiLib {
     ): RustBufferVerifyReport.ByValue
     external fun uniffi_haven_ffi_fn_func_default_crisis_lines(`region`: RustBufferRegion.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_func_new_advance_statement(uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferAdvanceStatement.ByValue
     external fun uniffi_haven_ffi_fn_func_new_crisis_plan(`region`: RustBufferRegion.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferCrisisPlan.ByValue
     external fun uniffi_haven_ffi_fn_func_validate_content(`content`: RustBufferDocumentContent.ByValue,`signOff`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1206,6 +1213,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_func_default_crisis_lines() and 0xFFFF) != 3143) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_haven_ffi_checksum_func_new_advance_statement() and 0xFFFF) != 24712) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_haven_ffi_checksum_func_new_crisis_plan() and 0xFFFF) != 36279) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1221,13 +1231,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_func_minimum_kdf_params() and 0xFFFF) != 23625) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_keystore_store() and 0xFFFF) != 51398) {
+    if ((lib.uniffi_haven_ffi_checksum_method_keystore_store() and 0xFFFF) != 30474) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_keystore_load() and 0xFFFF) != 15277) {
+    if ((lib.uniffi_haven_ffi_checksum_method_keystore_load() and 0xFFFF) != 43018) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_keystore_remove() and 0xFFFF) != 2422) {
+    if ((lib.uniffi_haven_ffi_checksum_method_keystore_remove() and 0xFFFF) != 5263) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_canceltoken_cancel() and 0xFFFF) != 43413) {
@@ -3539,10 +3549,10 @@ open class KeyStoreImpl: Disposable, AutoCloseable, KeyStore
     /**
      * Stores `key` under `alias`, replacing any previous one.
      */
-    @Throws(HavenException::class)override fun `store`(`alias`: kotlin.String, `key`: kotlin.ByteArray)
+    @Throws(KeyStoreException::class)override fun `store`(`alias`: kotlin.String, `key`: kotlin.ByteArray)
         = 
     callWithHandle {
-    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    uniffiRustCallWithError(KeyStoreException) { _status ->
     UniffiLib.uniffi_haven_ffi_fn_method_keystore_store(
         it,
         
@@ -3557,10 +3567,10 @@ open class KeyStoreImpl: Disposable, AutoCloseable, KeyStore
     /**
      * The key under `alias`, or `None`.
      */
-    @Throws(HavenException::class)override fun `load`(`alias`: kotlin.String): kotlin.ByteArray? {
+    @Throws(KeyStoreException::class)override fun `load`(`alias`: kotlin.String): kotlin.ByteArray? {
             return FfiConverterOptionalByteArray.lift(
     callWithHandle {
-    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    uniffiRustCallWithError(KeyStoreException) { _status ->
     UniffiLib.uniffi_haven_ffi_fn_method_keystore_load(
         it,
         
@@ -3575,10 +3585,10 @@ open class KeyStoreImpl: Disposable, AutoCloseable, KeyStore
     /**
      * Forgets the key under `alias`.
      */
-    @Throws(HavenException::class)override fun `remove`(`alias`: kotlin.String)
+    @Throws(KeyStoreException::class)override fun `remove`(`alias`: kotlin.String)
         = 
     callWithHandle {
-    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    uniffiRustCallWithError(KeyStoreException) { _status ->
     UniffiLib.uniffi_haven_ffi_fn_method_keystore_remove(
         it,
         
@@ -3620,7 +3630,7 @@ internal object uniffiCallbackInterfaceKeyStore {
                 uniffiCallStatus,
                 makeCall,
                 writeReturn,
-                { e: HavenException -> FfiConverterTypeHavenError.lower(e) }
+                { e: KeyStoreException -> FfiConverterTypeKeyStoreError.lower(e) }
             )
         }
     }
@@ -3637,7 +3647,7 @@ internal object uniffiCallbackInterfaceKeyStore {
                 uniffiCallStatus,
                 makeCall,
                 writeReturn,
-                { e: HavenException -> FfiConverterTypeHavenError.lower(e) }
+                { e: KeyStoreException -> FfiConverterTypeKeyStoreError.lower(e) }
             )
         }
     }
@@ -3654,7 +3664,7 @@ internal object uniffiCallbackInterfaceKeyStore {
                 uniffiCallStatus,
                 makeCall,
                 writeReturn,
-                { e: HavenException -> FfiConverterTypeHavenError.lower(e) }
+                { e: KeyStoreException -> FfiConverterTypeKeyStoreError.lower(e) }
             )
         }
     }
@@ -4103,6 +4113,78 @@ public object FfiConverterTypeCreatedVault: FfiConverterRustBuffer<CreatedVault>
             FfiConverterTypeHavenVault.write(value.`vault`, buf)
             FfiConverterString.write(value.`recoveryKey`, buf)
     }
+}
+
+
+
+
+
+/**
+ * What the app's key store throws when the platform fails (Keystore
+ * locked out, biometric prompt cancelled, key invalidated...).
+ */
+sealed class KeyStoreException: kotlin.Exception() {
+    
+    /**
+     * The platform key store failed; `reason` must not contain key material.
+     */
+    class Unavailable(
+        
+        /**
+         * What the platform reported.
+         */
+        val `reason`: kotlin.String
+        ) : KeyStoreException() {
+        override val message
+            get() = "reason=${ `reason` }"
+    }
+    
+
+    
+
+
+    companion object ErrorHandler : UniffiRustCallStatusErrorHandler<KeyStoreException> {
+        override fun lift(error_buf: RustBuffer.ByValue): KeyStoreException = FfiConverterTypeKeyStoreError.lift(error_buf)
+    }
+
+    
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeKeyStoreError : FfiConverterRustBuffer<KeyStoreException> {
+    override fun read(buf: ByteBuffer): KeyStoreException {
+        
+
+        return when(buf.getInt()) {
+            1 -> KeyStoreException.Unavailable(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: KeyStoreException): ULong {
+        return when(value) {
+            is KeyStoreException.Unavailable -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
+        }
+    }
+
+    override fun write(value: KeyStoreException, buf: ByteBuffer) {
+        when(value) {
+            is KeyStoreException.Unavailable -> {
+                buf.putInt(1)
+                FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+
 }
 
 
@@ -4683,6 +4765,8 @@ public object FfiConverterSequenceTypeVersionSummary: FfiConverterRustBuffer<Lis
 
 
 
+
+
 object HavenExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<HavenException> {
     override fun lift(error_buf: RustBuffer.ByValue): HavenException =
         app.haven.core.HavenException.ErrorHandler.lift(
@@ -4704,6 +4788,20 @@ object HavenExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<Hav
     
         
         FfiConverterTypeRegion.lower(`region`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * A new, empty advance statement to fill in section by section. (The
+         * generated records have no default values, so the apps start from this.)
+         */ fun `newAdvanceStatement`(): AdvanceStatement {
+            return FfiConverterTypeAdvanceStatement.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_func_new_advance_statement(
+    
+        _status)
 }
     )
     }

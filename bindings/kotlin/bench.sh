@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The bindings benchmark (issue 5): times journal calls through Kotlin (JNA +
+# generated bindings) against the same calls straight in Rust
+# (bindings/src/bin/ffi-baseline.rs), both on the release build, and prints a
+# table of medians and the Kotlin/Rust ratio. Not run by CI.
+#
+#   bindings/kotlin/bench.sh            # 10,000 entries, 1,000 adds, 7 runs
+#   bindings/kotlin/bench.sh --smoke    # 200 entries, 50 adds, 5 runs (seconds)
+#   bindings/kotlin/bench.sh --entries N --adds N --reps N --warmup N
+set -euo pipefail
+# shellcheck source=tools.sh
+source "$(dirname "$0")/tools.sh"
+
+args=(--entries 10000 --adds 1000 --reps 7 --warmup 2)
+if [ "${1:-}" = --smoke ]; then
+  args=(--entries 200 --adds 50 --reps 5 --warmup 1)
+  shift
+fi
+
+ensure_tools
+
+say "building haven-ffi and ffi-baseline (release)"
+(cd "$repo" && cargo build -q --release -p haven-ffi)
+lib_dir="$repo/target/release"
+
+compile_main
+compile_extra bench "$here/bench" ""
+
+say "running (the Rust baseline first, then Kotlin)"
+exec java -Xss8m -Djna.library.path="$lib_dir" -cp "$out:$main_out:$stdlib:$jna_jar" \
+  app.haven.bench.BenchKt "${args[@]}" "$@" --baseline "$lib_dir/ffi-baseline"

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs the Kotlin bindings' JUnit 5 suite on the JVM against the debug build
+# of libhaven_ffi.so. Installs what it needs (see tools.sh), cached outside
+# the repo; compiled classes are cached by a hash of their sources, so a
+# second run only compiles what changed.
+#
+#   bindings/kotlin/test.sh [extra JUnit console options]
+#
+# The output ends with JUnit's own summary; the exit status is non-zero if
+# any test fails or none could run.
+set -euo pipefail
+# shellcheck source=tools.sh
+source "$(dirname "$0")/tools.sh"
+
+ensure_tools
+
+say "building haven-ffi (debug)"
+(cd "$repo" && cargo build -q -p haven-ffi)
+lib_dir="$repo/target/debug"
+[ -f "$lib_dir/libhaven_ffi.so" ] || { say "missing $lib_dir/libhaven_ffi.so"; exit 1; }
+
+compile_main
+junit_api="$java_dir/junit-jupiter-api.jar:$java_dir/opentest4j.jar:$java_dir/apiguardian-api.jar:$java_dir/junit-platform-commons.jar"
+compile_extra test "$here/src/test/kotlin" "$junit_api:$sqlite_jar"
+
+say "running JUnit"
+colour=()
+[ -t 1 ] || colour=(--disable-ansi-colors)
+exec java -Djna.library.path="$lib_dir" -jar "$junit_console" \
+  --disable-banner --fail-if-no-tests "${colour[@]}" \
+  --class-path "$out:$main_out:$stdlib:$jna_jar:$sqlite_jar" \
+  --select-package app.haven.tests "$@"
