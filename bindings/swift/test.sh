@@ -41,6 +41,8 @@ unmount_all() {
     while read -r m; do umount -l "$m" 2>/dev/null || true; done
 }
 trap unmount_all EXIT
+# Turn signals into a normal exit so the EXIT trap unmounts.
+trap 'exit 130' INT TERM HUP
 unmount_all
 
 debian_mirror() {
@@ -68,12 +70,16 @@ if [ ! -f "$marker" ] || [ "$(cat "$marker")" != "$chroot_version" ]; then
   if [ -e "$root" ]; then
     echo "== swift chroot at $root is incomplete or outdated: rebuilding"
     unmount_all
+    if awk -v r="$root/" 'index($2, r) == 1 { found = 1 } END { exit !found }' /proc/self/mounts; then
+      echo "something is still mounted under $root: not deleting it" >&2
+      exit 1
+    fi
     rm -rf --one-file-system "$root"
   fi
   if ! command -v debootstrap >/dev/null; then
     echo "== installing debootstrap on the host"
-    apt-get install -y debootstrap >/dev/null 2>&1 ||
-      { apt-get update -q >/dev/null && apt-get install -y -q debootstrap >/dev/null; }
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap >/dev/null 2>&1 ||
+      { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap >/dev/null; }
   fi
   mirror=$(debian_mirror)
   echo "== debootstrap trixie into $root from $mirror"
@@ -82,9 +88,16 @@ if [ ! -f "$marker" ] || [ "$(cat "$marker")" != "$chroot_version" ]; then
   cp /etc/resolv.conf "$root/etc/resolv.conf"
   mount_proc_dev
   echo "== installing swiftlang and libc6-dev in the chroot"
-  { in_chroot apt-get update -q && in_chroot apt-get install -y -q --no-install-recommends swiftlang libc6-dev &&
-    in_chroot apt-get clean; } >"$cache/chroot-apt.log" 2>&1 ||
+  # Two tries: a mirror hiccup should not cost a whole new debootstrap.
+  (for try in 1 2; do
+      in_chroot apt-get update -q &&
+        in_chroot apt-get install -y -q --no-install-recommends swiftlang libc6-dev && break
+      [ "$try" = 2 ] && exit 1
+      sleep 5
+    done
+    in_chroot apt-get clean) >"$cache/chroot-apt.log" 2>&1 ||
     { tail -n 30 "$cache/chroot-apt.log" >&2; echo "installing swiftlang failed (log: $cache/chroot-apt.log)" >&2; exit 1; }
+  in_chroot swift --version >/dev/null
   unmount_all
   echo "$chroot_version" >"$marker"
   echo "== swift chroot ready in $((SECONDS - started)) s"
@@ -92,6 +105,9 @@ fi
 
 echo "== building the Rust library (cargo build -p haven-ffi)"
 (cd "$repo" && cargo build -q -p haven-ffi)
+# Swift generated from another build of the library would fail uniffi's
+# checksums at the first call; say so plainly instead.
+"$repo/bindings/generate.sh" --check
 libdir=${CARGO_TARGET_DIR:-$repo/target}/debug
 [ -f "$libdir/libhaven_ffi.so" ] || { echo "no $libdir/libhaven_ffi.so after cargo build" >&2; exit 1; }
 
@@ -102,8 +118,10 @@ mount -o remount,bind,ro "$root/haven/swift"
 mount --bind "$libdir" "$root/haven/lib"
 mount -o remount,bind,ro "$root/haven/lib"
 
-# The build folder stays in the chroot, so a second run only recompiles what changed.
-swift_args=(--package-path /haven/swift --scratch-path /var/cache/haven-swift-build
+# The build folder stays in the chroot (one per checkout), so a second run
+# only recompiles what changed.
+build_key=$(printf %s "$pkg" | sha256sum | cut -c1-12)
+swift_args=(--package-path /haven/swift --scratch-path "/var/cache/haven-swift-build/$build_key"
   -Xlinker -L/haven/lib -Xlinker -rpath -Xlinker /haven/lib)
 echo "== swift build"
 in_chroot env LD_LIBRARY_PATH=/haven/lib swift build --build-tests "${swift_args[@]}"
