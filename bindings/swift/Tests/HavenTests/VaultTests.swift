@@ -73,6 +73,14 @@ final class VaultTests: HavenTestCase {
         XCTAssertFalse(try vault.keySlots().contains { $0.kind == .device })
     }
 
+    func testAKeychainFailureLeavesNoDeviceSlotBehind() throws {
+        let vault = try newVault().vault
+        assertThrows(.Platform(reason: "keychain unavailable"), try vault.enableDeviceUnlock(store: FailingKeyStore()))
+        XCTAssertFalse(try vault.keySlots().contains { $0.kind == .device })
+        vault.lock()
+        assertThrows(.WrongDeviceKey, try vault.unlockWithKeyStore(store: FailingKeyStore()))
+    }
+
     func testWrongSecretsGiveTypedErrorsAndLeaveTheVaultLocked() throws {
         let created = try newVault()
         created.vault.lock()
@@ -160,4 +168,11 @@ final class VaultTests: HavenTestCase {
         XCTAssertEqual(Set(all.map(\.text)), Set((0..<count).map { "from thread \($0)" }))
         XCTAssertTrue(try vault.verify().damaged.isEmpty)
     }
+}
+
+/// A Keychain that refuses everything (device locked, entitlement missing).
+private final class FailingKeyStore: KeyStore, @unchecked Sendable {
+    func store(alias: String, key: Data) throws { throw HavenError.Platform(reason: "keychain unavailable") }
+    func load(alias: String) throws -> Data? { nil }
+    func remove(alias: String) throws { throw HavenError.Platform(reason: "keychain unavailable") }
 }
