@@ -12,3 +12,6 @@ cargo clippy --workspace --all-targets -- -D warnings
 
 echo "== rust tests"
 cargo test --workspace --all-targets --no-fail-fast
+
+echo "== swift bindings (XCTest in a Debian trixie chroot)"
+bindings/swift/test.sh
