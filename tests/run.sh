@@ -1,17 +1,41 @@
 #!/usr/bin/env bash
 # Runs every Haven test suite. Used as-is by CI (.ci/run) and by developers.
-# Installs what its suites need, idempotently, caching outside the repo.
+# Installs what its suites need (Debian packages, kotlinc, a Swift chroot),
+# idempotently, caching outside the repo (${HAVEN_CACHE:-~/.cache/haven}).
+#
+# The benchmark crate links SQLCipher (a superset of SQLite); it is built on
+# its own so that the core, CLI and bindings are tested on the same plain
+# SQLite the apps ship, and only one extra build is paid for SQLCipher.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+need_apt() { # need_apt COMMAND PACKAGE
+  command -v "$1" >/dev/null && return 0
+  echo "installing $2 (for $1)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" >/dev/null 2>&1 ||
+    { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" >/dev/null; }
+}
+need_apt pdftotext poppler-utils # the PDF export tests read PDFs back with it
 
 echo "== format"
 cargo fmt --all -- --check
 
 echo "== clippy (warnings are errors)"
-cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy --workspace --exclude haven-bench --all-targets -- -D warnings
+cargo clippy -p haven-bench --all-targets -- -D warnings
+
+echo "== generated bindings match the Rust"
+bindings/generate.sh --check
+
+echo "== benchmark smoke run (no timings asserted)"
+HAVEN_BENCH_PROFILE=debug tests/bench/smoke.sh
 
 echo "== rust tests"
-cargo test --workspace --all-targets --no-fail-fast
+cargo test --workspace --exclude haven-bench --all-targets --no-fail-fast
+cargo test -p haven-bench --all-targets
 
 echo "== kotlin bindings on the JVM (JUnit 5)"
 bindings/kotlin/test.sh
+
+echo "== swift bindings (XCTest in a Debian trixie chroot)"
+bindings/swift/test.sh
