@@ -4,12 +4,14 @@
 
 mod backup;
 mod documents;
+mod export;
 mod guard;
 mod journal;
 mod keystore;
 mod progress;
 mod vault;
 
+pub use export::VersionRef;
 pub use keystore::{KeyStore, KeyStoreError};
 pub use progress::{CancelToken, ProgressListener};
 pub use vault::{create_vault, CreatedVault, HavenVault};

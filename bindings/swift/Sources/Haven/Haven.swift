@@ -873,6 +873,27 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
     func validateVersion(documentId: String, versionHash: String) throws  -> [ValidationProblem]
     
     /**
+     * The full advance statement, with sign-off, witness, reviews and
+     * departures, as a PDF.
+     */
+    func advanceStatementPdf(documentId: String, versionHash: String, listener: ProgressListener?, token: CancelToken?) throws  -> Data
+    
+    /**
+     * A one-page, wallet-size crisis card (key contacts, what helps) as a PDF.
+     */
+    func crisisCardPdf(documentId: String, versionHash: String, listener: ProgressListener?, token: CancelToken?) throws  -> Data
+    
+    /**
+     * The full crisis plan as a PDF.
+     */
+    func crisisPlanPdf(documentId: String, versionHash: String, listener: ProgressListener?, token: CancelToken?) throws  -> Data
+    
+    /**
+     * An HL7 FHIR R4 Bundle (JSON) of the given versions.
+     */
+    func fhirBundle(versions: [VersionRef], listener: ProgressListener?, token: CancelToken?) throws  -> String
+    
+    /**
      * Adds an entry dated now.
      */
     func addEntry(draft: Draft) throws  -> Entry
@@ -1359,6 +1380,70 @@ open func validateVersion(documentId: String, versionHash: String)throws  -> [Va
             self.uniffiCloneHandle(),
         FfiConverterString.lower(documentId),
         FfiConverterString.lower(versionHash),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The full advance statement, with sign-off, witness, reviews and
+     * departures, as a PDF.
+     */
+open func advanceStatementPdf(documentId: String, versionHash: String, listener: ProgressListener? = nil, token: CancelToken? = nil)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_advance_statement_pdf(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(documentId),
+        FfiConverterString.lower(versionHash),
+        FfiConverterOptionTypeProgressListener.lower(listener),
+        FfiConverterOptionTypeCancelToken.lower(token),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A one-page, wallet-size crisis card (key contacts, what helps) as a PDF.
+     */
+open func crisisCardPdf(documentId: String, versionHash: String, listener: ProgressListener? = nil, token: CancelToken? = nil)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_crisis_card_pdf(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(documentId),
+        FfiConverterString.lower(versionHash),
+        FfiConverterOptionTypeProgressListener.lower(listener),
+        FfiConverterOptionTypeCancelToken.lower(token),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The full crisis plan as a PDF.
+     */
+open func crisisPlanPdf(documentId: String, versionHash: String, listener: ProgressListener? = nil, token: CancelToken? = nil)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_crisis_plan_pdf(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(documentId),
+        FfiConverterString.lower(versionHash),
+        FfiConverterOptionTypeProgressListener.lower(listener),
+        FfiConverterOptionTypeCancelToken.lower(token),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * An HL7 FHIR R4 Bundle (JSON) of the given versions.
+     */
+open func fhirBundle(versions: [VersionRef], listener: ProgressListener? = nil, token: CancelToken? = nil)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_fhir_bundle(
+            self.uniffiCloneHandle(),
+        FfiConverterSequenceTypeVersionRef.lower(versions),
+        FfiConverterOptionTypeProgressListener.lower(listener),
+        FfiConverterOptionTypeCancelToken.lower(token),uniffiCallStatus
     )
 })
 }
@@ -2273,6 +2358,75 @@ public func FfiConverterTypeCreatedVault_lower(_ value: CreatedVault) -> RustBuf
 
 
 /**
+ * One document version to put in a FHIR Bundle.
+ */
+public struct VersionRef: Equatable, Hashable {
+    /**
+     * The document's id.
+     */
+    public var documentId: String
+    /**
+     * The version's hash.
+     */
+    public var versionHash: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The document's id.
+         */documentId: String, 
+        /**
+         * The version's hash.
+         */versionHash: String) {
+        self.documentId = documentId
+        self.versionHash = versionHash
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension VersionRef: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVersionRef: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VersionRef {
+        return
+            try VersionRef(
+                documentId: FfiConverterString.read(from: &buf), 
+                versionHash: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: VersionRef, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.documentId, into: &buf)
+        FfiConverterString.write(value.versionHash, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVersionRef_lift(_ buf: RustBuffer) throws -> VersionRef {
+    return try FfiConverterTypeVersionRef.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVersionRef_lower(_ value: VersionRef) -> RustBuffer {
+    return FfiConverterTypeVersionRef.lower(value)
+}
+
+
+/**
  * What the app's key store throws when the platform fails (Keystore
  * locked out, biometric prompt cancelled, key invalidated...).
  */
@@ -2799,6 +2953,31 @@ fileprivate struct FfiConverterSequenceTypeVersionSummary: FfiConverterRustBuffe
         return seq
     }
 }
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeVersionRef: FfiConverterRustBuffer {
+    typealias SwiftType = [VersionRef]
+
+    public static func write(_ value: [VersionRef], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeVersionRef.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [VersionRef] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [VersionRef]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeVersionRef.read(from: &buf))
+        }
+        return seq
+    }
+}
 /**
  * The default crisis lines for a region.
  */
@@ -2992,6 +3171,18 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_validate_version() != 28054) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_advance_statement_pdf() != 33696) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_crisis_card_pdf() != 6619) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_crisis_plan_pdf() != 38336) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle() != 9879) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_add_entry() != 37113) {

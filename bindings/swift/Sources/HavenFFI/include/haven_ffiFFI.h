@@ -492,6 +492,26 @@ RustBuffer uniffi_haven_ffi_fn_method_havenvault_status_log(uint64_t ptr, RustBu
 RustBuffer uniffi_haven_ffi_fn_method_havenvault_validate_version(uint64_t ptr, RustBuffer document_id, RustBuffer version_hash, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ADVANCE_STATEMENT_PDF
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ADVANCE_STATEMENT_PDF
+RustBuffer uniffi_haven_ffi_fn_method_havenvault_advance_statement_pdf(uint64_t ptr, RustBuffer document_id, RustBuffer version_hash, RustBuffer listener, RustBuffer token, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CRISIS_CARD_PDF
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CRISIS_CARD_PDF
+RustBuffer uniffi_haven_ffi_fn_method_havenvault_crisis_card_pdf(uint64_t ptr, RustBuffer document_id, RustBuffer version_hash, RustBuffer listener, RustBuffer token, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CRISIS_PLAN_PDF
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CRISIS_PLAN_PDF
+RustBuffer uniffi_haven_ffi_fn_method_havenvault_crisis_plan_pdf(uint64_t ptr, RustBuffer document_id, RustBuffer version_hash, RustBuffer listener, RustBuffer token, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_FHIR_BUNDLE
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_FHIR_BUNDLE
+RustBuffer uniffi_haven_ffi_fn_method_havenvault_fhir_bundle(uint64_t ptr, RustBuffer versions, RustBuffer listener, RustBuffer token, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ADD_ENTRY
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ADD_ENTRY
 RustBuffer uniffi_haven_ffi_fn_method_havenvault_add_entry(uint64_t ptr, RustBuffer draft, RustCallStatus *_Nonnull out_status
@@ -1095,6 +1115,30 @@ uint16_t uniffi_haven_ffi_checksum_method_havenvault_status_log(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_VALIDATE_VERSION
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_VALIDATE_VERSION
 uint16_t uniffi_haven_ffi_checksum_method_havenvault_validate_version(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ADVANCE_STATEMENT_PDF
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ADVANCE_STATEMENT_PDF
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_advance_statement_pdf(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_CRISIS_CARD_PDF
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_CRISIS_CARD_PDF
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_crisis_card_pdf(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_CRISIS_PLAN_PDF
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_CRISIS_PLAN_PDF
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_crisis_plan_pdf(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_FHIR_BUNDLE
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_FHIR_BUNDLE
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle(void
     
 );
 #endif

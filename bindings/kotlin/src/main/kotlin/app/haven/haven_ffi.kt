@@ -878,6 +878,14 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_validate_version(
     ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_advance_statement_pdf(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_crisis_card_pdf(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_crisis_plan_pdf(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle(
+    ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_add_entry(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_all_entries(
@@ -1032,6 +1040,14 @@ internal object UniffiLib {
     external fun uniffi_haven_ffi_fn_method_havenvault_status_log(`ptr`: Long,`documentId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_method_havenvault_validate_version(`ptr`: Long,`documentId`: RustBuffer.ByValue,`versionHash`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_advance_statement_pdf(`ptr`: Long,`documentId`: RustBuffer.ByValue,`versionHash`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_crisis_card_pdf(`ptr`: Long,`documentId`: RustBuffer.ByValue,`versionHash`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_crisis_plan_pdf(`ptr`: Long,`documentId`: RustBuffer.ByValue,`versionHash`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_fhir_bundle(`ptr`: Long,`versions`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_method_havenvault_add_entry(`ptr`: Long,`draft`: RustBufferDraft.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferEntry.ByValue
@@ -1307,6 +1323,18 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_validate_version() and 0xFFFF) != 28054) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_advance_statement_pdf() and 0xFFFF) != 33696) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_crisis_card_pdf() and 0xFFFF) != 6619) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_crisis_plan_pdf() and 0xFFFF) != 38336) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle() and 0xFFFF) != 9879) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_add_entry() and 0xFFFF) != 37113) {
@@ -2247,6 +2275,27 @@ public interface HavenVaultInterface {
     fun `validateVersion`(`documentId`: kotlin.String, `versionHash`: kotlin.String): List<ValidationProblem>
     
     /**
+     * The full advance statement, with sign-off, witness, reviews and
+     * departures, as a PDF.
+     */
+    fun `advanceStatementPdf`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `listener`: ProgressListener? = null, `token`: CancelToken? = null): kotlin.ByteArray
+    
+    /**
+     * A one-page, wallet-size crisis card (key contacts, what helps) as a PDF.
+     */
+    fun `crisisCardPdf`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `listener`: ProgressListener? = null, `token`: CancelToken? = null): kotlin.ByteArray
+    
+    /**
+     * The full crisis plan as a PDF.
+     */
+    fun `crisisPlanPdf`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `listener`: ProgressListener? = null, `token`: CancelToken? = null): kotlin.ByteArray
+    
+    /**
+     * An HL7 FHIR R4 Bundle (JSON) of the given versions.
+     */
+    fun `fhirBundle`(`versions`: List<VersionRef>, `listener`: ProgressListener? = null, `token`: CancelToken? = null): kotlin.String
+    
+    /**
      * Adds an entry dated now.
      */
     fun `addEntry`(`draft`: Draft): Entry
@@ -2836,6 +2885,90 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
         
         FfiConverterString.lower(`documentId`),
         FfiConverterString.lower(`versionHash`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The full advance statement, with sign-off, witness, reviews and
+     * departures, as a PDF.
+     */
+    @Throws(HavenException::class)override fun `advanceStatementPdf`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `listener`: ProgressListener?, `token`: CancelToken?): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_advance_statement_pdf(
+        it,
+        
+        FfiConverterString.lower(`documentId`),
+        FfiConverterString.lower(`versionHash`),
+        FfiConverterOptionalTypeProgressListener.lower(`listener`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * A one-page, wallet-size crisis card (key contacts, what helps) as a PDF.
+     */
+    @Throws(HavenException::class)override fun `crisisCardPdf`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `listener`: ProgressListener?, `token`: CancelToken?): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_crisis_card_pdf(
+        it,
+        
+        FfiConverterString.lower(`documentId`),
+        FfiConverterString.lower(`versionHash`),
+        FfiConverterOptionalTypeProgressListener.lower(`listener`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The full crisis plan as a PDF.
+     */
+    @Throws(HavenException::class)override fun `crisisPlanPdf`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `listener`: ProgressListener?, `token`: CancelToken?): kotlin.ByteArray {
+            return FfiConverterByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_crisis_plan_pdf(
+        it,
+        
+        FfiConverterString.lower(`documentId`),
+        FfiConverterString.lower(`versionHash`),
+        FfiConverterOptionalTypeProgressListener.lower(`listener`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * An HL7 FHIR R4 Bundle (JSON) of the given versions.
+     */
+    @Throws(HavenException::class)override fun `fhirBundle`(`versions`: List<VersionRef>, `listener`: ProgressListener?, `token`: CancelToken?): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_fhir_bundle(
+        it,
+        
+        FfiConverterSequenceTypeVersionRef.lower(`versions`),
+        FfiConverterOptionalTypeProgressListener.lower(`listener`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),_status)
 }
     }
     )
@@ -4117,6 +4250,53 @@ public object FfiConverterTypeCreatedVault: FfiConverterRustBuffer<CreatedVault>
 
 
 
+/**
+ * One document version to put in a FHIR Bundle.
+ */
+data class VersionRef (
+    /**
+     * The document's id.
+     */
+    var `documentId`: kotlin.String
+    , 
+    /**
+     * The version's hash.
+     */
+    var `versionHash`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeVersionRef: FfiConverterRustBuffer<VersionRef> {
+    override fun read(buf: ByteBuffer): VersionRef {
+        return VersionRef(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: VersionRef) = (
+            FfiConverterString.allocationSize(value.`documentId`) +
+            FfiConverterString.allocationSize(value.`versionHash`)
+    )
+
+    override fun write(value: VersionRef, buf: ByteBuffer) {
+            FfiConverterString.write(value.`documentId`, buf)
+            FfiConverterString.write(value.`versionHash`, buf)
+    }
+}
+
+
+
 
 
 /**
@@ -4711,6 +4891,34 @@ public object FfiConverterSequenceTypeVersionSummary: FfiConverterRustBuffer<Lis
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeVersionSummary.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeVersionRef: FfiConverterRustBuffer<List<VersionRef>> {
+    override fun read(buf: ByteBuffer): List<VersionRef> {
+        val len = buf.getInt()
+        return List<VersionRef>(len) {
+            FfiConverterTypeVersionRef.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<VersionRef>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeVersionRef.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<VersionRef>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeVersionRef.write(it, buf)
         }
     }
 }
