@@ -187,7 +187,8 @@ pub enum PlanCommand {
         #[arg(long, value_enum, default_value_t = FileFormat::Toml)]
         format: FileFormat,
     },
-    // Exports (`plan export --format pdf|card|fhir`) plug in here.
+    /// Export a version as a PDF, a one-page wallet crisis card, or FHIR R4 JSON.
+    Export(ExportArgs),
 }
 
 /// `statement ...`
@@ -241,7 +242,8 @@ pub enum StatementCommand {
         #[arg(long, value_enum, default_value_t = FileFormat::Toml)]
         format: FileFormat,
     },
-    // Exports (`statement export --format pdf|card|fhir`) plug in here.
+    /// Export a version as a PDF (with sign-off, witness, reviews and departures) or FHIR R4 JSON.
+    Export(ExportArgs),
 }
 
 /// `reviews ...`
@@ -295,6 +297,32 @@ pub struct ShowArgs {
     /// Format of `--editable`.
     #[arg(long, value_enum, default_value_t = FileFormat::Toml, requires = "editable")]
     pub format: FileFormat,
+}
+
+/// Options for `export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// What to make.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Pdf)]
+    pub format: ExportFormat,
+    /// Where to write it (never overwritten). The file is NOT encrypted.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// A version hash (or a unique prefix, or a version number); default:
+    /// the active version, else the latest draft.
+    #[arg(long)]
+    pub version: Option<String>,
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// The whole document as a PDF.
+    Pdf,
+    /// A one-page wallet-size crisis card (crisis plan only).
+    Card,
+    /// An HL7 FHIR R4 Bundle (JSON).
+    Fhir,
 }
 
 /// `--json` alone.

@@ -4,6 +4,7 @@ mod args;
 mod backup;
 mod documents;
 mod documents_io;
+mod export;
 mod fail;
 mod journal;
 mod keys;

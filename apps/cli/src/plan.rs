@@ -4,6 +4,7 @@ use haven_core::{DocumentKind, Vault};
 
 use crate::args::PlanCommand;
 use crate::documents;
+use crate::export;
 use crate::fail::Failure;
 
 const KIND: DocumentKind = DocumentKind::CrisisPlan;
@@ -27,6 +28,7 @@ pub fn run(vault: Option<&Vault>, cmd: PlanCommand) -> Result<(), Failure> {
         PlanCommand::History(a) => documents::history(vault, KIND, a.json),
         PlanCommand::Diff(a) => documents::diff(vault, KIND, &a),
         PlanCommand::Sign(a) => documents::sign(vault, KIND, &a),
+        PlanCommand::Export(a) => export::run(vault, KIND, &a),
         PlanCommand::Template { .. } => Ok(()),
     }
 }

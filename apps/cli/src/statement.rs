@@ -5,6 +5,7 @@ use haven_core::{DocumentKind, Region, Vault};
 
 use crate::args::StatementCommand;
 use crate::documents;
+use crate::export;
 use crate::fail::Failure;
 use crate::reviews;
 
@@ -43,6 +44,7 @@ pub fn run(vault: Option<&Vault>, cmd: StatementCommand) -> Result<(), Failure> 
         StatementCommand::History(a) => documents::history(vault, KIND, a.json),
         StatementCommand::Diff(a) => documents::diff(vault, KIND, &a),
         StatementCommand::Sign(a) => documents::sign(vault, KIND, &a),
+        StatementCommand::Export(a) => export::run(vault, KIND, &a),
         StatementCommand::Review { file, version } => {
             reviews::review(vault, &file, version.as_deref())
         }

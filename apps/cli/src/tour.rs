@@ -8,8 +8,8 @@ use chrono::Utc;
 use haven_core::documents::{Clinician, Contact, TreatmentRefusal, WarningSign};
 use haven_core::{
     AdvanceStatement, Bucket, CrisisPlan, Draft, HavenError, KdfParams, NewConsultationReview,
-    NewDeparture, Region, RestoreSecret, ReviewResponse, Section, SectionResponse, SignOff, Vault,
-    Witness,
+    NewDeparture, Region, RestoreSecret, ReviewResponse, Section, SectionResponse, SignOff, Silent,
+    Vault, Witness,
 };
 
 use crate::fail::Failure;
@@ -185,7 +185,7 @@ pub fn run(dir: Option<&Path>) -> Result<(), Failure> {
         vault.all_entries()?.len()
     );
 
-    documents(&vault, &ids[0])?;
+    documents(&vault, &ids[0], &base)?;
 
     step(19, "Verify: authenticate every record");
     let report = vault.verify()?;
@@ -248,7 +248,7 @@ pub fn run(dir: Option<&Path>) -> Result<(), Failure> {
 }
 
 /// Steps 12 to 18: the crisis plan and the advance statement.
-fn documents(vault: &Vault, entry_id: &str) -> Result<(), Failure> {
+fn documents(vault: &Vault, entry_id: &str, out_dir: &Path) -> Result<(), Failure> {
     let today = Utc::now().date_naive();
 
     step(
@@ -419,10 +419,38 @@ fn documents(vault: &Vault, entry_id: &str) -> Result<(), Failure> {
         );
     }
 
-    step(18, "Exports");
-    // EXPORTS: `plan export` / `statement export --format pdf|card|fhir`
-    // belong here once the core builds them (issue 3).
-    println!("(PDF, wallet card and FHIR exports are on the way.)");
+    step(18, "Exports: PDFs, a wallet crisis card and HL7 FHIR R4");
+    let exports: [(&str, Vec<u8>); 4] = [
+        (
+            "crisis-plan.pdf",
+            vault.crisis_plan_pdf(&signed.document_id, &signed.hash, &Silent)?,
+        ),
+        (
+            "crisis-card.pdf",
+            vault.crisis_card_pdf(&signed.document_id, &signed.hash, &Silent)?,
+        ),
+        (
+            "advance-statement.pdf",
+            vault.advance_statement_pdf(&active.document_id, &active.hash, &Silent)?,
+        ),
+        (
+            "haven-fhir.json",
+            vault.fhir_bundle(
+                &[
+                    (signed.document_id.clone(), signed.hash.clone()),
+                    (active.document_id.clone(), active.hash.clone()),
+                ],
+                &Silent,
+            )?,
+        ),
+    ];
+    for (name, bytes) in exports {
+        let path = out_dir.join(name);
+        std::fs::write(&path, &bytes)
+            .map_err(|e| Failure::other(format!("cannot write {}: {e}", path.display())))?;
+        println!("  {name}: {} bytes", bytes.len());
+    }
+    println!("(exports leave the vault's encryption: the person chooses where they go)");
     Ok(())
 }
 

@@ -300,6 +300,15 @@ fn tour_runs_and_keeps_its_vault_when_given_a_dir() {
     assert!(out.contains("refused: Treatment refusals (item 1)"));
     assert!(out.contains("cannot follow ("));
     assert!(out.contains("restored to") && out.matches("0 damaged").count() == 2);
+    for export in [
+        "crisis-plan.pdf",
+        "crisis-card.pdf",
+        "advance-statement.pdf",
+        "haven-fhir.json",
+    ] {
+        let bytes = std::fs::read(dir.path().join(export)).unwrap();
+        assert!(bytes.len() > 500, "{export} is too small to be real");
+    }
     let mut c = haven(&dir.path().join("restored.haven"));
     c.env("HAVEN_PASSPHRASE", "tour passphrase, not a real one")
         .args(["statement", "reviews", "--json"]);
