@@ -4,11 +4,11 @@
 //! systems and codes, references that resolve inside the Bundle, unique
 //! UUID v4 fullUrls, and well-formed FHIR dates and instants.
 
-mod export_common;
+mod doc_fixtures;
 
 use std::collections::HashSet;
 
-use export_common::*;
+use doc_fixtures::*;
 use haven_core::export::{fhir, ExportDocument};
 use haven_core::{HavenError, Silent};
 use serde_json::Value;

@@ -7,14 +7,14 @@
 //! rather than skip, when it is missing. Set `HAVEN_KEEP_PDF=/some/dir` to
 //! keep the PDFs for looking at.
 
-mod export_common;
+mod doc_fixtures;
 
 use std::io::Write;
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
-use export_common::*;
+use doc_fixtures::*;
 use haven_core::documents::*;
 use haven_core::export::{pdf, ExportDocument};
 use haven_core::{HavenError, Progress, Silent};
