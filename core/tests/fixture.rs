@@ -47,6 +47,99 @@ fn frozen_v1_vault_still_opens_with_passphrase_and_recovery_key() {
     .unwrap();
 }
 
+/// The envelope versions of the stored records, in storage order.
+fn envelope_versions(db: &std::path::Path) -> Vec<u8> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT body FROM records ORDER BY seq")
+        .unwrap();
+    stmt.query_map([], |r| r.get::<_, Vec<u8>>(0))
+        .unwrap()
+        .map(|b| b.unwrap()[0])
+        .collect()
+}
+
+/// A version-1 vault written to by this build holds version-1 (ChaCha20)
+/// and version-2 (AES-256-GCM) envelopes side by side: records, key slots
+/// and backups all keep opening.
+#[test]
+fn frozen_v1_vault_mixed_with_v2_envelopes_round_trips() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.haven");
+    std::fs::copy(fixture_dir().join("v1.haven"), &path).unwrap();
+    let expected: Expected =
+        serde_json::from_slice(&std::fs::read(fixture_dir().join("v1.json")).unwrap()).unwrap();
+    let before = envelope_versions(&path);
+    assert!(!before.is_empty() && before.iter().all(|&b| b == 1));
+
+    let v = Vault::open(&path).unwrap();
+    v.unlock_with_passphrase(PASS).unwrap();
+    let old = v.all_entries().unwrap();
+    let added = v
+        .add_entry(Draft {
+            text: "sealed with AES-GCM".into(),
+            mood: Some(4),
+            tags: vec!["v2".into()],
+        })
+        .unwrap();
+    let edited = v
+        .edit_entry(
+            &old[0].id,
+            Draft {
+                text: "re-sealed on edit".into(),
+                mood: None,
+                tags: vec![],
+            },
+        )
+        .unwrap();
+    // A new passphrase slot is wrapped in a version-2 envelope.
+    v.change_passphrase("a new passphrase for v2").unwrap();
+    let backup = dir.path().join("mixed.havenbak");
+    v.create_backup(&backup).unwrap();
+    drop(v);
+
+    let after = envelope_versions(&path);
+    assert!(after.contains(&1) && after.contains(&2), "{after:?}");
+    let slot_versions: Vec<u8> = {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let mut stmt = conn.prepare("SELECT wrapped FROM key_slots").unwrap();
+        stmt.query_map([], |r| r.get::<_, Vec<u8>>(0))
+            .unwrap()
+            .map(|b| b.unwrap()[0])
+            .collect()
+    };
+    assert!(slot_versions.contains(&2), "{slot_versions:?}");
+
+    let check = |v: &Vault| {
+        let all = v.all_entries().unwrap();
+        assert_eq!(all.len(), expected.entries.len() + 1);
+        assert_eq!(all[0].id, added.id);
+        let e = v.get_entry(&edited.id).unwrap();
+        assert_eq!(e.text, "re-sealed on edit");
+        for (id, text, mood, tags) in &expected.entries[1..] {
+            let e = v.get_entry(id).unwrap();
+            assert_eq!((&e.text, &e.mood, &e.tags), (text, mood, tags));
+        }
+        assert!(v.verify().unwrap().is_intact());
+    };
+    let v = Vault::open(&path).unwrap();
+    v.unlock_with_passphrase("a new passphrase for v2").unwrap();
+    check(&v);
+    v.lock();
+    // The recovery slot is still the frozen version-1 one.
+    v.unlock_with_recovery_key(&expected.recovery_key).unwrap();
+    check(&v);
+    drop(v);
+
+    let restored = Vault::restore_backup(
+        &backup,
+        &dir.path().join("restored.haven"),
+        haven_core::RestoreSecret::RecoveryKey(&expected.recovery_key),
+    )
+    .unwrap();
+    check(&restored);
+}
+
 /// Writes the fixture. Run once, by hand, only when deliberately adding a
 /// new frozen version (never to "fix" a failing test):
 /// `cargo test -p haven-core --test fixture -- --ignored write_v1_fixture`
