@@ -2,71 +2,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 
-const PASS: &str = "cli test passphrase";
+mod common;
 
-struct Env {
-    _dir: tempfile::TempDir,
-    vault: PathBuf,
-    recovery: String,
-}
-
-fn haven(vault: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_haven"));
-    c.env_clear()
-        .env("HAVEN_VAULT", vault)
-        .env("HAVEN_PASSPHRASE", PASS)
-        .stdin(Stdio::null());
-    c
-}
-
-fn ok(mut c: Command) -> String {
-    let out = c.output().unwrap();
-    assert!(
-        out.status.success(),
-        "failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn fails(mut c: Command, code: i32) -> Output {
-    let out = c.output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(code),
-        "stderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.starts_with("haven: ") && err.trim_end().ends_with('.'),
-        "one plain sentence: {err}"
-    );
-    assert_eq!(err.trim_end().lines().count(), 1);
-    out
-}
-
-fn setup() -> Env {
-    let dir = tempfile::tempdir().unwrap();
-    let vault = dir.path().join("v.haven");
-    let mut c = haven(&vault);
-    c.args(["init", "--kdf-memory-mib", "8", "--kdf-iterations", "1"]);
-    let out = ok(c);
-    let recovery = out
-        .lines()
-        .map(str::trim)
-        .find(|l| l.len() == 47 && l.matches('-').count() == 7)
-        .expect("recovery key printed")
-        .to_string();
-    Env {
-        _dir: dir,
-        vault,
-        recovery,
-    }
-}
+use common::{fails, haven, ok, setup, Env, PASS};
 
 fn add(e: &Env, args: &[&str]) -> String {
     let mut c = haven(&e.vault);

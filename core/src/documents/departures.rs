@@ -134,16 +134,7 @@ impl Vault {
     /// Every departure from any version of a document, by version (oldest
     /// version first) then oldest first.
     pub fn all_departures(&self, document_id: &str) -> Result<Vec<Departure>> {
-        let hashes: Vec<String> = self
-            .document_history(document_id)?
-            .into_iter()
-            .map(|v| v.hash)
-            .collect();
-        let mut out = Vec::new();
-        for h in hashes {
-            out.extend(self.departures(document_id, &h)?);
-        }
-        Ok(out)
+        self.per_version(document_id, |hash| self.departures(document_id, hash))
     }
 }
 

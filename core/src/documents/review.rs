@@ -207,15 +207,8 @@ impl Vault {
     /// (oldest version first), then oldest first. This with
     /// [`Vault::all_departures`] is the clinician response log.
     pub fn all_consultation_reviews(&self, document_id: &str) -> Result<Vec<ConsultationReview>> {
-        let hashes: Vec<String> = self
-            .document_history(document_id)?
-            .into_iter()
-            .map(|v| v.hash)
-            .collect();
-        let mut out = Vec::new();
-        for h in hashes {
-            out.extend(self.consultation_reviews(document_id, &h)?);
-        }
-        Ok(out)
+        self.per_version(document_id, |hash| {
+            self.consultation_reviews(document_id, hash)
+        })
     }
 }

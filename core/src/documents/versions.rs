@@ -571,6 +571,20 @@ impl Vault {
         })
     }
 
+    /// Concatenates `of_version(hash)` over every version of a document,
+    /// oldest version first: the shape of the clinician response log.
+    pub(crate) fn per_version<T>(
+        &self,
+        document_id: &str,
+        of_version: impl Fn(&str) -> Result<Vec<T>>,
+    ) -> Result<Vec<T>> {
+        let mut out = Vec::new();
+        for v in self.document_history(document_id)? {
+            out.extend(of_version(&v.hash)?);
+        }
+        Ok(out)
+    }
+
     /// The document's status log, oldest first (append-only).
     pub fn status_log(&self, document_id: &str) -> Result<Vec<StatusChange>> {
         self.with_unlocked(|conn, scope| Ok(load_state(conn, scope, document_id)?.log))
