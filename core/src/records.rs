@@ -4,12 +4,17 @@
 //! The associated data binds vault id, record id, kind and revision, so a
 //! ciphertext copied to another row, kind, revision or vault fails to open.
 //! Plaintext is padded to size buckets before sealing (see `crypto::padding`).
+//!
+//! Bulk reads (listing, search) borrow each row from SQLite ([`RowRef`]) and
+//! decrypt it into one reused [`Opener`] buffer, so reading thousands of
+//! rows allocates and wipes one buffer, not one per row.
 
-use rusqlite::{params, Connection, OptionalExtension};
-use zeroize::Zeroizing;
+use rusqlite::{params, Connection, OptionalExtension, Params};
+use zeroize::{Zeroize, Zeroizing};
 
-use crate::crypto::{self, padding, SecretKey};
+use crate::crypto::{self, envelope, padding, SecretKey};
 use crate::error::{HavenError, Internal};
+use crate::schema;
 
 /// Who a record belongs to, for binding into its associated data.
 pub struct Scope<'a> {
@@ -29,22 +34,80 @@ pub struct SealedRow {
     pub body: Vec<u8>,
 }
 
+/// One stored row, still sealed, borrowed from SQLite for the length of a
+/// visit (see [`visit_page`], [`visit_all`]).
+pub struct RowRef<'r> {
+    /// Record id.
+    pub id: &'r str,
+    /// Revision bound into the AEAD.
+    pub revision: i64,
+    /// The envelope.
+    pub body: &'r [u8],
+}
+
+/// Opens the rows of one bulk read: one reusable decryption buffer and one
+/// prepared key. Each row is copied in and decrypted in place, overwriting
+/// the previous row's plaintext; the buffer is wiped when it grows and when
+/// the opener is dropped.
+pub struct Opener<'s> {
+    keys: envelope::BulkOpener<'s>,
+    vault_id: &'s str,
+    buf: Zeroizing<Vec<u8>>,
+    aad: Vec<u8>,
+}
+
+impl Opener<'_> {
+    /// Opens a borrowed row of `kind`; the plaintext is valid until the
+    /// opener's next use. Failures name the record.
+    pub fn open(&mut self, kind: &str, row: &RowRef<'_>) -> Result<&[u8], HavenError> {
+        write_aad(&mut self.aad, self.vault_id, row.id, kind, row.revision);
+        let buf = &mut self.buf;
+        if buf.capacity() < row.body.len() {
+            // Growing would free the old allocation unwiped.
+            buf.zeroize();
+            buf.reserve_exact(row.body.len());
+        }
+        buf.clear();
+        buf.extend_from_slice(row.body);
+        let plain = self
+            .keys
+            .open_in_place(&self.aad, buf.as_mut_slice())
+            .and_then(|p| padding::unpadded(p))
+            .map_err(|e| e.for_record(row.id))?;
+        Ok(plain)
+    }
+}
+
 fn aad(vault_id: &str, id: &str, kind: &str, revision: i64) -> Vec<u8> {
-    // Length-prefixed fields so no two tuples encode the same bytes.
     let mut out = Vec::with_capacity(64 + id.len() + kind.len());
+    write_aad(&mut out, vault_id, id, kind, revision);
+    out
+}
+
+fn write_aad(out: &mut Vec<u8>, vault_id: &str, id: &str, kind: &str, revision: i64) {
+    // Length-prefixed fields so no two tuples encode the same bytes.
+    out.clear();
     out.extend_from_slice(b"haven-record-v1");
     for field in [vault_id.as_bytes(), id.as_bytes(), kind.as_bytes()] {
         out.extend_from_slice(&(field.len() as u32).to_le_bytes());
         out.extend_from_slice(field);
     }
     out.extend_from_slice(&revision.to_le_bytes());
-    out
 }
 
 impl Scope<'_> {
     fn seal(&self, id: &str, kind: &str, revision: i64, plain: &[u8]) -> Result<Vec<u8>, Internal> {
-        let padded = Zeroizing::new(padding::pad(plain)?);
-        crypto::seal(self.key, &aad(self.vault_id, id, kind, revision), &padded)
+        envelope::seal_padded(self.key, &aad(self.vault_id, id, kind, revision), plain)
+    }
+
+    /// An opener for a bulk read of this vault's rows.
+    pub fn opener(&self) -> Opener<'_> {
+        Opener {
+            keys: envelope::BulkOpener::new(self.key),
+            vault_id: self.vault_id,
+            buf: Zeroizing::default(),
+            aad: Vec::new(),
+        }
     }
 
     /// Opens one sealed row of `kind`; failures name the record.
@@ -121,58 +184,103 @@ pub fn delete(conn: &Connection, kind: &str, id: &str) -> Result<bool, Internal>
         > 0)
 }
 
-/// Up to `limit` rows of `kind`, newest first, strictly older than the
-/// record `before` (a cursor) when given. Only these rows are read.
-pub fn page(
+/// The `WHERE` condition for rows of `kind`, spelled so the planner can use
+/// the partial index `records_kind_seq` (schema version 2), which leaves out
+/// journal rows: a partial index serves a query only when the query repeats
+/// its condition. Journal rows are found by scanning `seq` backwards, which
+/// is what their listing does anyway. `?1` is the kind.
+fn of_kind(kind: &str) -> &'static str {
+    if kind == schema::UNINDEXED_KIND {
+        "kind = ?1"
+    } else {
+        "kind = ?1 AND kind <> 'journal'"
+    }
+}
+
+fn page_sql(kind: &str) -> String {
+    format!(
+        "SELECT id, revision, body FROM records
+         WHERE {} AND seq < ?2 ORDER BY seq DESC LIMIT ?3",
+        of_kind(kind)
+    )
+}
+
+fn all_sql(kind: &str) -> String {
+    format!(
+        "SELECT id, revision, body FROM records WHERE {} ORDER BY seq DESC",
+        of_kind(kind)
+    )
+}
+
+/// Calls `f` on up to `limit` rows of `kind`, newest first, strictly older
+/// than the record `before` (a cursor) when given. Only these rows are
+/// read, each borrowed where it lies.
+pub fn visit_page(
     conn: &Connection,
     kind: &str,
     before: Option<&str>,
     limit: u32,
-) -> Result<Vec<SealedRow>, HavenError> {
+    f: impl FnMut(RowRef<'_>) -> Result<(), HavenError>,
+) -> Result<(), HavenError> {
     let before_seq = match before {
         None => i64::MAX,
         Some(id) => conn
-            .query_row(
-                "SELECT seq FROM records WHERE id = ?1 AND kind = ?2",
-                params![id, kind],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT seq FROM records WHERE id = ?1 AND kind = ?2")?
+            .query_row(params![id, kind], |r| r.get(0))
             .optional()?
             .ok_or_else(|| HavenError::not_found(kind, id))?,
     };
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, revision, body FROM records
-         WHERE kind = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3",
-    )?;
-    let rows = stmt
-        .query_map(params![kind, before_seq, limit], row)?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(rows)
+    visit(conn, &page_sql(kind), params![kind, before_seq, limit], f)
 }
 
-/// Calls `f` on every row of `kind`, newest first, one row at a time, so a
-/// caller that keeps only some rows (search) never holds every ciphertext.
-pub fn for_each(
+/// Calls `f` on every row of `kind`, newest first, one row at a time and
+/// borrowed where it lies, so a caller that keeps only some rows (search)
+/// never holds every ciphertext, nor copies one.
+pub fn visit_all(
     conn: &Connection,
     kind: &str,
-    mut f: impl FnMut(SealedRow) -> Result<(), HavenError>,
+    f: impl FnMut(RowRef<'_>) -> Result<(), HavenError>,
 ) -> Result<(), HavenError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, revision, body FROM records WHERE kind = ?1 ORDER BY seq DESC",
-    )?;
-    let mut rows = stmt.query(params![kind])?;
+    visit(conn, &all_sql(kind), params![kind], f)
+}
+
+/// Runs `sql` (selecting id, revision, body) and calls `f` on each row,
+/// borrowed from SQLite until the next row is fetched.
+fn visit(
+    conn: &Connection,
+    sql: &str,
+    args: impl Params,
+    mut f: impl FnMut(RowRef<'_>) -> Result<(), HavenError>,
+) -> Result<(), HavenError> {
+    let mut stmt = conn.prepare_cached(sql)?;
+    let mut rows = stmt.query(args)?;
     while let Some(r) = rows.next()? {
-        f(row(r)?)?;
+        f(RowRef {
+            id: r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?,
+            revision: r.get(1)?,
+            body: r.get_ref(2)?.as_blob().map_err(rusqlite::Error::from)?,
+        })?;
     }
     Ok(())
 }
 
+impl RowRef<'_> {
+    /// An owned copy of the (sealed) row.
+    pub fn to_owned(&self) -> SealedRow {
+        SealedRow {
+            id: self.id.to_owned(),
+            revision: self.revision,
+            body: self.body.to_vec(),
+        }
+    }
+}
+
 /// Every row of `kind`, newest first (for small kinds; stream large ones
-/// with [`for_each`]).
+/// with [`visit_all`]).
 pub fn all(conn: &Connection, kind: &str) -> Result<Vec<SealedRow>, HavenError> {
     let mut out = Vec::new();
-    for_each(conn, kind, |r| {
-        out.push(r);
+    visit_all(conn, kind, |r| {
+        out.push(r.to_owned());
         Ok(())
     })?;
     Ok(out)
@@ -222,4 +330,62 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SealedRow> {
         revision: r.get(1)?,
         body: r.get(2)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(conn: &Connection, sql: &str, kind: &str) -> String {
+        let explain = format!("EXPLAIN QUERY PLAN {sql}");
+        let mut stmt = conn.prepare(&explain).unwrap();
+        let n = stmt.parameter_count();
+        let args: Vec<rusqlite::types::Value> = (0..n)
+            .map(|i| match i {
+                0 => kind.to_string().into(),
+                _ => 10i64.into(),
+            })
+            .collect();
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(args), |r| r.get::<_, String>(3))
+            .unwrap();
+        rows.map(|r| r.unwrap()).collect::<Vec<_>>().join("; ")
+    }
+
+    /// The partial index (schema version 2) serves every kind but the
+    /// journal, and journal reads walk `seq` without sorting.
+    #[test]
+    fn kinds_use_the_partial_index_and_the_journal_walks_seq() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("v.db");
+        drop(
+            crate::Vault::create(&path, "correct horse battery", crate::KdfParams::minimum())
+                .unwrap(),
+        );
+        let conn = Connection::open(&path).unwrap();
+        for sql in [page_sql("document"), all_sql("document")] {
+            let p = plan(&conn, &sql, "document");
+            assert!(p.contains("USING INDEX records_kind_seq"), "{p}");
+            assert!(!p.contains("TEMP B-TREE"), "{p}");
+        }
+        for sql in [
+            page_sql(schema::UNINDEXED_KIND),
+            all_sql(schema::UNINDEXED_KIND),
+        ] {
+            let p = plan(&conn, &sql, schema::UNINDEXED_KIND);
+            assert!(!p.contains("records_kind_seq"), "{p}");
+            assert!(!p.contains("TEMP B-TREE"), "{p}");
+        }
+        let index_sql: String = conn
+            .query_row(
+                "SELECT sql FROM sqlite_master WHERE name = 'records_kind_seq'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(
+            index_sql.ends_with(&format!("WHERE kind <> '{}'", schema::UNINDEXED_KIND)),
+            "{index_sql}"
+        );
+    }
 }

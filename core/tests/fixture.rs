@@ -140,6 +140,47 @@ fn frozen_v1_vault_mixed_with_v2_envelopes_round_trips() {
     check(&restored);
 }
 
+/// Opening the frozen vault migrates it to schema version 2 (journal rows
+/// leave the kind index); its JSON (version-1) journal payloads are read
+/// beside binary (version-2) ones by listing, paging and search.
+#[test]
+fn frozen_v1_vault_migrates_and_reads_both_payload_versions() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v1.haven");
+    std::fs::copy(fixture_dir().join("v1.haven"), &path).unwrap();
+    let v = Vault::open(&path).unwrap();
+    v.unlock_with_passphrase(PASS).unwrap();
+    let user_version: u32 = rusqlite::Connection::open(&path)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(user_version, 2);
+
+    let old = v.all_entries().unwrap();
+    let new = v
+        .add_entry(Draft {
+            text: "No mood here either, written in binary".into(),
+            mood: Some(2),
+            tags: vec!["walk".into()],
+        })
+        .unwrap();
+    let found: Vec<String> = v
+        .search_entries("NO MOOD HERE")
+        .unwrap()
+        .into_iter()
+        .map(|e| e.text)
+        .collect();
+    assert_eq!(found, vec![new.text.clone(), "No mood here".to_string()]);
+    assert_eq!(v.search_entries("walk").unwrap().len(), 2);
+    let page = v.list_entries(2, None).unwrap();
+    assert_eq!(page.entries[0], new);
+    assert_eq!(page.entries[1], old[0]);
+    let rest = v.list_entries(10, page.next_cursor.as_deref()).unwrap();
+    assert_eq!(rest.entries, old[1..].to_vec());
+    assert_eq!(rest.next_cursor, None);
+    assert_eq!(v.get_entry(&new.id).unwrap(), new);
+}
+
 /// Writes the fixture. Run once, by hand, only when deliberately adding a
 /// new frozen version (never to "fix" a failing test):
 /// `cargo test -p haven-core --test fixture -- --ignored write_v1_fixture`

@@ -18,7 +18,10 @@ use ring::aead::{
     Aad, Algorithm, LessSafeKey, Nonce, UnboundKey, AES_256_GCM, CHACHA20_POLY1305, NONCE_LEN,
 };
 
+use zeroize::Zeroizing;
+
 use super::keys::{fill, SecretKey};
+use super::padding;
 use crate::error::Internal;
 
 /// Envelope version 1: ChaCha20-Poly1305. Read only.
@@ -52,13 +55,36 @@ fn aead_key(alg: &'static Algorithm, key: &SecretKey) -> Result<LessSafeKey, Int
 
 /// Encrypts `plaintext` under `key`, binding `aad`.
 pub fn seal(key: &SecretKey, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, Internal> {
+    seal_built(key, aad, plaintext.len(), |out| {
+        out.extend_from_slice(plaintext);
+        Ok(())
+    })
+}
+
+/// Encrypts `plaintext` padded to its size bucket (see [`super::padding`]).
+/// Padding and encryption happen in the one output buffer, so the padded
+/// plaintext is never a separate copy in memory.
+pub fn seal_padded(key: &SecretKey, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, Internal> {
+    seal_built(key, aad, padding::padded_len(plaintext.len()), |out| {
+        padding::pad_into(out, plaintext)
+    })
+}
+
+/// Seals what `build` appends (exactly `len` bytes) with a fresh nonce.
+fn seal_built(
+    key: &SecretKey,
+    aad: &[u8],
+    len: usize,
+    build: impl FnOnce(&mut Vec<u8>) -> Result<(), Internal>,
+) -> Result<Vec<u8>, Internal> {
     let mut nonce = [0u8; NONCE_LEN];
     fill(&mut nonce)?;
-    seal_with_nonce(ENVELOPE_VERSION, key, nonce, aad, plaintext)
+    seal_inner(ENVELOPE_VERSION, key, nonce, aad, len, build)
 }
 
 /// Sealing as a given version with a caller-chosen nonce: only for pinned
 /// test vectors (and tests that need version-1 data).
+#[cfg(test)]
 pub(crate) fn seal_with_nonce(
     version: u8,
     key: &SecretKey,
@@ -66,11 +92,27 @@ pub(crate) fn seal_with_nonce(
     aad: &[u8],
     plaintext: &[u8],
 ) -> Result<Vec<u8>, Internal> {
+    seal_inner(version, key, nonce, aad, plaintext.len(), |out| {
+        out.extend_from_slice(plaintext);
+        Ok(())
+    })
+}
+
+fn seal_inner(
+    version: u8,
+    key: &SecretKey,
+    nonce: [u8; NONCE_LEN],
+    aad: &[u8],
+    len: usize,
+    build: impl FnOnce(&mut Vec<u8>) -> Result<(), Internal>,
+) -> Result<Vec<u8>, Internal> {
     let alg = algorithm(version).ok_or(Internal::EnvelopeVersion(version))?;
-    let mut out = Vec::with_capacity(HEADER_LEN + plaintext.len() + TAG_LEN);
+    // Exact capacity: the plaintext is written here before being encrypted
+    // in place, so the buffer must never reallocate and leave a copy behind.
+    let mut out = Zeroizing::new(Vec::with_capacity(HEADER_LEN + len + TAG_LEN));
     out.push(version);
     out.extend_from_slice(&nonce);
-    out.extend_from_slice(plaintext);
+    build(&mut out)?;
     let tag = aead_key(alg, key)?
         .seal_in_place_separate_tag(
             Nonce::assume_unique_for_key(nonce),
@@ -79,7 +121,8 @@ pub(crate) fn seal_with_nonce(
         )
         .map_err(|_| Internal::Crypto("encryption failed"))?;
     out.extend_from_slice(tag.as_ref());
-    Ok(out)
+    // Only ciphertext is left: hand the buffer out without wiping it.
+    Ok(std::mem::take(&mut *out))
 }
 
 /// Decrypts an envelope. Fails with [`Internal::Unauthentic`] for any
@@ -92,23 +135,69 @@ pub fn open(key: &SecretKey, aad: &[u8], envelope: &[u8]) -> Result<Vec<u8>, Int
 /// [`open`] for an envelope the caller owns: decrypts in place, so reading
 /// many records does not copy each ciphertext first.
 pub fn open_owned(key: &SecretKey, aad: &[u8], mut envelope: Vec<u8>) -> Result<Vec<u8>, Internal> {
-    let Some(&version) = envelope.first() else {
-        return Err(Internal::Unauthentic);
-    };
-    let alg = algorithm(version).ok_or(Internal::EnvelopeVersion(version))?;
-    if envelope.len() < HEADER_LEN + TAG_LEN {
-        return Err(Internal::Unauthentic);
-    }
-    let nonce = Nonce::try_assume_unique_for_key(&envelope[1..HEADER_LEN])
-        .map_err(|_| Internal::Unauthentic)?;
-    // open_within decrypts the ciphertext and moves the plaintext to the
-    // front of the same buffer.
-    let len = aead_key(alg, key)?
-        .open_within(nonce, Aad::from(aad), &mut envelope, HEADER_LEN..)
-        .map_err(|_| Internal::Unauthentic)?
-        .len();
+    let len = open_in_place(key, aad, &mut envelope)?.len();
     envelope.truncate(len);
     Ok(envelope)
+}
+
+/// Decrypts `envelope` where it lies and returns the plaintext, which
+/// starts at the front of the same buffer. On failure the buffer holds
+/// ciphertext or garbage, never plaintext (ring wipes a failed open).
+pub fn open_in_place<'a>(
+    key: &SecretKey,
+    aad: &[u8],
+    envelope: &'a mut [u8],
+) -> Result<&'a mut [u8], Internal> {
+    BulkOpener::new(key).open_in_place(aad, envelope)
+}
+
+/// Opens many envelopes under one key (a listing or a search), preparing
+/// ring's key (AES key schedule, GHASH table) once per envelope version
+/// rather than once per envelope. Lives for one call; the prepared keys
+/// are dropped with it.
+pub struct BulkOpener<'k> {
+    key: &'k SecretKey,
+    /// Indexed by envelope version - 1.
+    prepared: [Option<LessSafeKey>; ENVELOPE_VERSION as usize],
+}
+
+impl<'k> BulkOpener<'k> {
+    /// An opener for envelopes sealed under `key`.
+    pub fn new(key: &'k SecretKey) -> Self {
+        Self {
+            key,
+            prepared: Default::default(),
+        }
+    }
+
+    /// [`open_in_place`], reusing the prepared key.
+    pub fn open_in_place<'a>(
+        &mut self,
+        aad: &[u8],
+        envelope: &'a mut [u8],
+    ) -> Result<&'a mut [u8], Internal> {
+        let Some(&version) = envelope.first() else {
+            return Err(Internal::Unauthentic);
+        };
+        let alg = algorithm(version).ok_or(Internal::EnvelopeVersion(version))?;
+        if envelope.len() < HEADER_LEN + TAG_LEN {
+            return Err(Internal::Unauthentic);
+        }
+        let nonce = Nonce::try_assume_unique_for_key(&envelope[1..HEADER_LEN])
+            .map_err(|_| Internal::Unauthentic)?;
+        let slot = self
+            .prepared
+            .get_mut(usize::from(version) - 1)
+            .ok_or(Internal::EnvelopeVersion(version))?;
+        let aead = match slot {
+            Some(k) => k,
+            None => slot.insert(aead_key(alg, self.key)?),
+        };
+        // open_within decrypts the ciphertext and moves the plaintext to the
+        // front of the same buffer.
+        aead.open_within(nonce, Aad::from(aad), envelope, HEADER_LEN..)
+            .map_err(|_| Internal::Unauthentic)
+    }
 }
 
 #[cfg(test)]

@@ -17,30 +17,52 @@ fn bucket(n: usize) -> usize {
     }
 }
 
+/// The padded length of `n` bytes of data (length prefix included).
+pub fn padded_len(n: usize) -> usize {
+    bucket(n.saturating_add(4))
+}
+
 /// Pads `data` into a new buffer whose length is a bucket size.
 pub fn pad(data: &[u8]) -> Result<Vec<u8>, Internal> {
+    let mut out = Vec::with_capacity(padded_len(data.len()));
+    pad_into(&mut out, data)?;
+    Ok(out)
+}
+
+/// Appends `data`, padded, to `out`.
+pub fn pad_into(out: &mut Vec<u8>, data: &[u8]) -> Result<(), Internal> {
     let len = u32::try_from(data.len()).map_err(|_| Internal::TooLarge)?;
-    let total = bucket(data.len() + 4);
-    let mut out = Vec::with_capacity(total);
+    let end = out.len() + padded_len(data.len());
     out.extend_from_slice(&len.to_le_bytes());
     out.extend_from_slice(data);
-    out.resize(total, 0);
-    Ok(out)
+    out.resize(end, 0);
+    Ok(())
 }
 
 /// Strips padding. The buffer was authenticated already, so a bad length
 /// here means a bug or a forged key, reported as corruption, never a panic.
 pub fn unpad(mut padded: Vec<u8>) -> Result<Vec<u8>, Internal> {
-    if padded.len() < 4 {
-        return Err(Internal::Unauthentic);
-    }
-    let len = u32::from_le_bytes([padded[0], padded[1], padded[2], padded[3]]) as usize;
-    if len > padded.len() - 4 {
-        return Err(Internal::Unauthentic);
-    }
-    padded.copy_within(4..4 + len, 0);
+    let (start, len) = data_range(&padded)?;
+    padded.copy_within(start..start + len, 0);
     padded.truncate(len);
     Ok(padded)
+}
+
+/// [`unpad`] without moving anything: the data inside `padded`.
+pub fn unpadded(padded: &[u8]) -> Result<&[u8], Internal> {
+    let (start, len) = data_range(padded)?;
+    Ok(&padded[start..start + len])
+}
+
+fn data_range(padded: &[u8]) -> Result<(usize, usize), Internal> {
+    let Some((prefix, rest)) = padded.split_first_chunk::<4>() else {
+        return Err(Internal::Unauthentic);
+    };
+    let len = u32::from_le_bytes(*prefix) as usize;
+    if len > rest.len() {
+        return Err(Internal::Unauthentic);
+    }
+    Ok((4, len))
 }
 
 #[cfg(test)]
@@ -53,6 +75,7 @@ mod tests {
             let data = vec![7u8; n];
             let p = pad(&data).unwrap();
             assert_eq!(p.len(), bucket(n + 4));
+            assert_eq!(unpadded(&p).unwrap(), &data[..]);
             assert_eq!(unpad(p).unwrap(), data);
         }
         assert_eq!(pad(b"a").unwrap().len(), pad(&[1u8; 200]).unwrap().len());
@@ -62,5 +85,7 @@ mod tests {
     fn bad_length_prefix_is_an_error() {
         assert!(unpad(vec![0xff, 0xff, 0, 0, 1]).is_err());
         assert!(unpad(vec![1, 0]).is_err());
+        assert!(unpadded(&[2, 0, 0, 0, 1]).is_err());
+        assert!(unpadded(&[]).is_err());
     }
 }

@@ -4,15 +4,20 @@
 //! requested page; search and mood series must decrypt every entry, because
 //! no plaintext index exists (by design: an index would leak the words).
 
-use chrono::{DateTime, Utc};
+mod payload;
+mod search;
+
+use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 use crate::crypto;
 use crate::error::{HavenError, Result};
-use crate::records::{self, SealedRow};
+use crate::records::{self, Opener, RowRef, Scope};
 use crate::vault::Vault;
 use crate::Timestamp;
+use payload::View;
+use search::{fold, matches};
 
 /// Record kind for journal entries.
 pub const KIND: &str = "journal";
@@ -85,17 +90,6 @@ pub struct Page {
     pub next_cursor: Option<String>,
 }
 
-/// The stored payload. `v` lets the payload evolve independently of the envelope.
-#[derive(Serialize, Deserialize)]
-struct Payload {
-    v: u8,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-    text: String,
-    mood: Option<u8>,
-    tags: Vec<String>,
-}
-
 impl Draft {
     /// Validates and normalises (NFC text, trimmed unique tags). Messages
     /// say what is wrong without quoting the input.
@@ -145,92 +139,53 @@ impl Draft {
     }
 }
 
-fn encode(p: &Payload) -> Result<zeroize::Zeroizing<Vec<u8>>> {
-    serde_json::to_vec(p)
-        .map(zeroize::Zeroizing::new)
-        .map_err(|_| HavenError::invalid("the entry could not be encoded"))
+impl View<'_> {
+    fn into_entry(self, id: String) -> Entry {
+        Entry {
+            id,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            text: self.text.into_owned(),
+            mood: self.mood,
+            tags: self.tags.into_iter().map(|t| t.into_owned()).collect(),
+        }
+    }
+
+    fn matches(&self, q: &str) -> bool {
+        matches(&self.text, q) || self.tags.iter().any(|t| matches(t, q))
+    }
 }
 
-fn decode(scope: &records::Scope<'_>, row: SealedRow) -> Result<Entry> {
-    let SealedRow { id, revision, body } = row;
-    let plain = scope.open_body(KIND, &id, revision, body)?;
-    let p: Payload = match serde_json::from_slice(&plain) {
-        Ok(p) => p,
-        Err(_) => return Err(HavenError::Corrupt { record_id: id }),
-    };
-    Ok(Entry {
-        id,
-        created_at: p.created_at,
-        updated_at: p.updated_at,
-        text: p.text,
-        mood: p.mood,
-        tags: p.tags,
+/// Decodes a decrypted payload; a payload that does not decode is reported
+/// as a corrupt record (it was authenticated, so this is a bug or damage
+/// from a newer build, never an attacker's edit).
+fn view<'p>(id: &str, plain: &'p [u8]) -> Result<View<'p>> {
+    payload::decode(plain).ok_or_else(|| HavenError::Corrupt {
+        record_id: id.to_string(),
     })
+}
+
+/// Opens and decodes one borrowed row.
+fn read_row(row: &RowRef<'_>, opener: &mut Opener<'_>) -> Result<Entry> {
+    let plain = opener.open(KIND, row)?;
+    Ok(view(row.id, plain)?.into_entry(row.id.to_string()))
+}
+
+/// Fetches and decodes one entry by id.
+fn fetch(conn: &rusqlite::Connection, scope: &Scope<'_>, id: &str) -> Result<Entry> {
+    let row = records::fetch(conn, KIND, id)?.ok_or_else(|| HavenError::not_found("entry", id))?;
+    let plain = scope.open(KIND, &row)?;
+    Ok(view(id, &plain)?.into_entry(row.id))
 }
 
 /// NFC-normalises, skipping the work (and the copy) when a quick check
 /// shows the text is already NFC, as all ASCII text and most other text is.
 fn nfc(s: String) -> String {
-    if unicode_normalization::is_nfc_quick(s.chars()) == IsNormalized::Yes {
+    if s.is_ascii() || unicode_normalization::is_nfc_quick(s.chars()) == IsNormalized::Yes {
         s
     } else {
         s.nfc().collect()
     }
-}
-
-/// Lower-cases for matching: NFC, then case folding by `to_lowercase` (full
-/// Unicode, e.g. "ÉTÉ" matches "été").
-fn fold(s: &str) -> String {
-    if unicode_normalization::is_nfc_quick(s.chars()) == IsNormalized::Yes {
-        s.to_lowercase()
-    } else {
-        s.nfc().collect::<String>().to_lowercase()
-    }
-}
-
-/// Whether `text` contains the folded query `q`. When both are ASCII, full
-/// Unicode folding equals ASCII folding, so the text is compared in place
-/// without building a lower-cased copy. (Non-ASCII text must take the slow
-/// path: e.g. the Kelvin sign lower-cases to an ASCII `k`.)
-fn matches(text: &str, q: &str) -> bool {
-    if q.is_ascii() && text.is_ascii() {
-        contains_ascii_ignore_case(text.as_bytes(), q.as_bytes())
-    } else {
-        fold(text).contains(q)
-    }
-}
-
-/// `needle` must be ASCII lower-case. Search decrypts and scans every
-/// entry, so this is a hot loop: candidate positions for the first byte are
-/// found a block at a time (a branch-free test the compiler vectorises), and
-/// only blocks holding one are checked byte by byte.
-fn contains_ascii_ignore_case(hay: &[u8], needle: &[u8]) -> bool {
-    const BLOCK: usize = 32;
-    let Some(&first) = needle.first() else {
-        return true;
-    };
-    if hay.len() < needle.len() {
-        return false;
-    }
-    // Setting bit 0x20 lower-cases ASCII letters; for a letter, `b | 0x20 ==
-    // first` also admits a few non-letters, which the full compare rejects.
-    let fold_bit = if first.is_ascii_alphabetic() { 0x20 } else { 0 };
-    let starts = &hay[..=hay.len() - needle.len()];
-    for (block, chunk) in starts.chunks(BLOCK).enumerate() {
-        if !chunk
-            .iter()
-            .fold(false, |any, &b| any | (b | fold_bit == first))
-        {
-            continue;
-        }
-        for (j, &b) in chunk.iter().enumerate() {
-            let i = block * BLOCK + j;
-            if b | fold_bit == first && hay[i..i + needle.len()].eq_ignore_ascii_case(needle) {
-                return true;
-            }
-        }
-    }
-    false
 }
 
 impl Vault {
@@ -239,23 +194,15 @@ impl Vault {
         let d = draft.clean()?;
         let now = Utc::now();
         let id = crypto::random_id()?;
-        let payload = Payload {
-            v: 1,
+        let bytes = payload::encode(&now, &now, &d.text, d.mood, &d.tags)?;
+        self.with_unlocked(|conn, scope| scope.insert(conn, KIND, &id, &bytes))?;
+        Ok(Entry {
+            id,
             created_at: now,
             updated_at: now,
             text: d.text,
             mood: d.mood,
             tags: d.tags,
-        };
-        let bytes = encode(&payload)?;
-        self.with_unlocked(|conn, scope| scope.insert(conn, KIND, &id, &bytes))?;
-        Ok(Entry {
-            id,
-            created_at: payload.created_at,
-            updated_at: payload.updated_at,
-            text: payload.text,
-            mood: payload.mood,
-            tags: payload.tags,
         })
     }
 
@@ -265,26 +212,18 @@ impl Vault {
         let d = draft.clean()?;
         self.with_unlocked(|conn, scope| {
             let tx = conn.transaction()?;
-            let row =
-                records::fetch(&tx, KIND, id)?.ok_or_else(|| HavenError::not_found("entry", id))?;
-            let old = decode(scope, row)?;
-            let payload = Payload {
-                v: 1,
+            let old = fetch(&tx, scope, id)?;
+            let updated_at = Utc::now().max(old.created_at);
+            let bytes = payload::encode(&old.created_at, &updated_at, &d.text, d.mood, &d.tags)?;
+            scope.update(&tx, KIND, id, &bytes)?;
+            tx.commit()?;
+            Ok(Entry {
+                id: old.id,
                 created_at: old.created_at,
-                updated_at: Utc::now().max(old.created_at),
+                updated_at,
                 text: d.text,
                 mood: d.mood,
                 tags: d.tags,
-            };
-            scope.update(&tx, KIND, id, &encode(&payload)?)?;
-            tx.commit()?;
-            Ok(Entry {
-                id: id.to_string(),
-                created_at: payload.created_at,
-                updated_at: payload.updated_at,
-                text: payload.text,
-                mood: payload.mood,
-                tags: payload.tags,
             })
         })
     }
@@ -303,11 +242,7 @@ impl Vault {
 
     /// One entry by id.
     pub fn get_entry(&self, id: &str) -> Result<Entry> {
-        self.with_unlocked(|conn, scope| {
-            let row = records::fetch(conn, KIND, id)?
-                .ok_or_else(|| HavenError::not_found("entry", id))?;
-            decode(scope, row)
-        })
+        self.with_unlocked(|conn, scope| fetch(conn, scope, id))
     }
 
     /// A page of entries, newest first, older than the entry `before` when
@@ -319,13 +254,19 @@ impl Vault {
             )));
         }
         self.with_unlocked(|conn, scope| {
-            let rows = records::page(conn, KIND, before, limit + 1)?;
-            let more = rows.len() > limit as usize;
-            let entries = rows
-                .into_iter()
-                .take(limit as usize)
-                .map(|r| decode(scope, r))
-                .collect::<Result<Vec<_>>>()?;
+            // One row more than asked tells whether there is a next page;
+            // it is counted, not decrypted.
+            let mut entries = Vec::with_capacity(limit as usize);
+            let mut more = false;
+            let mut opener = scope.opener();
+            records::visit_page(conn, KIND, before, limit + 1, |r| {
+                if entries.len() == limit as usize {
+                    more = true;
+                } else {
+                    entries.push(read_row(&r, &mut opener)?);
+                }
+                Ok(())
+            })?;
             let next_cursor = if more {
                 entries.last().map(|e| e.id.clone())
             } else {
@@ -342,8 +283,9 @@ impl Vault {
     pub fn all_entries(&self) -> Result<Vec<Entry>> {
         self.with_unlocked(|conn, scope| {
             let mut out = Vec::new();
-            records::for_each(conn, KIND, |r| {
-                out.push(decode(scope, r)?);
+            let mut opener = scope.opener();
+            records::visit_all(conn, KIND, |r| {
+                out.push(read_row(&r, &mut opener)?);
                 Ok(())
             })?;
             Ok(out)
@@ -351,8 +293,9 @@ impl Vault {
     }
 
     /// Entries whose text or tags contain `query`, ignoring case (Unicode
-    /// aware), newest first. Rows are decrypted and tested one at a time:
-    /// only matches are kept, so memory stays small and cache-warm.
+    /// aware), newest first. Rows are decrypted and tested one at a time,
+    /// in place: only matches are copied out, so memory stays small and
+    /// cache-warm.
     pub fn search_entries(&self, query: &str) -> Result<Vec<Entry>> {
         let q = fold(query.trim());
         if q.is_empty() {
@@ -360,10 +303,12 @@ impl Vault {
         }
         self.with_unlocked(|conn, scope| {
             let mut found = Vec::new();
-            records::for_each(conn, KIND, |r| {
-                let e = decode(scope, r)?;
-                if matches(&e.text, &q) || e.tags.iter().any(|t| matches(t, &q)) {
-                    found.push(e);
+            let mut opener = scope.opener();
+            records::visit_all(conn, KIND, |r| {
+                let plain = opener.open(KIND, &r)?;
+                let v = view(r.id, plain)?;
+                if v.matches(&q) {
+                    found.push(v.into_entry(r.id.to_string()));
                 }
                 Ok(())
             })?;
@@ -375,24 +320,6 @@ impl Vault {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ascii_fast_path_matches_like_full_folding() {
-        assert!(matches("A Quiet Morning", &fold("quiet")));
-        assert!(matches("A Quiet Morning", &fold("MORNING")));
-        assert!(!matches("A Quiet Morning", &fold("evening")));
-        assert!(matches("ab", &fold("AB")));
-        assert!(!matches("a", &fold("ab")));
-        assert!(matches("x@b", &fold("@B")));
-        assert!(!matches("x`b", &fold("@b")));
-        let long = format!("{}Zephyrine", "y".repeat(100));
-        assert!(matches(&long, &fold("zephyrine")));
-        assert!(!matches(&long[..long.len() - 1], &fold("zephyrine")));
-        // Non-ASCII text that folds to ASCII still matches an ASCII query.
-        assert!(matches("7 \u{212A}ELVIN", &fold("kelvin")));
-        assert!(matches("ÉTÉ chaud", &fold("été")));
-        assert!(matches("e\u{301}te\u{301}", &fold("ÉTÉ")));
-    }
 
     #[test]
     fn search_streams_rows_and_keeps_only_matches_newest_first() {
@@ -427,6 +354,46 @@ mod tests {
         let all = v.all_entries().unwrap();
         assert_eq!(all.len(), 3);
         assert_eq!(all[0].id, c);
+    }
+
+    /// A payload that authenticates but does not decode (damage, or a
+    /// newer build's format) is a typed error naming the record on every
+    /// read path, never a panic or a silently shortened list.
+    #[test]
+    fn undecodable_payload_is_corrupt_on_every_read_path() {
+        let dir = tempfile::tempdir().unwrap();
+        let (v, _) = Vault::create(
+            &dir.path().join("v.db"),
+            "correct horse battery",
+            crate::KdfParams::minimum(),
+        )
+        .unwrap();
+        let good = v
+            .add_entry(Draft {
+                text: "fine".into(),
+                ..Draft::default()
+            })
+            .unwrap();
+        for (id, junk) in [
+            ("bad-v9", &b"\x09junk"[..]),
+            ("bad-v2", &b"\x02\xff"[..]),
+            ("empty", &b""[..]),
+        ] {
+            v.with_unlocked(|conn, scope| scope.insert(conn, KIND, id, junk))
+                .unwrap();
+            let corrupt = |r: Result<Vec<Entry>>| {
+                assert!(
+                    matches!(&r, Err(HavenError::Corrupt { record_id }) if record_id == id),
+                    "{id}: {r:?}"
+                )
+            };
+            corrupt(v.all_entries());
+            corrupt(v.search_entries("fine"));
+            corrupt(v.list_entries(10, None).map(|p| p.entries));
+            corrupt(v.get_entry(id).map(|e| vec![e]));
+            v.delete_entry(id).unwrap();
+        }
+        assert_eq!(v.all_entries().unwrap(), vec![good]);
     }
 
     #[test]

@@ -1,0 +1,208 @@
+//! What one journal record holds once decrypted, and its two encodings.
+//!
+//! - Version 2 (written since ADR 0005): the byte `2`, then the fields in
+//!   postcard (varints, length-prefixed UTF-8). Dates are whole seconds and
+//!   nanoseconds since the Unix epoch, so they round-trip exactly. Decoding
+//!   borrows the text and tags from the decrypted buffer: search looks at
+//!   every entry and copies only the ones that match.
+//! - Version 1: a JSON object (`{"v":1,...}`, RFC 3339 dates). No longer
+//!   written; opens forever. JSON always starts with `{`, never with `2`.
+//!
+//! Parsing JSON and dates was about a fifth of the time to list the journal
+//! (profile in `docs/performance.md`); version 2 has neither.
+
+use std::borrow::Cow;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
+
+use crate::error::{HavenError, Result};
+use crate::Timestamp;
+
+/// First byte of a version-2 payload.
+const V2: u8 = 2;
+
+/// A decrypted entry, borrowing what it can from the plaintext buffer.
+pub(super) struct View<'a> {
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    pub text: Cow<'a, str>,
+    pub mood: Option<u8>,
+    pub tags: Vec<Cow<'a, str>>,
+}
+
+/// An instant as stored in version 2.
+#[derive(Serialize, Deserialize, Clone, Copy)]
+struct Stamp {
+    secs: i64,
+    nanos: u32,
+}
+
+impl Stamp {
+    fn of(t: &Timestamp) -> Self {
+        Self {
+            secs: t.timestamp(),
+            nanos: t.timestamp_subsec_nanos(),
+        }
+    }
+
+    fn instant(self) -> Option<Timestamp> {
+        DateTime::from_timestamp(self.secs, self.nanos)
+    }
+}
+
+/// The version-2 fields, in stored order.
+#[derive(Serialize, Deserialize)]
+struct V2Fields<'a> {
+    created: Stamp,
+    updated: Stamp,
+    mood: Option<u8>,
+    #[serde(borrow)]
+    text: &'a str,
+    #[serde(borrow)]
+    tags: Vec<&'a str>,
+}
+
+/// The version-1 JSON payload.
+#[derive(Deserialize)]
+struct V1Fields {
+    #[allow(dead_code)] // Read to check it is there; 1 is the only JSON version.
+    v: u8,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    text: String,
+    mood: Option<u8>,
+    tags: Vec<String>,
+}
+
+/// Encodes an entry as version 2, into a buffer that is wiped when dropped.
+pub(super) fn encode(
+    created_at: &Timestamp,
+    updated_at: &Timestamp,
+    text: &str,
+    mood: Option<u8>,
+    tags: &[String],
+) -> Result<Zeroizing<Vec<u8>>> {
+    // An upper bound on the encoded size (varints: 10 bytes for an i64, 5
+    // for a u32 or a length), so the buffer never reallocates and leaves a
+    // copy of the text behind in freed memory.
+    let bound = 1
+        + 2 * (10 + 5)
+        + 2
+        + (5 + text.len())
+        + 5
+        + tags.iter().map(|t| 5 + t.len()).sum::<usize>();
+    let mut out = Zeroizing::new(Vec::with_capacity(bound));
+    out.push(V2);
+    let fields = V2Fields {
+        created: Stamp::of(created_at),
+        updated: Stamp::of(updated_at),
+        mood,
+        text,
+        tags: tags.iter().map(String::as_str).collect(),
+    };
+    let encoded = postcard::to_extend(&fields, std::mem::take(&mut *out))
+        .map_err(|_| HavenError::invalid("the entry could not be encoded"))?;
+    *out = encoded;
+    Ok(out)
+}
+
+/// Decodes either version; `None` if the bytes are neither (the record is
+/// then reported as corrupt by the caller, which knows its id).
+pub(super) fn decode(plain: &[u8]) -> Option<View<'_>> {
+    match plain.split_first() {
+        Some((&V2, rest)) => {
+            let (f, tail): (V2Fields<'_>, _) = postcard::take_from_bytes(rest).ok()?;
+            if !tail.is_empty() {
+                return None;
+            }
+            Some(View {
+                created_at: f.created.instant()?,
+                updated_at: f.updated.instant()?,
+                text: Cow::Borrowed(f.text),
+                mood: f.mood,
+                tags: f.tags.into_iter().map(Cow::Borrowed).collect(),
+            })
+        }
+        Some((b'{', _)) => {
+            let f: V1Fields = serde_json::from_slice(plain).ok()?;
+            Some(View {
+                created_at: f.created_at,
+                updated_at: f.updated_at,
+                text: Cow::Owned(f.text),
+                mood: f.mood,
+                tags: f.tags.into_iter().map(Cow::Owned).collect(),
+            })
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(secs: i64, nanos: u32) -> Timestamp {
+        DateTime::from_timestamp(secs, nanos).unwrap()
+    }
+
+    #[test]
+    fn version_2_round_trips_exactly_and_borrows() {
+        let (c, u) = (
+            at(1_700_000_000, 123_456_789),
+            at(1_800_000_000, 999_999_999),
+        );
+        let tags = vec!["sleep".to_string(), "Écoute".to_string()];
+        let bytes = encode(&c, &u, "a day, \"quoted\"\n", Some(7), &tags).unwrap();
+        assert_eq!(bytes[0], V2);
+        let v = decode(&bytes).unwrap();
+        assert_eq!((v.created_at, v.updated_at, v.mood), (c, u, Some(7)));
+        assert!(matches!(v.text, Cow::Borrowed("a day, \"quoted\"\n")));
+        assert_eq!(v.tags, vec!["sleep", "Écoute"]);
+        // The bound held: no reallocation happened.
+        assert!(bytes.len() <= bytes.capacity());
+    }
+
+    #[test]
+    fn version_1_json_still_decodes() {
+        let json = br#"{"v":1,"created_at":"2026-01-02T03:04:05.678Z","updated_at":"2026-01-02T03:04:05.678Z","text":"tea \u00e9","mood":null,"tags":["x"]}"#;
+        let v = decode(json).unwrap();
+        assert_eq!(v.text, "tea é");
+        assert_eq!(v.tags, vec!["x"]);
+        assert_eq!(v.created_at.timestamp_subsec_millis(), 678);
+    }
+
+    #[test]
+    fn garbage_truncation_and_trailing_bytes_are_rejected() {
+        let now = at(1_700_000_000, 0);
+        let bytes = encode(&now, &now, "text", None, &[]).unwrap();
+        for n in 0..bytes.len() {
+            assert!(decode(&bytes[..n]).is_none(), "prefix of {n} bytes");
+        }
+        let mut longer = bytes.to_vec();
+        longer.push(0);
+        assert!(decode(&longer).is_none());
+        assert!(decode(&[3, 0, 0]).is_none());
+        assert!(decode(b"{not json").is_none());
+        // Invalid UTF-8 in the text.
+        let mut bad = bytes.to_vec();
+        let at_text = bad.len() - 1 - 4;
+        bad[at_text] = 0xff;
+        assert!(decode(&bad).is_none());
+        // Nanoseconds out of range.
+        let stamp = V2Fields {
+            created: Stamp {
+                secs: 0,
+                nanos: 2_000_000_000,
+            },
+            updated: Stamp { secs: 0, nanos: 0 },
+            mood: None,
+            text: "",
+            tags: vec![],
+        };
+        let mut odd = vec![V2];
+        odd.extend(postcard::to_allocvec(&stamp).unwrap());
+        assert!(decode(&odd).is_none());
+    }
+}

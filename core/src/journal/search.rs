@@ -1,0 +1,85 @@
+//! Matching search queries against decrypted entries.
+//!
+//! Search must decrypt and test every entry (there is no plaintext index),
+//! so the test is a hot loop: ASCII text against an ASCII query is compared
+//! in place, and only other text pays for full Unicode folding.
+
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
+
+/// Lower-cases for matching: NFC, then case folding by `to_lowercase` (full
+/// Unicode, e.g. "ÉTÉ" matches "été").
+pub(super) fn fold(s: &str) -> String {
+    if unicode_normalization::is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        s.to_lowercase()
+    } else {
+        s.nfc().collect::<String>().to_lowercase()
+    }
+}
+
+/// Whether `text` contains the folded query `q`. When both are ASCII, full
+/// Unicode folding equals ASCII folding, so the text is compared in place
+/// without building a lower-cased copy. (Non-ASCII text must take the slow
+/// path: e.g. the Kelvin sign lower-cases to an ASCII `k`.)
+pub(super) fn matches(text: &str, q: &str) -> bool {
+    if q.is_ascii() && text.is_ascii() {
+        contains_ascii_ignore_case(text.as_bytes(), q.as_bytes())
+    } else {
+        fold(text).contains(q)
+    }
+}
+
+/// `needle` must be ASCII lower-case. Search decrypts and scans every
+/// entry, so this is a hot loop: candidate positions for the first byte are
+/// found a block at a time (a branch-free test the compiler vectorises), and
+/// only blocks holding one are checked byte by byte.
+fn contains_ascii_ignore_case(hay: &[u8], needle: &[u8]) -> bool {
+    const BLOCK: usize = 32;
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    if hay.len() < needle.len() {
+        return false;
+    }
+    // Setting bit 0x20 lower-cases ASCII letters; for a letter, `b | 0x20 ==
+    // first` also admits a few non-letters, which the full compare rejects.
+    let fold_bit = if first.is_ascii_alphabetic() { 0x20 } else { 0 };
+    let starts = &hay[..=hay.len() - needle.len()];
+    for (block, chunk) in starts.chunks(BLOCK).enumerate() {
+        if !chunk
+            .iter()
+            .fold(false, |any, &b| any | (b | fold_bit == first))
+        {
+            continue;
+        }
+        for (j, &b) in chunk.iter().enumerate() {
+            let i = block * BLOCK + j;
+            if b | fold_bit == first && hay[i..i + needle.len()].eq_ignore_ascii_case(needle) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_fast_path_matches_like_full_folding() {
+        assert!(matches("A Quiet Morning", &fold("quiet")));
+        assert!(matches("A Quiet Morning", &fold("MORNING")));
+        assert!(!matches("A Quiet Morning", &fold("evening")));
+        assert!(matches("ab", &fold("AB")));
+        assert!(!matches("a", &fold("ab")));
+        assert!(matches("x@b", &fold("@B")));
+        assert!(!matches("x`b", &fold("@b")));
+        let long = format!("{}Zephyrine", "y".repeat(100));
+        assert!(matches(&long, &fold("zephyrine")));
+        assert!(!matches(&long[..long.len() - 1], &fold("zephyrine")));
+        // Non-ASCII text that folds to ASCII still matches an ASCII query.
+        assert!(matches("7 \u{212A}ELVIN", &fold("kelvin")));
+        assert!(matches("ÉTÉ chaud", &fold("été")));
+        assert!(matches("e\u{301}te\u{301}", &fold("ÉTÉ")));
+    }
+}
