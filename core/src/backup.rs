@@ -27,15 +27,15 @@
 //!
 //! **A STREAM-like chunked construction.** The plaintext stream is
 //! `snapshot length (u64 LE) | snapshot | zeros`, cut into 64 KiB chunks, each
-//! sealed with the crate's envelope (ChaCha20-Poly1305, random nonce). Every
-//! chunk's associated data binds the backup id, the SHA-256 of the whole
-//! header, the chunk index and a final-chunk flag. So a flipped byte, a
-//! dropped, duplicated, reordered or swapped chunk, a chunk from another
-//! backup, a truncated tail or an edited header each make some chunk fail to
-//! open. The header also declares the chunk count, so a file of the wrong
-//! length is refused before any slow key derivation, with a clear message.
-//! Padding the last chunk means the file's size reveals the vault's size only
-//! to 64 KiB, coarser than the vault file itself does.
+//! sealed with the crate's envelope (AES-256-GCM since ADR 0004, random
+//! nonce). Every chunk's associated data binds the backup id, the SHA-256 of
+//! the whole header, the chunk index and a final-chunk flag. So a flipped
+//! byte, a dropped, duplicated, reordered or swapped chunk, a chunk from
+//! another backup, a truncated tail or an edited header each make some chunk
+//! fail to open. The header also declares the chunk count, so a file of the
+//! wrong length is refused before any slow key derivation, with a clear
+//! message. Padding the last chunk means the file's size reveals the vault's
+//! size only to 64 KiB, coarser than the vault file itself does.
 //!
 //! **A header checksum that is also its authenticator.** The header ends with
 //! the SHA-256 of everything before it. Unkeyed, it only catches accidental

@@ -147,12 +147,12 @@ impl View<'_> {
             updated_at: self.updated_at,
             text: self.text.into_owned(),
             mood: self.mood,
-            tags: self.tags.into_iter().map(|t| t.into_owned()).collect(),
+            tags: self.tags.into_vec(),
         }
     }
 
     fn matches(&self, q: &str) -> bool {
-        matches(&self.text, q) || self.tags.iter().any(|t| matches(t, q))
+        matches(&self.text, q) || self.tags.any(|t| matches(t, q))
     }
 }
 

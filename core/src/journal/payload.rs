@@ -29,7 +29,49 @@ pub(super) struct View<'a> {
     pub updated_at: Timestamp,
     pub text: Cow<'a, str>,
     pub mood: Option<u8>,
-    pub tags: Vec<Cow<'a, str>>,
+    pub tags: Tags<'a>,
+}
+
+/// An entry's tags: still encoded (version 2, checked already), so search
+/// reads them without allocating, or decoded (version 1).
+pub(super) enum Tags<'a> {
+    Encoded { count: usize, bytes: &'a [u8] },
+    Owned(Vec<String>),
+}
+
+impl Tags<'_> {
+    /// Whether `f` holds for any tag.
+    pub fn any(&self, mut f: impl FnMut(&str) -> bool) -> bool {
+        match self {
+            Tags::Owned(v) => v.iter().any(|t| f(t)),
+            Tags::Encoded { count, bytes } => {
+                let mut rest = *bytes;
+                (0..*count).any(|_| take::<&str>(&mut rest).is_some_and(&mut f))
+            }
+        }
+    }
+
+    /// The tags as owned strings.
+    pub fn into_vec(self) -> Vec<String> {
+        match self {
+            Tags::Owned(v) => v,
+            Tags::Encoded { count, bytes } => {
+                let mut out = Vec::with_capacity(count);
+                let mut rest = bytes;
+                while let Some(t) = take::<&str>(&mut rest) {
+                    out.push(t.to_string());
+                }
+                out
+            }
+        }
+    }
+}
+
+/// Takes one postcard value off the front of `bytes`.
+fn take<'a, T: Deserialize<'a>>(bytes: &mut &'a [u8]) -> Option<T> {
+    let (value, rest) = postcard::take_from_bytes(bytes).ok()?;
+    *bytes = rest;
+    Some(value)
 }
 
 /// An instant as stored in version 2.
@@ -52,15 +94,14 @@ impl Stamp {
     }
 }
 
-/// The version-2 fields, in stored order.
-#[derive(Serialize, Deserialize)]
+/// The version-2 fields, in stored order (decoded one by one in
+/// [`decode_v2`]).
+#[derive(Serialize)]
 struct V2Fields<'a> {
     created: Stamp,
     updated: Stamp,
     mood: Option<u8>,
-    #[serde(borrow)]
     text: &'a str,
-    #[serde(borrow)]
     tags: Vec<&'a str>,
 }
 
@@ -112,19 +153,7 @@ pub(super) fn encode(
 /// then reported as corrupt by the caller, which knows its id).
 pub(super) fn decode(plain: &[u8]) -> Option<View<'_>> {
     match plain.split_first() {
-        Some((&V2, rest)) => {
-            let (f, tail): (V2Fields<'_>, _) = postcard::take_from_bytes(rest).ok()?;
-            if !tail.is_empty() {
-                return None;
-            }
-            Some(View {
-                created_at: f.created.instant()?,
-                updated_at: f.updated.instant()?,
-                text: Cow::Borrowed(f.text),
-                mood: f.mood,
-                tags: f.tags.into_iter().map(Cow::Borrowed).collect(),
-            })
-        }
+        Some((&V2, rest)) => decode_v2(rest),
         Some((b'{', _)) => {
             let f: V1Fields = serde_json::from_slice(plain).ok()?;
             Some(View {
@@ -132,11 +161,35 @@ pub(super) fn decode(plain: &[u8]) -> Option<View<'_>> {
                 updated_at: f.updated_at,
                 text: Cow::Owned(f.text),
                 mood: f.mood,
-                tags: f.tags.into_iter().map(Cow::Owned).collect(),
+                tags: Tags::Owned(f.tags),
             })
         }
         _ => None,
     }
+}
+
+/// Version 2, field by field in [`V2Fields`] order, so the tags can be
+/// checked without collecting them.
+fn decode_v2(mut rest: &[u8]) -> Option<View<'_>> {
+    let created: Stamp = take(&mut rest)?;
+    let updated: Stamp = take(&mut rest)?;
+    let mood: Option<u8> = take(&mut rest)?;
+    let text: &str = take(&mut rest)?;
+    let count: usize = take(&mut rest)?;
+    let bytes = rest;
+    for _ in 0..count {
+        take::<&str>(&mut rest)?;
+    }
+    if !rest.is_empty() {
+        return None;
+    }
+    Some(View {
+        created_at: created.instant()?,
+        updated_at: updated.instant()?,
+        text: Cow::Borrowed(text),
+        mood,
+        tags: Tags::Encoded { count, bytes },
+    })
 }
 
 #[cfg(test)]
@@ -159,7 +212,9 @@ mod tests {
         let v = decode(&bytes).unwrap();
         assert_eq!((v.created_at, v.updated_at, v.mood), (c, u, Some(7)));
         assert!(matches!(v.text, Cow::Borrowed("a day, \"quoted\"\n")));
-        assert_eq!(v.tags, vec!["sleep", "Écoute"]);
+        assert!(v.tags.any(|t| t == "Écoute"));
+        assert!(!v.tags.any(|t| t == "none"));
+        assert_eq!(v.tags.into_vec(), tags);
         // The bound held: no reallocation happened.
         assert!(bytes.len() <= bytes.capacity());
     }
@@ -169,14 +224,14 @@ mod tests {
         let json = br#"{"v":1,"created_at":"2026-01-02T03:04:05.678Z","updated_at":"2026-01-02T03:04:05.678Z","text":"tea \u00e9","mood":null,"tags":["x"]}"#;
         let v = decode(json).unwrap();
         assert_eq!(v.text, "tea é");
-        assert_eq!(v.tags, vec!["x"]);
+        assert_eq!(v.tags.into_vec(), vec!["x"]);
         assert_eq!(v.created_at.timestamp_subsec_millis(), 678);
     }
 
     #[test]
     fn garbage_truncation_and_trailing_bytes_are_rejected() {
         let now = at(1_700_000_000, 0);
-        let bytes = encode(&now, &now, "text", None, &[]).unwrap();
+        let bytes = encode(&now, &now, "text", None, &["a tag".to_string()]).unwrap();
         for n in 0..bytes.len() {
             assert!(decode(&bytes[..n]).is_none(), "prefix of {n} bytes");
         }
@@ -187,8 +242,13 @@ mod tests {
         assert!(decode(b"{not json").is_none());
         // Invalid UTF-8 in the text.
         let mut bad = bytes.to_vec();
-        let at_text = bad.len() - 1 - 4;
+        let at_text = bad.len() - 7 - 4;
         bad[at_text] = 0xff;
+        assert!(decode(&bad).is_none());
+        // Invalid UTF-8 in a tag.
+        let mut bad = bytes.to_vec();
+        let last = bad.len() - 1;
+        bad[last] = 0xff;
         assert!(decode(&bad).is_none());
         // Nanoseconds out of range.
         let stamp = V2Fields {
