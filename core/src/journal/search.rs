@@ -29,36 +29,22 @@ pub(super) fn matches(text: &str, q: &str) -> bool {
 }
 
 /// `needle` must be ASCII lower-case. Search decrypts and scans every
-/// entry, so this is a hot loop: candidate positions for the first byte are
-/// found a block at a time (a branch-free test the compiler vectorises), and
-/// only blocks holding one are checked byte by byte.
+/// entry, so this is a hot loop: memchr finds candidates for the first byte
+/// (either case) with SIMD, and only those are compared in full.
 fn contains_ascii_ignore_case(hay: &[u8], needle: &[u8]) -> bool {
-    const BLOCK: usize = 32;
-    let Some(&first) = needle.first() else {
+    let Some((&first, rest)) = needle.split_first() else {
         return true;
     };
-    if hay.len() < needle.len() {
+    let Some(last_start) = hay.len().checked_sub(needle.len()) else {
         return false;
+    };
+    let starts = &hay[..=last_start];
+    let rest_matches = |i: usize| hay[i + 1..i + needle.len()].eq_ignore_ascii_case(rest);
+    if first.is_ascii_alphabetic() {
+        memchr::memchr2_iter(first, first.to_ascii_uppercase(), starts).any(rest_matches)
+    } else {
+        memchr::memchr_iter(first, starts).any(rest_matches)
     }
-    // Setting bit 0x20 lower-cases ASCII letters; for a letter, `b | 0x20 ==
-    // first` also admits a few non-letters, which the full compare rejects.
-    let fold_bit = if first.is_ascii_alphabetic() { 0x20 } else { 0 };
-    let starts = &hay[..=hay.len() - needle.len()];
-    for (block, chunk) in starts.chunks(BLOCK).enumerate() {
-        if !chunk
-            .iter()
-            .fold(false, |any, &b| any | (b | fold_bit == first))
-        {
-            continue;
-        }
-        for (j, &b) in chunk.iter().enumerate() {
-            let i = block * BLOCK + j;
-            if b | fold_bit == first && hay[i..i + needle.len()].eq_ignore_ascii_case(needle) {
-                return true;
-            }
-        }
-    }
-    false
 }
 
 #[cfg(test)]
