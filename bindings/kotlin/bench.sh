@@ -26,6 +26,14 @@ lib_dir="$repo/target/release"
 compile_main
 compile_extra bench "$here/bench" ""
 
-say "running (the Rust baseline first, then Kotlin)"
-exec java -Xss8m -Djna.library.path="$lib_dir" -cp "$out:$main_out:$stdlib:$jna_jar" \
+# One listing of 10k entries allocates ~30 MB of Java strings and arrays.
+# With the JVM's default, small and self-resizing young generation that
+# garbage is copied between generations while the list is being built, and
+# the Kotlin figures swing by 50% from run to run (docs/performance.md has
+# runs with and without these options). A fixed heap with a young
+# generation that holds one call's garbage keeps GC tuning out of the FFI
+# figure. Override with HAVEN_BENCH_JAVA_OPTS (an empty value = defaults).
+read -r -a java_opts <<<"${HAVEN_BENCH_JAVA_OPTS-"-Xms1g -Xmx1g -Xmn512m -XX:+UseSerialGC"}"
+say "running (the Rust baseline first, then Kotlin), JVM options: ${java_opts[*]:-(defaults)}"
+exec java "${java_opts[@]}" -Xss8m -Djna.library.path="$lib_dir" -cp "$out:$main_out:$stdlib:$jna_jar" \
   app.haven.bench.BenchKt "${args[@]}" "$@" --baseline "$lib_dir/ffi-baseline"
