@@ -15,6 +15,7 @@ pub mod journal;
 pub mod moods;
 pub mod progress;
 mod records;
+mod scan;
 mod schema;
 pub mod slots;
 pub mod vault;

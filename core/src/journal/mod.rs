@@ -14,6 +14,7 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization};
 use crate::crypto;
 use crate::error::{HavenError, Result};
 use crate::records::{self, Opener, RowRef, Scope};
+use crate::scan;
 use crate::vault::Vault;
 use crate::Timestamp;
 use payload::View;
@@ -293,26 +294,19 @@ impl Vault {
     }
 
     /// Entries whose text or tags contain `query`, ignoring case (Unicode
-    /// aware), newest first. Rows are decrypted and tested one at a time,
-    /// in place: only matches are copied out, so memory stays small and
-    /// cache-warm.
+    /// aware), newest first. Rows are decrypted and tested in place, on
+    /// worker threads while this one reads SQLite (`scan.rs`): only matches
+    /// are copied out, so memory stays small.
     pub fn search_entries(&self, query: &str) -> Result<Vec<Entry>> {
         let q = fold(query.trim());
         if q.is_empty() {
             return Err(HavenError::invalid("the search query is empty"));
         }
         self.with_unlocked(|conn, scope| {
-            let mut found = Vec::new();
-            let mut opener = scope.opener();
-            records::visit_all(conn, KIND, |r| {
-                let plain = opener.open(KIND, &r)?;
-                let v = view(r.id, plain)?;
-                if v.matches(&q) {
-                    found.push(v.into_entry(r.id.to_string()));
-                }
-                Ok(())
-            })?;
-            Ok(found)
+            scan::filter_map_all(conn, scope, KIND, |id, plain| {
+                let v = view(id, plain)?;
+                Ok(v.matches(&q).then(|| v.into_entry(id.to_string())))
+            })
         })
     }
 }
