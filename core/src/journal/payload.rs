@@ -125,17 +125,18 @@ pub(super) fn encode(
     mood: Option<u8>,
     tags: &[String],
 ) -> Result<Zeroizing<Vec<u8>>> {
-    // An upper bound on the encoded size (varints: 10 bytes for an i64, 5
-    // for a u32 or a length), so the buffer never reallocates and leaves a
-    // copy of the text behind in freed memory.
+    // An upper bound on the encoded size (varints: at most 10 bytes for an
+    // i64 or a length, 5 for a u32). Encoding goes straight into this one
+    // wiped buffer, which never reallocates, so no copy of the text is
+    // left behind in freed memory.
     let bound = 1
         + 2 * (10 + 5)
         + 2
-        + (5 + text.len())
-        + 5
-        + tags.iter().map(|t| 5 + t.len()).sum::<usize>();
-    let mut out = Zeroizing::new(Vec::with_capacity(bound));
-    out.push(V2);
+        + (10 + text.len())
+        + 10
+        + tags.iter().map(|t| 10 + t.len()).sum::<usize>();
+    let mut out = Zeroizing::new(vec![0u8; bound]);
+    out[0] = V2;
     let fields = V2Fields {
         created: Stamp::of(created_at),
         updated: Stamp::of(updated_at),
@@ -143,9 +144,10 @@ pub(super) fn encode(
         text,
         tags: tags.iter().map(String::as_str).collect(),
     };
-    let encoded = postcard::to_extend(&fields, std::mem::take(&mut *out))
-        .map_err(|_| HavenError::invalid("the entry could not be encoded"))?;
-    *out = encoded;
+    let used = postcard::to_slice(&fields, &mut out[1..])
+        .map_err(|_| HavenError::invalid("the entry could not be encoded"))?
+        .len();
+    out.truncate(1 + used);
     Ok(out)
 }
 
@@ -215,8 +217,23 @@ mod tests {
         assert!(v.tags.any(|t| t == "Écoute"));
         assert!(!v.tags.any(|t| t == "none"));
         assert_eq!(v.tags.into_vec(), tags);
-        // The bound held: no reallocation happened.
-        assert!(bytes.len() <= bytes.capacity());
+    }
+
+    /// The size bound covers the largest entry the journal accepts (1 MiB
+    /// of text, 32 tags of 64 four-byte characters) and extreme dates;
+    /// encoding into a too-small buffer would fail, not reallocate.
+    #[test]
+    fn the_largest_entry_fits_the_size_bound() {
+        let text = "é".repeat(crate::journal::MAX_TEXT_BYTES / 2);
+        let tags: Vec<String> = (0..crate::journal::MAX_TAGS)
+            .map(|i| format!("{i:02}{}", "𝄞".repeat(crate::journal::MAX_TAG_CHARS - 2)))
+            .collect();
+        let (early, late) = (DateTime::<Utc>::MIN_UTC, DateTime::<Utc>::MAX_UTC);
+        let bytes = encode(&early, &late, &text, Some(10), &tags).unwrap();
+        let v = decode(&bytes).unwrap();
+        assert_eq!((v.created_at, v.updated_at), (early, late));
+        assert_eq!(v.text, text);
+        assert_eq!(v.tags.into_vec(), tags);
     }
 
     #[test]
