@@ -124,10 +124,12 @@ impl Scope<'_> {
         revision: i64,
         body: Vec<u8>,
     ) -> Result<Zeroizing<Vec<u8>>, HavenError> {
-        crypto::open_owned(self.key, &aad(self.vault_id, id, kind, revision), body)
-            .and_then(padding::unpad)
-            .map(Zeroizing::new)
-            .map_err(|e| e.for_record(id))
+        let mut plain = Zeroizing::new(
+            crypto::open_owned(self.key, &aad(self.vault_id, id, kind, revision), body)
+                .map_err(|e| e.for_record(id))?,
+        );
+        padding::unpad(&mut plain).map_err(|e| e.for_record(id))?;
+        Ok(plain)
     }
 
     /// Inserts a new record with revision 1.
@@ -365,6 +367,7 @@ mod tests {
         let conn = Connection::open(&path).unwrap();
         for sql in [page_sql("document"), all_sql("document")] {
             let p = plan(&conn, &sql, "document");
+            assert!(of_kind("document").ends_with(&format!("kind <> '{}'", schema::UNINDEXED_KIND)));
             assert!(p.contains("USING INDEX records_kind_seq"), "{p}");
             assert!(!p.contains("TEMP B-TREE"), "{p}");
         }

@@ -15,6 +15,7 @@
 //! order (newest first), and the first error stops the scan.
 
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 
@@ -110,68 +111,143 @@ fn filter_map_with<T: Send>(
     f: impl Fn(&str, &[u8]) -> Result<Option<T>, HavenError> + Sync,
 ) -> Result<Vec<T>, HavenError> {
     if workers == 0 {
-        let mut opener = scope.opener();
-        let mut out = Vec::new();
-        records::visit_all(conn, kind, |r| {
-            let plain = opener.open(kind, &r)?;
-            if let Some(t) = f(r.id, plain)? {
-                out.push(t);
-            }
-            Ok(())
-        })?;
-        return Ok(out);
+        return inline(conn, scope, kind, &f);
     }
+    // The index of the earliest batch that failed (none yet: MAX).
+    let stop_at = AtomicUsize::new(usize::MAX);
     std::thread::scope(|s| {
         let (work_tx, work_rx) = mpsc::sync_channel::<Batch>(workers * 2);
-        let (done_tx, done_rx) = mpsc::channel::<Result<(Batch, Vec<T>), HavenError>>();
+        let (done_tx, done_rx) = mpsc::channel::<Done<T>>();
         let work_rx = Arc::new(Mutex::new(work_rx));
+        let mut started = 0;
         for _ in 0..workers {
-            let (work_rx, done_tx, f) = (Arc::clone(&work_rx), done_tx.clone(), &f);
-            s.spawn(move || worker(scope, kind, &work_rx, &done_tx, f));
+            let (work_rx, done_tx, f, stop_at) =
+                (Arc::clone(&work_rx), done_tx.clone(), &f, &stop_at);
+            // `spawn` would panic if the system refuses a thread (low
+            // memory on a phone); the builder reports it instead.
+            let spawned = std::thread::Builder::new()
+                .name("haven-scan".into())
+                .spawn_scoped(s, move || {
+                    worker(scope, kind, &work_rx, &done_tx, f, stop_at)
+                });
+            started += usize::from(spawned.is_ok());
         }
         drop((work_rx, done_tx));
-        let read = feed(conn, kind, work_tx, &done_rx);
-        collect(read, done_rx)
+        if started == 0 {
+            return inline(conn, scope, kind, &f);
+        }
+        let mut results = Results::default();
+        let read = feed(conn, kind, work_tx, &done_rx, &stop_at, &mut results);
+        results.finish(read, done_rx)
     })
 }
 
+/// One row after another on the calling thread.
+fn inline<T>(
+    conn: &Connection,
+    scope: &Scope<'_>,
+    kind: &str,
+    f: &impl Fn(&str, &[u8]) -> Result<Option<T>, HavenError>,
+) -> Result<Vec<T>, HavenError> {
+    let mut opener = scope.opener();
+    let mut out = Vec::new();
+    records::visit_all(conn, kind, |r| {
+        let plain = opener.open(kind, &r)?;
+        if let Some(t) = f(r.id, plain)? {
+            out.push(t);
+        }
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// What a worker reports for a batch: the batch back (for reuse) with what
+/// `f` kept, or the batch's index with the first error in it.
+type Done<T> = Result<(Batch, Vec<T>), (usize, HavenError)>;
+
+/// Results gathered from the workers, by batch index.
+struct Results<T> {
+    kept: Vec<(usize, Vec<T>)>,
+    errors: Vec<(usize, HavenError)>,
+    spare: Vec<Batch>,
+}
+
+impl<T> Default for Results<T> {
+    fn default() -> Self {
+        Self {
+            kept: Vec::new(),
+            errors: Vec::new(),
+            spare: Vec::new(),
+        }
+    }
+}
+
+impl<T> Results<T> {
+    fn take(&mut self, done: Done<T>) {
+        match done {
+            Ok((mut b, kept)) => {
+                self.kept.push((b.index, kept));
+                b.clear(0);
+                self.spare.push(b);
+            }
+            Err(e) => self.errors.push(e),
+        }
+    }
+
+    /// Waits for the workers and puts the results back in row order. The
+    /// error reported is the first bad row in row order, whatever the
+    /// timing: workers skip only batches after the earliest failed one.
+    fn finish(
+        mut self,
+        read: Result<(), HavenError>,
+        done_rx: Receiver<Done<T>>,
+    ) -> Result<Vec<T>, HavenError> {
+        // Every worker drops its sender when it stops, which ends this loop.
+        for done in done_rx {
+            self.take(done);
+        }
+        if let Some((_, e)) = self.errors.into_iter().min_by_key(|(i, _)| *i) {
+            return Err(e);
+        }
+        read?;
+        self.kept.sort_by_key(|(index, _)| *index);
+        Ok(self.kept.into_iter().flat_map(|(_, r)| r).collect())
+    }
+}
+
 /// The calling thread: reads rows into batches and hands them out, reusing
-/// batches the workers have finished with.
+/// batches the workers have finished with. Stops early once a worker has
+/// failed (later rows cannot change the outcome).
 fn feed<T>(
     conn: &Connection,
     kind: &str,
     work_tx: SyncSender<Batch>,
-    done_rx: &Receiver<Result<(Batch, Vec<T>), HavenError>>,
-) -> Result<Vec<(usize, Vec<T>)>, HavenError> {
-    // Results that arrive while feeding are kept for `collect`.
-    let mut finished = Vec::new();
-    let mut spare: Vec<Batch> = Vec::new();
-    let mut next = 0;
+    done_rx: &Receiver<Done<T>>,
+    stop_at: &AtomicUsize,
+    results: &mut Results<T>,
+) -> Result<(), HavenError> {
     let mut batch = Batch::default();
-    let mut take_done = |spare: &mut Vec<Batch>| -> Result<(), HavenError> {
-        while let Ok(done) = done_rx.try_recv() {
-            let (mut b, results) = done?;
-            finished.push((b.index, results));
-            b.clear(0);
-            spare.push(b);
-        }
-        Ok(())
-    };
-    let sent = records::visit_all(conn, kind, |r| {
+    let mut next = 0;
+    let read = records::visit_all(conn, kind, |r| {
         batch.push(&r);
-        if batch.bytes.len() >= BATCH_BYTES {
-            take_done(&mut spare)?;
-            let mut fresh = spare.pop().unwrap_or_default();
-            next += 1;
-            fresh.clear(next);
-            let full = std::mem::replace(&mut batch, fresh);
-            // A send fails only when every worker has stopped, which they
-            // do only after reporting an error; `collect` returns it.
-            work_tx.send(full).map_err(|_| stopped())?;
+        if batch.bytes.len() < BATCH_BYTES {
+            return Ok(());
         }
-        Ok(())
+        while let Ok(done) = done_rx.try_recv() {
+            results.take(done);
+        }
+        if stop_at.load(Ordering::Relaxed) != usize::MAX {
+            return Err(stopped());
+        }
+        let mut fresh = results.spare.pop().unwrap_or_default();
+        next += 1;
+        fresh.clear(next);
+        let full = std::mem::replace(&mut batch, fresh);
+        // A send fails only when every worker has stopped, which they do
+        // only after reporting an error; `finish` returns that error.
+        work_tx.send(full).map_err(|_| stopped())
     });
-    let sent = sent.and_then(|()| {
+    let read = read.and_then(|()| {
         if batch.rows.is_empty() {
             Ok(())
         } else {
@@ -179,43 +255,16 @@ fn feed<T>(
         }
     });
     drop(work_tx);
-    take_done(&mut spare)?;
-    sent.map(|()| finished)
-}
-
-/// Waits for the workers and puts the results back in row order.
-fn collect<T>(
-    read: Result<Vec<(usize, Vec<T>)>, HavenError>,
-    done_rx: Receiver<Result<(Batch, Vec<T>), HavenError>>,
-) -> Result<Vec<T>, HavenError> {
-    let (mut finished, read_error) = match read {
-        Ok(f) => (f, None),
-        Err(e) => (Vec::new(), Some(e)),
-    };
-    let mut worker_error = None;
-    // Every worker drops its sender when it stops, which ends this loop.
-    for done in done_rx {
-        match done {
-            Ok((b, results)) => finished.push((b.index, results)),
-            Err(e) => {
-                worker_error.get_or_insert(e);
-            }
-        }
-    }
-    // A worker's error explains a failed send better than "stopped".
-    if let Some(e) = worker_error.or(read_error) {
-        return Err(e);
-    }
-    finished.sort_by_key(|(index, _)| *index);
-    Ok(finished.into_iter().flat_map(|(_, r)| r).collect())
+    read
 }
 
 fn worker<T>(
     scope: &Scope<'_>,
     kind: &str,
     work_rx: &Mutex<Receiver<Batch>>,
-    done_tx: &mpsc::Sender<Result<(Batch, Vec<T>), HavenError>>,
+    done_tx: &mpsc::Sender<Done<T>>,
     f: &impl Fn(&str, &[u8]) -> Result<Option<T>, HavenError>,
+    stop_at: &AtomicUsize,
 ) {
     let mut opener = scope.opener();
     loop {
@@ -224,10 +273,18 @@ fn worker<T>(
             Err(_) => return,
         };
         let Ok(batch) = batch else { return };
-        let mut out = Vec::new();
-        let result = batch.run(kind, &mut opener, f, &mut out);
-        let stop = result.is_err();
-        if done_tx.send(result.map(|()| (batch, out))).is_err() || stop {
+        if batch.index > stop_at.load(Ordering::Relaxed) {
+            continue; // after a failed batch: drain without decrypting
+        }
+        let mut kept = Vec::new();
+        let done = match batch.run(kind, &mut opener, f, &mut kept) {
+            Ok(()) => Ok((batch, kept)),
+            Err(e) => {
+                stop_at.fetch_min(batch.index, Ordering::Relaxed);
+                Err((batch.index, e))
+            }
+        };
+        if done_tx.send(done).is_err() {
             return;
         }
     }
@@ -303,40 +360,48 @@ mod tests {
     }
 
     /// A record that fails to open stops the scan with its own error, not a
-    /// shortened list, whether it is early, late or in the middle.
+    /// shortened list, wherever it is; with two bad records the one
+    /// reported is the first in row order (newest first), however the
+    /// workers happen to be scheduled.
     #[test]
-    fn a_corrupt_row_is_reported_by_any_worker_count() {
+    fn the_first_corrupt_row_in_row_order_is_reported_by_any_worker_count() {
         let (_dir, v, ids) = vault(400);
-        for (at, bad) in [(0, "bad-first"), (200, "bad-middle"), (399, "bad-last")] {
+        let bump = |ids: &[&String], by: i64| {
             v.with_unlocked(|conn, _| {
-                // Same id, other revision: the AEAD no longer opens.
-                conn.execute(
-                    "UPDATE records SET revision = revision + 1 WHERE id = ?1",
-                    [&ids[at]],
-                )?;
+                for id in ids {
+                    // Same id, other revision: the AEAD no longer opens.
+                    conn.execute(
+                        "UPDATE records SET revision = revision + ?2 WHERE id = ?1",
+                        rusqlite::params![id, by],
+                    )?;
+                }
                 Ok(())
             })
-            .unwrap();
+            .unwrap()
+        };
+        let cases: [(&[usize], usize); 4] = [
+            (&[0], 0),
+            (&[200], 200),
+            (&[399], 399),
+            // Newest first: 350 is met before 50, in another batch.
+            (&[50, 350], 350),
+        ];
+        for (bad, first) in cases {
+            let bad_ids: Vec<&String> = bad.iter().map(|&i| &ids[i]).collect();
+            bump(&bad_ids, 1);
             for workers in [0, 1, 3] {
-                match sevens(&v, workers) {
-                    Err(HavenError::Corrupt { record_id }) => {
-                        assert_eq!(record_id, ids[at], "{bad}, {workers} workers")
+                for _ in 0..5 {
+                    match sevens(&v, workers) {
+                        Err(HavenError::Corrupt { record_id }) => {
+                            assert_eq!(record_id, ids[first], "{bad:?}, {workers} workers")
+                        }
+                        other => panic!("{bad:?}, {workers} workers: {other:?}"),
                     }
-                    other => panic!("{bad}, {workers} workers: {other:?}"),
                 }
             }
-            v.with_unlocked(|conn, _| {
-                conn.execute(
-                    "UPDATE records SET revision = revision - 1 WHERE id = ?1",
-                    [&ids[at]],
-                )?;
-                Ok(())
-            })
-            .unwrap();
+            bump(&bad_ids, -1);
         }
-        assert_eq!(
-            sevens(&v, 1).unwrap().len(),
-            (0..400).filter(|i| i % 7 == 0).count()
-        );
+        let expected = (0..400).filter(|i| i % 7 == 0).count();
+        assert_eq!(sevens(&v, 1).unwrap().len(), expected);
     }
 }

@@ -5,15 +5,20 @@
 //! in place, and only other text pays for full Unicode folding.
 
 use unicode_normalization::{IsNormalized, UnicodeNormalization};
+use zeroize::Zeroizing;
 
 /// Lower-cases for matching: NFC, then case folding by `to_lowercase` (full
-/// Unicode, e.g. "ÉTÉ" matches "été").
-pub(super) fn fold(s: &str) -> String {
-    if unicode_normalization::is_nfc_quick(s.chars()) == IsNormalized::Yes {
-        s.to_lowercase()
-    } else {
-        s.nfc().collect::<String>().to_lowercase()
-    }
+/// Unicode, e.g. "ÉTÉ" matches "été"). The copy is the person's words, so
+/// it is wiped when dropped (the intermediate buffers that `to_lowercase`
+/// and `nfc` grow through are not: see docs/performance.md, left undone).
+pub(super) fn fold(s: &str) -> Zeroizing<String> {
+    Zeroizing::new(
+        if unicode_normalization::is_nfc_quick(s.chars()) == IsNormalized::Yes {
+            s.to_lowercase()
+        } else {
+            Zeroizing::new(s.nfc().collect::<String>()).to_lowercase()
+        },
+    )
 }
 
 /// Whether `text` contains the folded query `q`. When both are ASCII, full
