@@ -42,3 +42,18 @@ pub use vault::{KindCount, Vault, VerifyReport};
 
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!();
+
+/// A fresh vault in a temporary directory, for unit tests (the directory
+/// must outlive the vault).
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+pub(crate) fn test_vault() -> (tempfile::TempDir, Vault) {
+    let dir = tempfile::tempdir().unwrap();
+    let (v, _) = Vault::create(
+        &dir.path().join("v.db"),
+        "correct horse battery",
+        KdfParams::minimum(),
+    )
+    .unwrap();
+    (dir, v)
+}

@@ -358,13 +358,9 @@ mod tests {
     /// journal, and journal reads walk `seq` without sorting.
     #[test]
     fn kinds_use_the_partial_index_and_the_journal_walks_seq() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("v.db");
-        drop(
-            crate::Vault::create(&path, "correct horse battery", crate::KdfParams::minimum())
-                .unwrap(),
-        );
-        let conn = Connection::open(&path).unwrap();
+        let (dir, v) = crate::test_vault();
+        drop(v);
+        let conn = Connection::open(dir.path().join("v.db")).unwrap();
         for sql in [page_sql("document"), all_sql("document")] {
             let p = plan(&conn, &sql, "document");
             assert!(of_kind("document").ends_with(&format!("kind <> '{}'", schema::UNINDEXED_KIND)));

@@ -302,13 +302,7 @@ mod tests {
     use crate::{Draft, Vault};
 
     fn vault(entries: usize) -> (tempfile::TempDir, Vault, Vec<String>) {
-        let dir = tempfile::tempdir().unwrap();
-        let (v, _) = Vault::create(
-            &dir.path().join("v.db"),
-            "correct horse battery",
-            crate::KdfParams::minimum(),
-        )
-        .unwrap();
+        let (dir, v) = crate::test_vault();
         let ids = (0..entries)
             .map(|i| {
                 let text = format!("entry {i} {}", "words ".repeat(300 + i % 200));

@@ -317,13 +317,7 @@ mod tests {
 
     #[test]
     fn search_streams_rows_and_keeps_only_matches_newest_first() {
-        let dir = tempfile::tempdir().unwrap();
-        let (v, _) = Vault::create(
-            &dir.path().join("v.db"),
-            "correct horse battery",
-            crate::KdfParams::minimum(),
-        )
-        .unwrap();
+        let (_dir, v) = crate::test_vault();
         let add = |text: &str, tags: &[&str]| {
             v.add_entry(Draft {
                 text: text.into(),
@@ -355,13 +349,7 @@ mod tests {
     /// read path, never a panic or a silently shortened list.
     #[test]
     fn undecodable_payload_is_corrupt_on_every_read_path() {
-        let dir = tempfile::tempdir().unwrap();
-        let (v, _) = Vault::create(
-            &dir.path().join("v.db"),
-            "correct horse battery",
-            crate::KdfParams::minimum(),
-        )
-        .unwrap();
+        let (_dir, v) = crate::test_vault();
         let good = v
             .add_entry(Draft {
                 text: "fine".into(),
