@@ -66,12 +66,7 @@ impl Vault {
     pub fn mood_series(&self, bucket: Bucket, utc_offset_minutes: i32) -> Result<Vec<MoodPoint>> {
         let offset = FixedOffset::east_opt(utc_offset_minutes.saturating_mul(60))
             .ok_or_else(|| HavenError::invalid("the UTC offset must be within ±24 hours"))?;
-        let moods: Vec<_> = self
-            .all_entries()?
-            .into_iter()
-            .filter_map(|e| e.mood.map(|m| (e.created_at, m)))
-            .collect();
-        Ok(series(&moods, bucket, offset))
+        Ok(series(&self.entry_moods()?, bucket, offset))
     }
 }
 

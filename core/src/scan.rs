@@ -1,8 +1,8 @@
 //! Decrypting every row of a kind on worker threads while the calling
 //! thread reads SQLite.
 //!
-//! Search has to decrypt and test every journal entry (there is no plaintext
-//! index, by design). Profiled at 100,000 entries, about half of that time
+//! Search and mood charts have to decrypt every journal entry (there is no
+//! plaintext index, by design). Profiled at 100,000 entries, about half of that time
 //! is SQLite and the kernel handing over the rows and half is AES-GCM,
 //! decoding and matching; done one after the other, search stayed above 2x
 //! plain SQLite's `LIKE` (docs/performance.md). The two halves overlap here:

@@ -293,6 +293,17 @@ impl Vault {
         })
     }
 
+    /// When each entry with a mood was written, and the mood, newest
+    /// first: for mood charts, without copying any entry's words.
+    pub(crate) fn entry_moods(&self) -> Result<Vec<(Timestamp, u8)>> {
+        self.with_unlocked(|conn, scope| {
+            scan::filter_map_all(conn, scope, KIND, |id, plain| {
+                let v = view(id, plain)?;
+                Ok(v.mood.map(|m| (v.created_at, m)))
+            })
+        })
+    }
+
     /// Entries whose text or tags contain `query`, ignoring case (Unicode
     /// aware), newest first. Rows are decrypted and tested in place, on
     /// worker threads while this one reads SQLite (`scan.rs`): only matches
