@@ -37,7 +37,8 @@ pub enum Command {
     Recover,
     /// Authenticate every record; exit 0 only if all are intact.
     Verify,
-    /// The crisis plan: show, edit from a file, history, diff, sign, template.
+    /// The crisis plan: show, edit from a file, history, diff, sign, revoke,
+    /// review date, template, export.
     #[command(subcommand)]
     Plan(PlanCommand),
     /// The advance statement: as `plan`, plus clinician reviews and departures.
@@ -178,6 +179,10 @@ pub enum PlanCommand {
     Diff(DiffArgs),
     /// Sign a draft and make it the active plan.
     Sign(SignArgs),
+    /// Withdraw a version (final; it stays readable in the history).
+    Revoke(RevokeArgs),
+    /// Set or clear the date the active plan should be reviewed by.
+    ReviewDate(ReviewDateArgs),
     /// Print a starting file with every section.
     Template {
         /// Region for the default crisis lines.
@@ -208,6 +213,10 @@ pub enum StatementCommand {
     Diff(DiffArgs),
     /// Sign a draft (with its witness, if any) and make it the active statement.
     Sign(SignArgs),
+    /// Withdraw a version (final; it stays readable in the history).
+    Revoke(RevokeArgs),
+    /// Set or clear the date the active statement should be reviewed by.
+    ReviewDate(ReviewDateArgs),
     /// A witness signs together with the maker: explains how, with `sign`.
     Witness {
         /// The witness's name.
@@ -280,6 +289,26 @@ pub enum BackupCommand {
         #[arg(long)]
         recovery_key: bool,
     },
+}
+
+/// Options for `revoke`.
+#[derive(Debug, Args)]
+pub struct RevokeArgs {
+    /// The version to withdraw: a hash (or a unique prefix) or a version
+    /// number. Required: revoking is final, so it is never guessed.
+    #[arg(long)]
+    pub version: String,
+}
+
+/// Options for `review-date`.
+#[derive(Debug, Args)]
+pub struct ReviewDateArgs {
+    /// The new review date.
+    #[arg(long, value_name = "YYYY-MM-DD", required_unless_present = "clear")]
+    pub on: Option<chrono::NaiveDate>,
+    /// Remove the review date instead.
+    #[arg(long, conflicts_with = "on")]
+    pub clear: bool,
 }
 
 /// Options for `show`.

@@ -11,7 +11,9 @@ use haven_core::{
 };
 use serde::Serialize;
 
-use crate::args::{DiffArgs, FileFormat, RegionArg, ShowArgs, SignArgs};
+use crate::args::{
+    DiffArgs, FileFormat, RegionArg, ReviewDateArgs, RevokeArgs, ShowArgs, SignArgs,
+};
 use crate::documents_io::{self, command_of};
 use crate::fail::Failure;
 use crate::output;
@@ -413,6 +415,54 @@ pub fn sign(vault: &Vault, kind: DocumentKind, a: &SignArgs) -> Result<(), Failu
         next.map(|d| format!("; next review on {d}"))
             .unwrap_or_default()
     );
+    Ok(())
+}
+
+/// `revoke`: the person withdraws a version. Revoking the active version
+/// leaves the document with none active until another is signed.
+pub fn revoke(vault: &Vault, kind: DocumentKind, a: &RevokeArgs) -> Result<(), Failure> {
+    let doc = require(vault, kind)?;
+    let hash = resolve(vault, &doc, &a.version)?;
+    let was_active = doc.active_hash.as_deref() == Some(hash.as_str());
+    vault.revoke_version(&doc.id, &hash)?;
+    let v = vault.get_version(&doc.id, &hash)?;
+    println!(
+        "Revoked version {} ({}).{}",
+        v.number,
+        &hash[..12.min(hash.len())],
+        if was_active {
+            format!(
+                " The {} has no active version now; sign another to make it active.",
+                kind.label()
+            )
+        } else {
+            String::new()
+        }
+    );
+    Ok(())
+}
+
+/// `review-date`: sets or clears when the document should be reviewed.
+pub fn review_date(vault: &Vault, kind: DocumentKind, a: &ReviewDateArgs) -> Result<(), Failure> {
+    let doc = require(vault, kind)?;
+    let date = if a.clear { None } else { a.on };
+    if let Some(d) = date {
+        if d < chrono::Local::now().date_naive() {
+            return Err(Failure::usage(format!(
+                "{d} is in the past: a review date says when to look at the {} again",
+                kind.label()
+            )));
+        }
+    }
+    vault.set_next_review(&doc.id, date)?;
+    match date {
+        Some(d) if doc.active_hash.is_none() => println!(
+            "Review date set to {d}. It counts once a version is signed (`haven {} sign`).",
+            command_of(kind)
+        ),
+        Some(d) => println!("Review date set to {d}."),
+        None => println!("Review date cleared."),
+    }
     Ok(())
 }
 

@@ -28,6 +28,8 @@ pub fn run(vault: Option<&Vault>, cmd: PlanCommand) -> Result<(), Failure> {
         PlanCommand::History(a) => documents::history(vault, KIND, a.json),
         PlanCommand::Diff(a) => documents::diff(vault, KIND, &a),
         PlanCommand::Sign(a) => documents::sign(vault, KIND, &a),
+        PlanCommand::Revoke(a) => documents::revoke(vault, KIND, &a),
+        PlanCommand::ReviewDate(a) => documents::review_date(vault, KIND, &a),
         PlanCommand::Export(a) => export::run(vault, KIND, &a),
         PlanCommand::Template { .. } => Ok(()),
     }

@@ -44,6 +44,8 @@ pub fn run(vault: Option<&Vault>, cmd: StatementCommand) -> Result<(), Failure> 
         StatementCommand::History(a) => documents::history(vault, KIND, a.json),
         StatementCommand::Diff(a) => documents::diff(vault, KIND, &a),
         StatementCommand::Sign(a) => documents::sign(vault, KIND, &a),
+        StatementCommand::Revoke(a) => documents::revoke(vault, KIND, &a),
+        StatementCommand::ReviewDate(a) => documents::review_date(vault, KIND, &a),
         StatementCommand::Export(a) => export::run(vault, KIND, &a),
         StatementCommand::Review { file, version } => {
             reviews::review(vault, &file, version.as_deref())

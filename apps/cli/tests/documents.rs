@@ -397,6 +397,77 @@ fn plan_sign_lists_problems_then_signs() {
         .contains("signed by Alex on 2026-01-05"));
 }
 
+/// The person withdraws a version and sets or clears the review date, for
+/// the plan and the statement alike; bad requests are refused with nothing
+/// changed.
+#[test]
+fn revoke_and_review_date() {
+    let e = setup();
+    let f = e.write(
+        "p.json",
+        r#"{"professionals": [{"name": "Dr Patel", "role": "GP"}]}"#,
+    );
+    let f = f.to_str().unwrap();
+    e.ok(&["plan", "edit", f]);
+    e.ok(&["plan", "sign", "--name", "Alex", "--confirm-capacity"]);
+    let f2 = e.write(
+        "p2.json",
+        r#"{"professionals": [{"name": "Dr Okafor", "role": "GP"}]}"#,
+    );
+    e.ok(&["plan", "edit", f2.to_str().unwrap()]);
+
+    e.ok(&["plan", "review-date", "--on", "2099-03-01"]);
+    assert_eq!(
+        e.json(&["plan", "show", "--json", "--version", "1"])["next_review"],
+        "2099-03-01"
+    );
+    let due = e.json(&["reviews", "due", "--within", "30000", "--json"]);
+    assert_eq!(due[0]["next_review"], "2099-03-01", "{due}");
+    // A past date and a missing date are usage errors; nothing changes.
+    let out = e.fails(&["plan", "review-date", "--on", "2000-01-01"], 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("in the past"));
+    for bad in [
+        &["plan", "review-date"][..],
+        &["plan", "review-date", "--on", "2099-03-01", "--clear"],
+        &["plan", "review-date", "--on", "1 March"],
+        &["plan", "revoke"],
+    ] {
+        // Argument errors come from clap, with its usage text.
+        let out = e.cmd(bad).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+    }
+    assert_eq!(
+        e.json(&["plan", "show", "--json", "--version", "1"])["next_review"],
+        "2099-03-01"
+    );
+    e.ok(&["plan", "review-date", "--clear"]);
+    assert!(e.json(&["plan", "show", "--json", "--version", "1"])["next_review"].is_null());
+
+    // Revoking the draft (version 2) leaves version 1 active.
+    let out = e.ok(&["plan", "revoke", "--version", "2"]);
+    assert!(out.starts_with("Revoked version 2"), "{out}");
+    assert!(!out.contains("no active version"), "{out}");
+    assert_eq!(e.json(&["plan", "show", "--json"])["number"], 1);
+    // Revoking the active version leaves none active.
+    let out = e.ok(&["plan", "revoke", "--version", "1"]);
+    assert!(out.contains("no active version"), "{out}");
+    let history = e.json(&["plan", "history", "--json"]);
+    let statuses: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, vec!["revoked", "revoked"], "{history}");
+    // Twice, or a version that does not exist: refused.
+    let out = e.fails(&["plan", "revoke", "--version", "1"], 1);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already revoked"));
+    e.fails(&["plan", "revoke", "--version", "9"], 1);
+    // The statement has the same commands.
+    let out = e.fails(&["statement", "revoke", "--version", "1"], 1);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no advance statement yet"));
+}
+
 #[test]
 fn the_field_reference_in_docs_matches_the_types() {
     let e = setup();
