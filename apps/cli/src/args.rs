@@ -139,6 +139,42 @@ pub enum JournalCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Link an entry to a warning sign of the crisis plan.
+    Link {
+        /// Entry id.
+        id: String,
+        /// The warning sign: its place in the plan's list of early warning
+        /// signs (1 = first), or its id (see `haven plan show --json`).
+        #[arg(long)]
+        warning_sign: String,
+    },
+    /// Remove a link between an entry and a warning sign.
+    Unlink {
+        /// Entry id.
+        id: String,
+        /// The warning sign: its place in the plan's list of early warning
+        /// signs (1 = first), or its id (see `haven plan show --json`).
+        #[arg(long)]
+        warning_sign: String,
+    },
+    /// The entries linked to a warning sign.
+    Linked {
+        /// The warning sign: its place in the plan's list of early warning
+        /// signs (1 = first), or its id (see `haven plan show --json`).
+        #[arg(long)]
+        warning_sign: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The warning signs an entry is linked to.
+    Signs {
+        /// Entry id.
+        id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Mood over time.
     Moods {
         /// Group by day or week.

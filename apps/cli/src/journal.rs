@@ -6,6 +6,7 @@ use haven_core::{Bucket, Draft, Vault};
 
 use crate::args::{By, JournalCommand};
 use crate::fail::Failure;
+use crate::links;
 use crate::output;
 
 /// Reads the entry text from stdin when it was not given as an argument.
@@ -88,6 +89,10 @@ pub fn run(vault: &Vault, cmd: JournalCommand) -> Result<(), Failure> {
                 output::entry_lines(&found);
             }
         }
+        JournalCommand::Link { id, warning_sign } => links::link(vault, &id, &warning_sign)?,
+        JournalCommand::Unlink { id, warning_sign } => links::unlink(vault, &id, &warning_sign)?,
+        JournalCommand::Linked { warning_sign, json } => links::linked(vault, &warning_sign, json)?,
+        JournalCommand::Signs { id, json } => links::signs(vault, &id, json)?,
         JournalCommand::Moods { by, json } => {
             let bucket = match by {
                 By::Day => Bucket::Day,

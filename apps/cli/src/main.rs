@@ -8,6 +8,7 @@ mod export;
 mod fail;
 mod journal;
 mod keys;
+mod links;
 mod output;
 mod plan;
 mod reviews;

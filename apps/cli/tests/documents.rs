@@ -468,6 +468,72 @@ fn revoke_and_review_date() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no advance statement yet"));
 }
 
+/// Journal entries linked to the plan's warning signs, by number or id.
+#[test]
+fn journal_entries_link_to_warning_signs() {
+    let e = setup();
+    let id = e
+        .ok(&["journal", "add", "slept three hours"])
+        .trim()
+        .to_string();
+    let out = e.fails(&["journal", "link", &id, "--warning-sign", "1"], 1);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no crisis plan yet"));
+
+    let f = e.write(
+        "p.json",
+        r#"{"warning_signs": [{"text": "not sleeping"}, {"text": "skipping meals"}]}"#,
+    );
+    e.ok(&["plan", "edit", f.to_str().unwrap()]);
+    let out = e.ok(&["journal", "link", &id, "--warning-sign", "1"]);
+    assert!(out.contains("\"not sleeping\""), "{out}");
+    let shown = e.json(&["plan", "show", "--json"]);
+    let second = shown["content"]["warning_signs"][1]["id"].as_str().unwrap();
+    e.ok(&["journal", "link", &id, "--warning-sign", &second[..8]]);
+
+    let linked = e.json(&["journal", "linked", "--warning-sign", "1", "--json"]);
+    assert_eq!(linked.as_array().unwrap().len(), 1);
+    assert_eq!(linked[0]["id"], id.as_str());
+    let signs = e.json(&["journal", "signs", &id, "--json"]);
+    let mut texts: Vec<&str> = signs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["text"].as_str().unwrap())
+        .collect();
+    texts.sort_unstable();
+    assert_eq!(texts, vec!["not sleeping", "skipping meals"]);
+
+    e.ok(&["journal", "unlink", &id, "--warning-sign", "1"]);
+    let out = e.fails(&["journal", "unlink", &id, "--warning-sign", "1"], 1);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not linked"));
+    assert_eq!(
+        e.json(&["journal", "linked", "--warning-sign", "1", "--json"]),
+        serde_json::json!([])
+    );
+    assert_eq!(
+        e.json(&["journal", "signs", &id, "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    // Bad references are refused and change nothing.
+    e.fails(&["journal", "link", &id, "--warning-sign", "3"], 1);
+    e.fails(&["journal", "link", &id, "--warning-sign", "0"], 1);
+    e.fails(&["journal", "link", &id, "--warning-sign", "ffffffff"], 1);
+    e.fails(
+        &["journal", "link", "no-such-entry", "--warning-sign", "2"],
+        1,
+    );
+    assert_eq!(
+        e.json(&["journal", "signs", &id, "--json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
 #[test]
 fn the_field_reference_in_docs_matches_the_types() {
     let e = setup();
