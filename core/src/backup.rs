@@ -52,7 +52,8 @@
 //! header), fsyncs it, and only then renames it into place without
 //! clobbering. Any failure drops the temporary file; the target never exists
 //! in a partial state. The same temp-file-then-rename discipline writes the
-//! backup itself.
+//! backup itself. Temporary files a killed process leaves behind are removed
+//! by the next operation in their folder (`leftovers.rs`).
 //!
 //! **Bounded parsing.** Every length read from the file is checked against a
 //! small limit before it is used; garbage is refused with
@@ -84,6 +85,7 @@ use zeroize::Zeroizing;
 
 use crate::crypto::{self, recovery::hkdf_kek, RecoveryKey, SecretKey};
 use crate::error::{HavenError, Internal, Result};
+use crate::leftovers;
 use crate::progress::{Progress, Silent};
 use crate::schema;
 use crate::slots::{self, Opener, SlotKind, StoredSlot};
@@ -529,11 +531,7 @@ impl Vault {
         // The snapshot lives beside the vault (same protection, same disk)
         // and is removed when `snapshot` drops, whatever happens below.
         let (snapshot, key, vault_id) = self.with_unlocked(|conn, scope| {
-            let snapshot = tempfile::Builder::new()
-                .prefix(".haven-snapshot-")
-                .suffix(".tmp")
-                .tempfile_in(&vault_dir)
-                .map_err(Internal::from)?;
+            let snapshot = leftovers::create(&vault_dir, leftovers::SNAPSHOT)?;
             let target = snapshot
                 .path()
                 .to_str()
@@ -565,11 +563,8 @@ impl Vault {
         };
         let (header_bytes, header_hash) = header.encode()?;
 
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".haven-backup-")
-            .suffix(".tmp")
-            .tempfile_in(&out_dir)
-            .map_err(Internal::from)?;
+        leftovers::remove_stale(&out_dir, leftovers::BACKUP);
+        let mut tmp = leftovers::create(&out_dir, leftovers::BACKUP)?;
         {
             let mut src = BufReader::new(File::open(snapshot.path()).map_err(Internal::from)?);
             let mut w = BufWriter::new(tmp.as_file_mut());
@@ -676,11 +671,8 @@ impl Vault {
         let vault_key = slots::unwrap_from(&header.slots, &header.vault_id, &opener, progress)?;
         let key = backup_key(&vault_key, &header.salt)?;
 
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".haven-restore-")
-            .suffix(".tmp")
-            .tempfile_in(&target_dir)
-            .map_err(Internal::from)?;
+        leftovers::remove_stale(&target_dir, leftovers::RESTORE);
+        let mut tmp = leftovers::create(&target_dir, leftovers::RESTORE)?;
         decrypt_chunks(
             &mut reader,
             &header,

@@ -12,6 +12,7 @@ pub mod export;
 #[cfg(feature = "uniffi")]
 mod ffi_types;
 pub mod journal;
+mod leftovers;
 pub mod moods;
 pub mod progress;
 mod records;

@@ -17,6 +17,7 @@ use zeroize::Zeroizing;
 use crate::crypto::{self, KdfParams, RecoveryKey, SecretKey};
 use crate::db;
 use crate::error::{HavenError, Internal, Result};
+use crate::leftovers;
 use crate::progress::{Progress, Silent};
 use crate::records::{self, Scope};
 use crate::schema;
@@ -192,6 +193,14 @@ impl Vault {
             return Err(HavenError::invalid("that file is not a Haven vault"));
         }
         schema::migrate(&mut conn)?;
+        // A backup or restore killed mid-way may have left a copy of a
+        // vault beside this one (see leftovers.rs).
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        leftovers::remove_stale(dir, leftovers::SNAPSHOT);
+        leftovers::remove_stale(dir, leftovers::RESTORE);
         let vault_id = meta(&conn, "vault_id")?
             .and_then(|v| String::from_utf8(v).ok())
             .ok_or_else(|| HavenError::Corrupt {

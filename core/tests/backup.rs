@@ -693,3 +693,58 @@ fn backup_and_restore_report_progress_and_cancel_without_leaving_files() {
         "a cancelled restore left files behind"
     );
 }
+
+/// A temporary file dated `hours` ago, as a killed backup or restore leaves.
+fn leftover(dir: &Path, name: &str, hours: u64) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, b"left behind").unwrap();
+    let when = std::time::SystemTime::now() - std::time::Duration::from_secs(hours * 3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&path)
+        .unwrap()
+        .set_modified(when)
+        .unwrap();
+    path
+}
+
+/// What a killed backup or restore leaves behind (a snapshot beside the
+/// vault still holds deleted entries) is removed by the next open, backup or
+/// restore in that folder once it has sat unwritten for an hour; recent
+/// ones, which may belong to a live operation, stay.
+#[test]
+fn leftovers_of_killed_backups_and_restores_are_cleared() {
+    let m = small();
+    let home = m.home.path();
+    let snapshot = leftover(home, ".haven-snapshot-killed.tmp", 2);
+    let restore_beside_vault = leftover(home, ".haven-restore-killed.tmp", 2);
+    let live_snapshot = leftover(home, ".haven-snapshot-live.tmp", 0);
+    drop(m.vault);
+    let vault = Vault::open(&home.join("vault.db")).unwrap();
+    assert!(!snapshot.exists() && !restore_beside_vault.exists());
+    assert!(live_snapshot.exists());
+
+    let out = tempfile::tempdir().unwrap();
+    let old_backup = leftover(out.path(), ".haven-backup-killed.tmp", 2);
+    let live_backup = leftover(out.path(), ".haven-backup-live.tmp", 0);
+    vault.unlock_with_passphrase(PASS).unwrap();
+    vault
+        .create_backup(&out.path().join("again.backup"))
+        .unwrap();
+    assert!(!old_backup.exists() && live_backup.exists());
+    // The live snapshot is not the backup's business; only open clears those.
+    assert!(live_snapshot.exists());
+
+    let device = tempfile::tempdir().unwrap();
+    let old_restore = leftover(device.path(), ".haven-restore-killed.tmp", 2);
+    let restored = Vault::restore_backup(
+        &m.backup,
+        &device.path().join("vault.db"),
+        RestoreSecret::Passphrase(PASS),
+    )
+    .unwrap();
+    assert!(!old_restore.exists());
+    assert_eq!(sorted(restored.all_entries().unwrap()), sorted(m.entries));
+    let names = files_in(device.path());
+    assert!(!names.iter().any(|n| n.ends_with(".tmp")), "{names:?}");
+}
