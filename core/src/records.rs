@@ -110,25 +110,15 @@ impl Scope<'_> {
         }
     }
 
-    /// Opens one sealed row of `kind`; failures name the record.
+    /// Opens one sealed row of `kind`; failures name the record. (Bulk
+    /// reads use [`Scope::opener`] instead.)
     pub fn open(&self, kind: &str, row: &SealedRow) -> Result<Zeroizing<Vec<u8>>, HavenError> {
-        self.open_body(kind, &row.id, row.revision, row.body.clone())
-    }
-
-    /// [`Scope::open`] for a body the caller owns: decrypted in place, with
-    /// no copy of the ciphertext (listing reads thousands of rows).
-    pub fn open_body(
-        &self,
-        kind: &str,
-        id: &str,
-        revision: i64,
-        body: Vec<u8>,
-    ) -> Result<Zeroizing<Vec<u8>>, HavenError> {
+        let aad = aad(self.vault_id, &row.id, kind, row.revision);
         let mut plain = Zeroizing::new(
-            crypto::open_owned(self.key, &aad(self.vault_id, id, kind, revision), body)
-                .map_err(|e| e.for_record(id))?,
+            crypto::open_owned(self.key, &aad, row.body.clone())
+                .map_err(|e| e.for_record(&row.id))?,
         );
-        padding::unpad(&mut plain).map_err(|e| e.for_record(id))?;
+        padding::unpad(&mut plain).map_err(|e| e.for_record(&row.id))?;
         Ok(plain)
     }
 

@@ -185,10 +185,9 @@ impl<T> Default for Results<T> {
 impl<T> Results<T> {
     fn take(&mut self, done: Done<T>) {
         match done {
-            Ok((mut b, kept)) => {
+            Ok((b, kept)) => {
                 self.kept.push((b.index, kept));
-                b.clear(0);
-                self.spare.push(b);
+                self.spare.push(b); // cleared by `feed` when reused
             }
             Err(e) => self.errors.push(e),
         }

@@ -22,13 +22,6 @@ pub fn padded_len(n: usize) -> usize {
     bucket(n.saturating_add(4))
 }
 
-/// Pads `data` into a new buffer whose length is a bucket size.
-pub fn pad(data: &[u8]) -> Result<Vec<u8>, Internal> {
-    let mut out = Vec::with_capacity(padded_len(data.len()));
-    pad_into(&mut out, data)?;
-    Ok(out)
-}
-
 /// Appends `data`, padded, to `out`.
 pub fn pad_into(out: &mut Vec<u8>, data: &[u8]) -> Result<(), Internal> {
     let len = u32::try_from(data.len()).map_err(|_| Internal::TooLarge)?;
@@ -70,6 +63,12 @@ fn data_range(padded: &[u8]) -> Result<(usize, usize), Internal> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn pad(data: &[u8]) -> Result<Vec<u8>, Internal> {
+        let mut out = Vec::new();
+        pad_into(&mut out, data)?;
+        Ok(out)
+    }
 
     #[test]
     fn pads_to_buckets_and_round_trips() {
