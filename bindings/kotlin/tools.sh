@@ -16,6 +16,11 @@ sqlite_jar="$java_dir/sqlite-jdbc.jar"
 kotlinc="$kotlin_home/bin/kotlinc"
 stdlib="$kotlin_home/lib/kotlin-stdlib.jar"
 build="$cache/kotlin-build"
+# One run at a time per cache: compile_main and compile_extra delete other
+# hashes' outputs, so a second run (another worktree) waits instead of racing.
+mkdir -p "$cache"
+exec 8>"$cache/kotlin.lock"
+flock 8
 
 say() { echo "$(basename "$0"): $*" >&2; }
 
