@@ -47,7 +47,8 @@ pub fn default_kdf_params() -> KdfParams {
     KdfParams::default()
 }
 
-/// The cheapest accepted Argon2id cost (8 MiB, 1 pass): for constrained
+/// The floor, the cheapest cost a new slot may have (19 MiB, 2 passes,
+/// OWASP's lowest Argon2id setting): for constrained
 /// devices and tests.
 #[uniffi::export]
 pub fn minimum_kdf_params() -> KdfParams {

@@ -290,7 +290,12 @@ impl Header {
             let salt = c.short()?.to_vec();
             let wrapped = c.short()?.to_vec();
             let kdf = match kind {
-                SlotKind::Passphrase if !kdf.is_empty() => Some(kdf.to_vec()),
+                SlotKind::Passphrase if !kdf.is_empty() => {
+                    // Bounded here, before any key derivation: a crafted
+                    // cost is refused at once, not after seconds of Argon2id.
+                    crate::crypto::KdfParams::from_bytes(kdf)?;
+                    Some(kdf.to_vec())
+                }
                 SlotKind::Recovery if kdf.is_empty() => None,
                 // Device slots never travel; a malformed slot is refused.
                 _ => return Err(bad(MALFORMED)),
@@ -1021,6 +1026,21 @@ mod tests {
                 "case {i}"
             );
         }
+        // A cost no build ever wrote (issue 9: 1 GiB, 16 passes) is refused
+        // while parsing, before any derivation.
+        let mut costly = sample_header();
+        costly.slots[0].kdf = Some(
+            KdfParams {
+                memory_kib: 1024 * 1024,
+                iterations: 16,
+                parallelism: 1,
+            }
+            .to_bytes(),
+        );
+        assert!(matches!(
+            reparse(&costly),
+            Err(HavenError::KdfParamsOutOfBounds)
+        ));
         let mut newer = sample_header();
         newer.schema_version = schema::LATEST + 1;
         assert!(matches!(

@@ -135,16 +135,18 @@ impl Vault {
         let passphrase = normalise_passphrase(passphrase)?;
         kdf.check()?;
         // create_new claims the path atomically: no race with another creator.
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(path)
-            .map_err(|e| match e.kind() {
-                std::io::ErrorKind::AlreadyExists => HavenError::AlreadyExists {
-                    path: path.display().to_string(),
-                },
-                _ => Internal::from(e).into(),
-            })?;
+        // Owner-only (0600); SQLite gives the WAL and shared-memory files
+        // the database file's mode.
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        options.open(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => HavenError::AlreadyExists {
+                path: path.display().to_string(),
+            },
+            _ => Internal::from(e).into(),
+        })?;
         let built = Self::initialise(path, &passphrase, kdf);
         if built.is_err() {
             // Only our own empty or half-made file is removed, never another.
@@ -310,13 +312,23 @@ impl Vault {
         f(&mut inner.conn, &scope)
     }
 
-    /// Replaces every passphrase slot with one for `new_passphrase`, in one
-    /// transaction, keeping the current cost parameters. Only the vault key is
-    /// rewrapped. The old passphrase stops working; the recovery key does not.
+    /// Replaces every passphrase slot with one for `new_passphrase` at the
+    /// default cost ([`KdfParams::default`]), in one transaction. Only the
+    /// vault key is rewrapped: the old passphrase stops opening this file,
+    /// but any copy of the file or backup made before still opens with it
+    /// (see [`Vault::rekey`]). The recovery key keeps working.
     pub fn change_passphrase(&self, new_passphrase: &str) -> Result<()> {
+        self.change_passphrase_with_kdf(new_passphrase, KdfParams::default())
+    }
+
+    /// Like [`Vault::change_passphrase`] at cost `kdf` (at least the floor,
+    /// [`KdfParams::minimum`]). The cost is the caller's: never taken from a
+    /// slot already in the file, which anyone able to write the file could
+    /// have planted.
+    pub fn change_passphrase_with_kdf(&self, new_passphrase: &str, kdf: KdfParams) -> Result<()> {
         let p = normalise_passphrase(new_passphrase)?;
+        kdf.check()?;
         self.with_unlocked(|conn, scope| {
-            let kdf = current_kdf(conn)?.unwrap_or_default();
             let tx = conn.transaction()?;
             slots::remove_kind(&tx, SlotKind::Passphrase)?;
             slots::add(&tx, scope.vault_id, scope.key, &Opener::Passphrase(&p), kdf)?;
@@ -395,18 +407,4 @@ fn device_secret(bytes: &[u8]) -> Result<SecretKey> {
         .try_into()
         .map_err(|_| HavenError::invalid("a device key must be exactly 32 bytes"))?;
     Ok(SecretKey::from_bytes(arr))
-}
-
-fn current_kdf(conn: &Connection) -> Result<Option<KdfParams>> {
-    let stored: Option<Option<Vec<u8>>> = conn
-        .query_row(
-            "SELECT kdf FROM key_slots WHERE kind = 'passphrase' ORDER BY created_seq DESC LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(stored
-        .flatten()
-        .map(|b| KdfParams::from_bytes(&b))
-        .transpose()?)
 }

@@ -61,10 +61,20 @@ pub enum Command {
 /// Options for `init`.
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// Argon2id memory in MiB (default 64; lower only for constrained devices).
+    /// The cost of the passphrase slot.
+    #[command(flatten)]
+    pub kdf: KdfArgs,
+}
+
+/// The Argon2id cost of a new passphrase slot: always chosen here, never
+/// copied from a slot already in the file.
+#[derive(Debug, Args)]
+pub struct KdfArgs {
+    /// Argon2id memory in MiB (default 64; at least 19; lower only for
+    /// constrained devices).
     #[arg(long, default_value_t = 64)]
     pub kdf_memory_mib: u32,
-    /// Argon2id passes (default 3).
+    /// Argon2id passes (default 3; at least 2).
     #[arg(long, default_value_t = 3)]
     pub kdf_iterations: u32,
 }
@@ -73,7 +83,11 @@ pub struct InitArgs {
 #[derive(Debug, Subcommand)]
 pub enum PassphraseCommand {
     /// Replace the passphrase (the recovery key keeps working).
-    Change,
+    Change {
+        /// The cost of the new passphrase slot.
+        #[command(flatten)]
+        kdf: KdfArgs,
+    },
 }
 
 /// `journal ...`

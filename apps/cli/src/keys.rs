@@ -4,7 +4,7 @@ use std::path::Path;
 
 use haven_core::{KdfParams, Vault};
 
-use crate::args::InitArgs;
+use crate::args::{InitArgs, KdfArgs};
 use crate::fail::Failure;
 use crate::secrets;
 
@@ -16,16 +16,7 @@ pub fn init(path: &Path, file: Option<&Path>, a: &InitArgs) -> Result<(), Failur
             path.display()
         )));
     }
-    let kdf = KdfParams {
-        memory_kib: a.kdf_memory_mib.saturating_mul(1024),
-        iterations: a.kdf_iterations,
-        parallelism: 1,
-    };
-    if kdf.check().is_err() {
-        return Err(Failure::usage(
-            "the Argon2id cost is out of bounds: memory 8-1024 MiB, passes 1-16".into(),
-        ));
-    }
+    let kdf = kdf_params(&a.kdf)?;
     let pass = secrets::obtain("HAVEN_PASSPHRASE", file, "New passphrase: ", true)?;
     let (_vault, recovery) = Vault::create(path, &pass, kdf)?;
     println!("Created {}.", path.display());
@@ -38,10 +29,28 @@ pub fn init(path: &Path, file: Option<&Path>, a: &InitArgs) -> Result<(), Failur
     Ok(())
 }
 
+/// The cost asked for on the command line, checked against the bounds.
+pub fn kdf_params(a: &KdfArgs) -> Result<KdfParams, Failure> {
+    let kdf = KdfParams {
+        memory_kib: a.kdf_memory_mib.saturating_mul(1024),
+        iterations: a.kdf_iterations,
+        parallelism: 1,
+    };
+    if kdf.check().is_err() {
+        return Err(Failure::usage(
+            "the Argon2id cost is out of bounds: memory 19-256 MiB, passes 2-8, \
+             memory x passes at most 768"
+                .into(),
+        ));
+    }
+    Ok(kdf)
+}
+
 /// Replaces the passphrase of an unlocked vault.
-pub fn change(vault: &Vault) -> Result<(), Failure> {
+pub fn change(vault: &Vault, kdf: &KdfArgs) -> Result<(), Failure> {
+    let kdf = kdf_params(kdf)?;
     let new = secrets::obtain("HAVEN_NEW_PASSPHRASE", None, "New passphrase: ", true)?;
-    vault.change_passphrase(&new)?;
+    vault.change_passphrase_with_kdf(&new, kdf)?;
     println!(
         "Passphrase changed. The old one no longer opens this vault; the recovery key still does."
     );

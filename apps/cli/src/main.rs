@@ -43,7 +43,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Tour { dir } => tour::run(dir.as_deref()),
         Command::Init(a) => keys::init(&vault_path(cli.vault)?, file, &a),
         Command::Recover => keys::recover(&vault_path(cli.vault)?),
-        Command::Passphrase(PassphraseCommand::Change) => keys::change(&unlocked(cli.vault, file)?),
+        Command::Passphrase(PassphraseCommand::Change { kdf }) => {
+            keys::change(&unlocked(cli.vault, file)?, &kdf)
+        }
         Command::Verify => keys::verify(&unlocked(cli.vault, file)?),
         Command::Journal(cmd) => journal::run(&unlocked(cli.vault, file)?, cmd),
         Command::Plan(cmd) => {

@@ -19,7 +19,7 @@ fn killed_writers_never_lose_a_printed_id() {
         c
     };
     let st = haven()
-        .args(["init", "--kdf-memory-mib", "8", "--kdf-iterations", "1"])
+        .args(["init", "--kdf-memory-mib", "19", "--kdf-iterations", "2"])
         .stdout(Stdio::null())
         .status()
         .unwrap();

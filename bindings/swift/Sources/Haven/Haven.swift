@@ -3048,7 +3048,8 @@ public func defaultKdfParams() -> KdfParams  {
 })
 }
 /**
- * The cheapest accepted Argon2id cost (8 MiB, 1 pass): for constrained
+ * The floor, the cheapest cost a new slot may have (19 MiB, 2 passes,
+ * OWASP's lowest Argon2id setting): for constrained
  * devices and tests.
  */
 public func minimumKdfParams() -> KdfParams  {
@@ -3092,7 +3093,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_func_default_kdf_params() != 1387) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_func_minimum_kdf_params() != 23625) {
+    if (uniffi_haven_ffi_checksum_func_minimum_kdf_params() != 7130) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_keystore_store() != 30474) {

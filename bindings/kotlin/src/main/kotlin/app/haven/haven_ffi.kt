@@ -1244,7 +1244,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_func_default_kdf_params() and 0xFFFF) != 1387) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_func_minimum_kdf_params() and 0xFFFF) != 23625) {
+    if ((lib.uniffi_haven_ffi_checksum_func_minimum_kdf_params() and 0xFFFF) != 7130) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_keystore_store() and 0xFFFF) != 30474) {
@@ -5076,7 +5076,8 @@ object HavenExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<Hav
     
 
         /**
-         * The cheapest accepted Argon2id cost (8 MiB, 1 pass): for constrained
+         * The floor, the cheapest cost a new slot may have (19 MiB, 2 passes,
+         * OWASP's lowest Argon2id setting): for constrained
          * devices and tests.
          */ fun `minimumKdfParams`(): KdfParams {
             return FfiConverterTypeKdfParams.lift(
