@@ -85,6 +85,7 @@ use zeroize::Zeroizing;
 
 use crate::crypto::{self, recovery::hkdf_kek, RecoveryKey, SecretKey};
 use crate::error::{HavenError, Internal, Result};
+use crate::integrity;
 use crate::leftovers;
 use crate::progress::{Progress, Silent};
 use crate::schema;
@@ -474,8 +475,9 @@ struct SnapshotFacts {
 }
 
 /// Turns the fresh `VACUUM INTO` copy into what travels: a single file in
-/// rollback-journal mode (no `-wal` beside it) without device slots.
-fn prepare_snapshot(path: &Path) -> Result<SnapshotFacts> {
+/// rollback-journal mode (no `-wal` beside it) without device slots, its
+/// vault state recording the slot table without them.
+fn prepare_snapshot(path: &Path, vault_id: &str, keys: &integrity::Keys) -> Result<SnapshotFacts> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -487,6 +489,7 @@ fn prepare_snapshot(path: &Path) -> Result<SnapshotFacts> {
         "PRAGMA secure_delete = ON;
          DELETE FROM key_slots WHERE kind = 'device';",
     )?;
+    integrity::slots_changed(&conn, vault_id, keys)?;
     let slots = slots::load(&conn)?;
     let mut stmt =
         conn.prepare("SELECT kind, count(*) FROM records GROUP BY kind ORDER BY kind")?;
@@ -535,7 +538,7 @@ impl Vault {
 
         // The snapshot lives beside the vault (same protection, same disk)
         // and is removed when `snapshot` drops, whatever happens below.
-        let (snapshot, key, vault_id) = self.with_unlocked(|conn, scope| {
+        let (snapshot, key, vault_id, keys) = self.with_unlocked(|conn, scope| {
             let snapshot = leftovers::create(&vault_dir, leftovers::SNAPSHOT)?;
             let target = snapshot
                 .path()
@@ -546,9 +549,10 @@ impl Vault {
                 snapshot,
                 backup_key(scope.key, &salt)?,
                 scope.vault_id.to_string(),
+                integrity::Keys::derive(scope.key)?,
             ))
         })?;
-        let facts = prepare_snapshot(snapshot.path())?;
+        let facts = prepare_snapshot(snapshot.path(), &vault_id, &keys)?;
         if facts.slots.is_empty() {
             return Err(HavenError::invalid(
                 "this vault has no passphrase or recovery key slot, so no backup of it could be opened",

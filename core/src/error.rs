@@ -73,6 +73,24 @@ pub enum HavenError {
         /// The record's id (random; reveals nothing).
         record_id: String,
     },
+    /// The vault as a whole does not match its authenticated state: a record
+    /// added, removed or put back at an older revision, a key slot planted,
+    /// altered or removed, or the state itself damaged. Nothing was written.
+    #[error("the vault has been tampered with: {what}")]
+    Integrity {
+        /// What does not match, in fixed words (a slot id at most).
+        what: String,
+    },
+    /// The vault file is older than the newest state this device has seen
+    /// (held outside the file): it may have been swapped for an older copy.
+    /// The vault stays locked unless the person accepts it deliberately.
+    #[error("this vault file is older than the one last seen on this device (epoch {found}, expected at least {held})")]
+    RolledBack {
+        /// The epoch held outside the file.
+        held: u64,
+        /// The epoch found in the file.
+        found: u64,
+    },
     /// The database file itself is damaged; it was moved aside, not deleted.
     #[error("the vault file is damaged and was moved aside to {moved_to}")]
     CorruptDatabase {

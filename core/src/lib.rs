@@ -11,6 +11,7 @@ pub mod error;
 pub mod export;
 #[cfg(feature = "uniffi")]
 mod ffi_types;
+mod integrity;
 pub mod journal;
 mod leftovers;
 pub mod moods;
@@ -39,7 +40,7 @@ pub use moods::{Bucket, MoodPoint};
 pub use progress::{Progress, Silent};
 pub use schema::LATEST as SCHEMA_VERSION;
 pub use slots::{SlotInfo, SlotKind};
-pub use vault::{KindCount, Vault, VerifyReport};
+pub use vault::{EpochStore, KindCount, Vault, VerifyReport};
 
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!();

@@ -7,7 +7,7 @@
 //! is one SQLite transaction.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -17,6 +17,7 @@ use zeroize::Zeroizing;
 use crate::crypto::{self, KdfParams, RecoveryKey, SecretKey};
 use crate::db;
 use crate::error::{HavenError, Internal, Result};
+use crate::integrity::{self, Keys};
 use crate::leftovers;
 use crate::progress::{Progress, Silent};
 use crate::records::{self, Scope};
@@ -38,7 +39,27 @@ pub struct Vault {
 struct Inner {
     conn: Connection,
     vault_id: String,
-    key: Option<SecretKey>,
+    key: Option<Unlocked>,
+    held: Option<Arc<dyn EpochStore>>,
+    accept_rollback: bool,
+}
+
+/// What an unlocked vault holds: the vault key and its integrity subkeys.
+struct Unlocked {
+    key: SecretKey,
+    integrity: Keys,
+}
+
+/// Where the newest epoch of a vault is kept outside its file (the
+/// platform key store in the apps, a small state file beside the vault in
+/// the CLI), so that a whole file swapped for an older copy is caught
+/// ([`HavenError::RolledBack`]). Implementations must be quick: `store` is
+/// called after every write.
+pub trait EpochStore: Send + Sync {
+    /// The epoch held for `vault_id`, if any.
+    fn load(&self, vault_id: &str) -> Result<Option<u64>>;
+    /// Holds `epoch` for `vault_id` (replacing what was held).
+    fn store(&self, vault_id: &str, epoch: u64) -> Result<()>;
 }
 
 /// How many records of one kind.
@@ -173,13 +194,17 @@ impl Vault {
         )?;
         slots::add(&tx, &vault_id, &key, &Opener::Passphrase(passphrase), kdf)?;
         slots::add(&tx, &vault_id, &key, &Opener::Recovery(&recovery), kdf)?;
+        let integrity = Keys::derive(&key)?;
+        integrity::establish(&tx, &vault_id, &integrity)?;
         tx.commit()?;
         let vault = Self {
             path: path.to_path_buf(),
             inner: Mutex::new(Inner {
                 conn,
                 vault_id,
-                key: Some(key),
+                key: Some(Unlocked { key, integrity }),
+                held: None,
+                accept_rollback: false,
             }),
         };
         Ok((vault, recovery))
@@ -215,6 +240,8 @@ impl Vault {
                 conn,
                 vault_id,
                 key: None,
+                held: None,
+                accept_rollback: false,
             }),
         })
     }
@@ -243,20 +270,70 @@ impl Vault {
         progress.update("deriving key", 0.0);
         let key = slots::unwrap_from(&rows, &vault_id, opener, progress)?;
         progress.update("checking", 0.9);
-        let mut inner = self.inner();
-        check_canary(&inner.conn, &inner.vault_id, &key)?;
-        inner.key = Some(key);
+        self.admit(key)?;
         progress.update("unlocked", 1.0);
         Ok(())
     }
 
-    /// Unlocks with a vault key obtained elsewhere (a backup's slots), after
-    /// checking it against the canary.
+    /// Unlocks with a vault key obtained elsewhere (a backup's slots).
     pub(crate) fn unlock_with_vault_key(&self, key: SecretKey) -> Result<()> {
-        let mut inner = self.inner();
+        self.admit(key)
+    }
+
+    /// Keeps `key` if it opens the canary, the file matches its vault state
+    /// (`integrity.rs`) and the state is not older than the epoch held
+    /// outside the file. Otherwise the vault stays locked and nothing is
+    /// written.
+    fn admit(&self, key: SecretKey) -> Result<()> {
+        let mut guard = self.inner();
+        let inner = &mut *guard;
         check_canary(&inner.conn, &inner.vault_id, &key)?;
-        inner.key = Some(key);
+        let keys = Keys::derive(&key)?;
+        let state = integrity::check(&mut inner.conn, &inner.vault_id, &keys)?;
+        let found = state.epoch();
+        if let Some(store) = &inner.held {
+            let held = store.load(&inner.vault_id)?;
+            match held {
+                Some(held) if held > found && !inner.accept_rollback => {
+                    return Err(HavenError::RolledBack { held, found });
+                }
+                Some(held) if held == found => {}
+                _ => store.store(&inner.vault_id, found)?,
+            }
+        }
+        inner.accept_rollback = false;
+        inner.key = Some(Unlocked {
+            key,
+            integrity: keys,
+        });
         Ok(())
+    }
+
+    /// Keeps the newest epoch of this vault in `store` from now on, and
+    /// checks it on every unlock (a file older than what `store` holds is
+    /// [`HavenError::RolledBack`]). If the vault is unlocked, the store is
+    /// brought up to date at once.
+    pub fn set_epoch_store(&self, store: Arc<dyn EpochStore>) -> Result<()> {
+        let mut guard = self.inner();
+        let inner = &mut *guard;
+        if let Some(u) = &inner.key {
+            let found = integrity::load(&inner.conn, &inner.vault_id, &u.integrity)?
+                .map(|s| s.epoch())
+                .unwrap_or(0);
+            if store.load(&inner.vault_id)?.is_none_or(|held| held < found) {
+                store.store(&inner.vault_id, found)?;
+            }
+        }
+        inner.held = Some(store);
+        Ok(())
+    }
+
+    /// Lets the next unlock accept a file older than the epoch held outside
+    /// it (the person restored an old copy on purpose); the held epoch then
+    /// moves back to the file's. Never done silently: only this call allows
+    /// it, for one unlock.
+    pub fn accept_rollback(&self) {
+        self.inner().accept_rollback = true;
     }
 
     /// Unlocks with the passphrase. `WrongPassphrase` leaves the file untouched.
@@ -298,18 +375,29 @@ impl Vault {
     }
 
     /// Runs `f` with the connection and the record scope; `Locked` if locked.
+    /// When `f` wrote (and succeeded), the new epoch is handed to the epoch
+    /// store, if any. A store that fails then is not an error of the write,
+    /// which is committed: the held epoch lags and catches up on the next
+    /// write or unlock.
     pub(crate) fn with_unlocked<T>(
         &self,
         f: impl FnOnce(&mut Connection, &Scope<'_>) -> Result<T>,
     ) -> Result<T> {
         let mut guard = self.inner();
         let inner = &mut *guard;
-        let key = inner.key.as_ref().ok_or(HavenError::Locked)?;
+        let unlocked = inner.key.as_ref().ok_or(HavenError::Locked)?;
         let scope = Scope {
-            key,
+            key: &unlocked.key,
             vault_id: &inner.vault_id,
+            integrity: &unlocked.integrity,
+            epoch: std::sync::atomic::AtomicU64::new(0),
         };
-        f(&mut inner.conn, &scope)
+        let out = f(&mut inner.conn, &scope)?;
+        let epoch = scope.epoch.load(std::sync::atomic::Ordering::Relaxed);
+        if let (true, Some(store)) = (epoch > 0, &inner.held) {
+            let _ = store.store(&inner.vault_id, epoch);
+        }
+        Ok(out)
     }
 
     /// Replaces every passphrase slot with one for `new_passphrase` at the
@@ -332,6 +420,7 @@ impl Vault {
             let tx = conn.transaction()?;
             slots::remove_kind(&tx, SlotKind::Passphrase)?;
             slots::add(&tx, scope.vault_id, scope.key, &Opener::Passphrase(&p), kdf)?;
+            scope.slots_changed(&tx)?;
             tx.commit()?;
             Ok(())
         })
@@ -348,13 +437,17 @@ impl Vault {
     pub fn add_device_key(&self, device_key: &[u8]) -> Result<String> {
         let dk = device_secret(device_key)?;
         self.with_unlocked(|conn, scope| {
-            slots::add(
-                conn,
-                scope.vault_id,
-                scope.key,
-                &Opener::Device(&dk),
-                KdfParams::default(),
-            )
+            records::atomically(conn, || {
+                let id = slots::add(
+                    conn,
+                    scope.vault_id,
+                    scope.key,
+                    &Opener::Device(&dk),
+                    KdfParams::default(),
+                )?;
+                scope.slots_changed(conn)?;
+                Ok(id)
+            })
         })
     }
 
@@ -369,7 +462,12 @@ impl Vault {
 
     /// Removes a key slot by id (never the last one).
     pub fn remove_key_slot(&self, slot_id: &str) -> Result<()> {
-        self.with_unlocked(|conn, _| slots::remove(conn, slot_id))
+        self.with_unlocked(|conn, scope| {
+            records::atomically(conn, || {
+                slots::remove(conn, slot_id)?;
+                scope.slots_changed(conn)
+            })
+        })
     }
 
     /// Lists the key slots (works while locked: they hold no secrets in the clear).
@@ -377,9 +475,12 @@ impl Vault {
         slots::list(&self.inner().conn)
     }
 
-    /// Authenticates every record and runs SQLite's integrity check.
+    /// Checks the file against its vault state (`Integrity` if a record or
+    /// slot was added, removed, replaced or rolled back), then authenticates
+    /// every record and runs SQLite's integrity check.
     pub fn verify(&self) -> Result<VerifyReport> {
         self.with_unlocked(|conn, scope| {
+            integrity::check(conn, scope.vault_id, scope.integrity)?;
             let mut by_kind = std::collections::BTreeMap::<String, u64>::new();
             let mut damaged = Vec::new();
             for (kind, row) in records::everything(conn)? {

@@ -154,7 +154,7 @@ fn frozen_v1_vault_migrates_and_reads_both_payload_versions() {
         .unwrap()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(user_version, 2);
+    assert_eq!(user_version, haven_core::SCHEMA_VERSION);
 
     let old = v.all_entries().unwrap();
     let new = v

@@ -17,6 +17,10 @@ pub struct Cli {
     /// HAVEN_PASSPHRASE or a prompt).
     #[arg(long, global = true, value_name = "FILE")]
     pub passphrase_file: Option<PathBuf>,
+    /// Open the vault even though it is older than the last one seen on this
+    /// computer (you restored an older copy on purpose).
+    #[arg(long, global = true)]
+    pub accept_rollback: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,

@@ -18,7 +18,8 @@ pub fn init(path: &Path, file: Option<&Path>, a: &InitArgs) -> Result<(), Failur
     }
     let kdf = kdf_params(&a.kdf)?;
     let pass = secrets::obtain("HAVEN_PASSPHRASE", file, "New passphrase: ", true)?;
-    let (_vault, recovery) = Vault::create(path, &pass, kdf)?;
+    let (vault, recovery) = Vault::create(path, &pass, kdf)?;
+    vault.set_epoch_store(std::sync::Arc::new(crate::epoch::StateFile::beside(path)))?;
     println!("Created {}.", path.display());
     println!();
     println!("Your recovery key (shown only this once; write it down and keep it safe):");
@@ -58,8 +59,8 @@ pub fn change(vault: &Vault, kdf: &KdfArgs) -> Result<(), Failure> {
 }
 
 /// Opens with the recovery key and sets a new passphrase.
-pub fn recover(path: &Path) -> Result<(), Failure> {
-    let vault = Vault::open(path)?;
+pub fn recover(path: &Path, accept: bool) -> Result<(), Failure> {
+    let vault = crate::opened(path, accept)?;
     let key = secrets::obtain("HAVEN_RECOVERY_KEY", None, "Recovery key: ", false)?;
     vault.unlock_with_recovery_key(&key)?;
     let new = secrets::obtain("HAVEN_NEW_PASSPHRASE", None, "New passphrase: ", true)?;

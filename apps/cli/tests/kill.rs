@@ -40,7 +40,7 @@ fn killed_writers_never_lose_a_printed_id() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_micros(rng.u64(0..60_000)));
+        std::thread::sleep(Duration::from_micros(rng.u64(0..250_000)));
         let _ = child.kill();
         let out = child.wait_with_output().unwrap();
         if out.status.code().is_none() {

@@ -934,6 +934,13 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
     func searchEntries(query: String) throws  -> [Entry]
     
     /**
+     * Lets the next unlock accept a vault file older than the held epoch
+     * (the person restored an older copy on purpose, after being shown
+     * `RolledBack`). Only for that one unlock.
+     */
+    func acceptRollback() 
+    
+    /**
      * Removes the device slot and its key from `store`.
      */
     func disableDeviceUnlock(store: KeyStore, slotId: String) throws 
@@ -944,6 +951,14 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
      * Returns the slot id. If the store fails, the slot is removed again.
      */
     func enableDeviceUnlock(store: KeyStore) throws  -> String
+    
+    /**
+     * Keeps this vault's newest epoch in `store` from now on (updated after
+     * every write) and checks it on every unlock: a vault file older than
+     * what `store` holds fails with `HavenError.RolledBack { held, found }`.
+     * Call it right after opening, before unlocking.
+     */
+    func keepEpochIn(store: KeyStore) throws 
     
     /**
      * Unlocks with the device key held in `store`.
@@ -1554,6 +1569,19 @@ open func searchEntries(query: String)throws  -> [Entry]  {
 }
     
     /**
+     * Lets the next unlock accept a vault file older than the held epoch
+     * (the person restored an older copy on purpose, after being shown
+     * `RolledBack`). Only for that one unlock.
+     */
+open func acceptRollback()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_accept_rollback(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
      * Removes the device slot and its key from `store`.
      */
 open func disableDeviceUnlock(store: KeyStore, slotId: String)throws   {try rustCallWithError(FfiConverterTypeHavenError_lift) {
@@ -1579,6 +1607,21 @@ open func enableDeviceUnlock(store: KeyStore)throws  -> String  {
         FfiConverterTypeKeyStore_lower(store),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * Keeps this vault's newest epoch in `store` from now on (updated after
+     * every write) and checks it on every unlock: a vault file older than
+     * what `store` holds fails with `HavenError.RolledBack { held, found }`.
+     * Call it right after opening, before unlocking.
+     */
+open func keepEpochIn(store: KeyStore)throws   {try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_keep_epoch_in(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeKeyStore_lower(store),uniffiCallStatus
+    )
+}
 }
     
     /**
@@ -3210,10 +3253,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_havenvault_search_entries() != 10477) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_haven_ffi_checksum_method_havenvault_accept_rollback() != 2386) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_haven_ffi_checksum_method_havenvault_disable_device_unlock() != 41602) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_enable_device_unlock() != 20697) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_keep_epoch_in() != 31208) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_unlock_with_key_store() != 19825) {

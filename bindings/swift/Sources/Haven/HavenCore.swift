@@ -6611,6 +6611,29 @@ enum HavenError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */recordId: String
     )
     /**
+     * The vault as a whole does not match its authenticated state: a record
+     * added, removed or put back at an older revision, a key slot planted,
+     * altered or removed, or the state itself damaged. Nothing was written.
+     */
+    case Integrity(
+        /**
+         * What does not match, in fixed words (a slot id at most).
+         */what: String
+    )
+    /**
+     * The vault file is older than the newest state this device has seen
+     * (held outside the file): it may have been swapped for an older copy.
+     * The vault stays locked unless the person accepts it deliberately.
+     */
+    case RolledBack(
+        /**
+         * The epoch held outside the file.
+         */held: UInt64, 
+        /**
+         * The epoch found in the file.
+         */found: UInt64
+    )
+    /**
      * The database file itself is damaged; it was moved aside, not deleted.
      */
     case CorruptDatabase(
@@ -6732,32 +6755,39 @@ public struct FfiConverterTypeHavenError: FfiConverterRustBuffer {
         case 7: return .Corrupt(
             recordId: try FfiConverterString.read(from: &buf)
             )
-        case 8: return .CorruptDatabase(
+        case 8: return .Integrity(
+            what: try FfiConverterString.read(from: &buf)
+            )
+        case 9: return .RolledBack(
+            held: try FfiConverterUInt64.read(from: &buf), 
+            found: try FfiConverterUInt64.read(from: &buf)
+            )
+        case 10: return .CorruptDatabase(
             movedTo: try FfiConverterString.read(from: &buf)
             )
-        case 9: return .UnsupportedVersion(
+        case 11: return .UnsupportedVersion(
             what: try FfiConverterString.read(from: &buf), 
             found: try FfiConverterUInt32.read(from: &buf), 
             supported: try FfiConverterUInt32.read(from: &buf)
             )
-        case 10: return .KdfParamsOutOfBounds
-        case 11: return .InvalidInput(
+        case 12: return .KdfParamsOutOfBounds
+        case 13: return .InvalidInput(
             reason: try FfiConverterString.read(from: &buf)
             )
-        case 12: return .AlreadyExists(
+        case 14: return .AlreadyExists(
             path: try FfiConverterString.read(from: &buf)
             )
-        case 13: return .Cancelled
-        case 14: return .Platform(
+        case 15: return .Cancelled
+        case 16: return .Platform(
             reason: try FfiConverterString.read(from: &buf)
             )
-        case 15: return .Internal(
+        case 17: return .Internal(
             reason: try FfiConverterString.read(from: &buf)
             )
-        case 16: return .BadBackup(
+        case 18: return .BadBackup(
             reason: try FfiConverterString.read(from: &buf)
             )
-        case 17: return .Storage(
+        case 19: return .Storage(
             reason: try FfiConverterString.read(from: &buf)
             )
 
@@ -6803,53 +6833,64 @@ public struct FfiConverterTypeHavenError: FfiConverterRustBuffer {
             FfiConverterString.write(recordId, into: &buf)
             
         
-        case let .CorruptDatabase(movedTo):
+        case let .Integrity(what):
             writeInt(&buf, Int32(8))
+            FfiConverterString.write(what, into: &buf)
+            
+        
+        case let .RolledBack(held,found):
+            writeInt(&buf, Int32(9))
+            FfiConverterUInt64.write(held, into: &buf)
+            FfiConverterUInt64.write(found, into: &buf)
+            
+        
+        case let .CorruptDatabase(movedTo):
+            writeInt(&buf, Int32(10))
             FfiConverterString.write(movedTo, into: &buf)
             
         
         case let .UnsupportedVersion(what,found,supported):
-            writeInt(&buf, Int32(9))
+            writeInt(&buf, Int32(11))
             FfiConverterString.write(what, into: &buf)
             FfiConverterUInt32.write(found, into: &buf)
             FfiConverterUInt32.write(supported, into: &buf)
             
         
         case .KdfParamsOutOfBounds:
-            writeInt(&buf, Int32(10))
+            writeInt(&buf, Int32(12))
         
         
         case let .InvalidInput(reason):
-            writeInt(&buf, Int32(11))
+            writeInt(&buf, Int32(13))
             FfiConverterString.write(reason, into: &buf)
             
         
         case let .AlreadyExists(path):
-            writeInt(&buf, Int32(12))
+            writeInt(&buf, Int32(14))
             FfiConverterString.write(path, into: &buf)
             
         
         case .Cancelled:
-            writeInt(&buf, Int32(13))
+            writeInt(&buf, Int32(15))
         
         
         case let .Platform(reason):
-            writeInt(&buf, Int32(14))
-            FfiConverterString.write(reason, into: &buf)
-            
-        
-        case let .Internal(reason):
-            writeInt(&buf, Int32(15))
-            FfiConverterString.write(reason, into: &buf)
-            
-        
-        case let .BadBackup(reason):
             writeInt(&buf, Int32(16))
             FfiConverterString.write(reason, into: &buf)
             
         
-        case let .Storage(reason):
+        case let .Internal(reason):
             writeInt(&buf, Int32(17))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .BadBackup(reason):
+            writeInt(&buf, Int32(18))
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .Storage(reason):
+            writeInt(&buf, Int32(19))
             FfiConverterString.write(reason, into: &buf)
             
         }

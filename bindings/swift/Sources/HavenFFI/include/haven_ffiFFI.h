@@ -552,6 +552,11 @@ RustBuffer uniffi_haven_ffi_fn_method_havenvault_mood_series(uint64_t ptr, RustB
 RustBuffer uniffi_haven_ffi_fn_method_havenvault_search_entries(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ACCEPT_ROLLBACK
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ACCEPT_ROLLBACK
+void uniffi_haven_ffi_fn_method_havenvault_accept_rollback(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_DISABLE_DEVICE_UNLOCK
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_DISABLE_DEVICE_UNLOCK
 void uniffi_haven_ffi_fn_method_havenvault_disable_device_unlock(uint64_t ptr, uint64_t store, RustBuffer slot_id, RustCallStatus *_Nonnull out_status
@@ -560,6 +565,11 @@ void uniffi_haven_ffi_fn_method_havenvault_disable_device_unlock(uint64_t ptr, u
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ENABLE_DEVICE_UNLOCK
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ENABLE_DEVICE_UNLOCK
 RustBuffer uniffi_haven_ffi_fn_method_havenvault_enable_device_unlock(uint64_t ptr, uint64_t store, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_KEEP_EPOCH_IN
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_KEEP_EPOCH_IN
+void uniffi_haven_ffi_fn_method_havenvault_keep_epoch_in(uint64_t ptr, uint64_t store, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_UNLOCK_WITH_KEY_STORE
@@ -1190,6 +1200,12 @@ uint16_t uniffi_haven_ffi_checksum_method_havenvault_search_entries(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ACCEPT_ROLLBACK
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ACCEPT_ROLLBACK
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_accept_rollback(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_DISABLE_DEVICE_UNLOCK
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_DISABLE_DEVICE_UNLOCK
 uint16_t uniffi_haven_ffi_checksum_method_havenvault_disable_device_unlock(void
@@ -1199,6 +1215,12 @@ uint16_t uniffi_haven_ffi_checksum_method_havenvault_disable_device_unlock(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ENABLE_DEVICE_UNLOCK
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ENABLE_DEVICE_UNLOCK
 uint16_t uniffi_haven_ffi_checksum_method_havenvault_enable_device_unlock(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_KEEP_EPOCH_IN
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_KEEP_EPOCH_IN
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_keep_epoch_in(void
     
 );
 #endif

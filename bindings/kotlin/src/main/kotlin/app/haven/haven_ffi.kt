@@ -902,9 +902,13 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_search_entries(
     ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_accept_rollback(
+    ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_disable_device_unlock(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_enable_device_unlock(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_keep_epoch_in(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_unlock_with_key_store(
     ): Int
@@ -1065,10 +1069,14 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_method_havenvault_search_entries(`ptr`: Long,`query`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_accept_rollback(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_haven_ffi_fn_method_havenvault_disable_device_unlock(`ptr`: Long,`store`: Long,`slotId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_haven_ffi_fn_method_havenvault_enable_device_unlock(`ptr`: Long,`store`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_keep_epoch_in(`ptr`: Long,`store`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_haven_ffi_fn_method_havenvault_unlock_with_key_store(`ptr`: Long,`store`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_haven_ffi_fn_method_havenvault_change_passphrase(`ptr`: Long,`newPassphrase`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1361,10 +1369,16 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_search_entries() and 0xFFFF) != 10477) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_accept_rollback() and 0xFFFF) != 2386) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_disable_device_unlock() and 0xFFFF) != 41602) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_enable_device_unlock() and 0xFFFF) != 20697) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_keep_epoch_in() and 0xFFFF) != 31208) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_unlock_with_key_store() and 0xFFFF) != 19825) {
@@ -2336,6 +2350,13 @@ public interface HavenVaultInterface {
     fun `searchEntries`(`query`: kotlin.String): List<Entry>
     
     /**
+     * Lets the next unlock accept a vault file older than the held epoch
+     * (the person restored an older copy on purpose, after being shown
+     * `RolledBack`). Only for that one unlock.
+     */
+    fun `acceptRollback`()
+    
+    /**
      * Removes the device slot and its key from `store`.
      */
     fun `disableDeviceUnlock`(`store`: KeyStore, `slotId`: kotlin.String)
@@ -2346,6 +2367,14 @@ public interface HavenVaultInterface {
      * Returns the slot id. If the store fails, the slot is removed again.
      */
     fun `enableDeviceUnlock`(`store`: KeyStore): kotlin.String
+    
+    /**
+     * Keeps this vault's newest epoch in `store` from now on (updated after
+     * every write) and checks it on every unlock: a vault file older than
+     * what `store` holds fails with `HavenError.RolledBack { held, found }`.
+     * Call it right after opening, before unlocking.
+     */
+    fun `keepEpochIn`(`store`: KeyStore)
     
     /**
      * Unlocks with the device key held in `store`.
@@ -3122,6 +3151,23 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
 
     
     /**
+     * Lets the next unlock accept a vault file older than the held epoch
+     * (the person restored an older copy on purpose, after being shown
+     * `RolledBack`). Only for that one unlock.
+     */override fun `acceptRollback`()
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_accept_rollback(
+        it,
+        _status)
+}
+    }
+    
+    
+
+    
+    /**
      * Removes the device slot and its key from `store`.
      */
     @Throws(HavenException::class)override fun `disableDeviceUnlock`(`store`: KeyStore, `slotId`: kotlin.String)
@@ -3156,6 +3202,26 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
     }
     )
     }
+    
+
+    
+    /**
+     * Keeps this vault's newest epoch in `store` from now on (updated after
+     * every write) and checks it on every unlock: a vault file older than
+     * what `store` holds fails with `HavenError.RolledBack { held, found }`.
+     * Call it right after opening, before unlocking.
+     */
+    @Throws(HavenException::class)override fun `keepEpochIn`(`store`: KeyStore)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_keep_epoch_in(
+        it,
+        
+        FfiConverterTypeKeyStore.lower(`store`),_status)
+}
+    }
+    
     
 
     

@@ -5420,6 +5420,43 @@ sealed class HavenException: kotlin.Exception() {
     }
     
     /**
+     * The vault as a whole does not match its authenticated state: a record
+     * added, removed or put back at an older revision, a key slot planted,
+     * altered or removed, or the state itself damaged. Nothing was written.
+     */
+    class Integrity(
+        
+        /**
+         * What does not match, in fixed words (a slot id at most).
+         */
+        val `what`: kotlin.String
+        ) : HavenException() {
+        override val message
+            get() = "what=${ `what` }"
+    }
+    
+    /**
+     * The vault file is older than the newest state this device has seen
+     * (held outside the file): it may have been swapped for an older copy.
+     * The vault stays locked unless the person accepts it deliberately.
+     */
+    class RolledBack(
+        
+        /**
+         * The epoch held outside the file.
+         */
+        val `held`: kotlin.ULong, 
+        
+        /**
+         * The epoch found in the file.
+         */
+        val `found`: kotlin.ULong
+        ) : HavenException() {
+        override val message
+            get() = "held=${ `held` }, found=${ `found` }"
+    }
+    
+    /**
      * The database file itself is damaged; it was moved aside, not deleted.
      */
     class CorruptDatabase(
@@ -5593,32 +5630,39 @@ public object FfiConverterTypeHavenError : FfiConverterRustBuffer<HavenException
             7 -> HavenException.Corrupt(
                 FfiConverterString.read(buf),
                 )
-            8 -> HavenException.CorruptDatabase(
+            8 -> HavenException.Integrity(
                 FfiConverterString.read(buf),
                 )
-            9 -> HavenException.UnsupportedVersion(
+            9 -> HavenException.RolledBack(
+                FfiConverterULong.read(buf),
+                FfiConverterULong.read(buf),
+                )
+            10 -> HavenException.CorruptDatabase(
+                FfiConverterString.read(buf),
+                )
+            11 -> HavenException.UnsupportedVersion(
                 FfiConverterString.read(buf),
                 FfiConverterUInt.read(buf),
                 FfiConverterUInt.read(buf),
                 )
-            10 -> HavenException.KdfParamsOutOfBounds()
-            11 -> HavenException.InvalidInput(
+            12 -> HavenException.KdfParamsOutOfBounds()
+            13 -> HavenException.InvalidInput(
                 FfiConverterString.read(buf),
                 )
-            12 -> HavenException.AlreadyExists(
+            14 -> HavenException.AlreadyExists(
                 FfiConverterString.read(buf),
                 )
-            13 -> HavenException.Cancelled()
-            14 -> HavenException.Platform(
+            15 -> HavenException.Cancelled()
+            16 -> HavenException.Platform(
                 FfiConverterString.read(buf),
                 )
-            15 -> HavenException.Internal(
+            17 -> HavenException.Internal(
                 FfiConverterString.read(buf),
                 )
-            16 -> HavenException.BadBackup(
+            18 -> HavenException.BadBackup(
                 FfiConverterString.read(buf),
                 )
-            17 -> HavenException.Storage(
+            19 -> HavenException.Storage(
                 FfiConverterString.read(buf),
                 )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
@@ -5657,6 +5701,17 @@ public object FfiConverterTypeHavenError : FfiConverterRustBuffer<HavenException
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`recordId`)
+            )
+            is HavenException.Integrity -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`what`)
+            )
+            is HavenException.RolledBack -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterULong.allocationSize(value.`held`)
+                + FfiConverterULong.allocationSize(value.`found`)
             )
             is HavenException.CorruptDatabase -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -5744,53 +5799,64 @@ public object FfiConverterTypeHavenError : FfiConverterRustBuffer<HavenException
                 FfiConverterString.write(value.`recordId`, buf)
                 Unit
             }
-            is HavenException.CorruptDatabase -> {
+            is HavenException.Integrity -> {
                 buf.putInt(8)
+                FfiConverterString.write(value.`what`, buf)
+                Unit
+            }
+            is HavenException.RolledBack -> {
+                buf.putInt(9)
+                FfiConverterULong.write(value.`held`, buf)
+                FfiConverterULong.write(value.`found`, buf)
+                Unit
+            }
+            is HavenException.CorruptDatabase -> {
+                buf.putInt(10)
                 FfiConverterString.write(value.`movedTo`, buf)
                 Unit
             }
             is HavenException.UnsupportedVersion -> {
-                buf.putInt(9)
+                buf.putInt(11)
                 FfiConverterString.write(value.`what`, buf)
                 FfiConverterUInt.write(value.`found`, buf)
                 FfiConverterUInt.write(value.`supported`, buf)
                 Unit
             }
             is HavenException.KdfParamsOutOfBounds -> {
-                buf.putInt(10)
+                buf.putInt(12)
                 Unit
             }
             is HavenException.InvalidInput -> {
-                buf.putInt(11)
+                buf.putInt(13)
                 FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
             is HavenException.AlreadyExists -> {
-                buf.putInt(12)
+                buf.putInt(14)
                 FfiConverterString.write(value.`path`, buf)
                 Unit
             }
             is HavenException.Cancelled -> {
-                buf.putInt(13)
+                buf.putInt(15)
                 Unit
             }
             is HavenException.Platform -> {
-                buf.putInt(14)
-                FfiConverterString.write(value.`reason`, buf)
-                Unit
-            }
-            is HavenException.Internal -> {
-                buf.putInt(15)
-                FfiConverterString.write(value.`reason`, buf)
-                Unit
-            }
-            is HavenException.BadBackup -> {
                 buf.putInt(16)
                 FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
-            is HavenException.Storage -> {
+            is HavenException.Internal -> {
                 buf.putInt(17)
+                FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+            is HavenException.BadBackup -> {
+                buf.putInt(18)
+                FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+            is HavenException.Storage -> {
+                buf.putInt(19)
                 FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
