@@ -113,6 +113,27 @@ impl HavenVault {
         guard(|| self.vault.change_passphrase(&new_passphrase))
     }
 
+    /// Replaces the vault key: every record resealed under a new key in one
+    /// transaction, the passphrase set to `new_passphrase` at cost `kdf`, a
+    /// new recovery key returned (show it once). Old passphrases, recovery
+    /// and device keys stop opening this vault (re-enable device unlock
+    /// afterwards); old backups open with the secrets they were made under.
+    /// Reports progress to `listener`; `token` cancels it, changing nothing.
+    #[uniffi::method(default(listener = None, token = None))]
+    pub fn rekey(
+        &self,
+        new_passphrase: String,
+        kdf: KdfParams,
+        listener: Option<Arc<dyn ProgressListener>>,
+        token: Option<Arc<CancelToken>>,
+    ) -> Result<String, HavenError> {
+        guard(|| {
+            let observer = Observer { listener, token };
+            let recovery = self.vault.rekey(&new_passphrase, kdf, &observer)?;
+            Ok(recovery.display().to_string())
+        })
+    }
+
     /// Unlocks with the recovery key and sets a new passphrase.
     pub fn recover(&self, recovery_key: String, new_passphrase: String) -> Result<(), HavenError> {
         guard(|| self.vault.recover(&recovery_key, &new_passphrase))

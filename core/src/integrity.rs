@@ -385,6 +385,19 @@ pub(crate) fn apply(
     Ok(state.epoch())
 }
 
+/// Advances `state` by one epoch and writes it (rekey: the digest and slots
+/// already recomputed under the new key). Returns the new epoch.
+pub(crate) fn advance(
+    conn: &Connection,
+    vault_id: &str,
+    keys: &Keys,
+    mut state: State,
+) -> Result<u64, HavenError> {
+    state.bump();
+    store(conn, vault_id, keys, &state)?;
+    Ok(state.epoch())
+}
+
 /// Records the slot table as it now is and advances the epoch, in the
 /// caller's transaction (after any slot is added or removed).
 pub(crate) fn slots_changed(

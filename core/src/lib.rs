@@ -17,6 +17,7 @@ mod leftovers;
 pub mod moods;
 pub mod progress;
 mod records;
+mod rekey;
 mod scan;
 mod schema;
 pub mod slots;

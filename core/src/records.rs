@@ -130,7 +130,13 @@ fn write_aad(out: &mut Vec<u8>, vault_id: &str, id: &str, kind: &str, revision: 
 }
 
 impl Scope<'_> {
-    fn seal(&self, id: &str, kind: &str, revision: i64, plain: &[u8]) -> Result<Vec<u8>, Internal> {
+    pub(crate) fn seal(
+        &self,
+        id: &str,
+        kind: &str,
+        revision: i64,
+        plain: &[u8],
+    ) -> Result<Vec<u8>, Internal> {
         envelope::seal_padded(self.key, &aad(self.vault_id, id, kind, revision), plain)
     }
 

@@ -108,7 +108,7 @@ impl std::fmt::Debug for Vault {
 
 /// NFC-normalises a passphrase (so the same words typed on two keyboards
 /// match) and checks its length without ever quoting it.
-fn normalise_passphrase(p: &str) -> Result<Zeroizing<String>> {
+pub(crate) fn normalise_passphrase(p: &str) -> Result<Zeroizing<String>> {
     let n = Zeroizing::new(p.nfc().collect::<String>());
     if n.chars().count() < MIN_PASSPHRASE_CHARS {
         return Err(HavenError::invalid(format!(
@@ -125,6 +125,11 @@ fn normalise_passphrase(p: &str) -> Result<Zeroizing<String>> {
 
 fn canary_aad(vault_id: &str) -> Vec<u8> {
     [b"haven-canary-v1:".as_slice(), vault_id.as_bytes()].concat()
+}
+
+/// The canary sealed under `key`.
+pub(crate) fn seal_canary(vault_id: &str, key: &SecretKey) -> Result<Vec<u8>> {
+    Ok(crypto::seal(key, &canary_aad(vault_id), CANARY)?)
 }
 
 /// Checks that `key` opens the vault's canary: a wrong key and a damaged
@@ -187,7 +192,7 @@ impl Vault {
             "INSERT INTO meta (key, value) VALUES ('vault_id', ?1)",
             params![vault_id.as_bytes()],
         )?;
-        let canary = crypto::seal(&key, &canary_aad(&vault_id), CANARY)?;
+        let canary = seal_canary(&vault_id, &key)?;
         tx.execute(
             "INSERT INTO meta (key, value) VALUES ('canary', ?1)",
             params![canary],
@@ -398,6 +403,30 @@ impl Vault {
             let _ = store.store(&inner.vault_id, epoch);
         }
         Ok(out)
+    }
+
+    /// Runs `f` (which replaces the vault key in the file, see `rekey.rs`)
+    /// with the connection and the current scope; when it succeeds, keeps
+    /// the new key it returns and hands the new epoch to the epoch store.
+    pub(crate) fn replacing_key(
+        &self,
+        f: impl FnOnce(&mut Connection, &Scope<'_>) -> Result<(SecretKey, Keys, u64)>,
+    ) -> Result<()> {
+        let mut guard = self.inner();
+        let inner = &mut *guard;
+        let unlocked = inner.key.as_ref().ok_or(HavenError::Locked)?;
+        let scope = Scope {
+            key: &unlocked.key,
+            vault_id: &inner.vault_id,
+            integrity: &unlocked.integrity,
+            epoch: std::sync::atomic::AtomicU64::new(0),
+        };
+        let (key, integrity, epoch) = f(&mut inner.conn, &scope)?;
+        inner.key = Some(Unlocked { key, integrity });
+        if let Some(store) = &inner.held {
+            let _ = store.store(&inner.vault_id, epoch);
+        }
+        Ok(())
     }
 
     /// Replaces every passphrase slot with one for `new_passphrase` at the

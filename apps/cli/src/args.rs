@@ -39,6 +39,15 @@ pub enum Command {
     Passphrase(PassphraseCommand),
     /// Open the vault with the recovery key and set a new passphrase.
     Recover,
+    /// Replace the vault key: every record resealed under a new key, a new
+    /// passphrase (from HAVEN_NEW_PASSPHRASE or a prompt) and a new recovery
+    /// key shown once. Old passphrases, recovery keys and device keys stop
+    /// opening this vault; old backups keep opening with their own secrets.
+    Rekey {
+        /// The cost of the new passphrase slot.
+        #[command(flatten)]
+        kdf: KdfArgs,
+    },
     /// Authenticate every record; exit 0 only if all are intact.
     Verify,
     /// The crisis plan: show, edit from a file, history, diff, sign, revoke,
@@ -91,6 +100,10 @@ pub enum PassphraseCommand {
         /// The cost of the new passphrase slot.
         #[command(flatten)]
         kdf: KdfArgs,
+        /// Also replace the vault key (as `haven rekey`): do this if someone
+        /// may know the old passphrase, or had a copy of the vault or a backup.
+        #[arg(long)]
+        rotate: bool,
     },
 }
 

@@ -58,6 +58,25 @@ pub fn change(vault: &Vault, kdf: &KdfArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Replaces the vault key, the passphrase and the recovery key (shown once).
+pub fn rekey(vault: &Vault, kdf: &KdfArgs) -> Result<(), Failure> {
+    let kdf = kdf_params(kdf)?;
+    let new = secrets::obtain("HAVEN_NEW_PASSPHRASE", None, "New passphrase: ", true)?;
+    let recovery = vault.rekey(&new, kdf, &haven_core::Silent)?;
+    println!("The vault key was replaced and every record resealed under the new one.");
+    println!();
+    println!("Your new recovery key (shown only this once; write it down and keep it safe):");
+    println!();
+    println!("    {}", recovery.display().as_str());
+    println!();
+    println!(
+        "Your old passphrase, old recovery key and any device keys no longer open this vault. \
+         Backups made before still open with the passphrase and recovery key they were made \
+         under: delete them if those may be known to someone else."
+    );
+    Ok(())
+}
+
 /// Opens with the recovery key and sets a new passphrase.
 pub fn recover(path: &Path, accept: bool) -> Result<(), Failure> {
     let vault = crate::opened(path, accept)?;

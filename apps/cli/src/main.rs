@@ -46,9 +46,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Tour { dir } => tour::run(dir.as_deref()),
         Command::Init(a) => keys::init(&vault_path(cli.vault)?, file, &a),
         Command::Recover => keys::recover(&vault_path(cli.vault)?, accept),
-        Command::Passphrase(PassphraseCommand::Change { kdf }) => {
+        Command::Passphrase(PassphraseCommand::Change { kdf, rotate: false }) => {
             keys::change(&unlocked(cli.vault, file, accept)?, &kdf)
         }
+        Command::Passphrase(PassphraseCommand::Change { kdf, rotate: true })
+        | Command::Rekey { kdf } => keys::rekey(&unlocked(cli.vault, file, accept)?, &kdf),
         Command::Verify => keys::verify(&unlocked(cli.vault, file, accept)?),
         Command::Journal(cmd) => journal::run(&unlocked(cli.vault, file, accept)?, cmd),
         Command::Plan(cmd) => {

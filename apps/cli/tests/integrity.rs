@@ -60,3 +60,60 @@ fn an_older_copy_of_the_vault_is_refused_until_accepted() {
     // Accepted once; from now on this copy is the newest this computer saw.
     e.ok(&["journal", "list"]);
 }
+
+fn recovery_key_in(out: &str) -> String {
+    out.lines()
+        .map(str::trim)
+        .find(|l| l.len() == 47 && l.matches('-').count() == 7)
+        .expect("recovery key printed")
+        .to_string()
+}
+
+#[test]
+fn rekey_and_rotating_passphrase_change_leave_only_the_new_secrets() {
+    let e = setup();
+    e.ok(&["journal", "add", "kept through every rekey"]);
+    let backup = e.path("before.backup");
+    e.ok(&["backup", "create", backup.to_str().unwrap()]);
+    let mut current = PASS.to_string();
+    let mut recovery = e.recovery.clone();
+    for (i, args) in [&["rekey"][..], &["passphrase", "change", "--rotate"]]
+        .into_iter()
+        .enumerate()
+    {
+        let next = format!("rotated passphrase number {i}");
+        let mut c = haven(&e.vault);
+        c.env("HAVEN_PASSPHRASE", &current)
+            .env("HAVEN_NEW_PASSPHRASE", &next)
+            .args(args)
+            .args(["--kdf-memory-mib", "19", "--kdf-iterations", "2"]);
+        let out = ok(c);
+        let new_recovery = recovery_key_in(&out);
+        assert_ne!(new_recovery, recovery);
+        // The old passphrase and the old recovery key open nothing now.
+        let mut c = haven(&e.vault);
+        c.env("HAVEN_PASSPHRASE", &current)
+            .args(["journal", "list"]);
+        fails(c, 3);
+        let mut c = haven(&e.vault);
+        c.env("HAVEN_RECOVERY_KEY", &recovery)
+            .env("HAVEN_NEW_PASSPHRASE", "whatever passphrase")
+            .arg("recover");
+        fails(c, 3);
+        let mut c = haven(&e.vault);
+        c.env("HAVEN_PASSPHRASE", &next).args(["journal", "list"]);
+        assert!(ok(c).contains("kept through every rekey"));
+        current = next;
+        recovery = new_recovery;
+    }
+    // The backup made before still opens with the secrets it was made under.
+    let mut c = haven(&e.path("restored.haven"));
+    c.args([
+        "backup",
+        "restore",
+        backup.to_str().unwrap(),
+        "--to",
+        e.path("restored.haven").to_str().unwrap(),
+    ]);
+    ok(c);
+}

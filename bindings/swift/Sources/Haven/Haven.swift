@@ -996,6 +996,16 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
     func recover(recoveryKey: String, newPassphrase: String) throws 
     
     /**
+     * Replaces the vault key: every record resealed under a new key in one
+     * transaction, the passphrase set to `new_passphrase` at cost `kdf`, a
+     * new recovery key returned (show it once). Old passphrases, recovery
+     * and device keys stop opening this vault (re-enable device unlock
+     * afterwards); old backups open with the secrets they were made under.
+     * Reports progress to `listener`; `token` cancels it, changing nothing.
+     */
+    func rekey(newPassphrase: String, kdf: KdfParams, listener: ProgressListener?, token: CancelToken?) throws  -> String
+    
+    /**
      * Removes a key slot (never the last).
      */
     func removeKeySlot(slotId: String) throws 
@@ -1706,6 +1716,27 @@ open func recover(recoveryKey: String, newPassphrase: String)throws   {try rustC
         FfiConverterString.lower(newPassphrase),uniffiCallStatus
     )
 }
+}
+    
+    /**
+     * Replaces the vault key: every record resealed under a new key in one
+     * transaction, the passphrase set to `new_passphrase` at cost `kdf`, a
+     * new recovery key returned (show it once). Old passphrases, recovery
+     * and device keys stop opening this vault (re-enable device unlock
+     * afterwards); old backups open with the secrets they were made under.
+     * Reports progress to `listener`; `token` cancels it, changing nothing.
+     */
+open func rekey(newPassphrase: String, kdf: KdfParams, listener: ProgressListener? = nil, token: CancelToken? = nil)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_rekey(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(newPassphrase),
+        FfiConverterTypeKdfParams_lower(kdf),
+        FfiConverterOptionTypeProgressListener.lower(listener),
+        FfiConverterOptionTypeCancelToken.lower(token),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -3284,6 +3315,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_recover() != 38083) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_rekey() != 28833) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_remove_key_slot() != 20445) {

@@ -607,6 +607,11 @@ void uniffi_haven_ffi_fn_method_havenvault_lock(uint64_t ptr, RustCallStatus *_N
 void uniffi_haven_ffi_fn_method_havenvault_recover(uint64_t ptr, RustBuffer recovery_key, RustBuffer new_passphrase, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_REKEY
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_REKEY
+RustBuffer uniffi_haven_ffi_fn_method_havenvault_rekey(uint64_t ptr, RustBuffer new_passphrase, RustBuffer kdf, RustBuffer listener, RustBuffer token, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_REMOVE_KEY_SLOT
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_REMOVE_KEY_SLOT
 void uniffi_haven_ffi_fn_method_havenvault_remove_key_slot(uint64_t ptr, RustBuffer slot_id, RustCallStatus *_Nonnull out_status
@@ -1263,6 +1268,12 @@ uint16_t uniffi_haven_ffi_checksum_method_havenvault_lock(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_RECOVER
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_RECOVER
 uint16_t uniffi_haven_ffi_checksum_method_havenvault_recover(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_REKEY
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_REKEY
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_rekey(void
     
 );
 #endif

@@ -924,6 +924,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_recover(
     ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_rekey(
+    ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_remove_key_slot(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_unlock_with_device_key(
@@ -1091,6 +1093,8 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_haven_ffi_fn_method_havenvault_recover(`ptr`: Long,`recoveryKey`: RustBuffer.ByValue,`newPassphrase`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_haven_ffi_fn_method_havenvault_rekey(`ptr`: Long,`newPassphrase`: RustBuffer.ByValue,`kdf`: RustBufferKdfParams.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_method_havenvault_remove_key_slot(`ptr`: Long,`slotId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_haven_ffi_fn_method_havenvault_unlock_with_device_key(`ptr`: Long,`deviceKey`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1400,6 +1404,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_recover() and 0xFFFF) != 38083) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_rekey() and 0xFFFF) != 28833) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_remove_key_slot() and 0xFFFF) != 20445) {
@@ -2412,6 +2419,16 @@ public interface HavenVaultInterface {
     fun `recover`(`recoveryKey`: kotlin.String, `newPassphrase`: kotlin.String)
     
     /**
+     * Replaces the vault key: every record resealed under a new key in one
+     * transaction, the passphrase set to `new_passphrase` at cost `kdf`, a
+     * new recovery key returned (show it once). Old passphrases, recovery
+     * and device keys stop opening this vault (re-enable device unlock
+     * afterwards); old backups open with the secrets they were made under.
+     * Reports progress to `listener`; `token` cancels it, changing nothing.
+     */
+    fun `rekey`(`newPassphrase`: kotlin.String, `kdf`: KdfParams, `listener`: ProgressListener? = null, `token`: CancelToken? = null): kotlin.String
+    
+    /**
      * Removes a key slot (never the last).
      */
     fun `removeKeySlot`(`slotId`: kotlin.String)
@@ -3338,6 +3355,32 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
 }
     }
     
+    
+
+    
+    /**
+     * Replaces the vault key: every record resealed under a new key in one
+     * transaction, the passphrase set to `new_passphrase` at cost `kdf`, a
+     * new recovery key returned (show it once). Old passphrases, recovery
+     * and device keys stop opening this vault (re-enable device unlock
+     * afterwards); old backups open with the secrets they were made under.
+     * Reports progress to `listener`; `token` cancels it, changing nothing.
+     */
+    @Throws(HavenException::class)override fun `rekey`(`newPassphrase`: kotlin.String, `kdf`: KdfParams, `listener`: ProgressListener?, `token`: CancelToken?): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_rekey(
+        it,
+        
+        FfiConverterString.lower(`newPassphrase`),
+        FfiConverterTypeKdfParams.lower(`kdf`),
+        FfiConverterOptionalTypeProgressListener.lower(`listener`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),_status)
+}
+    }
+    )
+    }
     
 
     
