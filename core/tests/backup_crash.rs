@@ -86,7 +86,7 @@ fn sigkill_during_backup_or_restore_leaves_no_partial_file() {
                 .map_while(Result::ok)
                 .collect::<Vec<String>>()
         });
-        std::thread::sleep(Duration::from_millis(rng.u64(30..400)));
+        std::thread::sleep(Duration::from_millis(rng.u64(150..700)));
         child.kill().unwrap(); // SIGKILL on Unix
         if child.wait().unwrap().code().is_none() {
             kills += 1;

@@ -84,7 +84,7 @@ fn sigkill_at_random_points_loses_no_reported_entry() {
                 .map_while(Result::ok)
                 .collect::<Vec<String>>()
         });
-        std::thread::sleep(Duration::from_millis(rng.u64(20..250)));
+        std::thread::sleep(Duration::from_millis(rng.u64(120..400)));
         child.kill().unwrap(); // SIGKILL on Unix
         let status = child.wait().unwrap();
         if status.code().is_none() {
