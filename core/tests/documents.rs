@@ -208,7 +208,10 @@ fn signing_keeps_exactly_one_active_version() {
 
     v.revoke_version(&doc, &v2.hash).unwrap();
     assert_eq!(v.active_version(&doc).unwrap(), None);
-    assert!(v.revoke_version(&doc, &v2.hash).is_err());
+    assert!(matches!(
+        v.revoke_version(&doc, &v2.hash),
+        Err(HavenError::InvalidInput { .. })
+    ));
 
     let log = v.status_log(&doc).unwrap();
     let v2_log: Vec<_> = log
@@ -336,25 +339,36 @@ fn review_input_is_checked() {
     let mut r = review(&mut k);
     r.responses[1].reason = "  ".into();
     let err = v.add_consultation_review(&doc, &h1, r).unwrap_err();
+    assert!(matches!(err, HavenError::InvalidInput { .. }), "{err:?}");
     assert!(err.to_string().contains("reason is required"), "{err}");
 
     let mut r = review(&mut k);
     r.clinician.role.clear();
-    assert!(v.add_consultation_review(&doc, &h1, r).is_err());
+    assert!(matches!(
+        v.add_consultation_review(&doc, &h1, r),
+        Err(HavenError::InvalidInput { .. })
+    ));
 
     let mut r = review(&mut k);
     r.responses[0].section = Section::Triggers;
-    assert!(v.add_consultation_review(&doc, &h1, r).is_err());
+    assert!(matches!(
+        v.add_consultation_review(&doc, &h1, r),
+        Err(HavenError::InvalidInput { .. })
+    ));
 
     let mut d = departure(&mut k);
     d.reason.clear();
-    assert!(v.record_departure(&doc, &h1, d).is_err());
+    assert!(matches!(
+        v.record_departure(&doc, &h1, d),
+        Err(HavenError::InvalidInput { .. })
+    ));
 
     // Reviews are for statements only.
     let plan = v.create_document(CrisisPlan::default().into()).unwrap();
-    assert!(v
-        .add_consultation_review(&plan.document_id, &plan.hash, review(&mut k))
-        .is_err());
+    assert!(matches!(
+        v.add_consultation_review(&plan.document_id, &plan.hash, review(&mut k)),
+        Err(HavenError::InvalidInput { .. })
+    ));
     // Nothing invalid was stored.
     assert_eq!(v.consultation_reviews(&doc, &h1).unwrap().len(), 1);
 }
@@ -427,7 +441,12 @@ fn swapped_or_altered_versions_are_detected() {
             record_id: v2.hash.clone()
         })
     );
-    assert!(v.verify_document(&doc).is_err());
+    assert_eq!(
+        v.verify_document(&doc),
+        Err(HavenError::Corrupt {
+            record_id: v2.hash.clone()
+        })
+    );
     // v1 itself is intact.
     assert_eq!(v.get_version(&doc, &v1.hash).unwrap(), v1);
 }
