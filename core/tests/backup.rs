@@ -3,13 +3,15 @@
 //! garbage) refused with nothing half-restored.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
+use common::{Recorder, PASS};
 use haven_core::backup::CHUNK_SIZE;
 use haven_core::{Draft, Entry, HavenError, KdfParams, RestoreSecret, SlotKind, Vault};
 use tempfile::TempDir;
 
-const PASS: &str = "correct horse battery staple";
 const TEXT_MARKER: &str = "PLAINTEXT-MARKER-zebra-7f3a";
 const TAG_MARKER: &str = "TAGMARKER-okapi-19c2";
 /// Bytes an envelope adds to a chunk: version, nonce, tag.
@@ -619,20 +621,6 @@ fn vault_opened_only_by_a_device_key_refuses_to_make_an_unopenable_backup() {
     );
 }
 
-struct Counter {
-    fractions: std::sync::Mutex<Vec<f64>>,
-    cancel_after: usize,
-}
-
-impl haven_core::Progress for Counter {
-    fn update(&self, _step: &str, fraction: f64) {
-        self.fractions.lock().unwrap().push(fraction);
-    }
-    fn cancelled(&self) -> bool {
-        self.fractions.lock().unwrap().len() > self.cancel_after
-    }
-}
-
 #[test]
 fn backup_and_restore_report_progress_and_cancel_without_leaving_files() {
     let dir = tempfile::tempdir().unwrap();
@@ -652,29 +640,20 @@ fn backup_and_restore_report_progress_and_cancel_without_leaving_files() {
             .unwrap();
     }
     let out = dir.path().join("b.havenbak");
-    let stop = Counter {
-        fractions: Default::default(),
-        cancel_after: 2,
-    };
+    let stop = Recorder::cancelling_after(3);
     assert_eq!(
         vault.create_backup_progress(&out, &stop),
         Err(haven_core::HavenError::Cancelled)
     );
     assert!(!out.exists());
 
-    let all = Counter {
-        fractions: Default::default(),
-        cancel_after: usize::MAX,
-    };
+    let all = Recorder::new();
     vault.create_backup_progress(&out, &all).unwrap();
-    let f = all.fractions.lock().unwrap().clone();
+    let f = all.fractions();
     assert!(f.len() > 3 && f.windows(2).all(|w| w[0] <= w[1]) && *f.last().unwrap() == 1.0);
 
     let target = dir.path().join("restored.haven");
-    let stop = Counter {
-        fractions: Default::default(),
-        cancel_after: 3,
-    };
+    let stop = Recorder::cancelling_after(4);
     let r = haven_core::Vault::restore_backup_progress(
         &out,
         &target,

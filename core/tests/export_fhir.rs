@@ -4,6 +4,7 @@
 //! systems and codes, references that resolve inside the Bundle, unique
 //! UUID v4 fullUrls, and well-formed FHIR dates and instants.
 
+mod common;
 mod doc_fixtures;
 
 use std::collections::HashSet;

@@ -7,41 +7,17 @@
 //! rather than skip, when it is missing. Set `HAVEN_KEEP_PDF=/some/dir` to
 //! keep the PDFs for looking at.
 
+mod common;
 mod doc_fixtures;
 
-use std::io::Write;
 use std::process::Command;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
 
+use common::Recorder;
 use doc_fixtures::*;
 use haven_core::documents::*;
 use haven_core::export::{pdf, ExportDocument};
-use haven_core::{HavenError, Progress, Silent};
-
-/// The text of a PDF as `pdftotext` extracts it (UTF-8, reading order).
-fn pdftotext(pdf: &[u8]) -> String {
-    let mut file = tempfile::NamedTempFile::new().unwrap();
-    file.write_all(pdf).unwrap();
-    let out = match Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
-        .arg(file.path())
-        .arg("-")
-        .output()
-    {
-        Ok(out) => out,
-        Err(e) => panic!(
-            "cannot run pdftotext ({e}): install poppler-utils \
-             (apt-get install -y poppler-utils); these tests do not skip"
-        ),
-    };
-    assert!(
-        out.status.success(),
-        "pdftotext refused the PDF: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+use haven_core::{HavenError, Silent};
+use haven_test_support::pdf::{assert_contains, assert_lacks, squash, text_of as pdftotext};
 
 /// Pages of a PDF as parsed by lopdf, with each page's MediaBox.
 fn pages(pdf: &[u8]) -> Vec<[f32; 4]> {
@@ -61,28 +37,6 @@ fn keep(name: &str, pdf: &[u8]) {
     if let Ok(dir) = std::env::var("HAVEN_KEEP_PDF") {
         std::fs::write(std::path::Path::new(&dir).join(name), pdf).unwrap();
     }
-}
-
-/// Whitespace-insensitive containment (pdftotext breaks lines where the
-/// layout wrapped them).
-fn squash(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn assert_contains(text: &str, needle: &str) {
-    assert!(
-        squash(text).contains(&squash(needle)),
-        "the PDF text lacks {needle:?}"
-    );
-}
-
-/// The negative of [`assert_contains`], blind to the same line breaks: a
-/// phrase the layout wrapped over two lines is still found.
-fn assert_lacks(text: &str, needle: &str) {
-    assert!(
-        !squash(text).contains(&squash(needle)),
-        "the PDF text holds {needle:?}"
-    );
 }
 
 fn plan_doc(plan: CrisisPlan) -> ExportDocument {
@@ -299,34 +253,17 @@ fn vault_shorthands_export_the_named_version() {
     ));
 }
 
-struct Recorder {
-    steps: Mutex<Vec<f64>>,
-    cancel: AtomicBool,
-}
-
-impl Progress for Recorder {
-    fn update(&self, _step: &str, fraction: f64) {
-        self.steps.lock().unwrap().push(fraction);
-    }
-    fn cancelled(&self) -> bool {
-        self.cancel.load(Ordering::SeqCst)
-    }
-}
-
 #[test]
 fn pdf_export_reports_progress_and_can_be_cancelled() {
     let doc = plan_doc(long_plan());
-    let r = Recorder {
-        steps: Mutex::new(Vec::new()),
-        cancel: AtomicBool::new(false),
-    };
+    let r = Recorder::new();
     pdf::crisis_plan(&doc, &r).unwrap();
-    let steps = r.steps.lock().unwrap().clone();
+    let steps = r.fractions();
     assert!(steps.windows(2).all(|w| w[0] <= w[1]), "{steps:?}");
     assert_eq!(steps.last(), Some(&1.0));
-    r.cancel.store(true, Ordering::SeqCst);
-    assert_eq!(pdf::crisis_plan(&doc, &r), Err(HavenError::Cancelled));
-    assert_eq!(pdf::crisis_card(&doc, &r), Err(HavenError::Cancelled));
+    let stop = Recorder::cancelling_after(0);
+    assert_eq!(pdf::crisis_plan(&doc, &stop), Err(HavenError::Cancelled));
+    assert_eq!(pdf::crisis_card(&doc, &stop), Err(HavenError::Cancelled));
 }
 
 #[test]

@@ -401,42 +401,19 @@ fn debug_output_never_shows_what_the_person_wrote() {
     assert!(!shown.contains(rk.display().as_str()));
 }
 
-struct Recorder {
-    steps: std::sync::Mutex<Vec<(String, f64)>>,
-    cancel: std::sync::atomic::AtomicBool,
-}
-
-impl haven_core::Progress for Recorder {
-    fn update(&self, step: &str, fraction: f64) {
-        self.steps
-            .lock()
-            .unwrap()
-            .push((step.to_string(), fraction));
-    }
-    fn cancelled(&self) -> bool {
-        self.cancel.load(std::sync::atomic::Ordering::SeqCst)
-    }
-}
-
 #[test]
 fn unlock_reports_progress_and_can_be_cancelled_leaving_the_vault_locked() {
     let (_d, v, _) = new_vault();
     v.lock();
-    let r = Recorder {
-        steps: Default::default(),
-        cancel: false.into(),
-    };
+    let r = Recorder::new();
     v.unlock_with_passphrase_progress(PASS, &r).unwrap();
-    let steps = r.steps.lock().unwrap().clone();
+    let steps = r.steps();
     assert_eq!(steps.first().unwrap().1, 0.0);
     assert_eq!(steps.last().unwrap(), &("unlocked".to_string(), 1.0));
     assert!(steps.windows(2).all(|w| w[0].1 <= w[1].1), "monotonic");
 
     v.lock();
-    let r = Recorder {
-        steps: Default::default(),
-        cancel: true.into(),
-    };
+    let r = Recorder::cancelling_after(0);
     assert_eq!(
         v.unlock_with_passphrase_progress(PASS, &r),
         Err(HavenError::Cancelled)
