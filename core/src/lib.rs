@@ -18,6 +18,7 @@ pub mod progress;
 mod records;
 mod scan;
 mod schema;
+pub mod share;
 pub mod slots;
 pub mod vault;
 
