@@ -28,8 +28,8 @@ mod store;
 
 pub use error::ShareError;
 pub use store::{
-    open_welcome, CarerSummary, Enrolment, NewShare, PendingReply, Publication, ShareSummary,
-    Welcome, IDENTITY_KIND, REPLY_KIND, SHARE_KIND, SUBMITTED_THROUGH_SHARE,
+    open_welcome, CardOut, CarerSummary, Enrolment, NewShare, PendingReply, Publication,
+    ShareSummary, Welcome, IDENTITY_KIND, REPLY_KIND, SHARE_KIND, SUBMITTED_THROUGH_SHARE,
 };
 
 /// Longest a share may last, in days.

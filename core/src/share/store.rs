@@ -542,7 +542,7 @@ impl Vault {
                 .collect::<Result<_, ShareError>>()?;
             out.push(s);
         }
-        out.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        out.sort_by_key(|s| std::cmp::Reverse(s.created_at));
         Ok(out)
     }
 
@@ -672,7 +672,7 @@ impl Vault {
             }
             Ok(out)
         })?;
-        out.sort_by(|a, b| a.received_at.cmp(&b.received_at));
+        out.sort_by_key(|r| r.received_at);
         Ok(out)
     }
 
@@ -745,7 +745,7 @@ impl Vault {
             .iter()
             .map(|e| access_log::open(e, share_id, &secret))
             .collect::<Result<Vec<_>, _>>()?;
-        out.sort_by(|a, b| a.hour.cmp(&b.hour));
+        out.sort_by_key(|e| e.hour);
         Ok(out)
     }
 }
@@ -781,4 +781,37 @@ fn in_tx<T>(
             Ok(out)
         })())
     })?
+}
+
+/// A crisis card ready to print: its text (what the QR code holds) and the
+/// QR code as SVG.
+#[derive(Clone)]
+pub struct CardOut {
+    /// The signed, compressed card text.
+    pub text: String,
+    /// The QR code.
+    pub svg: String,
+}
+
+super::redacted_debug!(CardOut);
+
+impl Vault {
+    /// The offline crisis card of a crisis plan's active (else latest)
+    /// version. It cannot be revoked once made: say so wherever it is made.
+    pub fn crisis_card(
+        &self,
+        document_id: &str,
+        now: DateTime<Utc>,
+    ) -> Result<CardOut, ShareError> {
+        let (version, _) = self.version_to_share(document_id)?;
+        let plan = version
+            .content
+            .as_crisis_plan()
+            .ok_or_else(|| ShareError::invalid("only a crisis plan has a crisis card"))?;
+        let seed = in_tx(self, identity)?;
+        let c = super::card::Card::from_plan(plan, &ed25519_public(&seed)?, now);
+        let text = super::card::encode(&c, &seed)?;
+        let svg = super::qr::svg(text.as_bytes())?;
+        Ok(CardOut { text, svg })
+    }
 }
