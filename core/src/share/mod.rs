@@ -10,6 +10,8 @@
 //! - [`access_log`]: the relay's log of opens, sealed to the person.
 //! - [`card`], [`qr`]: the offline crisis card (signed, compressed, QR).
 //! - `store.rs`: shares and pending replies in the vault (`Vault` methods).
+//! - [`transport`], [`client`]: the relay protocol over a transport trait
+//!   (core opens no socket of its own choosing).
 //! - [`primitives`]: the WebCrypto-available primitives all of it uses.
 //!
 //! Test vectors for other implementations (the browser viewer) are written
@@ -19,12 +21,14 @@ pub mod access_log;
 pub mod capsule;
 pub mod card;
 pub mod carer;
+pub mod client;
 mod error;
 pub mod link;
 pub mod primitives;
 pub mod qr;
 pub mod reply;
 mod store;
+pub mod transport;
 
 pub use error::ShareError;
 pub use store::{

@@ -17,7 +17,9 @@ use super::access_log::{self, LogEntry};
 use super::capsule::{self, Recipients, SharedDocument, SharedSection, Signed};
 use super::carer::{check_code, parse_public};
 use super::link::{self, access_hash, check_pin, link_secrets, Link, LinkKey};
-use super::primitives::{b64, ed25519_public, hpke_seal, random, unb64_array, x25519_public};
+use super::primitives::{
+    b64, ed25519_public, hkdf32, hpke_seal, random, unb64_array, x25519_public,
+};
 use super::reply::{self, Reply};
 use super::ShareError;
 use crate::crypto;
@@ -36,6 +38,7 @@ pub const SHARE_KIND: &str = "share";
 pub const REPLY_KIND: &str = "share_reply";
 const IDENTITY_ID: &str = "identity";
 const WELCOME_INFO: &[u8] = b"haven-carer-welcome-v1";
+const OWNER_INFO: &[u8] = b"haven-share-v1 owner";
 
 /// What the person asks to share.
 #[derive(Clone)]
@@ -79,6 +82,9 @@ pub struct Publication {
     pub read_limit: Option<u32>,
     /// Whether this capsule revokes the share.
     pub revoked: bool,
+    /// The owner token (base64url) that lets the person update the share
+    /// and fetch its replies and log; the relay keeps only its hash.
+    pub owner_token: String,
 }
 
 super::redacted_debug!(Publication);
@@ -239,6 +245,14 @@ impl ShareRecord {
         })
     }
 
+    /// The owner token, derived from the log secret (no extra field to keep).
+    fn owner_token(&self) -> Result<String, ShareError> {
+        let secret = unb64_array::<32>(&self.log_secret)?;
+        Ok(b64(
+            hkdf32(self.id.as_bytes(), &secret, OWNER_INFO).as_slice()
+        ))
+    }
+
     fn summary(&self) -> Result<ShareSummary, ShareError> {
         Ok(ShareSummary {
             id: self.id.clone(),
@@ -382,6 +396,7 @@ fn publish(
         expires_at: rec.expires_at,
         read_limit: rec.read_limit,
         revoked,
+        owner_token: rec.owner_token()?,
     })
 }
 
@@ -731,6 +746,13 @@ impl Vault {
         let stored = self.add_consultation_review(&document_id, &r.version, review)?;
         self.decline_reply(reply_id)?;
         Ok(stored)
+    }
+
+    /// Where a share lives and the owner token the relay asks for when the
+    /// person fetches its replies or log: `(relay URL, token)`.
+    pub fn share_owner(&self, share_id: &str) -> Result<(String, String), ShareError> {
+        let rec = self.share_record(share_id)?;
+        Ok((rec.relay.clone(), rec.owner_token()?))
     }
 
     /// Opens the sealed access-log events the relay returned for a share.
