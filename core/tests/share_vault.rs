@@ -183,7 +183,11 @@ fn an_enrolled_carer_sees_new_versions_until_revoked() {
     v.revoke_carer(&s.id, &sam.public_b64(), Utc::now())
         .unwrap();
     let p3 = v.republish_share(&s.id, Utc::now()).unwrap();
-    assert_eq!(p3.access_hashes.len(), 1);
+    assert_eq!(
+        p3.access_hashes.len(),
+        2,
+        "a revoked carer may fetch, and finds nothing"
+    );
     assert_eq!(
         capsule::open(
             &p3.capsule,

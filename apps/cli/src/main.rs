@@ -13,6 +13,7 @@ mod output;
 mod plan;
 mod reviews;
 mod secrets;
+mod share;
 mod statement;
 mod tour;
 
@@ -59,6 +60,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 false => None,
             };
             statement::run(vault.as_ref(), cmd)
+        }
+        Command::Share(cmd) => {
+            let vault = match share::needs_vault(&cmd) {
+                true => Some(unlocked(cli.vault, file)?),
+                false => None,
+            };
+            share::run(vault.as_ref(), cmd)
         }
         Command::Reviews(ReviewsCommand::Due { within, json }) => {
             reviews::due(&unlocked(cli.vault, file)?, within, json)

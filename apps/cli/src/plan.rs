@@ -31,6 +31,7 @@ pub fn run(vault: Option<&Vault>, cmd: PlanCommand) -> Result<(), Failure> {
         PlanCommand::Revoke(a) => documents::revoke(vault, KIND, &a),
         PlanCommand::ReviewDate(a) => documents::review_date(vault, KIND, &a),
         PlanCommand::Export(a) => export::run(vault, KIND, &a),
+        PlanCommand::CardQr { out } => crate::share::card_qr(vault, &out),
         PlanCommand::Template { .. } => Ok(()),
     }
 }

@@ -6,19 +6,14 @@
 //! `listening on ADDR` once it accepts connections; a sweeper deletes
 //! expired shares every `--sweep-secs`.
 
-mod http;
-mod limits;
-mod store;
-
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
 use clap::Parser;
-
-use crate::store::{postgres::PgStore, sqlite::SqliteStore, Store};
+use haven_relay::store::{postgres::PgStore, sqlite::SqliteStore, Store};
+use haven_relay::Settings;
 
 /// Haven's relay.
 #[derive(Parser)]
@@ -57,7 +52,7 @@ fn main() -> Result<()> {
                     .await
                     .map_err(|e| anyhow::anyhow!("{e}"))
                     .context("connecting to PostgreSQL")?;
-                serve(store, &args).await
+                run(store, &args).await
             }
             (None, data) => {
                 let dir = data
@@ -66,41 +61,26 @@ fn main() -> Result<()> {
                 let store = SqliteStore::open(&dir)
                     .map_err(|e| anyhow::anyhow!("{e}"))
                     .context("opening the SQLite database")?;
-                serve(store, &args).await
+                run(store, &args).await
             }
         }
     })
 }
 
-async fn serve<S: Store + Clone>(store: S, args: &Args) -> Result<()> {
-    let sweeper = store.clone();
-    let every = Duration::from_secs(args.sweep_secs.max(1));
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(every);
-        loop {
-            tick.tick().await;
-            match sweeper.sweep(chrono::Utc::now().timestamp()).await {
-                Ok(0) => {}
-                Ok(n) => eprintln!("haven-relay: swept {n} expired shares"),
-                Err(e) => eprintln!("haven-relay: sweep failed: {e}"),
-            }
-        }
-    });
-    let app = Arc::new(http::App {
-        store,
-        limiter: limits::RateLimiter::new(args.rate, args.burst),
-    });
+async fn run<S: Store + Clone>(store: S, args: &Args) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("listening on {}", args.listen))?;
     println!("listening on {}", listener.local_addr()?);
-    axum::serve(
-        listener,
-        http::router(app).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
+    let settings = Settings {
+        rate: args.rate,
+        burst: args.burst,
+        sweep_every: Duration::from_secs(args.sweep_secs),
+    };
+    let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
-    })
-    .await
-    .context("serving")
+    };
+    haven_relay::serve(store, listener, settings, shutdown)
+        .await
+        .context("serving")
 }

@@ -5,9 +5,15 @@
 //! card says so itself, and so must every screen that makes one.
 //!
 //! ```text
-//! card text = "HAVEN-CARD1:" b64(sig(64) || raw DEFLATE(json))
-//! sig       = Ed25519(identity, "haven-card-v1 signed" 0x00 || json)
+//! card text = "HAVEN-CARD1:" b64(signer(32) || sig(64) || packed)
+//! packed    = raw DEFLATE(json)
+//! sig       = Ed25519(identity, "haven-card-v1 signed" 0x00 || packed)
 //! ```
+//!
+//! The signature covers the compressed bytes, so they are checked before
+//! anything is decompressed, and no bit of the card can change unnoticed
+//! (DEFLATE ignores bits after its last block; a signature over the JSON
+//! alone would not see them). The JSON names the signer again; it must match.
 
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
@@ -119,10 +125,10 @@ impl Card {
     }
 }
 
-fn sign_input(json: &[u8]) -> Vec<u8> {
+fn sign_input(packed: &[u8]) -> Vec<u8> {
     let mut v = SIGN_LABEL.as_bytes().to_vec();
     v.push(0);
-    v.extend_from_slice(json);
+    v.extend_from_slice(packed);
     v
 }
 
@@ -135,9 +141,11 @@ pub fn encode(card: &Card, identity: &[u8; 32]) -> Result<String, ShareError> {
     if json.len() > MAX_INFLATED {
         return Err(ShareError::TooLarge);
     }
-    let sig = ed25519_sign(identity, &sign_input(&json))?;
-    let mut bin = sig.to_vec();
-    bin.extend_from_slice(&miniz_oxide::deflate::compress_to_vec(&json, 10));
+    let packed = miniz_oxide::deflate::compress_to_vec(&json, 10);
+    let sig = ed25519_sign(identity, &sign_input(&packed))?;
+    let mut bin = ed25519_public(identity)?.to_vec();
+    bin.extend_from_slice(&sig);
+    bin.extend_from_slice(&packed);
     Ok(format!("{CARD_PREFIX}{}", b64(&bin)))
 }
 
@@ -152,12 +160,16 @@ pub fn decode(text: &str, expected_signer: Option<&str>) -> Result<Card, ShareEr
         return Err(ShareError::TooLarge);
     }
     let bin = unb64(body)?;
-    let (sig, packed) = bin.split_at_checked(64).ok_or(ShareError::Malformed)?;
+    let (signer, rest) = bin.split_at_checked(32).ok_or(ShareError::Malformed)?;
+    let (sig, packed) = rest.split_at_checked(64).ok_or(ShareError::Malformed)?;
+    let signer: [u8; 32] = signer.try_into().map_err(|_| ShareError::Malformed)?;
+    if !ed25519_verify(&signer, &sign_input(packed), sig) {
+        return Err(ShareError::Tampered);
+    }
     let json = miniz_oxide::inflate::decompress_to_vec_with_limit(packed, MAX_INFLATED)
         .map_err(|_| ShareError::Tampered)?;
     let card: Card = serde_json::from_slice(&json).map_err(|_| ShareError::Tampered)?;
-    let signer = unb64_array::<32>(&card.signer)?;
-    if !ed25519_verify(&signer, &sign_input(&json), sig) {
+    if unb64_array::<32>(&card.signer)? != signer {
         return Err(ShareError::Tampered);
     }
     if card.v != 1 {

@@ -9,7 +9,8 @@
 //! - [`reply`]: clinicians' replies sealed to the person.
 //! - [`access_log`]: the relay's log of opens, sealed to the person.
 //! - [`card`], [`qr`]: the offline crisis card (signed, compressed, QR).
-//! - `store.rs`: shares and pending replies in the vault (`Vault` methods).
+//! - `store.rs`: shares and pending replies in the vault (`Vault` methods);
+//!   [`follow`]: shares others shared with this vault, followed and refreshed.
 //! - [`transport`], [`client`]: the relay protocol over a transport trait
 //!   (core opens no socket of its own choosing).
 //! - [`primitives`]: the WebCrypto-available primitives all of it uses.
@@ -23,6 +24,7 @@ pub mod card;
 pub mod carer;
 pub mod client;
 mod error;
+pub mod follow;
 pub mod link;
 pub mod primitives;
 pub mod qr;

@@ -221,13 +221,16 @@ struct ReplyRecord {
     reply: Reply,
 }
 
-fn encode<T: Serialize>(t: &T) -> Result<zeroize::Zeroizing<Vec<u8>>, ShareError> {
+pub(super) fn encode<T: Serialize>(t: &T) -> Result<zeroize::Zeroizing<Vec<u8>>, ShareError> {
     serde_json::to_vec(t)
         .map(zeroize::Zeroizing::new)
         .map_err(|_| ShareError::Malformed)
 }
 
-fn decode<T: for<'de> Deserialize<'de>>(plain: &[u8], id: &str) -> Result<T, ShareError> {
+pub(super) fn decode<T: for<'de> Deserialize<'de>>(
+    plain: &[u8],
+    id: &str,
+) -> Result<T, ShareError> {
     serde_json::from_slice(plain).map_err(|_| {
         ShareError::Vault(crate::HavenError::Corrupt {
             record_id: id.to_string(),
@@ -381,7 +384,10 @@ fn publish(
         },
     )?;
     let mut access_hashes = vec![b64(&access_hash(secrets.access_token.as_slice()))];
-    for c in &active {
+    // Every enrolled carer's token, revoked ones too: a revoked carer's
+    // Haven then finds nothing encrypted to them (and says so) instead of
+    // its refreshes counting as wrong PINs against the link.
+    for c in &rec.carers {
         access_hashes.push(b64(&access_hash(&unb64_array::<32>(&c.token)?)));
     }
     rec.seq = seq;
@@ -791,7 +797,7 @@ pub fn open_welcome(
 
 /// Runs `f` in one transaction of the unlocked vault; commits only if it
 /// succeeds. (`with_unlocked` speaks `HavenError`; share errors ride inside.)
-fn in_tx<T>(
+pub(super) fn in_tx<T>(
     vault: &Vault,
     f: impl FnOnce(&Conn, &Scope<'_>) -> Result<T, ShareError>,
 ) -> Result<T, ShareError> {

@@ -10,9 +10,7 @@ use std::sync::Arc;
 use tokio::sync::Mutex;
 use tokio_postgres::{Client, NoTls};
 
-use super::{
-    decide_open, decide_put, AddReply, Counters, Open, Put, Share, Store, StoreError, StoreResult,
-};
+use super::{decide_open, decide_put, AddReply, Counters, Open, Put, Share, Store, StoreResult};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS shares (
@@ -267,11 +265,5 @@ impl Store for PgStore {
             c.execute("DELETE FROM shares WHERE expires_at <= $1", &[&now])
                 .await?,
         )
-    }
-}
-
-impl From<StoreError> for std::io::Error {
-    fn from(e: StoreError) -> Self {
-        std::io::Error::other(e.0)
     }
 }
