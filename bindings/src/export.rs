@@ -79,15 +79,22 @@ impl HavenVault {
         token: Option<Arc<CancelToken>>,
     ) -> Result<String, HavenError> {
         let observer = Observer { listener, token };
-        guard(|| {
-            let pairs: Vec<(String, String)> = versions
-                .into_iter()
-                .map(|v| (v.document_id, v.version_hash))
-                .collect();
-            let bytes = self.vault.fhir_bundle(&pairs, &observer)?;
-            String::from_utf8(bytes).map_err(|_| HavenError::Internal {
-                reason: "the FHIR bundle was not valid UTF-8".into(),
-            })
-        })
+        guard(|| fhir_text(&self.vault, versions, &observer))
     }
+}
+
+/// The FHIR Bundle as text (shared by the blocking and async forms).
+pub(crate) fn fhir_text(
+    vault: &haven_core::Vault,
+    versions: Vec<VersionRef>,
+    progress: &dyn haven_core::Progress,
+) -> Result<String, HavenError> {
+    let pairs: Vec<(String, String)> = versions
+        .into_iter()
+        .map(|v| (v.document_id, v.version_hash))
+        .collect();
+    let bytes = vault.fhir_bundle(&pairs, progress)?;
+    String::from_utf8(bytes).map_err(|_| HavenError::Internal {
+        reason: "the FHIR bundle was not valid UTF-8".into(),
+    })
 }

@@ -575,7 +575,7 @@ impl Vault {
                 if progress.cancelled() {
                     return Err(HavenError::Cancelled);
                 }
-                progress.update("encrypting", 0.05 + 0.9 * index as f64 / chunk_count as f64);
+                progress.update("encrypt", 0.05 + 0.9 * index as f64 / chunk_count as f64);
                 let start = if index == 0 {
                     plain[..LEN_PREFIX].copy_from_slice(&snapshot_len.to_le_bytes());
                     LEN_PREFIX
@@ -667,7 +667,7 @@ impl Vault {
         }
         let target_dir = dir_of(target)?;
 
-        progress.update("deriving key", 0.0);
+        progress.update("derive_key", 0.0);
         let vault_key = slots::unwrap_from(&header.slots, &header.vault_id, &opener, progress)?;
         let key = backup_key(&vault_key, &header.salt)?;
 
@@ -681,7 +681,7 @@ impl Vault {
             tmp.as_file_mut(),
             progress,
         )?;
-        progress.update("checking", 0.95);
+        progress.update("check_key", 0.95);
         tmp.as_file().sync_all().map_err(Internal::from)?;
         check_restored(tmp.path(), &header, &vault_key)?;
         persist_new(tmp, target)?;
@@ -729,7 +729,7 @@ fn decrypt_chunks(
             return Err(HavenError::Cancelled);
         }
         progress.update(
-            "decrypting",
+            "decrypt",
             0.1 + 0.85 * index as f64 / header.chunk_count as f64,
         );
         if read_full(reader, &mut sealed)? < SEALED_CHUNK_LEN {

@@ -43,8 +43,13 @@ pub enum Internal {
 /// The public error type: what went wrong, never what the person wrote.
 ///
 /// Each variant has a stable [`code`](HavenError::code) for programs and a
-/// `Display` sentence a screen can show.
+/// `Display` sentence a screen can show. The bindings carry it as a flat
+/// error: Kotlin's exception `message` and Swift's `errorDescription` are
+/// that sentence (fields such as a record id stay on the Rust side, where
+/// the sentence already names them); the hand-written `code` extensions in
+/// the bindings match [`HavenError::code`].
 #[cfg_attr(feature = "uniffi", derive(uniffi::Error))]
+#[cfg_attr(feature = "uniffi", uniffi(flat_error))]
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum HavenError {
     /// The passphrase does not open this vault.
@@ -146,6 +151,16 @@ pub enum HavenError {
         /// The hash of the newest version.
         newer_version: String,
     },
+    /// The platform key store reports the device key permanently
+    /// invalidated (biometrics or the device lock changed). Unlock with the
+    /// passphrase and turn device unlock on again.
+    #[error("device unlock was turned off because the device's biometrics or lock changed; use the passphrase")]
+    DeviceKeyInvalidated,
+    /// The platform key store refuses for a while after too many attempts.
+    #[error(
+        "the device's key store is locked after too many attempts; use the passphrase or try later"
+    )]
+    KeyStoreLockedOut,
 }
 
 impl HavenError {
@@ -171,6 +186,8 @@ impl HavenError {
             Self::BadBackup { .. } => "bad_backup",
             Self::Storage { .. } => "storage",
             Self::Conflict { .. } => "conflict",
+            Self::DeviceKeyInvalidated => "device_key_invalidated",
+            Self::KeyStoreLockedOut => "key_store_locked_out",
         }
     }
 
@@ -280,6 +297,8 @@ mod tests {
             HavenError::BadBackup { reason: s() },
             HavenError::Storage { reason: s() },
             HavenError::Conflict { newer_version: s() },
+            HavenError::DeviceKeyInvalidated,
+            HavenError::KeyStoreLockedOut,
         ]
     }
 

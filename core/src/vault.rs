@@ -132,6 +132,18 @@ impl Vault {
     /// protected by `passphrase` with `kdf` cost. Returns the vault, unlocked,
     /// and the recovery key, which must be shown to the person once.
     pub fn create(path: &Path, passphrase: &str, kdf: KdfParams) -> Result<(Self, RecoveryKey)> {
+        Self::create_progress(path, passphrase, kdf, &Silent)
+    }
+
+    /// [`Vault::create`], reporting the steps `derive_passphrase_key`,
+    /// `derive_recovery_key` and `done` to `progress`. Cancelling (checked
+    /// between steps) removes the half-made file and returns `Cancelled`.
+    pub fn create_progress(
+        path: &Path,
+        passphrase: &str,
+        kdf: KdfParams,
+        progress: &dyn Progress,
+    ) -> Result<(Self, RecoveryKey)> {
         let passphrase = normalise_passphrase(passphrase)?;
         kdf.check()?;
         // create_new claims the path atomically: no race with another creator.
@@ -145,7 +157,7 @@ impl Vault {
                 },
                 _ => Internal::from(e).into(),
             })?;
-        let built = Self::initialise(path, &passphrase, kdf);
+        let built = Self::initialise(path, &passphrase, kdf, progress);
         if built.is_err() {
             // Only our own empty or half-made file is removed, never another.
             let _ = std::fs::remove_file(path);
@@ -153,7 +165,19 @@ impl Vault {
         built
     }
 
-    fn initialise(path: &Path, passphrase: &str, kdf: KdfParams) -> Result<(Self, RecoveryKey)> {
+    fn initialise(
+        path: &Path,
+        passphrase: &str,
+        kdf: KdfParams,
+        progress: &dyn Progress,
+    ) -> Result<(Self, RecoveryKey)> {
+        let step = |code: &str, fraction: f64| {
+            if progress.cancelled() {
+                return Err(HavenError::Cancelled);
+            }
+            progress.update(code, fraction);
+            Ok(())
+        };
         let mut conn = db::open(path, true)?;
         schema::migrate(&mut conn)?;
         let vault_id = crypto::random_id()?;
@@ -169,8 +193,11 @@ impl Vault {
             "INSERT INTO meta (key, value) VALUES ('canary', ?1)",
             params![canary],
         )?;
+        step("derive_passphrase_key", 0.05)?;
         slots::add(&tx, &vault_id, &key, &Opener::Passphrase(passphrase), kdf)?;
+        step("derive_recovery_key", 0.5)?;
         slots::add(&tx, &vault_id, &key, &Opener::Recovery(&recovery), kdf)?;
+        step("done", 1.0)?;
         tx.commit()?;
         let vault = Self {
             path: path.to_path_buf(),
@@ -238,9 +265,9 @@ impl Vault {
             let inner = self.inner();
             (inner.vault_id.clone(), slots::load(&inner.conn)?)
         };
-        progress.update("deriving key", 0.0);
+        progress.update("derive_key", 0.0);
         let key = slots::unwrap_from(&rows, &vault_id, opener, progress)?;
-        progress.update("checking", 0.9);
+        progress.update("check_key", 0.9);
         let mut inner = self.inner();
         check_canary(&inner.conn, &inner.vault_id, &key)?;
         inner.key = Some(key);

@@ -41,7 +41,7 @@ final class ExportTests: HavenTestCase {
 
         let token = CancelToken()
         token.cancel()
-        assertThrows(.Cancelled, try vault.crisisPlanPdf(documentId: v.documentId, versionHash: v.hash, token: token))
+        assertThrows("cancelled", try vault.crisisPlanPdf(documentId: v.documentId, versionHash: v.hash, token: token))
         XCTAssertThrowsError(try vault.advanceStatementPdf(documentId: v.documentId, versionHash: v.hash)) { error in
             guard case .InvalidInput = error as? HavenError else {
                 return XCTFail("expected InvalidInput, got \(error)")

@@ -91,18 +91,18 @@ pub fn bundle_value(docs: &[ExportDocument], progress: &dyn Progress) -> Result<
             "choose at least one document to export",
         ));
     }
-    step(progress, "fhir: patient", 0.0)?;
+    step(progress, "fhir_patient", 0.0)?;
     let mut b = Builder::default();
     let patient = b.add(patient(docs))?;
     let n = docs.len() as f64;
     for (i, doc) in docs.iter().enumerate() {
-        step(progress, "fhir: document", i as f64 / n)?;
+        step(progress, "fhir_document", i as f64 / n)?;
         match doc.version.kind {
             DocumentKind::CrisisPlan => b.plan(doc, &patient, progress)?,
             DocumentKind::AdvanceStatement => b.statement(doc, &patient, progress)?,
         }
     }
-    step(progress, "fhir: done", 1.0)?;
+    step(progress, "done", 1.0)?;
     let id = uuid()?;
     let entries: Vec<Value> = b
         .entries
