@@ -22,7 +22,7 @@ fn assert_every_section_filled(content: &DocumentContent) {
         DocumentKind::CrisisPlan => CrisisPlan::default().into(),
         DocumentKind::AdvanceStatement => AdvanceStatement::default().into(),
     };
-    let changed: Vec<Section> = diff::diff_contents(&empty, content)
+    let changed: Vec<Section> = diff_contents(&empty, content)
         .unwrap()
         .into_iter()
         .map(|d| d.section)
