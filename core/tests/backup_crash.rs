@@ -25,16 +25,19 @@ fn backup_crash_child() {
     let Ok(dir) = std::env::var(ENV) else { return };
     let dir = PathBuf::from(dir);
     let v = Vault::open(&dir.join("vault.db")).unwrap();
-    v.unlock_with_passphrase(PASS).unwrap();
+    v.unlock_with_passphrase(PASS, &haven_core::Silent).unwrap();
     let pid = std::process::id();
     let mut out = std::io::stdout().lock();
     for i in 0u64.. {
         let b = dir.join(format!("b-{pid}-{i}.backup"));
-        v.create_backup(&b).unwrap();
+        v.create_backup(&b, &haven_core::Silent).unwrap();
         writeln!(out, "BACKUP {}", b.display()).unwrap();
         out.flush().unwrap();
         let t = dir.join(format!("t-{pid}-{i}.db"));
-        drop(Vault::restore_backup(&b, &t, RestoreSecret::Passphrase(PASS)).unwrap());
+        drop(
+            Vault::restore_backup(&b, &t, RestoreSecret::Passphrase(PASS), &haven_core::Silent)
+                .unwrap(),
+        );
         writeln!(out, "RESTORED {}", t.display()).unwrap();
         out.flush().unwrap();
     }
@@ -42,7 +45,7 @@ fn backup_crash_child() {
 
 fn assert_whole_vault(db: &Path) {
     let v = Vault::open(db).unwrap();
-    v.unlock_with_passphrase(PASS).unwrap();
+    v.unlock_with_passphrase(PASS, &haven_core::Silent).unwrap();
     let report = v.verify().unwrap();
     assert!(report.is_intact(), "{report:?}");
     assert_eq!(report.intact(), ENTRIES as u64);
@@ -122,7 +125,15 @@ fn sigkill_during_backup_or_restore_leaves_no_partial_file() {
         let path = dir.path().join(&name);
         if name.ends_with(".backup") {
             let target = scratch.path().join(format!("{name}.db"));
-            drop(Vault::restore_backup(&path, &target, RestoreSecret::Passphrase(PASS)).unwrap());
+            drop(
+                Vault::restore_backup(
+                    &path,
+                    &target,
+                    RestoreSecret::Passphrase(PASS),
+                    &haven_core::Silent,
+                )
+                .unwrap(),
+            );
             assert_whole_vault(&target);
             backups += 1;
         } else if name.starts_with("t-") && name.ends_with(".db") {

@@ -31,7 +31,7 @@ fn d(text: String) -> Draft {
 fn crash_child_writer() {
     let Ok(db) = std::env::var(ENV) else { return };
     let v = Vault::open(Path::new(&db)).unwrap();
-    v.unlock_with_passphrase(PASS).unwrap();
+    v.unlock_with_passphrase(PASS, &haven_core::Silent).unwrap();
     let mut out = std::io::stdout().lock();
     let mut mine: Vec<String> = Vec::new();
     for i in 0u64.. {
@@ -98,7 +98,7 @@ fn sigkill_at_random_points_loses_no_reported_entry() {
             }
         }
         let v = Vault::open(&db).unwrap();
-        v.unlock_with_passphrase(PASS).unwrap();
+        v.unlock_with_passphrase(PASS, &haven_core::Silent).unwrap();
         let report = v.verify().unwrap();
         assert!(report.is_intact(), "round {round}: {report:?}");
         let present: HashSet<String> = v.all_entries().unwrap().into_iter().map(|e| e.id).collect();

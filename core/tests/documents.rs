@@ -50,7 +50,7 @@ fn every_plan_section_round_trips_through_the_vault() {
         v.get_version(&saved.document_id, &saved.hash),
         Err(HavenError::Locked)
     );
-    v.unlock_with_passphrase(PASS).unwrap();
+    v.unlock_with_passphrase(PASS, &haven_core::Silent).unwrap();
     assert_eq!(
         plan_of(&v.get_version(&saved.document_id, &saved.hash).unwrap()),
         expected
@@ -424,7 +424,7 @@ fn swapped_or_altered_versions_are_detected() {
     assert_eq!(
         v.get_version(&doc, &v2.hash),
         Err(HavenError::Corrupt {
-            record_id: v2.hash.clone()
+            record_id: Some(v2.hash.clone())
         })
     );
     assert!(v.verify_document(&doc).is_err());

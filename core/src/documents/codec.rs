@@ -19,7 +19,7 @@ pub(crate) fn encode<T: Serialize>(value: &T) -> Result<Zeroizing<Vec<u8>>> {
 /// Decodes a payload; a failure is corruption of that record.
 pub(crate) fn decode<T: DeserializeOwned>(bytes: &[u8], record_id: &str) -> Result<T> {
     serde_json::from_slice(bytes).map_err(|_| HavenError::Corrupt {
-        record_id: record_id.to_string(),
+        record_id: Some(record_id.to_string()),
     })
 }
 

@@ -177,7 +177,7 @@ pub(crate) fn load_version(
         .ok_or_else(|| HavenError::not_found("version", hash))?;
     let plain = scope.open(record_kind, &row)?;
     let corrupt = || HavenError::Corrupt {
-        record_id: hash.to_string(),
+        record_id: Some(hash.to_string()),
     };
     if version_hash(&plain) != hash {
         return Err(corrupt());
@@ -256,7 +256,7 @@ pub(crate) fn read_version(
     let p = load_version(conn, scope, state.kind, document_id, hash)?;
     if p.parent_hash != sv.parent_hash || p.number != sv.number {
         return Err(HavenError::Corrupt {
-            record_id: hash.to_string(),
+            record_id: Some(hash.to_string()),
         });
     }
     let sign_off = sign_off(conn, scope, document_id, hash)?;
@@ -293,7 +293,7 @@ pub(crate) fn verify_chain(
         };
         if !parent_ok || p.parent_hash != sv.parent_hash || p.number != sv.number {
             return Err(HavenError::Corrupt {
-                record_id: sv.hash.clone(),
+                record_id: Some(sv.hash.clone()),
             });
         }
     }
@@ -313,7 +313,9 @@ pub(crate) fn all_contents(
         .map(|row| {
             let plain = scope.open(record_kind, &row)?;
             if version_hash(&plain) != row.id {
-                return Err(HavenError::Corrupt { record_id: row.id });
+                return Err(HavenError::Corrupt {
+                    record_id: Some(row.id),
+                });
             }
             let p: Preimage = decode(&plain, &row.id)?;
             Ok(p.content)
@@ -379,7 +381,9 @@ pub(crate) fn attached<T: DeserializeOwned>(
             let plain = scope.open(kind, &row)?;
             let a: Attached<T> = decode(&plain, &row.id)?;
             if a.v != 1 || a.document_id != document_id || a.version_hash != version_hash {
-                return Err(HavenError::Corrupt { record_id: row.id });
+                return Err(HavenError::Corrupt {
+                    record_id: Some(row.id),
+                });
             }
             Ok(AttachedRecord {
                 id: row.id,

@@ -106,7 +106,7 @@ impl Vault {
                 .versions
                 .last()
                 .ok_or_else(|| HavenError::Corrupt {
-                    record_id: document_id.to_string(),
+                    record_id: Some(document_id.to_string()),
                 })?
                 .hash
                 .clone();
