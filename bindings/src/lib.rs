@@ -11,7 +11,6 @@ mod keystore;
 mod progress;
 mod vault;
 
-pub use export::VersionRef;
 pub use keystore::{KeyStore, KeyStoreError};
 pub use progress::{CancelToken, ProgressListener};
 pub use vault::{create_vault, CreatedVault, HavenVault};

@@ -873,20 +873,11 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
     func validateVersion(documentId: String, versionHash: String) throws  -> [ValidationProblem]
     
     /**
-     * The full advance statement, with sign-off, witness, reviews and
-     * departures, as a PDF.
+     * One PDF of one version: the full crisis plan, the one-page wallet
+     * crisis card, or the full advance statement (with sign-off, witness,
+     * reviews and departures).
      */
-    func advanceStatementPdf(documentId: String, versionHash: String, listener: ProgressListener?, token: CancelToken?) throws  -> Data
-    
-    /**
-     * A one-page, wallet-size crisis card (key contacts, what helps) as a PDF.
-     */
-    func crisisCardPdf(documentId: String, versionHash: String, listener: ProgressListener?, token: CancelToken?) throws  -> Data
-    
-    /**
-     * The full crisis plan as a PDF.
-     */
-    func crisisPlanPdf(documentId: String, versionHash: String, listener: ProgressListener?, token: CancelToken?) throws  -> Data
+    func exportPdf(kind: ExportKind, version: VersionRef, listener: ProgressListener?, token: CancelToken?) throws  -> Data
     
     /**
      * An HL7 FHIR R4 Bundle (JSON) of the given versions.
@@ -1385,48 +1376,17 @@ open func validateVersion(documentId: String, versionHash: String)throws  -> [Va
 }
     
     /**
-     * The full advance statement, with sign-off, witness, reviews and
-     * departures, as a PDF.
+     * One PDF of one version: the full crisis plan, the one-page wallet
+     * crisis card, or the full advance statement (with sign-off, witness,
+     * reviews and departures).
      */
-open func advanceStatementPdf(documentId: String, versionHash: String, listener: ProgressListener? = nil, token: CancelToken? = nil)throws  -> Data  {
+open func exportPdf(kind: ExportKind, version: VersionRef, listener: ProgressListener? = nil, token: CancelToken? = nil)throws  -> Data  {
     return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
         uniffiCallStatus in
-    uniffi_haven_ffi_fn_method_havenvault_advance_statement_pdf(
+    uniffi_haven_ffi_fn_method_havenvault_export_pdf(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(documentId),
-        FfiConverterString.lower(versionHash),
-        FfiConverterOptionTypeProgressListener.lower(listener),
-        FfiConverterOptionTypeCancelToken.lower(token),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * A one-page, wallet-size crisis card (key contacts, what helps) as a PDF.
-     */
-open func crisisCardPdf(documentId: String, versionHash: String, listener: ProgressListener? = nil, token: CancelToken? = nil)throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
-        uniffiCallStatus in
-    uniffi_haven_ffi_fn_method_havenvault_crisis_card_pdf(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(documentId),
-        FfiConverterString.lower(versionHash),
-        FfiConverterOptionTypeProgressListener.lower(listener),
-        FfiConverterOptionTypeCancelToken.lower(token),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The full crisis plan as a PDF.
-     */
-open func crisisPlanPdf(documentId: String, versionHash: String, listener: ProgressListener? = nil, token: CancelToken? = nil)throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
-        uniffiCallStatus in
-    uniffi_haven_ffi_fn_method_havenvault_crisis_plan_pdf(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(documentId),
-        FfiConverterString.lower(versionHash),
+        FfiConverterTypeExportKind_lower(kind),
+        FfiConverterTypeVersionRef_lower(version),
         FfiConverterOptionTypeProgressListener.lower(listener),
         FfiConverterOptionTypeCancelToken.lower(token),uniffiCallStatus
     )
@@ -2358,75 +2318,6 @@ public func FfiConverterTypeCreatedVault_lower(_ value: CreatedVault) -> RustBuf
 
 
 /**
- * One document version to put in a FHIR Bundle.
- */
-public struct VersionRef: Equatable, Hashable {
-    /**
-     * The document's id.
-     */
-    public var documentId: String
-    /**
-     * The version's hash.
-     */
-    public var versionHash: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The document's id.
-         */documentId: String, 
-        /**
-         * The version's hash.
-         */versionHash: String) {
-        self.documentId = documentId
-        self.versionHash = versionHash
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension VersionRef: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeVersionRef: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VersionRef {
-        return
-            try VersionRef(
-                documentId: FfiConverterString.read(from: &buf), 
-                versionHash: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: VersionRef, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.documentId, into: &buf)
-        FfiConverterString.write(value.versionHash, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVersionRef_lift(_ buf: RustBuffer) throws -> VersionRef {
-    return try FfiConverterTypeVersionRef.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVersionRef_lower(_ value: VersionRef) -> RustBuffer {
-    return FfiConverterTypeVersionRef.lower(value)
-}
-
-
-/**
  * What the app's key store throws when the platform fails (Keystore
  * locked out, biometric prompt cancelled, key invalidated...).
  */
@@ -2932,31 +2823,6 @@ fileprivate struct FfiConverterSequenceTypeValidationProblem: FfiConverterRustBu
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeVersionSummary: FfiConverterRustBuffer {
-    typealias SwiftType = [VersionSummary]
-
-    public static func write(_ value: [VersionSummary], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeVersionSummary.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [VersionSummary] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [VersionSummary]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeVersionSummary.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterSequenceTypeVersionRef: FfiConverterRustBuffer {
     typealias SwiftType = [VersionRef]
 
@@ -2974,6 +2840,31 @@ fileprivate struct FfiConverterSequenceTypeVersionRef: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeVersionRef.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeVersionSummary: FfiConverterRustBuffer {
+    typealias SwiftType = [VersionSummary]
+
+    public static func write(_ value: [VersionSummary], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeVersionSummary.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [VersionSummary] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [VersionSummary]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeVersionSummary.read(from: &buf))
         }
         return seq
     }
@@ -3083,7 +2974,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_func_new_crisis_plan() != 36279) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_func_validate_content() != 35555) {
+    if (uniffi_haven_ffi_checksum_func_validate_content() != 60037) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_func_create_vault() != 15460) {
@@ -3116,7 +3007,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_havenvault_create_backup() != 25296) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_active_version() != 28253) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_active_version() != 41670) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_add_consultation_review() != 27391) {
@@ -3128,25 +3019,25 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_havenvault_consultation_reviews() != 12817) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_create_document() != 21473) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_create_document() != 12861) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_diff_versions() != 26045) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_document_history() != 40040) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_document_history() != 9382) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_documents() != 14087) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_documents() != 54464) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_entries_linked_to_warning_sign() != 30814) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_get_version() != 26282) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_get_version() != 1724) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_latest_version() != 36726) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_latest_version() != 32970) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_link_entry_to_warning_sign() != 35692) {
@@ -3161,28 +3052,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_havenvault_revoke_version() != 822) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_save_version() != 46827) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_save_version() != 48144) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_sign_version() != 8385) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_sign_version() != 58502) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_status_log() != 18055) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_status_log() != 36934) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_validate_version() != 28054) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_advance_statement_pdf() != 33696) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_export_pdf() != 63820) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_crisis_card_pdf() != 6619) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_haven_ffi_checksum_method_havenvault_crisis_plan_pdf() != 38336) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle() != 9879) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle() != 40055) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_add_entry() != 37113) {

@@ -127,7 +127,7 @@ final class BackupAndTamperTests: HavenTestCase {
         XCTAssertEqual(try vault.getEntry(id: ids[0]).text, "entry number 0")
         // Listing surfaces the damage instead of silently skipping entries.
         assertThrowsCase("Corrupt", try vault.allEntries()) {
-            if case .Corrupt(let recordId) = $0 { return tamperedIds.contains(recordId) } else { return false }
+            if case .Corrupt(let recordId) = $0 { return recordId.map(tamperedIds.contains) ?? false } else { return false }
         }
     }
 }

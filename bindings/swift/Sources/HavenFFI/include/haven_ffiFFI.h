@@ -492,19 +492,9 @@ RustBuffer uniffi_haven_ffi_fn_method_havenvault_status_log(uint64_t ptr, RustBu
 RustBuffer uniffi_haven_ffi_fn_method_havenvault_validate_version(uint64_t ptr, RustBuffer document_id, RustBuffer version_hash, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ADVANCE_STATEMENT_PDF
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ADVANCE_STATEMENT_PDF
-RustBuffer uniffi_haven_ffi_fn_method_havenvault_advance_statement_pdf(uint64_t ptr, RustBuffer document_id, RustBuffer version_hash, RustBuffer listener, RustBuffer token, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CRISIS_CARD_PDF
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CRISIS_CARD_PDF
-RustBuffer uniffi_haven_ffi_fn_method_havenvault_crisis_card_pdf(uint64_t ptr, RustBuffer document_id, RustBuffer version_hash, RustBuffer listener, RustBuffer token, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CRISIS_PLAN_PDF
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CRISIS_PLAN_PDF
-RustBuffer uniffi_haven_ffi_fn_method_havenvault_crisis_plan_pdf(uint64_t ptr, RustBuffer document_id, RustBuffer version_hash, RustBuffer listener, RustBuffer token, RustCallStatus *_Nonnull out_status
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_EXPORT_PDF
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_EXPORT_PDF
+RustBuffer uniffi_haven_ffi_fn_method_havenvault_export_pdf(uint64_t ptr, RustBuffer kind, RustBuffer version, RustBuffer listener, RustBuffer token, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_FHIR_BUNDLE
@@ -1118,21 +1108,9 @@ uint16_t uniffi_haven_ffi_checksum_method_havenvault_validate_version(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ADVANCE_STATEMENT_PDF
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ADVANCE_STATEMENT_PDF
-uint16_t uniffi_haven_ffi_checksum_method_havenvault_advance_statement_pdf(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_CRISIS_CARD_PDF
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_CRISIS_CARD_PDF
-uint16_t uniffi_haven_ffi_checksum_method_havenvault_crisis_card_pdf(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_CRISIS_PLAN_PDF
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_CRISIS_PLAN_PDF
-uint16_t uniffi_haven_ffi_checksum_method_havenvault_crisis_plan_pdf(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_EXPORT_PDF
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_EXPORT_PDF
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_export_pdf(void
     
 );
 #endif

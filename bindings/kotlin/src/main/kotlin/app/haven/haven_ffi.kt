@@ -42,6 +42,7 @@ import app.haven.core.DocumentSummary
 import app.haven.core.DocumentVersion
 import app.haven.core.Draft
 import app.haven.core.Entry
+import app.haven.core.ExportKind
 import app.haven.core.FfiConverterTypeAdvanceStatement
 import app.haven.core.FfiConverterTypeBackupSummary
 import app.haven.core.FfiConverterTypeBucket
@@ -54,6 +55,7 @@ import app.haven.core.FfiConverterTypeDocumentSummary
 import app.haven.core.FfiConverterTypeDocumentVersion
 import app.haven.core.FfiConverterTypeDraft
 import app.haven.core.FfiConverterTypeEntry
+import app.haven.core.FfiConverterTypeExportKind
 import app.haven.core.FfiConverterTypeHavenError
 import app.haven.core.FfiConverterTypeKdfParams
 import app.haven.core.FfiConverterTypeMoodPoint
@@ -68,6 +70,7 @@ import app.haven.core.FfiConverterTypeSlotInfo
 import app.haven.core.FfiConverterTypeStatusChange
 import app.haven.core.FfiConverterTypeValidationProblem
 import app.haven.core.FfiConverterTypeVerifyReport
+import app.haven.core.FfiConverterTypeVersionRef
 import app.haven.core.FfiConverterTypeVersionSummary
 import app.haven.core.HavenException
 import app.haven.core.KdfParams
@@ -83,6 +86,7 @@ import app.haven.core.SlotInfo
 import app.haven.core.StatusChange
 import app.haven.core.ValidationProblem
 import app.haven.core.VerifyReport
+import app.haven.core.VersionRef
 import app.haven.core.VersionSummary
 import java.util.concurrent.atomic.AtomicBoolean
 import app.haven.core.RustBuffer as RustBufferAdvanceStatement
@@ -97,6 +101,7 @@ import app.haven.core.RustBuffer as RustBufferDocumentSummary
 import app.haven.core.RustBuffer as RustBufferDocumentVersion
 import app.haven.core.RustBuffer as RustBufferDraft
 import app.haven.core.RustBuffer as RustBufferEntry
+import app.haven.core.RustBuffer as RustBufferExportKind
 import app.haven.core.RustBuffer as RustBufferHavenError
 import app.haven.core.RustBuffer as RustBufferKdfParams
 import app.haven.core.RustBuffer as RustBufferMoodPoint
@@ -111,6 +116,7 @@ import app.haven.core.RustBuffer as RustBufferSlotInfo
 import app.haven.core.RustBuffer as RustBufferStatusChange
 import app.haven.core.RustBuffer as RustBufferValidationProblem
 import app.haven.core.RustBuffer as RustBufferVerifyReport
+import app.haven.core.RustBuffer as RustBufferVersionRef
 import app.haven.core.RustBuffer as RustBufferVersionSummary
 
 // This is a helper for safely working with byte buffers returned from the Rust code.
@@ -878,11 +884,7 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_validate_version(
     ): Int
-    external fun uniffi_haven_ffi_checksum_method_havenvault_advance_statement_pdf(
-    ): Int
-    external fun uniffi_haven_ffi_checksum_method_havenvault_crisis_card_pdf(
-    ): Int
-    external fun uniffi_haven_ffi_checksum_method_havenvault_crisis_plan_pdf(
+    external fun uniffi_haven_ffi_checksum_method_havenvault_export_pdf(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle(
     ): Int
@@ -1041,11 +1043,7 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_method_havenvault_validate_version(`ptr`: Long,`documentId`: RustBuffer.ByValue,`versionHash`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_haven_ffi_fn_method_havenvault_advance_statement_pdf(`ptr`: Long,`documentId`: RustBuffer.ByValue,`versionHash`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_haven_ffi_fn_method_havenvault_crisis_card_pdf(`ptr`: Long,`documentId`: RustBuffer.ByValue,`versionHash`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_haven_ffi_fn_method_havenvault_crisis_plan_pdf(`ptr`: Long,`documentId`: RustBuffer.ByValue,`versionHash`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_haven_ffi_fn_method_havenvault_export_pdf(`ptr`: Long,`kind`: RustBufferExportKind.ByValue,`version`: RustBufferVersionRef.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_method_havenvault_fhir_bundle(`ptr`: Long,`versions`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1235,7 +1233,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_func_new_crisis_plan() and 0xFFFF) != 36279) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_func_validate_content() and 0xFFFF) != 35555) {
+    if ((lib.uniffi_haven_ffi_checksum_func_validate_content() and 0xFFFF) != 60037) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_func_create_vault() and 0xFFFF) != 15460) {
@@ -1268,7 +1266,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_create_backup() and 0xFFFF) != 25296) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_active_version() and 0xFFFF) != 28253) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_active_version() and 0xFFFF) != 41670) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_add_consultation_review() and 0xFFFF) != 27391) {
@@ -1280,25 +1278,25 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_consultation_reviews() and 0xFFFF) != 12817) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_create_document() and 0xFFFF) != 21473) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_create_document() and 0xFFFF) != 12861) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_diff_versions() and 0xFFFF) != 26045) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_document_history() and 0xFFFF) != 40040) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_document_history() and 0xFFFF) != 9382) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_documents() and 0xFFFF) != 14087) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_documents() and 0xFFFF) != 54464) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_entries_linked_to_warning_sign() and 0xFFFF) != 30814) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_get_version() and 0xFFFF) != 26282) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_get_version() and 0xFFFF) != 1724) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_latest_version() and 0xFFFF) != 36726) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_latest_version() and 0xFFFF) != 32970) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_link_entry_to_warning_sign() and 0xFFFF) != 35692) {
@@ -1313,28 +1311,22 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_revoke_version() and 0xFFFF) != 822) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_save_version() and 0xFFFF) != 46827) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_save_version() and 0xFFFF) != 48144) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_sign_version() and 0xFFFF) != 8385) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_sign_version() and 0xFFFF) != 58502) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_status_log() and 0xFFFF) != 18055) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_status_log() and 0xFFFF) != 36934) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_validate_version() and 0xFFFF) != 28054) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_advance_statement_pdf() and 0xFFFF) != 33696) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_export_pdf() and 0xFFFF) != 63820) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_crisis_card_pdf() and 0xFFFF) != 6619) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_crisis_plan_pdf() and 0xFFFF) != 38336) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle() and 0xFFFF) != 9879) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle() and 0xFFFF) != 40055) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_add_entry() and 0xFFFF) != 37113) {
@@ -2275,20 +2267,11 @@ public interface HavenVaultInterface {
     fun `validateVersion`(`documentId`: kotlin.String, `versionHash`: kotlin.String): List<ValidationProblem>
     
     /**
-     * The full advance statement, with sign-off, witness, reviews and
-     * departures, as a PDF.
+     * One PDF of one version: the full crisis plan, the one-page wallet
+     * crisis card, or the full advance statement (with sign-off, witness,
+     * reviews and departures).
      */
-    fun `advanceStatementPdf`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `listener`: ProgressListener? = null, `token`: CancelToken? = null): kotlin.ByteArray
-    
-    /**
-     * A one-page, wallet-size crisis card (key contacts, what helps) as a PDF.
-     */
-    fun `crisisCardPdf`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `listener`: ProgressListener? = null, `token`: CancelToken? = null): kotlin.ByteArray
-    
-    /**
-     * The full crisis plan as a PDF.
-     */
-    fun `crisisPlanPdf`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `listener`: ProgressListener? = null, `token`: CancelToken? = null): kotlin.ByteArray
+    fun `exportPdf`(`kind`: ExportKind, `version`: VersionRef, `listener`: ProgressListener? = null, `token`: CancelToken? = null): kotlin.ByteArray
     
     /**
      * An HL7 FHIR R4 Bundle (JSON) of the given versions.
@@ -2893,60 +2876,19 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
 
     
     /**
-     * The full advance statement, with sign-off, witness, reviews and
-     * departures, as a PDF.
+     * One PDF of one version: the full crisis plan, the one-page wallet
+     * crisis card, or the full advance statement (with sign-off, witness,
+     * reviews and departures).
      */
-    @Throws(HavenException::class)override fun `advanceStatementPdf`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `listener`: ProgressListener?, `token`: CancelToken?): kotlin.ByteArray {
+    @Throws(HavenException::class)override fun `exportPdf`(`kind`: ExportKind, `version`: VersionRef, `listener`: ProgressListener?, `token`: CancelToken?): kotlin.ByteArray {
             return FfiConverterByteArray.lift(
     callWithHandle {
     uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
-    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_advance_statement_pdf(
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_export_pdf(
         it,
         
-        FfiConverterString.lower(`documentId`),
-        FfiConverterString.lower(`versionHash`),
-        FfiConverterOptionalTypeProgressListener.lower(`listener`),
-        FfiConverterOptionalTypeCancelToken.lower(`token`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * A one-page, wallet-size crisis card (key contacts, what helps) as a PDF.
-     */
-    @Throws(HavenException::class)override fun `crisisCardPdf`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `listener`: ProgressListener?, `token`: CancelToken?): kotlin.ByteArray {
-            return FfiConverterByteArray.lift(
-    callWithHandle {
-    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
-    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_crisis_card_pdf(
-        it,
-        
-        FfiConverterString.lower(`documentId`),
-        FfiConverterString.lower(`versionHash`),
-        FfiConverterOptionalTypeProgressListener.lower(`listener`),
-        FfiConverterOptionalTypeCancelToken.lower(`token`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * The full crisis plan as a PDF.
-     */
-    @Throws(HavenException::class)override fun `crisisPlanPdf`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `listener`: ProgressListener?, `token`: CancelToken?): kotlin.ByteArray {
-            return FfiConverterByteArray.lift(
-    callWithHandle {
-    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
-    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_crisis_plan_pdf(
-        it,
-        
-        FfiConverterString.lower(`documentId`),
-        FfiConverterString.lower(`versionHash`),
+        FfiConverterTypeExportKind.lower(`kind`),
+        FfiConverterTypeVersionRef.lower(`version`),
         FfiConverterOptionalTypeProgressListener.lower(`listener`),
         FfiConverterOptionalTypeCancelToken.lower(`token`),_status)
 }
@@ -4250,53 +4192,6 @@ public object FfiConverterTypeCreatedVault: FfiConverterRustBuffer<CreatedVault>
 
 
 
-/**
- * One document version to put in a FHIR Bundle.
- */
-data class VersionRef (
-    /**
-     * The document's id.
-     */
-    var `documentId`: kotlin.String
-    , 
-    /**
-     * The version's hash.
-     */
-    var `versionHash`: kotlin.String
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeVersionRef: FfiConverterRustBuffer<VersionRef> {
-    override fun read(buf: ByteBuffer): VersionRef {
-        return VersionRef(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: VersionRef) = (
-            FfiConverterString.allocationSize(value.`documentId`) +
-            FfiConverterString.allocationSize(value.`versionHash`)
-    )
-
-    override fun write(value: VersionRef, buf: ByteBuffer) {
-            FfiConverterString.write(value.`documentId`, buf)
-            FfiConverterString.write(value.`versionHash`, buf)
-    }
-}
-
-
-
 
 
 /**
@@ -4873,6 +4768,34 @@ public object FfiConverterSequenceTypeValidationProblem: FfiConverterRustBuffer<
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeVersionRef: FfiConverterRustBuffer<List<VersionRef>> {
+    override fun read(buf: ByteBuffer): List<VersionRef> {
+        val len = buf.getInt()
+        return List<VersionRef>(len) {
+            FfiConverterTypeVersionRef.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<VersionRef>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeVersionRef.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<VersionRef>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeVersionRef.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeVersionSummary: FfiConverterRustBuffer<List<VersionSummary>> {
     override fun read(buf: ByteBuffer): List<VersionSummary> {
         val len = buf.getInt()
@@ -4898,30 +4821,6 @@ public object FfiConverterSequenceTypeVersionSummary: FfiConverterRustBuffer<Lis
 
 
 
-/**
- * @suppress
- */
-public object FfiConverterSequenceTypeVersionRef: FfiConverterRustBuffer<List<VersionRef>> {
-    override fun read(buf: ByteBuffer): List<VersionRef> {
-        val len = buf.getInt()
-        return List<VersionRef>(len) {
-            FfiConverterTypeVersionRef.read(buf)
-        }
-    }
-
-    override fun allocationSize(value: List<VersionRef>): ULong {
-        val sizeForLength = 4UL
-        val sizeForItems = value.map { FfiConverterTypeVersionRef.allocationSize(it) }.sum()
-        return sizeForLength + sizeForItems
-    }
-
-    override fun write(value: List<VersionRef>, buf: ByteBuffer) {
-        buf.putInt(value.size)
-        value.iterator().forEach {
-            FfiConverterTypeVersionRef.write(it, buf)
-        }
-    }
-}
 
 
 

@@ -4780,6 +4780,53 @@ public object FfiConverterTypeVerifyReport: FfiConverterRustBuffer<VerifyReport>
 
 
 /**
+ * One exact version of a document, as exports name it.
+ */
+data class VersionRef (
+    /**
+     * The document's id.
+     */
+    var `documentId`: kotlin.String
+    , 
+    /**
+     * The version's hash.
+     */
+    var `versionHash`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeVersionRef: FfiConverterRustBuffer<VersionRef> {
+    override fun read(buf: ByteBuffer): VersionRef {
+        return VersionRef(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: VersionRef) = (
+            FfiConverterString.allocationSize(value.`documentId`) +
+            FfiConverterString.allocationSize(value.`versionHash`)
+    )
+
+    override fun write(value: VersionRef, buf: ByteBuffer) {
+            FfiConverterString.write(value.`documentId`, buf)
+            FfiConverterString.write(value.`versionHash`, buf)
+    }
+}
+
+
+
+/**
  * A version without its content, for history lists.
  */
 data class VersionSummary (
@@ -5334,6 +5381,55 @@ public object FfiConverterTypeDocumentKind: FfiConverterRustBuffer<DocumentKind>
 
 
 
+/**
+ * Which PDF to make.
+ */
+
+enum class ExportKind {
+    
+    /**
+     * The full crisis plan (see [`pdf::crisis_plan`]).
+     */
+    CRISIS_PLAN_PDF,
+    /**
+     * The one-page, wallet-size crisis card, made from a crisis plan (see
+     * [`pdf::crisis_card`]).
+     */
+    CRISIS_CARD_PDF,
+    /**
+     * The full advance statement, with sign-off, witness, reviews and
+     * departures (see [`pdf::advance_statement`]).
+     */
+    ADVANCE_STATEMENT_PDF;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeExportKind: FfiConverterRustBuffer<ExportKind> {
+    override fun read(buf: ByteBuffer) = try {
+        ExportKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: ExportKind) = 4UL
+
+    override fun write(value: ExportKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
 
 
 /**
@@ -5411,9 +5507,9 @@ sealed class HavenException: kotlin.Exception() {
     class Corrupt(
         
         /**
-         * The record's id (random; reveals nothing).
+         * The record's id (random; reveals nothing), when it is known.
          */
-        val `recordId`: kotlin.String
+        val `recordId`: kotlin.String?
         ) : HavenException() {
         override val message
             get() = "recordId=${ `recordId` }"
@@ -5481,9 +5577,15 @@ sealed class HavenException: kotlin.Exception() {
     }
     
     /**
-     * Refused to overwrite an existing vault.
+     * Refused to overwrite an existing file.
      */
     class AlreadyExists(
+        
+        /**
+         * What was to be written there: "vault", "backup file" or
+         * "export file".
+         */
+        val `what`: kotlin.String, 
         
         /**
          * The path given.
@@ -5491,7 +5593,7 @@ sealed class HavenException: kotlin.Exception() {
         val `path`: kotlin.String
         ) : HavenException() {
         override val message
-            get() = "path=${ `path` }"
+            get() = "what=${ `what` }, path=${ `path` }"
     }
     
     /**
@@ -5518,7 +5620,9 @@ sealed class HavenException: kotlin.Exception() {
     }
     
     /**
-     * A bug inside Haven (a caught panic); the operation did not happen.
+     * A bug inside Haven (a caught panic), or a cryptographic primitive
+     * that failed for a reason not about the data (the system's random
+     * number generator, say); the operation did not happen.
      */
     class Internal(
         
@@ -5591,7 +5695,7 @@ public object FfiConverterTypeHavenError : FfiConverterRustBuffer<HavenException
                 FfiConverterString.read(buf),
                 )
             7 -> HavenException.Corrupt(
-                FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
                 )
             8 -> HavenException.CorruptDatabase(
                 FfiConverterString.read(buf),
@@ -5606,6 +5710,7 @@ public object FfiConverterTypeHavenError : FfiConverterRustBuffer<HavenException
                 FfiConverterString.read(buf),
                 )
             12 -> HavenException.AlreadyExists(
+                FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 )
             13 -> HavenException.Cancelled()
@@ -5656,7 +5761,7 @@ public object FfiConverterTypeHavenError : FfiConverterRustBuffer<HavenException
             is HavenException.Corrupt -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`recordId`)
+                + FfiConverterOptionalString.allocationSize(value.`recordId`)
             )
             is HavenException.CorruptDatabase -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
@@ -5682,6 +5787,7 @@ public object FfiConverterTypeHavenError : FfiConverterRustBuffer<HavenException
             is HavenException.AlreadyExists -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
+                + FfiConverterString.allocationSize(value.`what`)
                 + FfiConverterString.allocationSize(value.`path`)
             )
             is HavenException.Cancelled -> (
@@ -5741,7 +5847,7 @@ public object FfiConverterTypeHavenError : FfiConverterRustBuffer<HavenException
             }
             is HavenException.Corrupt -> {
                 buf.putInt(7)
-                FfiConverterString.write(value.`recordId`, buf)
+                FfiConverterOptionalString.write(value.`recordId`, buf)
                 Unit
             }
             is HavenException.CorruptDatabase -> {
@@ -5767,6 +5873,7 @@ public object FfiConverterTypeHavenError : FfiConverterRustBuffer<HavenException
             }
             is HavenException.AlreadyExists -> {
                 buf.putInt(12)
+                FfiConverterString.write(value.`what`, buf)
                 FfiConverterString.write(value.`path`, buf)
                 Unit
             }
