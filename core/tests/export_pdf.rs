@@ -348,33 +348,16 @@ fn test_a_superseded_version_says_it_is_not_in_force() {
     plan.when_well = "Better now".into();
     let v2 = v.save_version(&doc, &v1.hash, plan.into()).unwrap();
     v.sign_version(&doc, &v2.hash, so(ZOE)).unwrap();
-    let old = pdftotext(
-        &v.export_pdf(
-            ExportKind::CrisisPlanPdf,
-            &VersionRef::new(&doc, &v1.hash),
-            &Silent,
-        )
-        .unwrap(),
-    );
+    let text = |kind, hash: &str| {
+        let version = VersionRef::new(&doc, hash);
+        pdftotext(&v.export_pdf(kind, &version, &Silent).unwrap())
+    };
+    let old = text(ExportKind::CrisisPlanPdf, &v1.hash);
     assert_contains(&old, "This version is not in force: superseded");
     assert_contains(&old, "SUPERSEDED");
-    let new = pdftotext(
-        &v.export_pdf(
-            ExportKind::CrisisPlanPdf,
-            &VersionRef::new(&doc, &v2.hash),
-            &Silent,
-        )
-        .unwrap(),
-    );
+    let new = text(ExportKind::CrisisPlanPdf, &v2.hash);
     assert!(!new.contains("not in force"));
     assert_contains(&new, "Next review due:");
-    let card = pdftotext(
-        &v.export_pdf(
-            ExportKind::CrisisCardPdf,
-            &VersionRef::new(&doc, &v1.hash),
-            &Silent,
-        )
-        .unwrap(),
-    );
+    let card = text(ExportKind::CrisisCardPdf, &v1.hash);
     assert_contains(&card, "SUPERSEDED: not in force.");
 }
