@@ -8,6 +8,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod backup;
+pub mod changes;
 mod crypto;
 mod db;
 pub mod documents;
@@ -27,6 +28,7 @@ mod slots;
 pub mod vault;
 
 pub use backup::{BackupSummary, RestoreSecret};
+pub use changes::{Change, ChangeKind, ChangeWatcher};
 pub use crypto::{KdfParams, RecoveryKey};
 
 /// A point in time, in UTC. (An alias so the bindings can map it to the

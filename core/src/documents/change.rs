@@ -17,7 +17,7 @@ use super::content::{DocumentContent, DocumentKind};
 use super::record_kinds::DOCUMENT_KIND;
 use super::store::{self, load_state, load_version, store_state, write_version, State};
 use super::types::DocumentVersion;
-use crate::error::Result;
+use crate::error::{HavenError, Result};
 use crate::records::Scope;
 use crate::vault::Vault;
 
@@ -42,6 +42,18 @@ pub(crate) enum Open {
     Existing,
     /// A new document of this kind; its state is created.
     New(DocumentKind),
+}
+
+/// Where a new version goes.
+pub(crate) enum Parent<'p> {
+    /// The first version of a new document.
+    None,
+    /// A child of the newest version. If a newer one was saved meanwhile
+    /// (another screen, another process) the save is refused with
+    /// [`HavenError::Conflict`] naming it.
+    Newest(&'p str),
+    /// A child of any version: a deliberate second branch.
+    Branch(&'p str),
 }
 
 /// A document inside the change's transaction.
@@ -70,17 +82,24 @@ impl DocumentChange<'_> {
         store::read_version(self.conn, self.scope, &self.state, self.document_id, hash)
     }
 
-    /// Seals `content` as a new draft version, child of `parent_hash` (the
-    /// parent is authenticated before it is named), or the first version.
+    /// Seals `content` as a new draft version of this document (see
+    /// [`Parent`]); the parent is authenticated before it is named.
     pub(crate) fn add_version(
         &mut self,
-        parent_hash: Option<&str>,
+        parent: Parent<'_>,
         content: DocumentContent,
     ) -> Result<DocumentVersion> {
-        let parent = match parent_hash {
-            None => None,
-            Some(hash) => {
+        let parent = match parent {
+            Parent::None => None,
+            Parent::Newest(hash) | Parent::Branch(hash) => {
                 let number = self.state.version(hash)?.number;
+                if let (Parent::Newest(_), Some(newest)) = (&parent, self.state.versions.last()) {
+                    if newest.hash != hash {
+                        return Err(HavenError::Conflict {
+                            newer_version: newest.hash.clone(),
+                        });
+                    }
+                }
                 load_version(
                     self.conn,
                     self.scope,

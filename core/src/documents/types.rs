@@ -39,6 +39,7 @@ impl VersionStatus {
 /// One version of a document, with its content.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct DocumentVersion {
     /// The document's random id.
     pub document_id: String,
@@ -125,6 +126,7 @@ redacted_debug!(DocumentVersion);
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct SignOff {
     /// The maker's name, as signed.
     pub maker_name: String,
@@ -144,6 +146,7 @@ pub struct SignOff {
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct Witness {
     /// The witness's name.
     pub name: String,

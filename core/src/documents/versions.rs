@@ -6,7 +6,7 @@
 
 use chrono::Utc;
 
-use super::change::{ChangeInput, Open};
+use super::change::{ChangeInput, Open, Parent};
 use super::codec::decode;
 use super::codec::normalise;
 use super::content::DocumentContent;
@@ -64,17 +64,40 @@ impl Vault {
         let document_id = crypto::random_id()?;
         let open = Open::New(content.kind());
         self.change_document(&document_id, open, content, |doc, content| {
-            doc.add_version(None, content)
+            doc.add_version(Parent::None, content)
         })
     }
 
-    /// Saves `content` as a new draft version, child of `parent_hash`.
-    /// Saving from a version that already has children makes a branch; both
-    /// branches are kept.
+    /// Saves `content` as a new draft version, child of `parent_hash`,
+    /// which must be the newest version: if a newer one was saved in the
+    /// meantime (another screen, another process), nothing is saved and the
+    /// error is [`HavenError::Conflict`] naming it, so an editor can show
+    /// both. [`Vault::save_version_as_branch`] branches deliberately.
     pub fn save_version(
         &self,
         document_id: &str,
         parent_hash: &str,
+        content: DocumentContent,
+    ) -> Result<DocumentVersion> {
+        self.save_child(document_id, Parent::Newest(parent_hash), content)
+    }
+
+    /// Saves `content` as a new draft version, child of `parent_hash`, even
+    /// when that is not the newest version: a second branch, kept beside
+    /// the first. For the rare deliberate case ("keep both").
+    pub fn save_version_as_branch(
+        &self,
+        document_id: &str,
+        parent_hash: &str,
+        content: DocumentContent,
+    ) -> Result<DocumentVersion> {
+        self.save_child(document_id, Parent::Branch(parent_hash), content)
+    }
+
+    fn save_child(
+        &self,
+        document_id: &str,
+        parent: Parent<'_>,
         content: DocumentContent,
     ) -> Result<DocumentVersion> {
         self.change_document(document_id, Open::Existing, content, |doc, content| {
@@ -86,7 +109,7 @@ impl Vault {
                     content.kind().label()
                 )));
             }
-            doc.add_version(Some(parent_hash), content)
+            doc.add_version(parent, content)
         })
     }
 
