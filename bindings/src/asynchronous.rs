@@ -12,11 +12,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use haven_core::{
-    BackupSummary, Bucket, Entry, HavenError, KdfParams, MoodPoint, Page, RestoreSecret, Vault,
-    VerifyReport,
+    BackupSummary, Bucket, Entry, ExportKind, HavenError, KdfParams, MoodPoint, Page,
+    RestoreSecret, Vault, VerifyReport, VersionRef,
 };
 
-use crate::export::VersionRef;
 use crate::keystore::KeyStore;
 use crate::offload::offload;
 use crate::progress::{CancelToken, ProgressListener};
@@ -50,7 +49,7 @@ pub async fn restore_with_passphrase_async(
     token: Option<Arc<CancelToken>>,
 ) -> Result<Arc<HavenVault>, HavenError> {
     offload(listener, token, move |p| {
-        let vault = Vault::restore_backup_progress(
+        let vault = Vault::restore_backup(
             &PathBuf::from(backup),
             &PathBuf::from(target),
             RestoreSecret::Passphrase(&passphrase),
@@ -71,7 +70,7 @@ pub async fn restore_with_recovery_key_async(
     token: Option<Arc<CancelToken>>,
 ) -> Result<Arc<HavenVault>, HavenError> {
     offload(listener, token, move |p| {
-        let vault = Vault::restore_backup_progress(
+        let vault = Vault::restore_backup(
             &PathBuf::from(backup),
             &PathBuf::from(target),
             RestoreSecret::RecoveryKey(&recovery_key),
@@ -93,7 +92,7 @@ impl HavenVault {
         token: Option<Arc<CancelToken>>,
     ) -> Result<(), HavenError> {
         offload(listener, token, move |p| {
-            self.vault.unlock_with_passphrase_progress(&passphrase, p)
+            self.vault.unlock_with_passphrase(&passphrase, p)
         })
         .await
     }
@@ -241,53 +240,23 @@ impl HavenVault {
         token: Option<Arc<CancelToken>>,
     ) -> Result<BackupSummary, HavenError> {
         offload(listener, token, move |p| {
-            self.vault.create_backup_progress(&PathBuf::from(path), p)
+            self.vault.create_backup(&PathBuf::from(path), p)
         })
         .await
     }
 
-    /// The crisis plan PDF, off the calling thread.
+    /// One PDF of one version (plan, wallet card or statement), off the
+    /// calling thread.
     #[uniffi::method(default(listener = None, token = None))]
-    pub async fn crisis_plan_pdf_async(
+    pub async fn export_pdf_async(
         self: Arc<Self>,
-        document_id: String,
-        version_hash: String,
+        kind: ExportKind,
+        version: VersionRef,
         listener: Option<Arc<dyn ProgressListener>>,
         token: Option<Arc<CancelToken>>,
     ) -> Result<Vec<u8>, HavenError> {
         offload(listener, token, move |p| {
-            self.vault.crisis_plan_pdf(&document_id, &version_hash, p)
-        })
-        .await
-    }
-
-    /// The wallet crisis card PDF, off the calling thread.
-    #[uniffi::method(default(listener = None, token = None))]
-    pub async fn crisis_card_pdf_async(
-        self: Arc<Self>,
-        document_id: String,
-        version_hash: String,
-        listener: Option<Arc<dyn ProgressListener>>,
-        token: Option<Arc<CancelToken>>,
-    ) -> Result<Vec<u8>, HavenError> {
-        offload(listener, token, move |p| {
-            self.vault.crisis_card_pdf(&document_id, &version_hash, p)
-        })
-        .await
-    }
-
-    /// The advance statement PDF, off the calling thread.
-    #[uniffi::method(default(listener = None, token = None))]
-    pub async fn advance_statement_pdf_async(
-        self: Arc<Self>,
-        document_id: String,
-        version_hash: String,
-        listener: Option<Arc<dyn ProgressListener>>,
-        token: Option<Arc<CancelToken>>,
-    ) -> Result<Vec<u8>, HavenError> {
-        offload(listener, token, move |p| {
-            self.vault
-                .advance_statement_pdf(&document_id, &version_hash, p)
+            self.vault.export_pdf(kind, &version, p)
         })
         .await
     }
@@ -301,7 +270,7 @@ impl HavenVault {
         token: Option<Arc<CancelToken>>,
     ) -> Result<String, HavenError> {
         offload(listener, token, move |p| {
-            crate::export::fhir_text(&self.vault, versions, p)
+            self.vault.fhir_bundle(&versions, p)
         })
         .await
     }

@@ -18,7 +18,6 @@ mod session;
 mod vault;
 
 pub use documents::SaveOutcome;
-pub use export::VersionRef;
 pub use keystore::{KeyStore, KeyStoreError};
 pub use observe::{TaskHandle, VaultEvent, VaultListener};
 pub use progress::{CancelToken, ProgressListener};

@@ -106,8 +106,7 @@ impl HavenVault {
     ) -> Result<(), HavenError> {
         guard(|| {
             let observer = Observer { listener, token };
-            self.vault
-                .unlock_with_passphrase_progress(&passphrase, &observer)
+            self.vault.unlock_with_passphrase(&passphrase, &observer)
         })
     }
 

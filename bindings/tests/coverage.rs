@@ -14,9 +14,6 @@ use std::path::{Path, PathBuf};
 /// Core methods deliberately not bound one-to-one, and why.
 const ALLOWED: &[(&str, &str)] = &[
     ("add_device_key", "apps never see raw device keys: enable_device_unlock makes one and hands it to the KeyStore"),
-    ("create_backup", "bound as create_backup(_async) through create_backup_progress"),
-    ("restore_backup", "bound as restore_with_*(_async) through restore_backup_progress"),
-    ("unlock_with_passphrase", "bound through unlock_with_passphrase_progress (progress + cancel)"),
     ("create", "bound as create_vault(_async) through create_progress"),
     ("reviews_due", "bound as reviews_due(within_days) through reviews_due_now (the device's today)"),
     ("watch_changes", "bound as observe(listener) -> TaskHandle"),

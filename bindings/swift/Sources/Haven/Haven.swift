@@ -771,11 +771,6 @@ public func FfiConverterTypeCancelToken_lower(_ value: CancelToken) -> UInt64 {
 public protocol HavenVaultProtocol: AnyObject, Sendable {
     
     /**
-     * The advance statement PDF, off the calling thread.
-     */
-    func advanceStatementPdfAsync(documentId: String, versionHash: String, listener: ProgressListener?, token: CancelToken?) async throws  -> Data
-    
-    /**
      * Every entry, off the calling thread.
      */
     func allEntriesAsync(token: CancelToken?) async throws  -> [Entry]
@@ -791,19 +786,15 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
     func createBackupAsync(path: String, listener: ProgressListener?, token: CancelToken?) async throws  -> BackupSummary
     
     /**
-     * The wallet crisis card PDF, off the calling thread.
-     */
-    func crisisCardPdfAsync(documentId: String, versionHash: String, listener: ProgressListener?, token: CancelToken?) async throws  -> Data
-    
-    /**
-     * The crisis plan PDF, off the calling thread.
-     */
-    func crisisPlanPdfAsync(documentId: String, versionHash: String, listener: ProgressListener?, token: CancelToken?) async throws  -> Data
-    
-    /**
      * Enables device unlock, off the calling thread.
      */
     func enableDeviceUnlockAsync(store: KeyStore, token: CancelToken?) async throws  -> String
+    
+    /**
+     * One PDF of one version (plan, wallet card or statement), off the
+     * calling thread.
+     */
+    func exportPdfAsync(kind: ExportKind, version: VersionRef, listener: ProgressListener?, token: CancelToken?) async throws  -> Data
     
     /**
      * A FHIR Bundle, off the calling thread.
@@ -1008,20 +999,11 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
     func warningSignsLinkedToEntry(entryId: String) throws  -> [String]
     
     /**
-     * The full advance statement, with sign-off, witness, reviews and
-     * departures, as a PDF.
+     * One PDF of one version: the full crisis plan, the one-page wallet
+     * crisis card, or the full advance statement (with sign-off, witness,
+     * reviews and departures).
      */
-    func advanceStatementPdf(documentId: String, versionHash: String, listener: ProgressListener?, token: CancelToken?) throws  -> Data
-    
-    /**
-     * A one-page, wallet-size crisis card (key contacts, what helps) as a PDF.
-     */
-    func crisisCardPdf(documentId: String, versionHash: String, listener: ProgressListener?, token: CancelToken?) throws  -> Data
-    
-    /**
-     * The full crisis plan as a PDF.
-     */
-    func crisisPlanPdf(documentId: String, versionHash: String, listener: ProgressListener?, token: CancelToken?) throws  -> Data
+    func exportPdf(kind: ExportKind, version: VersionRef, listener: ProgressListener?, token: CancelToken?) throws  -> Data
     
     /**
      * An HL7 FHIR R4 Bundle (JSON) of the given versions.
@@ -1265,25 +1247,6 @@ public static func `open`(path: String)throws  -> HavenVault  {
 
     
     /**
-     * The advance statement PDF, off the calling thread.
-     */
-open func advanceStatementPdfAsync(documentId: String, versionHash: String, listener: ProgressListener? = nil, token: CancelToken? = nil)async throws  -> Data  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_haven_ffi_fn_method_havenvault_advance_statement_pdf_async(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(documentId),FfiConverterString.lower(versionHash),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(token)
-                )
-            },
-            pollFunc: ffi_haven_ffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_haven_ffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_haven_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterData.lift,
-            errorHandler: FfiConverterTypeHavenError_lift
-        )
-}
-    
-    /**
      * Every entry, off the calling thread.
      */
 open func allEntriesAsync(token: CancelToken? = nil)async throws  -> [Entry]  {
@@ -1341,44 +1304,6 @@ open func createBackupAsync(path: String, listener: ProgressListener? = nil, tok
 }
     
     /**
-     * The wallet crisis card PDF, off the calling thread.
-     */
-open func crisisCardPdfAsync(documentId: String, versionHash: String, listener: ProgressListener? = nil, token: CancelToken? = nil)async throws  -> Data  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_haven_ffi_fn_method_havenvault_crisis_card_pdf_async(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(documentId),FfiConverterString.lower(versionHash),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(token)
-                )
-            },
-            pollFunc: ffi_haven_ffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_haven_ffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_haven_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterData.lift,
-            errorHandler: FfiConverterTypeHavenError_lift
-        )
-}
-    
-    /**
-     * The crisis plan PDF, off the calling thread.
-     */
-open func crisisPlanPdfAsync(documentId: String, versionHash: String, listener: ProgressListener? = nil, token: CancelToken? = nil)async throws  -> Data  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_haven_ffi_fn_method_havenvault_crisis_plan_pdf_async(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(documentId),FfiConverterString.lower(versionHash),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(token)
-                )
-            },
-            pollFunc: ffi_haven_ffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_haven_ffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_haven_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterData.lift,
-            errorHandler: FfiConverterTypeHavenError_lift
-        )
-}
-    
-    /**
      * Enables device unlock, off the calling thread.
      */
 open func enableDeviceUnlockAsync(store: KeyStore, token: CancelToken? = nil)async throws  -> String  {
@@ -1393,6 +1318,26 @@ open func enableDeviceUnlockAsync(store: KeyStore, token: CancelToken? = nil)asy
             completeFunc: ffi_haven_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_haven_ffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeHavenError_lift
+        )
+}
+    
+    /**
+     * One PDF of one version (plan, wallet card or statement), off the
+     * calling thread.
+     */
+open func exportPdfAsync(kind: ExportKind, version: VersionRef, listener: ProgressListener? = nil, token: CancelToken? = nil)async throws  -> Data  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_haven_ffi_fn_method_havenvault_export_pdf_async(
+                        self.uniffiCloneHandle(),FfiConverterTypeExportKind_lower(kind),FfiConverterTypeVersionRef_lower(version),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(token)
+                )
+            },
+            pollFunc: ffi_haven_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_haven_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_haven_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterData.lift,
             errorHandler: FfiConverterTypeHavenError_lift
         )
 }
@@ -1980,48 +1925,17 @@ open func warningSignsLinkedToEntry(entryId: String)throws  -> [String]  {
 }
     
     /**
-     * The full advance statement, with sign-off, witness, reviews and
-     * departures, as a PDF.
+     * One PDF of one version: the full crisis plan, the one-page wallet
+     * crisis card, or the full advance statement (with sign-off, witness,
+     * reviews and departures).
      */
-open func advanceStatementPdf(documentId: String, versionHash: String, listener: ProgressListener? = nil, token: CancelToken? = nil)throws  -> Data  {
+open func exportPdf(kind: ExportKind, version: VersionRef, listener: ProgressListener? = nil, token: CancelToken? = nil)throws  -> Data  {
     return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
         uniffiCallStatus in
-    uniffi_haven_ffi_fn_method_havenvault_advance_statement_pdf(
+    uniffi_haven_ffi_fn_method_havenvault_export_pdf(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(documentId),
-        FfiConverterString.lower(versionHash),
-        FfiConverterOptionTypeProgressListener.lower(listener),
-        FfiConverterOptionTypeCancelToken.lower(token),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * A one-page, wallet-size crisis card (key contacts, what helps) as a PDF.
-     */
-open func crisisCardPdf(documentId: String, versionHash: String, listener: ProgressListener? = nil, token: CancelToken? = nil)throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
-        uniffiCallStatus in
-    uniffi_haven_ffi_fn_method_havenvault_crisis_card_pdf(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(documentId),
-        FfiConverterString.lower(versionHash),
-        FfiConverterOptionTypeProgressListener.lower(listener),
-        FfiConverterOptionTypeCancelToken.lower(token),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The full crisis plan as a PDF.
-     */
-open func crisisPlanPdf(documentId: String, versionHash: String, listener: ProgressListener? = nil, token: CancelToken? = nil)throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
-        uniffiCallStatus in
-    uniffi_haven_ffi_fn_method_havenvault_crisis_plan_pdf(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(documentId),
-        FfiConverterString.lower(versionHash),
+        FfiConverterTypeExportKind_lower(kind),
+        FfiConverterTypeVersionRef_lower(version),
         FfiConverterOptionTypeProgressListener.lower(listener),
         FfiConverterOptionTypeCancelToken.lower(token),uniffiCallStatus
     )
@@ -3590,75 +3504,6 @@ public func FfiConverterTypeCreatedVault_lower(_ value: CreatedVault) -> RustBuf
 
 
 /**
- * One document version to put in a FHIR Bundle.
- */
-public struct VersionRef: Equatable, Hashable {
-    /**
-     * The document's id.
-     */
-    public var documentId: String
-    /**
-     * The version's hash.
-     */
-    public var versionHash: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The document's id.
-         */documentId: String, 
-        /**
-         * The version's hash.
-         */versionHash: String) {
-        self.documentId = documentId
-        self.versionHash = versionHash
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension VersionRef: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeVersionRef: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VersionRef {
-        return
-            try VersionRef(
-                documentId: FfiConverterString.read(from: &buf), 
-                versionHash: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: VersionRef, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.documentId, into: &buf)
-        FfiConverterString.write(value.versionHash, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVersionRef_lift(_ buf: RustBuffer) throws -> VersionRef {
-    return try FfiConverterTypeVersionRef.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVersionRef_lower(_ value: VersionRef) -> RustBuffer {
-    return FfiConverterTypeVersionRef.lower(value)
-}
-
-
-/**
  * What the app's key store throws. Each case is handled differently by the
  * app, so each has its own variant: a cancelled biometric prompt is not a
  * lost key.
@@ -4448,31 +4293,6 @@ fileprivate struct FfiConverterSequenceTypeValidationProblem: FfiConverterRustBu
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeVersionSummary: FfiConverterRustBuffer {
-    typealias SwiftType = [VersionSummary]
-
-    public static func write(_ value: [VersionSummary], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeVersionSummary.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [VersionSummary] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [VersionSummary]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeVersionSummary.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterSequenceTypeVersionRef: FfiConverterRustBuffer {
     typealias SwiftType = [VersionRef]
 
@@ -4490,6 +4310,31 @@ fileprivate struct FfiConverterSequenceTypeVersionRef: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeVersionRef.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeVersionSummary: FfiConverterRustBuffer {
+    typealias SwiftType = [VersionSummary]
+
+    public static func write(_ value: [VersionSummary], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeVersionSummary.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [VersionSummary] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [VersionSummary]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeVersionSummary.read(from: &buf))
         }
         return seq
     }
@@ -4709,7 +4554,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_func_new_crisis_plan() != 36279) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_func_validate_content() != 35555) {
+    if (uniffi_haven_ffi_checksum_func_validate_content() != 60037) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_func_create_vault() != 15460) {
@@ -4763,9 +4608,6 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_session_touch() != 47739) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_advance_statement_pdf_async() != 2465) {
-        return InitializationResult.apiChecksumMismatch
-    }
     if (uniffi_haven_ffi_checksum_method_havenvault_all_entries_async() != 51438) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -4775,16 +4617,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_havenvault_create_backup_async() != 53541) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_crisis_card_pdf_async() != 21735) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_haven_ffi_checksum_method_havenvault_crisis_plan_pdf_async() != 49341) {
-        return InitializationResult.apiChecksumMismatch
-    }
     if (uniffi_haven_ffi_checksum_method_havenvault_enable_device_unlock_async() != 6995) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle_async() != 38348) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_export_pdf_async() != 25604) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle_async() != 58545) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_list_entries_async() != 28708) {
@@ -4817,7 +4656,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_havenvault_create_backup() != 25296) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_active_version() != 28253) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_active_version() != 41670) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_add_consultation_review() != 27391) {
@@ -4832,10 +4671,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_havenvault_consultation_reviews() != 12817) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_create_document() != 21473) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_create_document() != 12861) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_crisis_plan() != 9033) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_crisis_plan() != 26242) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_departures() != 64964) {
@@ -4844,19 +4683,19 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_havenvault_diff_versions() != 26045) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_document_history() != 40040) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_document_history() != 9382) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_documents() != 14087) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_documents() != 54464) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_entries_linked_to_warning_sign() != 30814) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_get_version() != 26282) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_get_version() != 1724) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_latest_version() != 36726) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_latest_version() != 32970) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_link_entry_to_warning_sign() != 35692) {
@@ -4871,19 +4710,19 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_havenvault_revoke_version() != 822) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_save_version() != 54392) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_save_version() != 43085) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_save_version_as_branch() != 21691) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_save_version_as_branch() != 45463) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_set_next_review() != 63160) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_sign_version() != 8385) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_sign_version() != 58502) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_status_log() != 18055) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_status_log() != 36934) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_unlink_entry_from_warning_sign() != 32207) {
@@ -4898,16 +4737,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_havenvault_warning_signs_linked_to_entry() != 22092) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_advance_statement_pdf() != 33696) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_export_pdf() != 63820) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_crisis_card_pdf() != 6619) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_haven_ffi_checksum_method_havenvault_crisis_plan_pdf() != 38336) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle() != 9879) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle() != 40055) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_add_entry() != 37113) {

@@ -6289,6 +6289,75 @@ public func FfiConverterTypeVerifyReport_lower(_ value: VerifyReport) -> RustBuf
 
 
 /**
+ * One exact version of a document, as exports name it.
+ */
+public struct VersionRef: Equatable, Hashable {
+    /**
+     * The document's id.
+     */
+    public var documentId: String
+    /**
+     * The version's hash.
+     */
+    public var versionHash: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The document's id.
+         */documentId: String, 
+        /**
+         * The version's hash.
+         */versionHash: String) {
+        self.documentId = documentId
+        self.versionHash = versionHash
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension VersionRef: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVersionRef: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VersionRef {
+        return
+            try VersionRef(
+                documentId: FfiConverterString.read(from: &buf), 
+                versionHash: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: VersionRef, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.documentId, into: &buf)
+        FfiConverterString.write(value.versionHash, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVersionRef_lift(_ buf: RustBuffer) throws -> VersionRef {
+    return try FfiConverterTypeVersionRef.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVersionRef_lower(_ value: VersionRef) -> RustBuffer {
+    return FfiConverterTypeVersionRef.lower(value)
+}
+
+
+/**
  * A version without its content, for history lists.
  */
 public struct VersionSummary: Equatable, Hashable {
@@ -7218,6 +7287,93 @@ public func FfiConverterTypeDocumentKind_lower(_ value: DocumentKind) -> RustBuf
 
 
 /**
+ * Which PDF to make.
+ */
+
+public enum ExportKind: Equatable, Hashable {
+    
+    /**
+     * The full crisis plan (see [`pdf::crisis_plan`]).
+     */
+    case crisisPlanPdf
+    /**
+     * The one-page, wallet-size crisis card, made from a crisis plan (see
+     * [`pdf::crisis_card`]).
+     */
+    case crisisCardPdf
+    /**
+     * The full advance statement, with sign-off, witness, reviews and
+     * departures (see [`pdf::advance_statement`]).
+     */
+    case advanceStatementPdf
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ExportKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExportKind: FfiConverterRustBuffer {
+    typealias SwiftType = ExportKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExportKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .crisisPlanPdf
+        
+        case 2: return .crisisCardPdf
+        
+        case 3: return .advanceStatementPdf
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ExportKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .crisisPlanPdf:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .crisisCardPdf:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .advanceStatementPdf:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExportKind_lift(_ buf: RustBuffer) throws -> ExportKind {
+    return try FfiConverterTypeExportKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExportKind_lower(_ value: ExportKind) -> RustBuffer {
+    return FfiConverterTypeExportKind.lower(value)
+}
+
+
+
+/**
  * The public error type: what went wrong, never what the person wrote.
  *
  * Each variant has a stable [`code`](HavenError::code) for programs and a
@@ -7288,7 +7444,7 @@ enum HavenError: Swift.Error, Equatable, Hashable {
     case InvalidInput(message: String)
     
     /**
-     * Refused to overwrite an existing vault.
+     * Refused to overwrite an existing file.
      */
     case AlreadyExists(message: String)
     
@@ -7303,7 +7459,9 @@ enum HavenError: Swift.Error, Equatable, Hashable {
     case Platform(message: String)
     
     /**
-     * A bug inside Haven (a caught panic); the operation did not happen.
+     * A bug inside Haven (a caught panic), or a cryptographic primitive
+     * that failed for a reason not about the data (the system's random
+     * number generator, say); the operation did not happen.
      */
     case Internal(message: String)
     

@@ -48,8 +48,9 @@ func firstScreens(path: String, passphrase: String, keyStore: KeyStore, kdf: Kdf
     let signed = try vault.signVersion(documentId: draftPlan.documentId, versionHash: draftPlan.hash, signOff: signOff)
 
     // 6. Wallet card: a one-page PDF to print or share.
-    ui.cardPdf = try await vault.crisisCardPdfAsync(documentId: signed.documentId, versionHash: signed.hash,
-                                                    listener: nil, token: nil)
+    ui.cardPdf = try await vault.exportPdfAsync(kind: .crisisCardPdf,
+                                                version: VersionRef(documentId: signed.documentId, versionHash: signed.hash),
+                                                listener: nil, token: nil)
 }
 
 /// Today as the core's calendar date (yyyy-MM-dd, UTC).

@@ -177,7 +177,7 @@ func witness(_ name: String) -> Witness {
 struct UnexpectedConflict: Error {}
 
 /// The version a `saveVersion` saved (a conflict fails the test).
-func saved(_ outcome: SaveOutcome) throws -> DocumentVersion {
+func savedVersion(_ outcome: SaveOutcome) throws -> DocumentVersion {
     guard case .saved(let version) = outcome else { throw UnexpectedConflict() }
     return version
 }

@@ -85,7 +85,7 @@ final class VaultTests: HavenTestCase {
         let created = try newVault()
         created.vault.lock()
         assertThrows(
-            .WrongPassphrase,
+            "wrong_passphrase",
             try created.vault.unlockWithPassphrase(passphrase: "not the passphrase", listener: nil, token: nil))
         XCTAssertFalse(created.vault.isUnlocked())
 
@@ -137,7 +137,7 @@ final class VaultTests: HavenTestCase {
         token.cancel()
         XCTAssertTrue(token.isCancelled())
         assertThrows(
-            .Cancelled,
+            "cancelled",
             try created.vault.unlockWithPassphrase(passphrase: passphrase, listener: RecordingListener(), token: token))
         XCTAssertFalse(created.vault.isUnlocked())
         assertThrows("locked", try created.vault.allEntries())

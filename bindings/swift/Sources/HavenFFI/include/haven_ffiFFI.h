@@ -483,11 +483,6 @@ uint64_t uniffi_haven_ffi_fn_constructor_havenvault_restore_with_recovery_key(Ru
 uint64_t uniffi_haven_ffi_fn_constructor_havenvault_open(RustBuffer path, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ADVANCE_STATEMENT_PDF_ASYNC
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ADVANCE_STATEMENT_PDF_ASYNC
-uint64_t uniffi_haven_ffi_fn_method_havenvault_advance_statement_pdf_async(uint64_t ptr, RustBuffer document_id, RustBuffer version_hash, RustBuffer listener, RustBuffer token
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ALL_ENTRIES_ASYNC
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ALL_ENTRIES_ASYNC
 uint64_t uniffi_haven_ffi_fn_method_havenvault_all_entries_async(uint64_t ptr, RustBuffer token
@@ -503,19 +498,14 @@ uint64_t uniffi_haven_ffi_fn_method_havenvault_change_passphrase_async(uint64_t 
 uint64_t uniffi_haven_ffi_fn_method_havenvault_create_backup_async(uint64_t ptr, RustBuffer path, RustBuffer listener, RustBuffer token
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CRISIS_CARD_PDF_ASYNC
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CRISIS_CARD_PDF_ASYNC
-uint64_t uniffi_haven_ffi_fn_method_havenvault_crisis_card_pdf_async(uint64_t ptr, RustBuffer document_id, RustBuffer version_hash, RustBuffer listener, RustBuffer token
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CRISIS_PLAN_PDF_ASYNC
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CRISIS_PLAN_PDF_ASYNC
-uint64_t uniffi_haven_ffi_fn_method_havenvault_crisis_plan_pdf_async(uint64_t ptr, RustBuffer document_id, RustBuffer version_hash, RustBuffer listener, RustBuffer token
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ENABLE_DEVICE_UNLOCK_ASYNC
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ENABLE_DEVICE_UNLOCK_ASYNC
 uint64_t uniffi_haven_ffi_fn_method_havenvault_enable_device_unlock_async(uint64_t ptr, uint64_t store, RustBuffer token
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_EXPORT_PDF_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_EXPORT_PDF_ASYNC
+uint64_t uniffi_haven_ffi_fn_method_havenvault_export_pdf_async(uint64_t ptr, RustBuffer kind, RustBuffer version, RustBuffer listener, RustBuffer token
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_FHIR_BUNDLE_ASYNC
@@ -708,19 +698,9 @@ void uniffi_haven_ffi_fn_method_havenvault_verify_document(uint64_t ptr, RustBuf
 RustBuffer uniffi_haven_ffi_fn_method_havenvault_warning_signs_linked_to_entry(uint64_t ptr, RustBuffer entry_id, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ADVANCE_STATEMENT_PDF
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ADVANCE_STATEMENT_PDF
-RustBuffer uniffi_haven_ffi_fn_method_havenvault_advance_statement_pdf(uint64_t ptr, RustBuffer document_id, RustBuffer version_hash, RustBuffer listener, RustBuffer token, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CRISIS_CARD_PDF
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CRISIS_CARD_PDF
-RustBuffer uniffi_haven_ffi_fn_method_havenvault_crisis_card_pdf(uint64_t ptr, RustBuffer document_id, RustBuffer version_hash, RustBuffer listener, RustBuffer token, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CRISIS_PLAN_PDF
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CRISIS_PLAN_PDF
-RustBuffer uniffi_haven_ffi_fn_method_havenvault_crisis_plan_pdf(uint64_t ptr, RustBuffer document_id, RustBuffer version_hash, RustBuffer listener, RustBuffer token, RustCallStatus *_Nonnull out_status
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_EXPORT_PDF
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_EXPORT_PDF
+RustBuffer uniffi_haven_ffi_fn_method_havenvault_export_pdf(uint64_t ptr, RustBuffer kind, RustBuffer version, RustBuffer listener, RustBuffer token, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_FHIR_BUNDLE
@@ -1315,12 +1295,6 @@ uint16_t uniffi_haven_ffi_checksum_method_session_touch(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ADVANCE_STATEMENT_PDF_ASYNC
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ADVANCE_STATEMENT_PDF_ASYNC
-uint16_t uniffi_haven_ffi_checksum_method_havenvault_advance_statement_pdf_async(void
-    
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ALL_ENTRIES_ASYNC
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ALL_ENTRIES_ASYNC
 uint16_t uniffi_haven_ffi_checksum_method_havenvault_all_entries_async(void
@@ -1339,21 +1313,15 @@ uint16_t uniffi_haven_ffi_checksum_method_havenvault_create_backup_async(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_CRISIS_CARD_PDF_ASYNC
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_CRISIS_CARD_PDF_ASYNC
-uint16_t uniffi_haven_ffi_checksum_method_havenvault_crisis_card_pdf_async(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_CRISIS_PLAN_PDF_ASYNC
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_CRISIS_PLAN_PDF_ASYNC
-uint16_t uniffi_haven_ffi_checksum_method_havenvault_crisis_plan_pdf_async(void
-    
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ENABLE_DEVICE_UNLOCK_ASYNC
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ENABLE_DEVICE_UNLOCK_ASYNC
 uint16_t uniffi_haven_ffi_checksum_method_havenvault_enable_device_unlock_async(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_EXPORT_PDF_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_EXPORT_PDF_ASYNC
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_export_pdf_async(void
     
 );
 #endif
@@ -1585,21 +1553,9 @@ uint16_t uniffi_haven_ffi_checksum_method_havenvault_warning_signs_linked_to_ent
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ADVANCE_STATEMENT_PDF
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ADVANCE_STATEMENT_PDF
-uint16_t uniffi_haven_ffi_checksum_method_havenvault_advance_statement_pdf(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_CRISIS_CARD_PDF
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_CRISIS_CARD_PDF
-uint16_t uniffi_haven_ffi_checksum_method_havenvault_crisis_card_pdf(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_CRISIS_PLAN_PDF
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_CRISIS_PLAN_PDF
-uint16_t uniffi_haven_ffi_checksum_method_havenvault_crisis_plan_pdf(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_EXPORT_PDF
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_EXPORT_PDF
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_export_pdf(void
     
 );
 #endif

@@ -43,6 +43,7 @@ import app.haven.core.DocumentSummary
 import app.haven.core.DocumentVersion
 import app.haven.core.Draft
 import app.haven.core.Entry
+import app.haven.core.ExportKind
 import app.haven.core.FfiConverterTypeAdvanceStatement
 import app.haven.core.FfiConverterTypeBackupSummary
 import app.haven.core.FfiConverterTypeBucket
@@ -56,6 +57,7 @@ import app.haven.core.FfiConverterTypeDocumentSummary
 import app.haven.core.FfiConverterTypeDocumentVersion
 import app.haven.core.FfiConverterTypeDraft
 import app.haven.core.FfiConverterTypeEntry
+import app.haven.core.FfiConverterTypeExportKind
 import app.haven.core.FfiConverterTypeHavenError
 import app.haven.core.FfiConverterTypeKdfParams
 import app.haven.core.FfiConverterTypeMoodPoint
@@ -71,6 +73,7 @@ import app.haven.core.FfiConverterTypeSlotInfo
 import app.haven.core.FfiConverterTypeStatusChange
 import app.haven.core.FfiConverterTypeValidationProblem
 import app.haven.core.FfiConverterTypeVerifyReport
+import app.haven.core.FfiConverterTypeVersionRef
 import app.haven.core.FfiConverterTypeVersionSummary
 import app.haven.core.HavenException
 import app.haven.core.KdfParams
@@ -87,6 +90,7 @@ import app.haven.core.SlotInfo
 import app.haven.core.StatusChange
 import app.haven.core.ValidationProblem
 import app.haven.core.VerifyReport
+import app.haven.core.VersionRef
 import app.haven.core.VersionSummary
 import java.util.concurrent.atomic.AtomicBoolean
 import kotlin.coroutines.resume
@@ -109,6 +113,7 @@ import app.haven.core.RustBuffer as RustBufferDocumentSummary
 import app.haven.core.RustBuffer as RustBufferDocumentVersion
 import app.haven.core.RustBuffer as RustBufferDraft
 import app.haven.core.RustBuffer as RustBufferEntry
+import app.haven.core.RustBuffer as RustBufferExportKind
 import app.haven.core.RustBuffer as RustBufferHavenError
 import app.haven.core.RustBuffer as RustBufferKdfParams
 import app.haven.core.RustBuffer as RustBufferMoodPoint
@@ -124,6 +129,7 @@ import app.haven.core.RustBuffer as RustBufferSlotInfo
 import app.haven.core.RustBuffer as RustBufferStatusChange
 import app.haven.core.RustBuffer as RustBufferValidationProblem
 import app.haven.core.RustBuffer as RustBufferVerifyReport
+import app.haven.core.RustBuffer as RustBufferVersionRef
 import app.haven.core.RustBuffer as RustBufferVersionSummary
 
 // This is a helper for safely working with byte buffers returned from the Rust code.
@@ -895,19 +901,15 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_haven_ffi_checksum_method_session_touch(
     ): Int
-    external fun uniffi_haven_ffi_checksum_method_havenvault_advance_statement_pdf_async(
-    ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_all_entries_async(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_change_passphrase_async(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_create_backup_async(
     ): Int
-    external fun uniffi_haven_ffi_checksum_method_havenvault_crisis_card_pdf_async(
-    ): Int
-    external fun uniffi_haven_ffi_checksum_method_havenvault_crisis_plan_pdf_async(
-    ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_enable_device_unlock_async(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_export_pdf_async(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle_async(
     ): Int
@@ -985,11 +987,7 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_warning_signs_linked_to_entry(
     ): Int
-    external fun uniffi_haven_ffi_checksum_method_havenvault_advance_statement_pdf(
-    ): Int
-    external fun uniffi_haven_ffi_checksum_method_havenvault_crisis_card_pdf(
-    ): Int
-    external fun uniffi_haven_ffi_checksum_method_havenvault_crisis_plan_pdf(
+    external fun uniffi_haven_ffi_checksum_method_havenvault_export_pdf(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle(
     ): Int
@@ -1145,19 +1143,15 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_haven_ffi_fn_constructor_havenvault_open(`path`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_haven_ffi_fn_method_havenvault_advance_statement_pdf_async(`ptr`: Long,`documentId`: RustBuffer.ByValue,`versionHash`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
-    ): Long
     external fun uniffi_haven_ffi_fn_method_havenvault_all_entries_async(`ptr`: Long,`token`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_haven_ffi_fn_method_havenvault_change_passphrase_async(`ptr`: Long,`newPassphrase`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_haven_ffi_fn_method_havenvault_create_backup_async(`ptr`: Long,`path`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_haven_ffi_fn_method_havenvault_crisis_card_pdf_async(`ptr`: Long,`documentId`: RustBuffer.ByValue,`versionHash`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
-    ): Long
-    external fun uniffi_haven_ffi_fn_method_havenvault_crisis_plan_pdf_async(`ptr`: Long,`documentId`: RustBuffer.ByValue,`versionHash`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
-    ): Long
     external fun uniffi_haven_ffi_fn_method_havenvault_enable_device_unlock_async(`ptr`: Long,`store`: Long,`token`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_haven_ffi_fn_method_havenvault_export_pdf_async(`ptr`: Long,`kind`: RustBufferExportKind.ByValue,`version`: RustBufferVersionRef.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_haven_ffi_fn_method_havenvault_fhir_bundle_async(`ptr`: Long,`versions`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
     ): Long
@@ -1235,11 +1229,7 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_haven_ffi_fn_method_havenvault_warning_signs_linked_to_entry(`ptr`: Long,`entryId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_haven_ffi_fn_method_havenvault_advance_statement_pdf(`ptr`: Long,`documentId`: RustBuffer.ByValue,`versionHash`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_haven_ffi_fn_method_havenvault_crisis_card_pdf(`ptr`: Long,`documentId`: RustBuffer.ByValue,`versionHash`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_haven_ffi_fn_method_havenvault_crisis_plan_pdf(`ptr`: Long,`documentId`: RustBuffer.ByValue,`versionHash`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_haven_ffi_fn_method_havenvault_export_pdf(`ptr`: Long,`kind`: RustBufferExportKind.ByValue,`version`: RustBufferVersionRef.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_method_havenvault_fhir_bundle(`ptr`: Long,`versions`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1452,7 +1442,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_func_new_crisis_plan() and 0xFFFF) != 36279) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_func_validate_content() and 0xFFFF) != 35555) {
+    if ((lib.uniffi_haven_ffi_checksum_func_validate_content() and 0xFFFF) != 60037) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_func_create_vault() and 0xFFFF) != 15460) {
@@ -1506,9 +1496,6 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_method_session_touch() and 0xFFFF) != 47739) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_advance_statement_pdf_async() and 0xFFFF) != 2465) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_all_entries_async() and 0xFFFF) != 51438) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1518,16 +1505,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_create_backup_async() and 0xFFFF) != 53541) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_crisis_card_pdf_async() and 0xFFFF) != 21735) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_crisis_plan_pdf_async() and 0xFFFF) != 49341) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_enable_device_unlock_async() and 0xFFFF) != 6995) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle_async() and 0xFFFF) != 38348) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_export_pdf_async() and 0xFFFF) != 25604) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle_async() and 0xFFFF) != 58545) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_list_entries_async() and 0xFFFF) != 28708) {
@@ -1560,7 +1544,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_create_backup() and 0xFFFF) != 25296) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_active_version() and 0xFFFF) != 28253) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_active_version() and 0xFFFF) != 41670) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_add_consultation_review() and 0xFFFF) != 27391) {
@@ -1575,10 +1559,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_consultation_reviews() and 0xFFFF) != 12817) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_create_document() and 0xFFFF) != 21473) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_create_document() and 0xFFFF) != 12861) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_crisis_plan() and 0xFFFF) != 9033) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_crisis_plan() and 0xFFFF) != 26242) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_departures() and 0xFFFF) != 64964) {
@@ -1587,19 +1571,19 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_diff_versions() and 0xFFFF) != 26045) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_document_history() and 0xFFFF) != 40040) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_document_history() and 0xFFFF) != 9382) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_documents() and 0xFFFF) != 14087) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_documents() and 0xFFFF) != 54464) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_entries_linked_to_warning_sign() and 0xFFFF) != 30814) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_get_version() and 0xFFFF) != 26282) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_get_version() and 0xFFFF) != 1724) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_latest_version() and 0xFFFF) != 36726) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_latest_version() and 0xFFFF) != 32970) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_link_entry_to_warning_sign() and 0xFFFF) != 35692) {
@@ -1614,19 +1598,19 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_revoke_version() and 0xFFFF) != 822) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_save_version() and 0xFFFF) != 54392) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_save_version() and 0xFFFF) != 43085) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_save_version_as_branch() and 0xFFFF) != 21691) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_save_version_as_branch() and 0xFFFF) != 45463) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_set_next_review() and 0xFFFF) != 63160) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_sign_version() and 0xFFFF) != 8385) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_sign_version() and 0xFFFF) != 58502) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_status_log() and 0xFFFF) != 18055) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_status_log() and 0xFFFF) != 36934) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_unlink_entry_from_warning_sign() and 0xFFFF) != 32207) {
@@ -1641,16 +1625,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_warning_signs_linked_to_entry() and 0xFFFF) != 22092) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_advance_statement_pdf() and 0xFFFF) != 33696) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_export_pdf() and 0xFFFF) != 63820) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_crisis_card_pdf() and 0xFFFF) != 6619) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_crisis_plan_pdf() and 0xFFFF) != 38336) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle() and 0xFFFF) != 9879) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle() and 0xFFFF) != 40055) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_add_entry() and 0xFFFF) != 37113) {
@@ -2538,11 +2516,6 @@ public object FfiConverterTypeCancelToken: FfiConverter<CancelToken, Long> {
 public interface HavenVaultInterface {
     
     /**
-     * The advance statement PDF, off the calling thread.
-     */
-    suspend fun `advanceStatementPdfAsync`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `listener`: ProgressListener? = null, `token`: CancelToken? = null): kotlin.ByteArray
-    
-    /**
      * Every entry, off the calling thread.
      */
     suspend fun `allEntriesAsync`(`token`: CancelToken? = null): List<Entry>
@@ -2558,19 +2531,15 @@ public interface HavenVaultInterface {
     suspend fun `createBackupAsync`(`path`: kotlin.String, `listener`: ProgressListener? = null, `token`: CancelToken? = null): BackupSummary
     
     /**
-     * The wallet crisis card PDF, off the calling thread.
-     */
-    suspend fun `crisisCardPdfAsync`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `listener`: ProgressListener? = null, `token`: CancelToken? = null): kotlin.ByteArray
-    
-    /**
-     * The crisis plan PDF, off the calling thread.
-     */
-    suspend fun `crisisPlanPdfAsync`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `listener`: ProgressListener? = null, `token`: CancelToken? = null): kotlin.ByteArray
-    
-    /**
      * Enables device unlock, off the calling thread.
      */
     suspend fun `enableDeviceUnlockAsync`(`store`: KeyStore, `token`: CancelToken? = null): kotlin.String
+    
+    /**
+     * One PDF of one version (plan, wallet card or statement), off the
+     * calling thread.
+     */
+    suspend fun `exportPdfAsync`(`kind`: ExportKind, `version`: VersionRef, `listener`: ProgressListener? = null, `token`: CancelToken? = null): kotlin.ByteArray
     
     /**
      * A FHIR Bundle, off the calling thread.
@@ -2775,20 +2744,11 @@ public interface HavenVaultInterface {
     fun `warningSignsLinkedToEntry`(`entryId`: kotlin.String): List<kotlin.String>
     
     /**
-     * The full advance statement, with sign-off, witness, reviews and
-     * departures, as a PDF.
+     * One PDF of one version: the full crisis plan, the one-page wallet
+     * crisis card, or the full advance statement (with sign-off, witness,
+     * reviews and departures).
      */
-    fun `advanceStatementPdf`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `listener`: ProgressListener? = null, `token`: CancelToken? = null): kotlin.ByteArray
-    
-    /**
-     * A one-page, wallet-size crisis card (key contacts, what helps) as a PDF.
-     */
-    fun `crisisCardPdf`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `listener`: ProgressListener? = null, `token`: CancelToken? = null): kotlin.ByteArray
-    
-    /**
-     * The full crisis plan as a PDF.
-     */
-    fun `crisisPlanPdf`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `listener`: ProgressListener? = null, `token`: CancelToken? = null): kotlin.ByteArray
+    fun `exportPdf`(`kind`: ExportKind, `version`: VersionRef, `listener`: ProgressListener? = null, `token`: CancelToken? = null): kotlin.ByteArray
     
     /**
      * An HL7 FHIR R4 Bundle (JSON) of the given versions.
@@ -3038,34 +2998,6 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
 
     
     /**
-     * The advance statement PDF, off the calling thread.
-     */
-    @Throws(HavenException::class)
-    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `advanceStatementPdfAsync`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `listener`: ProgressListener?, `token`: CancelToken?) : kotlin.ByteArray {
-        return uniffiRustCallAsync(
-        callWithHandle { uniffiHandle ->
-            UniffiLib.uniffi_haven_ffi_fn_method_havenvault_advance_statement_pdf_async(
-                uniffiHandle,
-                
-        FfiConverterString.lower(`documentId`),
-        FfiConverterString.lower(`versionHash`),
-        FfiConverterOptionalTypeProgressListener.lower(`listener`),
-        FfiConverterOptionalTypeCancelToken.lower(`token`),
-            )
-        },
-        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_rust_buffer(future, continuation) },
-        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_rust_buffer(future) },
-        // lift function
-        { FfiConverterByteArray.lift(it) },
-        // Error FFI converter
-        HavenExceptionExternalErrorHandler,
-    )
-    }
-
-    
-    /**
      * Every entry, off the calling thread.
      */
     @Throws(HavenException::class)
@@ -3145,62 +3077,6 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
 
     
     /**
-     * The wallet crisis card PDF, off the calling thread.
-     */
-    @Throws(HavenException::class)
-    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `crisisCardPdfAsync`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `listener`: ProgressListener?, `token`: CancelToken?) : kotlin.ByteArray {
-        return uniffiRustCallAsync(
-        callWithHandle { uniffiHandle ->
-            UniffiLib.uniffi_haven_ffi_fn_method_havenvault_crisis_card_pdf_async(
-                uniffiHandle,
-                
-        FfiConverterString.lower(`documentId`),
-        FfiConverterString.lower(`versionHash`),
-        FfiConverterOptionalTypeProgressListener.lower(`listener`),
-        FfiConverterOptionalTypeCancelToken.lower(`token`),
-            )
-        },
-        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_rust_buffer(future, continuation) },
-        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_rust_buffer(future) },
-        // lift function
-        { FfiConverterByteArray.lift(it) },
-        // Error FFI converter
-        HavenExceptionExternalErrorHandler,
-    )
-    }
-
-    
-    /**
-     * The crisis plan PDF, off the calling thread.
-     */
-    @Throws(HavenException::class)
-    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `crisisPlanPdfAsync`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `listener`: ProgressListener?, `token`: CancelToken?) : kotlin.ByteArray {
-        return uniffiRustCallAsync(
-        callWithHandle { uniffiHandle ->
-            UniffiLib.uniffi_haven_ffi_fn_method_havenvault_crisis_plan_pdf_async(
-                uniffiHandle,
-                
-        FfiConverterString.lower(`documentId`),
-        FfiConverterString.lower(`versionHash`),
-        FfiConverterOptionalTypeProgressListener.lower(`listener`),
-        FfiConverterOptionalTypeCancelToken.lower(`token`),
-            )
-        },
-        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_rust_buffer(future, continuation) },
-        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_rust_buffer(future) },
-        // lift function
-        { FfiConverterByteArray.lift(it) },
-        // Error FFI converter
-        HavenExceptionExternalErrorHandler,
-    )
-    }
-
-    
-    /**
      * Enables device unlock, off the calling thread.
      */
     @Throws(HavenException::class)
@@ -3220,6 +3096,35 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
         { future -> UniffiLib.ffi_haven_ffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterString.lift(it) },
+        // Error FFI converter
+        HavenExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
+     * One PDF of one version (plan, wallet card or statement), off the
+     * calling thread.
+     */
+    @Throws(HavenException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `exportPdfAsync`(`kind`: ExportKind, `version`: VersionRef, `listener`: ProgressListener?, `token`: CancelToken?) : kotlin.ByteArray {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_haven_ffi_fn_method_havenvault_export_pdf_async(
+                uniffiHandle,
+                
+        FfiConverterTypeExportKind.lower(`kind`),
+        FfiConverterTypeVersionRef.lower(`version`),
+        FfiConverterOptionalTypeProgressListener.lower(`listener`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterByteArray.lift(it) },
         // Error FFI converter
         HavenExceptionExternalErrorHandler,
     )
@@ -4029,60 +3934,19 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
 
     
     /**
-     * The full advance statement, with sign-off, witness, reviews and
-     * departures, as a PDF.
+     * One PDF of one version: the full crisis plan, the one-page wallet
+     * crisis card, or the full advance statement (with sign-off, witness,
+     * reviews and departures).
      */
-    @Throws(HavenException::class)override fun `advanceStatementPdf`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `listener`: ProgressListener?, `token`: CancelToken?): kotlin.ByteArray {
+    @Throws(HavenException::class)override fun `exportPdf`(`kind`: ExportKind, `version`: VersionRef, `listener`: ProgressListener?, `token`: CancelToken?): kotlin.ByteArray {
             return FfiConverterByteArray.lift(
     callWithHandle {
     uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
-    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_advance_statement_pdf(
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_export_pdf(
         it,
         
-        FfiConverterString.lower(`documentId`),
-        FfiConverterString.lower(`versionHash`),
-        FfiConverterOptionalTypeProgressListener.lower(`listener`),
-        FfiConverterOptionalTypeCancelToken.lower(`token`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * A one-page, wallet-size crisis card (key contacts, what helps) as a PDF.
-     */
-    @Throws(HavenException::class)override fun `crisisCardPdf`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `listener`: ProgressListener?, `token`: CancelToken?): kotlin.ByteArray {
-            return FfiConverterByteArray.lift(
-    callWithHandle {
-    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
-    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_crisis_card_pdf(
-        it,
-        
-        FfiConverterString.lower(`documentId`),
-        FfiConverterString.lower(`versionHash`),
-        FfiConverterOptionalTypeProgressListener.lower(`listener`),
-        FfiConverterOptionalTypeCancelToken.lower(`token`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * The full crisis plan as a PDF.
-     */
-    @Throws(HavenException::class)override fun `crisisPlanPdf`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `listener`: ProgressListener?, `token`: CancelToken?): kotlin.ByteArray {
-            return FfiConverterByteArray.lift(
-    callWithHandle {
-    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
-    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_crisis_plan_pdf(
-        it,
-        
-        FfiConverterString.lower(`documentId`),
-        FfiConverterString.lower(`versionHash`),
+        FfiConverterTypeExportKind.lower(`kind`),
+        FfiConverterTypeVersionRef.lower(`version`),
         FfiConverterOptionalTypeProgressListener.lower(`listener`),
         FfiConverterOptionalTypeCancelToken.lower(`token`),_status)
 }
@@ -6446,53 +6310,6 @@ public object FfiConverterTypeCreatedVault: FfiConverterRustBuffer<CreatedVault>
 
 
 
-/**
- * One document version to put in a FHIR Bundle.
- */
-data class VersionRef (
-    /**
-     * The document's id.
-     */
-    val `documentId`: kotlin.String
-    , 
-    /**
-     * The version's hash.
-     */
-    val `versionHash`: kotlin.String
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeVersionRef: FfiConverterRustBuffer<VersionRef> {
-    override fun read(buf: ByteBuffer): VersionRef {
-        return VersionRef(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: VersionRef) = (
-            FfiConverterString.allocationSize(value.`documentId`) +
-            FfiConverterString.allocationSize(value.`versionHash`)
-    )
-
-    override fun write(value: VersionRef, buf: ByteBuffer) {
-            FfiConverterString.write(value.`documentId`, buf)
-            FfiConverterString.write(value.`versionHash`, buf)
-    }
-}
-
-
-
 
 
 /**
@@ -7416,6 +7233,34 @@ public object FfiConverterSequenceTypeValidationProblem: FfiConverterRustBuffer<
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeVersionRef: FfiConverterRustBuffer<List<VersionRef>> {
+    override fun read(buf: ByteBuffer): List<VersionRef> {
+        val len = buf.getInt()
+        return List<VersionRef>(len) {
+            FfiConverterTypeVersionRef.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<VersionRef>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeVersionRef.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<VersionRef>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeVersionRef.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeVersionSummary: FfiConverterRustBuffer<List<VersionSummary>> {
     override fun read(buf: ByteBuffer): List<VersionSummary> {
         val len = buf.getInt()
@@ -7441,30 +7286,6 @@ public object FfiConverterSequenceTypeVersionSummary: FfiConverterRustBuffer<Lis
 
 
 
-/**
- * @suppress
- */
-public object FfiConverterSequenceTypeVersionRef: FfiConverterRustBuffer<List<VersionRef>> {
-    override fun read(buf: ByteBuffer): List<VersionRef> {
-        val len = buf.getInt()
-        return List<VersionRef>(len) {
-            FfiConverterTypeVersionRef.read(buf)
-        }
-    }
-
-    override fun allocationSize(value: List<VersionRef>): ULong {
-        val sizeForLength = 4UL
-        val sizeForItems = value.map { FfiConverterTypeVersionRef.allocationSize(it) }.sum()
-        return sizeForLength + sizeForItems
-    }
-
-    override fun write(value: List<VersionRef>, buf: ByteBuffer) {
-        buf.putInt(value.size)
-        value.iterator().forEach {
-            FfiConverterTypeVersionRef.write(it, buf)
-        }
-    }
-}
 
 
 

@@ -731,10 +731,6 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_haven_core_fn_method_sectionresponse_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_haven_core_fn_method_signoff_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_haven_core_fn_method_witness_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
     external fun uniffi_haven_core_fn_method_aboutme_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_haven_core_fn_method_advancestatement_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -772,6 +768,10 @@ internal object UniffiLib {
     external fun uniffi_haven_core_fn_method_valuesandwishes_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_haven_core_fn_method_documentversion_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_signoff_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_witness_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_haven_core_fn_method_draft_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -5306,6 +5306,53 @@ public object FfiConverterTypeVerifyReport: FfiConverterRustBuffer<VerifyReport>
 
 
 /**
+ * One exact version of a document, as exports name it.
+ */
+data class VersionRef (
+    /**
+     * The document's id.
+     */
+    val `documentId`: kotlin.String
+    , 
+    /**
+     * The version's hash.
+     */
+    val `versionHash`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeVersionRef: FfiConverterRustBuffer<VersionRef> {
+    override fun read(buf: ByteBuffer): VersionRef {
+        return VersionRef(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: VersionRef) = (
+            FfiConverterString.allocationSize(value.`documentId`) +
+            FfiConverterString.allocationSize(value.`versionHash`)
+    )
+
+    override fun write(value: VersionRef, buf: ByteBuffer) {
+            FfiConverterString.write(value.`documentId`, buf)
+            FfiConverterString.write(value.`versionHash`, buf)
+    }
+}
+
+
+
+/**
  * A version without its content, for history lists.
  */
 data class VersionSummary (
@@ -5949,6 +5996,55 @@ public object FfiConverterTypeDocumentKind: FfiConverterRustBuffer<DocumentKind>
 
 
 
+/**
+ * Which PDF to make.
+ */
+
+enum class ExportKind {
+    
+    /**
+     * The full crisis plan (see [`pdf::crisis_plan`]).
+     */
+    CRISIS_PLAN_PDF,
+    /**
+     * The one-page, wallet-size crisis card, made from a crisis plan (see
+     * [`pdf::crisis_card`]).
+     */
+    CRISIS_CARD_PDF,
+    /**
+     * The full advance statement, with sign-off, witness, reviews and
+     * departures (see [`pdf::advance_statement`]).
+     */
+    ADVANCE_STATEMENT_PDF;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeExportKind: FfiConverterRustBuffer<ExportKind> {
+    override fun read(buf: ByteBuffer) = try {
+        ExportKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: ExportKind) = 4UL
+
+    override fun write(value: ExportKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
 
 
 /**
@@ -6019,7 +6115,7 @@ sealed class HavenException(message: String): kotlin.Exception(message) {
         class InvalidInput(message: String) : HavenException(message)
         
     /**
-     * Refused to overwrite an existing vault.
+     * Refused to overwrite an existing file.
      */
         class AlreadyExists(message: String) : HavenException(message)
         
@@ -6034,7 +6130,9 @@ sealed class HavenException(message: String): kotlin.Exception(message) {
         class Platform(message: String) : HavenException(message)
         
     /**
-     * A bug inside Haven (a caught panic); the operation did not happen.
+     * A bug inside Haven (a caught panic), or a cryptographic primitive
+     * that failed for a reason not about the data (the system's random
+     * number generator, say); the operation did not happen.
      */
         class Internal(message: String) : HavenException(message)
         

@@ -4,6 +4,8 @@ import app.haven.HavenVault
 import app.haven.KeyStore
 import app.haven.createVaultAsync
 import app.haven.core.DocumentContent
+import app.haven.core.ExportKind
+import app.haven.core.VersionRef
 import app.haven.core.HavenException
 import app.haven.core.KdfParams
 import app.haven.core.Region
@@ -64,7 +66,7 @@ suspend fun firstScreens(path: String, passphrase: String, keyStore: KeyStore, k
             )
 
             // 6. Wallet card: a one-page PDF to print or share.
-            ui.cardPdf = vault.crisisCardPdfAsync(signed.documentId, signed.hash)
+            ui.cardPdf = vault.exportPdfAsync(ExportKind.CRISIS_CARD_PDF, VersionRef(signed.documentId, signed.hash))
         }
     }
 }
