@@ -6,7 +6,7 @@
 //! coroutine (Kotlin) or the token (Swift helpers) stops the core, which
 //! then changes nothing. The blocking forms stay, for code already on a
 //! background thread. Kotlin cannot overload on `suspend`, hence the
-//! `Async` suffix in both languages (ADR 0006).
+//! `Async` suffix in both languages (ADR 0007).
 
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -239,8 +239,14 @@ mod tests {
 
         plan.warning_signs[0].id = "same".into();
         plan.warning_signs[1].id = "same".into();
-        assert!(prepare_content(plan.clone().into()).is_err());
+        assert!(matches!(
+            prepare_content(plan.clone().into()),
+            Err(HavenError::InvalidInput { reason }) if reason.contains("share one id")
+        ));
         plan.warning_signs[1].id = "bad id!".into();
-        assert!(prepare_content(plan.into()).is_err());
+        assert!(matches!(
+            prepare_content(plan.into()),
+            Err(HavenError::InvalidInput { reason }) if reason.contains("an id is at most")
+        ));
     }
 }
