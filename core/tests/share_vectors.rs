@@ -129,7 +129,7 @@ fn vectors() -> Value {
         needs_pin: true,
     };
     json!({
-        "about": "Haven sharing formats, version 1: see docs/adr/0006-share-capsules.md. All binary fields are base64url without padding.",
+        "about": "Haven sharing formats, version 1: see docs/adr/0008-share-capsules.md. All binary fields are base64url without padding.",
         "identity_seed": b64(&identity),
         "signer": b64(&signer),
         "link": {

@@ -164,11 +164,6 @@ pub struct CreateArgs {
     pub json: bool,
 }
 
-/// Whether `cmd` needs the vault (opening a link does not).
-pub fn needs_vault(cmd: &ShareCommand) -> bool {
-    !matches!(cmd, ShareCommand::Open { .. })
-}
-
 impl From<ShareError> for Failure {
     fn from(e: ShareError) -> Self {
         match e {
@@ -187,13 +182,17 @@ impl From<ShareError> for Failure {
     }
 }
 
-/// Runs one share command; `vault` is `None` only when [`needs_vault`] is false.
-pub fn run(vault: Option<&Vault>, cmd: ShareCommand) -> Result<(), Failure> {
+/// Runs one share command; `open_vault` opens and unlocks the vault, called
+/// by every command but `open` (a carer opening a link needs no vault).
+pub fn run(
+    cmd: ShareCommand,
+    open_vault: impl FnOnce() -> Result<Vault, Failure>,
+) -> Result<(), Failure> {
     let t = UreqTransport::default();
     if let ShareCommand::Open { link, json } = &cmd {
         return open(&t, link, *json);
     }
-    let vault = vault.ok_or_else(|| Failure::other("the vault is not open".into()))?;
+    let vault = &open_vault()?;
     match cmd {
         ShareCommand::Create(a) => create(vault, &t, &a),
         ShareCommand::List { json } => list(vault, json),

@@ -6,10 +6,11 @@ use std::time::Instant;
 
 use chrono::Utc;
 use haven_core::documents::{Clinician, Contact, TreatmentRefusal, WarningSign};
+use haven_core::write_new_file;
 use haven_core::{
-    AdvanceStatement, Bucket, CrisisPlan, Draft, HavenError, KdfParams, NewConsultationReview,
-    NewDeparture, Region, RestoreSecret, ReviewResponse, Section, SectionResponse, SignOff, Silent,
-    Vault, Witness,
+    AdvanceStatement, Bucket, CrisisPlan, Draft, ExportKind, FileKind, HavenError, KdfParams,
+    NewConsultationReview, NewDeparture, Region, RestoreSecret, ReviewResponse, Section,
+    SectionResponse, SignOff, Silent, Vault, VersionRef, Witness,
 };
 
 use crate::fail::Failure;
@@ -138,7 +139,7 @@ pub fn run(dir: Option<&Path>) -> Result<(), Failure> {
 
     step(8, "Lock, then a wrong passphrase");
     vault.lock();
-    match vault.unlock_with_passphrase("not my passphrase") {
+    match vault.unlock_with_passphrase("not my passphrase", &haven_core::Silent) {
         Err(HavenError::WrongPassphrase) => println!("refused: {}", HavenError::WrongPassphrase),
         other => {
             return Err(Failure::other(format!(
@@ -147,7 +148,7 @@ pub fn run(dir: Option<&Path>) -> Result<(), Failure> {
         }
     }
     let t = Instant::now();
-    vault.unlock_with_passphrase(PASS)?;
+    vault.unlock_with_passphrase(PASS, &haven_core::Silent)?;
     println!(
         "unlocked with the right passphrase in {} ms",
         t.elapsed().as_millis()
@@ -159,7 +160,7 @@ pub fn run(dir: Option<&Path>) -> Result<(), Failure> {
     );
     vault.change_passphrase(NEW_PASS)?;
     vault.lock();
-    let old = vault.unlock_with_passphrase(PASS);
+    let old = vault.unlock_with_passphrase(PASS, &haven_core::Silent);
     println!("old passphrase after the change: {}", describe(&old));
     vault.recover(&recovery.display(), PASS)?;
     println!(
@@ -206,7 +207,7 @@ pub fn run(dir: Option<&Path>) -> Result<(), Failure> {
         "Back up, then restore on a \"new device\" with the recovery key",
     );
     let backup = base.join("tour.backup");
-    let summary = vault.create_backup(&backup)?;
+    let summary = vault.create_backup(&backup, &haven_core::Silent)?;
     println!(
         "backup: {} records, {} key slots (the device key stays behind), {} bytes",
         summary.records(),
@@ -226,6 +227,7 @@ pub fn run(dir: Option<&Path>) -> Result<(), Failure> {
         &backup,
         &restored_path,
         RestoreSecret::RecoveryKey(&recovery.display()),
+        &haven_core::Silent,
     )?;
     let r = restored.verify()?;
     println!(
@@ -423,31 +425,41 @@ fn documents(vault: &Vault, entry_id: &str, out_dir: &Path) -> Result<(), Failur
     let exports: [(&str, Vec<u8>); 4] = [
         (
             "crisis-plan.pdf",
-            vault.crisis_plan_pdf(&signed.document_id, &signed.hash, &Silent)?,
+            vault.export_pdf(
+                ExportKind::CrisisPlanPdf,
+                &VersionRef::from(&signed),
+                &Silent,
+            )?,
         ),
         (
             "crisis-card.pdf",
-            vault.crisis_card_pdf(&signed.document_id, &signed.hash, &Silent)?,
+            vault.export_pdf(
+                ExportKind::CrisisCardPdf,
+                &VersionRef::from(&signed),
+                &Silent,
+            )?,
         ),
         (
             "advance-statement.pdf",
-            vault.advance_statement_pdf(&active.document_id, &active.hash, &Silent)?,
+            vault.export_pdf(
+                ExportKind::AdvanceStatementPdf,
+                &VersionRef::from(&active),
+                &Silent,
+            )?,
         ),
         (
             "haven-fhir.json",
-            vault.fhir_bundle(
-                &[
-                    (signed.document_id.clone(), signed.hash.clone()),
-                    (active.document_id.clone(), active.hash.clone()),
-                ],
-                &Silent,
-            )?,
+            vault
+                .fhir_bundle(
+                    &[VersionRef::from(&signed), VersionRef::from(&active)],
+                    &Silent,
+                )?
+                .into_bytes(),
         ),
     ];
     for (name, bytes) in exports {
         let path = out_dir.join(name);
-        std::fs::write(&path, &bytes)
-            .map_err(|e| Failure::other(format!("cannot write {}: {e}", path.display())))?;
+        write_new_file(&path, FileKind::Export, &bytes)?;
         println!("  {name}: {} bytes", bytes.len());
     }
     println!("(exports leave the vault's encryption: the person chooses where they go)");

@@ -1,6 +1,6 @@
 //! Haven's relay as a library: the `haven-relay` binary (`main.rs`) and a
 //! loopback relay inside another process (`haven tour`) run the same code.
-//! See README.md and `docs/adr/0007-relay.md`.
+//! See README.md and `docs/adr/0009-relay.md`.
 
 pub mod http;
 pub mod limits;

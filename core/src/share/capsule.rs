@@ -1,5 +1,5 @@
 //! The capsule: one signed, encrypted version of what a person shares.
-//! Format and reasons: `docs/adr/0006-share-capsules.md`.
+//! Format and reasons: `docs/adr/0008-share-capsules.md`.
 //!
 //! ```text
 //! capsule (JSON, what the relay stores) = {

@@ -1,5 +1,5 @@
 //! Sharing with carers and clinicians without letting anyone else in, the
-//! relay included. Format and reasons: `docs/adr/0006-share-capsules.md`.
+//! relay included. Format and reasons: `docs/adr/0008-share-capsules.md`.
 //!
 //! - [`capsule`]: one signed, encrypted version of what is shared; fresh key
 //!   per capsule, sequence number and previous hash against rollback/splice.
@@ -43,4 +43,4 @@ pub const MAX_EXPIRY_DAYS: u32 = 90;
 /// How long a share lasts unless the person says otherwise, in days.
 pub const DEFAULT_EXPIRY_DAYS: u32 = 14;
 
-pub(crate) use crate::documents::redacted_debug;
+pub(crate) use crate::documents::redact::redacted_debug;

@@ -233,7 +233,7 @@ pub(super) fn decode<T: for<'de> Deserialize<'de>>(
 ) -> Result<T, ShareError> {
     serde_json::from_slice(plain).map_err(|_| {
         ShareError::Vault(crate::HavenError::Corrupt {
-            record_id: id.to_string(),
+            record_id: Some(id.to_string()),
         })
     })
 }
