@@ -2,7 +2,7 @@
 //! key-slot table, advanced in the same transaction as every write, so that
 //! a row added, removed or put back at an older revision, or a key slot
 //! planted or altered, is caught on unlock and by `verify` (issue 9, ADR
-//! 0006). Each record's envelope already binds its id, kind and revision;
+//! 0010). Each record's envelope already binds its id, kind and revision;
 //! this binds the *set*.
 //!
 //! - Every row contributes `HMAC(K_row, id | kind | revision)` (length
@@ -31,7 +31,7 @@ use crate::slots;
 
 const STATE_KEY: &str = "state";
 /// Written by the schema-3 migration into files from older builds: the
-/// first unlock establishes their state (trust on first use, ADR 0006).
+/// first unlock establishes their state (trust on first use, ADR 0010).
 pub(crate) const PENDING_KEY: &str = "state_pending";
 const FORMAT: u8 = 1;
 const MAX_SLOTS: usize = 64;

@@ -18,7 +18,7 @@ use crate::error::{HavenError, Result};
 use crate::integrity::{self, Keys};
 use crate::progress::Progress;
 use crate::records::{Scope, SealedRow};
-use crate::slots::{self, Opener};
+use crate::slots::{self, SlotSecret};
 use crate::vault::{self, Vault};
 
 /// Rows resealed per batch (read, then written back).
@@ -49,8 +49,8 @@ impl Vault {
             new_key,
             new_keys,
             |tx, vault_id, key| {
-                slots::add(tx, vault_id, key, &Opener::Passphrase(&pass), kdf)?;
-                slots::add(tx, vault_id, key, &Opener::Recovery(&recovery), kdf)?;
+                slots::add(tx, vault_id, key, &SlotSecret::Passphrase(&pass), kdf)?;
+                slots::add(tx, vault_id, key, &SlotSecret::Recovery(&recovery), kdf)?;
                 Ok(())
             },
             progress,

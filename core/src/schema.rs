@@ -43,7 +43,7 @@
 //!
 //! # Version 3
 //!
-//! `meta` gains `state`: the vault state (`integrity.rs`, ADR 0006), sealed
+//! `meta` gains `state`: the vault state (`integrity.rs`, ADR 0010), sealed
 //! under a subkey of the vault key: a keyed digest of the record set and
 //! the slot table, and the epoch. The migration only adds the row
 //! `state_pending`; the first unlock (the key is needed) computes the state

@@ -7,7 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{Recorder, PASS};
+use common::{kdf_bytes, Recorder, PASS};
 use haven_core::backup::CHUNK_SIZE;
 use haven_core::{Draft, Entry, HavenError, KdfParams, RestoreSecret, SlotKind, Vault};
 use tempfile::TempDir;
@@ -55,7 +55,7 @@ fn make(n: usize, text_len: usize) -> Made {
         entries.remove(1);
     }
     let backup = home.path().join("haven.backup");
-    let summary = vault.create_backup(&backup).unwrap();
+    let summary = vault.create_backup(&backup, &haven_core::Silent).unwrap();
     assert_eq!(summary.records(), entries.len() as u64);
     assert_eq!(summary.key_slots, 2);
     assert_eq!(summary.bytes, std::fs::metadata(&backup).unwrap().len());
@@ -110,8 +110,13 @@ fn assert_refused(bytes: &[u8], what: &str) -> HavenError {
     std::fs::write(&file, bytes).unwrap();
     let device = tempfile::tempdir().unwrap();
     let target = device.path().join("vault.db");
-    let err =
-        Vault::restore_backup(&file, &target, RestoreSecret::Passphrase(PASS)).expect_err(what);
+    let err = Vault::restore_backup(
+        &file,
+        &target,
+        RestoreSecret::Passphrase(PASS),
+        &haven_core::Silent,
+    )
+    .expect_err(what);
     assert!(files_in(device.path()).is_empty(), "{what}: left files");
     err
 }
@@ -139,8 +144,13 @@ fn round_trip_with_passphrase_on_a_new_device_restores_everything() {
     let m = multi_chunk();
     let device = tempfile::tempdir().unwrap();
     let target = device.path().join("restored.db");
-    let restored =
-        Vault::restore_backup(&m.backup, &target, RestoreSecret::Passphrase(PASS)).unwrap();
+    let restored = Vault::restore_backup(
+        &m.backup,
+        &target,
+        RestoreSecret::Passphrase(PASS),
+        &haven_core::Silent,
+    )
+    .unwrap();
     assert!(restored.is_unlocked());
     assert_eq!(
         sorted(restored.all_entries().unwrap()),
@@ -164,10 +174,12 @@ fn round_trip_with_passphrase_on_a_new_device_restores_everything() {
     let reopened = Vault::open(&target).unwrap();
     assert!(!reopened.is_unlocked());
     assert_eq!(
-        reopened.unlock_with_passphrase("not the passphrase"),
+        reopened.unlock_with_passphrase("not the passphrase", &haven_core::Silent),
         Err(HavenError::WrongPassphrase)
     );
-    reopened.unlock_with_passphrase(PASS).unwrap();
+    reopened
+        .unlock_with_passphrase(PASS, &haven_core::Silent)
+        .unwrap();
     assert_eq!(reopened.all_entries().unwrap().len(), m.entries.len());
     reopened.lock();
     reopened.unlock_with_recovery_key(&m.recovery).unwrap();
@@ -180,8 +192,13 @@ fn round_trip_with_recovery_key_on_a_new_device() {
     let device = tempfile::tempdir().unwrap();
     let target = device.path().join("vault.db");
     let sloppy = m.recovery.to_lowercase().replace('-', " ");
-    let restored =
-        Vault::restore_backup(&m.backup, &target, RestoreSecret::RecoveryKey(&sloppy)).unwrap();
+    let restored = Vault::restore_backup(
+        &m.backup,
+        &target,
+        RestoreSecret::RecoveryKey(&sloppy),
+        &haven_core::Silent,
+    )
+    .unwrap();
     assert_eq!(
         sorted(restored.all_entries().unwrap()),
         sorted(m.entries.clone())
@@ -195,7 +212,7 @@ fn round_trip_with_recovery_key_on_a_new_device() {
     drop(restored);
     let reopened = Vault::open(&target).unwrap();
     reopened
-        .unlock_with_passphrase("a brand new passphrase")
+        .unlock_with_passphrase("a brand new passphrase", &haven_core::Silent)
         .unwrap();
     assert_eq!(reopened.all_entries().unwrap().len(), m.entries.len() + 1);
 }
@@ -205,7 +222,8 @@ fn wrong_secrets_are_refused_and_nothing_is_created() {
     let m = small();
     let device = tempfile::tempdir().unwrap();
     let target = device.path().join("vault.db");
-    let restore = |s: RestoreSecret<'_>| Vault::restore_backup(&m.backup, &target, s);
+    let restore =
+        |s: RestoreSecret<'_>| Vault::restore_backup(&m.backup, &target, s, &haven_core::Silent);
 
     assert_eq!(
         restore(RestoreSecret::Passphrase("wrong passphrase!")).unwrap_err(),
@@ -231,14 +249,24 @@ fn existing_target_is_never_overwritten() {
     let device = tempfile::tempdir().unwrap();
     let target = device.path().join("vault.db");
     std::fs::write(&target, b"something precious").unwrap();
-    let err = Vault::restore_backup(&m.backup, &target, RestoreSecret::Passphrase(PASS));
+    let err = Vault::restore_backup(
+        &m.backup,
+        &target,
+        RestoreSecret::Passphrase(PASS),
+        &haven_core::Silent,
+    );
     assert!(matches!(err, Err(HavenError::AlreadyExists { .. })));
     assert_eq!(std::fs::read(&target).unwrap(), b"something precious");
 
     // A stale SQLite sidecar would be replayed onto the restored file.
     let target2 = device.path().join("second.db");
     std::fs::write(device.path().join("second.db-wal"), b"stale").unwrap();
-    let err = Vault::restore_backup(&m.backup, &target2, RestoreSecret::Passphrase(PASS));
+    let err = Vault::restore_backup(
+        &m.backup,
+        &target2,
+        RestoreSecret::Passphrase(PASS),
+        &haven_core::Silent,
+    );
     assert!(matches!(err, Err(HavenError::AlreadyExists { .. })));
     assert!(!target2.exists());
 
@@ -247,6 +275,7 @@ fn existing_target_is_never_overwritten() {
         &m.backup,
         &m.home.path().join("vault.db"),
         RestoreSecret::Passphrase(PASS),
+        &haven_core::Silent,
     );
     assert!(matches!(err, Err(HavenError::AlreadyExists { .. })));
 }
@@ -256,17 +285,21 @@ fn create_backup_refuses_existing_file_and_locked_vault() {
     let m = small();
     let before = std::fs::read(&m.backup).unwrap();
     assert!(matches!(
-        m.vault.create_backup(&m.backup),
+        m.vault.create_backup(&m.backup, &haven_core::Silent),
         Err(HavenError::AlreadyExists { .. })
     ));
     assert!(matches!(
-        m.vault.create_backup(&m.home.path().join("vault.db")),
+        m.vault
+            .create_backup(&m.home.path().join("vault.db"), &haven_core::Silent),
         Err(HavenError::AlreadyExists { .. })
     ));
     assert_eq!(std::fs::read(&m.backup).unwrap(), before);
     m.vault.lock();
     let out = m.home.path().join("locked.backup");
-    assert_eq!(m.vault.create_backup(&out), Err(HavenError::Locked));
+    assert_eq!(
+        m.vault.create_backup(&out, &haven_core::Silent),
+        Err(HavenError::Locked)
+    );
     assert!(!out.exists());
 }
 
@@ -297,7 +330,7 @@ fn backup_holds_no_plaintext_and_leaves_no_temporary_files() {
 fn two_backups_of_one_vault_share_no_key_material() {
     let m = small();
     let second = m.home.path().join("second.backup");
-    m.vault.create_backup(&second).unwrap();
+    m.vault.create_backup(&second, &haven_core::Silent).unwrap();
     let a = std::fs::read(&m.backup).unwrap();
     let b = std::fs::read(&second).unwrap();
     let (ha, _) = layout(&a);
@@ -322,7 +355,12 @@ fn every_truncation_of_a_small_backup_is_refused() {
     let handle = std::fs::OpenOptions::new().write(true).open(&file).unwrap();
     for len in (0..full.len()).rev() {
         handle.set_len(len as u64).unwrap();
-        match Vault::restore_backup(&file, &target, RestoreSecret::Passphrase(PASS)) {
+        match Vault::restore_backup(
+            &file,
+            &target,
+            RestoreSecret::Passphrase(PASS),
+            &haven_core::Silent,
+        ) {
             Err(HavenError::BadBackup { .. }) => {}
             other => panic!("length {len}: {other:?}"),
         }
@@ -423,6 +461,7 @@ fn swapped_reordered_dropped_or_duplicated_chunks_are_refused() {
         &ok,
         &device.path().join("v.db"),
         RestoreSecret::Passphrase(PASS),
+        &haven_core::Silent,
     )
     .unwrap();
 
@@ -517,14 +556,25 @@ fn device_slots_stay_behind() {
     vault.add_device_key(&[9u8; 32]).unwrap();
     assert_eq!(vault.key_slots().unwrap().len(), 3);
     let backup = home.path().join("b");
-    assert_eq!(vault.create_backup(&backup).unwrap().key_slots, 2);
+    assert_eq!(
+        vault
+            .create_backup(&backup, &haven_core::Silent)
+            .unwrap()
+            .key_slots,
+        2
+    );
     // The original keeps its device slot.
     assert_eq!(vault.key_slots().unwrap().len(), 3);
 
     let device = tempfile::tempdir().unwrap();
     let target = device.path().join("vault.db");
-    let restored =
-        Vault::restore_backup(&backup, &target, RestoreSecret::Passphrase(PASS)).unwrap();
+    let restored = Vault::restore_backup(
+        &backup,
+        &target,
+        RestoreSecret::Passphrase(PASS),
+        &haven_core::Silent,
+    )
+    .unwrap();
     let kinds: Vec<SlotKind> = restored
         .key_slots()
         .unwrap()
@@ -547,6 +597,7 @@ fn backup_of_an_empty_vault_round_trips() {
         &m.backup,
         &device.path().join("vault.db"),
         RestoreSecret::Passphrase(PASS),
+        &haven_core::Silent,
     )
     .unwrap();
     assert!(restored.all_entries().unwrap().is_empty());
@@ -560,6 +611,7 @@ fn missing_backup_is_not_found() {
         &device.path().join("nope.backup"),
         &device.path().join("vault.db"),
         RestoreSecret::Passphrase(PASS),
+        &haven_core::Silent,
     );
     assert!(matches!(err, Err(HavenError::NotFound { .. })));
     assert!(files_in(device.path()).is_empty());
@@ -570,10 +622,15 @@ fn backup_opens_with_the_passphrase_it_was_made_under() {
     let m = small();
     m.vault.change_passphrase("the newer passphrase").unwrap();
     let newer = m.home.path().join("newer.backup");
-    m.vault.create_backup(&newer).unwrap();
+    m.vault.create_backup(&newer, &haven_core::Silent).unwrap();
     let device = tempfile::tempdir().unwrap();
     let restore = |b: &Path, name: &str, p: &str| {
-        Vault::restore_backup(b, &device.path().join(name), RestoreSecret::Passphrase(p))
+        Vault::restore_backup(
+            b,
+            &device.path().join(name),
+            RestoreSecret::Passphrase(p),
+            &haven_core::Silent,
+        )
     };
     // Old backup: old passphrase (a backup is a copy of the past).
     assert_eq!(
@@ -591,6 +648,7 @@ fn backup_opens_with_the_passphrase_it_was_made_under() {
         &newer,
         &device.path().join("c.db"),
         RestoreSecret::RecoveryKey(&m.recovery),
+        &haven_core::Silent,
     )
     .unwrap();
 }
@@ -608,7 +666,7 @@ fn vault_opened_only_by_a_device_key_refuses_to_make_an_unopenable_backup() {
     }
     let out = home.path().join("b");
     assert!(matches!(
-        vault.create_backup(&out),
+        vault.create_backup(&out, &haven_core::Silent),
         Err(HavenError::InvalidInput { .. })
     ));
     assert!(!out.exists());
@@ -642,19 +700,19 @@ fn backup_and_restore_report_progress_and_cancel_without_leaving_files() {
     let out = dir.path().join("b.havenbak");
     let stop = Recorder::cancelling_after(3);
     assert_eq!(
-        vault.create_backup_progress(&out, &stop),
+        vault.create_backup(&out, &stop),
         Err(haven_core::HavenError::Cancelled)
     );
     assert!(!out.exists());
 
     let all = Recorder::new();
-    vault.create_backup_progress(&out, &all).unwrap();
+    vault.create_backup(&out, &all).unwrap();
     let f = all.fractions();
     assert!(f.len() > 3 && f.windows(2).all(|w| w[0] <= w[1]) && *f.last().unwrap() == 1.0);
 
     let target = dir.path().join("restored.haven");
     let stop = Recorder::cancelling_after(4);
-    let r = haven_core::Vault::restore_backup_progress(
+    let r = haven_core::Vault::restore_backup(
         &out,
         &target,
         haven_core::RestoreSecret::Passphrase("progress passphrase"),
@@ -706,9 +764,11 @@ fn leftovers_of_killed_backups_and_restores_are_cleared() {
     let out = tempfile::tempdir().unwrap();
     let old_backup = leftover(out.path(), ".haven-backup-killed.tmp", 2);
     let live_backup = leftover(out.path(), ".haven-backup-live.tmp", 0);
-    vault.unlock_with_passphrase(PASS).unwrap();
     vault
-        .create_backup(&out.path().join("again.backup"))
+        .unlock_with_passphrase(PASS, &haven_core::Silent)
+        .unwrap();
+    vault
+        .create_backup(&out.path().join("again.backup"), &haven_core::Silent)
         .unwrap();
     assert!(!old_backup.exists() && live_backup.exists());
     // The live snapshot is not the backup's business; only open clears those.
@@ -720,6 +780,7 @@ fn leftovers_of_killed_backups_and_restores_are_cleared() {
         &m.backup,
         &device.path().join("vault.db"),
         RestoreSecret::Passphrase(PASS),
+        &haven_core::Silent,
     )
     .unwrap();
     assert!(!old_restore.exists());
@@ -732,10 +793,10 @@ fn leftovers_of_killed_backups_and_restores_are_cleared() {
 /// as an attacker would) is refused while the header is read, before any
 /// Argon2id work, and nothing is created.
 #[test]
-fn test_backup_header_with_oversized_kdf_cost_is_refused_at_once() {
+fn backup_header_with_oversized_kdf_cost_is_refused_at_once() {
     let m = small();
     let mut bytes = std::fs::read(&m.backup).unwrap();
-    let stored = KdfParams::minimum().to_bytes();
+    let stored = kdf_bytes(KdfParams::minimum());
     let (header_len, _) = layout(&bytes);
     let at = bytes[..header_len]
         .windows(stored.len())
@@ -746,7 +807,7 @@ fn test_backup_header_with_oversized_kdf_cost_is_refused_at_once() {
         iterations: 16,
         parallelism: 1,
     };
-    bytes[at..at + stored.len()].copy_from_slice(&costly.to_bytes());
+    bytes[at..at + stored.len()].copy_from_slice(&kdf_bytes(costly));
     rehash(&mut bytes);
     let started = std::time::Instant::now();
     let err = assert_refused(&bytes, "oversized kdf");
@@ -759,13 +820,19 @@ fn test_backup_header_with_oversized_kdf_cost_is_refused_at_once() {
 /// Issue 9: backups and restored vaults are owner-only (0600).
 #[cfg(unix)]
 #[test]
-fn test_backup_and_restored_vault_are_owner_only() {
+fn backup_and_restored_vault_are_owner_only() {
     use std::os::unix::fs::PermissionsExt;
     let m = small();
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&m.backup), 0o600);
     let device = tempfile::tempdir().unwrap();
     let target = device.path().join("vault.db");
-    Vault::restore_backup(&m.backup, &target, RestoreSecret::Passphrase(PASS)).unwrap();
+    Vault::restore_backup(
+        &m.backup,
+        &target,
+        RestoreSecret::Passphrase(PASS),
+        &haven_core::Silent,
+    )
+    .unwrap();
     assert_eq!(mode(&target), 0o600);
 }

@@ -91,18 +91,17 @@ fn backup_crash_child() {
         }
     };
     let v = Vault::open(&dir.join("vault.db")).unwrap();
-    v.unlock_with_passphrase(PASS).unwrap();
+    v.unlock_with_passphrase(PASS, &haven_core::Silent).unwrap();
     let pid = std::process::id();
     for i in 0u64.. {
         let b = dir.join(format!("b-{pid}-{i}.backup"));
         say(format!("BACKING UP {}", b.display()));
-        v.create_backup_progress(&b, observer("backup").as_ref())
-            .unwrap();
+        v.create_backup(&b, observer("backup").as_ref()).unwrap();
         say(format!("BACKUP {}", b.display()));
         let t = dir.join(format!("t-{pid}-{i}.db"));
         say(format!("RESTORING {}", t.display()));
         drop(
-            Vault::restore_backup_progress(
+            Vault::restore_backup(
                 &b,
                 &t,
                 RestoreSecret::Passphrase(PASS),
@@ -116,7 +115,7 @@ fn backup_crash_child() {
 
 fn assert_whole_vault(db: &Path) {
     let v = Vault::open(db).unwrap();
-    v.unlock_with_passphrase(PASS).unwrap();
+    v.unlock_with_passphrase(PASS, &haven_core::Silent).unwrap();
     let report = v.verify().unwrap();
     assert!(report.is_intact(), "{report:?}");
     assert_eq!(report.intact(), ENTRIES as u64);
@@ -126,7 +125,15 @@ fn assert_whole_vault(db: &Path) {
 fn assert_whole_backup(backup: &Path) {
     let scratch = tempfile::tempdir().unwrap();
     let target = scratch.path().join("restored.db");
-    drop(Vault::restore_backup(backup, &target, RestoreSecret::Passphrase(PASS)).unwrap());
+    drop(
+        Vault::restore_backup(
+            backup,
+            &target,
+            RestoreSecret::Passphrase(PASS),
+            &haven_core::Silent,
+        )
+        .unwrap(),
+    );
     assert_whole_vault(&target);
 }
 

@@ -56,7 +56,7 @@ fn say(line: String) {
 fn crash_child_writer() {
     let Ok(db) = std::env::var(ENV) else { return };
     let v = Vault::open(Path::new(&db)).unwrap();
-    v.unlock_with_passphrase(PASS).unwrap();
+    v.unlock_with_passphrase(PASS, &haven_core::Silent).unwrap();
     say("READY".into());
     let mut mine: Vec<String> = Vec::new();
     for i in 0u64.. {
@@ -125,7 +125,7 @@ fn replay(lines: &[String], model: &mut HashMap<String, String>) -> Option<InFli
 /// exactly as reported. Returns whether the change in flight happened.
 fn check(db: &Path, model: &mut HashMap<String, String>, in_flight: Option<&InFlight>) -> bool {
     let v = Vault::open(db).unwrap();
-    v.unlock_with_passphrase(PASS).unwrap();
+    v.unlock_with_passphrase(PASS, &haven_core::Silent).unwrap();
     let report = v.verify().unwrap();
     assert!(report.is_intact(), "{report:?}");
     let now: HashMap<String, String> = v

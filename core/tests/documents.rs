@@ -24,7 +24,7 @@ fn assert_every_section_filled(content: &DocumentContent) {
         DocumentKind::CrisisPlan => CrisisPlan::default().into(),
         DocumentKind::AdvanceStatement => AdvanceStatement::default().into(),
     };
-    let changed: Vec<Section> = diff::diff_contents(&empty, content)
+    let changed: Vec<Section> = diff_contents(&empty, content)
         .unwrap()
         .into_iter()
         .map(|d| d.section)
@@ -52,7 +52,7 @@ fn every_plan_section_round_trips_through_the_vault() {
         v.get_version(&saved.document_id, &saved.hash),
         Err(HavenError::Locked)
     );
-    v.unlock_with_passphrase(PASS).unwrap();
+    v.unlock_with_passphrase(PASS, &haven_core::Silent).unwrap();
     assert_eq!(
         plan_of(&v.get_version(&saved.document_id, &saved.hash).unwrap()),
         expected
@@ -451,13 +451,13 @@ fn swapped_or_altered_versions_are_detected() {
     assert_eq!(
         v.get_version(&doc, &v2.hash),
         Err(HavenError::Corrupt {
-            record_id: v2.hash.clone()
+            record_id: Some(v2.hash.clone())
         })
     );
     assert_eq!(
         v.verify_document(&doc),
         Err(HavenError::Corrupt {
-            record_id: v2.hash.clone()
+            record_id: Some(v2.hash.clone())
         })
     );
     // v1 itself is intact.

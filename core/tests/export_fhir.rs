@@ -10,7 +10,7 @@ mod doc_fixtures;
 use std::collections::HashSet;
 
 use doc_fixtures::*;
-use haven_core::export::{fhir, ExportDocument};
+use haven_core::export::{fhir, ExportDocument, VersionRef};
 use haven_core::{HavenError, Silent};
 use serde_json::Value;
 
@@ -41,8 +41,8 @@ fn is_date_time(s: &str) -> bool {
 }
 
 fn bundle_of(docs: &[ExportDocument]) -> Value {
-    let bytes = fhir::bundle(docs, &Silent).unwrap();
-    serde_json::from_slice(&bytes).unwrap()
+    let json = fhir::bundle(docs, &Silent).unwrap();
+    serde_json::from_str(&json).unwrap()
 }
 
 /// The statement (signed, reviewed, departed from) and a plan, in one vault.
@@ -375,10 +375,8 @@ fn people_and_provenance() {
 fn vault_fhir_bundle_and_refusals() {
     let (_d, v) = vault();
     let plan = v.create_document(unicode_plan().into()).unwrap();
-    let bytes = v
-        .fhir_bundle(&[(plan.document_id.clone(), plan.hash.clone())], &Silent)
-        .unwrap();
-    let b: Value = serde_json::from_slice(&bytes).unwrap();
+    let json = v.fhir_bundle(&[VersionRef::from(&plan)], &Silent).unwrap();
+    let b: Value = serde_json::from_str(&json).unwrap();
     assert_eq!(resources(&b, "Patient")[0]["name"][0]["text"], ZOE);
     assert!(resources(&b, "Consent").is_empty());
     assert!(matches!(
@@ -386,15 +384,15 @@ fn vault_fhir_bundle_and_refusals() {
         Err(HavenError::InvalidInput { .. })
     ));
     assert!(matches!(
-        v.fhir_bundle(&[(plan.document_id.clone(), "0".repeat(64))], &Silent),
+        v.fhir_bundle(
+            &[VersionRef::new(&plan.document_id, &"0".repeat(64))],
+            &Silent
+        ),
         Err(HavenError::NotFound { .. })
     ));
     // Two exports never share ids.
-    let again: Value = serde_json::from_slice(
-        &v.fhir_bundle(&[(plan.document_id.clone(), plan.hash.clone())], &Silent)
-            .unwrap(),
-    )
-    .unwrap();
+    let again: Value =
+        serde_json::from_str(&v.fhir_bundle(&[VersionRef::from(&plan)], &Silent).unwrap()).unwrap();
     let ids = |b: &Value| -> HashSet<String> {
         b["entry"]
             .as_array()

@@ -15,7 +15,7 @@ use std::process::Command;
 use common::Recorder;
 use doc_fixtures::*;
 use haven_core::documents::*;
-use haven_core::export::{pdf, ExportDocument};
+use haven_core::export::{pdf, ExportDocument, ExportKind, VersionRef};
 use haven_core::{HavenError, Silent};
 use haven_test_support::pdf::{assert_contains, assert_lacks, squash, text_of as pdftotext};
 
@@ -229,26 +229,38 @@ fn vault_shorthands_export_the_named_version() {
     let st = reviewed_statement(&v, &mut k);
     let id = &st.version.document_id;
     let text = pdftotext(
-        &v.advance_statement_pdf(id, &st.version.hash, &Silent)
-            .unwrap(),
+        &v.export_pdf(
+            ExportKind::AdvanceStatementPdf,
+            &VersionRef::new(id, &st.version.hash),
+            &Silent,
+        )
+        .unwrap(),
     );
     assert_contains(&text, ZOE);
     let plan = v.create_document(unicode_plan().into()).unwrap();
     let card = v
-        .crisis_card_pdf(&plan.document_id, &plan.hash, &Silent)
+        .export_pdf(ExportKind::CrisisCardPdf, &VersionRef::from(&plan), &Silent)
         .unwrap();
     assert_eq!(pages(&card).len(), 1);
     let full = v
-        .crisis_plan_pdf(&plan.document_id, &plan.hash, &Silent)
+        .export_pdf(ExportKind::CrisisPlanPdf, &VersionRef::from(&plan), &Silent)
         .unwrap();
     assert_contains(&pdftotext(&full), CYRILLIC);
     // A plan is not a statement, and the other way round.
     assert!(matches!(
-        v.advance_statement_pdf(&plan.document_id, &plan.hash, &Silent),
+        v.export_pdf(
+            ExportKind::AdvanceStatementPdf,
+            &VersionRef::from(&plan),
+            &Silent
+        ),
         Err(HavenError::InvalidInput { .. })
     ));
     assert!(matches!(
-        v.crisis_card_pdf(id, &st.version.hash, &Silent),
+        v.export_pdf(
+            ExportKind::CrisisCardPdf,
+            &VersionRef::new(id, &st.version.hash),
+            &Silent
+        ),
         Err(HavenError::InvalidInput { .. })
     ));
 }
@@ -282,12 +294,33 @@ fn a_superseded_version_says_it_is_not_in_force() {
     plan.when_well = "Better now".into();
     let v2 = v.save_version(&doc, &v1.hash, plan.into()).unwrap();
     v.sign_version(&doc, &v2.hash, so(ZOE)).unwrap();
-    let old = pdftotext(&v.crisis_plan_pdf(&doc, &v1.hash, &Silent).unwrap());
+    let old = pdftotext(
+        &v.export_pdf(
+            ExportKind::CrisisPlanPdf,
+            &VersionRef::new(&doc, &v1.hash),
+            &Silent,
+        )
+        .unwrap(),
+    );
     assert_contains(&old, "This version is not in force: superseded");
     assert_contains(&old, "SUPERSEDED");
-    let new = pdftotext(&v.crisis_plan_pdf(&doc, &v2.hash, &Silent).unwrap());
+    let new = pdftotext(
+        &v.export_pdf(
+            ExportKind::CrisisPlanPdf,
+            &VersionRef::new(&doc, &v2.hash),
+            &Silent,
+        )
+        .unwrap(),
+    );
     assert_lacks(&new, "not in force");
     assert_contains(&new, "Next review due:");
-    let card = pdftotext(&v.crisis_card_pdf(&doc, &v1.hash, &Silent).unwrap());
+    let card = pdftotext(
+        &v.export_pdf(
+            ExportKind::CrisisCardPdf,
+            &VersionRef::new(&doc, &v1.hash),
+            &Silent,
+        )
+        .unwrap(),
+    );
     assert_contains(&card, "SUPERSEDED: not in force.");
 }

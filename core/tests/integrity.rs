@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use common::*;
 use haven_core::documents::{DEPARTURE_KIND, DOCUMENT_KIND};
-use haven_core::{EpochStore, HavenError, KdfParams, Vault};
+use haven_core::{EpochStore, HavenError, KdfParams, Silent, Vault};
 
 /// An epoch store in memory, as the apps' key store would be.
 #[derive(Default)]
@@ -65,7 +65,7 @@ fn is_integrity(e: &HavenError) -> bool {
 }
 
 fn with_pass(v: &Vault) -> haven_core::Result<()> {
-    v.unlock_with_passphrase(PASS)
+    v.unlock_with_passphrase(PASS, &Silent)
 }
 
 /// A row as stored: (revision, body).
@@ -154,12 +154,12 @@ fn a_slot_with_its_cost_edited_does_not_open() {
     raw_conn(&path)
         .execute(
             "UPDATE key_slots SET kdf = ?1 WHERE kind = 'passphrase'",
-            [edited.to_bytes()],
+            [kdf_bytes(edited)],
         )
         .unwrap();
     let v = Vault::open(&path).unwrap();
     assert_eq!(
-        v.unlock_with_passphrase(PASS),
+        v.unlock_with_passphrase(PASS, &Silent),
         Err(HavenError::WrongPassphrase)
     );
 }
@@ -174,7 +174,7 @@ fn passphrase_change_never_takes_its_cost_from_a_slot_in_the_file() {
     v.change_passphrase("a brand new passphrase").unwrap();
     assert_eq!(
         kdf_of_passphrase_slots(&path),
-        vec![KdfParams::default().to_bytes()]
+        vec![kdf_bytes(KdfParams::default())]
     );
     let chosen = KdfParams {
         memory_kib: 24 * 1024,
@@ -183,7 +183,7 @@ fn passphrase_change_never_takes_its_cost_from_a_slot_in_the_file() {
     };
     v.change_passphrase_with_kdf("yet another passphrase", chosen)
         .unwrap();
-    assert_eq!(kdf_of_passphrase_slots(&path), vec![chosen.to_bytes()]);
+    assert_eq!(kdf_of_passphrase_slots(&path), vec![kdf_bytes(chosen)]);
 }
 
 /// Attack 1: an edited entry's older row put back (its own, valid envelope).
@@ -323,7 +323,7 @@ fn an_old_passphrase_slot_copied_back_is_refused_and_named() {
     );
     assert_refused(
         &path,
-        |v| v.unlock_with_passphrase("the new passphrase"),
+        |v| v.unlock_with_passphrase("the new passphrase", &Silent),
         is_integrity,
     );
 }
@@ -344,7 +344,7 @@ fn a_planted_cheap_slot_is_refused_and_named() {
         .execute(
             "INSERT INTO key_slots (id, kind, kdf, salt, wrapped, created_seq)
              VALUES (?1, 'passphrase', ?2, zeroblob(16), zeroblob(61), 99)",
-            rusqlite::params![id, cheap.to_bytes()],
+            rusqlite::params![id, kdf_bytes(cheap)],
         )
         .unwrap();
     let err = assert_refused(&path, with_pass, is_integrity);
@@ -396,7 +396,7 @@ fn a_whole_file_swapped_for_an_older_copy_is_rolled_back() {
     let old_copy = bytes(&path);
     let v = Vault::open(&path).unwrap();
     v.set_epoch_store(held.clone()).unwrap();
-    v.unlock_with_passphrase(PASS).unwrap();
+    v.unlock_with_passphrase(PASS, &Silent).unwrap();
     v.add_entry(draft("after the copy")).unwrap();
     v.add_entry(draft("and more")).unwrap();
     let latest = held.load(&id).unwrap().unwrap();
@@ -406,7 +406,7 @@ fn a_whole_file_swapped_for_an_older_copy_is_rolled_back() {
 
     let with_held = |v: &Vault| {
         v.set_epoch_store(held.clone())?;
-        v.unlock_with_passphrase(PASS)
+        v.unlock_with_passphrase(PASS, &Silent)
     };
     let err = assert_refused(&path, with_held, |e| {
         matches!(e, HavenError::RolledBack { .. })
@@ -420,18 +420,18 @@ fn a_whole_file_swapped_for_an_older_copy_is_rolled_back() {
     );
     // Without the held epoch (another device) the copy is simply consistent.
     let v = Vault::open(&path).unwrap();
-    v.unlock_with_passphrase(PASS).unwrap();
+    v.unlock_with_passphrase(PASS, &Silent).unwrap();
     assert_eq!(v.list_entries(10, None).unwrap().entries.len(), 1);
     drop(v);
     // Accepted deliberately: opens, and the held epoch moves back.
     let v = Vault::open(&path).unwrap();
     v.set_epoch_store(held.clone()).unwrap();
     v.accept_rollback();
-    v.unlock_with_passphrase(PASS).unwrap();
+    v.unlock_with_passphrase(PASS, &Silent).unwrap();
     assert_eq!(held.load(&id).unwrap(), Some(at_copy));
     v.lock();
     // Accepting is for one unlock only, and now nothing is behind anyway.
-    v.unlock_with_passphrase(PASS).unwrap();
+    v.unlock_with_passphrase(PASS, &Silent).unwrap();
 }
 
 /// Every write advances the epoch held outside the file.

@@ -40,7 +40,7 @@ fn after_a_rekey_only_the_new_secrets_open_the_vault_and_old_backups_keep_theirs
     }
     let (slot, device_key) = v.add_random_device_key().unwrap();
     let backup = dir.path().join("before.backup");
-    v.create_backup(&backup).unwrap();
+    v.create_backup(&backup, &Silent).unwrap();
     let before = texts(&v);
     let old_body: Vec<u8> = raw_conn(v.path())
         .query_row("SELECT body FROM records LIMIT 1", [], |r| r.get(0))
@@ -66,7 +66,7 @@ fn after_a_rekey_only_the_new_secrets_open_the_vault_and_old_backups_keep_theirs
 
     let v = Vault::open(&path).unwrap();
     assert_eq!(
-        v.unlock_with_passphrase(PASS),
+        v.unlock_with_passphrase(PASS, &Silent),
         Err(HavenError::WrongPassphrase)
     );
     assert_eq!(
@@ -79,7 +79,7 @@ fn after_a_rekey_only_the_new_secrets_open_the_vault_and_old_backups_keep_theirs
     );
     v.unlock_with_recovery_key(&new_rk.display()).unwrap();
     v.lock();
-    v.unlock_with_passphrase(NEW_PASS).unwrap();
+    v.unlock_with_passphrase(NEW_PASS, &Silent).unwrap();
     assert_eq!(texts(&v), before);
 
     // The backup made before opens with the secrets it was made under.
@@ -91,7 +91,7 @@ fn after_a_rekey_only_the_new_secrets_open_the_vault_and_old_backups_keep_theirs
     .enumerate()
     {
         let target = dir.path().join(format!("restored-{i}.haven"));
-        let restored = Vault::restore_backup(&backup, &target, secret).unwrap();
+        let restored = Vault::restore_backup(&backup, &target, secret, &Silent).unwrap();
         assert_eq!(texts(&restored), before);
     }
     // And not with the new ones.
@@ -99,7 +99,8 @@ fn after_a_rekey_only_the_new_secrets_open_the_vault_and_old_backups_keep_theirs
         Vault::restore_backup(
             &backup,
             &dir.path().join("nope.haven"),
-            RestoreSecret::Passphrase(NEW_PASS)
+            RestoreSecret::Passphrase(NEW_PASS),
+            &Silent
         )
         .unwrap_err(),
         HavenError::WrongPassphrase
@@ -137,7 +138,7 @@ fn a_cancelled_rekey_changes_nothing() {
     }
     drop(v);
     let v = Vault::open(&path).unwrap();
-    v.unlock_with_passphrase(PASS).unwrap();
+    v.unlock_with_passphrase(PASS, &Silent).unwrap();
     v.lock();
     v.unlock_with_recovery_key(&rk.display()).unwrap();
     assert!(v.verify().unwrap().is_intact());
@@ -181,7 +182,7 @@ fn rekey_child() {
     let from = std::env::var(CHILD_FROM).unwrap();
     let to = std::env::var(CHILD_TO).unwrap();
     let v = Vault::open(Path::new(&db)).unwrap();
-    v.unlock_with_passphrase(&from).unwrap();
+    v.unlock_with_passphrase(&from, &Silent).unwrap();
     let mut out = std::io::stdout().lock();
     writeln!(out, "STARTED").unwrap();
     out.flush().unwrap();
@@ -237,7 +238,7 @@ fn sigkill_during_rekey_leaves_the_old_key_or_the_new_never_neither() {
         }
         let lines: Vec<String> = lines.map_while(Result::ok).collect();
         let v = Vault::open(&db).unwrap();
-        match v.unlock_with_passphrase(&next) {
+        match v.unlock_with_passphrase(&next, &Silent) {
             Ok(()) => {
                 new_kept += 1;
                 current = next;
@@ -247,7 +248,7 @@ fn sigkill_during_rekey_leaves_the_old_key_or_the_new_never_neither() {
                     !lines.iter().any(|l| l == "DONE"),
                     "round {round}: DONE but old key"
                 );
-                v.unlock_with_passphrase(&current)
+                v.unlock_with_passphrase(&current, &Silent)
                     .unwrap_or_else(|e| panic!("round {round}: neither key opens: {e:?}"));
                 old_kept += 1;
             }

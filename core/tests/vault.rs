@@ -22,7 +22,7 @@ fn journal_round_trips_through_close_and_reopen() {
     drop(v);
     let v = Vault::open(&dir.path().join("v.haven")).unwrap();
     assert_eq!(v.get_entry(&added.id), Err(HavenError::Locked));
-    v.unlock_with_passphrase(PASS).unwrap();
+    v.unlock_with_passphrase(PASS, &haven_core::Silent).unwrap();
     assert_eq!(v.get_entry(&added.id).unwrap(), added);
 }
 
@@ -35,7 +35,7 @@ fn wrong_passphrase_is_typed_and_leaves_the_file_byte_identical() {
     let before = std::fs::read(&path).unwrap();
     let v = Vault::open(&path).unwrap();
     assert_eq!(
-        v.unlock_with_passphrase("not the passphrase"),
+        v.unlock_with_passphrase("not the passphrase", &haven_core::Silent),
         Err(HavenError::WrongPassphrase)
     );
     assert!(!v.is_unlocked());
@@ -293,10 +293,11 @@ fn passphrase_change_rewraps_and_recovery_key_still_works() {
     let path = dir.path().join("v.haven");
     let v = Vault::open(&path).unwrap();
     assert_eq!(
-        v.unlock_with_passphrase(PASS),
+        v.unlock_with_passphrase(PASS, &haven_core::Silent),
         Err(HavenError::WrongPassphrase)
     );
-    v.unlock_with_passphrase("a brand new passphrase").unwrap();
+    v.unlock_with_passphrase("a brand new passphrase", &haven_core::Silent)
+        .unwrap();
     v.lock();
     v.unlock_with_recovery_key(&rk.display()).unwrap();
     assert_eq!(v.get_entry(&e.id).unwrap().text, "kept across changes");
@@ -322,7 +323,8 @@ fn recovery_sets_a_new_passphrase_after_the_old_one_is_lost() {
         .unwrap();
     drop(v);
     let v = Vault::open(&path).unwrap();
-    v.unlock_with_passphrase("forgot it, new one").unwrap();
+    v.unlock_with_passphrase("forgot it, new one", &haven_core::Silent)
+        .unwrap();
     assert_eq!(v.get_entry(&e.id).unwrap().text, "not lost");
 }
 
@@ -455,7 +457,7 @@ fn unlock_reports_progress_and_can_be_cancelled_leaving_the_vault_locked() {
     let (_d, v, _) = new_vault();
     v.lock();
     let r = Recorder::new();
-    v.unlock_with_passphrase_progress(PASS, &r).unwrap();
+    v.unlock_with_passphrase(PASS, &r).unwrap();
     let steps = r.steps();
     assert_eq!(steps.first().unwrap().1, 0.0);
     assert_eq!(steps.last().unwrap(), &("unlocked".to_string(), 1.0));
@@ -464,7 +466,7 @@ fn unlock_reports_progress_and_can_be_cancelled_leaving_the_vault_locked() {
     v.lock();
     let r = Recorder::cancelling_after(0);
     assert_eq!(
-        v.unlock_with_passphrase_progress(PASS, &r),
+        v.unlock_with_passphrase(PASS, &r),
         Err(HavenError::Cancelled)
     );
     assert!(!v.is_unlocked());

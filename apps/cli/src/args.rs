@@ -60,6 +60,10 @@ pub enum Command {
     /// Review dates of signed documents.
     #[command(subcommand)]
     Reviews(ReviewsCommand),
+    /// Share the plan or statement with carers and clinicians through a
+    /// relay; open and follow what others share with you.
+    #[command(subcommand)]
+    Share(crate::share::ShareCommand),
     /// Encrypted backup of the whole vault, and restore into a new vault.
     #[command(subcommand)]
     Backup(BackupCommand),
@@ -261,6 +265,12 @@ pub enum PlanCommand {
     },
     /// Export a version as a PDF, a one-page wallet crisis card, or FHIR R4 JSON.
     Export(ExportArgs),
+    /// The offline crisis card as a signed QR code (SVG). It cannot be revoked.
+    CardQr {
+        /// Where to write the SVG.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 /// `statement ...`

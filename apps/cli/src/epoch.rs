@@ -4,7 +4,7 @@
 //! caught on unlock (`HavenError::RolledBack`, exit 4). The apps keep the
 //! same number in the platform key store instead.
 //!
-//! Limits, said plainly (see ADR 0006): someone who can replace the vault
+//! Limits, said plainly (see ADR 0010): someone who can replace the vault
 //! file can usually replace or delete this file too; it catches a swapped
 //! vault file, a restored old copy, or a synced folder going back in time,
 //! not an attacker who also rolls this file back. A missing file is

@@ -15,6 +15,7 @@ mod output;
 mod plan;
 mod reviews;
 mod secrets;
+mod share;
 mod statement;
 mod tour;
 
@@ -22,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
-use haven_core::Vault;
+use haven_core::{Silent, Vault};
 
 use args::{BackupCommand, Cli, Command, PassphraseCommand, ReviewsCommand};
 use fail::Failure;
@@ -53,20 +54,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
         | Command::Rekey { kdf } => keys::rekey(&unlocked(cli.vault, file, accept)?, &kdf),
         Command::Verify => keys::verify(&unlocked(cli.vault, file, accept)?),
         Command::Journal(cmd) => journal::run(&unlocked(cli.vault, file, accept)?, cmd),
-        Command::Plan(cmd) => {
-            let vault = match plan::needs_vault(&cmd) {
-                true => Some(unlocked(cli.vault, file, accept)?),
-                false => None,
-            };
-            plan::run(vault.as_ref(), cmd)
-        }
-        Command::Statement(cmd) => {
-            let vault = match statement::needs_vault(&cmd) {
-                true => Some(unlocked(cli.vault, file, accept)?),
-                false => None,
-            };
-            statement::run(vault.as_ref(), cmd)
-        }
+        Command::Plan(cmd) => plan::run(cmd, || unlocked(cli.vault, file, accept)),
+        Command::Statement(cmd) => statement::run(cmd, || unlocked(cli.vault, file, accept)),
+        Command::Share(cmd) => share::run(cmd, || unlocked(cli.vault, file, accept)),
         Command::Reviews(ReviewsCommand::Due { within, json }) => {
             reviews::due(&unlocked(cli.vault, file, accept)?, within, json)
         }
@@ -90,7 +80,7 @@ fn unlocked(path: Option<PathBuf>, file: Option<&Path>, accept: bool) -> Result<
     let path = vault_path(path)?;
     let vault = opened(&path, accept)?;
     let pass = secrets::obtain("HAVEN_PASSPHRASE", file, "Passphrase: ", false)?;
-    vault.unlock_with_passphrase(&pass)?;
+    vault.unlock_with_passphrase(&pass, &Silent)?;
     Ok(vault)
 }
 

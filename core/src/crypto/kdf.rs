@@ -69,15 +69,21 @@ impl KdfParams {
         }
     }
 
+    /// Whether these parameters may be given to a new slot (what
+    /// [`Vault::create`](crate::Vault::create) refuses otherwise).
+    pub fn is_within_bounds(&self) -> bool {
+        self.check().is_ok()
+    }
+
     /// Refuses parameters a new slot may not have: below the floor or above
     /// the ceiling.
-    pub fn check(&self) -> Result<(), Internal> {
+    pub(crate) fn check(&self) -> Result<(), Internal> {
         self.within(MIN_MEMORY_KIB, MIN_ITERATIONS)
     }
 
     /// Refuses stored parameters outside what any build ever wrote (older
     /// builds allowed 8 MiB and 1 pass), or above the ceiling.
-    pub fn check_stored(&self) -> Result<(), Internal> {
+    pub(crate) fn check_stored(&self) -> Result<(), Internal> {
         self.within(LEGACY_MIN_MEMORY_KIB, 1)
     }
 
@@ -95,7 +101,7 @@ impl KdfParams {
     }
 
     /// Encodes for storage: three little-endian u32s.
-    pub fn to_bytes(self) -> Vec<u8> {
+    pub(crate) fn to_bytes(self) -> Vec<u8> {
         [self.memory_kib, self.iterations, self.parallelism]
             .iter()
             .flat_map(|v| v.to_le_bytes())
@@ -104,7 +110,7 @@ impl KdfParams {
 
     /// Decodes stored parameters and checks them against the stored bounds
     /// ([`KdfParams::check_stored`]).
-    pub fn from_bytes(b: &[u8]) -> Result<Self, Internal> {
+    pub(crate) fn from_bytes(b: &[u8]) -> Result<Self, Internal> {
         if b.len() != 12 {
             return Err(Internal::KdfBounds);
         }
@@ -125,7 +131,7 @@ impl KdfParams {
     /// Derives like [`KdfParams::derive`] on a worker thread, so that the
     /// caller can stop waiting as soon as `progress` asks to cancel (Argon2id
     /// itself cannot be interrupted; its result is then dropped and wiped).
-    pub fn derive_cancellable(
+    pub(crate) fn derive_cancellable(
         &self,
         passphrase: &str,
         salt: &[u8],
@@ -153,7 +159,7 @@ impl KdfParams {
     }
 
     /// Derives a 256-bit key-encryption key from a passphrase and salt.
-    pub fn derive(&self, passphrase: &str, salt: &[u8]) -> Result<SecretKey, Internal> {
+    pub(crate) fn derive(&self, passphrase: &str, salt: &[u8]) -> Result<SecretKey, Internal> {
         self.check_stored()?;
         let params =
             argon2::Params::new(self.memory_kib, self.iterations, self.parallelism, Some(32))

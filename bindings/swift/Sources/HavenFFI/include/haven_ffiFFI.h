@@ -264,6 +264,13 @@ typedef void (*UniffiCallbackInterfaceKeyStoreMethod2)(uint64_t, RustBuffer, voi
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_VAULT_LISTENER_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_VAULT_LISTENER_METHOD0
+typedef void (*UniffiCallbackInterfaceVaultListenerMethod0)(uint64_t, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_PROGRESS_LISTENER_METHOD0
 #define UNIFFI_FFIDEF_CALLBACK_INTERFACE_PROGRESS_LISTENER_METHOD0
 typedef void (*UniffiCallbackInterfaceProgressListenerMethod0)(uint64_t, RustBuffer, double, void* _Nonnull, 
@@ -280,6 +287,15 @@ typedef struct UniffiVTableCallbackInterfaceKeyStore {
     UniffiCallbackInterfaceKeyStoreMethod1 _Nonnull load;
     UniffiCallbackInterfaceKeyStoreMethod2 _Nonnull remove;
 } UniffiVTableCallbackInterfaceKeyStore;
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_VAULT_LISTENER
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_VAULT_LISTENER
+typedef struct UniffiVTableCallbackInterfaceVaultListener {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceVaultListenerMethod0 _Nonnull onEvent;
+} UniffiVTableCallbackInterfaceVaultListener;
 
 #endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_PROGRESS_LISTENER
@@ -319,6 +335,46 @@ RustBuffer uniffi_haven_ffi_fn_method_keystore_load(uint64_t ptr, RustBuffer ali
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_KEYSTORE_REMOVE
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_KEYSTORE_REMOVE
 void uniffi_haven_ffi_fn_method_keystore_remove(uint64_t ptr, RustBuffer alias, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_CLONE_TASKHANDLE
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_CLONE_TASKHANDLE
+uint64_t uniffi_haven_ffi_fn_clone_taskhandle(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FREE_TASKHANDLE
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FREE_TASKHANDLE
+void uniffi_haven_ffi_fn_free_taskhandle(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_TASKHANDLE_CANCEL
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_TASKHANDLE_CANCEL
+void uniffi_haven_ffi_fn_method_taskhandle_cancel(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_TASKHANDLE_IS_CANCELLED
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_TASKHANDLE_IS_CANCELLED
+int8_t uniffi_haven_ffi_fn_method_taskhandle_is_cancelled(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_CLONE_VAULTLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_CLONE_VAULTLISTENER
+uint64_t uniffi_haven_ffi_fn_clone_vaultlistener(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FREE_VAULTLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FREE_VAULTLISTENER
+void uniffi_haven_ffi_fn_free_vaultlistener(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_INIT_CALLBACK_VTABLE_VAULTLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_INIT_CALLBACK_VTABLE_VAULTLISTENER
+void uniffi_haven_ffi_fn_init_callback_vtable_vaultlistener(const UniffiVTableCallbackInterfaceVaultListener* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_VAULTLISTENER_ON_EVENT
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_VAULTLISTENER_ON_EVENT
+void uniffi_haven_ffi_fn_method_vaultlistener_on_event(uint64_t ptr, RustBuffer event, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_CLONE_CANCELTOKEN
@@ -367,6 +423,41 @@ void uniffi_haven_ffi_fn_init_callback_vtable_progresslistener(const UniffiVTabl
 void uniffi_haven_ffi_fn_method_progresslistener_on_progress(uint64_t ptr, RustBuffer step, double fraction, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_CLONE_SESSION
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_CLONE_SESSION
+uint64_t uniffi_haven_ffi_fn_clone_session(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FREE_SESSION
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FREE_SESSION
+void uniffi_haven_ffi_fn_free_session(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_SESSION_OBSERVE
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_SESSION_OBSERVE
+uint64_t uniffi_haven_ffi_fn_method_session_observe(uint64_t ptr, uint64_t listener, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_SESSION_SECONDS_UNTIL_LOCK
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_SESSION_SECONDS_UNTIL_LOCK
+uint32_t uniffi_haven_ffi_fn_method_session_seconds_until_lock(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_SESSION_SET_IDLE_TIMEOUT
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_SESSION_SET_IDLE_TIMEOUT
+void uniffi_haven_ffi_fn_method_session_set_idle_timeout(uint64_t ptr, uint32_t seconds, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_SESSION_STOP
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_SESSION_STOP
+void uniffi_haven_ffi_fn_method_session_stop(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_SESSION_TOUCH
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_SESSION_TOUCH
+void uniffi_haven_ffi_fn_method_session_touch(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_CLONE_HAVENVAULT
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_CLONE_HAVENVAULT
 uint64_t uniffi_haven_ffi_fn_clone_havenvault(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -392,6 +483,86 @@ uint64_t uniffi_haven_ffi_fn_constructor_havenvault_restore_with_recovery_key(Ru
 uint64_t uniffi_haven_ffi_fn_constructor_havenvault_open(RustBuffer path, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ALL_ENTRIES_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ALL_ENTRIES_ASYNC
+uint64_t uniffi_haven_ffi_fn_method_havenvault_all_entries_async(uint64_t ptr, RustBuffer token
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CHANGE_PASSPHRASE_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CHANGE_PASSPHRASE_ASYNC
+uint64_t uniffi_haven_ffi_fn_method_havenvault_change_passphrase_async(uint64_t ptr, RustBuffer new_passphrase, RustBuffer kdf, RustBuffer token
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CREATE_BACKUP_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CREATE_BACKUP_ASYNC
+uint64_t uniffi_haven_ffi_fn_method_havenvault_create_backup_async(uint64_t ptr, RustBuffer path, RustBuffer listener, RustBuffer token
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ENABLE_DEVICE_UNLOCK_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ENABLE_DEVICE_UNLOCK_ASYNC
+uint64_t uniffi_haven_ffi_fn_method_havenvault_enable_device_unlock_async(uint64_t ptr, uint64_t store, RustBuffer token
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_EXPORT_PDF_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_EXPORT_PDF_ASYNC
+uint64_t uniffi_haven_ffi_fn_method_havenvault_export_pdf_async(uint64_t ptr, RustBuffer kind, RustBuffer version, RustBuffer listener, RustBuffer token
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_FHIR_BUNDLE_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_FHIR_BUNDLE_ASYNC
+uint64_t uniffi_haven_ffi_fn_method_havenvault_fhir_bundle_async(uint64_t ptr, RustBuffer versions, RustBuffer listener, RustBuffer token
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_LIST_ENTRIES_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_LIST_ENTRIES_ASYNC
+uint64_t uniffi_haven_ffi_fn_method_havenvault_list_entries_async(uint64_t ptr, uint32_t limit, RustBuffer before, RustBuffer token
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_MOOD_SERIES_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_MOOD_SERIES_ASYNC
+uint64_t uniffi_haven_ffi_fn_method_havenvault_mood_series_async(uint64_t ptr, RustBuffer bucket, int32_t utc_offset_minutes, RustBuffer token
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_RECOVER_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_RECOVER_ASYNC
+uint64_t uniffi_haven_ffi_fn_method_havenvault_recover_async(uint64_t ptr, RustBuffer recovery_key, RustBuffer new_passphrase, RustBuffer token
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_REKEY_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_REKEY_ASYNC
+uint64_t uniffi_haven_ffi_fn_method_havenvault_rekey_async(uint64_t ptr, RustBuffer new_passphrase, RustBuffer kdf, RustBuffer listener, RustBuffer token
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_SEARCH_ENTRIES_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_SEARCH_ENTRIES_ASYNC
+uint64_t uniffi_haven_ffi_fn_method_havenvault_search_entries_async(uint64_t ptr, RustBuffer query, RustBuffer token
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_SEARCH_ENTRIES_PAGE_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_SEARCH_ENTRIES_PAGE_ASYNC
+uint64_t uniffi_haven_ffi_fn_method_havenvault_search_entries_page_async(uint64_t ptr, RustBuffer query, uint32_t limit, RustBuffer before, RustBuffer token
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_UNLOCK_WITH_KEY_STORE_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_UNLOCK_WITH_KEY_STORE_ASYNC
+uint64_t uniffi_haven_ffi_fn_method_havenvault_unlock_with_key_store_async(uint64_t ptr, uint64_t store, RustBuffer token
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_UNLOCK_WITH_PASSPHRASE_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_UNLOCK_WITH_PASSPHRASE_ASYNC
+uint64_t uniffi_haven_ffi_fn_method_havenvault_unlock_with_passphrase_async(uint64_t ptr, RustBuffer passphrase, RustBuffer listener, RustBuffer token
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_UNLOCK_WITH_RECOVERY_KEY_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_UNLOCK_WITH_RECOVERY_KEY_ASYNC
+uint64_t uniffi_haven_ffi_fn_method_havenvault_unlock_with_recovery_key_async(uint64_t ptr, RustBuffer recovery_key, RustBuffer token
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_VERIFY_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_VERIFY_ASYNC
+uint64_t uniffi_haven_ffi_fn_method_havenvault_verify_async(uint64_t ptr, RustBuffer token
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CREATE_BACKUP
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CREATE_BACKUP
 RustBuffer uniffi_haven_ffi_fn_method_havenvault_create_backup(uint64_t ptr, RustBuffer path, RustBuffer listener, RustBuffer token, RustCallStatus *_Nonnull out_status
@@ -407,6 +578,11 @@ RustBuffer uniffi_haven_ffi_fn_method_havenvault_active_version(uint64_t ptr, Ru
 RustBuffer uniffi_haven_ffi_fn_method_havenvault_add_consultation_review(uint64_t ptr, RustBuffer document_id, RustBuffer version_hash, RustBuffer review, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ALL_CONSULTATION_REVIEWS
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ALL_CONSULTATION_REVIEWS
+RustBuffer uniffi_haven_ffi_fn_method_havenvault_all_consultation_reviews(uint64_t ptr, RustBuffer document_id, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ALL_DEPARTURES
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ALL_DEPARTURES
 RustBuffer uniffi_haven_ffi_fn_method_havenvault_all_departures(uint64_t ptr, RustBuffer document_id, RustCallStatus *_Nonnull out_status
@@ -420,6 +596,16 @@ RustBuffer uniffi_haven_ffi_fn_method_havenvault_consultation_reviews(uint64_t p
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CREATE_DOCUMENT
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CREATE_DOCUMENT
 RustBuffer uniffi_haven_ffi_fn_method_havenvault_create_document(uint64_t ptr, RustBuffer content, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CRISIS_PLAN
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CRISIS_PLAN
+RustBuffer uniffi_haven_ffi_fn_method_havenvault_crisis_plan(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_DEPARTURES
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_DEPARTURES
+RustBuffer uniffi_haven_ffi_fn_method_havenvault_departures(uint64_t ptr, RustBuffer document_id, RustBuffer version_hash, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_DIFF_VERSIONS
@@ -477,6 +663,16 @@ void uniffi_haven_ffi_fn_method_havenvault_revoke_version(uint64_t ptr, RustBuff
 RustBuffer uniffi_haven_ffi_fn_method_havenvault_save_version(uint64_t ptr, RustBuffer document_id, RustBuffer parent_hash, RustBuffer content, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_SAVE_VERSION_AS_BRANCH
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_SAVE_VERSION_AS_BRANCH
+RustBuffer uniffi_haven_ffi_fn_method_havenvault_save_version_as_branch(uint64_t ptr, RustBuffer document_id, RustBuffer parent_hash, RustBuffer content, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_SET_NEXT_REVIEW
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_SET_NEXT_REVIEW
+void uniffi_haven_ffi_fn_method_havenvault_set_next_review(uint64_t ptr, RustBuffer document_id, RustBuffer date, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_SIGN_VERSION
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_SIGN_VERSION
 RustBuffer uniffi_haven_ffi_fn_method_havenvault_sign_version(uint64_t ptr, RustBuffer document_id, RustBuffer version_hash, RustBuffer sign_off, RustCallStatus *_Nonnull out_status
@@ -487,24 +683,29 @@ RustBuffer uniffi_haven_ffi_fn_method_havenvault_sign_version(uint64_t ptr, Rust
 RustBuffer uniffi_haven_ffi_fn_method_havenvault_status_log(uint64_t ptr, RustBuffer document_id, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_UNLINK_ENTRY_FROM_WARNING_SIGN
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_UNLINK_ENTRY_FROM_WARNING_SIGN
+int8_t uniffi_haven_ffi_fn_method_havenvault_unlink_entry_from_warning_sign(uint64_t ptr, RustBuffer entry_id, RustBuffer warning_sign_id, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_VALIDATE_VERSION
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_VALIDATE_VERSION
 RustBuffer uniffi_haven_ffi_fn_method_havenvault_validate_version(uint64_t ptr, RustBuffer document_id, RustBuffer version_hash, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ADVANCE_STATEMENT_PDF
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ADVANCE_STATEMENT_PDF
-RustBuffer uniffi_haven_ffi_fn_method_havenvault_advance_statement_pdf(uint64_t ptr, RustBuffer document_id, RustBuffer version_hash, RustBuffer listener, RustBuffer token, RustCallStatus *_Nonnull out_status
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_VERIFY_DOCUMENT
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_VERIFY_DOCUMENT
+void uniffi_haven_ffi_fn_method_havenvault_verify_document(uint64_t ptr, RustBuffer document_id, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CRISIS_CARD_PDF
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CRISIS_CARD_PDF
-RustBuffer uniffi_haven_ffi_fn_method_havenvault_crisis_card_pdf(uint64_t ptr, RustBuffer document_id, RustBuffer version_hash, RustBuffer listener, RustBuffer token, RustCallStatus *_Nonnull out_status
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_WARNING_SIGNS_LINKED_TO_ENTRY
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_WARNING_SIGNS_LINKED_TO_ENTRY
+RustBuffer uniffi_haven_ffi_fn_method_havenvault_warning_signs_linked_to_entry(uint64_t ptr, RustBuffer entry_id, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CRISIS_PLAN_PDF
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CRISIS_PLAN_PDF
-RustBuffer uniffi_haven_ffi_fn_method_havenvault_crisis_plan_pdf(uint64_t ptr, RustBuffer document_id, RustBuffer version_hash, RustBuffer listener, RustBuffer token, RustCallStatus *_Nonnull out_status
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_EXPORT_PDF
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_EXPORT_PDF
+RustBuffer uniffi_haven_ffi_fn_method_havenvault_export_pdf(uint64_t ptr, RustBuffer kind, RustBuffer version, RustBuffer listener, RustBuffer token, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_FHIR_BUNDLE
@@ -552,6 +753,11 @@ RustBuffer uniffi_haven_ffi_fn_method_havenvault_mood_series(uint64_t ptr, RustB
 RustBuffer uniffi_haven_ffi_fn_method_havenvault_search_entries(uint64_t ptr, RustBuffer query, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_SEARCH_ENTRIES_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_SEARCH_ENTRIES_PAGE
+RustBuffer uniffi_haven_ffi_fn_method_havenvault_search_entries_page(uint64_t ptr, RustBuffer query, uint32_t limit, RustBuffer before, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ACCEPT_ROLLBACK
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ACCEPT_ROLLBACK
 void uniffi_haven_ffi_fn_method_havenvault_accept_rollback(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -577,9 +783,19 @@ void uniffi_haven_ffi_fn_method_havenvault_keep_epoch_in(uint64_t ptr, uint64_t 
 void uniffi_haven_ffi_fn_method_havenvault_unlock_with_key_store(uint64_t ptr, uint64_t store, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_OBSERVE
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_OBSERVE
+uint64_t uniffi_haven_ffi_fn_method_havenvault_observe(uint64_t ptr, uint64_t listener, uint32_t interval_ms, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_START_SESSION
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_START_SESSION
+uint64_t uniffi_haven_ffi_fn_method_havenvault_start_session(uint64_t ptr, uint32_t idle_timeout_seconds, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CHANGE_PASSPHRASE
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CHANGE_PASSPHRASE
-void uniffi_haven_ffi_fn_method_havenvault_change_passphrase(uint64_t ptr, RustBuffer new_passphrase, RustCallStatus *_Nonnull out_status
+void uniffi_haven_ffi_fn_method_havenvault_change_passphrase(uint64_t ptr, RustBuffer new_passphrase, RustBuffer kdf, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ID
@@ -635,6 +851,26 @@ void uniffi_haven_ffi_fn_method_havenvault_unlock_with_recovery_key(uint64_t ptr
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_VERIFY
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_VERIFY
 RustBuffer uniffi_haven_ffi_fn_method_havenvault_verify(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_CREATEDVAULT_UNIFFI_TRAIT_DEBUG
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_CREATEDVAULT_UNIFFI_TRAIT_DEBUG
+RustBuffer uniffi_haven_ffi_fn_method_createdvault_uniffi_trait_debug(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_CREATE_VAULT_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_CREATE_VAULT_ASYNC
+uint64_t uniffi_haven_ffi_fn_func_create_vault_async(RustBuffer path, RustBuffer passphrase, RustBuffer kdf, RustBuffer listener, RustBuffer token
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_RESTORE_WITH_PASSPHRASE_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_RESTORE_WITH_PASSPHRASE_ASYNC
+uint64_t uniffi_haven_ffi_fn_func_restore_with_passphrase_async(RustBuffer backup, RustBuffer target, RustBuffer passphrase, RustBuffer listener, RustBuffer token
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_RESTORE_WITH_RECOVERY_KEY_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_RESTORE_WITH_RECOVERY_KEY_ASYNC
+uint64_t uniffi_haven_ffi_fn_func_restore_with_recovery_key_async(RustBuffer backup, RustBuffer target, RustBuffer recovery_key, RustBuffer listener, RustBuffer token
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_DEFAULT_CRISIS_LINES
@@ -935,6 +1171,24 @@ void ffi_haven_ffi_rust_future_free_void(uint64_t handle
 void ffi_haven_ffi_rust_future_complete_void(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_CREATE_VAULT_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_CREATE_VAULT_ASYNC
+uint16_t uniffi_haven_ffi_checksum_func_create_vault_async(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_RESTORE_WITH_PASSPHRASE_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_RESTORE_WITH_PASSPHRASE_ASYNC
+uint16_t uniffi_haven_ffi_checksum_func_restore_with_passphrase_async(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_RESTORE_WITH_RECOVERY_KEY_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_RESTORE_WITH_RECOVERY_KEY_ASYNC
+uint16_t uniffi_haven_ffi_checksum_func_restore_with_recovery_key_async(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_DEFAULT_CRISIS_LINES
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_DEFAULT_CRISIS_LINES
 uint16_t uniffi_haven_ffi_checksum_func_default_crisis_lines(void
@@ -995,6 +1249,24 @@ uint16_t uniffi_haven_ffi_checksum_method_keystore_remove(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_TASKHANDLE_CANCEL
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_TASKHANDLE_CANCEL
+uint16_t uniffi_haven_ffi_checksum_method_taskhandle_cancel(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_TASKHANDLE_IS_CANCELLED
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_TASKHANDLE_IS_CANCELLED
+uint16_t uniffi_haven_ffi_checksum_method_taskhandle_is_cancelled(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_VAULTLISTENER_ON_EVENT
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_VAULTLISTENER_ON_EVENT
+uint16_t uniffi_haven_ffi_checksum_method_vaultlistener_on_event(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_CANCELTOKEN_CANCEL
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_CANCELTOKEN_CANCEL
 uint16_t uniffi_haven_ffi_checksum_method_canceltoken_cancel(void
@@ -1010,6 +1282,132 @@ uint16_t uniffi_haven_ffi_checksum_method_canceltoken_is_cancelled(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_PROGRESSLISTENER_ON_PROGRESS
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_PROGRESSLISTENER_ON_PROGRESS
 uint16_t uniffi_haven_ffi_checksum_method_progresslistener_on_progress(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_SESSION_OBSERVE
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_SESSION_OBSERVE
+uint16_t uniffi_haven_ffi_checksum_method_session_observe(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_SESSION_SECONDS_UNTIL_LOCK
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_SESSION_SECONDS_UNTIL_LOCK
+uint16_t uniffi_haven_ffi_checksum_method_session_seconds_until_lock(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_SESSION_SET_IDLE_TIMEOUT
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_SESSION_SET_IDLE_TIMEOUT
+uint16_t uniffi_haven_ffi_checksum_method_session_set_idle_timeout(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_SESSION_STOP
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_SESSION_STOP
+uint16_t uniffi_haven_ffi_checksum_method_session_stop(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_SESSION_TOUCH
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_SESSION_TOUCH
+uint16_t uniffi_haven_ffi_checksum_method_session_touch(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ALL_ENTRIES_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ALL_ENTRIES_ASYNC
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_all_entries_async(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_CHANGE_PASSPHRASE_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_CHANGE_PASSPHRASE_ASYNC
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_change_passphrase_async(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_CREATE_BACKUP_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_CREATE_BACKUP_ASYNC
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_create_backup_async(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ENABLE_DEVICE_UNLOCK_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ENABLE_DEVICE_UNLOCK_ASYNC
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_enable_device_unlock_async(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_EXPORT_PDF_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_EXPORT_PDF_ASYNC
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_export_pdf_async(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_FHIR_BUNDLE_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_FHIR_BUNDLE_ASYNC
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle_async(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_LIST_ENTRIES_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_LIST_ENTRIES_ASYNC
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_list_entries_async(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_MOOD_SERIES_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_MOOD_SERIES_ASYNC
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_mood_series_async(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_RECOVER_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_RECOVER_ASYNC
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_recover_async(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_REKEY_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_REKEY_ASYNC
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_rekey_async(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_SEARCH_ENTRIES_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_SEARCH_ENTRIES_ASYNC
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_search_entries_async(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_SEARCH_ENTRIES_PAGE_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_SEARCH_ENTRIES_PAGE_ASYNC
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_search_entries_page_async(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_UNLOCK_WITH_KEY_STORE_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_UNLOCK_WITH_KEY_STORE_ASYNC
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_unlock_with_key_store_async(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_UNLOCK_WITH_PASSPHRASE_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_UNLOCK_WITH_PASSPHRASE_ASYNC
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_unlock_with_passphrase_async(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_UNLOCK_WITH_RECOVERY_KEY_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_UNLOCK_WITH_RECOVERY_KEY_ASYNC
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_unlock_with_recovery_key_async(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_VERIFY_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_VERIFY_ASYNC
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_verify_async(void
     
 );
 #endif
@@ -1031,6 +1429,12 @@ uint16_t uniffi_haven_ffi_checksum_method_havenvault_add_consultation_review(voi
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ALL_CONSULTATION_REVIEWS
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ALL_CONSULTATION_REVIEWS
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_all_consultation_reviews(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ALL_DEPARTURES
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ALL_DEPARTURES
 uint16_t uniffi_haven_ffi_checksum_method_havenvault_all_departures(void
@@ -1046,6 +1450,18 @@ uint16_t uniffi_haven_ffi_checksum_method_havenvault_consultation_reviews(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_CREATE_DOCUMENT
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_CREATE_DOCUMENT
 uint16_t uniffi_haven_ffi_checksum_method_havenvault_create_document(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_CRISIS_PLAN
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_CRISIS_PLAN
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_crisis_plan(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_DEPARTURES
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_DEPARTURES
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_departures(void
     
 );
 #endif
@@ -1115,6 +1531,18 @@ uint16_t uniffi_haven_ffi_checksum_method_havenvault_save_version(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_SAVE_VERSION_AS_BRANCH
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_SAVE_VERSION_AS_BRANCH
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_save_version_as_branch(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_SET_NEXT_REVIEW
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_SET_NEXT_REVIEW
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_set_next_review(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_SIGN_VERSION
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_SIGN_VERSION
 uint16_t uniffi_haven_ffi_checksum_method_havenvault_sign_version(void
@@ -1127,27 +1555,33 @@ uint16_t uniffi_haven_ffi_checksum_method_havenvault_status_log(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_UNLINK_ENTRY_FROM_WARNING_SIGN
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_UNLINK_ENTRY_FROM_WARNING_SIGN
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_unlink_entry_from_warning_sign(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_VALIDATE_VERSION
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_VALIDATE_VERSION
 uint16_t uniffi_haven_ffi_checksum_method_havenvault_validate_version(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ADVANCE_STATEMENT_PDF
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ADVANCE_STATEMENT_PDF
-uint16_t uniffi_haven_ffi_checksum_method_havenvault_advance_statement_pdf(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_VERIFY_DOCUMENT
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_VERIFY_DOCUMENT
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_verify_document(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_CRISIS_CARD_PDF
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_CRISIS_CARD_PDF
-uint16_t uniffi_haven_ffi_checksum_method_havenvault_crisis_card_pdf(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_WARNING_SIGNS_LINKED_TO_ENTRY
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_WARNING_SIGNS_LINKED_TO_ENTRY
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_warning_signs_linked_to_entry(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_CRISIS_PLAN_PDF
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_CRISIS_PLAN_PDF
-uint16_t uniffi_haven_ffi_checksum_method_havenvault_crisis_plan_pdf(void
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_EXPORT_PDF
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_EXPORT_PDF
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_export_pdf(void
     
 );
 #endif
@@ -1205,6 +1639,12 @@ uint16_t uniffi_haven_ffi_checksum_method_havenvault_search_entries(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_SEARCH_ENTRIES_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_SEARCH_ENTRIES_PAGE
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_search_entries_page(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ACCEPT_ROLLBACK
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ACCEPT_ROLLBACK
 uint16_t uniffi_haven_ffi_checksum_method_havenvault_accept_rollback(void
@@ -1232,6 +1672,18 @@ uint16_t uniffi_haven_ffi_checksum_method_havenvault_keep_epoch_in(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_UNLOCK_WITH_KEY_STORE
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_UNLOCK_WITH_KEY_STORE
 uint16_t uniffi_haven_ffi_checksum_method_havenvault_unlock_with_key_store(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_OBSERVE
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_OBSERVE
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_observe(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_START_SESSION
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_START_SESSION
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_start_session(void
     
 );
 #endif
