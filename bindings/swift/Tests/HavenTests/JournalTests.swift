@@ -71,7 +71,7 @@ final class JournalTests: HavenTestCase {
         let vault = try newVault().vault
         // Read before and after writing: a run across midnight UTC accepts either day.
         let dayBefore = day(Date())
-        for mood: UInt8 in [2, 4, 9] {
+        for mood: Int32 in [2, 4, 9] {
             _ = try vault.addEntry(draft: draft("mood \(mood)", mood: mood))
         }
         _ = try vault.addEntry(draft: draft("no mood here"))
