@@ -39,6 +39,9 @@ final class JournalTests: HavenTestCase {
         assertThrowsCase("InvalidInput (empty)", try vault.addEntry(draft: draft("   "))) {
             if case .InvalidInput = $0 { return true } else { return false }
         }
+        assertThrowsCase("InvalidInput (negative page size)", try vault.listEntries(limit: -1, before: nil)) {
+            if case .InvalidInput = $0 { return true } else { return false }
+        }
     }
 
     func testPagingThroughEveryPageWithNextCursor() throws {

@@ -51,6 +51,8 @@ class JournalTest {
 
             assertThrows<HavenException.InvalidInput> { vault.addEntry(draft("mood out of range", mood = 11)) }
             assertThrows<HavenException.InvalidInput> { vault.listEntries(0, null) }
+            assertThrows<HavenException.InvalidInput> { vault.listEntries(-1, null) }
+            assertThrows<HavenException.InvalidInput> { vault.addEntry(draft("negative mood", mood = -3)) }
         }
     }
 
