@@ -86,7 +86,7 @@ final class JournalTests: HavenTestCase {
         XCTAssertEqual(points.map(\.max).max(), 9)
         if points.count == 1 {
             XCTAssertEqual(points[0].mean, 5.0, accuracy: 1e-9)
-            XCTAssertTrue([dayBefore, day(Date())].contains(points[0].periodStart), points[0].periodStart)
+            XCTAssertTrue([dayBefore, day(Date())].contains(points[0].periodStart), "\(points[0].periodStart)")
         }
         let weeks = try vault.moodSeries(bucket: .week, utcOffsetMinutes: 60)
         XCTAssertEqual(weeks.reduce(0) { $0 + $1.count }, 3)
