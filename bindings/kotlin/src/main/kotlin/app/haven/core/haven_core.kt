@@ -1954,7 +1954,8 @@ public object FfiConverterTypeCommunication: FfiConverterRustBuffer<Communicatio
  */
 data class ConsultationReview (
     /**
-     * The review's record id (`<version hash>.<random>`).
+     * The review's record id (random; `<version hash>.<random>` if written
+     * before issue 9).
      */
     val `id`: kotlin.String
     , 
@@ -2530,7 +2531,7 @@ public object FfiConverterTypeCultureAndFaith: FfiConverterRustBuffer<CultureAnd
  */
 data class Departure (
     /**
-     * Record id (`<version hash>.<random>`).
+     * Record id (random; `<version hash>.<random>` if written before issue 9).
      */
     val `id`: kotlin.String
     , 
