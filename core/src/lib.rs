@@ -11,6 +11,9 @@ pub mod error;
 pub mod export;
 #[cfg(feature = "uniffi")]
 mod ffi_types;
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod journal;
 mod leftovers;
 pub mod moods;

@@ -16,6 +16,9 @@ use crate::crypto::{self, envelope, padding, SecretKey};
 use crate::error::{HavenError, Internal};
 use crate::schema;
 
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) mod fuzz;
+
 /// Who a record belongs to, for binding into its associated data.
 pub struct Scope<'a> {
     /// The vault key.

@@ -99,7 +99,7 @@ pub fn read_value(path: &Path) -> Result<Value, Failure> {
 }
 
 /// Parses text; the error is "line L, column C", never the text.
-fn parse_text(text: &str, format: FileFormat) -> Result<Value, String> {
+pub(crate) fn parse_text(text: &str, format: FileFormat) -> Result<Value, String> {
     match format {
         FileFormat::Json => serde_json::from_str::<Value>(text)
             .map_err(|e| format!("line {}, column {}", e.line(), e.column())),

@@ -2,6 +2,8 @@
 
 mod args;
 mod backup;
+#[cfg(any(test, fuzzing))]
+mod document_file_fuzz;
 mod documents;
 mod documents_io;
 mod export;

@@ -68,6 +68,8 @@ pub mod crisis_lines;
 pub mod crisis_plan;
 pub mod departures;
 pub mod diff;
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) mod fuzz;
 pub mod links;
 pub mod review;
 pub mod review_due;

@@ -145,7 +145,7 @@ redacted_debug!(DocumentVersion);
 /// The canonical bytes of a version are the JSON of this struct, stored
 /// verbatim; its SHA-256 is the version's hash.
 #[derive(Serialize, Deserialize)]
-struct Preimage {
+pub(crate) struct Preimage {
     format: u8,
     /// 128 random bits, only ever inside the ciphertext: the hash is stored
     /// in the clear (as the record id), and without a secret salt anyone
@@ -155,7 +155,7 @@ struct Preimage {
     parent_hash: Option<String>,
     number: u32,
     created_at: DateTime<Utc>,
-    content: DocumentContent,
+    pub(crate) content: DocumentContent,
 }
 
 /// The per-document state record: index of versions, status, review date
