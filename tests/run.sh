@@ -34,9 +34,6 @@ echo "== rust tests"
 cargo test --workspace --exclude haven-bench --all-targets --no-fail-fast
 cargo test -p haven-bench --all-targets
 
-echo "== fuzz targets, each briefly (fails on a crash; docs/fuzzing.md)"
-tests/fuzz.sh
-
 echo "== kotlin bindings on the JVM (JUnit 5)"
 bindings/kotlin/test.sh
 
