@@ -16,6 +16,12 @@ need_apt() { # need_apt COMMAND PACKAGE
     { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$2" >/dev/null; }
 }
 need_apt pdftotext poppler-utils # the PDF export tests read PDFs back with it
+# The relay's behaviour suite starts its own PostgreSQL server (Debian's).
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "installing postgresql (for the relay's behaviour suite)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null 2>&1 ||
+    { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null; }
+fi
 
 echo "== format"
 cargo fmt --all -- --check

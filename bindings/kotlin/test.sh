@@ -26,7 +26,7 @@ compile_extra test "$here/src/test/kotlin" "$junit_api:$sqlite_jar"
 say "running JUnit"
 colour=()
 [ -t 1 ] || colour=(--disable-ansi-colors)
-exec java -Djna.library.path="$lib_dir" -jar "$junit_console" \
+exec java -Djna.library.path="$lib_dir" -Dhaven.repo="$repo" -jar "$junit_console" \
   --disable-banner --fail-if-no-tests "${colour[@]}" \
-  --class-path "$out:$main_out:$stdlib:$jna_jar:$sqlite_jar" \
+  --class-path "$out:$main_out:$stdlib:$coroutines:$jna_jar:$sqlite_jar" \
   --select-package app.haven.tests "$@"

@@ -15,6 +15,8 @@ junit_console="$java_dir/junit-platform-console-standalone.jar"
 sqlite_jar="$java_dir/sqlite-jdbc.jar"
 kotlinc="$kotlin_home/bin/kotlinc"
 stdlib="$kotlin_home/lib/kotlin-stdlib.jar"
+# The async (suspend) forms need kotlinx-coroutines; kotlinc's lib/ has it.
+coroutines="$kotlin_home/lib/kotlinx-coroutines-core-jvm.jar"
 build="$cache/kotlin-build"
 # One run at a time per cache: compile_main and compile_extra delete other
 # hashes' outputs, so a second run (another worktree) waits instead of racing.
@@ -55,7 +57,7 @@ compile_main() {
   if [ ! -f "$main_out/.done" ]; then
     say "compiling the generated bindings and helpers (once per change; a minute or more)"
     rm -rf "$build"/main-* && mkdir -p "$main_out"
-    "$kotlinc" -nowarn -jvm-target 17 -cp "$jna_jar" -d "$main_out" \
+    "$kotlinc" -nowarn -jvm-target 17 -cp "$jna_jar:$coroutines" -d "$main_out" \
       "$here/src/main/kotlin" "$here/src/helpers/kotlin"
     touch "$main_out/.done"
   fi
@@ -70,7 +72,7 @@ compile_extra() {
   if [ ! -f "$out/.done" ]; then
     say "compiling $name"
     rm -rf "$build/$name"-* && mkdir -p "$out"
-    "$kotlinc" -jvm-target 17 -cp "$main_out:$jna_jar${cp:+:$cp}" -d "$out" "$src"
+    "$kotlinc" -jvm-target 17 -cp "$main_out:$jna_jar:$coroutines${cp:+:$cp}" -d "$out" "$src"
     touch "$out/.done"
   fi
 }

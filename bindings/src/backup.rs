@@ -23,8 +23,7 @@ impl HavenVault {
     ) -> Result<BackupSummary, HavenError> {
         guard(|| {
             let observer = Observer { listener, token };
-            self.vault
-                .create_backup_progress(&PathBuf::from(path), &observer)
+            self.vault.create_backup(&PathBuf::from(path), &observer)
         })
     }
 
@@ -76,7 +75,7 @@ fn restore(
     secret: RestoreSecret<'_>,
     observer: &Observer,
 ) -> Result<Arc<HavenVault>, HavenError> {
-    let vault = Vault::restore_backup_progress(
+    let vault = Vault::restore_backup(
         &PathBuf::from(backup),
         &PathBuf::from(target),
         secret,

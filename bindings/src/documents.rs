@@ -1,14 +1,34 @@
 //! Crisis plan and advance statement, as the apps call them.
 
+use chrono::NaiveDate;
 use haven_core::documents::{self, DocumentSummary, StatusChange};
 use haven_core::{
     AdvanceStatement, ConsultationReview, CrisisLine, CrisisPlan, Departure, DocumentContent,
-    DocumentVersion, Entry, HavenError, NewConsultationReview, NewDeparture, Region, ReviewDue,
-    SectionDiff, SignOff, ValidationProblem, VersionSummary,
+    DocumentKind, DocumentVersion, Entry, HavenError, NewConsultationReview, NewDeparture, Region,
+    ReviewDue, SectionDiff, SignOff, ValidationProblem, VersionSummary,
 };
 
 use crate::guard::guard;
 use crate::vault::HavenVault;
+
+/// What `save_version` did.
+#[derive(uniffi::Enum, Debug)]
+// Built once per save and lowered to the app straight away; boxing would
+// only add an allocation (and uniffi lowers records by value).
+#[allow(clippy::large_enum_variant)]
+pub enum SaveOutcome {
+    /// Saved as the newest version.
+    Saved {
+        /// The new version.
+        version: DocumentVersion,
+    },
+    /// Not saved: a newer version exists than the one the edit started
+    /// from. Show `newer` beside the edit.
+    Conflict {
+        /// The newest version, without content (fetch it with `get_version`).
+        newer: VersionSummary,
+    },
+}
 
 /// A new crisis plan with the region's default crisis lines.
 #[uniffi::export]
@@ -45,14 +65,117 @@ impl HavenVault {
         guard(|| self.vault.create_document(content))
     }
 
-    /// Saves a new version whose parent is `parent_hash`.
+    /// Saves a new version whose parent is `parent_hash`, which must be the
+    /// newest version. If another screen or process saved a newer one in
+    /// the meantime, nothing is saved and the outcome is
+    /// [`SaveOutcome::Conflict`] naming it; show both, then save from it or
+    /// call [`HavenVault::save_version_as_branch`] to keep both.
     pub fn save_version(
         &self,
         document_id: String,
         parent_hash: String,
         content: DocumentContent,
+    ) -> Result<SaveOutcome, HavenError> {
+        guard(
+            || match self.vault.save_version(&document_id, &parent_hash, content) {
+                Ok(version) => Ok(SaveOutcome::Saved { version }),
+                Err(HavenError::Conflict { newer_version }) => Ok(SaveOutcome::Conflict {
+                    newer: self
+                        .vault
+                        .document_history(&document_id)?
+                        .into_iter()
+                        .find(|v| v.hash == newer_version)
+                        .ok_or_else(|| HavenError::not_found("version", &newer_version))?,
+                }),
+                Err(e) => Err(e),
+            },
+        )
+    }
+
+    /// Saves a new version from `parent_hash` even when it is not the
+    /// newest: a deliberate second branch, kept beside the first.
+    pub fn save_version_as_branch(
+        &self,
+        document_id: String,
+        parent_hash: String,
+        content: DocumentContent,
     ) -> Result<DocumentVersion, HavenError> {
-        guard(|| self.vault.save_version(&document_id, &parent_hash, content))
+        guard(|| {
+            self.vault
+                .save_version_as_branch(&document_id, &parent_hash, content)
+        })
+    }
+
+    /// The crisis plan the app shows: its active (signed) version, else its
+    /// newest draft; `None` before one is created.
+    pub fn crisis_plan(&self) -> Result<Option<DocumentVersion>, HavenError> {
+        guard(|| {
+            let Some(doc) = self
+                .vault
+                .documents()?
+                .into_iter()
+                .find(|d| d.kind == DocumentKind::CrisisPlan)
+            else {
+                return Ok(None);
+            };
+            match self.vault.active_version(&doc.id)? {
+                Some(v) => Ok(Some(v)),
+                None => Ok(Some(self.vault.latest_version(&doc.id)?)),
+            }
+        })
+    }
+
+    /// Re-reads every version of a document and checks the hash chain.
+    pub fn verify_document(&self, document_id: String) -> Result<(), HavenError> {
+        guard(|| self.vault.verify_document(&document_id))
+    }
+
+    /// Sets (or clears, with `None`) the date the document should be
+    /// reviewed by.
+    pub fn set_next_review(
+        &self,
+        document_id: String,
+        date: Option<NaiveDate>,
+    ) -> Result<(), HavenError> {
+        guard(|| self.vault.set_next_review(&document_id, date))
+    }
+
+    /// Reviews of every version of a document, oldest version first.
+    pub fn all_consultation_reviews(
+        &self,
+        document_id: String,
+    ) -> Result<Vec<ConsultationReview>, HavenError> {
+        guard(|| self.vault.all_consultation_reviews(&document_id))
+    }
+
+    /// Departures recorded against one version.
+    pub fn departures(
+        &self,
+        document_id: String,
+        version_hash: String,
+    ) -> Result<Vec<Departure>, HavenError> {
+        guard(|| self.vault.departures(&document_id, &version_hash))
+    }
+
+    /// Removes a link between an entry and a warning sign; false if there
+    /// was none.
+    pub fn unlink_entry_from_warning_sign(
+        &self,
+        entry_id: String,
+        warning_sign_id: String,
+    ) -> Result<bool, HavenError> {
+        guard(|| {
+            self.vault
+                .unlink_entry_from_warning_sign(&entry_id, &warning_sign_id)
+        })
+    }
+
+    /// The warning signs an entry is linked to (their ids).
+    pub fn warning_signs_linked_to_entry(
+        &self,
+        entry_id: String,
+    ) -> Result<Vec<String>, HavenError> {
+        guard(|| self.vault.warning_signs_linked_to_entry(&entry_id))
     }
 
     /// One version.

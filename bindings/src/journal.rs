@@ -27,9 +27,24 @@ impl HavenVault {
         guard(|| self.vault.get_entry(&id))
     }
 
-    /// A page, newest first; pass the previous page's `next_cursor` as `before`.
+    /// A page, newest first; pass the previous page's `next_cursor` as
+    /// `before`. The cursor survives deletes (it is a position, not an id).
     pub fn list_entries(&self, limit: u32, before: Option<String>) -> Result<Page, HavenError> {
         guard(|| self.vault.list_entries(limit, before.as_deref()))
+    }
+
+    /// A page of the entries matching `query` (any case, text or tags),
+    /// newest first; pass the previous page's `next_cursor` as `before`.
+    pub fn search_entries_page(
+        &self,
+        query: String,
+        limit: u32,
+        before: Option<String>,
+    ) -> Result<Page, HavenError> {
+        guard(|| {
+            self.vault
+                .search_entries_page(&query, limit, before.as_deref())
+        })
     }
 
     /// Every entry, newest first.

@@ -14,10 +14,23 @@ use haven_core::HavenError;
 use crate::guard::guard;
 use crate::vault::HavenVault;
 
-/// What the app's key store throws when the platform fails (Keystore
-/// locked out, biometric prompt cancelled, key invalidated...).
+/// What the app's key store throws. Each case is handled differently by the
+/// app, so each has its own variant: a cancelled biometric prompt is not a
+/// lost key.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
 pub enum KeyStoreError {
+    /// The person dismissed the biometric or device-credential prompt.
+    /// Surfaces as `HavenError::Cancelled`; offer the passphrase, keep the key.
+    #[error("the person cancelled the key store prompt")]
+    Cancelled,
+    /// The key is gone for good (Android `KeyPermanentlyInvalidatedException`
+    /// after biometrics changed; a Keychain item that no longer opens).
+    /// Unlock with the passphrase and enable device unlock again.
+    #[error("the device key was invalidated (biometrics or the device lock changed)")]
+    KeyInvalidated,
+    /// Too many failed attempts; the platform refuses for a while.
+    #[error("the key store is locked out after too many attempts")]
+    LockedOut,
     /// The platform key store failed; `reason` must not contain key material.
     #[error("the key store failed: {reason}")]
     Unavailable {
@@ -29,7 +42,12 @@ pub enum KeyStoreError {
 impl From<KeyStoreError> for HavenError {
     fn from(e: KeyStoreError) -> Self {
         match e {
-            KeyStoreError::Unavailable { reason } => HavenError::Platform { reason },
+            KeyStoreError::Cancelled => HavenError::Cancelled,
+            KeyStoreError::KeyInvalidated => HavenError::DeviceKeyInvalidated,
+            KeyStoreError::LockedOut => HavenError::KeyStoreLockedOut,
+            other @ KeyStoreError::Unavailable { .. } => HavenError::Platform {
+                reason: other.to_string(),
+            },
         }
     }
 }
@@ -42,6 +60,13 @@ impl From<uniffi::UnexpectedUniFFICallbackError> for KeyStoreError {
 }
 
 /// Where the app keeps device keys, protected by the platform.
+///
+/// Threading: Haven calls these methods on the thread that called
+/// `enable_device_unlock` / `unlock_with_key_store` (or, for the async
+/// forms, on a Haven worker thread), and waits for them to return. They may
+/// block: an Android implementation that needs `BiometricPrompt` waits on
+/// the prompt's callback there (never call the blocking forms from the main
+/// thread). See the READMEs for Android Keystore and iOS Keychain samples.
 #[uniffi::export(with_foreign)]
 pub trait KeyStore: Send + Sync {
     /// Stores `key` under `alias`, replacing any previous one.

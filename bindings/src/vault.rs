@@ -10,18 +10,44 @@ use crate::guard::guard;
 use crate::progress::{CancelToken, Observer, ProgressListener};
 
 /// An encrypted vault on the device.
-#[derive(uniffi::Object)]
+#[derive(uniffi::Object, Debug)]
 pub struct HavenVault {
     pub(crate) vault: Vault,
 }
 
+impl HavenVault {
+    pub(crate) fn wrap(vault: Vault) -> Self {
+        Self { vault }
+    }
+}
+
 /// A newly created vault and its recovery key (show it once, then forget it).
+/// Its `toString`/`description` never shows the key.
 #[derive(uniffi::Record)]
+#[uniffi::export(Debug)]
 pub struct CreatedVault {
     /// The vault, unlocked.
     pub vault: Arc<HavenVault>,
     /// The recovery key in its printed form.
     pub recovery_key: String,
+}
+
+impl std::fmt::Debug for CreatedVault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreatedVault")
+            .field("vault", &self.vault)
+            .field("recovery_key", &"<redacted>")
+            .finish()
+    }
+}
+
+impl CreatedVault {
+    pub(crate) fn new(vault: Vault, recovery: &haven_core::RecoveryKey) -> Self {
+        Self {
+            vault: Arc::new(HavenVault::wrap(vault)),
+            recovery_key: recovery.display().to_string(),
+        }
+    }
 }
 
 /// Creates a vault at `path` (never overwrites). Pass `KdfParams` from
@@ -33,11 +59,9 @@ pub fn create_vault(
     kdf: KdfParams,
 ) -> Result<CreatedVault, HavenError> {
     guard(|| {
-        let (vault, recovery) = Vault::create(&PathBuf::from(path), &passphrase, kdf)?;
-        Ok(CreatedVault {
-            vault: Arc::new(HavenVault { vault }),
-            recovery_key: recovery.display().to_string(),
-        })
+        let (vault, recovery) =
+            Vault::create_progress(&PathBuf::from(path), &passphrase, kdf, &haven_core::Silent)?;
+        Ok(CreatedVault::new(vault, &recovery))
     })
 }
 
@@ -82,8 +106,7 @@ impl HavenVault {
     ) -> Result<(), HavenError> {
         guard(|| {
             let observer = Observer { listener, token };
-            self.vault
-                .unlock_with_passphrase_progress(&passphrase, &observer)
+            self.vault.unlock_with_passphrase(&passphrase, &observer)
         })
     }
 

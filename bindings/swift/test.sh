@@ -126,5 +126,17 @@ swift_args=(--package-path /haven/swift --scratch-path "/var/cache/haven-swift-b
 echo "== swift build"
 in_chroot env LD_LIBRARY_PATH=/haven/lib swift build --build-tests "${swift_args[@]}"
 echo "== swift test"
-# XCTest only (the suite has no swift-testing tests), so its summary is the last line.
-in_chroot env LD_LIBRARY_PATH=/haven/lib swift test --skip-build --disable-swift-testing "${swift_args[@]}"
+# XCTest only (the suite has no swift-testing tests), so its summary is the
+# last line. `swift test` exits 0 when no test ran (a filter matching
+# nothing, a target that lost its tests): that is a failure here, as it is
+# for the Kotlin suite (JUnit's --fail-if-no-tests).
+log=$(mktemp)
+status=0
+in_chroot env LD_LIBRARY_PATH=/haven/lib swift test --skip-build --disable-swift-testing "${swift_args[@]}" "$@" 2>&1 |
+  tee "$log" || status=$?
+if [ "$status" = 0 ] && ! grep -qE "Executed [1-9][0-9]* tests?, with 0 failures" "$log"; then
+  echo "bindings/swift/test.sh: no test ran" >&2
+  status=1
+fi
+rm -f "$log"
+exit "$status"

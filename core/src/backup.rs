@@ -51,7 +51,8 @@
 //! id matches the header, canary opens with the key, slots match the
 //! header), fsyncs it, and only then renames it into place without
 //! clobbering. Any failure drops the temporary file; the target never exists
-//! in a partial state. The same temp-file-then-rename discipline writes the
+//! in a partial state. The same temp-file-then-rename discipline (`files.rs`,
+//! shared with every export) writes the
 //! backup itself. Temporary files a killed process leaves behind are removed
 //! by the next operation in their folder (`leftovers.rs`).
 //!
@@ -85,10 +86,11 @@ use zeroize::Zeroizing;
 
 use crate::crypto::{self, recovery::hkdf_kek, RecoveryKey, SecretKey};
 use crate::error::{HavenError, Internal, Result};
+use crate::files::{already_exists, dir_of, FileKind, NewFile};
 use crate::leftovers;
-use crate::progress::{Progress, Silent};
+use crate::progress::Progress;
 use crate::schema;
-use crate::slots::{self, Opener, SlotKind, StoredSlot};
+use crate::slots::{self, SlotKind, SlotSecret, StoredSlot};
 use crate::vault::{self, KindCount, Vault};
 
 #[cfg(any(test, feature = "fuzzing"))]
@@ -416,33 +418,6 @@ fn read_full(r: &mut impl Read, buf: &mut [u8]) -> Result<usize> {
     Ok(filled)
 }
 
-/// The directory holding `path`, made absolute so SQLite never reads the
-/// temporary file's name as a URI.
-fn dir_of(path: &Path) -> Result<PathBuf> {
-    let parent = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    Ok(std::fs::canonicalize(parent).map_err(Internal::from)?)
-}
-
-/// Makes a rename durable: on Unix the directory entry is fsynced too.
-fn sync_dir(dir: &Path) -> Result<()> {
-    #[cfg(unix)]
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(Internal::from)?;
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
-}
-
-fn already_exists(path: &Path) -> HavenError {
-    HavenError::AlreadyExists {
-        path: path.display().to_string(),
-    }
-}
-
 /// The SQLite sidecar files of a database at `path`.
 fn sidecars(path: &Path) -> [PathBuf; 3] {
     ["-wal", "-shm", "-journal"].map(|suffix| {
@@ -450,18 +425,6 @@ fn sidecars(path: &Path) -> [PathBuf; 3] {
         p.as_mut_os_string().push(suffix);
         p
     })
-}
-
-/// Renames `tmp` to `dest` unless something is already there.
-fn persist_new(tmp: tempfile::NamedTempFile, dest: &Path) -> Result<()> {
-    tmp.persist_noclobber(dest).map_err(|e| {
-        if e.error.kind() == ErrorKind::AlreadyExists {
-            already_exists(dest)
-        } else {
-            Internal::from(e.error).into()
-        }
-    })?;
-    Ok(())
 }
 
 /// What the snapshot holds, read after device slots were removed.
@@ -511,22 +474,12 @@ impl Vault {
     /// Writes an encrypted backup of the whole vault to `out` (which must
     /// not exist yet). Requires the vault to be unlocked. The file appears
     /// only once complete and fsynced; see the [module docs](crate::backup).
-    pub fn create_backup(&self, out: &Path) -> Result<BackupSummary> {
-        self.create_backup_progress(out, &Silent)
-    }
-
-    /// Like [`Vault::create_backup`], reporting progress per chunk; when
-    /// `progress` asks to cancel, stops with `Cancelled` and writes nothing.
-    pub fn create_backup_progress(
-        &self,
-        out: &Path,
-        progress: &dyn Progress,
-    ) -> Result<BackupSummary> {
+    /// Reports progress per chunk (pass [`Silent`](crate::Silent) for none);
+    /// when `progress` asks to cancel, stops with `Cancelled` and writes
+    /// nothing.
+    pub fn create_backup(&self, out: &Path, progress: &dyn Progress) -> Result<BackupSummary> {
         progress.update("snapshot", 0.0);
-        if out.exists() {
-            return Err(already_exists(out));
-        }
-        let out_dir = dir_of(out)?;
+        let mut file = NewFile::create(out, FileKind::Backup)?;
         let vault_dir = dir_of(self.path())?;
         let salt: [u8; SALT_LEN] = random_array()?;
         let backup_id: [u8; BACKUP_ID_LEN] = random_array()?;
@@ -566,11 +519,9 @@ impl Vault {
         };
         let (header_bytes, header_hash) = header.encode()?;
 
-        leftovers::remove_stale(&out_dir, leftovers::BACKUP);
-        let mut tmp = leftovers::create(&out_dir, leftovers::BACKUP)?;
         {
             let mut src = BufReader::new(File::open(snapshot.path()).map_err(Internal::from)?);
-            let mut w = BufWriter::new(tmp.as_file_mut());
+            let mut w = BufWriter::new(file.file_mut());
             w.write_all(&header_bytes).map_err(Internal::from)?;
             let mut plain = vec![0u8; CHUNK_SIZE];
             let mut copied = 0u64;
@@ -578,7 +529,7 @@ impl Vault {
                 if progress.cancelled() {
                     return Err(HavenError::Cancelled);
                 }
-                progress.update("encrypting", 0.05 + 0.9 * index as f64 / chunk_count as f64);
+                progress.update("encrypt", 0.05 + 0.9 * index as f64 / chunk_count as f64);
                 let start = if index == 0 {
                     plain[..LEN_PREFIX].copy_from_slice(&snapshot_len.to_le_bytes());
                     LEN_PREFIX
@@ -599,10 +550,7 @@ impl Vault {
             }
             w.flush().map_err(Internal::from)?;
         }
-        tmp.as_file().sync_all().map_err(Internal::from)?;
-        let bytes = tmp.as_file().metadata().map_err(Internal::from)?.len();
-        persist_new(tmp, out)?;
-        sync_dir(&out_dir)?;
+        let bytes = file.finish()?;
         progress.update("done", 1.0);
         Ok(BackupSummary {
             backup_id: data_encoding::HEXLOWER.encode(&header.backup_id),
@@ -617,19 +565,11 @@ impl Vault {
     /// exist) and returns it unlocked. Either the whole vault is restored and
     /// checked, or nothing is created: a wrong secret is
     /// `WrongPassphrase`/`WrongRecoveryKey`, a damaged, truncated or
-    /// tampered file is [`HavenError::BadBackup`].
+    /// tampered file is [`HavenError::BadBackup`]. Reports progress (key
+    /// derivation, then per chunk; pass [`Silent`](crate::Silent) for none);
+    /// when `progress` asks to cancel, stops with `Cancelled` and creates
+    /// nothing.
     pub fn restore_backup(
-        backup: &Path,
-        target: &Path,
-        secret: RestoreSecret<'_>,
-    ) -> Result<Vault> {
-        Self::restore_backup_progress(backup, target, secret, &Silent)
-    }
-
-    /// Like [`Vault::restore_backup`], reporting progress (key derivation,
-    /// then per chunk); when `progress` asks to cancel, stops with
-    /// `Cancelled` and creates nothing.
-    pub fn restore_backup_progress(
         backup: &Path,
         target: &Path,
         secret: RestoreSecret<'_>,
@@ -641,11 +581,11 @@ impl Vault {
         let opener = match secret {
             RestoreSecret::Passphrase(p) => {
                 passphrase = Zeroizing::new(p.nfc().collect::<String>());
-                Opener::Passphrase(&passphrase)
+                SlotSecret::Passphrase(&passphrase)
             }
             RestoreSecret::RecoveryKey(text) => {
                 recovery = RecoveryKey::parse(text)?;
-                Opener::Recovery(&recovery)
+                SlotSecret::Recovery(&recovery)
             }
         };
 
@@ -666,29 +606,25 @@ impl Vault {
         }
 
         if target.exists() || sidecars(target).iter().any(|p| p.exists()) {
-            return Err(already_exists(target));
+            return Err(already_exists(FileKind::Vault, target));
         }
-        let target_dir = dir_of(target)?;
 
-        progress.update("deriving key", 0.0);
+        progress.update("derive_key", 0.0);
         let vault_key = slots::unwrap_from(&header.slots, &header.vault_id, &opener, progress)?;
         let key = backup_key(&vault_key, &header.salt)?;
 
-        leftovers::remove_stale(&target_dir, leftovers::RESTORE);
-        let mut tmp = leftovers::create(&target_dir, leftovers::RESTORE)?;
+        let mut file = NewFile::create(target, FileKind::Vault)?;
         decrypt_chunks(
             &mut reader,
             &header,
             &header_hash,
             &key,
-            tmp.as_file_mut(),
+            file.file_mut(),
             progress,
         )?;
-        progress.update("checking", 0.95);
-        tmp.as_file().sync_all().map_err(Internal::from)?;
-        check_restored(tmp.path(), &header, &vault_key)?;
-        persist_new(tmp, target)?;
-        sync_dir(&target_dir)?;
+        progress.update("check_key", 0.95);
+        check_restored(file.temp_path(), &header, &vault_key)?;
+        file.finish()?;
 
         // The file is now ours and whole; if it still fails to open, take it
         // back out so the person is not left with a vault that will not open.
@@ -732,7 +668,7 @@ fn decrypt_chunks(
             return Err(HavenError::Cancelled);
         }
         progress.update(
-            "decrypting",
+            "decrypt",
             0.1 + 0.85 * index as f64 / header.chunk_count as f64,
         );
         if read_full(reader, &mut sealed)? < SEALED_CHUNK_LEN {
@@ -826,7 +762,7 @@ mod tests {
     }
 
     #[test]
-    fn test_records_of_every_kind_travel_without_this_module_knowing_them() {
+    fn records_of_every_kind_travel_without_this_module_knowing_them() {
         let dir = tempfile::tempdir().unwrap();
         let vault = vault_in(dir.path());
         vault
@@ -849,7 +785,7 @@ mod tests {
             })
             .unwrap();
         let backup = dir.path().join("b");
-        let summary = vault.create_backup(&backup).unwrap();
+        let summary = vault.create_backup(&backup, &crate::Silent).unwrap();
         let expected: Vec<KindCount> =
             [("advance_statement", 2), ("crisis_plan", 3), ("journal", 1)]
                 .into_iter()
@@ -865,6 +801,7 @@ mod tests {
             &backup,
             &device.path().join("vault.db"),
             RestoreSecret::Passphrase(PASS),
+            &crate::Silent,
         )
         .unwrap();
         let report = restored.verify().unwrap();
@@ -894,7 +831,7 @@ mod tests {
     /// The chunk reader refuses short and reordered streams by itself, not
     /// only because restore checks the file length first.
     #[test]
-    fn test_chunk_stream_refuses_truncation_without_the_length_check() {
+    fn chunk_stream_refuses_truncation_without_the_length_check() {
         let dir = tempfile::tempdir().unwrap();
         let vault = vault_in(dir.path());
         for i in 0..30 {
@@ -906,14 +843,14 @@ mod tests {
                 .unwrap();
         }
         let backup = dir.path().join("b");
-        vault.create_backup(&backup).unwrap();
+        vault.create_backup(&backup, &crate::Silent).unwrap();
         let bytes = std::fs::read(&backup).unwrap();
         let (header, hash, header_len) = Header::read(&mut bytes.as_slice()).unwrap();
         assert!(header.chunk_count >= 3);
         let vault_key = slots::unwrap_from(
             &header.slots,
             &header.vault_id,
-            &Opener::Passphrase(PASS),
+            &SlotSecret::Passphrase(PASS),
             &crate::Silent,
         )
         .unwrap();
@@ -921,7 +858,14 @@ mod tests {
         let chunks = &bytes[header_len as usize..];
         let run = |stream: &[u8]| {
             let mut out = tempfile::tempfile().unwrap();
-            decrypt_chunks(&mut &stream[..], &header, &hash, &key, &mut out, &Silent)
+            decrypt_chunks(
+                &mut &stream[..],
+                &header,
+                &hash,
+                &key,
+                &mut out,
+                &crate::Silent,
+            )
         };
         run(chunks).unwrap();
         for cut in [
@@ -984,7 +928,7 @@ mod tests {
     }
 
     #[test]
-    fn test_header_round_trips_and_refuses_out_of_bounds_values() {
+    fn header_round_trips_and_refuses_out_of_bounds_values() {
         let h = sample_header();
         let back = reparse(&h).unwrap();
         assert_eq!(back.slots, h.slots);
@@ -1032,6 +976,9 @@ mod tests {
         ));
         let mut too_many = sample_header();
         too_many.slots = vec![too_many.slots[1].clone(); MAX_SLOTS + 1];
-        assert!(reparse(&too_many).is_err());
+        assert_eq!(
+            reparse(&too_many).err(),
+            Some(HavenError::bad_backup(MALFORMED))
+        );
     }
 }

@@ -32,9 +32,6 @@ pub enum Internal {
     /// Argon2id parameters out of bounds.
     #[error("kdf parameters out of bounds")]
     KdfBounds,
-    /// A recovery key with a bad length, character or checksum.
-    #[error("recovery key typo")]
-    RecoveryKeyTypo,
     /// A payload over the supported size.
     #[error("too large")]
     TooLarge,
@@ -43,8 +40,13 @@ pub enum Internal {
 /// The public error type: what went wrong, never what the person wrote.
 ///
 /// Each variant has a stable [`code`](HavenError::code) for programs and a
-/// `Display` sentence a screen can show.
+/// `Display` sentence a screen can show. The bindings carry it as a flat
+/// error: Kotlin's exception `message` and Swift's `errorDescription` are
+/// that sentence (fields such as a record id stay on the Rust side, where
+/// the sentence already names them); the hand-written `code` extensions in
+/// the bindings match [`HavenError::code`].
 #[cfg_attr(feature = "uniffi", derive(uniffi::Error))]
+#[cfg_attr(feature = "uniffi", uniffi(flat_error))]
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum HavenError {
     /// The passphrase does not open this vault.
@@ -71,10 +73,10 @@ pub enum HavenError {
         id: String,
     },
     /// A stored record failed authentication: corrupt or tampered with.
-    #[error("record {record_id} is corrupt or has been tampered with")]
+    #[error("{} is corrupt or has been tampered with", corrupt_subject(record_id.as_deref()))]
     Corrupt {
-        /// The record's id (random; reveals nothing).
-        record_id: String,
+        /// The record's id (random; reveals nothing), when it is known.
+        record_id: Option<String>,
     },
     /// The database file itself is damaged; it was moved aside, not deleted.
     #[error("the vault file is damaged and was moved aside to {moved_to}")]
@@ -101,9 +103,12 @@ pub enum HavenError {
         /// Why, in words that do not repeat the input.
         reason: String,
     },
-    /// Refused to overwrite an existing vault.
-    #[error("a vault already exists at {path}")]
+    /// Refused to overwrite an existing file.
+    #[error("{} already exists at {path}", with_article(what))]
     AlreadyExists {
+        /// What was to be written there: "vault", "backup file" or
+        /// "export file".
+        what: String,
         /// The path given.
         path: String,
     },
@@ -116,7 +121,9 @@ pub enum HavenError {
         /// What the platform reported.
         reason: String,
     },
-    /// A bug inside Haven (a caught panic); the operation did not happen.
+    /// A bug inside Haven (a caught panic), or a cryptographic primitive
+    /// that failed for a reason not about the data (the system's random
+    /// number generator, say); the operation did not happen.
     #[error("internal error: {reason}")]
     Internal {
         /// Where it happened, without user data.
@@ -146,6 +153,16 @@ pub enum HavenError {
         /// The hash of the newest version.
         newer_version: String,
     },
+    /// The platform key store reports the device key permanently
+    /// invalidated (biometrics or the device lock changed). Unlock with the
+    /// passphrase and turn device unlock on again.
+    #[error("device unlock was turned off because the device's biometrics or lock changed; use the passphrase")]
+    DeviceKeyInvalidated,
+    /// The platform key store refuses for a while after too many attempts.
+    #[error(
+        "the device's key store is locked after too many attempts; use the passphrase or try later"
+    )]
+    KeyStoreLockedOut,
 }
 
 impl HavenError {
@@ -171,6 +188,8 @@ impl HavenError {
             Self::BadBackup { .. } => "bad_backup",
             Self::Storage { .. } => "storage",
             Self::Conflict { .. } => "conflict",
+            Self::DeviceKeyInvalidated => "device_key_invalidated",
+            Self::KeyStoreLockedOut => "key_store_locked_out",
         }
     }
 
@@ -185,6 +204,13 @@ impl HavenError {
     pub fn bad_backup(reason: impl Into<String>) -> Self {
         Self::BadBackup {
             reason: reason.into(),
+        }
+    }
+
+    /// Shorthand for [`HavenError::Corrupt`] naming the record.
+    pub fn corrupt(record_id: &str) -> Self {
+        Self::Corrupt {
+            record_id: Some(record_id.to_string()),
         }
     }
 
@@ -207,14 +233,9 @@ impl From<Internal> for HavenError {
                 reason: e.to_string(),
             },
             // serde_json's messages can quote input; never pass them on.
-            Internal::Payload(_) => Self::Corrupt {
-                record_id: "unknown".into(),
-            },
-            Internal::Crypto(what) => Self::Storage {
-                reason: what.into(),
-            },
-            Internal::Unauthentic => Self::Corrupt {
-                record_id: "unknown".into(),
+            Internal::Payload(_) | Internal::Unauthentic => Self::Corrupt { record_id: None },
+            Internal::Crypto(what) => Self::Internal {
+                reason: format!("cryptography failed: {what}"),
             },
             Internal::EnvelopeVersion(v) => Self::UnsupportedVersion {
                 what: "record envelope".into(),
@@ -222,7 +243,6 @@ impl From<Internal> for HavenError {
                 supported: crate::crypto::ENVELOPE_VERSION.into(),
             },
             Internal::KdfBounds => Self::KdfParamsOutOfBounds,
-            Internal::RecoveryKeyTypo => Self::MistypedRecoveryKey,
             Internal::TooLarge => Self::invalid("the data is too large"),
         }
     }
@@ -238,11 +258,27 @@ impl Internal {
     /// Maps a failure while opening a specific record, naming the record.
     pub fn for_record(self, record_id: &str) -> HavenError {
         match self {
-            Internal::Unauthentic | Internal::Payload(_) => HavenError::Corrupt {
-                record_id: record_id.to_string(),
-            },
+            Internal::Unauthentic | Internal::Payload(_) => HavenError::corrupt(record_id),
             other => other.into(),
         }
+    }
+}
+
+/// "a vault", "an export file".
+fn with_article(noun: &str) -> String {
+    let article = if noun.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {noun}")
+}
+
+/// "record <id>", or "a record" when the id is not known.
+fn corrupt_subject(record_id: Option<&str>) -> String {
+    match record_id {
+        Some(id) => format!("record {id}"),
+        None => "a record".to_string(),
     }
 }
 
@@ -264,7 +300,9 @@ mod tests {
             HavenError::WrongDeviceKey,
             HavenError::Locked,
             HavenError::NotFound { kind: s(), id: s() },
-            HavenError::Corrupt { record_id: s() },
+            HavenError::Corrupt {
+                record_id: Some(s()),
+            },
             HavenError::CorruptDatabase { moved_to: s() },
             HavenError::UnsupportedVersion {
                 what: s(),
@@ -273,13 +311,18 @@ mod tests {
             },
             HavenError::KdfParamsOutOfBounds,
             HavenError::InvalidInput { reason: s() },
-            HavenError::AlreadyExists { path: s() },
+            HavenError::AlreadyExists {
+                what: s(),
+                path: s(),
+            },
             HavenError::Cancelled,
             HavenError::Platform { reason: s() },
             HavenError::Internal { reason: s() },
             HavenError::BadBackup { reason: s() },
             HavenError::Storage { reason: s() },
             HavenError::Conflict { newer_version: s() },
+            HavenError::DeviceKeyInvalidated,
+            HavenError::KeyStoreLockedOut,
         ]
     }
 

@@ -4,12 +4,14 @@
 //! operation ends, or when it fails, but not when the process is killed:
 //! `.haven-snapshot-*.tmp` beside the vault (a whole copy of the vault
 //! file), `.haven-backup-*.tmp` beside the backup, `.haven-restore-*.tmp`
-//! beside the restored vault. A leftover snapshot matters most: it still
+//! beside the restored vault, `.haven-export-*.tmp` beside an export
+//! (see `files.rs`, which writes all of them). A leftover snapshot matters most: it still
 //! holds entries the person has deleted since, under the same key.
 //!
 //! So the next operation in that folder removes them: opening a vault
 //! clears snapshots and restores beside it, a backup clears backups beside
-//! its output, a restore clears restores beside its target. A file counts
+//! its output, a restore clears restores beside its target, an export
+//! clears exports beside it. A file counts
 //! as left behind once it has not been written for [`STALE_AFTER`]: a live
 //! operation writes or finishes well within that, and this needs no file
 //! locks (whose interplay with SQLite's own locks differs between Linux and
@@ -28,6 +30,8 @@ pub(crate) const SNAPSHOT: &str = ".haven-snapshot-";
 pub(crate) const BACKUP: &str = ".haven-backup-";
 /// Prefix of a vault being restored (beside the target).
 pub(crate) const RESTORE: &str = ".haven-restore-";
+/// Prefix of an export being written (beside the export).
+pub(crate) const EXPORT: &str = ".haven-export-";
 const SUFFIX: &str = ".tmp";
 /// How long a temporary file must sit unwritten to count as left behind.
 pub(crate) const STALE_AFTER: Duration = Duration::from_secs(60 * 60);

@@ -1,17 +1,22 @@
 //! Haven's core: an encrypted vault holding a person's journal, crisis plan
 //! and advance statement (see [`documents`]). No FFI code lives here;
 //! see `ARCHITECTURE.md` at the repository root for the layers.
+//!
+//! The public surface is [`Vault`], the feature modules' types and the
+//! re-exports below; cryptography, key slots, storage and the internal error
+//! type stay inside the crate, and every public call returns [`HavenError`].
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod backup;
 pub mod changes;
-pub mod crypto;
+mod crypto;
 mod db;
 pub mod documents;
-pub mod error;
+mod error;
 pub mod export;
 #[cfg(feature = "uniffi")]
 mod ffi_types;
+mod files;
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzzing;
@@ -22,7 +27,8 @@ pub mod progress;
 mod records;
 mod scan;
 mod schema;
-pub mod slots;
+pub mod share;
+mod slots;
 pub mod vault;
 
 pub use backup::{BackupSummary, RestoreSecret};
@@ -39,6 +45,8 @@ pub use documents::{
     SignOff, StatusChange, ValidationProblem, VersionStatus, VersionSummary, WarningSign, Witness,
 };
 pub use error::{HavenError, Result};
+pub use export::{ExportDocument, ExportKind, VersionRef};
+pub use files::{write_new_file, FileKind};
 pub use journal::{Draft, Entry, Page};
 pub use moods::{Bucket, MoodPoint};
 pub use progress::{Progress, Silent};

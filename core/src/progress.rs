@@ -4,7 +4,12 @@
 
 /// Watches a long operation.
 pub trait Progress: Send + Sync {
-    /// Called as the operation moves on: a short step name and 0.0..=1.0.
+    /// Called as the operation moves on: a step code and 0.0..=1.0. Codes
+    /// are stable `snake_case` tokens (`derive_key`, `check_key`,
+    /// `unlocked`, `derive_passphrase_key`, `derive_recovery_key`,
+    /// `snapshot`, `encrypt`, `decrypt`, `pdf_sections`, `pdf_layout`,
+    /// `pdf_card`, `pdf_drawing`, `pdf_writing`, `fhir_patient`,
+    /// `fhir_document`, `done`), never English: the apps translate them.
     fn update(&self, step: &str, fraction: f64);
     /// Polled while working; returning true stops the operation with
     /// `HavenError::Cancelled` and nothing changed.

@@ -6,7 +6,7 @@
 //! Plaintext is padded to size buckets before sealing (see `crypto::padding`).
 //!
 //! Bulk reads (listing, search) borrow each row from SQLite ([`RowRef`]) and
-//! decrypt it into one reused [`Opener`] buffer, so reading thousands of
+//! decrypt it into one reused [`RowOpener`] buffer, so reading thousands of
 //! rows allocates and wipes one buffer, not one per row.
 
 use rusqlite::{params, Connection, OptionalExtension, Params};
@@ -52,14 +52,14 @@ pub struct RowRef<'r> {
 /// prepared key. Each row is copied in and decrypted in place, overwriting
 /// the previous row's plaintext; the buffer is wiped when it grows and when
 /// the opener is dropped.
-pub struct Opener<'s> {
+pub struct RowOpener<'s> {
     keys: envelope::BulkOpener<'s>,
     vault_id: &'s str,
     buf: Zeroizing<Vec<u8>>,
     aad: Vec<u8>,
 }
 
-impl Opener<'_> {
+impl RowOpener<'_> {
     /// Opens a borrowed row of `kind`; the plaintext is valid until the
     /// opener's next use. Failures name the record.
     pub fn open(&mut self, kind: &str, row: &RowRef<'_>) -> Result<&[u8], HavenError> {
@@ -104,8 +104,8 @@ impl Scope<'_> {
     }
 
     /// An opener for a bulk read of this vault's rows.
-    pub fn opener(&self) -> Opener<'_> {
-        Opener {
+    pub fn opener(&self) -> RowOpener<'_> {
+        RowOpener {
             keys: envelope::BulkOpener::new(self.key),
             vault_id: self.vault_id,
             buf: Zeroizing::default(),

@@ -11,7 +11,7 @@
 //! core there are no workers and rows are handled inline.
 //!
 //! Only ciphertext crosses threads. Each worker decrypts into its own
-//! [`Opener`] buffer, wiped when it is dropped. Results come back in row
+//! [`RowOpener`] buffer, wiped when it is dropped. Results come back in row
 //! order (newest first), and the first error stops the scan.
 
 use std::ops::Range;
@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex};
 use rusqlite::Connection;
 
 use crate::error::HavenError;
-use crate::records::{self, Opener, RowRef, Scope};
+use crate::records::{self, RowOpener, RowRef, Scope};
 
 /// Most workers, whatever the core count: beyond this SQLite is the bottleneck.
 const MAX_WORKERS: usize = 3;
@@ -63,7 +63,7 @@ impl Batch {
     fn run<T>(
         &self,
         kind: &str,
-        opener: &mut Opener<'_>,
+        opener: &mut RowOpener<'_>,
         f: &impl Fn(&str, &[u8]) -> Result<Option<T>, HavenError>,
         out: &mut Vec<T>,
     ) -> Result<(), HavenError> {
@@ -386,7 +386,11 @@ mod tests {
                 for _ in 0..5 {
                     match sevens(&v, workers) {
                         Err(HavenError::Corrupt { record_id }) => {
-                            assert_eq!(record_id, ids[first], "{bad:?}, {workers} workers")
+                            assert_eq!(
+                                record_id.as_deref(),
+                                Some(ids[first].as_str()),
+                                "{bad:?}, {workers} workers"
+                            )
                         }
                         other => panic!("{bad:?}, {workers} workers: {other:?}"),
                     }

@@ -55,7 +55,7 @@ pub struct SlotInfo {
 }
 
 /// The secret that opens one kind of slot.
-pub enum Opener<'a> {
+pub enum SlotSecret<'a> {
     /// A passphrase (already NFC-normalised).
     Passphrase(&'a str),
     /// A parsed recovery key.
@@ -64,7 +64,7 @@ pub enum Opener<'a> {
     Device(&'a SecretKey),
 }
 
-impl Opener<'_> {
+impl SlotSecret<'_> {
     /// The kind of slot this opens.
     pub fn kind(&self) -> SlotKind {
         match self {
@@ -120,7 +120,7 @@ pub fn add(
     conn: &Connection,
     vault_id: &str,
     vault_key: &SecretKey,
-    opener: &Opener<'_>,
+    opener: &SlotSecret<'_>,
     kdf: KdfParams,
 ) -> Result<String, HavenError> {
     let kind = opener.kind();
@@ -217,7 +217,9 @@ pub(crate) fn load(conn: &Connection) -> Result<Vec<StoredSlot>, HavenError> {
                     salt,
                     wrapped,
                 }),
-                None => Err(HavenError::Corrupt { record_id: id }),
+                None => Err(HavenError::Corrupt {
+                    record_id: Some(id),
+                }),
             },
         )
         .collect()
@@ -230,7 +232,7 @@ pub(crate) fn load(conn: &Connection) -> Result<Vec<StoredSlot>, HavenError> {
 pub(crate) fn unwrap_from(
     slots: &[StoredSlot],
     vault_id: &str,
-    opener: &Opener<'_>,
+    opener: &SlotSecret<'_>,
     progress: &dyn Progress,
 ) -> Result<SecretKey, HavenError> {
     let kind = opener.kind();
@@ -247,7 +249,7 @@ pub(crate) fn unwrap_from(
                         .as_slice()
                         .try_into()
                         .map_err(|_| HavenError::Corrupt {
-                            record_id: slot.id.clone(),
+                            record_id: Some(slot.id.clone()),
                         })?;
                 return Ok(SecretKey::from_bytes(key));
             }
@@ -267,7 +269,9 @@ pub fn list(conn: &Connection) -> Result<Vec<SlotInfo>, HavenError> {
     rows.into_iter()
         .map(|(id, kind)| match SlotKind::parse(&kind) {
             Some(kind) => Ok(SlotInfo { id, kind }),
-            None => Err(HavenError::Corrupt { record_id: id }),
+            None => Err(HavenError::Corrupt {
+                record_id: Some(id),
+            }),
         })
         .collect()
 }

@@ -17,11 +17,12 @@ use zeroize::Zeroizing;
 use crate::crypto::{self, KdfParams, RecoveryKey, SecretKey};
 use crate::db;
 use crate::error::{HavenError, Internal, Result};
+use crate::files::{already_exists, FileKind};
 use crate::leftovers;
 use crate::progress::{Progress, Silent};
 use crate::records::{self, Scope};
 use crate::schema;
-use crate::slots::{self, Opener, SlotInfo, SlotKind};
+use crate::slots::{self, SlotInfo, SlotKind, SlotSecret};
 
 const CANARY: &[u8] = b"haven vault canary v1";
 /// Shortest passphrase accepted, in characters.
@@ -107,13 +108,13 @@ fn canary_aad(vault_id: &str) -> Vec<u8> {
 }
 
 /// Checks that `key` opens the vault's canary: a wrong key and a damaged
-/// canary both come back as `Corrupt { record_id: "canary" }`.
+/// canary both come back as `Corrupt { record_id: Some("canary") }`.
 pub(crate) fn check_canary(conn: &Connection, vault_id: &str, key: &SecretKey) -> Result<()> {
     let canary = meta(conn, "canary")?.unwrap_or_default();
     match crypto::open(key, &canary_aad(vault_id), &canary) {
         Ok(c) if c == CANARY => Ok(()),
         _ => Err(HavenError::Corrupt {
-            record_id: "canary".into(),
+            record_id: Some("canary".into()),
         }),
     }
 }
@@ -132,6 +133,18 @@ impl Vault {
     /// protected by `passphrase` with `kdf` cost. Returns the vault, unlocked,
     /// and the recovery key, which must be shown to the person once.
     pub fn create(path: &Path, passphrase: &str, kdf: KdfParams) -> Result<(Self, RecoveryKey)> {
+        Self::create_progress(path, passphrase, kdf, &Silent)
+    }
+
+    /// [`Vault::create`], reporting the steps `derive_passphrase_key`,
+    /// `derive_recovery_key` and `done` to `progress`. Cancelling (checked
+    /// between steps) removes the half-made file and returns `Cancelled`.
+    pub fn create_progress(
+        path: &Path,
+        passphrase: &str,
+        kdf: KdfParams,
+        progress: &dyn Progress,
+    ) -> Result<(Self, RecoveryKey)> {
         let passphrase = normalise_passphrase(passphrase)?;
         kdf.check()?;
         // create_new claims the path atomically: no race with another creator.
@@ -140,12 +153,10 @@ impl Vault {
             .create_new(true)
             .open(path)
             .map_err(|e| match e.kind() {
-                std::io::ErrorKind::AlreadyExists => HavenError::AlreadyExists {
-                    path: path.display().to_string(),
-                },
+                std::io::ErrorKind::AlreadyExists => already_exists(FileKind::Vault, path),
                 _ => Internal::from(e).into(),
             })?;
-        let built = Self::initialise(path, &passphrase, kdf);
+        let built = Self::initialise(path, &passphrase, kdf, progress);
         if built.is_err() {
             // Only our own empty or half-made file is removed, never another.
             let _ = std::fs::remove_file(path);
@@ -153,7 +164,19 @@ impl Vault {
         built
     }
 
-    fn initialise(path: &Path, passphrase: &str, kdf: KdfParams) -> Result<(Self, RecoveryKey)> {
+    fn initialise(
+        path: &Path,
+        passphrase: &str,
+        kdf: KdfParams,
+        progress: &dyn Progress,
+    ) -> Result<(Self, RecoveryKey)> {
+        let step = |code: &str, fraction: f64| {
+            if progress.cancelled() {
+                return Err(HavenError::Cancelled);
+            }
+            progress.update(code, fraction);
+            Ok(())
+        };
         let mut conn = db::open(path, true)?;
         schema::migrate(&mut conn)?;
         let vault_id = crypto::random_id()?;
@@ -169,8 +192,17 @@ impl Vault {
             "INSERT INTO meta (key, value) VALUES ('canary', ?1)",
             params![canary],
         )?;
-        slots::add(&tx, &vault_id, &key, &Opener::Passphrase(passphrase), kdf)?;
-        slots::add(&tx, &vault_id, &key, &Opener::Recovery(&recovery), kdf)?;
+        step("derive_passphrase_key", 0.05)?;
+        slots::add(
+            &tx,
+            &vault_id,
+            &key,
+            &SlotSecret::Passphrase(passphrase),
+            kdf,
+        )?;
+        step("derive_recovery_key", 0.5)?;
+        slots::add(&tx, &vault_id, &key, &SlotSecret::Recovery(&recovery), kdf)?;
+        step("done", 1.0)?;
         tx.commit()?;
         let vault = Self {
             path: path.to_path_buf(),
@@ -204,7 +236,7 @@ impl Vault {
         let vault_id = meta(&conn, "vault_id")?
             .and_then(|v| String::from_utf8(v).ok())
             .ok_or_else(|| HavenError::Corrupt {
-                record_id: "vault_id".into(),
+                record_id: Some("vault_id".into()),
             })?;
         slots::check_kdf_params(&conn)?;
         Ok(Self {
@@ -233,14 +265,14 @@ impl Vault {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn unlock(&self, opener: &Opener<'_>, progress: &dyn Progress) -> Result<()> {
+    fn unlock(&self, opener: &SlotSecret<'_>, progress: &dyn Progress) -> Result<()> {
         let (vault_id, rows) = {
             let inner = self.inner();
             (inner.vault_id.clone(), slots::load(&inner.conn)?)
         };
-        progress.update("deriving key", 0.0);
+        progress.update("derive_key", 0.0);
         let key = slots::unwrap_from(&rows, &vault_id, opener, progress)?;
-        progress.update("checking", 0.9);
+        progress.update("check_key", 0.9);
         let mut inner = self.inner();
         check_canary(&inner.conn, &inner.vault_id, &key)?;
         inner.key = Some(key);
@@ -257,32 +289,25 @@ impl Vault {
         Ok(())
     }
 
-    /// Unlocks with the passphrase. `WrongPassphrase` leaves the file untouched.
-    pub fn unlock_with_passphrase(&self, passphrase: &str) -> Result<()> {
-        self.unlock_with_passphrase_progress(passphrase, &Silent)
-    }
-
-    /// Like [`Vault::unlock_with_passphrase`], reporting progress and
-    /// stopping with `Cancelled` (vault still locked) when asked.
-    pub fn unlock_with_passphrase_progress(
-        &self,
-        passphrase: &str,
-        progress: &dyn Progress,
-    ) -> Result<()> {
+    /// Unlocks with the passphrase. `WrongPassphrase` leaves the file
+    /// untouched. Reports key derivation to `progress` (pass
+    /// [`Silent`](crate::Silent) for none) and stops with `Cancelled` (vault
+    /// still locked) when asked.
+    pub fn unlock_with_passphrase(&self, passphrase: &str, progress: &dyn Progress) -> Result<()> {
         let p = Zeroizing::new(passphrase.nfc().collect::<String>());
-        self.unlock(&Opener::Passphrase(&p), progress)
+        self.unlock(&SlotSecret::Passphrase(&p), progress)
     }
 
     /// Unlocks with the recovery key (as printed; case, spaces and dashes forgiven).
     pub fn unlock_with_recovery_key(&self, recovery_key: &str) -> Result<()> {
         let key = RecoveryKey::parse(recovery_key)?;
-        self.unlock(&Opener::Recovery(&key), &Silent)
+        self.unlock(&SlotSecret::Recovery(&key), &Silent)
     }
 
     /// Unlocks with a 32-byte device key from the platform key store.
     pub fn unlock_with_device_key(&self, device_key: &[u8]) -> Result<()> {
         let key = device_secret(device_key)?;
-        self.unlock(&Opener::Device(&key), &Silent)
+        self.unlock(&SlotSecret::Device(&key), &Silent)
     }
 
     /// Forgets the vault key (zeroized on drop). Idempotent.
@@ -319,7 +344,13 @@ impl Vault {
             let kdf = current_kdf(conn)?.unwrap_or_default();
             let tx = conn.transaction()?;
             slots::remove_kind(&tx, SlotKind::Passphrase)?;
-            slots::add(&tx, scope.vault_id, scope.key, &Opener::Passphrase(&p), kdf)?;
+            slots::add(
+                &tx,
+                scope.vault_id,
+                scope.key,
+                &SlotSecret::Passphrase(&p),
+                kdf,
+            )?;
             tx.commit()?;
             Ok(())
         })
@@ -340,7 +371,7 @@ impl Vault {
                 conn,
                 scope.vault_id,
                 scope.key,
-                &Opener::Device(&dk),
+                &SlotSecret::Device(&dk),
                 KdfParams::default(),
             )
         })

@@ -3,13 +3,15 @@
 //! garbage) refused with nothing half-restored.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
+use common::{Recorder, PASS};
 use haven_core::backup::CHUNK_SIZE;
 use haven_core::{Draft, Entry, HavenError, KdfParams, RestoreSecret, SlotKind, Vault};
 use tempfile::TempDir;
 
-const PASS: &str = "correct horse battery staple";
 const TEXT_MARKER: &str = "PLAINTEXT-MARKER-zebra-7f3a";
 const TAG_MARKER: &str = "TAGMARKER-okapi-19c2";
 /// Bytes an envelope adds to a chunk: version, nonce, tag.
@@ -53,7 +55,7 @@ fn make(n: usize, text_len: usize) -> Made {
         entries.remove(1);
     }
     let backup = home.path().join("haven.backup");
-    let summary = vault.create_backup(&backup).unwrap();
+    let summary = vault.create_backup(&backup, &haven_core::Silent).unwrap();
     assert_eq!(summary.records(), entries.len() as u64);
     assert_eq!(summary.key_slots, 2);
     assert_eq!(summary.bytes, std::fs::metadata(&backup).unwrap().len());
@@ -108,8 +110,13 @@ fn assert_refused(bytes: &[u8], what: &str) -> HavenError {
     std::fs::write(&file, bytes).unwrap();
     let device = tempfile::tempdir().unwrap();
     let target = device.path().join("vault.db");
-    let err =
-        Vault::restore_backup(&file, &target, RestoreSecret::Passphrase(PASS)).expect_err(what);
+    let err = Vault::restore_backup(
+        &file,
+        &target,
+        RestoreSecret::Passphrase(PASS),
+        &haven_core::Silent,
+    )
+    .expect_err(what);
     assert!(files_in(device.path()).is_empty(), "{what}: left files");
     err
 }
@@ -133,12 +140,17 @@ fn rehash(bytes: &mut [u8]) {
 }
 
 #[test]
-fn test_round_trip_with_passphrase_on_a_new_device_restores_everything() {
+fn round_trip_with_passphrase_on_a_new_device_restores_everything() {
     let m = multi_chunk();
     let device = tempfile::tempdir().unwrap();
     let target = device.path().join("restored.db");
-    let restored =
-        Vault::restore_backup(&m.backup, &target, RestoreSecret::Passphrase(PASS)).unwrap();
+    let restored = Vault::restore_backup(
+        &m.backup,
+        &target,
+        RestoreSecret::Passphrase(PASS),
+        &haven_core::Silent,
+    )
+    .unwrap();
     assert!(restored.is_unlocked());
     assert_eq!(
         sorted(restored.all_entries().unwrap()),
@@ -162,10 +174,12 @@ fn test_round_trip_with_passphrase_on_a_new_device_restores_everything() {
     let reopened = Vault::open(&target).unwrap();
     assert!(!reopened.is_unlocked());
     assert_eq!(
-        reopened.unlock_with_passphrase("not the passphrase"),
+        reopened.unlock_with_passphrase("not the passphrase", &haven_core::Silent),
         Err(HavenError::WrongPassphrase)
     );
-    reopened.unlock_with_passphrase(PASS).unwrap();
+    reopened
+        .unlock_with_passphrase(PASS, &haven_core::Silent)
+        .unwrap();
     assert_eq!(reopened.all_entries().unwrap().len(), m.entries.len());
     reopened.lock();
     reopened.unlock_with_recovery_key(&m.recovery).unwrap();
@@ -173,13 +187,18 @@ fn test_round_trip_with_passphrase_on_a_new_device_restores_everything() {
 }
 
 #[test]
-fn test_round_trip_with_recovery_key_on_a_new_device() {
+fn round_trip_with_recovery_key_on_a_new_device() {
     let m = small();
     let device = tempfile::tempdir().unwrap();
     let target = device.path().join("vault.db");
     let sloppy = m.recovery.to_lowercase().replace('-', " ");
-    let restored =
-        Vault::restore_backup(&m.backup, &target, RestoreSecret::RecoveryKey(&sloppy)).unwrap();
+    let restored = Vault::restore_backup(
+        &m.backup,
+        &target,
+        RestoreSecret::RecoveryKey(&sloppy),
+        &haven_core::Silent,
+    )
+    .unwrap();
     assert_eq!(
         sorted(restored.all_entries().unwrap()),
         sorted(m.entries.clone())
@@ -193,17 +212,18 @@ fn test_round_trip_with_recovery_key_on_a_new_device() {
     drop(restored);
     let reopened = Vault::open(&target).unwrap();
     reopened
-        .unlock_with_passphrase("a brand new passphrase")
+        .unlock_with_passphrase("a brand new passphrase", &haven_core::Silent)
         .unwrap();
     assert_eq!(reopened.all_entries().unwrap().len(), m.entries.len() + 1);
 }
 
 #[test]
-fn test_wrong_secrets_are_refused_and_nothing_is_created() {
+fn wrong_secrets_are_refused_and_nothing_is_created() {
     let m = small();
     let device = tempfile::tempdir().unwrap();
     let target = device.path().join("vault.db");
-    let restore = |s: RestoreSecret<'_>| Vault::restore_backup(&m.backup, &target, s);
+    let restore =
+        |s: RestoreSecret<'_>| Vault::restore_backup(&m.backup, &target, s, &haven_core::Silent);
 
     assert_eq!(
         restore(RestoreSecret::Passphrase("wrong passphrase!")).unwrap_err(),
@@ -224,19 +244,29 @@ fn test_wrong_secrets_are_refused_and_nothing_is_created() {
 }
 
 #[test]
-fn test_existing_target_is_never_overwritten() {
+fn existing_target_is_never_overwritten() {
     let m = small();
     let device = tempfile::tempdir().unwrap();
     let target = device.path().join("vault.db");
     std::fs::write(&target, b"something precious").unwrap();
-    let err = Vault::restore_backup(&m.backup, &target, RestoreSecret::Passphrase(PASS));
+    let err = Vault::restore_backup(
+        &m.backup,
+        &target,
+        RestoreSecret::Passphrase(PASS),
+        &haven_core::Silent,
+    );
     assert!(matches!(err, Err(HavenError::AlreadyExists { .. })));
     assert_eq!(std::fs::read(&target).unwrap(), b"something precious");
 
     // A stale SQLite sidecar would be replayed onto the restored file.
     let target2 = device.path().join("second.db");
     std::fs::write(device.path().join("second.db-wal"), b"stale").unwrap();
-    let err = Vault::restore_backup(&m.backup, &target2, RestoreSecret::Passphrase(PASS));
+    let err = Vault::restore_backup(
+        &m.backup,
+        &target2,
+        RestoreSecret::Passphrase(PASS),
+        &haven_core::Silent,
+    );
     assert!(matches!(err, Err(HavenError::AlreadyExists { .. })));
     assert!(!target2.exists());
 
@@ -245,31 +275,36 @@ fn test_existing_target_is_never_overwritten() {
         &m.backup,
         &m.home.path().join("vault.db"),
         RestoreSecret::Passphrase(PASS),
+        &haven_core::Silent,
     );
     assert!(matches!(err, Err(HavenError::AlreadyExists { .. })));
 }
 
 #[test]
-fn test_create_backup_refuses_existing_file_and_locked_vault() {
+fn create_backup_refuses_existing_file_and_locked_vault() {
     let m = small();
     let before = std::fs::read(&m.backup).unwrap();
     assert!(matches!(
-        m.vault.create_backup(&m.backup),
+        m.vault.create_backup(&m.backup, &haven_core::Silent),
         Err(HavenError::AlreadyExists { .. })
     ));
     assert!(matches!(
-        m.vault.create_backup(&m.home.path().join("vault.db")),
+        m.vault
+            .create_backup(&m.home.path().join("vault.db"), &haven_core::Silent),
         Err(HavenError::AlreadyExists { .. })
     ));
     assert_eq!(std::fs::read(&m.backup).unwrap(), before);
     m.vault.lock();
     let out = m.home.path().join("locked.backup");
-    assert_eq!(m.vault.create_backup(&out), Err(HavenError::Locked));
+    assert_eq!(
+        m.vault.create_backup(&out, &haven_core::Silent),
+        Err(HavenError::Locked)
+    );
     assert!(!out.exists());
 }
 
 #[test]
-fn test_backup_holds_no_plaintext_and_leaves_no_temporary_files() {
+fn backup_holds_no_plaintext_and_leaves_no_temporary_files() {
     let m = small();
     let bytes = std::fs::read(&m.backup).unwrap();
     for marker in [TEXT_MARKER, TAG_MARKER, PASS, "the quiet hours"] {
@@ -292,10 +327,10 @@ fn test_backup_holds_no_plaintext_and_leaves_no_temporary_files() {
 }
 
 #[test]
-fn test_two_backups_of_one_vault_share_no_key_material() {
+fn two_backups_of_one_vault_share_no_key_material() {
     let m = small();
     let second = m.home.path().join("second.backup");
-    m.vault.create_backup(&second).unwrap();
+    m.vault.create_backup(&second, &haven_core::Silent).unwrap();
     let a = std::fs::read(&m.backup).unwrap();
     let b = std::fs::read(&second).unwrap();
     let (ha, _) = layout(&a);
@@ -309,7 +344,7 @@ fn test_two_backups_of_one_vault_share_no_key_material() {
 }
 
 #[test]
-fn test_every_truncation_of_a_small_backup_is_refused() {
+fn every_truncation_of_a_small_backup_is_refused() {
     let m = small();
     let full = std::fs::read(&m.backup).unwrap();
     let scratch = tempfile::tempdir().unwrap();
@@ -320,7 +355,12 @@ fn test_every_truncation_of_a_small_backup_is_refused() {
     let handle = std::fs::OpenOptions::new().write(true).open(&file).unwrap();
     for len in (0..full.len()).rev() {
         handle.set_len(len as u64).unwrap();
-        match Vault::restore_backup(&file, &target, RestoreSecret::Passphrase(PASS)) {
+        match Vault::restore_backup(
+            &file,
+            &target,
+            RestoreSecret::Passphrase(PASS),
+            &haven_core::Silent,
+        ) {
             Err(HavenError::BadBackup { .. }) => {}
             other => panic!("length {len}: {other:?}"),
         }
@@ -329,7 +369,7 @@ fn test_every_truncation_of_a_small_backup_is_refused() {
 }
 
 #[test]
-fn test_truncation_at_chunk_boundaries_of_a_multi_chunk_backup_is_refused() {
+fn truncation_at_chunk_boundaries_of_a_multi_chunk_backup_is_refused() {
     let m = multi_chunk();
     let full = std::fs::read(&m.backup).unwrap();
     let (header, chunks) = layout(&full);
@@ -349,7 +389,7 @@ fn test_truncation_at_chunk_boundaries_of_a_multi_chunk_backup_is_refused() {
 }
 
 #[test]
-fn test_any_flipped_byte_in_header_or_chunks_is_refused() {
+fn any_flipped_byte_in_header_or_chunks_is_refused() {
     let m = multi_chunk();
     let full = std::fs::read(&m.backup).unwrap();
     let (header, chunks) = layout(&full);
@@ -376,7 +416,7 @@ fn test_any_flipped_byte_in_header_or_chunks_is_refused() {
 }
 
 #[test]
-fn test_swapped_reordered_dropped_or_duplicated_chunks_are_refused() {
+fn swapped_reordered_dropped_or_duplicated_chunks_are_refused() {
     let m = multi_chunk();
     let full = std::fs::read(&m.backup).unwrap();
     let (header, chunks) = layout(&full);
@@ -421,6 +461,7 @@ fn test_swapped_reordered_dropped_or_duplicated_chunks_are_refused() {
         &ok,
         &device.path().join("v.db"),
         RestoreSecret::Passphrase(PASS),
+        &haven_core::Silent,
     )
     .unwrap();
 
@@ -459,7 +500,7 @@ fn test_swapped_reordered_dropped_or_duplicated_chunks_are_refused() {
 }
 
 #[test]
-fn test_importing_garbage_does_not_panic() {
+fn importing_garbage_does_not_panic() {
     let mut rng = fastrand::Rng::with_seed(0x4a5e);
     let mut cases: Vec<Vec<u8>> = vec![
         vec![],
@@ -508,21 +549,32 @@ fn test_importing_garbage_does_not_panic() {
 }
 
 #[test]
-fn test_device_slots_stay_behind() {
+fn device_slots_stay_behind() {
     let home = tempfile::tempdir().unwrap();
     let (vault, _) =
         Vault::create(&home.path().join("vault.db"), PASS, KdfParams::minimum()).unwrap();
     vault.add_device_key(&[9u8; 32]).unwrap();
     assert_eq!(vault.key_slots().unwrap().len(), 3);
     let backup = home.path().join("b");
-    assert_eq!(vault.create_backup(&backup).unwrap().key_slots, 2);
+    assert_eq!(
+        vault
+            .create_backup(&backup, &haven_core::Silent)
+            .unwrap()
+            .key_slots,
+        2
+    );
     // The original keeps its device slot.
     assert_eq!(vault.key_slots().unwrap().len(), 3);
 
     let device = tempfile::tempdir().unwrap();
     let target = device.path().join("vault.db");
-    let restored =
-        Vault::restore_backup(&backup, &target, RestoreSecret::Passphrase(PASS)).unwrap();
+    let restored = Vault::restore_backup(
+        &backup,
+        &target,
+        RestoreSecret::Passphrase(PASS),
+        &haven_core::Silent,
+    )
+    .unwrap();
     let kinds: Vec<SlotKind> = restored
         .key_slots()
         .unwrap()
@@ -538,13 +590,14 @@ fn test_device_slots_stay_behind() {
 }
 
 #[test]
-fn test_backup_of_an_empty_vault_round_trips() {
+fn backup_of_an_empty_vault_round_trips() {
     let m = make(0, 0);
     let device = tempfile::tempdir().unwrap();
     let restored = Vault::restore_backup(
         &m.backup,
         &device.path().join("vault.db"),
         RestoreSecret::Passphrase(PASS),
+        &haven_core::Silent,
     )
     .unwrap();
     assert!(restored.all_entries().unwrap().is_empty());
@@ -552,26 +605,32 @@ fn test_backup_of_an_empty_vault_round_trips() {
 }
 
 #[test]
-fn test_missing_backup_is_not_found() {
+fn missing_backup_is_not_found() {
     let device = tempfile::tempdir().unwrap();
     let err = Vault::restore_backup(
         &device.path().join("nope.backup"),
         &device.path().join("vault.db"),
         RestoreSecret::Passphrase(PASS),
+        &haven_core::Silent,
     );
     assert!(matches!(err, Err(HavenError::NotFound { .. })));
     assert!(files_in(device.path()).is_empty());
 }
 
 #[test]
-fn test_backup_opens_with_the_passphrase_it_was_made_under() {
+fn backup_opens_with_the_passphrase_it_was_made_under() {
     let m = small();
     m.vault.change_passphrase("the newer passphrase").unwrap();
     let newer = m.home.path().join("newer.backup");
-    m.vault.create_backup(&newer).unwrap();
+    m.vault.create_backup(&newer, &haven_core::Silent).unwrap();
     let device = tempfile::tempdir().unwrap();
     let restore = |b: &Path, name: &str, p: &str| {
-        Vault::restore_backup(b, &device.path().join(name), RestoreSecret::Passphrase(p))
+        Vault::restore_backup(
+            b,
+            &device.path().join(name),
+            RestoreSecret::Passphrase(p),
+            &haven_core::Silent,
+        )
     };
     // Old backup: old passphrase (a backup is a copy of the past).
     assert_eq!(
@@ -589,12 +648,13 @@ fn test_backup_opens_with_the_passphrase_it_was_made_under() {
         &newer,
         &device.path().join("c.db"),
         RestoreSecret::RecoveryKey(&m.recovery),
+        &haven_core::Silent,
     )
     .unwrap();
 }
 
 #[test]
-fn test_vault_opened_only_by_a_device_key_refuses_to_make_an_unopenable_backup() {
+fn vault_opened_only_by_a_device_key_refuses_to_make_an_unopenable_backup() {
     let home = tempfile::tempdir().unwrap();
     let (vault, _) =
         Vault::create(&home.path().join("vault.db"), PASS, KdfParams::minimum()).unwrap();
@@ -606,7 +666,7 @@ fn test_vault_opened_only_by_a_device_key_refuses_to_make_an_unopenable_backup()
     }
     let out = home.path().join("b");
     assert!(matches!(
-        vault.create_backup(&out),
+        vault.create_backup(&out, &haven_core::Silent),
         Err(HavenError::InvalidInput { .. })
     ));
     assert!(!out.exists());
@@ -617,20 +677,6 @@ fn test_vault_opened_only_by_a_device_key_refuses_to_make_an_unopenable_backup()
             .filter(|f| f.starts_with("vault.db"))
             .count()
     );
-}
-
-struct Counter {
-    fractions: std::sync::Mutex<Vec<f64>>,
-    cancel_after: usize,
-}
-
-impl haven_core::Progress for Counter {
-    fn update(&self, _step: &str, fraction: f64) {
-        self.fractions.lock().unwrap().push(fraction);
-    }
-    fn cancelled(&self) -> bool {
-        self.fractions.lock().unwrap().len() > self.cancel_after
-    }
 }
 
 #[test]
@@ -652,30 +698,21 @@ fn backup_and_restore_report_progress_and_cancel_without_leaving_files() {
             .unwrap();
     }
     let out = dir.path().join("b.havenbak");
-    let stop = Counter {
-        fractions: Default::default(),
-        cancel_after: 2,
-    };
+    let stop = Recorder::cancelling_after(3);
     assert_eq!(
-        vault.create_backup_progress(&out, &stop),
+        vault.create_backup(&out, &stop),
         Err(haven_core::HavenError::Cancelled)
     );
     assert!(!out.exists());
 
-    let all = Counter {
-        fractions: Default::default(),
-        cancel_after: usize::MAX,
-    };
-    vault.create_backup_progress(&out, &all).unwrap();
-    let f = all.fractions.lock().unwrap().clone();
+    let all = Recorder::new();
+    vault.create_backup(&out, &all).unwrap();
+    let f = all.fractions();
     assert!(f.len() > 3 && f.windows(2).all(|w| w[0] <= w[1]) && *f.last().unwrap() == 1.0);
 
     let target = dir.path().join("restored.haven");
-    let stop = Counter {
-        fractions: Default::default(),
-        cancel_after: 3,
-    };
-    let r = haven_core::Vault::restore_backup_progress(
+    let stop = Recorder::cancelling_after(4);
+    let r = haven_core::Vault::restore_backup(
         &out,
         &target,
         haven_core::RestoreSecret::Passphrase("progress passphrase"),
@@ -727,9 +764,11 @@ fn leftovers_of_killed_backups_and_restores_are_cleared() {
     let out = tempfile::tempdir().unwrap();
     let old_backup = leftover(out.path(), ".haven-backup-killed.tmp", 2);
     let live_backup = leftover(out.path(), ".haven-backup-live.tmp", 0);
-    vault.unlock_with_passphrase(PASS).unwrap();
     vault
-        .create_backup(&out.path().join("again.backup"))
+        .unlock_with_passphrase(PASS, &haven_core::Silent)
+        .unwrap();
+    vault
+        .create_backup(&out.path().join("again.backup"), &haven_core::Silent)
         .unwrap();
     assert!(!old_backup.exists() && live_backup.exists());
     // The live snapshot is not the backup's business; only open clears those.
@@ -741,6 +780,7 @@ fn leftovers_of_killed_backups_and_restores_are_cleared() {
         &m.backup,
         &device.path().join("vault.db"),
         RestoreSecret::Passphrase(PASS),
+        &haven_core::Silent,
     )
     .unwrap();
     assert!(!old_restore.exists());

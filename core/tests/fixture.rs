@@ -27,7 +27,7 @@ fn frozen_v1_vault_still_opens_with_passphrase_and_recovery_key() {
         serde_json::from_slice(&std::fs::read(fixture_dir().join("v1.json")).unwrap()).unwrap();
 
     let v = Vault::open(&path).unwrap();
-    v.unlock_with_passphrase(PASS).unwrap();
+    v.unlock_with_passphrase(PASS, &haven_core::Silent).unwrap();
     let got: Vec<_> = v
         .all_entries()
         .unwrap()
@@ -73,7 +73,7 @@ fn frozen_v1_vault_mixed_with_v2_envelopes_round_trips() {
     assert!(!before.is_empty() && before.iter().all(|&b| b == 1));
 
     let v = Vault::open(&path).unwrap();
-    v.unlock_with_passphrase(PASS).unwrap();
+    v.unlock_with_passphrase(PASS, &haven_core::Silent).unwrap();
     let old = v.all_entries().unwrap();
     let added = v
         .add_entry(Draft {
@@ -95,7 +95,7 @@ fn frozen_v1_vault_mixed_with_v2_envelopes_round_trips() {
     // A new passphrase slot is wrapped in a version-2 envelope.
     v.change_passphrase("a new passphrase for v2").unwrap();
     let backup = dir.path().join("mixed.havenbak");
-    v.create_backup(&backup).unwrap();
+    v.create_backup(&backup, &haven_core::Silent).unwrap();
     drop(v);
 
     let after = envelope_versions(&path);
@@ -123,7 +123,8 @@ fn frozen_v1_vault_mixed_with_v2_envelopes_round_trips() {
         assert!(v.verify().unwrap().is_intact());
     };
     let v = Vault::open(&path).unwrap();
-    v.unlock_with_passphrase("a new passphrase for v2").unwrap();
+    v.unlock_with_passphrase("a new passphrase for v2", &haven_core::Silent)
+        .unwrap();
     check(&v);
     v.lock();
     // The recovery slot is still the frozen version-1 one.
@@ -135,6 +136,7 @@ fn frozen_v1_vault_mixed_with_v2_envelopes_round_trips() {
         &backup,
         &dir.path().join("restored.haven"),
         haven_core::RestoreSecret::RecoveryKey(&expected.recovery_key),
+        &haven_core::Silent,
     )
     .unwrap();
     check(&restored);
@@ -149,7 +151,7 @@ fn frozen_v1_vault_migrates_and_reads_both_payload_versions() {
     let path = dir.path().join("v1.haven");
     std::fs::copy(fixture_dir().join("v1.haven"), &path).unwrap();
     let v = Vault::open(&path).unwrap();
-    v.unlock_with_passphrase(PASS).unwrap();
+    v.unlock_with_passphrase(PASS, &haven_core::Silent).unwrap();
     let user_version: u32 = rusqlite::Connection::open(&path)
         .unwrap()
         .query_row("PRAGMA user_version", [], |r| r.get(0))

@@ -15,18 +15,17 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 
 // The CLI's document-file reader, as the CLI compiles it.
-#[allow(dead_code, unused_imports)]
-#[path = "../../apps/cli/src/args.rs"]
-mod args;
 #[allow(dead_code)]
 #[path = "../../apps/cli/src/document_file_fuzz.rs"]
 mod document_file_fuzz;
-#[allow(dead_code)]
-#[path = "../../apps/cli/src/documents_io.rs"]
+#[allow(dead_code, unused_imports)]
+#[path = "../../apps/cli/src/documents_io/mod.rs"]
 mod documents_io;
 #[allow(dead_code)]
 #[path = "../../apps/cli/src/fail.rs"]
 mod fail;
+#[path = "../../apps/cli/src/file_format.rs"]
+mod file_format;
 
 /// Counts live bytes and their high-water mark.
 struct Counting;

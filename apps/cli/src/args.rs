@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use crate::file_format::FileFormat;
+
 /// Haven: your journal and your voice in a crisis, encrypted on your device.
 #[derive(Debug, Parser)]
 #[command(name = "haven", version, about)]
@@ -47,6 +49,10 @@ pub enum Command {
     /// Review dates of signed documents.
     #[command(subcommand)]
     Reviews(ReviewsCommand),
+    /// Share the plan or statement with carers and clinicians through a
+    /// relay; open and follow what others share with you.
+    #[command(subcommand)]
+    Share(crate::share::ShareCommand),
     /// Encrypted backup of the whole vault, and restore into a new vault.
     #[command(subcommand)]
     Backup(BackupCommand),
@@ -230,6 +236,12 @@ pub enum PlanCommand {
     },
     /// Export a version as a PDF, a one-page wallet crisis card, or FHIR R4 JSON.
     Export(ExportArgs),
+    /// The offline crisis card as a signed QR code (SVG). It cannot be revoked.
+    CardQr {
+        /// Where to write the SVG.
+        #[arg(long)]
+        out: PathBuf,
+    },
 }
 
 /// `statement ...`
@@ -499,15 +511,4 @@ pub enum RegionArg {
     Us,
     /// Elsewhere: no default lines.
     Other,
-}
-
-/// Format of a document file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FileFormat {
-    /// TOML, with a comment for every section.
-    Toml,
-    /// JSON.
-    Json,
-    /// The field reference, in Markdown.
-    Markdown,
 }

@@ -2,20 +2,15 @@
 
 use std::path::Path;
 
-use haven_core::{RestoreSecret, Vault};
+use haven_core::{FileKind, RestoreSecret, Silent, Vault};
 
-use crate::fail::Failure;
+use crate::fail::{already_exists, Failure};
 use crate::secrets;
 
 /// Writes an encrypted backup of the unlocked vault.
 pub fn create(vault: &Vault, file: &Path) -> Result<(), Failure> {
-    if file.exists() {
-        return Err(Failure::other(format!(
-            "a file already exists at {}; Haven never overwrites one",
-            file.display()
-        )));
-    }
-    let s = vault.create_backup(file)?;
+    // Core refuses an existing file itself (AlreadyExists).
+    let s = vault.create_backup(file, &Silent)?;
     println!(
         "Backed up {} records and {} key slots to {} ({} bytes).",
         s.records(),
@@ -36,15 +31,14 @@ pub fn restore(
     passphrase_file: Option<&Path>,
     recovery_key: bool,
 ) -> Result<(), Failure> {
+    // Core refuses an existing target itself; this only spares asking for
+    // a secret in vain.
     if to.exists() {
-        return Err(Failure::other(format!(
-            "a file already exists at {}; Haven never overwrites one",
-            to.display()
-        )));
+        return Err(already_exists(FileKind::Vault, to));
     }
     let vault = if recovery_key {
         let key = secrets::obtain("HAVEN_RECOVERY_KEY", None, "Recovery key: ", false)?;
-        Vault::restore_backup(file, to, RestoreSecret::RecoveryKey(&key))?
+        Vault::restore_backup(file, to, RestoreSecret::RecoveryKey(&key), &Silent)?
     } else {
         let pass = secrets::obtain(
             "HAVEN_PASSPHRASE",
@@ -52,7 +46,7 @@ pub fn restore(
             "Passphrase of the backup: ",
             false,
         )?;
-        Vault::restore_backup(file, to, RestoreSecret::Passphrase(&pass))?
+        Vault::restore_backup(file, to, RestoreSecret::Passphrase(&pass), &Silent)?
     };
     let report = vault.verify()?;
     if !report.is_intact() {

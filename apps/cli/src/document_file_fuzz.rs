@@ -9,8 +9,8 @@
 
 use haven_core::{AdvanceStatement, CrisisPlan, DocumentContent, DocumentKind};
 
-use crate::args::FileFormat;
 use crate::documents_io::{content_from_file, parse_text, write_content};
+use crate::file_format::FileFormat;
 
 /// Input: `selector | file text`. The selector's low bit picks JSON or TOML,
 /// the next the crisis plan or the advance statement. The text is read as

@@ -30,6 +30,12 @@ impl Failure {
     }
 }
 
+/// Core's own `AlreadyExists` for a file of `kind` at `path`, for checks made
+/// before asking for a secret (so the message is the same either way).
+pub fn already_exists(kind: haven_core::FileKind, path: &std::path::Path) -> Failure {
+    HavenError::already_exists(kind, path).into()
+}
+
 impl From<HavenError> for Failure {
     fn from(e: HavenError) -> Self {
         let code = match e {

@@ -2,26 +2,25 @@
 
 use std::path::Path;
 
-use haven_core::{KdfParams, Vault};
+use haven_core::{FileKind, KdfParams, Vault};
 
 use crate::args::InitArgs;
-use crate::fail::Failure;
+use crate::fail::{already_exists, Failure};
 use crate::secrets;
 
 /// Creates a vault and prints the recovery key once.
 pub fn init(path: &Path, file: Option<&Path>, a: &InitArgs) -> Result<(), Failure> {
+    // Core refuses an existing file itself; this only spares asking for a
+    // passphrase in vain.
     if path.exists() {
-        return Err(Failure::other(format!(
-            "a file already exists at {}; Haven never overwrites one",
-            path.display()
-        )));
+        return Err(already_exists(FileKind::Vault, path));
     }
     let kdf = KdfParams {
         memory_kib: a.kdf_memory_mib.saturating_mul(1024),
         iterations: a.kdf_iterations,
         parallelism: 1,
     };
-    if kdf.check().is_err() {
+    if !kdf.is_within_bounds() {
         return Err(Failure::usage(
             "the Argon2id cost is out of bounds: memory 8-1024 MiB, passes 1-16".into(),
         ));

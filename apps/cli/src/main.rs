@@ -8,6 +8,7 @@ mod documents;
 mod documents_io;
 mod export;
 mod fail;
+mod file_format;
 mod journal;
 mod keys;
 mod links;
@@ -15,6 +16,7 @@ mod output;
 mod plan;
 mod reviews;
 mod secrets;
+mod share;
 mod statement;
 mod tour;
 
@@ -22,7 +24,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Parser;
-use haven_core::Vault;
+use haven_core::{Silent, Vault};
 
 use args::{BackupCommand, Cli, Command, PassphraseCommand, ReviewsCommand};
 use fail::Failure;
@@ -48,20 +50,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Passphrase(PassphraseCommand::Change) => keys::change(&unlocked(cli.vault, file)?),
         Command::Verify => keys::verify(&unlocked(cli.vault, file)?),
         Command::Journal(cmd) => journal::run(&unlocked(cli.vault, file)?, cmd),
-        Command::Plan(cmd) => {
-            let vault = match plan::needs_vault(&cmd) {
-                true => Some(unlocked(cli.vault, file)?),
-                false => None,
-            };
-            plan::run(vault.as_ref(), cmd)
-        }
-        Command::Statement(cmd) => {
-            let vault = match statement::needs_vault(&cmd) {
-                true => Some(unlocked(cli.vault, file)?),
-                false => None,
-            };
-            statement::run(vault.as_ref(), cmd)
-        }
+        Command::Plan(cmd) => plan::run(cmd, || unlocked(cli.vault, file)),
+        Command::Statement(cmd) => statement::run(cmd, || unlocked(cli.vault, file)),
+        Command::Share(cmd) => share::run(cmd, || unlocked(cli.vault, file)),
         Command::Reviews(ReviewsCommand::Due { within, json }) => {
             reviews::due(&unlocked(cli.vault, file)?, within, json)
         }
@@ -85,6 +76,6 @@ fn unlocked(path: Option<PathBuf>, file: Option<&Path>) -> Result<Vault, Failure
     let path = vault_path(path)?;
     let vault = Vault::open(&path)?;
     let pass = secrets::obtain("HAVEN_PASSPHRASE", file, "Passphrase: ", false)?;
-    vault.unlock_with_passphrase(&pass)?;
+    vault.unlock_with_passphrase(&pass, &Silent)?;
     Ok(vault)
 }

@@ -9,28 +9,23 @@ use crate::fail::Failure;
 
 const KIND: DocumentKind = DocumentKind::CrisisPlan;
 
-/// Whether `cmd` needs no vault (templates are printed without one).
-pub fn needs_vault(cmd: &PlanCommand) -> bool {
-    !matches!(cmd, PlanCommand::Template { .. })
-}
-
-/// Runs one plan command; `vault` is `None` only when [`needs_vault`] is false.
-pub fn run(vault: Option<&Vault>, cmd: PlanCommand) -> Result<(), Failure> {
-    if let PlanCommand::Template { region, format } = cmd {
-        return documents::template(KIND, region.into(), format);
-    }
-    let vault = vault.ok_or_else(|| Failure::other("the vault is not open".into()))?;
+/// Runs one plan command; `open` opens and unlocks the vault, called only
+/// by commands that need it (templates are printed without one).
+pub fn run(cmd: PlanCommand, open: impl FnOnce() -> Result<Vault, Failure>) -> Result<(), Failure> {
     match cmd {
-        PlanCommand::Show(a) => documents::show(vault, KIND, &a),
-        PlanCommand::Edit { file, region } => {
-            documents::edit(vault, KIND, &file, Some(region.into()))
+        PlanCommand::Template { region, format } => {
+            documents::template(KIND, region.into(), format)
         }
-        PlanCommand::History(a) => documents::history(vault, KIND, a.json),
-        PlanCommand::Diff(a) => documents::diff(vault, KIND, &a),
-        PlanCommand::Sign(a) => documents::sign(vault, KIND, &a),
-        PlanCommand::Revoke(a) => documents::revoke(vault, KIND, &a),
-        PlanCommand::ReviewDate(a) => documents::review_date(vault, KIND, &a),
-        PlanCommand::Export(a) => export::run(vault, KIND, &a),
-        PlanCommand::Template { .. } => Ok(()),
+        PlanCommand::Show(a) => documents::show(&open()?, KIND, &a),
+        PlanCommand::Edit { file, region } => {
+            documents::edit(&open()?, KIND, &file, Some(region.into()))
+        }
+        PlanCommand::History(a) => documents::history(&open()?, KIND, a.json),
+        PlanCommand::Diff(a) => documents::diff(&open()?, KIND, &a),
+        PlanCommand::Sign(a) => documents::sign(&open()?, KIND, &a),
+        PlanCommand::Revoke(a) => documents::revoke(&open()?, KIND, &a),
+        PlanCommand::ReviewDate(a) => documents::review_date(&open()?, KIND, &a),
+        PlanCommand::Export(a) => export::run(&open()?, KIND, &a),
+        PlanCommand::CardQr { out } => crate::share::card_qr(&open()?, &out),
     }
 }

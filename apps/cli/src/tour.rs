@@ -6,10 +6,11 @@ use std::time::Instant;
 
 use chrono::Utc;
 use haven_core::documents::{Clinician, Contact, TreatmentRefusal, WarningSign};
+use haven_core::write_new_file;
 use haven_core::{
-    AdvanceStatement, Bucket, CrisisPlan, Draft, HavenError, KdfParams, NewConsultationReview,
-    NewDeparture, Region, RestoreSecret, ReviewResponse, Section, SectionResponse, SignOff, Silent,
-    Vault, Witness,
+    AdvanceStatement, Bucket, CrisisPlan, Draft, ExportKind, FileKind, HavenError, KdfParams,
+    NewConsultationReview, NewDeparture, Region, RestoreSecret, ReviewResponse, Section,
+    SectionResponse, SignOff, Silent, Vault, VersionRef, Witness,
 };
 
 use crate::fail::Failure;
@@ -138,7 +139,7 @@ pub fn run(dir: Option<&Path>) -> Result<(), Failure> {
 
     step(8, "Lock, then a wrong passphrase");
     vault.lock();
-    match vault.unlock_with_passphrase("not my passphrase") {
+    match vault.unlock_with_passphrase("not my passphrase", &haven_core::Silent) {
         Err(HavenError::WrongPassphrase) => println!("refused: {}", HavenError::WrongPassphrase),
         other => {
             return Err(Failure::other(format!(
@@ -147,7 +148,7 @@ pub fn run(dir: Option<&Path>) -> Result<(), Failure> {
         }
     }
     let t = Instant::now();
-    vault.unlock_with_passphrase(PASS)?;
+    vault.unlock_with_passphrase(PASS, &haven_core::Silent)?;
     println!(
         "unlocked with the right passphrase in {} ms",
         t.elapsed().as_millis()
@@ -159,7 +160,7 @@ pub fn run(dir: Option<&Path>) -> Result<(), Failure> {
     );
     vault.change_passphrase(NEW_PASS)?;
     vault.lock();
-    let old = vault.unlock_with_passphrase(PASS);
+    let old = vault.unlock_with_passphrase(PASS, &haven_core::Silent);
     println!("old passphrase after the change: {}", describe(&old));
     vault.recover(&recovery.display(), PASS)?;
     println!(
@@ -187,7 +188,7 @@ pub fn run(dir: Option<&Path>) -> Result<(), Failure> {
 
     documents(&vault, &ids[0], &base)?;
 
-    step(19, "Verify: authenticate every record");
+    step(20, "Verify: authenticate every record");
     let report = vault.verify()?;
     println!(
         "{} records intact, {} damaged, {} key slots",
@@ -202,11 +203,11 @@ pub fn run(dir: Option<&Path>) -> Result<(), Failure> {
     }
 
     step(
-        20,
+        21,
         "Back up, then restore on a \"new device\" with the recovery key",
     );
     let backup = base.join("tour.backup");
-    let summary = vault.create_backup(&backup)?;
+    let summary = vault.create_backup(&backup, &haven_core::Silent)?;
     println!(
         "backup: {} records, {} key slots (the device key stays behind), {} bytes",
         summary.records(),
@@ -226,6 +227,7 @@ pub fn run(dir: Option<&Path>) -> Result<(), Failure> {
         &backup,
         &restored_path,
         RestoreSecret::RecoveryKey(&recovery.display()),
+        &haven_core::Silent,
     )?;
     let r = restored.verify()?;
     println!(
@@ -423,34 +425,136 @@ fn documents(vault: &Vault, entry_id: &str, out_dir: &Path) -> Result<(), Failur
     let exports: [(&str, Vec<u8>); 4] = [
         (
             "crisis-plan.pdf",
-            vault.crisis_plan_pdf(&signed.document_id, &signed.hash, &Silent)?,
+            vault.export_pdf(
+                ExportKind::CrisisPlanPdf,
+                &VersionRef::from(&signed),
+                &Silent,
+            )?,
         ),
         (
             "crisis-card.pdf",
-            vault.crisis_card_pdf(&signed.document_id, &signed.hash, &Silent)?,
+            vault.export_pdf(
+                ExportKind::CrisisCardPdf,
+                &VersionRef::from(&signed),
+                &Silent,
+            )?,
         ),
         (
             "advance-statement.pdf",
-            vault.advance_statement_pdf(&active.document_id, &active.hash, &Silent)?,
+            vault.export_pdf(
+                ExportKind::AdvanceStatementPdf,
+                &VersionRef::from(&active),
+                &Silent,
+            )?,
         ),
         (
             "haven-fhir.json",
-            vault.fhir_bundle(
-                &[
-                    (signed.document_id.clone(), signed.hash.clone()),
-                    (active.document_id.clone(), active.hash.clone()),
-                ],
-                &Silent,
-            )?,
+            vault
+                .fhir_bundle(
+                    &[VersionRef::from(&signed), VersionRef::from(&active)],
+                    &Silent,
+                )?
+                .into_bytes(),
         ),
     ];
     for (name, bytes) in exports {
         let path = out_dir.join(name);
-        std::fs::write(&path, &bytes)
-            .map_err(|e| Failure::other(format!("cannot write {}: {e}", path.display())))?;
+        write_new_file(&path, FileKind::Export, &bytes)?;
         println!("  {name}: {} bytes", bytes.len());
     }
     println!("(exports leave the vault's encryption: the person chooses where they go)");
+    sharing(vault, &signed.document_id, out_dir)
+}
+/// Step 19: share the signed plan through a relay on loopback, open it as
+/// the carer would, revoke it; and the offline crisis card.
+fn sharing(vault: &Vault, plan_id: &str, out_dir: &Path) -> Result<(), Failure> {
+    use haven_core::share::{client, link::Link, transport::UreqTransport, NewShare};
+
+    step(
+        19,
+        "Share the plan with a carer through a relay (here on loopback)",
+    );
+    let relay = haven_relay::LocalRelay::start(&out_dir.join("relay"))
+        .map_err(|e| Failure::other(format!("cannot start the loopback relay: {e}")))?;
+    let t = UreqTransport::default();
+    let now = Utc::now();
+    let (share, publication) = vault.create_share(
+        &NewShare {
+            document_id: plan_id.to_string(),
+            sections: vec![
+                Section::WarningSigns,
+                Section::CopingStrategies,
+                Section::HelpContacts,
+            ],
+            recipient: "Sam, my sister".into(),
+            expires_in_days: 14,
+            read_limit: None,
+            pin: Some("2468".into()),
+            relay: relay.url.clone(),
+            invite_replies: false,
+        },
+        now,
+    )?;
+    client::publish(&t, &relay.url, &publication)?;
+    println!(
+        "relay started at {}; three sections shared with Sam until {}",
+        relay.url,
+        share.expires_at.format("%Y-%m-%d")
+    );
+    println!(
+        "link (the key after # never reaches the relay):\n    {}",
+        share.link
+    );
+    println!("PIN 2468, given to Sam separately: 5 wrong tries lock the share");
+    let relay_db = out_dir.join("relay").join("relay.db");
+    println!(
+        "\"river walk\" in the relay's database: {}",
+        if raw_contains(&relay_db, b"river walk") {
+            "FOUND (bad)"
+        } else {
+            "not found (it holds ciphertext only)"
+        }
+    );
+
+    let link = Link::parse(&share.link)?;
+    match client::open_link(&t, &link, Some("1111"), None, Utc::now()) {
+        Ok(_) => println!("a wrong PIN opened it (bad)"),
+        Err(e) => println!("Sam mistypes the PIN: {e}"),
+    }
+    let opened = client::open_link(&t, &link, Some("2468"), None, Utc::now())?;
+    if let Some(d) = &opened.content.document {
+        let labels: Vec<&str> = d.sections.iter().map(|s| s.label.as_str()).collect();
+        println!(
+            "Sam opens it: {} version {} ({:?}), signed by this vault's share identity; sections: {}",
+            d.kind.label(),
+            d.number,
+            d.status,
+            labels.join(", ")
+        );
+    }
+    let revoked = vault.revoke_share(&share.id, Utc::now())?;
+    client::publish(&t, &relay.url, &revoked)?;
+    match client::open_link(&t, &link, Some("2468"), Some(&opened.seen()), Utc::now()) {
+        Ok(_) => println!("still opens after revocation (bad)"),
+        Err(e) => println!("after revoking, Sam is told: {e}"),
+    }
+    let (url, owner) = vault.share_owner(&share.id)?;
+    let log =
+        vault.open_access_log(&share.id, &client::access_log(&t, &url, &share.id, &owner)?)?;
+    let events: Vec<String> = log.iter().map(|e| format!("{:?}", e.event)).collect();
+    println!(
+        "access log (sealed to me; the relay cannot read it): {}",
+        events.join(", ")
+    );
+
+    let card = vault.crisis_card(plan_id, Utc::now())?;
+    let path = out_dir.join("crisis-card-qr.svg");
+    std::fs::write(&path, card.svg.as_bytes())
+        .map_err(|e| Failure::other(format!("cannot write {}: {e}", path.display())))?;
+    println!(
+        "offline crisis card: a signed QR code ({} characters) in crisis-card-qr.svg; it opens with no network and CANNOT be revoked",
+        card.text.len()
+    );
     Ok(())
 }
 

@@ -6,7 +6,7 @@
 
 use super::envelope::{self, BulkOpener, ENVELOPE_VERSION, OVERHEAD};
 use super::recovery::RecoveryKey;
-use crate::error::Internal;
+use crate::error::{HavenError, Internal};
 use crate::fuzzing::{known_key, Input};
 
 const AAD: &[u8] = b"haven-fuzz-envelope";
@@ -105,6 +105,6 @@ pub fn check_recovery_key(data: &[u8]) {
                 .collect();
             assert_eq!(cleaned, shown.replace('-', ""), "two spellings of one key");
         }
-        Err(e) => assert!(matches!(e, Internal::RecoveryKeyTypo), "{e}"),
+        Err(e) => assert!(matches!(e, HavenError::MistypedRecoveryKey), "{e}"),
     }
 }

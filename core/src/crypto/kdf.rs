@@ -54,8 +54,14 @@ impl KdfParams {
         }
     }
 
+    /// Whether these parameters are within the accepted bounds (what
+    /// [`Vault::create`](crate::Vault::create) refuses otherwise).
+    pub fn is_within_bounds(&self) -> bool {
+        self.check().is_ok()
+    }
+
     /// Refuses parameters outside the accepted bounds.
-    pub fn check(&self) -> Result<(), Internal> {
+    pub(crate) fn check(&self) -> Result<(), Internal> {
         let ok = (MIN_MEMORY_KIB..=MAX_MEMORY_KIB).contains(&self.memory_kib)
             && (1..=MAX_ITERATIONS).contains(&self.iterations)
             && (1..=MAX_PARALLELISM).contains(&self.parallelism);
@@ -67,7 +73,7 @@ impl KdfParams {
     }
 
     /// Encodes for storage: three little-endian u32s.
-    pub fn to_bytes(self) -> Vec<u8> {
+    pub(crate) fn to_bytes(self) -> Vec<u8> {
         [self.memory_kib, self.iterations, self.parallelism]
             .iter()
             .flat_map(|v| v.to_le_bytes())
@@ -75,7 +81,7 @@ impl KdfParams {
     }
 
     /// Decodes stored parameters and checks their bounds.
-    pub fn from_bytes(b: &[u8]) -> Result<Self, Internal> {
+    pub(crate) fn from_bytes(b: &[u8]) -> Result<Self, Internal> {
         if b.len() != 12 {
             return Err(Internal::KdfBounds);
         }
@@ -96,7 +102,7 @@ impl KdfParams {
     /// Derives like [`KdfParams::derive`] on a worker thread, so that the
     /// caller can stop waiting as soon as `progress` asks to cancel (Argon2id
     /// itself cannot be interrupted; its result is then dropped and wiped).
-    pub fn derive_cancellable(
+    pub(crate) fn derive_cancellable(
         &self,
         passphrase: &str,
         salt: &[u8],
@@ -124,7 +130,7 @@ impl KdfParams {
     }
 
     /// Derives a 256-bit key-encryption key from a passphrase and salt.
-    pub fn derive(&self, passphrase: &str, salt: &[u8]) -> Result<SecretKey, Internal> {
+    pub(crate) fn derive(&self, passphrase: &str, salt: &[u8]) -> Result<SecretKey, Internal> {
         self.check()?;
         let params =
             argon2::Params::new(self.memory_kib, self.iterations, self.parallelism, Some(32))
@@ -184,7 +190,10 @@ mod tests {
             ));
         }
         for len in [0, 4, 11, 13] {
-            assert!(KdfParams::from_bytes(&vec![0xff; len]).is_err());
+            assert!(matches!(
+                KdfParams::from_bytes(&vec![0xff; len]),
+                Err(Internal::KdfBounds)
+            ));
         }
         let ok = KdfParams::default();
         assert_eq!(KdfParams::from_bytes(&ok.to_bytes()).unwrap(), ok);

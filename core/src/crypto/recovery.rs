@@ -11,7 +11,7 @@ use ring::digest::{digest, SHA256};
 use zeroize::{Zeroize, Zeroizing};
 
 use super::keys::{fill, SecretKey};
-use crate::error::Internal;
+use crate::error::{HavenError, Internal};
 
 const SECRET_LEN: usize = 23;
 const CHECK_LEN: usize = 2;
@@ -36,7 +36,7 @@ fn checksum(secret: &[u8]) -> [u8; CHECK_LEN] {
 
 impl RecoveryKey {
     /// A fresh random recovery key.
-    pub fn generate() -> Result<Self, Internal> {
+    pub fn generate() -> Result<Self, HavenError> {
         let mut s = Zeroizing::new([0u8; SECRET_LEN]);
         fill(s.as_mut())?;
         Ok(Self(s))
@@ -59,8 +59,9 @@ impl RecoveryKey {
     }
 
     /// Parses the human form. Case, spaces and dashes are forgiven; a wrong
-    /// length, character or checksum is [`Internal::RecoveryKeyTypo`].
-    pub fn parse(text: &str) -> Result<Self, Internal> {
+    /// length, character or checksum is
+    /// [`HavenError::MistypedRecoveryKey`].
+    pub fn parse(text: &str) -> Result<Self, HavenError> {
         let cleaned: Zeroizing<String> = Zeroizing::new(
             text.chars()
                 .filter(|c| !c.is_whitespace() && *c != '-')
@@ -70,14 +71,14 @@ impl RecoveryKey {
         let raw = Zeroizing::new(
             data_encoding::BASE32_NOPAD
                 .decode(cleaned.as_bytes())
-                .map_err(|_| Internal::RecoveryKeyTypo)?,
+                .map_err(|_| HavenError::MistypedRecoveryKey)?,
         );
         if raw.len() != SECRET_LEN + CHECK_LEN {
-            return Err(Internal::RecoveryKeyTypo);
+            return Err(HavenError::MistypedRecoveryKey);
         }
         let (secret, check) = raw.split_at(SECRET_LEN);
         if checksum(secret) != check {
-            return Err(Internal::RecoveryKeyTypo);
+            return Err(HavenError::MistypedRecoveryKey);
         }
         let mut s = Zeroizing::new([0u8; SECRET_LEN]);
         s.copy_from_slice(secret);
@@ -86,7 +87,7 @@ impl RecoveryKey {
 
     /// The key-encryption key for the recovery slot: HKDF-SHA256 over the
     /// secret (already high-entropy, so no slow KDF is needed).
-    pub fn kek(&self, salt: &[u8]) -> Result<SecretKey, Internal> {
+    pub(crate) fn kek(&self, salt: &[u8]) -> Result<SecretKey, Internal> {
         hkdf_kek(self.0.as_ref(), salt, b"haven recovery slot v1")
     }
 }
@@ -128,15 +129,15 @@ mod tests {
         let typo: String = chars.into_iter().collect();
         assert!(matches!(
             RecoveryKey::parse(&typo),
-            Err(Internal::RecoveryKeyTypo)
+            Err(HavenError::MistypedRecoveryKey)
         ));
         assert!(matches!(
             RecoveryKey::parse("short"),
-            Err(Internal::RecoveryKeyTypo)
+            Err(HavenError::MistypedRecoveryKey)
         ));
         assert!(matches!(
             RecoveryKey::parse("!!!!"),
-            Err(Internal::RecoveryKeyTypo)
+            Err(HavenError::MistypedRecoveryKey)
         ));
     }
 }

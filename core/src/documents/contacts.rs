@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::redacted_debug;
+use super::redact::redacted_debug;
 
 /// One phone number with a label ("mobile", "work", "text only").
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::redacted_debug;
+use super::redact::redacted_debug;
 
 /// Where the person lives, for default crisis lines.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]

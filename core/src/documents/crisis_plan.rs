@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::contacts::{CoAuthor, Contact, ExcludedPerson, Professional};
 use super::crisis_lines::{CrisisLine, Region};
-use super::redacted_debug;
+use super::redact::redacted_debug;
 
 /// A crisis plan. Every field is one section.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,9 +9,13 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::change::{ChangeInput, Open};
+use super::codec::normalise;
 use super::contacts::Clinician;
-use super::versions::{self, load_state, normalise};
-use super::{redacted_debug, Section, DEPARTURE_KIND};
+use super::content::Section;
+use super::record_kinds::DEPARTURE_KIND;
+use super::redact::redacted_debug;
+use super::store::{attached, load_state};
 use crate::error::{HavenError, Result};
 use crate::vault::Vault;
 
@@ -64,15 +68,10 @@ pub struct Departure {
 
 redacted_debug!(NewDeparture, Departure);
 
-impl Vault {
-    /// Appends a departure to the log of one version. Cannot be edited or deleted.
-    pub fn record_departure(
-        &self,
-        document_id: &str,
-        version_hash: &str,
-        departure: NewDeparture,
-    ) -> Result<Departure> {
-        let d = normalise(departure)?;
+/// A departure is normalised, and refused without who decided or why.
+impl ChangeInput for NewDeparture {
+    fn prepare(self) -> Result<Self> {
+        let d = normalise(self)?;
         if d.clinician.name.trim().is_empty() {
             return Err(HavenError::invalid(
                 "say who decided not to follow the wish (name)",
@@ -88,28 +87,29 @@ impl Vault {
                 "a reason is required when a wish is not followed",
             ));
         }
-        self.with_unlocked(|conn, scope| {
-            let tx = conn.transaction()?;
-            let state = load_state(&tx, scope, document_id)?;
-            if d.section.document_kind() != Some(state.kind) {
+        Ok(d)
+    }
+}
+
+impl Vault {
+    /// Appends a departure to the log of one version. Cannot be edited or deleted.
+    pub fn record_departure(
+        &self,
+        document_id: &str,
+        version_hash: &str,
+        departure: NewDeparture,
+    ) -> Result<Departure> {
+        self.change_document(document_id, Open::Existing, departure, |doc, d| {
+            let kind = doc.state().kind;
+            if d.section.document_kind() != Some(kind) {
                 return Err(HavenError::invalid(format!(
                     "section {} is not part of a {}",
                     d.section.key(),
-                    state.kind.label()
+                    kind.label()
                 )));
             }
-            state.version(version_hash)?;
             let now = Utc::now();
-            let id = versions::attach(
-                &tx,
-                scope,
-                DEPARTURE_KIND,
-                document_id,
-                version_hash,
-                now,
-                &d,
-            )?;
-            tx.commit()?;
+            let id = doc.attach(DEPARTURE_KIND, version_hash, now, &d)?;
             Ok(departure_from(id, document_id, version_hash, now, d))
         })
     }
@@ -119,13 +119,8 @@ impl Vault {
         self.with_unlocked(|conn, scope| {
             let state = load_state(conn, scope, document_id)?;
             state.version(version_hash)?;
-            let rows = versions::attached::<NewDeparture>(
-                conn,
-                scope,
-                DEPARTURE_KIND,
-                document_id,
-                version_hash,
-            )?;
+            let rows =
+                attached::<NewDeparture>(conn, scope, DEPARTURE_KIND, document_id, version_hash)?;
             Ok(rows
                 .into_iter()
                 .map(|r| departure_from(r.id, document_id, version_hash, r.recorded_at, r.body))

@@ -10,7 +10,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{redacted_debug, DocumentContent, Section};
+use super::content::{DocumentContent, Section};
+use super::redact::redacted_debug;
 use crate::error::{HavenError, Result};
 use crate::vault::Vault;
 

@@ -10,15 +10,19 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::links::Link;
-use super::versions::{decode, encode, normalise, Attached, Preimage, State};
+use super::codec::{encode, normalise};
 use super::{
-    diff::diff_contents, validate, AdvanceStatement, CrisisPlan, DocumentContent, DocumentKind,
+    diff_contents, validate, AdvanceStatement, CrisisPlan, DocumentContent, DocumentKind,
     NewConsultationReview, NewDeparture, SignOff, VersionStatus, DEPARTURE_KIND, DOCUMENT_KIND,
     LINK_KIND, PLAN_VERSION_KIND, REVIEW_KIND, SIGN_OFF_KIND, STATEMENT_VERSION_KIND,
 };
 use crate::error::HavenError;
 use crate::records::fuzz::{seal_row, with_scope};
+
+// The stored forms, for the seed corpus (`crate::fuzzing::seeds`).
+pub(crate) use super::codec::decode;
+pub(crate) use super::links::Link;
+pub(crate) use super::store::{Attached, Preimage, State};
 
 const ID: &str = "fuzz-record";
 
@@ -81,7 +85,7 @@ fn read<T: Serialize + DeserializeOwned>(kind: &str, payload: &[u8]) -> Option<T
             assert_eq!(
                 e,
                 HavenError::Corrupt {
-                    record_id: ID.into()
+                    record_id: Some(ID.into())
                 }
             );
             return None;

@@ -10,8 +10,10 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::versions::{all_contents, decode, encode};
-use super::{DocumentContent, DocumentKind, LINK_KIND};
+use super::codec::{decode, encode};
+use super::content::{DocumentContent, DocumentKind};
+use super::record_kinds::LINK_KIND;
+use super::store::all_contents;
 use crate::crypto;
 use crate::error::{HavenError, Result};
 use crate::journal::{self, Entry};

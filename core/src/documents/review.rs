@@ -10,9 +10,13 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::change::{ChangeInput, Open};
+use super::codec::normalise;
 use super::contacts::Clinician;
-use super::versions::{self, load_state, normalise};
-use super::{redacted_debug, DocumentKind, Section, REVIEW_KIND};
+use super::content::{DocumentKind, Section};
+use super::record_kinds::REVIEW_KIND;
+use super::redact::redacted_debug;
+use super::store::{attached, load_state};
 use crate::error::{HavenError, Result};
 use crate::vault::Vault;
 
@@ -87,6 +91,16 @@ pub struct ConsultationReview {
 
 redacted_debug!(SectionResponse, NewConsultationReview, ConsultationReview);
 
+/// A review is normalised, and refused without who reviewed, without any
+/// response, or with a response that cannot stand (see `check`).
+impl ChangeInput for NewConsultationReview {
+    fn prepare(self) -> Result<Self> {
+        let review = normalise(self)?;
+        check(&review)?;
+        Ok(review)
+    }
+}
+
 fn check(review: &NewConsultationReview) -> Result<()> {
     let c = &review.clinician;
     for (value, what) in [
@@ -138,28 +152,14 @@ impl Vault {
         version_hash: &str,
         review: NewConsultationReview,
     ) -> Result<ConsultationReview> {
-        let review = normalise(review)?;
-        check(&review)?;
-        self.with_unlocked(|conn, scope| {
-            let tx = conn.transaction()?;
-            let state = load_state(&tx, scope, document_id)?;
-            if state.kind != DocumentKind::AdvanceStatement {
+        self.change_document(document_id, Open::Existing, review, |doc, review| {
+            if doc.state().kind != DocumentKind::AdvanceStatement {
                 return Err(HavenError::invalid(
                     "consultation reviews are for advance statements",
                 ));
             }
-            state.version(version_hash)?;
             let now = Utc::now();
-            let id = versions::attach(
-                &tx,
-                scope,
-                REVIEW_KIND,
-                document_id,
-                version_hash,
-                now,
-                &review,
-            )?;
-            tx.commit()?;
+            let id = doc.attach(REVIEW_KIND, version_hash, now, &review)?;
             Ok(ConsultationReview {
                 id,
                 document_id: document_id.to_string(),
@@ -183,7 +183,7 @@ impl Vault {
         self.with_unlocked(|conn, scope| {
             let state = load_state(conn, scope, document_id)?;
             state.version(version_hash)?;
-            let rows = versions::attached::<NewConsultationReview>(
+            let rows = attached::<NewConsultationReview>(
                 conn,
                 scope,
                 REVIEW_KIND,

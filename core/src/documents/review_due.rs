@@ -4,8 +4,11 @@
 use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::versions::{decode, load_state, store_state, State};
-use super::{DocumentKind, DOCUMENT_KIND};
+use super::change::Open;
+use super::codec::decode;
+use super::content::DocumentKind;
+use super::record_kinds::DOCUMENT_KIND;
+use super::store::State;
 use crate::error::{HavenError, Result};
 use crate::records;
 use crate::vault::Vault;
@@ -31,12 +34,8 @@ pub struct ReviewDue {
 impl Vault {
     /// Sets (or, with `None`, clears) a document's next review date.
     pub fn set_next_review(&self, document_id: &str, date: Option<NaiveDate>) -> Result<()> {
-        self.with_unlocked(|conn, scope| {
-            let tx = conn.transaction()?;
-            let mut state = load_state(&tx, scope, document_id)?;
-            state.next_review = date;
-            store_state(&tx, scope, document_id, &state)?;
-            tx.commit()?;
+        self.change_document(document_id, Open::Existing, (), |doc, ()| {
+            doc.state_mut().next_review = date;
             Ok(())
         })
     }

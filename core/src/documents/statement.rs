@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::contacts::{Contact, ExcludedPerson};
 use super::crisis_plan::PracticalArrangements;
-use super::redacted_debug;
+use super::redact::redacted_debug;
 
 /// An advance statement. Every field is one section.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -10,9 +10,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::contacts::Contact;
-use super::signoff::SignOff;
-use super::{DocumentContent, Section};
-use crate::documents::{AdvanceStatement, CrisisPlan};
+use super::content::{DocumentContent, Section};
+use super::crisis_plan::CrisisPlan;
+use super::statement::AdvanceStatement;
+use super::types::SignOff;
 
 /// Something to fix before a version can be signed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,11 +9,14 @@
 //! departures, review date). [`Vault::export_document`] gathers that from the
 //! vault in one call; the free functions then render it, so they can be used
 //! (and tested) without a vault, and a caller who already holds the version
-//! reads nothing twice. The `Vault::*_pdf` and [`Vault::fhir_bundle`]
-//! shorthands do both.
+//! reads nothing twice. [`Vault::export_pdf`] (one call for every PDF, named
+//! by [`ExportKind`]) and [`Vault::fhir_bundle`] do both, given
+//! [`VersionRef`]s.
 //!
-//! Every export returns bytes (`Vec<u8>`) and takes a [`Progress`]: it reports
-//! steps and stops with [`HavenError::Cancelled`] when asked.
+//! Every export takes a [`Progress`] (callers with nothing to show pass
+//! [`Silent`](crate::Silent)): it reports steps and stops with
+//! [`HavenError::Cancelled`] when asked. PDFs are bytes; the FHIR Bundle is
+//! JSON text.
 //!
 //! # What leaves the vault
 //!
@@ -37,6 +40,69 @@ use crate::Timestamp;
 
 pub mod fhir;
 pub mod pdf;
+
+/// Which PDF to make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum ExportKind {
+    /// The full crisis plan (see [`pdf::crisis_plan`]).
+    CrisisPlanPdf,
+    /// The one-page, wallet-size crisis card, made from a crisis plan (see
+    /// [`pdf::crisis_card`]).
+    CrisisCardPdf,
+    /// The full advance statement, with sign-off, witness, reviews and
+    /// departures (see [`pdf::advance_statement`]).
+    AdvanceStatementPdf,
+}
+
+impl ExportKind {
+    /// The kind of document this PDF is made from.
+    pub fn document_kind(self) -> DocumentKind {
+        match self {
+            Self::CrisisPlanPdf | Self::CrisisCardPdf => DocumentKind::CrisisPlan,
+            Self::AdvanceStatementPdf => DocumentKind::AdvanceStatement,
+        }
+    }
+
+    /// Renders this PDF of `doc`; `InvalidInput` if `doc` is of another
+    /// document kind.
+    pub fn render(self, doc: &ExportDocument, progress: &dyn Progress) -> Result<Vec<u8>> {
+        match self {
+            Self::CrisisPlanPdf => pdf::crisis_plan(doc, progress),
+            Self::CrisisCardPdf => pdf::crisis_card(doc, progress),
+            Self::AdvanceStatementPdf => pdf::advance_statement(doc, progress),
+        }
+    }
+}
+
+/// One exact version of a document, as exports name it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct VersionRef {
+    /// The document's id.
+    pub document_id: String,
+    /// The version's hash.
+    pub version_hash: String,
+}
+
+impl VersionRef {
+    /// Names version `version_hash` of document `document_id`.
+    pub fn new(document_id: &str, version_hash: &str) -> Self {
+        Self {
+            document_id: document_id.to_string(),
+            version_hash: version_hash.to_string(),
+        }
+    }
+}
+
+impl From<&DocumentVersion> for VersionRef {
+    fn from(v: &DocumentVersion) -> Self {
+        Self {
+            document_id: v.document_id.clone(),
+            version_hash: v.hash.clone(),
+        }
+    }
+}
 
 /// One version of a document with everything attached to it: what every
 /// export renders.
@@ -145,49 +211,27 @@ impl Vault {
         })
     }
 
-    /// The full crisis plan PDF of one version (see [`pdf::crisis_plan`]).
-    pub fn crisis_plan_pdf(
+    /// One PDF (see [`ExportKind`]) of one version. `InvalidInput` if the
+    /// version is of another document kind than the PDF is made from.
+    pub fn export_pdf(
         &self,
-        document_id: &str,
-        version_hash: &str,
+        kind: ExportKind,
+        version: &VersionRef,
         progress: &dyn Progress,
     ) -> Result<Vec<u8>> {
-        pdf::crisis_plan(&self.export_document(document_id, version_hash)?, progress)
+        let doc = self.export_document(&version.document_id, &version.version_hash)?;
+        kind.render(&doc, progress)
     }
 
-    /// The one-page crisis card PDF of one crisis-plan version (see [`pdf::crisis_card`]).
-    pub fn crisis_card_pdf(
-        &self,
-        document_id: &str,
-        version_hash: &str,
-        progress: &dyn Progress,
-    ) -> Result<Vec<u8>> {
-        pdf::crisis_card(&self.export_document(document_id, version_hash)?, progress)
-    }
-
-    /// The full advance statement PDF of one version (see [`pdf::advance_statement`]).
-    pub fn advance_statement_pdf(
-        &self,
-        document_id: &str,
-        version_hash: &str,
-        progress: &dyn Progress,
-    ) -> Result<Vec<u8>> {
-        pdf::advance_statement(&self.export_document(document_id, version_hash)?, progress)
-    }
-
-    /// An HL7 FHIR R4 Bundle (JSON) of the given versions, each named by
-    /// `(document id, version hash)` (see [`fhir::bundle`]).
-    pub fn fhir_bundle(
-        &self,
-        versions: &[(String, String)],
-        progress: &dyn Progress,
-    ) -> Result<Vec<u8>> {
+    /// An HL7 FHIR R4 Bundle (JSON) of the given versions (see
+    /// [`fhir::bundle`]).
+    pub fn fhir_bundle(&self, versions: &[VersionRef], progress: &dyn Progress) -> Result<String> {
         let mut docs = Vec::with_capacity(versions.len());
-        for (document_id, hash) in versions {
+        for v in versions {
             if progress.cancelled() {
                 return Err(HavenError::Cancelled);
             }
-            docs.push(self.export_document(document_id, hash)?);
+            docs.push(self.export_document(&v.document_id, &v.version_hash)?);
         }
         fhir::bundle(&docs, progress)
     }

@@ -9,8 +9,7 @@ use serde::de::DeserializeOwned;
 
 use crate::crypto::envelope::{seal_with_nonce, V1_CHACHA20_POLY1305, V2_AES_256_GCM};
 use crate::crypto::{padding, KdfParams};
-use crate::documents::links::Link;
-use crate::documents::versions::{decode, Attached, Preimage, State};
+use crate::documents::fuzz::{decode, Attached, Link, Preimage, State};
 use crate::documents::{
     AdvanceStatement, CrisisPlan, NewConsultationReview, NewDeparture, SignOff, WarningSign,
     DOCUMENT_KIND, LINK_KIND, PLAN_VERSION_KIND, STATEMENT_VERSION_KIND,
@@ -208,7 +207,9 @@ fn write_fuzz_seeds() {
     );
 
     let backup = dir.path().join("b");
-    vault.create_backup(&backup).unwrap();
+    vault
+        .create_backup(&backup, &crate::progress::Silent)
+        .unwrap();
     let file = std::fs::read(&backup).unwrap();
     let body_len = u32::from_le_bytes(file[10..14].try_into().unwrap()) as usize;
     let header = &file[..14 + body_len + 32];

@@ -35,7 +35,7 @@ pub fn check_journal_payload(data: &[u8]) {
             assert_eq!(
                 e,
                 HavenError::Corrupt {
-                    record_id: ID.into()
+                    record_id: Some(ID.into())
                 }
             );
             return;

@@ -15,7 +15,7 @@ use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 use crate::crypto;
 use crate::error::{HavenError, Result};
-use crate::records::{self, Opener, RowRef, Scope};
+use crate::records::{self, RowOpener, RowRef, Scope};
 use crate::scan;
 use crate::vault::Vault;
 use crate::Timestamp;
@@ -170,12 +170,12 @@ impl View<'_> {
 /// from a newer build, never an attacker's edit).
 fn view<'p>(id: &str, plain: &'p [u8]) -> Result<View<'p>> {
     payload::decode(plain).ok_or_else(|| HavenError::Corrupt {
-        record_id: id.to_string(),
+        record_id: Some(id.to_string()),
     })
 }
 
 /// Opens and decodes one borrowed row.
-fn read_row(row: &RowRef<'_>, opener: &mut Opener<'_>) -> Result<Entry> {
+fn read_row(row: &RowRef<'_>, opener: &mut RowOpener<'_>) -> Result<Entry> {
     let plain = opener.open(KIND, row)?;
     Ok(view(row.id, plain)?.into_entry(row.id.to_string()))
 }
@@ -468,7 +468,7 @@ mod tests {
                 .unwrap();
             let corrupt = |r: Result<Vec<Entry>>| {
                 assert!(
-                    matches!(&r, Err(HavenError::Corrupt { record_id }) if record_id == id),
+                    matches!(&r, Err(HavenError::Corrupt { record_id }) if record_id.as_deref() == Some(id)),
                     "{id}: {r:?}"
                 )
             };

@@ -45,7 +45,7 @@ pub fn check_record(data: &[u8]) {
         )
         .map(<[u8]>::to_vec);
     let corrupt = HavenError::Corrupt {
-        record_id: id.clone(),
+        record_id: Some(id.clone()),
     };
     match padding::unpadded(padded) {
         Ok(data) => {

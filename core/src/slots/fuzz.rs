@@ -5,7 +5,7 @@
 // A failed property panics: that is the fuzzer's crash (see `crate::fuzzing`).
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
-use super::{aad, unwrap_from, Opener, SlotKind, StoredSlot};
+use super::{aad, unwrap_from, SlotKind, SlotSecret as Opener, StoredSlot};
 use crate::crypto::{self, KdfParams, SecretKey};
 use crate::error::{HavenError, Internal};
 use crate::fuzzing::{Input, VAULT_ID};
@@ -83,7 +83,12 @@ pub fn check_key_slot(data: &[u8]) {
         (true, Ok(key)) => assert_eq!(key.as_bytes().as_slice(), rest),
         (true, Err(e)) => {
             assert_ne!(rest.len(), 32);
-            assert_eq!(e, HavenError::Corrupt { record_id: id });
+            assert_eq!(
+                e,
+                HavenError::Corrupt {
+                    record_id: Some(id)
+                }
+            );
         }
         (false, got) => match got {
             // Unknown envelope versions are reported as such; anything

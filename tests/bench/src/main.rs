@@ -213,7 +213,7 @@ fn unlock_median(dir: &Path, reps: usize) -> Result<f64> {
     for _ in 0..reps {
         let start = Instant::now();
         let vault = Vault::open(&path)?;
-        vault.unlock_with_passphrase(PASSPHRASE)?;
+        vault.unlock_with_passphrase(PASSPHRASE, &haven_core::Silent)?;
         samples.push(start.elapsed().as_secs_f64() * 1000.0);
     }
     workloads::remove(&path);

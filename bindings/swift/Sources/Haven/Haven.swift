@@ -771,6 +771,84 @@ public func FfiConverterTypeCancelToken_lower(_ value: CancelToken) -> UInt64 {
 public protocol HavenVaultProtocol: AnyObject, Sendable {
     
     /**
+     * Every entry, off the calling thread.
+     */
+    func allEntriesAsync(token: CancelToken?) async throws  -> [Entry]
+    
+    /**
+     * Sets a new passphrase, off the calling thread.
+     */
+    func changePassphraseAsync(newPassphrase: String, token: CancelToken?) async throws 
+    
+    /**
+     * Writes an encrypted backup, off the calling thread.
+     */
+    func createBackupAsync(path: String, listener: ProgressListener?, token: CancelToken?) async throws  -> BackupSummary
+    
+    /**
+     * Enables device unlock, off the calling thread.
+     */
+    func enableDeviceUnlockAsync(store: KeyStore, token: CancelToken?) async throws  -> String
+    
+    /**
+     * One PDF of one version (plan, wallet card or statement), off the
+     * calling thread.
+     */
+    func exportPdfAsync(kind: ExportKind, version: VersionRef, listener: ProgressListener?, token: CancelToken?) async throws  -> Data
+    
+    /**
+     * A FHIR Bundle, off the calling thread.
+     */
+    func fhirBundleAsync(versions: [VersionRef], listener: ProgressListener?, token: CancelToken?) async throws  -> String
+    
+    /**
+     * A page of the journal, off the calling thread.
+     */
+    func listEntriesAsync(limit: UInt32, before: String?, token: CancelToken?) async throws  -> Page
+    
+    /**
+     * Mood series, off the calling thread.
+     */
+    func moodSeriesAsync(bucket: Bucket, utcOffsetMinutes: Int32, token: CancelToken?) async throws  -> [MoodPoint]
+    
+    /**
+     * Unlocks with the recovery key and sets a new passphrase, off the
+     * calling thread.
+     */
+    func recoverAsync(recoveryKey: String, newPassphrase: String, token: CancelToken?) async throws 
+    
+    /**
+     * Search (every match), off the calling thread.
+     */
+    func searchEntriesAsync(query: String, token: CancelToken?) async throws  -> [Entry]
+    
+    /**
+     * One page of search results, off the calling thread.
+     */
+    func searchEntriesPageAsync(query: String, limit: UInt32, before: String?, token: CancelToken?) async throws  -> Page
+    
+    /**
+     * Unlocks with the device key in `store`, off the calling thread (the
+     * store may wait for a biometric prompt there).
+     */
+    func unlockWithKeyStoreAsync(store: KeyStore, token: CancelToken?) async throws 
+    
+    /**
+     * Unlocks with the passphrase, off the calling thread.
+     */
+    func unlockWithPassphraseAsync(passphrase: String, listener: ProgressListener?, token: CancelToken?) async throws 
+    
+    /**
+     * Unlocks with the recovery key, off the calling thread.
+     */
+    func unlockWithRecoveryKeyAsync(recoveryKey: String, token: CancelToken?) async throws 
+    
+    /**
+     * Authenticates every record, off the calling thread.
+     */
+    func verifyAsync(token: CancelToken?) async throws  -> VerifyReport
+    
+    /**
      * Writes an encrypted backup of the whole vault to `path` (never
      * overwrites), reporting progress; `token` can cancel it (nothing is
      * written then).
@@ -788,6 +866,11 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
     func addConsultationReview(documentId: String, versionHash: String, review: NewConsultationReview) throws  -> ConsultationReview
     
     /**
+     * Reviews of every version of a document, oldest version first.
+     */
+    func allConsultationReviews(documentId: String) throws  -> [ConsultationReview]
+    
+    /**
      * Departures from every version of a document.
      */
     func allDepartures(documentId: String) throws  -> [Departure]
@@ -801,6 +884,17 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
      * Creates a document with its first (draft) version.
      */
     func createDocument(content: DocumentContent) throws  -> DocumentVersion
+    
+    /**
+     * The crisis plan the app shows: its active (signed) version, else its
+     * newest draft; `None` before one is created.
+     */
+    func crisisPlan() throws  -> DocumentVersion?
+    
+    /**
+     * Departures recorded against one version.
+     */
+    func departures(documentId: String, versionHash: String) throws  -> [Departure]
     
     /**
      * Section-by-section differences between two versions.
@@ -853,9 +947,25 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
     func revokeVersion(documentId: String, hash: String) throws 
     
     /**
-     * Saves a new version whose parent is `parent_hash`.
+     * Saves a new version whose parent is `parent_hash`, which must be the
+     * newest version. If another screen or process saved a newer one in
+     * the meantime, nothing is saved and the outcome is
+     * [`SaveOutcome::Conflict`] naming it; show both, then save from it or
+     * call [`HavenVault::save_version_as_branch`] to keep both.
      */
-    func saveVersion(documentId: String, parentHash: String, content: DocumentContent) throws  -> DocumentVersion
+    func saveVersion(documentId: String, parentHash: String, content: DocumentContent) throws  -> SaveOutcome
+    
+    /**
+     * Saves a new version from `parent_hash` even when it is not the
+     * newest: a deliberate second branch, kept beside the first.
+     */
+    func saveVersionAsBranch(documentId: String, parentHash: String, content: DocumentContent) throws  -> DocumentVersion
+    
+    /**
+     * Sets (or clears, with `None`) the date the document should be
+     * reviewed by.
+     */
+    func setNextReview(documentId: String, date: NaiveDate?) throws 
     
     /**
      * The maker signs a draft; it becomes the active version.
@@ -868,25 +978,32 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
     func statusLog(documentId: String) throws  -> [StatusChange]
     
     /**
+     * Removes a link between an entry and a warning sign; false if there
+     * was none.
+     */
+    func unlinkEntryFromWarningSign(entryId: String, warningSignId: String) throws  -> Bool
+    
+    /**
      * What stops a version from being signed, by section.
      */
     func validateVersion(documentId: String, versionHash: String) throws  -> [ValidationProblem]
     
     /**
-     * The full advance statement, with sign-off, witness, reviews and
-     * departures, as a PDF.
+     * Re-reads every version of a document and checks the hash chain.
      */
-    func advanceStatementPdf(documentId: String, versionHash: String, listener: ProgressListener?, token: CancelToken?) throws  -> Data
+    func verifyDocument(documentId: String) throws 
     
     /**
-     * A one-page, wallet-size crisis card (key contacts, what helps) as a PDF.
+     * The warning signs an entry is linked to (their ids).
      */
-    func crisisCardPdf(documentId: String, versionHash: String, listener: ProgressListener?, token: CancelToken?) throws  -> Data
+    func warningSignsLinkedToEntry(entryId: String) throws  -> [String]
     
     /**
-     * The full crisis plan as a PDF.
+     * One PDF of one version: the full crisis plan, the one-page wallet
+     * crisis card, or the full advance statement (with sign-off, witness,
+     * reviews and departures).
      */
-    func crisisPlanPdf(documentId: String, versionHash: String, listener: ProgressListener?, token: CancelToken?) throws  -> Data
+    func exportPdf(kind: ExportKind, version: VersionRef, listener: ProgressListener?, token: CancelToken?) throws  -> Data
     
     /**
      * An HL7 FHIR R4 Bundle (JSON) of the given versions.
@@ -919,7 +1036,8 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
     func getEntry(id: String) throws  -> Entry
     
     /**
-     * A page, newest first; pass the previous page's `next_cursor` as `before`.
+     * A page, newest first; pass the previous page's `next_cursor` as
+     * `before`. The cursor survives deletes (it is a position, not an id).
      */
     func listEntries(limit: UInt32, before: String?) throws  -> Page
     
@@ -932,6 +1050,12 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
      * Entries whose text or tags contain `query`, any case.
      */
     func searchEntries(query: String) throws  -> [Entry]
+    
+    /**
+     * A page of the entries matching `query` (any case, text or tags),
+     * newest first; pass the previous page's `next_cursor` as `before`.
+     */
+    func searchEntriesPage(query: String, limit: UInt32, before: String?) throws  -> Page
     
     /**
      * Removes the device slot and its key from `store`.
@@ -949,6 +1073,20 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
      * Unlocks with the device key held in `store`.
      */
     func unlockWithKeyStore(store: KeyStore) throws 
+    
+    /**
+     * Reports changes and lock/unlock to `listener` until the returned
+     * handle is cancelled or the vault is closed. `interval_ms` (default
+     * 250, at least 20) is how often the file is checked: one cheap
+     * `PRAGMA data_version` when nothing changed.
+     */
+    func observe(listener: VaultListener, intervalMs: UInt32) throws  -> TaskHandle
+    
+    /**
+     * Starts an idle auto-lock: the vault is locked once
+     * `idle_timeout_seconds` (at least 1) pass without [`Session::touch`].
+     */
+    func startSession(idleTimeoutSeconds: UInt32) throws  -> Session
     
     /**
      * Sets a new passphrase (vault must be unlocked).
@@ -1109,6 +1247,294 @@ public static func `open`(path: String)throws  -> HavenVault  {
 
     
     /**
+     * Every entry, off the calling thread.
+     */
+open func allEntriesAsync(token: CancelToken? = nil)async throws  -> [Entry]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_haven_ffi_fn_method_havenvault_all_entries_async(
+                        self.uniffiCloneHandle(),FfiConverterOptionTypeCancelToken.lower(token)
+                )
+            },
+            pollFunc: ffi_haven_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_haven_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_haven_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeEntry.lift,
+            errorHandler: FfiConverterTypeHavenError_lift
+        )
+}
+    
+    /**
+     * Sets a new passphrase, off the calling thread.
+     */
+open func changePassphraseAsync(newPassphrase: String, token: CancelToken? = nil)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_haven_ffi_fn_method_havenvault_change_passphrase_async(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(newPassphrase),FfiConverterOptionTypeCancelToken.lower(token)
+                )
+            },
+            pollFunc: ffi_haven_ffi_rust_future_poll_void,
+            completeFunc: ffi_haven_ffi_rust_future_complete_void,
+            freeFunc: ffi_haven_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeHavenError_lift
+        )
+}
+    
+    /**
+     * Writes an encrypted backup, off the calling thread.
+     */
+open func createBackupAsync(path: String, listener: ProgressListener? = nil, token: CancelToken? = nil)async throws  -> BackupSummary  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_haven_ffi_fn_method_havenvault_create_backup_async(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(path),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(token)
+                )
+            },
+            pollFunc: ffi_haven_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_haven_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_haven_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeBackupSummary_lift,
+            errorHandler: FfiConverterTypeHavenError_lift
+        )
+}
+    
+    /**
+     * Enables device unlock, off the calling thread.
+     */
+open func enableDeviceUnlockAsync(store: KeyStore, token: CancelToken? = nil)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_haven_ffi_fn_method_havenvault_enable_device_unlock_async(
+                        self.uniffiCloneHandle(),FfiConverterTypeKeyStore_lower(store),FfiConverterOptionTypeCancelToken.lower(token)
+                )
+            },
+            pollFunc: ffi_haven_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_haven_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_haven_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeHavenError_lift
+        )
+}
+    
+    /**
+     * One PDF of one version (plan, wallet card or statement), off the
+     * calling thread.
+     */
+open func exportPdfAsync(kind: ExportKind, version: VersionRef, listener: ProgressListener? = nil, token: CancelToken? = nil)async throws  -> Data  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_haven_ffi_fn_method_havenvault_export_pdf_async(
+                        self.uniffiCloneHandle(),FfiConverterTypeExportKind_lower(kind),FfiConverterTypeVersionRef_lower(version),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(token)
+                )
+            },
+            pollFunc: ffi_haven_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_haven_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_haven_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterData.lift,
+            errorHandler: FfiConverterTypeHavenError_lift
+        )
+}
+    
+    /**
+     * A FHIR Bundle, off the calling thread.
+     */
+open func fhirBundleAsync(versions: [VersionRef], listener: ProgressListener? = nil, token: CancelToken? = nil)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_haven_ffi_fn_method_havenvault_fhir_bundle_async(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeVersionRef.lower(versions),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(token)
+                )
+            },
+            pollFunc: ffi_haven_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_haven_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_haven_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
+            errorHandler: FfiConverterTypeHavenError_lift
+        )
+}
+    
+    /**
+     * A page of the journal, off the calling thread.
+     */
+open func listEntriesAsync(limit: UInt32, before: String? = nil, token: CancelToken? = nil)async throws  -> Page  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_haven_ffi_fn_method_havenvault_list_entries_async(
+                        self.uniffiCloneHandle(),FfiConverterUInt32.lower(limit),FfiConverterOptionString.lower(before),FfiConverterOptionTypeCancelToken.lower(token)
+                )
+            },
+            pollFunc: ffi_haven_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_haven_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_haven_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypePage_lift,
+            errorHandler: FfiConverterTypeHavenError_lift
+        )
+}
+    
+    /**
+     * Mood series, off the calling thread.
+     */
+open func moodSeriesAsync(bucket: Bucket, utcOffsetMinutes: Int32, token: CancelToken? = nil)async throws  -> [MoodPoint]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_haven_ffi_fn_method_havenvault_mood_series_async(
+                        self.uniffiCloneHandle(),FfiConverterTypeBucket_lower(bucket),FfiConverterInt32.lower(utcOffsetMinutes),FfiConverterOptionTypeCancelToken.lower(token)
+                )
+            },
+            pollFunc: ffi_haven_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_haven_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_haven_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeMoodPoint.lift,
+            errorHandler: FfiConverterTypeHavenError_lift
+        )
+}
+    
+    /**
+     * Unlocks with the recovery key and sets a new passphrase, off the
+     * calling thread.
+     */
+open func recoverAsync(recoveryKey: String, newPassphrase: String, token: CancelToken? = nil)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_haven_ffi_fn_method_havenvault_recover_async(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(recoveryKey),FfiConverterString.lower(newPassphrase),FfiConverterOptionTypeCancelToken.lower(token)
+                )
+            },
+            pollFunc: ffi_haven_ffi_rust_future_poll_void,
+            completeFunc: ffi_haven_ffi_rust_future_complete_void,
+            freeFunc: ffi_haven_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeHavenError_lift
+        )
+}
+    
+    /**
+     * Search (every match), off the calling thread.
+     */
+open func searchEntriesAsync(query: String, token: CancelToken? = nil)async throws  -> [Entry]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_haven_ffi_fn_method_havenvault_search_entries_async(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(query),FfiConverterOptionTypeCancelToken.lower(token)
+                )
+            },
+            pollFunc: ffi_haven_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_haven_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_haven_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeEntry.lift,
+            errorHandler: FfiConverterTypeHavenError_lift
+        )
+}
+    
+    /**
+     * One page of search results, off the calling thread.
+     */
+open func searchEntriesPageAsync(query: String, limit: UInt32, before: String? = nil, token: CancelToken? = nil)async throws  -> Page  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_haven_ffi_fn_method_havenvault_search_entries_page_async(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(query),FfiConverterUInt32.lower(limit),FfiConverterOptionString.lower(before),FfiConverterOptionTypeCancelToken.lower(token)
+                )
+            },
+            pollFunc: ffi_haven_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_haven_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_haven_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypePage_lift,
+            errorHandler: FfiConverterTypeHavenError_lift
+        )
+}
+    
+    /**
+     * Unlocks with the device key in `store`, off the calling thread (the
+     * store may wait for a biometric prompt there).
+     */
+open func unlockWithKeyStoreAsync(store: KeyStore, token: CancelToken? = nil)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_haven_ffi_fn_method_havenvault_unlock_with_key_store_async(
+                        self.uniffiCloneHandle(),FfiConverterTypeKeyStore_lower(store),FfiConverterOptionTypeCancelToken.lower(token)
+                )
+            },
+            pollFunc: ffi_haven_ffi_rust_future_poll_void,
+            completeFunc: ffi_haven_ffi_rust_future_complete_void,
+            freeFunc: ffi_haven_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeHavenError_lift
+        )
+}
+    
+    /**
+     * Unlocks with the passphrase, off the calling thread.
+     */
+open func unlockWithPassphraseAsync(passphrase: String, listener: ProgressListener? = nil, token: CancelToken? = nil)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_haven_ffi_fn_method_havenvault_unlock_with_passphrase_async(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(passphrase),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(token)
+                )
+            },
+            pollFunc: ffi_haven_ffi_rust_future_poll_void,
+            completeFunc: ffi_haven_ffi_rust_future_complete_void,
+            freeFunc: ffi_haven_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeHavenError_lift
+        )
+}
+    
+    /**
+     * Unlocks with the recovery key, off the calling thread.
+     */
+open func unlockWithRecoveryKeyAsync(recoveryKey: String, token: CancelToken? = nil)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_haven_ffi_fn_method_havenvault_unlock_with_recovery_key_async(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(recoveryKey),FfiConverterOptionTypeCancelToken.lower(token)
+                )
+            },
+            pollFunc: ffi_haven_ffi_rust_future_poll_void,
+            completeFunc: ffi_haven_ffi_rust_future_complete_void,
+            freeFunc: ffi_haven_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeHavenError_lift
+        )
+}
+    
+    /**
+     * Authenticates every record, off the calling thread.
+     */
+open func verifyAsync(token: CancelToken? = nil)async throws  -> VerifyReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_haven_ffi_fn_method_havenvault_verify_async(
+                        self.uniffiCloneHandle(),FfiConverterOptionTypeCancelToken.lower(token)
+                )
+            },
+            pollFunc: ffi_haven_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_haven_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_haven_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeVerifyReport_lift,
+            errorHandler: FfiConverterTypeHavenError_lift
+        )
+}
+    
+    /**
      * Writes an encrypted backup of the whole vault to `path` (never
      * overwrites), reporting progress; `token` can cancel it (nothing is
      * written then).
@@ -1154,6 +1580,19 @@ open func addConsultationReview(documentId: String, versionHash: String, review:
 }
     
     /**
+     * Reviews of every version of a document, oldest version first.
+     */
+open func allConsultationReviews(documentId: String)throws  -> [ConsultationReview]  {
+    return try  FfiConverterSequenceTypeConsultationReview.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_all_consultation_reviews(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(documentId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Departures from every version of a document.
      */
 open func allDepartures(documentId: String)throws  -> [Departure]  {
@@ -1189,6 +1628,33 @@ open func createDocument(content: DocumentContent)throws  -> DocumentVersion  {
     uniffi_haven_ffi_fn_method_havenvault_create_document(
             self.uniffiCloneHandle(),
         FfiConverterTypeDocumentContent_lower(content),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The crisis plan the app shows: its active (signed) version, else its
+     * newest draft; `None` before one is created.
+     */
+open func crisisPlan()throws  -> DocumentVersion?  {
+    return try  FfiConverterOptionTypeDocumentVersion.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_crisis_plan(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Departures recorded against one version.
+     */
+open func departures(documentId: String, versionHash: String)throws  -> [Departure]  {
+    return try  FfiConverterSequenceTypeDeparture.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_departures(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(documentId),
+        FfiConverterString.lower(versionHash),uniffiCallStatus
     )
 })
 }
@@ -1328,10 +1794,14 @@ open func revokeVersion(documentId: String, hash: String)throws   {try rustCallW
 }
     
     /**
-     * Saves a new version whose parent is `parent_hash`.
+     * Saves a new version whose parent is `parent_hash`, which must be the
+     * newest version. If another screen or process saved a newer one in
+     * the meantime, nothing is saved and the outcome is
+     * [`SaveOutcome::Conflict`] naming it; show both, then save from it or
+     * call [`HavenVault::save_version_as_branch`] to keep both.
      */
-open func saveVersion(documentId: String, parentHash: String, content: DocumentContent)throws  -> DocumentVersion  {
-    return try  FfiConverterTypeDocumentVersion_lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+open func saveVersion(documentId: String, parentHash: String, content: DocumentContent)throws  -> SaveOutcome  {
+    return try  FfiConverterTypeSaveOutcome_lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
         uniffiCallStatus in
     uniffi_haven_ffi_fn_method_havenvault_save_version(
             self.uniffiCloneHandle(),
@@ -1340,6 +1810,36 @@ open func saveVersion(documentId: String, parentHash: String, content: DocumentC
         FfiConverterTypeDocumentContent_lower(content),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * Saves a new version from `parent_hash` even when it is not the
+     * newest: a deliberate second branch, kept beside the first.
+     */
+open func saveVersionAsBranch(documentId: String, parentHash: String, content: DocumentContent)throws  -> DocumentVersion  {
+    return try  FfiConverterTypeDocumentVersion_lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_save_version_as_branch(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(documentId),
+        FfiConverterString.lower(parentHash),
+        FfiConverterTypeDocumentContent_lower(content),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Sets (or clears, with `None`) the date the document should be
+     * reviewed by.
+     */
+open func setNextReview(documentId: String, date: NaiveDate?)throws   {try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_set_next_review(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(documentId),
+        FfiConverterOptionTypeNaiveDate.lower(date),uniffiCallStatus
+    )
+}
 }
     
     /**
@@ -1371,6 +1871,21 @@ open func statusLog(documentId: String)throws  -> [StatusChange]  {
 }
     
     /**
+     * Removes a link between an entry and a warning sign; false if there
+     * was none.
+     */
+open func unlinkEntryFromWarningSign(entryId: String, warningSignId: String)throws  -> Bool  {
+    return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_unlink_entry_from_warning_sign(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(entryId),
+        FfiConverterString.lower(warningSignId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * What stops a version from being signed, by section.
      */
 open func validateVersion(documentId: String, versionHash: String)throws  -> [ValidationProblem]  {
@@ -1385,48 +1900,42 @@ open func validateVersion(documentId: String, versionHash: String)throws  -> [Va
 }
     
     /**
-     * The full advance statement, with sign-off, witness, reviews and
-     * departures, as a PDF.
+     * Re-reads every version of a document and checks the hash chain.
      */
-open func advanceStatementPdf(documentId: String, versionHash: String, listener: ProgressListener? = nil, token: CancelToken? = nil)throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+open func verifyDocument(documentId: String)throws   {try rustCallWithError(FfiConverterTypeHavenError_lift) {
         uniffiCallStatus in
-    uniffi_haven_ffi_fn_method_havenvault_advance_statement_pdf(
+    uniffi_haven_ffi_fn_method_havenvault_verify_document(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(documentId),
-        FfiConverterString.lower(versionHash),
-        FfiConverterOptionTypeProgressListener.lower(listener),
-        FfiConverterOptionTypeCancelToken.lower(token),uniffiCallStatus
+        FfiConverterString.lower(documentId),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The warning signs an entry is linked to (their ids).
+     */
+open func warningSignsLinkedToEntry(entryId: String)throws  -> [String]  {
+    return try  FfiConverterSequenceString.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_warning_signs_linked_to_entry(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(entryId),uniffiCallStatus
     )
 })
 }
     
     /**
-     * A one-page, wallet-size crisis card (key contacts, what helps) as a PDF.
+     * One PDF of one version: the full crisis plan, the one-page wallet
+     * crisis card, or the full advance statement (with sign-off, witness,
+     * reviews and departures).
      */
-open func crisisCardPdf(documentId: String, versionHash: String, listener: ProgressListener? = nil, token: CancelToken? = nil)throws  -> Data  {
+open func exportPdf(kind: ExportKind, version: VersionRef, listener: ProgressListener? = nil, token: CancelToken? = nil)throws  -> Data  {
     return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
         uniffiCallStatus in
-    uniffi_haven_ffi_fn_method_havenvault_crisis_card_pdf(
+    uniffi_haven_ffi_fn_method_havenvault_export_pdf(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(documentId),
-        FfiConverterString.lower(versionHash),
-        FfiConverterOptionTypeProgressListener.lower(listener),
-        FfiConverterOptionTypeCancelToken.lower(token),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The full crisis plan as a PDF.
-     */
-open func crisisPlanPdf(documentId: String, versionHash: String, listener: ProgressListener? = nil, token: CancelToken? = nil)throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
-        uniffiCallStatus in
-    uniffi_haven_ffi_fn_method_havenvault_crisis_plan_pdf(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(documentId),
-        FfiConverterString.lower(versionHash),
+        FfiConverterTypeExportKind_lower(kind),
+        FfiConverterTypeVersionRef_lower(version),
         FfiConverterOptionTypeProgressListener.lower(listener),
         FfiConverterOptionTypeCancelToken.lower(token),uniffiCallStatus
     )
@@ -1513,7 +2022,8 @@ open func getEntry(id: String)throws  -> Entry  {
 }
     
     /**
-     * A page, newest first; pass the previous page's `next_cursor` as `before`.
+     * A page, newest first; pass the previous page's `next_cursor` as
+     * `before`. The cursor survives deletes (it is a position, not an id).
      */
 open func listEntries(limit: UInt32, before: String?)throws  -> Page  {
     return try  FfiConverterTypePage_lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
@@ -1549,6 +2059,22 @@ open func searchEntries(query: String)throws  -> [Entry]  {
     uniffi_haven_ffi_fn_method_havenvault_search_entries(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(query),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A page of the entries matching `query` (any case, text or tags),
+     * newest first; pass the previous page's `next_cursor` as `before`.
+     */
+open func searchEntriesPage(query: String, limit: UInt32, before: String?)throws  -> Page  {
+    return try  FfiConverterTypePage_lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_search_entries_page(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(query),
+        FfiConverterUInt32.lower(limit),
+        FfiConverterOptionString.lower(before),uniffiCallStatus
     )
 })
 }
@@ -1591,6 +2117,37 @@ open func unlockWithKeyStore(store: KeyStore)throws   {try rustCallWithError(Ffi
         FfiConverterTypeKeyStore_lower(store),uniffiCallStatus
     )
 }
+}
+    
+    /**
+     * Reports changes and lock/unlock to `listener` until the returned
+     * handle is cancelled or the vault is closed. `interval_ms` (default
+     * 250, at least 20) is how often the file is checked: one cheap
+     * `PRAGMA data_version` when nothing changed.
+     */
+open func observe(listener: VaultListener, intervalMs: UInt32 = UInt32(250))throws  -> TaskHandle  {
+    return try  FfiConverterTypeTaskHandle_lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_observe(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeVaultListener_lower(listener),
+        FfiConverterUInt32.lower(intervalMs),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Starts an idle auto-lock: the vault is locked once
+     * `idle_timeout_seconds` (at least 1) pass without [`Session::touch`].
+     */
+open func startSession(idleTimeoutSeconds: UInt32)throws  -> Session  {
+    return try  FfiConverterTypeSession_lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_start_session(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt32.lower(idleTimeoutSeconds),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -1780,6 +2337,13 @@ public func FfiConverterTypeHavenVault_lower(_ value: HavenVault) -> UInt64 {
 
 /**
  * Where the app keeps device keys, protected by the platform.
+ *
+ * Threading: Haven calls these methods on the thread that called
+ * `enable_device_unlock` / `unlock_with_key_store` (or, for the async
+ * forms, on a Haven worker thread), and waits for them to return. They may
+ * block: an Android implementation that needs `BiometricPrompt` waits on
+ * the prompt's callback there (never call the blocking forms from the main
+ * thread). See the READMEs for Android Keystore and iOS Keychain samples.
  */
 public protocol KeyStore: AnyObject, Sendable {
     
@@ -1801,6 +2365,13 @@ public protocol KeyStore: AnyObject, Sendable {
 }
 /**
  * Where the app keeps device keys, protected by the platform.
+ *
+ * Threading: Haven calls these methods on the thread that called
+ * `enable_device_unlock` / `unlock_with_key_store` (or, for the async
+ * forms, on a Haven worker thread), and waits for them to return. They may
+ * block: an Android implementation that needs `BiometricPrompt` waits on
+ * the prompt's callback there (never call the blocking forms from the main
+ * thread). See the READMEs for Android Keystore and iOS Keychain samples.
  */
 open class KeyStoreImpl: KeyStore, @unchecked Sendable {
     fileprivate let handle: UInt64
@@ -2288,10 +2859,574 @@ public func FfiConverterTypeProgressListener_lower(_ value: ProgressListener) ->
 
 
 
+
+
+/**
+ * An idle auto-lock for one vault. Closing (or dropping) it stops the
+ * timer; the vault stays as it is.
+ */
+public protocol SessionProtocol: AnyObject, Sendable {
+    
+    /**
+     * Lock and unlock events (and changes) of the session's vault: the
+     * lock-state observer. See `HavenVault.observe`.
+     */
+    func observe(listener: VaultListener) throws  -> TaskHandle
+    
+    /**
+     * Seconds left before an idle lock (0 when due).
+     */
+    func secondsUntilLock()  -> UInt32
+    
+    /**
+     * Changes the idle timeout (at least 1 second); counts from the last
+     * touch.
+     */
+    func setIdleTimeout(seconds: UInt32) 
+    
+    /**
+     * Stops the idle timer (the vault is left as it is).
+     */
+    func stop() 
+    
+    /**
+     * Records user activity: the idle timer starts again.
+     */
+    func touch() 
+    
+}
+/**
+ * An idle auto-lock for one vault. Closing (or dropping) it stops the
+ * timer; the vault stays as it is.
+ */
+open class Session: SessionProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_haven_ffi_fn_clone_session(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_haven_ffi_fn_free_session(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Lock and unlock events (and changes) of the session's vault: the
+     * lock-state observer. See `HavenVault.observe`.
+     */
+open func observe(listener: VaultListener)throws  -> TaskHandle  {
+    return try  FfiConverterTypeTaskHandle_lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_session_observe(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeVaultListener_lower(listener),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Seconds left before an idle lock (0 when due).
+     */
+open func secondsUntilLock() -> UInt32  {
+    return try!  FfiConverterUInt32.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_session_seconds_until_lock(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Changes the idle timeout (at least 1 second); counts from the last
+     * touch.
+     */
+open func setIdleTimeout(seconds: UInt32)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_session_set_idle_timeout(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt32.lower(seconds),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Stops the idle timer (the vault is left as it is).
+     */
+open func stop()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_session_stop(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Records user activity: the idle timer starts again.
+     */
+open func touch()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_session_touch(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSession: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Session
+
+    public static func lift(_ handle: UInt64) throws -> Session {
+        return Session(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Session) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Session {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Session, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSession_lift(_ handle: UInt64) throws -> Session {
+    return try FfiConverterTypeSession.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSession_lower(_ value: Session) -> UInt64 {
+    return FfiConverterTypeSession.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A running background task (an observer, a session). Cancel it when done;
+ * closing or dropping it also cancels it.
+ */
+public protocol TaskHandleProtocol: AnyObject, Sendable {
+    
+    /**
+     * Stops the task; it sends nothing more after its current tick.
+     */
+    func cancel() 
+    
+    /**
+     * Whether it was cancelled (or its vault closed).
+     */
+    func isCancelled()  -> Bool
+    
+}
+/**
+ * A running background task (an observer, a session). Cancel it when done;
+ * closing or dropping it also cancels it.
+ */
+open class TaskHandle: TaskHandleProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_haven_ffi_fn_clone_taskhandle(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_haven_ffi_fn_free_taskhandle(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Stops the task; it sends nothing more after its current tick.
+     */
+open func cancel()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_taskhandle_cancel(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Whether it was cancelled (or its vault closed).
+     */
+open func isCancelled() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_taskhandle_is_cancelled(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTaskHandle: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = TaskHandle
+
+    public static func lift(_ handle: UInt64) throws -> TaskHandle {
+        return TaskHandle(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: TaskHandle) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TaskHandle {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: TaskHandle, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTaskHandle_lift(_ handle: UInt64) throws -> TaskHandle {
+    return try FfiConverterTypeTaskHandle.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTaskHandle_lower(_ value: TaskHandle) -> UInt64 {
+    return FfiConverterTypeTaskHandle.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Receives vault events (implemented in Kotlin or Swift). Called on a
+ * background thread; keep it short and do not call back into the vault
+ * from it synchronously on that thread for long work.
+ */
+public protocol VaultListener: AnyObject, Sendable {
+    
+    /**
+     * One event.
+     */
+    func onEvent(event: VaultEvent) 
+    
+}
+/**
+ * Receives vault events (implemented in Kotlin or Swift). Called on a
+ * background thread; keep it short and do not call back into the vault
+ * from it synchronously on that thread for long work.
+ */
+open class VaultListenerImpl: VaultListener, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_haven_ffi_fn_clone_vaultlistener(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_haven_ffi_fn_free_vaultlistener(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * One event.
+     */
+open func onEvent(event: VaultEvent)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_vaultlistener_on_event(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeVaultEvent_lower(event),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceVaultListener {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceVaultListener = UniffiVTableCallbackInterfaceVaultListener(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeVaultListener.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface VaultListener: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeVaultListener.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface VaultListener: handle missing in uniffiClone")
+            }
+        },
+        onEvent: { (
+            uniffiHandle: UInt64,
+            event: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeVaultListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onEvent(
+                     event: try FfiConverterTypeVaultEvent_lift(event)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceVaultListener> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceVaultListener>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitVaultListener() {
+    uniffi_haven_ffi_fn_init_callback_vtable_vaultlistener(UniffiCallbackInterfaceVaultListener.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVaultListener: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<VaultListener>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = VaultListener
+
+    public static func lift(_ handle: UInt64) throws -> VaultListener {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return VaultListenerImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: VaultListener) -> UInt64 {
+         if let rustImpl = value as? VaultListenerImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VaultListener {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: VaultListener, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVaultListener_lift(_ handle: UInt64) throws -> VaultListener {
+    return try FfiConverterTypeVaultListener.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVaultListener_lower(_ value: VaultListener) -> UInt64 {
+    return FfiConverterTypeVaultListener.lower(value)
+}
+
+
+
+
 /**
  * A newly created vault and its recovery key (show it once, then forget it).
+ * Its `toString`/`description` never shows the key.
  */
-public struct CreatedVault {
+public struct CreatedVault: CustomDebugStringConvertible {
     /**
      * The vault, unlocked.
      */
@@ -2317,6 +3452,17 @@ public struct CreatedVault {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_createdvault_uniffi_trait_debug(
+            FfiConverterTypeCreatedVault_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -2358,83 +3504,30 @@ public func FfiConverterTypeCreatedVault_lower(_ value: CreatedVault) -> RustBuf
 
 
 /**
- * One document version to put in a FHIR Bundle.
- */
-public struct VersionRef: Equatable, Hashable {
-    /**
-     * The document's id.
-     */
-    public var documentId: String
-    /**
-     * The version's hash.
-     */
-    public var versionHash: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * The document's id.
-         */documentId: String, 
-        /**
-         * The version's hash.
-         */versionHash: String) {
-        self.documentId = documentId
-        self.versionHash = versionHash
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension VersionRef: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeVersionRef: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VersionRef {
-        return
-            try VersionRef(
-                documentId: FfiConverterString.read(from: &buf), 
-                versionHash: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: VersionRef, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.documentId, into: &buf)
-        FfiConverterString.write(value.versionHash, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVersionRef_lift(_ buf: RustBuffer) throws -> VersionRef {
-    return try FfiConverterTypeVersionRef.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeVersionRef_lower(_ value: VersionRef) -> RustBuffer {
-    return FfiConverterTypeVersionRef.lower(value)
-}
-
-
-/**
- * What the app's key store throws when the platform fails (Keystore
- * locked out, biometric prompt cancelled, key invalidated...).
+ * What the app's key store throws. Each case is handled differently by the
+ * app, so each has its own variant: a cancelled biometric prompt is not a
+ * lost key.
  */
 public 
 enum KeyStoreError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
 
     
     
+    /**
+     * The person dismissed the biometric or device-credential prompt.
+     * Surfaces as `HavenError::Cancelled`; offer the passphrase, keep the key.
+     */
+    case Cancelled
+    /**
+     * The key is gone for good (Android `KeyPermanentlyInvalidatedException`
+     * after biometrics changed; a Keychain item that no longer opens).
+     * Unlock with the passphrase and enable device unlock again.
+     */
+    case KeyInvalidated
+    /**
+     * Too many failed attempts; the platform refuses for a while.
+     */
+    case LockedOut
     /**
      * The platform key store failed; `reason` must not contain key material.
      */
@@ -2472,7 +3565,10 @@ public struct FfiConverterTypeKeyStoreError: FfiConverterRustBuffer {
         
 
         
-        case 1: return .Unavailable(
+        case 1: return .Cancelled
+        case 2: return .KeyInvalidated
+        case 3: return .LockedOut
+        case 4: return .Unavailable(
             reason: try FfiConverterString.read(from: &buf)
             )
 
@@ -2487,8 +3583,20 @@ public struct FfiConverterTypeKeyStoreError: FfiConverterRustBuffer {
 
         
         
-        case let .Unavailable(reason):
+        case .Cancelled:
             writeInt(&buf, Int32(1))
+        
+        
+        case .KeyInvalidated:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .LockedOut:
+            writeInt(&buf, Int32(3))
+        
+        
+        case let .Unavailable(reason):
+            writeInt(&buf, Int32(4))
             FfiConverterString.write(reason, into: &buf)
             
         }
@@ -2509,6 +3617,185 @@ public func FfiConverterTypeKeyStoreError_lift(_ buf: RustBuffer) throws -> KeyS
 public func FfiConverterTypeKeyStoreError_lower(_ value: KeyStoreError) -> RustBuffer {
     return FfiConverterTypeKeyStoreError.lower(value)
 }
+
+
+/**
+ * What `save_version` did.
+ */
+
+public enum SaveOutcome: Equatable, Hashable {
+    
+    /**
+     * Saved as the newest version.
+     */
+    case saved(
+        /**
+         * The new version.
+         */version: DocumentVersion
+    )
+    /**
+     * Not saved: a newer version exists than the one the edit started
+     * from. Show `newer` beside the edit.
+     */
+    case conflict(
+        /**
+         * The newest version, without content (fetch it with `get_version`).
+         */newer: VersionSummary
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension SaveOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSaveOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = SaveOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SaveOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .saved(version: try FfiConverterTypeDocumentVersion.read(from: &buf)
+        )
+        
+        case 2: return .conflict(newer: try FfiConverterTypeVersionSummary.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SaveOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .saved(version):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeDocumentVersion.write(version, into: &buf)
+            
+        
+        case let .conflict(newer):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeVersionSummary.write(newer, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSaveOutcome_lift(_ buf: RustBuffer) throws -> SaveOutcome {
+    return try FfiConverterTypeSaveOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSaveOutcome_lower(_ value: SaveOutcome) -> RustBuffer {
+    return FfiConverterTypeSaveOutcome.lower(value)
+}
+
+
+
+/**
+ * Something that happened to the vault.
+ */
+
+public enum VaultEvent: Equatable, Hashable {
+    
+    /**
+     * Entries or documents were added, changed or removed.
+     */
+    case changed(
+        /**
+         * What changed, by id.
+         */changes: [Change]
+    )
+    /**
+     * The vault was locked (by the app, or the session's idle timeout).
+     */
+    case locked
+    /**
+     * The vault was unlocked.
+     */
+    case unlocked
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension VaultEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVaultEvent: FfiConverterRustBuffer {
+    typealias SwiftType = VaultEvent
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VaultEvent {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .changed(changes: try FfiConverterSequenceTypeChange.read(from: &buf)
+        )
+        
+        case 2: return .locked
+        
+        case 3: return .unlocked
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: VaultEvent, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .changed(changes):
+            writeInt(&buf, Int32(1))
+            FfiConverterSequenceTypeChange.write(changes, into: &buf)
+            
+        
+        case .locked:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .unlocked:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVaultEvent_lift(_ buf: RustBuffer) throws -> VaultEvent {
+    return try FfiConverterTypeVaultEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVaultEvent_lower(_ value: VaultEvent) -> RustBuffer {
+    return FfiConverterTypeVaultEvent.lower(value)
+}
+
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
@@ -2651,6 +3938,80 @@ fileprivate struct FfiConverterOptionTypeSignOff: FfiConverterRustBuffer {
         case 1: return try FfiConverterTypeSignOff.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeNaiveDate: FfiConverterRustBuffer {
+    typealias SwiftType = NaiveDate?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeNaiveDate.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeNaiveDate.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]
+
+    public static func write(_ value: [String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterString.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [String]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeChange: FfiConverterRustBuffer {
+    typealias SwiftType = [Change]
+
+    public static func write(_ value: [Change], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeChange.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Change] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Change]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeChange.read(from: &buf))
+        }
+        return seq
     }
 }
 
@@ -2932,6 +4293,31 @@ fileprivate struct FfiConverterSequenceTypeValidationProblem: FfiConverterRustBu
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeVersionRef: FfiConverterRustBuffer {
+    typealias SwiftType = [VersionRef]
+
+    public static func write(_ value: [VersionRef], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeVersionRef.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [VersionRef] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [VersionRef]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeVersionRef.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeVersionSummary: FfiConverterRustBuffer {
     typealias SwiftType = [VersionSummary]
 
@@ -2953,30 +4339,106 @@ fileprivate struct FfiConverterSequenceTypeVersionSummary: FfiConverterRustBuffe
         return seq
     }
 }
+private let UNIFFI_RUST_FUTURE_POLL_READY: Int8 = 0
+private let UNIFFI_RUST_FUTURE_POLL_WAKE: Int8 = 1
 
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceTypeVersionRef: FfiConverterRustBuffer {
-    typealias SwiftType = [VersionRef]
+fileprivate let uniffiContinuationHandleMap = UniffiHandleMap<UnsafeContinuation<Int8, Never>>()
 
-    public static func write(_ value: [VersionRef], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeVersionRef.write(item, into: &buf)
-        }
+fileprivate func uniffiRustCallAsync<F, T>(
+    rustFutureFunc: () -> UInt64,
+    pollFunc: (UInt64, @escaping UniffiRustFutureContinuationCallback, UInt64) -> (),
+    completeFunc: (UInt64, UnsafeMutablePointer<RustCallStatus>) -> F,
+    freeFunc: (UInt64) -> (),
+    liftFunc: (F) throws -> T,
+    errorHandler: ((RustBuffer) throws -> Swift.Error)?
+) async throws -> T {
+    // Make sure to call the ensure init function since future creation doesn't have a
+    // RustCallStatus param, so doesn't use makeRustCall()
+    uniffiEnsureHavenFfiInitialized()
+    let rustFuture = rustFutureFunc()
+    defer {
+        freeFunc(rustFuture)
     }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [VersionRef] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [VersionRef]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeVersionRef.read(from: &buf))
+    var pollResult: Int8;
+    repeat {
+        pollResult = await withUnsafeContinuation {
+            pollFunc(
+                rustFuture,
+                { handle, pollResult in
+                    uniffiFutureContinuationCallback(handle: handle, pollResult: pollResult)
+                },
+                uniffiContinuationHandleMap.insert(obj: $0)
+            )
         }
-        return seq
+    } while pollResult != UNIFFI_RUST_FUTURE_POLL_READY
+
+    return try liftFunc(makeRustCall(
+        { completeFunc(rustFuture, $0) },
+        errorHandler: errorHandler
+    ))
+}
+
+// Callback handlers for an async calls.  These are invoked by Rust when the future is ready.  They
+// lift the return value or error and resume the suspended function.
+fileprivate func uniffiFutureContinuationCallback(handle: UInt64, pollResult: Int8) {
+    if let continuation = try? uniffiContinuationHandleMap.remove(handle: handle) {
+        continuation.resume(returning: pollResult)
+    } else {
+        print("uniffiFutureContinuationCallback invalid handle")
     }
+}
+/**
+ * Creates a vault (see `create_vault`), off the calling thread. Reports
+ * progress steps `derive_passphrase_key`, `derive_recovery_key`, `done`;
+ * cancelling removes the half-made file.
+ */
+public func createVaultAsync(path: String, passphrase: String, kdf: KdfParams, listener: ProgressListener? = nil, token: CancelToken? = nil)async throws  -> CreatedVault  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_haven_ffi_fn_func_create_vault_async(FfiConverterString.lower(path),FfiConverterString.lower(passphrase),FfiConverterTypeKdfParams_lower(kdf),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(token)
+                )
+            },
+            pollFunc: ffi_haven_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_haven_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_haven_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeCreatedVault_lift,
+            errorHandler: FfiConverterTypeHavenError_lift
+        )
+}
+/**
+ * Restores a backup to a new vault at `target` with its passphrase.
+ */
+public func restoreWithPassphraseAsync(backup: String, target: String, passphrase: String, listener: ProgressListener? = nil, token: CancelToken? = nil)async throws  -> HavenVault  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_haven_ffi_fn_func_restore_with_passphrase_async(FfiConverterString.lower(backup),FfiConverterString.lower(target),FfiConverterString.lower(passphrase),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(token)
+                )
+            },
+            pollFunc: ffi_haven_ffi_rust_future_poll_u64,
+            completeFunc: ffi_haven_ffi_rust_future_complete_u64,
+            freeFunc: ffi_haven_ffi_rust_future_free_u64,
+            liftFunc: FfiConverterTypeHavenVault_lift,
+            errorHandler: FfiConverterTypeHavenError_lift
+        )
+}
+/**
+ * Restores a backup to a new vault at `target` with the recovery key.
+ */
+public func restoreWithRecoveryKeyAsync(backup: String, target: String, recoveryKey: String, listener: ProgressListener? = nil, token: CancelToken? = nil)async throws  -> HavenVault  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_haven_ffi_fn_func_restore_with_recovery_key_async(FfiConverterString.lower(backup),FfiConverterString.lower(target),FfiConverterString.lower(recoveryKey),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(token)
+                )
+            },
+            pollFunc: ffi_haven_ffi_rust_future_poll_u64,
+            completeFunc: ffi_haven_ffi_rust_future_complete_u64,
+            freeFunc: ffi_haven_ffi_rust_future_free_u64,
+            liftFunc: FfiConverterTypeHavenVault_lift,
+            errorHandler: FfiConverterTypeHavenError_lift
+        )
 }
 /**
  * The default crisis lines for a region.
@@ -3074,6 +4536,15 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
+    if (uniffi_haven_ffi_checksum_func_create_vault_async() != 63539) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_func_restore_with_passphrase_async() != 44075) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_func_restore_with_recovery_key_async() != 53143) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_haven_ffi_checksum_func_default_crisis_lines() != 3143) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -3083,7 +4554,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_func_new_crisis_plan() != 36279) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_func_validate_content() != 35555) {
+    if (uniffi_haven_ffi_checksum_func_validate_content() != 60037) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_func_create_vault() != 15460) {
@@ -3104,6 +4575,15 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_keystore_remove() != 5263) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_haven_ffi_checksum_method_taskhandle_cancel() != 42951) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_taskhandle_is_cancelled() != 15625) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_vaultlistener_on_event() != 36097) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_haven_ffi_checksum_method_canceltoken_cancel() != 43413) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -3113,13 +4593,76 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_progresslistener_on_progress() != 12897) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_haven_ffi_checksum_method_session_observe() != 34464) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_session_seconds_until_lock() != 39617) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_session_set_idle_timeout() != 31835) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_session_stop() != 40437) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_session_touch() != 47739) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_all_entries_async() != 51438) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_change_passphrase_async() != 38578) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_create_backup_async() != 53541) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_enable_device_unlock_async() != 6995) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_export_pdf_async() != 25604) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle_async() != 58545) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_list_entries_async() != 28708) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_mood_series_async() != 27389) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_recover_async() != 10418) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_search_entries_async() != 8160) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_search_entries_page_async() != 38260) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_unlock_with_key_store_async() != 53139) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_unlock_with_passphrase_async() != 19943) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_unlock_with_recovery_key_async() != 39205) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_verify_async() != 45138) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_haven_ffi_checksum_method_havenvault_create_backup() != 25296) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_active_version() != 28253) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_active_version() != 41670) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_add_consultation_review() != 27391) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_all_consultation_reviews() != 62917) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_all_departures() != 44891) {
@@ -3128,25 +4671,31 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_havenvault_consultation_reviews() != 12817) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_create_document() != 21473) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_create_document() != 12861) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_crisis_plan() != 26242) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_departures() != 64964) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_diff_versions() != 26045) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_document_history() != 40040) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_document_history() != 9382) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_documents() != 14087) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_documents() != 54464) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_entries_linked_to_warning_sign() != 30814) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_get_version() != 26282) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_get_version() != 1724) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_latest_version() != 36726) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_latest_version() != 32970) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_link_entry_to_warning_sign() != 35692) {
@@ -3161,28 +4710,37 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_havenvault_revoke_version() != 822) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_save_version() != 46827) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_save_version() != 43085) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_sign_version() != 8385) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_save_version_as_branch() != 45463) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_status_log() != 18055) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_set_next_review() != 63160) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_sign_version() != 58502) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_status_log() != 36934) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_unlink_entry_from_warning_sign() != 32207) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_validate_version() != 28054) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_advance_statement_pdf() != 33696) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_verify_document() != 42092) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_crisis_card_pdf() != 6619) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_warning_signs_linked_to_entry() != 22092) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_crisis_plan_pdf() != 38336) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_export_pdf() != 63820) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle() != 9879) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle() != 40055) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_add_entry() != 37113) {
@@ -3200,13 +4758,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_havenvault_get_entry() != 49911) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_list_entries() != 41422) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_list_entries() != 54984) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_mood_series() != 28917) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_search_entries() != 10477) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_search_entries_page() != 57553) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_disable_device_unlock() != 41602) {
@@ -3216,6 +4777,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_unlock_with_key_store() != 19825) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_observe() != 7545) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_start_session() != 2730) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_change_passphrase() != 42798) {
@@ -3266,6 +4833,7 @@ private let initializationResult: InitializationResult = {
 
     uniffiCallbackInitKeyStore()
     uniffiCallbackInitProgressListener()
+    uniffiCallbackInitVaultListener()
     uniffiEnsureHavenCoreInitialized()
     return InitializationResult.ok
 }()

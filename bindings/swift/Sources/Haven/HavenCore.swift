@@ -6289,6 +6289,75 @@ public func FfiConverterTypeVerifyReport_lower(_ value: VerifyReport) -> RustBuf
 
 
 /**
+ * One exact version of a document, as exports name it.
+ */
+public struct VersionRef: Equatable, Hashable {
+    /**
+     * The document's id.
+     */
+    public var documentId: String
+    /**
+     * The version's hash.
+     */
+    public var versionHash: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The document's id.
+         */documentId: String, 
+        /**
+         * The version's hash.
+         */versionHash: String) {
+        self.documentId = documentId
+        self.versionHash = versionHash
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension VersionRef: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVersionRef: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VersionRef {
+        return
+            try VersionRef(
+                documentId: FfiConverterString.read(from: &buf), 
+                versionHash: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: VersionRef, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.documentId, into: &buf)
+        FfiConverterString.write(value.versionHash, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVersionRef_lift(_ buf: RustBuffer) throws -> VersionRef {
+    return try FfiConverterTypeVersionRef.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVersionRef_lower(_ value: VersionRef) -> RustBuffer {
+    return FfiConverterTypeVersionRef.lower(value)
+}
+
+
+/**
  * A version without its content, for history lists.
  */
 public struct VersionSummary: Equatable, Hashable {
@@ -7218,156 +7287,221 @@ public func FfiConverterTypeDocumentKind_lower(_ value: DocumentKind) -> RustBuf
 
 
 /**
+ * Which PDF to make.
+ */
+
+public enum ExportKind: Equatable, Hashable {
+    
+    /**
+     * The full crisis plan (see [`pdf::crisis_plan`]).
+     */
+    case crisisPlanPdf
+    /**
+     * The one-page, wallet-size crisis card, made from a crisis plan (see
+     * [`pdf::crisis_card`]).
+     */
+    case crisisCardPdf
+    /**
+     * The full advance statement, with sign-off, witness, reviews and
+     * departures (see [`pdf::advance_statement`]).
+     */
+    case advanceStatementPdf
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ExportKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExportKind: FfiConverterRustBuffer {
+    typealias SwiftType = ExportKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExportKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .crisisPlanPdf
+        
+        case 2: return .crisisCardPdf
+        
+        case 3: return .advanceStatementPdf
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ExportKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .crisisPlanPdf:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .crisisCardPdf:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .advanceStatementPdf:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExportKind_lift(_ buf: RustBuffer) throws -> ExportKind {
+    return try FfiConverterTypeExportKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExportKind_lower(_ value: ExportKind) -> RustBuffer {
+    return FfiConverterTypeExportKind.lower(value)
+}
+
+
+
+/**
  * The public error type: what went wrong, never what the person wrote.
  *
  * Each variant has a stable [`code`](HavenError::code) for programs and a
- * `Display` sentence a screen can show.
+ * `Display` sentence a screen can show. The bindings carry it as a flat
+ * error: Kotlin's exception `message` and Swift's `errorDescription` are
+ * that sentence (fields such as a record id stay on the Rust side, where
+ * the sentence already names them); the hand-written `code` extensions in
+ * the bindings match [`HavenError::code`].
  */
 public 
-enum HavenError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
+enum HavenError: Swift.Error, Equatable, Hashable {
 
     
     
     /**
      * The passphrase does not open this vault.
      */
-    case WrongPassphrase
+    case WrongPassphrase(message: String)
+    
     /**
      * The recovery key is well formed but does not open this vault.
      */
-    case WrongRecoveryKey
+    case WrongRecoveryKey(message: String)
+    
     /**
      * The recovery key has a typo (bad length, character or checksum).
      */
-    case MistypedRecoveryKey
+    case MistypedRecoveryKey(message: String)
+    
     /**
      * The device key does not open this vault.
      */
-    case WrongDeviceKey
+    case WrongDeviceKey(message: String)
+    
     /**
      * The vault is locked; unlock it first.
      */
-    case Locked
+    case Locked(message: String)
+    
     /**
      * No such item.
      */
-    case NotFound(
-        /**
-         * What was looked for ("entry", "key slot").
-         */kind: String, 
-        /**
-         * The id that was not found.
-         */id: String
-    )
+    case NotFound(message: String)
+    
     /**
      * A stored record failed authentication: corrupt or tampered with.
      */
-    case Corrupt(
-        /**
-         * The record's id (random; reveals nothing).
-         */recordId: String
-    )
+    case Corrupt(message: String)
+    
     /**
      * The database file itself is damaged; it was moved aside, not deleted.
      */
-    case CorruptDatabase(
-        /**
-         * Where the damaged file now is.
-         */movedTo: String
-    )
+    case CorruptDatabase(message: String)
+    
     /**
      * Data written by a newer (or unknown) format version.
      */
-    case UnsupportedVersion(
-        /**
-         * Which format ("vault schema", "record envelope").
-         */what: String, 
-        /**
-         * The version found.
-         */found: UInt32, 
-        /**
-         * The newest version this build reads.
-         */supported: UInt32
-    )
+    case UnsupportedVersion(message: String)
+    
     /**
      * Stored key-derivation parameters are outside the accepted bounds.
      */
-    case KdfParamsOutOfBounds
+    case KdfParamsOutOfBounds(message: String)
+    
     /**
      * The input was refused; `reason` says why without quoting it.
      */
-    case InvalidInput(
-        /**
-         * Why, in words that do not repeat the input.
-         */reason: String
-    )
+    case InvalidInput(message: String)
+    
     /**
-     * Refused to overwrite an existing vault.
+     * Refused to overwrite an existing file.
      */
-    case AlreadyExists(
-        /**
-         * The path given.
-         */path: String
-    )
+    case AlreadyExists(message: String)
+    
     /**
      * The caller cancelled a long operation; nothing was changed.
      */
-    case Cancelled
+    case Cancelled(message: String)
+    
     /**
      * The platform (a key store or callback supplied by the app) failed.
      */
-    case Platform(
-        /**
-         * What the platform reported.
-         */reason: String
-    )
+    case Platform(message: String)
+    
     /**
-     * A bug inside Haven (a caught panic); the operation did not happen.
+     * A bug inside Haven (a caught panic), or a cryptographic primitive
+     * that failed for a reason not about the data (the system's random
+     * number generator, say); the operation did not happen.
      */
-    case Internal(
-        /**
-         * Where it happened, without user data.
-         */reason: String
-    )
+    case Internal(message: String)
+    
     /**
      * A backup file was refused: not a backup, damaged, truncated or
      * tampered with. Nothing was restored. `reason` names the problem in
      * fixed words; it never quotes the file's contents.
      */
-    case BadBackup(
-        /**
-         * What is wrong with the file.
-         */reason: String
-    )
+    case BadBackup(message: String)
+    
     /**
      * Storage or I/O failed (disk full, permissions, ...).
      */
-    case Storage(
-        /**
-         * The library's description (SQL errors carry no row values here
-         * because every value is bound as a parameter and encrypted).
-         */reason: String
-    )
+    case Storage(message: String)
+    
     /**
      * A document version was saved from a parent that is no longer the
      * newest version: someone (another screen, another process) saved a
      * newer one in between. Nothing was saved; start again from
      * `newer_version`, or save as a deliberate branch.
      */
-    case Conflict(
-        /**
-         * The hash of the newest version.
-         */newerVersion: String
-    )
-
+    case Conflict(message: String)
+    
+    /**
+     * The platform key store reports the device key permanently
+     * invalidated (biometrics or the device lock changed). Unlock with the
+     * passphrase and turn device unlock on again.
+     */
+    case DeviceKeyInvalidated(message: String)
+    
+    /**
+     * The platform key store refuses for a while after too many attempts.
+     */
+    case KeyStoreLockedOut(message: String)
     
 
     
 
     
-    public var errorDescription: String? {
-        String(reflecting: self)
-    }
+
     
 }
 
@@ -7388,51 +7522,88 @@ public struct FfiConverterTypeHavenError: FfiConverterRustBuffer {
         
 
         
-        case 1: return .WrongPassphrase
-        case 2: return .WrongRecoveryKey
-        case 3: return .MistypedRecoveryKey
-        case 4: return .WrongDeviceKey
-        case 5: return .Locked
+        case 1: return .WrongPassphrase(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 2: return .WrongRecoveryKey(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 3: return .MistypedRecoveryKey(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 4: return .WrongDeviceKey(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 5: return .Locked(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
         case 6: return .NotFound(
-            kind: try FfiConverterString.read(from: &buf), 
-            id: try FfiConverterString.read(from: &buf)
-            )
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
         case 7: return .Corrupt(
-            recordId: try FfiConverterString.read(from: &buf)
-            )
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
         case 8: return .CorruptDatabase(
-            movedTo: try FfiConverterString.read(from: &buf)
-            )
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
         case 9: return .UnsupportedVersion(
-            what: try FfiConverterString.read(from: &buf), 
-            found: try FfiConverterUInt32.read(from: &buf), 
-            supported: try FfiConverterUInt32.read(from: &buf)
-            )
-        case 10: return .KdfParamsOutOfBounds
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 10: return .KdfParamsOutOfBounds(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
         case 11: return .InvalidInput(
-            reason: try FfiConverterString.read(from: &buf)
-            )
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
         case 12: return .AlreadyExists(
-            path: try FfiConverterString.read(from: &buf)
-            )
-        case 13: return .Cancelled
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 13: return .Cancelled(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
         case 14: return .Platform(
-            reason: try FfiConverterString.read(from: &buf)
-            )
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
         case 15: return .Internal(
-            reason: try FfiConverterString.read(from: &buf)
-            )
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
         case 16: return .BadBackup(
-            reason: try FfiConverterString.read(from: &buf)
-            )
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
         case 17: return .Storage(
-            reason: try FfiConverterString.read(from: &buf)
-            )
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
         case 18: return .Conflict(
-            newerVersion: try FfiConverterString.read(from: &buf)
-            )
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 19: return .DeviceKeyInvalidated(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 20: return .KeyStoreLockedOut(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
 
-         default: throw UniffiInternalError.unexpectedEnumCase
+        default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
 
@@ -7442,92 +7613,48 @@ public struct FfiConverterTypeHavenError: FfiConverterRustBuffer {
         
 
         
-        
-        case .WrongPassphrase:
+        case .WrongPassphrase(_ /* message is ignored*/):
             writeInt(&buf, Int32(1))
-        
-        
-        case .WrongRecoveryKey:
+        case .WrongRecoveryKey(_ /* message is ignored*/):
             writeInt(&buf, Int32(2))
-        
-        
-        case .MistypedRecoveryKey:
+        case .MistypedRecoveryKey(_ /* message is ignored*/):
             writeInt(&buf, Int32(3))
-        
-        
-        case .WrongDeviceKey:
+        case .WrongDeviceKey(_ /* message is ignored*/):
             writeInt(&buf, Int32(4))
-        
-        
-        case .Locked:
+        case .Locked(_ /* message is ignored*/):
             writeInt(&buf, Int32(5))
-        
-        
-        case let .NotFound(kind,id):
+        case .NotFound(_ /* message is ignored*/):
             writeInt(&buf, Int32(6))
-            FfiConverterString.write(kind, into: &buf)
-            FfiConverterString.write(id, into: &buf)
-            
-        
-        case let .Corrupt(recordId):
+        case .Corrupt(_ /* message is ignored*/):
             writeInt(&buf, Int32(7))
-            FfiConverterString.write(recordId, into: &buf)
-            
-        
-        case let .CorruptDatabase(movedTo):
+        case .CorruptDatabase(_ /* message is ignored*/):
             writeInt(&buf, Int32(8))
-            FfiConverterString.write(movedTo, into: &buf)
-            
-        
-        case let .UnsupportedVersion(what,found,supported):
+        case .UnsupportedVersion(_ /* message is ignored*/):
             writeInt(&buf, Int32(9))
-            FfiConverterString.write(what, into: &buf)
-            FfiConverterUInt32.write(found, into: &buf)
-            FfiConverterUInt32.write(supported, into: &buf)
-            
-        
-        case .KdfParamsOutOfBounds:
+        case .KdfParamsOutOfBounds(_ /* message is ignored*/):
             writeInt(&buf, Int32(10))
-        
-        
-        case let .InvalidInput(reason):
+        case .InvalidInput(_ /* message is ignored*/):
             writeInt(&buf, Int32(11))
-            FfiConverterString.write(reason, into: &buf)
-            
-        
-        case let .AlreadyExists(path):
+        case .AlreadyExists(_ /* message is ignored*/):
             writeInt(&buf, Int32(12))
-            FfiConverterString.write(path, into: &buf)
-            
-        
-        case .Cancelled:
+        case .Cancelled(_ /* message is ignored*/):
             writeInt(&buf, Int32(13))
-        
-        
-        case let .Platform(reason):
+        case .Platform(_ /* message is ignored*/):
             writeInt(&buf, Int32(14))
-            FfiConverterString.write(reason, into: &buf)
-            
-        
-        case let .Internal(reason):
+        case .Internal(_ /* message is ignored*/):
             writeInt(&buf, Int32(15))
-            FfiConverterString.write(reason, into: &buf)
-            
-        
-        case let .BadBackup(reason):
+        case .BadBackup(_ /* message is ignored*/):
             writeInt(&buf, Int32(16))
-            FfiConverterString.write(reason, into: &buf)
-            
-        
-        case let .Storage(reason):
+        case .Storage(_ /* message is ignored*/):
             writeInt(&buf, Int32(17))
-            FfiConverterString.write(reason, into: &buf)
-            
-        
-        case let .Conflict(newerVersion):
+        case .Conflict(_ /* message is ignored*/):
             writeInt(&buf, Int32(18))
-            FfiConverterString.write(newerVersion, into: &buf)
-            
+        case .DeviceKeyInvalidated(_ /* message is ignored*/):
+            writeInt(&buf, Int32(19))
+        case .KeyStoreLockedOut(_ /* message is ignored*/):
+            writeInt(&buf, Int32(20))
+
+        
         }
     }
 }

@@ -38,7 +38,7 @@ final class DocumentTests: HavenTestCase {
         var fixed = saved
         fixed.warningSigns.removeLast()
         fixed.triggers = ["noise", "anniversaries"]
-        let v2 = try vault.saveVersion(documentId: v1.documentId, parentHash: v1.hash, content: .crisisPlan(plan: fixed))
+        let v2 = try savedVersion(vault.saveVersion(documentId: v1.documentId, parentHash: v1.hash, content: .crisisPlan(plan: fixed)))
         XCTAssertEqual(v2.number, 2)
         XCTAssertEqual(v2.parentHash, v1.hash)
 
@@ -87,8 +87,8 @@ final class DocumentTests: HavenTestCase {
         XCTAssertTrue(problems.allSatisfy { $0.section == .treatmentRefusals && $0.item == 1 }, "\(problems)")
 
         statement.treatmentRefusals[0].lifeAtRiskStatement = "I refuse this even if my life is at risk."
-        let v2 = try vault.saveVersion(documentId: v1.documentId, parentHash: v1.hash,
-                                       content: .advanceStatement(statement: statement))
+        let v2 = try savedVersion(vault.saveVersion(documentId: v1.documentId, parentHash: v1.hash,
+                                             content: .advanceStatement(statement: statement)))
         let unwitnessed = validateContent(content: v2.content, signOff: signOff("Robin Hale", on: daysAgo(240)))
         XCTAssertTrue(unwitnessed.contains { $0.section == .treatmentRefusals }, "\(unwitnessed)")
         assertThrowsCase("InvalidInput (no witness)",

@@ -30,13 +30,13 @@ class HavenTestCase: XCTestCase {
         try createVault(path: path(name), passphrase: passphrase, kdf: minimumKdfParams())
     }
 
-    /// Asserts that `body` throws exactly `expected`.
+    /// Asserts that `body` throws the `HavenError` whose code is `expected`.
     func assertThrows<T>(
-        _ expected: HavenError, _ body: @autoclosure () throws -> T,
+        _ expected: String, _ body: @autoclosure () throws -> T,
         file: StaticString = #filePath, line: UInt = #line
     ) {
         XCTAssertThrowsError(try body(), file: file, line: line) { error in
-            XCTAssertEqual(error as? HavenError, expected, file: file, line: line)
+            XCTAssertEqual((error as? HavenError)?.code, expected, "\(error)", file: file, line: line)
         }
     }
 
@@ -107,10 +107,20 @@ final class MemoryKeyStore: KeyStore, @unchecked Sendable {
 final class RecordingListener: ProgressListener, @unchecked Sendable {
     private let lock = NSLock()
     private var reports: [(step: String, fraction: Double)] = []
+    private let onReport: (String, Double) -> Void
+
+    init(_ onReport: @escaping (String, Double) -> Void = { _, _ in }) { self.onReport = onReport }
 
     func onProgress(step: String, fraction: Double) {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
         reports.append((step, fraction))
+        lock.unlock()
+        onReport(step, fraction)
+    }
+
+    var steps: [String] {
+        lock.lock(); defer { lock.unlock() }
+        return reports.map(\.step)
     }
 
     var fractions: [Double] {
@@ -162,4 +172,12 @@ func witness(_ name: String) -> Witness {
     Witness(
         name: name, role: "Friend", signedOn: nil, confirmsUnderstanding: true, confirmsNoUndueInfluence: true,
         statement: "")
+}
+
+struct UnexpectedConflict: Error {}
+
+/// The version a `saveVersion` saved (a conflict fails the test).
+func savedVersion(_ outcome: SaveOutcome) throws -> DocumentVersion {
+    guard case .saved(let version) = outcome else { throw UnexpectedConflict() }
+    return version
 }

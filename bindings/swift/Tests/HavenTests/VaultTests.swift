@@ -16,7 +16,7 @@ final class VaultTests: HavenTestCase {
         let reopened = try HavenVault.open(path: path("vault.haven"))
         XCTAssertEqual(reopened.id(), id)
         XCTAssertFalse(reopened.isUnlocked())
-        assertThrows(.Locked, try reopened.allEntries())
+        assertThrows("locked", try reopened.allEntries())
     }
 
     func testCreatingOverAnExistingVaultIsRefused() throws {
@@ -64,7 +64,7 @@ final class VaultTests: HavenTestCase {
         // An empty store (another device, or a wiped Keychain) cannot.
         let emptyStore = MemoryKeyStore()
         let third = try HavenVault.open(path: path("vault.haven"))
-        assertThrows(.WrongDeviceKey, try third.unlockWithKeyStore(store: emptyStore))
+        assertThrows("wrong_device_key", try third.unlockWithKeyStore(store: emptyStore))
         XCTAssertFalse(third.isUnlocked())
 
         // Disabling removes both the slot and the Keychain item.
@@ -75,24 +75,24 @@ final class VaultTests: HavenTestCase {
 
     func testAKeychainFailureLeavesNoDeviceSlotBehind() throws {
         let vault = try newVault().vault
-        assertThrows(.Platform(reason: "keychain unavailable"), try vault.enableDeviceUnlock(store: FailingKeyStore()))
+        assertThrows("platform", try vault.enableDeviceUnlock(store: FailingKeyStore()))
         XCTAssertFalse(try vault.keySlots().contains { $0.kind == .device })
         vault.lock()
-        assertThrows(.WrongDeviceKey, try vault.unlockWithKeyStore(store: FailingKeyStore()))
+        assertThrows("wrong_device_key", try vault.unlockWithKeyStore(store: FailingKeyStore()))
     }
 
     func testWrongSecretsGiveTypedErrorsAndLeaveTheVaultLocked() throws {
         let created = try newVault()
         created.vault.lock()
         assertThrows(
-            .WrongPassphrase,
+            "wrong_passphrase",
             try created.vault.unlockWithPassphrase(passphrase: "not the passphrase", listener: nil, token: nil))
         XCTAssertFalse(created.vault.isUnlocked())
 
         let other = try createVault(path: path("other.haven"), passphrase: passphrase, kdf: minimumKdfParams())
-        assertThrows(.WrongRecoveryKey, try created.vault.unlockWithRecoveryKey(recoveryKey: other.recoveryKey))
-        assertThrows(.MistypedRecoveryKey, try created.vault.unlockWithRecoveryKey(recoveryKey: "ABCD-EFGH"))
-        assertThrows(.WrongDeviceKey, try created.vault.unlockWithDeviceKey(deviceKey: Data(repeating: 7, count: 32)))
+        assertThrows("wrong_recovery_key", try created.vault.unlockWithRecoveryKey(recoveryKey: other.recoveryKey))
+        assertThrows("mistyped_recovery_key", try created.vault.unlockWithRecoveryKey(recoveryKey: "ABCD-EFGH"))
+        assertThrows("wrong_device_key", try created.vault.unlockWithDeviceKey(deviceKey: Data(repeating: 7, count: 32)))
         XCTAssertFalse(created.vault.isUnlocked())
     }
 
@@ -101,7 +101,7 @@ final class VaultTests: HavenTestCase {
         let vault = created.vault
         try vault.changePassphrase(newPassphrase: "a brand new passphrase")
         vault.lock()
-        assertThrows(.WrongPassphrase, try vault.unlockWithPassphrase(passphrase: passphrase, listener: nil, token: nil))
+        assertThrows("wrong_passphrase", try vault.unlockWithPassphrase(passphrase: passphrase, listener: nil, token: nil))
         try vault.unlockWithPassphrase(passphrase: "a brand new passphrase", listener: nil, token: nil)
 
         // Forgotten passphrase: the recovery key sets a new one.
@@ -137,10 +137,10 @@ final class VaultTests: HavenTestCase {
         token.cancel()
         XCTAssertTrue(token.isCancelled())
         assertThrows(
-            .Cancelled,
+            "cancelled",
             try created.vault.unlockWithPassphrase(passphrase: passphrase, listener: RecordingListener(), token: token))
         XCTAssertFalse(created.vault.isUnlocked())
-        assertThrows(.Locked, try created.vault.allEntries())
+        assertThrows("locked", try created.vault.allEntries())
 
         // A fresh token does not stop the next attempt.
         try created.vault.unlockWithPassphrase(passphrase: passphrase, listener: nil, token: CancelToken())

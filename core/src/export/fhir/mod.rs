@@ -73,13 +73,13 @@ const PROV_PARTICIPANT: &str = "http://terminology.hl7.org/CodeSystem/provenance
 const V3_CONFIDENTIALITY: &str = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality";
 const DOC_COMPLETION: &str = "http://terminology.hl7.org/CodeSystem/v3-DocumentCompletion";
 
-/// An HL7 FHIR R4 Bundle (type `collection`) of `docs`, as UTF-8 JSON.
+/// An HL7 FHIR R4 Bundle (type `collection`) of `docs`, as JSON text.
 /// See the module documentation for what it holds.
 ///
 /// `InvalidInput` if `docs` is empty; `Cancelled` if `progress` asks to stop.
-pub fn bundle(docs: &[ExportDocument], progress: &dyn Progress) -> Result<Vec<u8>> {
+pub fn bundle(docs: &[ExportDocument], progress: &dyn Progress) -> Result<String> {
     let value = bundle_value(docs, progress)?;
-    serde_json::to_vec_pretty(&value).map_err(|_| HavenError::Internal {
+    serde_json::to_string_pretty(&value).map_err(|_| HavenError::Internal {
         reason: "the fhir bundle did not serialise".into(),
     })
 }
@@ -91,18 +91,18 @@ pub fn bundle_value(docs: &[ExportDocument], progress: &dyn Progress) -> Result<
             "choose at least one document to export",
         ));
     }
-    step(progress, "fhir: patient", 0.0)?;
+    step(progress, "fhir_patient", 0.0)?;
     let mut b = Builder::default();
     let patient = b.add(patient(docs))?;
     let n = docs.len() as f64;
     for (i, doc) in docs.iter().enumerate() {
-        step(progress, "fhir: document", i as f64 / n)?;
+        step(progress, "fhir_document", i as f64 / n)?;
         match doc.version.kind {
             DocumentKind::CrisisPlan => b.plan(doc, &patient, progress)?,
             DocumentKind::AdvanceStatement => b.statement(doc, &patient, progress)?,
         }
     }
-    step(progress, "fhir: done", 1.0)?;
+    step(progress, "done", 1.0)?;
     let id = uuid()?;
     let entries: Vec<Value> = b
         .entries
@@ -121,18 +121,9 @@ pub fn bundle_value(docs: &[ExportDocument], progress: &dyn Progress) -> Result<
 
 /// A random UUID v4 (RFC 9562), from the system RNG the vault uses.
 fn uuid() -> Result<String> {
-    let mut b = crypto::random_bytes(16).map_err(HavenError::from)?;
-    b[6] = (b[6] & 0x0f) | 0x40;
-    b[8] = (b[8] & 0x3f) | 0x80;
-    let h = data_encoding::HEXLOWER.encode(&b);
-    Ok(format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    ))
+    let mut b = [0u8; 16];
+    crypto::keys::fill(&mut b)?;
+    Ok(uuid::Builder::from_random_bytes(b).into_uuid().to_string())
 }
 
 /// A FHIR `instant` (and `dateTime`): UTC with seconds and `Z`.

@@ -63,7 +63,7 @@ pub fn crisis_plan(doc: &ExportDocument, progress: &dyn Progress) -> Result<Vec<
         .content
         .as_crisis_plan()
         .ok_or_else(|| HavenError::invalid("this document is not a crisis plan"))?;
-    step(progress, "pdf: sections", 0.1)?;
+    step(progress, "pdf_sections", 0.1)?;
     let b = plan_blocks(doc, plan);
     a4(doc, "Crisis plan", &plan.plan_details.owner, b, progress)
 }
@@ -124,7 +124,7 @@ pub fn advance_statement(doc: &ExportDocument, progress: &dyn Progress) -> Resul
         .content
         .as_advance_statement()
         .ok_or_else(|| HavenError::invalid("this document is not an advance statement"))?;
-    step(progress, "pdf: sections", 0.1)?;
+    step(progress, "pdf_sections", 0.1)?;
     let b = statement_blocks(doc, s);
     a4(
         doc,
@@ -146,7 +146,7 @@ pub fn crisis_card(doc: &ExportDocument, progress: &dyn Progress) -> Result<Vec<
         .content
         .as_crisis_plan()
         .ok_or_else(|| HavenError::invalid("this document is not a crisis plan"))?;
-    step(progress, "pdf: card", 0.1)?;
+    step(progress, "pdf_card", 0.1)?;
     let fonts = Fonts::load()?;
     let w = CARD_WIDTH_MM * PT_PER_MM;
     let h = CARD_HEIGHT_MM * PT_PER_MM;
@@ -281,7 +281,7 @@ pub fn crisis_card(doc: &ExportDocument, progress: &dyn Progress) -> Result<Vec<
         text: foot,
         style: Style::regular(SMALL * 0.7),
     });
-    step(progress, "pdf: drawing", 0.6)?;
+    step(progress, "pdf_drawing", 0.6)?;
     let mut document = Document::new();
     layout::render(&mut document, &fonts, &[page], w, h, progress)?;
     finish(document, progress)
@@ -398,7 +398,7 @@ fn a4(
     let mut b = b;
     b.end_section();
     let fonts = Fonts::load()?;
-    step(progress, "pdf: layout", 0.3)?;
+    step(progress, "pdf_layout", 0.3)?;
     let mut flow = Flow::new(
         &fonts,
         Frame {
@@ -436,14 +436,14 @@ fn a4(
             style: Style::regular(SMALL),
         });
     }
-    step(progress, "pdf: drawing", 0.6)?;
+    step(progress, "pdf_drawing", 0.6)?;
     let mut document = Document::new();
     layout::render(&mut document, &fonts, &pages, A4_W, A4_H, progress)?;
     finish(document, progress)
 }
 
 fn finish(document: Document, progress: &dyn Progress) -> Result<Vec<u8>> {
-    step(progress, "pdf: writing", 0.9)?;
+    step(progress, "pdf_writing", 0.9)?;
     // krilla's errors can name font or text details: keep only the kind.
     let bytes = document.finish().map_err(|_| HavenError::Internal {
         reason: "the pdf writer failed".into(),

@@ -92,7 +92,8 @@ fn millis(ms: i64) -> Result<DateTime<Utc>> {
 impl Sql {
     /// See [`Store::add`].
     pub fn add(&mut self, draft: &Draft) -> Result<String> {
-        let id = haven_core::crypto::random_id()?;
+        // A random 128-bit id in hex, like the vault's (the baseline needs no more).
+        let id = format!("{:032x}", fastrand::u128(..));
         let now = Utc::now().timestamp_millis();
         let mut stmt = self.conn.prepare_cached(
             "INSERT INTO entries (id, created_at, updated_at, text, mood, tags)

@@ -4,6 +4,7 @@
 package app.haven
 
 import app.haven.core.Draft
+import app.haven.core.HavenException
 import app.haven.core.Entry
 import app.haven.core.Page
 
@@ -46,3 +47,33 @@ fun HavenVault.entriesPaged(pageSize: UInt = 50u): Sequence<Entry> =
 /** A [Draft] with the usual defaults: no mood, no tags. */
 fun draft(text: String, mood: Int? = null, tags: List<String> = emptyList()): Draft =
     Draft(text, mood?.toUByte(), tags)
+
+/**
+ * A stable `snake_case` code for the error, the same as the Rust
+ * `HavenError::code` (for analytics and for choosing a screen; the
+ * exception's `message` is the human sentence). A new error case fails to
+ * compile here until it has a code.
+ */
+val HavenException.code: String
+    get() = when (this) {
+        is HavenException.WrongPassphrase -> "wrong_passphrase"
+        is HavenException.WrongRecoveryKey -> "wrong_recovery_key"
+        is HavenException.MistypedRecoveryKey -> "mistyped_recovery_key"
+        is HavenException.WrongDeviceKey -> "wrong_device_key"
+        is HavenException.Locked -> "locked"
+        is HavenException.NotFound -> "not_found"
+        is HavenException.Corrupt -> "corrupt"
+        is HavenException.CorruptDatabase -> "corrupt_database"
+        is HavenException.UnsupportedVersion -> "unsupported_version"
+        is HavenException.KdfParamsOutOfBounds -> "kdf_params_out_of_bounds"
+        is HavenException.InvalidInput -> "invalid_input"
+        is HavenException.AlreadyExists -> "already_exists"
+        is HavenException.Cancelled -> "cancelled"
+        is HavenException.Platform -> "platform"
+        is HavenException.Internal -> "internal"
+        is HavenException.BadBackup -> "bad_backup"
+        is HavenException.Storage -> "storage"
+        is HavenException.Conflict -> "conflict"
+        is HavenException.DeviceKeyInvalidated -> "device_key_invalidated"
+        is HavenException.KeyStoreLockedOut -> "key_store_locked_out"
+    }

@@ -33,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap
 import app.haven.core.AdvanceStatement
 import app.haven.core.BackupSummary
 import app.haven.core.Bucket
+import app.haven.core.Change
 import app.haven.core.ConsultationReview
 import app.haven.core.CrisisLine
 import app.haven.core.CrisisPlan
@@ -42,9 +43,11 @@ import app.haven.core.DocumentSummary
 import app.haven.core.DocumentVersion
 import app.haven.core.Draft
 import app.haven.core.Entry
+import app.haven.core.ExportKind
 import app.haven.core.FfiConverterTypeAdvanceStatement
 import app.haven.core.FfiConverterTypeBackupSummary
 import app.haven.core.FfiConverterTypeBucket
+import app.haven.core.FfiConverterTypeChange
 import app.haven.core.FfiConverterTypeConsultationReview
 import app.haven.core.FfiConverterTypeCrisisLine
 import app.haven.core.FfiConverterTypeCrisisPlan
@@ -54,9 +57,11 @@ import app.haven.core.FfiConverterTypeDocumentSummary
 import app.haven.core.FfiConverterTypeDocumentVersion
 import app.haven.core.FfiConverterTypeDraft
 import app.haven.core.FfiConverterTypeEntry
+import app.haven.core.FfiConverterTypeExportKind
 import app.haven.core.FfiConverterTypeHavenError
 import app.haven.core.FfiConverterTypeKdfParams
 import app.haven.core.FfiConverterTypeMoodPoint
+import app.haven.core.FfiConverterTypeNaiveDate
 import app.haven.core.FfiConverterTypeNewConsultationReview
 import app.haven.core.FfiConverterTypeNewDeparture
 import app.haven.core.FfiConverterTypePage
@@ -68,10 +73,12 @@ import app.haven.core.FfiConverterTypeSlotInfo
 import app.haven.core.FfiConverterTypeStatusChange
 import app.haven.core.FfiConverterTypeValidationProblem
 import app.haven.core.FfiConverterTypeVerifyReport
+import app.haven.core.FfiConverterTypeVersionRef
 import app.haven.core.FfiConverterTypeVersionSummary
 import app.haven.core.HavenException
 import app.haven.core.KdfParams
 import app.haven.core.MoodPoint
+import app.haven.core.NaiveDate
 import app.haven.core.NewConsultationReview
 import app.haven.core.NewDeparture
 import app.haven.core.Page
@@ -83,11 +90,20 @@ import app.haven.core.SlotInfo
 import app.haven.core.StatusChange
 import app.haven.core.ValidationProblem
 import app.haven.core.VerifyReport
+import app.haven.core.VersionRef
 import app.haven.core.VersionSummary
 import java.util.concurrent.atomic.AtomicBoolean
+import kotlin.coroutines.resume
+import kotlinx.coroutines.CancellableContinuation
+import kotlinx.coroutines.DelicateCoroutinesApi
+import kotlinx.coroutines.GlobalScope
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.suspendCancellableCoroutine
 import app.haven.core.RustBuffer as RustBufferAdvanceStatement
 import app.haven.core.RustBuffer as RustBufferBackupSummary
 import app.haven.core.RustBuffer as RustBufferBucket
+import app.haven.core.RustBuffer as RustBufferChange
 import app.haven.core.RustBuffer as RustBufferConsultationReview
 import app.haven.core.RustBuffer as RustBufferCrisisLine
 import app.haven.core.RustBuffer as RustBufferCrisisPlan
@@ -97,9 +113,11 @@ import app.haven.core.RustBuffer as RustBufferDocumentSummary
 import app.haven.core.RustBuffer as RustBufferDocumentVersion
 import app.haven.core.RustBuffer as RustBufferDraft
 import app.haven.core.RustBuffer as RustBufferEntry
+import app.haven.core.RustBuffer as RustBufferExportKind
 import app.haven.core.RustBuffer as RustBufferHavenError
 import app.haven.core.RustBuffer as RustBufferKdfParams
 import app.haven.core.RustBuffer as RustBufferMoodPoint
+import app.haven.core.RustBuffer as RustBufferNaiveDate
 import app.haven.core.RustBuffer as RustBufferNewConsultationReview
 import app.haven.core.RustBuffer as RustBufferNewDeparture
 import app.haven.core.RustBuffer as RustBufferPage
@@ -111,6 +129,7 @@ import app.haven.core.RustBuffer as RustBufferSlotInfo
 import app.haven.core.RustBuffer as RustBufferStatusChange
 import app.haven.core.RustBuffer as RustBufferValidationProblem
 import app.haven.core.RustBuffer as RustBufferVerifyReport
+import app.haven.core.RustBuffer as RustBufferVersionRef
 import app.haven.core.RustBuffer as RustBufferVersionSummary
 
 // This is a helper for safely working with byte buffers returned from the Rust code.
@@ -740,6 +759,9 @@ internal interface UniffiCallbackInterfaceKeyStoreMethod1 : com.sun.jna.Callback
 internal interface UniffiCallbackInterfaceKeyStoreMethod2 : com.sun.jna.Callback {
     fun callback(`uniffiHandle`: Long,`alias`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
 }
+internal interface UniffiCallbackInterfaceVaultListenerMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`event`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
 internal interface UniffiCallbackInterfaceProgressListenerMethod0 : com.sun.jna.Callback {
     fun callback(`uniffiHandle`: Long,`step`: RustBuffer.ByValue,`fraction`: Double,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
 }
@@ -765,6 +787,25 @@ internal open class UniffiVTableCallbackInterfaceKeyStore(
         `store` = other.`store`
         `load` = other.`load`
         `remove` = other.`remove`
+    }
+
+}
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "onEvent")
+internal open class UniffiVTableCallbackInterfaceVaultListener(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `onEvent`: UniffiCallbackInterfaceVaultListenerMethod0? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `onEvent`: UniffiCallbackInterfaceVaultListenerMethod0? = null,
+    ): UniffiVTableCallbackInterfaceVaultListener(`uniffiFree`,`uniffiClone`,`onEvent`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceVaultListener) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `onEvent` = other.`onEvent`
     }
 
 }
@@ -812,6 +853,12 @@ internal object IntegrityCheckingUniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
+    external fun uniffi_haven_ffi_checksum_func_create_vault_async(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_func_restore_with_passphrase_async(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_func_restore_with_recovery_key_async(
+    ): Int
     external fun uniffi_haven_ffi_checksum_func_default_crisis_lines(
     ): Int
     external fun uniffi_haven_ffi_checksum_func_new_advance_statement(
@@ -832,11 +879,57 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_haven_ffi_checksum_method_keystore_remove(
     ): Int
+    external fun uniffi_haven_ffi_checksum_method_taskhandle_cancel(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_taskhandle_is_cancelled(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_vaultlistener_on_event(
+    ): Int
     external fun uniffi_haven_ffi_checksum_method_canceltoken_cancel(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_canceltoken_is_cancelled(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_progresslistener_on_progress(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_session_observe(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_session_seconds_until_lock(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_session_set_idle_timeout(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_session_stop(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_session_touch(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_all_entries_async(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_change_passphrase_async(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_create_backup_async(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_enable_device_unlock_async(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_export_pdf_async(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle_async(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_list_entries_async(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_mood_series_async(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_recover_async(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_search_entries_async(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_search_entries_page_async(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_unlock_with_key_store_async(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_unlock_with_passphrase_async(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_unlock_with_recovery_key_async(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_verify_async(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_create_backup(
     ): Int
@@ -844,11 +937,17 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_add_consultation_review(
     ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_all_consultation_reviews(
+    ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_all_departures(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_consultation_reviews(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_create_document(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_crisis_plan(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_departures(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_diff_versions(
     ): Int
@@ -872,17 +971,23 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_save_version(
     ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_save_version_as_branch(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_set_next_review(
+    ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_sign_version(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_status_log(
     ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_unlink_entry_from_warning_sign(
+    ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_validate_version(
     ): Int
-    external fun uniffi_haven_ffi_checksum_method_havenvault_advance_statement_pdf(
+    external fun uniffi_haven_ffi_checksum_method_havenvault_verify_document(
     ): Int
-    external fun uniffi_haven_ffi_checksum_method_havenvault_crisis_card_pdf(
+    external fun uniffi_haven_ffi_checksum_method_havenvault_warning_signs_linked_to_entry(
     ): Int
-    external fun uniffi_haven_ffi_checksum_method_havenvault_crisis_plan_pdf(
+    external fun uniffi_haven_ffi_checksum_method_havenvault_export_pdf(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle(
     ): Int
@@ -902,11 +1007,17 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_search_entries(
     ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_search_entries_page(
+    ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_disable_device_unlock(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_enable_device_unlock(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_unlock_with_key_store(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_observe(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_start_session(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_change_passphrase(
     ): Int
@@ -956,6 +1067,7 @@ internal object UniffiLib {
         Native.register(UniffiLib::class.java, findLibraryName(componentName = "haven_ffi"))
         uniffiCallbackInterfaceKeyStore.register(this)
         uniffiCallbackInterfaceProgressListener.register(this)
+        uniffiCallbackInterfaceVaultListener.register(this)
         app.haven.core.uniffiEnsureInitialized()
         
     }
@@ -972,6 +1084,22 @@ internal object UniffiLib {
     external fun uniffi_haven_ffi_fn_method_keystore_load(`ptr`: Long,`alias`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_method_keystore_remove(`ptr`: Long,`alias`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_haven_ffi_fn_clone_taskhandle(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_haven_ffi_fn_free_taskhandle(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_haven_ffi_fn_method_taskhandle_cancel(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_haven_ffi_fn_method_taskhandle_is_cancelled(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
+    external fun uniffi_haven_ffi_fn_clone_vaultlistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_haven_ffi_fn_free_vaultlistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_haven_ffi_fn_init_callback_vtable_vaultlistener(`vtable`: UniffiVTableCallbackInterfaceVaultListener,
+    ): Unit
+    external fun uniffi_haven_ffi_fn_method_vaultlistener_on_event(`ptr`: Long,`event`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_haven_ffi_fn_clone_canceltoken(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -991,6 +1119,20 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_haven_ffi_fn_method_progresslistener_on_progress(`ptr`: Long,`step`: RustBuffer.ByValue,`fraction`: Double,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_haven_ffi_fn_clone_session(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_haven_ffi_fn_free_session(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_haven_ffi_fn_method_session_observe(`ptr`: Long,`listener`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_haven_ffi_fn_method_session_seconds_until_lock(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Int
+    external fun uniffi_haven_ffi_fn_method_session_set_idle_timeout(`ptr`: Long,`seconds`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_haven_ffi_fn_method_session_stop(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_haven_ffi_fn_method_session_touch(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_haven_ffi_fn_clone_havenvault(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_haven_ffi_fn_free_havenvault(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1001,18 +1143,54 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_haven_ffi_fn_constructor_havenvault_open(`path`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_haven_ffi_fn_method_havenvault_all_entries_async(`ptr`: Long,`token`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_haven_ffi_fn_method_havenvault_change_passphrase_async(`ptr`: Long,`newPassphrase`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_haven_ffi_fn_method_havenvault_create_backup_async(`ptr`: Long,`path`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_haven_ffi_fn_method_havenvault_enable_device_unlock_async(`ptr`: Long,`store`: Long,`token`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_haven_ffi_fn_method_havenvault_export_pdf_async(`ptr`: Long,`kind`: RustBufferExportKind.ByValue,`version`: RustBufferVersionRef.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_haven_ffi_fn_method_havenvault_fhir_bundle_async(`ptr`: Long,`versions`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_haven_ffi_fn_method_havenvault_list_entries_async(`ptr`: Long,`limit`: Int,`before`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_haven_ffi_fn_method_havenvault_mood_series_async(`ptr`: Long,`bucket`: RustBufferBucket.ByValue,`utcOffsetMinutes`: Int,`token`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_haven_ffi_fn_method_havenvault_recover_async(`ptr`: Long,`recoveryKey`: RustBuffer.ByValue,`newPassphrase`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_haven_ffi_fn_method_havenvault_search_entries_async(`ptr`: Long,`query`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_haven_ffi_fn_method_havenvault_search_entries_page_async(`ptr`: Long,`query`: RustBuffer.ByValue,`limit`: Int,`before`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_haven_ffi_fn_method_havenvault_unlock_with_key_store_async(`ptr`: Long,`store`: Long,`token`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_haven_ffi_fn_method_havenvault_unlock_with_passphrase_async(`ptr`: Long,`passphrase`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_haven_ffi_fn_method_havenvault_unlock_with_recovery_key_async(`ptr`: Long,`recoveryKey`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_haven_ffi_fn_method_havenvault_verify_async(`ptr`: Long,`token`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_haven_ffi_fn_method_havenvault_create_backup(`ptr`: Long,`path`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferBackupSummary.ByValue
     external fun uniffi_haven_ffi_fn_method_havenvault_active_version(`ptr`: Long,`documentId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_method_havenvault_add_consultation_review(`ptr`: Long,`documentId`: RustBuffer.ByValue,`versionHash`: RustBuffer.ByValue,`review`: RustBufferNewConsultationReview.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferConsultationReview.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_all_consultation_reviews(`ptr`: Long,`documentId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_method_havenvault_all_departures(`ptr`: Long,`documentId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_method_havenvault_consultation_reviews(`ptr`: Long,`documentId`: RustBuffer.ByValue,`versionHash`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_method_havenvault_create_document(`ptr`: Long,`content`: RustBufferDocumentContent.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferDocumentVersion.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_crisis_plan(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_departures(`ptr`: Long,`documentId`: RustBuffer.ByValue,`versionHash`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_method_havenvault_diff_versions(`ptr`: Long,`documentId`: RustBuffer.ByValue,`fromHash`: RustBuffer.ByValue,`toHash`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_method_havenvault_document_history(`ptr`: Long,`documentId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1034,18 +1212,24 @@ internal object UniffiLib {
     external fun uniffi_haven_ffi_fn_method_havenvault_revoke_version(`ptr`: Long,`documentId`: RustBuffer.ByValue,`hash`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_haven_ffi_fn_method_havenvault_save_version(`ptr`: Long,`documentId`: RustBuffer.ByValue,`parentHash`: RustBuffer.ByValue,`content`: RustBufferDocumentContent.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_save_version_as_branch(`ptr`: Long,`documentId`: RustBuffer.ByValue,`parentHash`: RustBuffer.ByValue,`content`: RustBufferDocumentContent.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferDocumentVersion.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_set_next_review(`ptr`: Long,`documentId`: RustBuffer.ByValue,`date`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_haven_ffi_fn_method_havenvault_sign_version(`ptr`: Long,`documentId`: RustBuffer.ByValue,`versionHash`: RustBuffer.ByValue,`signOff`: RustBufferSignOff.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferDocumentVersion.ByValue
     external fun uniffi_haven_ffi_fn_method_havenvault_status_log(`ptr`: Long,`documentId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_unlink_entry_from_warning_sign(`ptr`: Long,`entryId`: RustBuffer.ByValue,`warningSignId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
     external fun uniffi_haven_ffi_fn_method_havenvault_validate_version(`ptr`: Long,`documentId`: RustBuffer.ByValue,`versionHash`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_haven_ffi_fn_method_havenvault_advance_statement_pdf(`ptr`: Long,`documentId`: RustBuffer.ByValue,`versionHash`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_haven_ffi_fn_method_havenvault_verify_document(`ptr`: Long,`documentId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_haven_ffi_fn_method_havenvault_warning_signs_linked_to_entry(`ptr`: Long,`entryId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_haven_ffi_fn_method_havenvault_crisis_card_pdf(`ptr`: Long,`documentId`: RustBuffer.ByValue,`versionHash`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_haven_ffi_fn_method_havenvault_crisis_plan_pdf(`ptr`: Long,`documentId`: RustBuffer.ByValue,`versionHash`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_haven_ffi_fn_method_havenvault_export_pdf(`ptr`: Long,`kind`: RustBufferExportKind.ByValue,`version`: RustBufferVersionRef.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_method_havenvault_fhir_bundle(`ptr`: Long,`versions`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1065,12 +1249,18 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_method_havenvault_search_entries(`ptr`: Long,`query`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_search_entries_page(`ptr`: Long,`query`: RustBuffer.ByValue,`limit`: Int,`before`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferPage.ByValue
     external fun uniffi_haven_ffi_fn_method_havenvault_disable_device_unlock(`ptr`: Long,`store`: Long,`slotId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_haven_ffi_fn_method_havenvault_enable_device_unlock(`ptr`: Long,`store`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_method_havenvault_unlock_with_key_store(`ptr`: Long,`store`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_haven_ffi_fn_method_havenvault_observe(`ptr`: Long,`listener`: Long,`intervalMs`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_haven_ffi_fn_method_havenvault_start_session(`ptr`: Long,`idleTimeoutSeconds`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_haven_ffi_fn_method_havenvault_change_passphrase(`ptr`: Long,`newPassphrase`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_haven_ffi_fn_method_havenvault_id(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1093,6 +1283,14 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_haven_ffi_fn_method_havenvault_verify(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferVerifyReport.ByValue
+    external fun uniffi_haven_ffi_fn_method_createdvault_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_func_create_vault_async(`path`: RustBuffer.ByValue,`passphrase`: RustBuffer.ByValue,`kdf`: RustBufferKdfParams.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_haven_ffi_fn_func_restore_with_passphrase_async(`backup`: RustBuffer.ByValue,`target`: RustBuffer.ByValue,`passphrase`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_haven_ffi_fn_func_restore_with_recovery_key_async(`backup`: RustBuffer.ByValue,`target`: RustBuffer.ByValue,`recoveryKey`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_haven_ffi_fn_func_default_crisis_lines(`region`: RustBufferRegion.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_func_new_advance_statement(uniffi_out_err: UniffiRustCallStatus, 
@@ -1226,6 +1424,15 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 }
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
+    if ((lib.uniffi_haven_ffi_checksum_func_create_vault_async() and 0xFFFF) != 63539) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_func_restore_with_passphrase_async() and 0xFFFF) != 44075) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_func_restore_with_recovery_key_async() and 0xFFFF) != 53143) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_haven_ffi_checksum_func_default_crisis_lines() and 0xFFFF) != 3143) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1235,7 +1442,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_func_new_crisis_plan() and 0xFFFF) != 36279) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_func_validate_content() and 0xFFFF) != 35555) {
+    if ((lib.uniffi_haven_ffi_checksum_func_validate_content() and 0xFFFF) != 60037) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_func_create_vault() and 0xFFFF) != 15460) {
@@ -1256,6 +1463,15 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_method_keystore_remove() and 0xFFFF) != 5263) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_haven_ffi_checksum_method_taskhandle_cancel() and 0xFFFF) != 42951) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_taskhandle_is_cancelled() and 0xFFFF) != 15625) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_vaultlistener_on_event() and 0xFFFF) != 36097) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_haven_ffi_checksum_method_canceltoken_cancel() and 0xFFFF) != 43413) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1265,13 +1481,76 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_method_progresslistener_on_progress() and 0xFFFF) != 12897) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_haven_ffi_checksum_method_session_observe() and 0xFFFF) != 34464) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_session_seconds_until_lock() and 0xFFFF) != 39617) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_session_set_idle_timeout() and 0xFFFF) != 31835) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_session_stop() and 0xFFFF) != 40437) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_session_touch() and 0xFFFF) != 47739) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_all_entries_async() and 0xFFFF) != 51438) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_change_passphrase_async() and 0xFFFF) != 38578) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_create_backup_async() and 0xFFFF) != 53541) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_enable_device_unlock_async() and 0xFFFF) != 6995) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_export_pdf_async() and 0xFFFF) != 25604) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle_async() and 0xFFFF) != 58545) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_list_entries_async() and 0xFFFF) != 28708) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_mood_series_async() and 0xFFFF) != 27389) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_recover_async() and 0xFFFF) != 10418) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_search_entries_async() and 0xFFFF) != 8160) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_search_entries_page_async() and 0xFFFF) != 38260) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_unlock_with_key_store_async() and 0xFFFF) != 53139) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_unlock_with_passphrase_async() and 0xFFFF) != 19943) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_unlock_with_recovery_key_async() and 0xFFFF) != 39205) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_verify_async() and 0xFFFF) != 45138) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_create_backup() and 0xFFFF) != 25296) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_active_version() and 0xFFFF) != 28253) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_active_version() and 0xFFFF) != 41670) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_add_consultation_review() and 0xFFFF) != 27391) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_all_consultation_reviews() and 0xFFFF) != 62917) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_all_departures() and 0xFFFF) != 44891) {
@@ -1280,25 +1559,31 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_consultation_reviews() and 0xFFFF) != 12817) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_create_document() and 0xFFFF) != 21473) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_create_document() and 0xFFFF) != 12861) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_crisis_plan() and 0xFFFF) != 26242) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_departures() and 0xFFFF) != 64964) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_diff_versions() and 0xFFFF) != 26045) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_document_history() and 0xFFFF) != 40040) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_document_history() and 0xFFFF) != 9382) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_documents() and 0xFFFF) != 14087) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_documents() and 0xFFFF) != 54464) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_entries_linked_to_warning_sign() and 0xFFFF) != 30814) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_get_version() and 0xFFFF) != 26282) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_get_version() and 0xFFFF) != 1724) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_latest_version() and 0xFFFF) != 36726) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_latest_version() and 0xFFFF) != 32970) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_link_entry_to_warning_sign() and 0xFFFF) != 35692) {
@@ -1313,28 +1598,37 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_revoke_version() and 0xFFFF) != 822) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_save_version() and 0xFFFF) != 46827) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_save_version() and 0xFFFF) != 43085) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_sign_version() and 0xFFFF) != 8385) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_save_version_as_branch() and 0xFFFF) != 45463) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_status_log() and 0xFFFF) != 18055) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_set_next_review() and 0xFFFF) != 63160) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_sign_version() and 0xFFFF) != 58502) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_status_log() and 0xFFFF) != 36934) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_unlink_entry_from_warning_sign() and 0xFFFF) != 32207) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_validate_version() and 0xFFFF) != 28054) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_advance_statement_pdf() and 0xFFFF) != 33696) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_verify_document() and 0xFFFF) != 42092) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_crisis_card_pdf() and 0xFFFF) != 6619) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_warning_signs_linked_to_entry() and 0xFFFF) != 22092) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_crisis_plan_pdf() and 0xFFFF) != 38336) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_export_pdf() and 0xFFFF) != 63820) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle() and 0xFFFF) != 9879) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle() and 0xFFFF) != 40055) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_add_entry() and 0xFFFF) != 37113) {
@@ -1352,13 +1646,16 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_get_entry() and 0xFFFF) != 49911) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_list_entries() and 0xFFFF) != 41422) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_list_entries() and 0xFFFF) != 54984) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_mood_series() and 0xFFFF) != 28917) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_search_entries() and 0xFFFF) != 10477) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_search_entries_page() and 0xFFFF) != 57553) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_disable_device_unlock() and 0xFFFF) != 41602) {
@@ -1368,6 +1665,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_unlock_with_key_store() and 0xFFFF) != 19825) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_observe() and 0xFFFF) != 7545) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_start_session() and 0xFFFF) != 2730) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_change_passphrase() and 0xFFFF) != 42798) {
@@ -1428,6 +1731,46 @@ public fun uniffiEnsureInitialized() {
 }
 
 // Async support
+// Async return type handlers
+
+internal const val UNIFFI_RUST_FUTURE_POLL_READY = 0.toByte()
+internal const val UNIFFI_RUST_FUTURE_POLL_WAKE = 1.toByte()
+
+internal val uniffiContinuationHandleMap = UniffiHandleMap<CancellableContinuation<Byte>>()
+
+// FFI type for Rust future continuations
+internal object uniffiRustFutureContinuationCallbackImpl: UniffiRustFutureContinuationCallback {
+    override fun callback(data: Long, pollResult: Byte) {
+        uniffiContinuationHandleMap.remove(data).resume(pollResult)
+    }
+}
+
+internal suspend fun<T, F, E: kotlin.Exception> uniffiRustCallAsync(
+    rustFuture: Long,
+    pollFunc: (Long, UniffiRustFutureContinuationCallback, Long) -> Unit,
+    completeFunc: (Long, UniffiRustCallStatus) -> F,
+    freeFunc: (Long) -> Unit,
+    liftFunc: (F) -> T,
+    errorHandler: UniffiRustCallStatusErrorHandler<E>
+): T {
+    try {
+        do {
+            val pollResult = suspendCancellableCoroutine<Byte> { continuation ->
+                pollFunc(
+                    rustFuture,
+                    uniffiRustFutureContinuationCallbackImpl,
+                    uniffiContinuationHandleMap.insert(continuation)
+                )
+            }
+        } while (pollResult != UNIFFI_RUST_FUTURE_POLL_READY);
+
+        return liftFunc(
+            uniffiRustCallWithError(errorHandler, { status -> completeFunc(rustFuture, status) })
+        )
+    } finally {
+        freeFunc(rustFuture)
+    }
+}
 
 // Public interface members begin here.
 
@@ -2173,6 +2516,84 @@ public object FfiConverterTypeCancelToken: FfiConverter<CancelToken, Long> {
 public interface HavenVaultInterface {
     
     /**
+     * Every entry, off the calling thread.
+     */
+    suspend fun `allEntriesAsync`(`token`: CancelToken? = null): List<Entry>
+    
+    /**
+     * Sets a new passphrase, off the calling thread.
+     */
+    suspend fun `changePassphraseAsync`(`newPassphrase`: kotlin.String, `token`: CancelToken? = null)
+    
+    /**
+     * Writes an encrypted backup, off the calling thread.
+     */
+    suspend fun `createBackupAsync`(`path`: kotlin.String, `listener`: ProgressListener? = null, `token`: CancelToken? = null): BackupSummary
+    
+    /**
+     * Enables device unlock, off the calling thread.
+     */
+    suspend fun `enableDeviceUnlockAsync`(`store`: KeyStore, `token`: CancelToken? = null): kotlin.String
+    
+    /**
+     * One PDF of one version (plan, wallet card or statement), off the
+     * calling thread.
+     */
+    suspend fun `exportPdfAsync`(`kind`: ExportKind, `version`: VersionRef, `listener`: ProgressListener? = null, `token`: CancelToken? = null): kotlin.ByteArray
+    
+    /**
+     * A FHIR Bundle, off the calling thread.
+     */
+    suspend fun `fhirBundleAsync`(`versions`: List<VersionRef>, `listener`: ProgressListener? = null, `token`: CancelToken? = null): kotlin.String
+    
+    /**
+     * A page of the journal, off the calling thread.
+     */
+    suspend fun `listEntriesAsync`(`limit`: kotlin.UInt, `before`: kotlin.String? = null, `token`: CancelToken? = null): Page
+    
+    /**
+     * Mood series, off the calling thread.
+     */
+    suspend fun `moodSeriesAsync`(`bucket`: Bucket, `utcOffsetMinutes`: kotlin.Int, `token`: CancelToken? = null): List<MoodPoint>
+    
+    /**
+     * Unlocks with the recovery key and sets a new passphrase, off the
+     * calling thread.
+     */
+    suspend fun `recoverAsync`(`recoveryKey`: kotlin.String, `newPassphrase`: kotlin.String, `token`: CancelToken? = null)
+    
+    /**
+     * Search (every match), off the calling thread.
+     */
+    suspend fun `searchEntriesAsync`(`query`: kotlin.String, `token`: CancelToken? = null): List<Entry>
+    
+    /**
+     * One page of search results, off the calling thread.
+     */
+    suspend fun `searchEntriesPageAsync`(`query`: kotlin.String, `limit`: kotlin.UInt, `before`: kotlin.String? = null, `token`: CancelToken? = null): Page
+    
+    /**
+     * Unlocks with the device key in `store`, off the calling thread (the
+     * store may wait for a biometric prompt there).
+     */
+    suspend fun `unlockWithKeyStoreAsync`(`store`: KeyStore, `token`: CancelToken? = null)
+    
+    /**
+     * Unlocks with the passphrase, off the calling thread.
+     */
+    suspend fun `unlockWithPassphraseAsync`(`passphrase`: kotlin.String, `listener`: ProgressListener? = null, `token`: CancelToken? = null)
+    
+    /**
+     * Unlocks with the recovery key, off the calling thread.
+     */
+    suspend fun `unlockWithRecoveryKeyAsync`(`recoveryKey`: kotlin.String, `token`: CancelToken? = null)
+    
+    /**
+     * Authenticates every record, off the calling thread.
+     */
+    suspend fun `verifyAsync`(`token`: CancelToken? = null): VerifyReport
+    
+    /**
      * Writes an encrypted backup of the whole vault to `path` (never
      * overwrites), reporting progress; `token` can cancel it (nothing is
      * written then).
@@ -2190,6 +2611,11 @@ public interface HavenVaultInterface {
     fun `addConsultationReview`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `review`: NewConsultationReview): ConsultationReview
     
     /**
+     * Reviews of every version of a document, oldest version first.
+     */
+    fun `allConsultationReviews`(`documentId`: kotlin.String): List<ConsultationReview>
+    
+    /**
      * Departures from every version of a document.
      */
     fun `allDepartures`(`documentId`: kotlin.String): List<Departure>
@@ -2203,6 +2629,17 @@ public interface HavenVaultInterface {
      * Creates a document with its first (draft) version.
      */
     fun `createDocument`(`content`: DocumentContent): DocumentVersion
+    
+    /**
+     * The crisis plan the app shows: its active (signed) version, else its
+     * newest draft; `None` before one is created.
+     */
+    fun `crisisPlan`(): DocumentVersion?
+    
+    /**
+     * Departures recorded against one version.
+     */
+    fun `departures`(`documentId`: kotlin.String, `versionHash`: kotlin.String): List<Departure>
     
     /**
      * Section-by-section differences between two versions.
@@ -2255,9 +2692,25 @@ public interface HavenVaultInterface {
     fun `revokeVersion`(`documentId`: kotlin.String, `hash`: kotlin.String)
     
     /**
-     * Saves a new version whose parent is `parent_hash`.
+     * Saves a new version whose parent is `parent_hash`, which must be the
+     * newest version. If another screen or process saved a newer one in
+     * the meantime, nothing is saved and the outcome is
+     * [`SaveOutcome::Conflict`] naming it; show both, then save from it or
+     * call [`HavenVault::save_version_as_branch`] to keep both.
      */
-    fun `saveVersion`(`documentId`: kotlin.String, `parentHash`: kotlin.String, `content`: DocumentContent): DocumentVersion
+    fun `saveVersion`(`documentId`: kotlin.String, `parentHash`: kotlin.String, `content`: DocumentContent): SaveOutcome
+    
+    /**
+     * Saves a new version from `parent_hash` even when it is not the
+     * newest: a deliberate second branch, kept beside the first.
+     */
+    fun `saveVersionAsBranch`(`documentId`: kotlin.String, `parentHash`: kotlin.String, `content`: DocumentContent): DocumentVersion
+    
+    /**
+     * Sets (or clears, with `None`) the date the document should be
+     * reviewed by.
+     */
+    fun `setNextReview`(`documentId`: kotlin.String, `date`: NaiveDate?)
     
     /**
      * The maker signs a draft; it becomes the active version.
@@ -2270,25 +2723,32 @@ public interface HavenVaultInterface {
     fun `statusLog`(`documentId`: kotlin.String): List<StatusChange>
     
     /**
+     * Removes a link between an entry and a warning sign; false if there
+     * was none.
+     */
+    fun `unlinkEntryFromWarningSign`(`entryId`: kotlin.String, `warningSignId`: kotlin.String): kotlin.Boolean
+    
+    /**
      * What stops a version from being signed, by section.
      */
     fun `validateVersion`(`documentId`: kotlin.String, `versionHash`: kotlin.String): List<ValidationProblem>
     
     /**
-     * The full advance statement, with sign-off, witness, reviews and
-     * departures, as a PDF.
+     * Re-reads every version of a document and checks the hash chain.
      */
-    fun `advanceStatementPdf`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `listener`: ProgressListener? = null, `token`: CancelToken? = null): kotlin.ByteArray
+    fun `verifyDocument`(`documentId`: kotlin.String)
     
     /**
-     * A one-page, wallet-size crisis card (key contacts, what helps) as a PDF.
+     * The warning signs an entry is linked to (their ids).
      */
-    fun `crisisCardPdf`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `listener`: ProgressListener? = null, `token`: CancelToken? = null): kotlin.ByteArray
+    fun `warningSignsLinkedToEntry`(`entryId`: kotlin.String): List<kotlin.String>
     
     /**
-     * The full crisis plan as a PDF.
+     * One PDF of one version: the full crisis plan, the one-page wallet
+     * crisis card, or the full advance statement (with sign-off, witness,
+     * reviews and departures).
      */
-    fun `crisisPlanPdf`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `listener`: ProgressListener? = null, `token`: CancelToken? = null): kotlin.ByteArray
+    fun `exportPdf`(`kind`: ExportKind, `version`: VersionRef, `listener`: ProgressListener? = null, `token`: CancelToken? = null): kotlin.ByteArray
     
     /**
      * An HL7 FHIR R4 Bundle (JSON) of the given versions.
@@ -2321,7 +2781,8 @@ public interface HavenVaultInterface {
     fun `getEntry`(`id`: kotlin.String): Entry
     
     /**
-     * A page, newest first; pass the previous page's `next_cursor` as `before`.
+     * A page, newest first; pass the previous page's `next_cursor` as
+     * `before`. The cursor survives deletes (it is a position, not an id).
      */
     fun `listEntries`(`limit`: kotlin.UInt, `before`: kotlin.String?): Page
     
@@ -2334,6 +2795,12 @@ public interface HavenVaultInterface {
      * Entries whose text or tags contain `query`, any case.
      */
     fun `searchEntries`(`query`: kotlin.String): List<Entry>
+    
+    /**
+     * A page of the entries matching `query` (any case, text or tags),
+     * newest first; pass the previous page's `next_cursor` as `before`.
+     */
+    fun `searchEntriesPage`(`query`: kotlin.String, `limit`: kotlin.UInt, `before`: kotlin.String?): Page
     
     /**
      * Removes the device slot and its key from `store`.
@@ -2351,6 +2818,20 @@ public interface HavenVaultInterface {
      * Unlocks with the device key held in `store`.
      */
     fun `unlockWithKeyStore`(`store`: KeyStore)
+    
+    /**
+     * Reports changes and lock/unlock to `listener` until the returned
+     * handle is cancelled or the vault is closed. `interval_ms` (default
+     * 250, at least 20) is how often the file is checked: one cheap
+     * `PRAGMA data_version` when nothing changed.
+     */
+    fun `observe`(`listener`: VaultListener, `intervalMs`: kotlin.UInt = 250u): TaskHandle
+    
+    /**
+     * Starts an idle auto-lock: the vault is locked once
+     * `idle_timeout_seconds` (at least 1) pass without [`Session::touch`].
+     */
+    fun `startSession`(`idleTimeoutSeconds`: kotlin.UInt): Session
     
     /**
      * Sets a new passphrase (vault must be unlocked).
@@ -2517,6 +2998,412 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
 
     
     /**
+     * Every entry, off the calling thread.
+     */
+    @Throws(HavenException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `allEntriesAsync`(`token`: CancelToken?) : List<Entry> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_haven_ffi_fn_method_havenvault_all_entries_async(
+                uniffiHandle,
+                
+        FfiConverterOptionalTypeCancelToken.lower(`token`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeEntry.lift(it) },
+        // Error FFI converter
+        HavenExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Sets a new passphrase, off the calling thread.
+     */
+    @Throws(HavenException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `changePassphraseAsync`(`newPassphrase`: kotlin.String, `token`: CancelToken?) {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_haven_ffi_fn_method_havenvault_change_passphrase_async(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`newPassphrase`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        HavenExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Writes an encrypted backup, off the calling thread.
+     */
+    @Throws(HavenException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `createBackupAsync`(`path`: kotlin.String, `listener`: ProgressListener?, `token`: CancelToken?) : BackupSummary {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_haven_ffi_fn_method_havenvault_create_backup_async(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`path`),
+        FfiConverterOptionalTypeProgressListener.lower(`listener`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferBackupSummary.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeBackupSummary.lift(it) },
+        // Error FFI converter
+        HavenExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Enables device unlock, off the calling thread.
+     */
+    @Throws(HavenException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `enableDeviceUnlockAsync`(`store`: KeyStore, `token`: CancelToken?) : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_haven_ffi_fn_method_havenvault_enable_device_unlock_async(
+                uniffiHandle,
+                
+        FfiConverterTypeKeyStore.lower(`store`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        HavenExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
+     * One PDF of one version (plan, wallet card or statement), off the
+     * calling thread.
+     */
+    @Throws(HavenException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `exportPdfAsync`(`kind`: ExportKind, `version`: VersionRef, `listener`: ProgressListener?, `token`: CancelToken?) : kotlin.ByteArray {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_haven_ffi_fn_method_havenvault_export_pdf_async(
+                uniffiHandle,
+                
+        FfiConverterTypeExportKind.lower(`kind`),
+        FfiConverterTypeVersionRef.lower(`version`),
+        FfiConverterOptionalTypeProgressListener.lower(`listener`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterByteArray.lift(it) },
+        // Error FFI converter
+        HavenExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
+     * A FHIR Bundle, off the calling thread.
+     */
+    @Throws(HavenException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `fhirBundleAsync`(`versions`: List<VersionRef>, `listener`: ProgressListener?, `token`: CancelToken?) : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_haven_ffi_fn_method_havenvault_fhir_bundle_async(
+                uniffiHandle,
+                
+        FfiConverterSequenceTypeVersionRef.lower(`versions`),
+        FfiConverterOptionalTypeProgressListener.lower(`listener`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
+        // Error FFI converter
+        HavenExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
+     * A page of the journal, off the calling thread.
+     */
+    @Throws(HavenException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `listEntriesAsync`(`limit`: kotlin.UInt, `before`: kotlin.String?, `token`: CancelToken?) : Page {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_haven_ffi_fn_method_havenvault_list_entries_async(
+                uniffiHandle,
+                
+        FfiConverterUInt.lower(`limit`),
+        FfiConverterOptionalString.lower(`before`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferPage.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypePage.lift(it) },
+        // Error FFI converter
+        HavenExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Mood series, off the calling thread.
+     */
+    @Throws(HavenException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `moodSeriesAsync`(`bucket`: Bucket, `utcOffsetMinutes`: kotlin.Int, `token`: CancelToken?) : List<MoodPoint> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_haven_ffi_fn_method_havenvault_mood_series_async(
+                uniffiHandle,
+                
+        FfiConverterTypeBucket.lower(`bucket`),
+        FfiConverterInt.lower(`utcOffsetMinutes`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeMoodPoint.lift(it) },
+        // Error FFI converter
+        HavenExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Unlocks with the recovery key and sets a new passphrase, off the
+     * calling thread.
+     */
+    @Throws(HavenException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `recoverAsync`(`recoveryKey`: kotlin.String, `newPassphrase`: kotlin.String, `token`: CancelToken?) {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_haven_ffi_fn_method_havenvault_recover_async(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`recoveryKey`),
+        FfiConverterString.lower(`newPassphrase`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        HavenExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Search (every match), off the calling thread.
+     */
+    @Throws(HavenException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `searchEntriesAsync`(`query`: kotlin.String, `token`: CancelToken?) : List<Entry> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_haven_ffi_fn_method_havenvault_search_entries_async(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`query`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeEntry.lift(it) },
+        // Error FFI converter
+        HavenExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
+     * One page of search results, off the calling thread.
+     */
+    @Throws(HavenException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `searchEntriesPageAsync`(`query`: kotlin.String, `limit`: kotlin.UInt, `before`: kotlin.String?, `token`: CancelToken?) : Page {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_haven_ffi_fn_method_havenvault_search_entries_page_async(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`query`),
+        FfiConverterUInt.lower(`limit`),
+        FfiConverterOptionalString.lower(`before`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferPage.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypePage.lift(it) },
+        // Error FFI converter
+        HavenExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Unlocks with the device key in `store`, off the calling thread (the
+     * store may wait for a biometric prompt there).
+     */
+    @Throws(HavenException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `unlockWithKeyStoreAsync`(`store`: KeyStore, `token`: CancelToken?) {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_haven_ffi_fn_method_havenvault_unlock_with_key_store_async(
+                uniffiHandle,
+                
+        FfiConverterTypeKeyStore.lower(`store`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        HavenExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Unlocks with the passphrase, off the calling thread.
+     */
+    @Throws(HavenException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `unlockWithPassphraseAsync`(`passphrase`: kotlin.String, `listener`: ProgressListener?, `token`: CancelToken?) {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_haven_ffi_fn_method_havenvault_unlock_with_passphrase_async(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`passphrase`),
+        FfiConverterOptionalTypeProgressListener.lower(`listener`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        HavenExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Unlocks with the recovery key, off the calling thread.
+     */
+    @Throws(HavenException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `unlockWithRecoveryKeyAsync`(`recoveryKey`: kotlin.String, `token`: CancelToken?) {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_haven_ffi_fn_method_havenvault_unlock_with_recovery_key_async(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`recoveryKey`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        HavenExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Authenticates every record, off the calling thread.
+     */
+    @Throws(HavenException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `verifyAsync`(`token`: CancelToken?) : VerifyReport {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_haven_ffi_fn_method_havenvault_verify_async(
+                uniffiHandle,
+                
+        FfiConverterOptionalTypeCancelToken.lower(`token`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferVerifyReport.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeVerifyReport.lift(it) },
+        // Error FFI converter
+        HavenExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
      * Writes an encrypted backup of the whole vault to `path` (never
      * overwrites), reporting progress; `token` can cancel it (nothing is
      * written then).
@@ -2577,6 +3464,24 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
 
     
     /**
+     * Reviews of every version of a document, oldest version first.
+     */
+    @Throws(HavenException::class)override fun `allConsultationReviews`(`documentId`: kotlin.String): List<ConsultationReview> {
+            return FfiConverterSequenceTypeConsultationReview.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_all_consultation_reviews(
+        it,
+        
+        FfiConverterString.lower(`documentId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Departures from every version of a document.
      */
     @Throws(HavenException::class)override fun `allDepartures`(`documentId`: kotlin.String): List<Departure> {
@@ -2624,6 +3529,43 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
         it,
         
         FfiConverterTypeDocumentContent.lower(`content`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The crisis plan the app shows: its active (signed) version, else its
+     * newest draft; `None` before one is created.
+     */
+    @Throws(HavenException::class)override fun `crisisPlan`(): DocumentVersion? {
+            return FfiConverterOptionalTypeDocumentVersion.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_crisis_plan(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Departures recorded against one version.
+     */
+    @Throws(HavenException::class)override fun `departures`(`documentId`: kotlin.String, `versionHash`: kotlin.String): List<Departure> {
+            return FfiConverterSequenceTypeDeparture.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_departures(
+        it,
+        
+        FfiConverterString.lower(`documentId`),
+        FfiConverterString.lower(`versionHash`),_status)
 }
     }
     )
@@ -2816,10 +3758,14 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
 
     
     /**
-     * Saves a new version whose parent is `parent_hash`.
+     * Saves a new version whose parent is `parent_hash`, which must be the
+     * newest version. If another screen or process saved a newer one in
+     * the meantime, nothing is saved and the outcome is
+     * [`SaveOutcome::Conflict`] naming it; show both, then save from it or
+     * call [`HavenVault::save_version_as_branch`] to keep both.
      */
-    @Throws(HavenException::class)override fun `saveVersion`(`documentId`: kotlin.String, `parentHash`: kotlin.String, `content`: DocumentContent): DocumentVersion {
-            return FfiConverterTypeDocumentVersion.lift(
+    @Throws(HavenException::class)override fun `saveVersion`(`documentId`: kotlin.String, `parentHash`: kotlin.String, `content`: DocumentContent): SaveOutcome {
+            return FfiConverterTypeSaveOutcome.lift(
     callWithHandle {
     uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_haven_ffi_fn_method_havenvault_save_version(
@@ -2832,6 +3778,46 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
     }
     )
     }
+    
+
+    
+    /**
+     * Saves a new version from `parent_hash` even when it is not the
+     * newest: a deliberate second branch, kept beside the first.
+     */
+    @Throws(HavenException::class)override fun `saveVersionAsBranch`(`documentId`: kotlin.String, `parentHash`: kotlin.String, `content`: DocumentContent): DocumentVersion {
+            return FfiConverterTypeDocumentVersion.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_save_version_as_branch(
+        it,
+        
+        FfiConverterString.lower(`documentId`),
+        FfiConverterString.lower(`parentHash`),
+        FfiConverterTypeDocumentContent.lower(`content`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Sets (or clears, with `None`) the date the document should be
+     * reviewed by.
+     */
+    @Throws(HavenException::class)override fun `setNextReview`(`documentId`: kotlin.String, `date`: NaiveDate?)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_set_next_review(
+        it,
+        
+        FfiConverterString.lower(`documentId`),
+        FfiConverterOptionalTypeNaiveDate.lower(`date`),_status)
+}
+    }
+    
     
 
     
@@ -2874,6 +3860,26 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
 
     
     /**
+     * Removes a link between an entry and a warning sign; false if there
+     * was none.
+     */
+    @Throws(HavenException::class)override fun `unlinkEntryFromWarningSign`(`entryId`: kotlin.String, `warningSignId`: kotlin.String): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_unlink_entry_from_warning_sign(
+        it,
+        
+        FfiConverterString.lower(`entryId`),
+        FfiConverterString.lower(`warningSignId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * What stops a version from being signed, by section.
      */
     @Throws(HavenException::class)override fun `validateVersion`(`documentId`: kotlin.String, `versionHash`: kotlin.String): List<ValidationProblem> {
@@ -2893,20 +3899,33 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
 
     
     /**
-     * The full advance statement, with sign-off, witness, reviews and
-     * departures, as a PDF.
+     * Re-reads every version of a document and checks the hash chain.
      */
-    @Throws(HavenException::class)override fun `advanceStatementPdf`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `listener`: ProgressListener?, `token`: CancelToken?): kotlin.ByteArray {
-            return FfiConverterByteArray.lift(
+    @Throws(HavenException::class)override fun `verifyDocument`(`documentId`: kotlin.String)
+        = 
     callWithHandle {
     uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
-    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_advance_statement_pdf(
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_verify_document(
         it,
         
-        FfiConverterString.lower(`documentId`),
-        FfiConverterString.lower(`versionHash`),
-        FfiConverterOptionalTypeProgressListener.lower(`listener`),
-        FfiConverterOptionalTypeCancelToken.lower(`token`),_status)
+        FfiConverterString.lower(`documentId`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * The warning signs an entry is linked to (their ids).
+     */
+    @Throws(HavenException::class)override fun `warningSignsLinkedToEntry`(`entryId`: kotlin.String): List<kotlin.String> {
+            return FfiConverterSequenceString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_warning_signs_linked_to_entry(
+        it,
+        
+        FfiConverterString.lower(`entryId`),_status)
 }
     }
     )
@@ -2915,38 +3934,19 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
 
     
     /**
-     * A one-page, wallet-size crisis card (key contacts, what helps) as a PDF.
+     * One PDF of one version: the full crisis plan, the one-page wallet
+     * crisis card, or the full advance statement (with sign-off, witness,
+     * reviews and departures).
      */
-    @Throws(HavenException::class)override fun `crisisCardPdf`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `listener`: ProgressListener?, `token`: CancelToken?): kotlin.ByteArray {
+    @Throws(HavenException::class)override fun `exportPdf`(`kind`: ExportKind, `version`: VersionRef, `listener`: ProgressListener?, `token`: CancelToken?): kotlin.ByteArray {
             return FfiConverterByteArray.lift(
     callWithHandle {
     uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
-    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_crisis_card_pdf(
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_export_pdf(
         it,
         
-        FfiConverterString.lower(`documentId`),
-        FfiConverterString.lower(`versionHash`),
-        FfiConverterOptionalTypeProgressListener.lower(`listener`),
-        FfiConverterOptionalTypeCancelToken.lower(`token`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * The full crisis plan as a PDF.
-     */
-    @Throws(HavenException::class)override fun `crisisPlanPdf`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `listener`: ProgressListener?, `token`: CancelToken?): kotlin.ByteArray {
-            return FfiConverterByteArray.lift(
-    callWithHandle {
-    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
-    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_crisis_plan_pdf(
-        it,
-        
-        FfiConverterString.lower(`documentId`),
-        FfiConverterString.lower(`versionHash`),
+        FfiConverterTypeExportKind.lower(`kind`),
+        FfiConverterTypeVersionRef.lower(`version`),
         FfiConverterOptionalTypeProgressListener.lower(`listener`),
         FfiConverterOptionalTypeCancelToken.lower(`token`),_status)
 }
@@ -3066,7 +4066,8 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
 
     
     /**
-     * A page, newest first; pass the previous page's `next_cursor` as `before`.
+     * A page, newest first; pass the previous page's `next_cursor` as
+     * `before`. The cursor survives deletes (it is a position, not an id).
      */
     @Throws(HavenException::class)override fun `listEntries`(`limit`: kotlin.UInt, `before`: kotlin.String?): Page {
             return FfiConverterTypePage.lift(
@@ -3114,6 +4115,27 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
         it,
         
         FfiConverterString.lower(`query`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * A page of the entries matching `query` (any case, text or tags),
+     * newest first; pass the previous page's `next_cursor` as `before`.
+     */
+    @Throws(HavenException::class)override fun `searchEntriesPage`(`query`: kotlin.String, `limit`: kotlin.UInt, `before`: kotlin.String?): Page {
+            return FfiConverterTypePage.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_search_entries_page(
+        it,
+        
+        FfiConverterString.lower(`query`),
+        FfiConverterUInt.lower(`limit`),
+        FfiConverterOptionalString.lower(`before`),_status)
 }
     }
     )
@@ -3173,6 +4195,47 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
 }
     }
     
+    
+
+    
+    /**
+     * Reports changes and lock/unlock to `listener` until the returned
+     * handle is cancelled or the vault is closed. `interval_ms` (default
+     * 250, at least 20) is how often the file is checked: one cheap
+     * `PRAGMA data_version` when nothing changed.
+     */
+    @Throws(HavenException::class)override fun `observe`(`listener`: VaultListener, `intervalMs`: kotlin.UInt): TaskHandle {
+            return FfiConverterTypeTaskHandle.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_observe(
+        it,
+        
+        FfiConverterTypeVaultListener.lower(`listener`),
+        FfiConverterUInt.lower(`intervalMs`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Starts an idle auto-lock: the vault is locked once
+     * `idle_timeout_seconds` (at least 1) pass without [`Session::touch`].
+     */
+    @Throws(HavenException::class)override fun `startSession`(`idleTimeoutSeconds`: kotlin.UInt): Session {
+            return FfiConverterTypeSession.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_start_session(
+        it,
+        
+        FfiConverterUInt.lower(`idleTimeoutSeconds`),_status)
+}
+    }
+    )
+    }
     
 
     
@@ -3553,6 +4616,13 @@ public object FfiConverterTypeHavenVault: FfiConverter<HavenVault, Long> {
 
 /**
  * Where the app keeps device keys, protected by the platform.
+ *
+ * Threading: Haven calls these methods on the thread that called
+ * `enable_device_unlock` / `unlock_with_key_store` (or, for the async
+ * forms, on a Haven worker thread), and waits for them to return. They may
+ * block: an Android implementation that needs `BiometricPrompt` waits on
+ * the prompt's callback there (never call the blocking forms from the main
+ * thread). See the READMEs for Android Keystore and iOS Keychain samples.
  */
 public interface KeyStore {
     
@@ -3576,6 +4646,13 @@ public interface KeyStore {
 
 /**
  * Where the app keeps device keys, protected by the platform.
+ *
+ * Threading: Haven calls these methods on the thread that called
+ * `enable_device_unlock` / `unlock_with_key_store` (or, for the async
+ * forms, on a Haven worker thread), and waits for them to return. They may
+ * block: an Android implementation that needs `BiometricPrompt` waits on
+ * the prompt's callback there (never call the blocking forms from the main
+ * thread). See the READMEs for Android Keystore and iOS Keychain samples.
  */
 open class KeyStoreImpl: Disposable, AutoCloseable, KeyStore
 {
@@ -4193,26 +5270,1009 @@ public object FfiConverterTypeProgressListener: FfiConverter<ProgressListener, L
 }
 
 
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * An idle auto-lock for one vault. Closing (or dropping) it stops the
+ * timer; the vault stays as it is.
+ */
+public interface SessionInterface {
+    
+    /**
+     * Lock and unlock events (and changes) of the session's vault: the
+     * lock-state observer. See `HavenVault.observe`.
+     */
+    fun `observe`(`listener`: VaultListener): TaskHandle
+    
+    /**
+     * Seconds left before an idle lock (0 when due).
+     */
+    fun `secondsUntilLock`(): kotlin.UInt
+    
+    /**
+     * Changes the idle timeout (at least 1 second); counts from the last
+     * touch.
+     */
+    fun `setIdleTimeout`(`seconds`: kotlin.UInt)
+    
+    /**
+     * Stops the idle timer (the vault is left as it is).
+     */
+    fun `stop`()
+    
+    /**
+     * Records user activity: the idle timer starts again.
+     */
+    fun `touch`()
+    
+    companion object
+}
+
+/**
+ * An idle auto-lock for one vault. Closing (or dropping) it stops the
+ * timer; the vault stays as it is.
+ */
+open class Session: Disposable, AutoCloseable, SessionInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_haven_ffi_fn_free_session(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_haven_ffi_fn_clone_session(handle, status)
+        }
+    }
+
+    
+    /**
+     * Lock and unlock events (and changes) of the session's vault: the
+     * lock-state observer. See `HavenVault.observe`.
+     */
+    @Throws(HavenException::class)override fun `observe`(`listener`: VaultListener): TaskHandle {
+            return FfiConverterTypeTaskHandle.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_session_observe(
+        it,
+        
+        FfiConverterTypeVaultListener.lower(`listener`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Seconds left before an idle lock (0 when due).
+     */override fun `secondsUntilLock`(): kotlin.UInt {
+            return FfiConverterUInt.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_session_seconds_until_lock(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Changes the idle timeout (at least 1 second); counts from the last
+     * touch.
+     */override fun `setIdleTimeout`(`seconds`: kotlin.UInt)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_session_set_idle_timeout(
+        it,
+        
+        FfiConverterUInt.lower(`seconds`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Stops the idle timer (the vault is left as it is).
+     */override fun `stop`()
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_session_stop(
+        it,
+        _status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Records user activity: the idle timer starts again.
+     */override fun `touch`()
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_session_touch(
+        it,
+        _status)
+}
+    }
+    
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSession: FfiConverter<Session, Long> {
+    override fun lower(value: Session): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): Session {
+        return Session(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): Session {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: Session) = 8UL
+
+    override fun write(value: Session, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A running background task (an observer, a session). Cancel it when done;
+ * closing or dropping it also cancels it.
+ */
+public interface TaskHandleInterface {
+    
+    /**
+     * Stops the task; it sends nothing more after its current tick.
+     */
+    fun `cancel`()
+    
+    /**
+     * Whether it was cancelled (or its vault closed).
+     */
+    fun `isCancelled`(): kotlin.Boolean
+    
+    companion object
+}
+
+/**
+ * A running background task (an observer, a session). Cancel it when done;
+ * closing or dropping it also cancels it.
+ */
+open class TaskHandle: Disposable, AutoCloseable, TaskHandleInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_haven_ffi_fn_free_taskhandle(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_haven_ffi_fn_clone_taskhandle(handle, status)
+        }
+    }
+
+    
+    /**
+     * Stops the task; it sends nothing more after its current tick.
+     */override fun `cancel`()
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_taskhandle_cancel(
+        it,
+        _status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Whether it was cancelled (or its vault closed).
+     */override fun `isCancelled`(): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_taskhandle_is_cancelled(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTaskHandle: FfiConverter<TaskHandle, Long> {
+    override fun lower(value: TaskHandle): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): TaskHandle {
+        return TaskHandle(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): TaskHandle {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: TaskHandle) = 8UL
+
+    override fun write(value: TaskHandle, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Receives vault events (implemented in Kotlin or Swift). Called on a
+ * background thread; keep it short and do not call back into the vault
+ * from it synchronously on that thread for long work.
+ */
+public interface VaultListener {
+    
+    /**
+     * One event.
+     */
+    fun `onEvent`(`event`: VaultEvent)
+    
+    companion object
+}
+
+/**
+ * Receives vault events (implemented in Kotlin or Swift). Called on a
+ * background thread; keep it short and do not call back into the vault
+ * from it synchronously on that thread for long work.
+ */
+open class VaultListenerImpl: Disposable, AutoCloseable, VaultListener
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_haven_ffi_fn_free_vaultlistener(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_haven_ffi_fn_clone_vaultlistener(handle, status)
+        }
+    }
+
+    
+    /**
+     * One event.
+     */override fun `onEvent`(`event`: VaultEvent)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_vaultlistener_on_event(
+        it,
+        
+        FfiConverterTypeVaultEvent.lower(`event`),_status)
+}
+    }
+    
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceVaultListener {
+    internal object `onEvent`: UniffiCallbackInterfaceVaultListenerMethod0 {
+        override fun callback(`uniffiHandle`: Long,`event`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeVaultListener.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onEvent`(
+                    FfiConverterTypeVaultEvent.lift(`event`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeVaultListener.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeVaultListener.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceVaultListener.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `onEvent`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_haven_ffi_fn_init_callback_vtable_vaultlistener(vtable)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeVaultListener: FfiConverter<VaultListener, Long> {
+    internal val handleMap = UniffiHandleMap<VaultListener>()
+
+    override fun lower(value: VaultListener): Long {
+        if (value is VaultListenerImpl) {
+             // Rust-implemented object.  Clone the handle and return it
+            return value.uniffiCloneHandle()
+         } else {
+            // Kotlin object, generate a new vtable handle and return that.
+            return handleMap.insert(value)
+         }
+    }
+
+    override fun lift(value: Long): VaultListener {
+        if ((value and 1.toLong()) == 0.toLong()) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return VaultListenerImpl(UniffiWithHandle, value)
+        } else {
+            // Kotlin-generated handle, get the object from the handle map
+            return handleMap.remove(value)
+        }
+    }
+
+    override fun read(buf: ByteBuffer): VaultListener {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: VaultListener) = 8UL
+
+    override fun write(value: VaultListener, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
 
 /**
  * A newly created vault and its recovery key (show it once, then forget it).
+ * Its `toString`/`description` never shows the key.
  */
 data class CreatedVault (
     /**
      * The vault, unlocked.
      */
-    var `vault`: HavenVault
+    val `vault`: HavenVault
     , 
     /**
      * The recovery key in its printed form.
      */
-    var `recoveryKey`: kotlin.String
+    val `recoveryKey`: kotlin.String
     
 ): Disposable{
     
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_createdvault_uniffi_trait_debug(FfiConverterTypeCreatedVault.lower(this),
+        _status)
+}
+    )
+    }
     
     @Suppress("UNNECESSARY_SAFE_CALL") // codegen is much simpler if we unconditionally emit safe calls here
     override fun destroy() {
@@ -4250,60 +6310,44 @@ public object FfiConverterTypeCreatedVault: FfiConverterRustBuffer<CreatedVault>
 
 
 
-/**
- * One document version to put in a FHIR Bundle.
- */
-data class VersionRef (
-    /**
-     * The document's id.
-     */
-    var `documentId`: kotlin.String
-    , 
-    /**
-     * The version's hash.
-     */
-    var `versionHash`: kotlin.String
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeVersionRef: FfiConverterRustBuffer<VersionRef> {
-    override fun read(buf: ByteBuffer): VersionRef {
-        return VersionRef(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: VersionRef) = (
-            FfiConverterString.allocationSize(value.`documentId`) +
-            FfiConverterString.allocationSize(value.`versionHash`)
-    )
-
-    override fun write(value: VersionRef, buf: ByteBuffer) {
-            FfiConverterString.write(value.`documentId`, buf)
-            FfiConverterString.write(value.`versionHash`, buf)
-    }
-}
-
-
-
 
 
 /**
- * What the app's key store throws when the platform fails (Keystore
- * locked out, biometric prompt cancelled, key invalidated...).
+ * What the app's key store throws. Each case is handled differently by the
+ * app, so each has its own variant: a cancelled biometric prompt is not a
+ * lost key.
  */
 sealed class KeyStoreException: kotlin.Exception() {
+    
+    /**
+     * The person dismissed the biometric or device-credential prompt.
+     * Surfaces as `HavenError::Cancelled`; offer the passphrase, keep the key.
+     */
+    class Cancelled(
+        ) : KeyStoreException() {
+        override val message
+            get() = ""
+    }
+    
+    /**
+     * The key is gone for good (Android `KeyPermanentlyInvalidatedException`
+     * after biometrics changed; a Keychain item that no longer opens).
+     * Unlock with the passphrase and enable device unlock again.
+     */
+    class KeyInvalidated(
+        ) : KeyStoreException() {
+        override val message
+            get() = ""
+    }
+    
+    /**
+     * Too many failed attempts; the platform refuses for a while.
+     */
+    class LockedOut(
+        ) : KeyStoreException() {
+        override val message
+            get() = ""
+    }
     
     /**
      * The platform key store failed; `reason` must not contain key material.
@@ -4338,7 +6382,10 @@ public object FfiConverterTypeKeyStoreError : FfiConverterRustBuffer<KeyStoreExc
         
 
         return when(buf.getInt()) {
-            1 -> KeyStoreException.Unavailable(
+            1 -> KeyStoreException.Cancelled()
+            2 -> KeyStoreException.KeyInvalidated()
+            3 -> KeyStoreException.LockedOut()
+            4 -> KeyStoreException.Unavailable(
                 FfiConverterString.read(buf),
                 )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
@@ -4347,6 +6394,18 @@ public object FfiConverterTypeKeyStoreError : FfiConverterRustBuffer<KeyStoreExc
 
     override fun allocationSize(value: KeyStoreException): ULong {
         return when(value) {
+            is KeyStoreException.Cancelled -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+            )
+            is KeyStoreException.KeyInvalidated -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+            )
+            is KeyStoreException.LockedOut -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+            )
             is KeyStoreException.Unavailable -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
@@ -4357,8 +6416,20 @@ public object FfiConverterTypeKeyStoreError : FfiConverterRustBuffer<KeyStoreExc
 
     override fun write(value: KeyStoreException, buf: ByteBuffer) {
         when(value) {
-            is KeyStoreException.Unavailable -> {
+            is KeyStoreException.Cancelled -> {
                 buf.putInt(1)
+                Unit
+            }
+            is KeyStoreException.KeyInvalidated -> {
+                buf.putInt(2)
+                Unit
+            }
+            is KeyStoreException.LockedOut -> {
+                buf.putInt(3)
+                Unit
+            }
+            is KeyStoreException.Unavailable -> {
+                buf.putInt(4)
                 FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
@@ -4366,6 +6437,207 @@ public object FfiConverterTypeKeyStoreError : FfiConverterRustBuffer<KeyStoreExc
     }
 
 }
+
+
+
+/**
+ * What `save_version` did.
+ */
+sealed class SaveOutcome {
+    
+    /**
+     * Saved as the newest version.
+     */
+    data class Saved(
+        /**
+         * The new version.
+         */
+        val `version`: app.haven.core.DocumentVersion) : SaveOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * Not saved: a newer version exists than the one the edit started
+     * from. Show `newer` beside the edit.
+     */
+    data class Conflict(
+        /**
+         * The newest version, without content (fetch it with `get_version`).
+         */
+        val `newer`: app.haven.core.VersionSummary) : SaveOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSaveOutcome : FfiConverterRustBuffer<SaveOutcome>{
+    override fun read(buf: ByteBuffer): SaveOutcome {
+        return when(buf.getInt()) {
+            1 -> SaveOutcome.Saved(
+                FfiConverterTypeDocumentVersion.read(buf),
+                )
+            2 -> SaveOutcome.Conflict(
+                FfiConverterTypeVersionSummary.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: SaveOutcome): ULong = when(value) {
+        is SaveOutcome.Saved -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeDocumentVersion.allocationSize(value.`version`)
+            )
+        }
+        is SaveOutcome.Conflict -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeVersionSummary.allocationSize(value.`newer`)
+            )
+        }
+    }
+
+    override fun write(value: SaveOutcome, buf: ByteBuffer) {
+        when(value) {
+            is SaveOutcome.Saved -> {
+                buf.putInt(1)
+                FfiConverterTypeDocumentVersion.write(value.`version`, buf)
+                Unit
+            }
+            is SaveOutcome.Conflict -> {
+                buf.putInt(2)
+                FfiConverterTypeVersionSummary.write(value.`newer`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * Something that happened to the vault.
+ */
+sealed class VaultEvent {
+    
+    /**
+     * Entries or documents were added, changed or removed.
+     */
+    data class Changed(
+        /**
+         * What changed, by id.
+         */
+        val `changes`: List<app.haven.core.Change>) : VaultEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * The vault was locked (by the app, or the session's idle timeout).
+     */
+    object Locked : VaultEvent()
+    
+    
+    /**
+     * The vault was unlocked.
+     */
+    object Unlocked : VaultEvent()
+    
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeVaultEvent : FfiConverterRustBuffer<VaultEvent>{
+    override fun read(buf: ByteBuffer): VaultEvent {
+        return when(buf.getInt()) {
+            1 -> VaultEvent.Changed(
+                FfiConverterSequenceTypeChange.read(buf),
+                )
+            2 -> VaultEvent.Locked
+            3 -> VaultEvent.Unlocked
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: VaultEvent): ULong = when(value) {
+        is VaultEvent.Changed -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterSequenceTypeChange.allocationSize(value.`changes`)
+            )
+        }
+        is VaultEvent.Locked -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is VaultEvent.Unlocked -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+    }
+
+    override fun write(value: VaultEvent, buf: ByteBuffer) {
+        when(value) {
+            is VaultEvent.Changed -> {
+                buf.putInt(1)
+                FfiConverterSequenceTypeChange.write(value.`changes`, buf)
+                Unit
+            }
+            is VaultEvent.Locked -> {
+                buf.putInt(2)
+                Unit
+            }
+            is VaultEvent.Unlocked -> {
+                buf.putInt(3)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
 
 
 
@@ -4555,6 +6827,94 @@ public object FfiConverterOptionalTypeSignOff: FfiConverterRustBuffer<SignOff?> 
         } else {
             buf.put(1)
             FfiConverterTypeSignOff.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeNaiveDate: FfiConverterRustBuffer<NaiveDate?> {
+    override fun read(buf: ByteBuffer): NaiveDate? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeNaiveDate.read(buf)
+    }
+
+    override fun allocationSize(value: NaiveDate?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeNaiveDate.allocationSize(value)
+        }
+    }
+
+    override fun write(value: NaiveDate?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeNaiveDate.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.String>> {
+    override fun read(buf: ByteBuffer): List<kotlin.String> {
+        val len = buf.getInt()
+        return List<kotlin.String>(len) {
+            FfiConverterString.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<kotlin.String>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterString.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<kotlin.String>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterString.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeChange: FfiConverterRustBuffer<List<Change>> {
+    override fun read(buf: ByteBuffer): List<Change> {
+        val len = buf.getInt()
+        return List<Change>(len) {
+            FfiConverterTypeChange.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Change>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeChange.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Change>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeChange.write(it, buf)
         }
     }
 }
@@ -4873,6 +7233,34 @@ public object FfiConverterSequenceTypeValidationProblem: FfiConverterRustBuffer<
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeVersionRef: FfiConverterRustBuffer<List<VersionRef>> {
+    override fun read(buf: ByteBuffer): List<VersionRef> {
+        val len = buf.getInt()
+        return List<VersionRef>(len) {
+            FfiConverterTypeVersionRef.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<VersionRef>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeVersionRef.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<VersionRef>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeVersionRef.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeVersionSummary: FfiConverterRustBuffer<List<VersionSummary>> {
     override fun read(buf: ByteBuffer): List<VersionSummary> {
         val len = buf.getInt()
@@ -4898,30 +7286,8 @@ public object FfiConverterSequenceTypeVersionSummary: FfiConverterRustBuffer<Lis
 
 
 
-/**
- * @suppress
- */
-public object FfiConverterSequenceTypeVersionRef: FfiConverterRustBuffer<List<VersionRef>> {
-    override fun read(buf: ByteBuffer): List<VersionRef> {
-        val len = buf.getInt()
-        return List<VersionRef>(len) {
-            FfiConverterTypeVersionRef.read(buf)
-        }
-    }
 
-    override fun allocationSize(value: List<VersionRef>): ULong {
-        val sizeForLength = 4UL
-        val sizeForItems = value.map { FfiConverterTypeVersionRef.allocationSize(it) }.sum()
-        return sizeForLength + sizeForItems
-    }
 
-    override fun write(value: List<VersionRef>, buf: ByteBuffer) {
-        buf.putInt(value.size)
-        value.iterator().forEach {
-            FfiConverterTypeVersionRef.write(it, buf)
-        }
-    }
-}
 
 
 
@@ -4986,6 +7352,87 @@ object HavenExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<Hav
         )
 }
 
+
+
+
+
+
+
+
+
+
+
+
+        /**
+         * Creates a vault (see `create_vault`), off the calling thread. Reports
+         * progress steps `derive_passphrase_key`, `derive_recovery_key`, `done`;
+         * cancelling removes the half-made file.
+         */
+    @Throws(HavenException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+     suspend fun `createVaultAsync`(`path`: kotlin.String, `passphrase`: kotlin.String, `kdf`: KdfParams, `listener`: ProgressListener? = null, `token`: CancelToken? = null) : CreatedVault {
+        return uniffiRustCallAsync(
+        UniffiLib.uniffi_haven_ffi_fn_func_create_vault_async(
+        FfiConverterString.lower(`path`),
+        FfiConverterString.lower(`passphrase`),
+        FfiConverterTypeKdfParams.lower(`kdf`),
+        FfiConverterOptionalTypeProgressListener.lower(`listener`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),),
+        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeCreatedVault.lift(it) },
+        // Error FFI converter
+        HavenExceptionExternalErrorHandler,
+    )
+    }
+
+        /**
+         * Restores a backup to a new vault at `target` with its passphrase.
+         */
+    @Throws(HavenException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+     suspend fun `restoreWithPassphraseAsync`(`backup`: kotlin.String, `target`: kotlin.String, `passphrase`: kotlin.String, `listener`: ProgressListener? = null, `token`: CancelToken? = null) : HavenVault {
+        return uniffiRustCallAsync(
+        UniffiLib.uniffi_haven_ffi_fn_func_restore_with_passphrase_async(
+        FfiConverterString.lower(`backup`),
+        FfiConverterString.lower(`target`),
+        FfiConverterString.lower(`passphrase`),
+        FfiConverterOptionalTypeProgressListener.lower(`listener`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),),
+        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_u64(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_u64(future, continuation) },
+        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_u64(future) },
+        // lift function
+        { FfiConverterTypeHavenVault.lift(it) },
+        // Error FFI converter
+        HavenExceptionExternalErrorHandler,
+    )
+    }
+
+        /**
+         * Restores a backup to a new vault at `target` with the recovery key.
+         */
+    @Throws(HavenException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+     suspend fun `restoreWithRecoveryKeyAsync`(`backup`: kotlin.String, `target`: kotlin.String, `recoveryKey`: kotlin.String, `listener`: ProgressListener? = null, `token`: CancelToken? = null) : HavenVault {
+        return uniffiRustCallAsync(
+        UniffiLib.uniffi_haven_ffi_fn_func_restore_with_recovery_key_async(
+        FfiConverterString.lower(`backup`),
+        FfiConverterString.lower(`target`),
+        FfiConverterString.lower(`recoveryKey`),
+        FfiConverterOptionalTypeProgressListener.lower(`listener`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),),
+        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_u64(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_u64(future, continuation) },
+        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_u64(future) },
+        // lift function
+        { FfiConverterTypeHavenVault.lift(it) },
+        // Error FFI converter
+        HavenExceptionExternalErrorHandler,
+    )
+    }
 
         /**
          * The default crisis lines for a region.

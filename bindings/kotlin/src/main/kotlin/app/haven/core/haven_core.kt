@@ -731,10 +731,6 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_haven_core_fn_method_sectionresponse_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_haven_core_fn_method_signoff_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_haven_core_fn_method_witness_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
     external fun uniffi_haven_core_fn_method_aboutme_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_haven_core_fn_method_advancestatement_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -772,6 +768,10 @@ internal object UniffiLib {
     external fun uniffi_haven_core_fn_method_valuesandwishes_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_haven_core_fn_method_documentversion_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_signoff_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_witness_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_haven_core_fn_method_draft_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1242,22 +1242,22 @@ data class AboutMe (
     /**
      * Life experiences that matter for my care.
      */
-    var `lifeExperiences`: kotlin.String
+    val `lifeExperiences`: kotlin.String
     , 
     /**
      * Trauma staff should know about, and what re-traumatises me.
      */
-    var `trauma`: kotlin.String
+    val `trauma`: kotlin.String
     , 
     /**
      * What my distress means and how it shows.
      */
-    var `whatMyDistressMeans`: kotlin.String
+    val `whatMyDistressMeans`: kotlin.String
     , 
     /**
      * Anything else.
      */
-    var `other`: kotlin.String
+    val `other`: kotlin.String
     
 ){
     
@@ -1314,72 +1314,72 @@ data class AdvanceStatement (
     /**
      * Who is making it.
      */
-    var `makerDetails`: MakerDetails
+    val `makerDetails`: MakerDetails
     , 
     /**
      * Context staff should understand.
      */
-    var `aboutMe`: AboutMe
+    val `aboutMe`: AboutMe
     , 
     /**
      * Values, beliefs, wishes and feelings (MHA 2025 s.56A asks clinicians to consider them).
      */
-    var `valuesAndWishes`: ValuesAndWishes
+    val `valuesAndWishes`: ValuesAndWishes
     , 
     /**
      * What has worked; preferred medication.
      */
-    var `treatmentRequests`: TreatmentRequests
+    val `treatmentRequests`: TreatmentRequests
     , 
     /**
      * Treatments refused, each with its circumstances.
      */
-    var `treatmentRefusals`: List<TreatmentRefusal>
+    val `treatmentRefusals`: List<TreatmentRefusal>
     , 
     /**
      * Restraint, seclusion, rapid tranquillisation and what to try first.
      */
-    var `restrictiveInterventions`: RestrictiveInterventions
+    val `restrictiveInterventions`: RestrictiveInterventions
     , 
     /**
      * Hospital and ward preferences.
      */
-    var `hospitalPreferences`: HospitalPreferences
+    val `hospitalPreferences`: HospitalPreferences
     , 
     /**
      * Nominated person, people to consult, carers, attorneys, advocate, exclusions.
      */
-    var `people`: StatementPeople
+    val `people`: StatementPeople
     , 
     /**
      * Who may see what.
      */
-    var `informationSharing`: List<SharingConsent>
+    val `informationSharing`: List<SharingConsent>
     , 
     /**
      * Dependants, pets, home, bills, benefits, work.
      */
-    var `dependantsAndHome`: PracticalArrangements
+    val `dependantsAndHome`: PracticalArrangements
     , 
     /**
      * Physical health, disabilities, allergies.
      */
-    var `physicalHealth`: PhysicalHealth
+    val `physicalHealth`: PhysicalHealth
     , 
     /**
      * Communication and language needs.
      */
-    var `communication`: Communication
+    val `communication`: Communication
     , 
     /**
      * Cultural, religious, spiritual and dietary needs.
      */
-    var `cultureAndFaith`: CultureAndFaith
+    val `cultureAndFaith`: CultureAndFaith
     , 
     /**
      * Who holds a copy.
      */
-    var `distribution`: Distribution
+    val `distribution`: Distribution
     
 ){
     
@@ -1466,12 +1466,12 @@ data class AfterCrisis (
     /**
      * What recovery looks like for me.
      */
-    var `recoveryLooksLike`: kotlin.String
+    val `recoveryLooksLike`: kotlin.String
     , 
     /**
      * Signs that the plan is no longer needed.
      */
-    var `signsPlanNotNeeded`: List<kotlin.String>
+    val `signsPlanNotNeeded`: List<kotlin.String>
     
 ){
     
@@ -1522,12 +1522,12 @@ data class Allergy (
     /**
      * The substance.
      */
-    var `substance`: kotlin.String
+    val `substance`: kotlin.String
     , 
     /**
      * What happens.
      */
-    var `reaction`: kotlin.String
+    val `reaction`: kotlin.String
     
 ){
     
@@ -1578,12 +1578,12 @@ data class Attorney (
     /**
      * Who they are and how to reach them.
      */
-    var `person`: Contact
+    val `person`: Contact
     , 
     /**
      * Their authority.
      */
-    var `authority`: AttorneyAuthority
+    val `authority`: AttorneyAuthority
     
 ){
     
@@ -1634,27 +1634,27 @@ data class BackupSummary (
     /**
      * The backup's random id (hex).
      */
-    var `backupId`: kotlin.String
+    val `backupId`: kotlin.String
     , 
     /**
      * Records in the backup, per kind, sorted by kind.
      */
-    var `recordsByKind`: List<KindCount>
+    val `recordsByKind`: List<KindCount>
     , 
     /**
      * Key slots carried (passphrase and recovery; device slots stay behind).
      */
-    var `keySlots`: kotlin.ULong
+    val `keySlots`: kotlin.ULong
     , 
     /**
      * Sealed chunks written.
      */
-    var `chunks`: kotlin.ULong
+    val `chunks`: kotlin.ULong
     , 
     /**
      * Size of the backup file in bytes.
      */
-    var `bytes`: kotlin.ULong
+    val `bytes`: kotlin.ULong
     
 ){
     
@@ -1705,17 +1705,17 @@ data class Change (
     /**
      * Entry or document.
      */
-    var `kind`: ChangeKind
+    val `kind`: ChangeKind
     , 
     /**
      * The entry's or document's id.
      */
-    var `id`: kotlin.String
+    val `id`: kotlin.String
     , 
     /**
      * True when it no longer exists.
      */
-    var `removed`: kotlin.Boolean
+    val `removed`: kotlin.Boolean
     
 ){
     
@@ -1760,17 +1760,17 @@ data class Clinician (
     /**
      * Their name.
      */
-    var `name`: kotlin.String
+    val `name`: kotlin.String
     , 
     /**
      * Their role ("consultant psychiatrist", "approved clinician", "ward nurse").
      */
-    var `role`: kotlin.String
+    val `role`: kotlin.String
     , 
     /**
      * Their organisation or team.
      */
-    var `organisation`: kotlin.String
+    val `organisation`: kotlin.String
     
 ){
     
@@ -1824,12 +1824,12 @@ data class CoAuthor (
     /**
      * Their name.
      */
-    var `name`: kotlin.String
+    val `name`: kotlin.String
     , 
     /**
      * Their role ("facilitator", "care coordinator", "mum").
      */
-    var `role`: kotlin.String
+    val `role`: kotlin.String
     
 ){
     
@@ -1880,27 +1880,27 @@ data class Communication (
     /**
      * First or preferred language.
      */
-    var `language`: kotlin.String
+    val `language`: kotlin.String
     , 
     /**
      * An interpreter is needed.
      */
-    var `interpreterNeeded`: kotlin.Boolean
+    val `interpreterNeeded`: kotlin.Boolean
     , 
     /**
      * Easy-read information is needed.
      */
-    var `easyRead`: kotlin.Boolean
+    val `easyRead`: kotlin.Boolean
     , 
     /**
      * Other needs (hearing, sight, BSL, AAC, ...).
      */
-    var `otherNeeds`: kotlin.String
+    val `otherNeeds`: kotlin.String
     , 
     /**
      * How to talk with me.
      */
-    var `howToTalkWithMe`: kotlin.String
+    val `howToTalkWithMe`: kotlin.String
     
 ){
     
@@ -1960,42 +1960,42 @@ data class ConsultationReview (
     /**
      * The review's record id (`<version hash>.<random>`).
      */
-    var `id`: kotlin.String
+    val `id`: kotlin.String
     , 
     /**
      * The document reviewed.
      */
-    var `documentId`: kotlin.String
+    val `documentId`: kotlin.String
     , 
     /**
      * The exact version reviewed.
      */
-    var `versionHash`: kotlin.String
+    val `versionHash`: kotlin.String
     , 
     /**
      * When it was recorded.
      */
-    var `recordedAt`: Timestamp
+    val `recordedAt`: Timestamp
     , 
     /**
      * Who reviewed.
      */
-    var `clinician`: Clinician
+    val `clinician`: Clinician
     , 
     /**
      * The date of the consultation.
      */
-    var `reviewedOn`: NaiveDate
+    val `reviewedOn`: NaiveDate
     , 
     /**
      * Responses per section.
      */
-    var `responses`: List<SectionResponse>
+    val `responses`: List<SectionResponse>
     , 
     /**
      * Notes.
      */
-    var `notes`: kotlin.String
+    val `notes`: kotlin.String
     
 ){
     
@@ -2064,28 +2064,28 @@ data class Contact (
     /**
      * Their name.
      */
-    var `name`: kotlin.String
+    val `name`: kotlin.String
     , 
     /**
      * Who they are to the person ("sister", "neighbour", "friend from group").
      */
-    var `relationship`: kotlin.String
+    val `relationship`: kotlin.String
     , 
     /**
      * Ways to reach them.
      */
-    var `phones`: List<PhoneNumber>
+    val `phones`: List<PhoneNumber>
     , 
     /**
      * Anything else (when to call, what they can help with).
      */
-    var `notes`: kotlin.String
+    val `notes`: kotlin.String
     , 
     /**
      * Whether services and carers may contact them. Defaults to `false`:
      * nobody is contacted unless the person says so.
      */
-    var `mayContact`: kotlin.Boolean
+    val `mayContact`: kotlin.Boolean
     
 ){
     
@@ -2145,32 +2145,32 @@ data class CrisisLine (
     /**
      * Name of the service.
      */
-    var `name`: kotlin.String
+    val `name`: kotlin.String
     , 
     /**
      * The number to call or text.
      */
-    var `number`: kotlin.String
+    val `number`: kotlin.String
     , 
     /**
      * Call, text or both.
      */
-    var `channel`: Channel
+    val `channel`: Channel
     , 
     /**
      * What to send when texting ("SHOUT"); empty for calls.
      */
-    var `textMessage`: kotlin.String
+    val `textMessage`: kotlin.String
     , 
     /**
      * When it is open ("24/7").
      */
-    var `hours`: kotlin.String
+    val `hours`: kotlin.String
     , 
     /**
      * Anything else ("press 2 for mental health").
      */
-    var `notes`: kotlin.String
+    val `notes`: kotlin.String
     
 ){
     
@@ -2224,87 +2224,87 @@ data class CrisisPlan (
     /**
      * Owner and co-authors.
      */
-    var `planDetails`: PlanDetails
+    val `planDetails`: PlanDetails
     , 
     /**
      * What I'm like when I'm well.
      */
-    var `whenWell`: kotlin.String
+    val `whenWell`: kotlin.String
     , 
     /**
      * Things that can set off a crisis.
      */
-    var `triggers`: List<kotlin.String>
+    val `triggers`: List<kotlin.String>
     , 
     /**
      * Early warning signs, each with a stable id that journal entries can link to.
      */
-    var `warningSigns`: List<WarningSign>
+    val `warningSigns`: List<WarningSign>
     , 
     /**
      * Signs that others need to take over.
      */
-    var `othersTakeOver`: List<kotlin.String>
+    val `othersTakeOver`: List<kotlin.String>
     , 
     /**
      * Coping strategies I can use on my own.
      */
-    var `copingStrategies`: List<kotlin.String>
+    val `copingStrategies`: List<kotlin.String>
     , 
     /**
      * People and places that distract me.
      */
-    var `distractions`: Distractions
+    val `distractions`: Distractions
     , 
     /**
      * People I can ask for help.
      */
-    var `helpContacts`: List<Contact>
+    val `helpContacts`: List<Contact>
     , 
     /**
      * People not to involve.
      */
-    var `doNotInvolve`: List<ExcludedPerson>
+    val `doNotInvolve`: List<ExcludedPerson>
     , 
     /**
      * Professionals and services.
      */
-    var `professionals`: List<Professional>
+    val `professionals`: List<Professional>
     , 
     /**
      * Crisis lines (region defaults from [`CrisisPlan::new_for_region`]).
      */
-    var `crisisLines`: List<CrisisLine>
+    val `crisisLines`: List<CrisisLine>
     , 
     /**
      * Steps to make my environment safe.
      */
-    var `safeEnvironment`: List<kotlin.String>
+    val `safeEnvironment`: List<kotlin.String>
     , 
     /**
      * Reasons for living; what matters to me.
      */
-    var `reasonsForLiving`: List<kotlin.String>
+    val `reasonsForLiving`: List<kotlin.String>
     , 
     /**
      * What helps, what doesn't, and how to approach me.
      */
-    var `distressSupport`: DistressSupport
+    val `distressSupport`: DistressSupport
     , 
     /**
      * Treatment preferences in a crisis.
      */
-    var `crisisTreatment`: CrisisTreatment
+    val `crisisTreatment`: CrisisTreatment
     , 
     /**
      * Children and dependants, pets, home, bills, work.
      */
-    var `practicalArrangements`: PracticalArrangements
+    val `practicalArrangements`: PracticalArrangements
     , 
     /**
      * After the crisis.
      */
-    var `afterCrisis`: AfterCrisis
+    val `afterCrisis`: AfterCrisis
     
 ){
     
@@ -2400,17 +2400,17 @@ data class CrisisTreatment (
     /**
      * Preferred setting.
      */
-    var `preferredSetting`: CareSetting
+    val `preferredSetting`: CareSetting
     , 
     /**
      * Places to avoid.
      */
-    var `placesToAvoid`: List<kotlin.String>
+    val `placesToAvoid`: List<kotlin.String>
     , 
     /**
      * Anything else about treatment in a crisis.
      */
-    var `notes`: kotlin.String
+    val `notes`: kotlin.String
     
 ){
     
@@ -2464,22 +2464,22 @@ data class CultureAndFaith (
     /**
      * Cultural needs.
      */
-    var `culture`: kotlin.String
+    val `culture`: kotlin.String
     , 
     /**
      * Religious or spiritual needs.
      */
-    var `religionOrSpirituality`: kotlin.String
+    val `religionOrSpirituality`: kotlin.String
     , 
     /**
      * Dietary needs.
      */
-    var `diet`: kotlin.String
+    val `diet`: kotlin.String
     , 
     /**
      * Anything else.
      */
-    var `notes`: kotlin.String
+    val `notes`: kotlin.String
     
 ){
     
@@ -2536,52 +2536,52 @@ data class Departure (
     /**
      * Record id (`<version hash>.<random>`).
      */
-    var `id`: kotlin.String
+    val `id`: kotlin.String
     , 
     /**
      * The document.
      */
-    var `documentId`: kotlin.String
+    val `documentId`: kotlin.String
     , 
     /**
      * The version whose wish was departed from.
      */
-    var `versionHash`: kotlin.String
+    val `versionHash`: kotlin.String
     , 
     /**
      * When it was recorded.
      */
-    var `recordedAt`: Timestamp
+    val `recordedAt`: Timestamp
     , 
     /**
      * The section.
      */
-    var `section`: Section
+    val `section`: Section
     , 
     /**
      * Which wish.
      */
-    var `wish`: kotlin.String
+    val `wish`: kotlin.String
     , 
     /**
      * Who decided.
      */
-    var `clinician`: Clinician
+    val `clinician`: Clinician
     , 
     /**
      * When it happened.
      */
-    var `occurredAt`: Timestamp
+    val `occurredAt`: Timestamp
     , 
     /**
      * Why.
      */
-    var `reason`: kotlin.String
+    val `reason`: kotlin.String
     , 
     /**
      * Whether the person was told.
      */
-    var `personTold`: kotlin.Boolean
+    val `personTold`: kotlin.Boolean
     
 ){
     
@@ -2656,12 +2656,12 @@ data class Distractions (
     /**
      * People to be with.
      */
-    var `people`: List<Contact>
+    val `people`: List<Contact>
     , 
     /**
      * Places and social settings.
      */
-    var `places`: List<kotlin.String>
+    val `places`: List<kotlin.String>
     
 ){
     
@@ -2712,17 +2712,17 @@ data class DistressSupport (
     /**
      * What helps.
      */
-    var `helps`: List<kotlin.String>
+    val `helps`: List<kotlin.String>
     , 
     /**
      * What doesn't help or makes things worse.
      */
-    var `doesNotHelp`: List<kotlin.String>
+    val `doesNotHelp`: List<kotlin.String>
     , 
     /**
      * How to approach me.
      */
-    var `howToApproachMe`: kotlin.String
+    val `howToApproachMe`: kotlin.String
     
 ){
     
@@ -2776,12 +2776,12 @@ data class Distribution (
     /**
      * The holders.
      */
-    var `copies`: List<DistributionEntry>
+    val `copies`: List<DistributionEntry>
     , 
     /**
      * Anything else.
      */
-    var `notes`: kotlin.String
+    val `notes`: kotlin.String
     
 ){
     
@@ -2832,17 +2832,17 @@ data class DistributionEntry (
     /**
      * Person or service.
      */
-    var `name`: kotlin.String
+    val `name`: kotlin.String
     , 
     /**
      * Their role or organisation.
      */
-    var `roleOrOrganisation`: kotlin.String
+    val `roleOrOrganisation`: kotlin.String
     , 
     /**
      * When they were given it.
      */
-    var `givenOn`: NaiveDate?
+    val `givenOn`: NaiveDate?
     
 ){
     
@@ -2896,42 +2896,42 @@ data class DocumentSummary (
     /**
      * The document's random id.
      */
-    var `id`: kotlin.String
+    val `id`: kotlin.String
     , 
     /**
      * Crisis plan or advance statement.
      */
-    var `kind`: DocumentKind
+    val `kind`: DocumentKind
     , 
     /**
      * When the first version was saved.
      */
-    var `createdAt`: Timestamp
+    val `createdAt`: Timestamp
     , 
     /**
      * How many versions exist.
      */
-    var `versionCount`: kotlin.UInt
+    val `versionCount`: kotlin.UInt
     , 
     /**
      * The most recently saved version.
      */
-    var `latestHash`: kotlin.String
+    val `latestHash`: kotlin.String
     , 
     /**
      * The active version, if any.
      */
-    var `activeHash`: kotlin.String?
+    val `activeHash`: kotlin.String?
     , 
     /**
      * When a version was last signed (the "last reviewed" date).
      */
-    var `lastSignedOn`: NaiveDate?
+    val `lastSignedOn`: NaiveDate?
     , 
     /**
      * When the document is next due for review.
      */
-    var `nextReview`: NaiveDate?
+    val `nextReview`: NaiveDate?
     
 ){
     
@@ -2991,48 +2991,48 @@ data class DocumentVersion (
     /**
      * The document's random id.
      */
-    var `documentId`: kotlin.String
+    val `documentId`: kotlin.String
     , 
     /**
      * Crisis plan or advance statement.
      */
-    var `kind`: DocumentKind
+    val `kind`: DocumentKind
     , 
     /**
      * SHA-256 of the canonical bytes, lowercase hex. Also the version's id.
      */
-    var `hash`: kotlin.String
+    val `hash`: kotlin.String
     , 
     /**
      * The parent's hash; `None` for the first version.
      */
-    var `parentHash`: kotlin.String?
+    val `parentHash`: kotlin.String?
     , 
     /**
      * 1 for the first version, parent's number + 1 after (two children of
      * one parent share a number).
      */
-    var `number`: kotlin.UInt
+    val `number`: kotlin.UInt
     , 
     /**
      * When this version was saved.
      */
-    var `createdAt`: Timestamp
+    val `createdAt`: Timestamp
     , 
     /**
      * Current status (kept apart from the content).
      */
-    var `status`: VersionStatus
+    val `status`: VersionStatus
     , 
     /**
      * What the person wrote.
      */
-    var `content`: DocumentContent
+    val `content`: DocumentContent
     , 
     /**
      * The maker's sign-off, once signed.
      */
-    var `signOff`: SignOff?
+    val `signOff`: SignOff?
     
 ){
     
@@ -3104,17 +3104,17 @@ data class Draft (
     /**
      * Text (may be empty when a mood is given).
      */
-    var `text`: kotlin.String
+    val `text`: kotlin.String
     , 
     /**
      * Mood 1-10.
      */
-    var `mood`: kotlin.UByte?
+    val `mood`: kotlin.UByte?
     , 
     /**
      * Tags.
      */
-    var `tags`: List<kotlin.String>
+    val `tags`: List<kotlin.String>
     
 ){
     
@@ -3168,32 +3168,32 @@ data class Entry (
     /**
      * Random id.
      */
-    var `id`: kotlin.String
+    val `id`: kotlin.String
     , 
     /**
      * When it was first written; never changes.
      */
-    var `createdAt`: Timestamp
+    val `createdAt`: Timestamp
     , 
     /**
      * When it was last edited (equal to `created_at` until then).
      */
-    var `updatedAt`: Timestamp
+    val `updatedAt`: Timestamp
     , 
     /**
      * What the person wrote.
      */
-    var `text`: kotlin.String
+    val `text`: kotlin.String
     , 
     /**
      * Mood on a 1-10 scale, if given.
      */
-    var `mood`: kotlin.UByte?
+    val `mood`: kotlin.UByte?
     , 
     /**
      * Tags, in the order given, without duplicates.
      */
-    var `tags`: List<kotlin.String>
+    val `tags`: List<kotlin.String>
     
 ){
     
@@ -3256,27 +3256,27 @@ data class ExcludedPerson (
     /**
      * Their name.
      */
-    var `name`: kotlin.String
+    val `name`: kotlin.String
     , 
     /**
      * Who they are to the person.
      */
-    var `relationship`: kotlin.String
+    val `relationship`: kotlin.String
     , 
     /**
      * They must not be contacted or told.
      */
-    var `mustNotContact`: kotlin.Boolean
+    val `mustNotContact`: kotlin.Boolean
     , 
     /**
      * They must not visit.
      */
-    var `mustNotVisit`: kotlin.Boolean
+    val `mustNotVisit`: kotlin.Boolean
     , 
     /**
      * Why, or any detail, if the person wants to say.
      */
-    var `notes`: kotlin.String
+    val `notes`: kotlin.String
     
 ){
     
@@ -3336,17 +3336,17 @@ data class HospitalPreferences (
     /**
      * Preferred hospitals or wards.
      */
-    var `preferred`: List<kotlin.String>
+    val `preferred`: List<kotlin.String>
     , 
     /**
      * Places to avoid.
      */
-    var `avoid`: List<kotlin.String>
+    val `avoid`: List<kotlin.String>
     , 
     /**
      * Anything else.
      */
-    var `notes`: kotlin.String
+    val `notes`: kotlin.String
     
 ){
     
@@ -3400,17 +3400,17 @@ data class KdfParams (
     /**
      * Memory in KiB.
      */
-    var `memoryKib`: kotlin.UInt
+    val `memoryKib`: kotlin.UInt
     , 
     /**
      * Passes over memory.
      */
-    var `iterations`: kotlin.UInt
+    val `iterations`: kotlin.UInt
     , 
     /**
      * Lanes.
      */
-    var `parallelism`: kotlin.UInt
+    val `parallelism`: kotlin.UInt
     
 ){
     
@@ -3455,12 +3455,12 @@ data class KindCount (
     /**
      * Record kind (`journal`, ...).
      */
-    var `kind`: kotlin.String
+    val `kind`: kotlin.String
     , 
     /**
      * How many.
      */
-    var `count`: kotlin.ULong
+    val `count`: kotlin.ULong
     
 ){
     
@@ -3502,32 +3502,32 @@ data class MakerDetails (
     /**
      * Full name.
      */
-    var `fullName`: kotlin.String
+    val `fullName`: kotlin.String
     , 
     /**
      * The name they like to be called.
      */
-    var `preferredName`: kotlin.String
+    val `preferredName`: kotlin.String
     , 
     /**
      * Pronouns.
      */
-    var `pronouns`: kotlin.String
+    val `pronouns`: kotlin.String
     , 
     /**
      * Date of birth.
      */
-    var `dateOfBirth`: NaiveDate?
+    val `dateOfBirth`: NaiveDate?
     , 
     /**
      * NHS, CHI or other health number.
      */
-    var `healthNumber`: kotlin.String
+    val `healthNumber`: kotlin.String
     , 
     /**
      * Address.
      */
-    var `address`: kotlin.String
+    val `address`: kotlin.String
     
 ){
     
@@ -3590,12 +3590,12 @@ data class MedicationPreference (
     /**
      * The medication.
      */
-    var `medication`: kotlin.String
+    val `medication`: kotlin.String
     , 
     /**
      * Dose, form, why it helps.
      */
-    var `notes`: kotlin.String
+    val `notes`: kotlin.String
     
 ){
     
@@ -3646,27 +3646,27 @@ data class MoodPoint (
     /**
      * First day of the period (the day itself, or the week's Monday).
      */
-    var `periodStart`: NaiveDate
+    val `periodStart`: NaiveDate
     , 
     /**
      * Entries with a mood in the period.
      */
-    var `count`: kotlin.UInt
+    val `count`: kotlin.UInt
     , 
     /**
      * Mean mood.
      */
-    var `mean`: kotlin.Double
+    val `mean`: kotlin.Double
     , 
     /**
      * Lowest mood.
      */
-    var `min`: kotlin.UByte
+    val `min`: kotlin.UByte
     , 
     /**
      * Highest mood.
      */
-    var `max`: kotlin.UByte
+    val `max`: kotlin.UByte
     
 ){
     
@@ -3717,22 +3717,22 @@ data class NewConsultationReview (
     /**
      * Who reviewed (name, role, organisation: all required).
      */
-    var `clinician`: Clinician
+    val `clinician`: Clinician
     , 
     /**
      * The date of the consultation.
      */
-    var `reviewedOn`: NaiveDate
+    val `reviewedOn`: NaiveDate
     , 
     /**
      * One response per section considered.
      */
-    var `responses`: List<SectionResponse>
+    val `responses`: List<SectionResponse>
     , 
     /**
      * Anything else the clinician wants recorded.
      */
-    var `notes`: kotlin.String
+    val `notes`: kotlin.String
     
 ){
     
@@ -3789,32 +3789,32 @@ data class NewDeparture (
     /**
      * The section whose wish was not followed (of the document's kind).
      */
-    var `section`: Section
+    val `section`: Section
     , 
     /**
      * Which wish, briefly (optional).
      */
-    var `wish`: kotlin.String
+    val `wish`: kotlin.String
     , 
     /**
      * Who decided (name and role required).
      */
-    var `clinician`: Clinician
+    val `clinician`: Clinician
     , 
     /**
      * When it happened.
      */
-    var `occurredAt`: Timestamp
+    val `occurredAt`: Timestamp
     , 
     /**
      * Why the wish was not followed (required).
      */
-    var `reason`: kotlin.String
+    val `reason`: kotlin.String
     , 
     /**
      * Whether the person was told.
      */
-    var `personTold`: kotlin.Boolean
+    val `personTold`: kotlin.Boolean
     
 ){
     
@@ -3879,13 +3879,13 @@ data class Page (
     /**
      * The entries.
      */
-    var `entries`: List<Entry>
+    val `entries`: List<Entry>
     , 
     /**
      * Pass this as `before` to get the next page; `None` at the end.
      * Opaque: do not parse it.
      */
-    var `nextCursor`: kotlin.String?
+    val `nextCursor`: kotlin.String?
     
 ){
     
@@ -3936,12 +3936,12 @@ data class PhoneNumber (
     /**
      * What kind of number this is, in the person's words.
      */
-    var `label`: kotlin.String
+    val `label`: kotlin.String
     , 
     /**
      * The number as written (no format is imposed).
      */
-    var `number`: kotlin.String
+    val `number`: kotlin.String
     
 ){
     
@@ -3992,27 +3992,27 @@ data class PhysicalHealth (
     /**
      * Conditions.
      */
-    var `conditions`: List<kotlin.String>
+    val `conditions`: List<kotlin.String>
     , 
     /**
      * Disabilities and access needs.
      */
-    var `disabilities`: List<kotlin.String>
+    val `disabilities`: List<kotlin.String>
     , 
     /**
      * Allergies.
      */
-    var `allergies`: List<Allergy>
+    val `allergies`: List<Allergy>
     , 
     /**
      * Medication for physical health.
      */
-    var `medications`: List<kotlin.String>
+    val `medications`: List<kotlin.String>
     , 
     /**
      * Anything else.
      */
-    var `notes`: kotlin.String
+    val `notes`: kotlin.String
     
 ){
     
@@ -4072,12 +4072,12 @@ data class PlanDetails (
     /**
      * The person whose plan this is.
      */
-    var `owner`: kotlin.String
+    val `owner`: kotlin.String
     , 
     /**
      * Co-authors, including any facilitator.
      */
-    var `coAuthors`: List<CoAuthor>
+    val `coAuthors`: List<CoAuthor>
     
 ){
     
@@ -4128,37 +4128,37 @@ data class PracticalArrangements (
     /**
      * Children and other dependants.
      */
-    var `childrenAndDependants`: kotlin.String
+    val `childrenAndDependants`: kotlin.String
     , 
     /**
      * Pets.
      */
-    var `pets`: kotlin.String
+    val `pets`: kotlin.String
     , 
     /**
      * Home (keys, plants, post, security).
      */
-    var `home`: kotlin.String
+    val `home`: kotlin.String
     , 
     /**
      * Bills and money.
      */
-    var `bills`: kotlin.String
+    val `bills`: kotlin.String
     , 
     /**
      * Benefits (used by advance statements).
      */
-    var `benefits`: kotlin.String
+    val `benefits`: kotlin.String
     , 
     /**
      * Work or study.
      */
-    var `work`: kotlin.String
+    val `work`: kotlin.String
     , 
     /**
      * Anything else.
      */
-    var `other`: kotlin.String
+    val `other`: kotlin.String
     
 ){
     
@@ -4224,32 +4224,32 @@ data class Professional (
     /**
      * Name of the person or service.
      */
-    var `name`: kotlin.String
+    val `name`: kotlin.String
     , 
     /**
      * Their role ("care coordinator", "GP", "home treatment team").
      */
-    var `role`: kotlin.String
+    val `role`: kotlin.String
     , 
     /**
      * Organisation or team.
      */
-    var `organisation`: kotlin.String
+    val `organisation`: kotlin.String
     , 
     /**
      * Ways to reach them.
      */
-    var `phones`: List<PhoneNumber>
+    val `phones`: List<PhoneNumber>
     , 
     /**
      * When they can be reached ("Mon-Fri 9-5", "24/7").
      */
-    var `hours`: kotlin.String
+    val `hours`: kotlin.String
     , 
     /**
      * Anything else.
      */
-    var `notes`: kotlin.String
+    val `notes`: kotlin.String
     
 ){
     
@@ -4312,32 +4312,32 @@ data class RestrictiveInterventions (
     /**
      * What to try first.
      */
-    var `tryFirst`: List<kotlin.String>
+    val `tryFirst`: List<kotlin.String>
     , 
     /**
      * De-escalation that works for me.
      */
-    var `deEscalation`: List<kotlin.String>
+    val `deEscalation`: List<kotlin.String>
     , 
     /**
      * About restraint.
      */
-    var `restraint`: kotlin.String
+    val `restraint`: kotlin.String
     , 
     /**
      * About seclusion.
      */
-    var `seclusion`: kotlin.String
+    val `seclusion`: kotlin.String
     , 
     /**
      * About rapid tranquillisation.
      */
-    var `rapidTranquillisation`: kotlin.String
+    val `rapidTranquillisation`: kotlin.String
     , 
     /**
      * Gender of staff for personal care, in the person's words.
      */
-    var `personalCareStaffGender`: kotlin.String
+    val `personalCareStaffGender`: kotlin.String
     
 ){
     
@@ -4400,32 +4400,32 @@ data class ReviewDue (
     /**
      * The document.
      */
-    var `documentId`: kotlin.String
+    val `documentId`: kotlin.String
     , 
     /**
      * Crisis plan or advance statement.
      */
-    var `kind`: DocumentKind
+    val `kind`: DocumentKind
     , 
     /**
      * Its active version.
      */
-    var `activeHash`: kotlin.String
+    val `activeHash`: kotlin.String
     , 
     /**
      * The review date.
      */
-    var `nextReview`: NaiveDate
+    val `nextReview`: NaiveDate
     , 
     /**
      * Days from `today` to the review date; negative when overdue.
      */
-    var `daysUntil`: kotlin.Long
+    val `daysUntil`: kotlin.Long
     , 
     /**
      * Whether the review date has passed.
      */
-    var `overdue`: kotlin.Boolean
+    val `overdue`: kotlin.Boolean
     
 ){
     
@@ -4479,17 +4479,17 @@ data class SectionDiff (
     /**
      * The section.
      */
-    var `section`: Section
+    val `section`: Section
     , 
     /**
      * Lines only in the older version.
      */
-    var `removed`: List<kotlin.String>
+    val `removed`: List<kotlin.String>
     , 
     /**
      * Lines only in the newer version.
      */
-    var `added`: List<kotlin.String>
+    val `added`: List<kotlin.String>
     
 ){
     
@@ -4543,22 +4543,22 @@ data class SectionResponse (
     /**
      * The section (of an advance statement).
      */
-    var `section`: Section
+    val `section`: Section
     , 
     /**
      * Agreed, noted or cannot follow.
      */
-    var `response`: ReviewResponse
+    val `response`: ReviewResponse
     , 
     /**
      * Why; required when the response is `cannot_follow`.
      */
-    var `reason`: kotlin.String
+    val `reason`: kotlin.String
     , 
     /**
      * Whether the person was told of this response.
      */
-    var `personTold`: kotlin.Boolean
+    val `personTold`: kotlin.Boolean
     
 ){
     
@@ -4615,22 +4615,22 @@ data class SharingConsent (
     /**
      * A person or service.
      */
-    var `who`: kotlin.String
+    val `who`: kotlin.String
     , 
     /**
      * What they may see.
      */
-    var `maySee`: List<kotlin.String>
+    val `maySee`: List<kotlin.String>
     , 
     /**
      * What they may not see.
      */
-    var `mayNotSee`: List<kotlin.String>
+    val `mayNotSee`: List<kotlin.String>
     , 
     /**
      * Anything else.
      */
-    var `notes`: kotlin.String
+    val `notes`: kotlin.String
     
 ){
     
@@ -4687,32 +4687,32 @@ data class SignOff (
     /**
      * The maker's name, as signed.
      */
-    var `makerName`: kotlin.String
+    val `makerName`: kotlin.String
     , 
     /**
      * The date signed.
      */
-    var `signedOn`: NaiveDate
+    val `signedOn`: NaiveDate
     , 
     /**
      * The maker confirms they had capacity to make the document.
      */
-    var `confirmsCapacity`: kotlin.Boolean
+    val `confirmsCapacity`: kotlin.Boolean
     , 
     /**
      * The maker's statement of capacity, in their words (optional).
      */
-    var `capacityStatement`: kotlin.String
+    val `capacityStatement`: kotlin.String
     , 
     /**
      * Any support used to make it (advocate, peer worker, easy read); empty if none.
      */
-    var `supportUsed`: kotlin.String
+    val `supportUsed`: kotlin.String
     , 
     /**
      * The witness, if any. Required for refusals of life-sustaining treatment.
      */
-    var `witness`: Witness?
+    val `witness`: Witness?
     
 ){
     
@@ -4775,12 +4775,12 @@ data class SlotInfo (
     /**
      * Random slot id.
      */
-    var `id`: kotlin.String
+    val `id`: kotlin.String
     , 
     /**
      * How it opens.
      */
-    var `kind`: SlotKind
+    val `kind`: SlotKind
     
 ){
     
@@ -4822,32 +4822,32 @@ data class StatementPeople (
     /**
      * Nominated person (MHA 2025 ss.24-28, replacing the nearest relative).
      */
-    var `nominatedPerson`: Contact?
+    val `nominatedPerson`: Contact?
     , 
     /**
      * People clinicians must consult.
      */
-    var `peopleToConsult`: List<Contact>
+    val `peopleToConsult`: List<Contact>
     , 
     /**
      * Carers.
      */
-    var `carers`: List<Contact>
+    val `carers`: List<Contact>
     , 
     /**
      * Attorneys and deputies.
      */
-    var `attorneys`: List<Attorney>
+    val `attorneys`: List<Attorney>
     , 
     /**
      * Advocate.
      */
-    var `advocate`: Contact?
+    val `advocate`: Contact?
     , 
     /**
      * People who must not be contacted or visit.
      */
-    var `excluded`: List<ExcludedPerson>
+    val `excluded`: List<ExcludedPerson>
     
 ){
     
@@ -4910,22 +4910,22 @@ data class StatusChange (
     /**
      * The version whose status changed.
      */
-    var `versionHash`: kotlin.String
+    val `versionHash`: kotlin.String
     , 
     /**
      * Its status before (`None` when it was created).
      */
-    var `from`: VersionStatus?
+    val `from`: VersionStatus?
     , 
     /**
      * Its status after.
      */
-    var `to`: VersionStatus
+    val `to`: VersionStatus
     , 
     /**
      * When.
      */
-    var `at`: Timestamp
+    val `at`: Timestamp
     
 ){
     
@@ -4977,28 +4977,28 @@ data class TreatmentRefusal (
     /**
      * The specific treatment refused.
      */
-    var `treatment`: kotlin.String
+    val `treatment`: kotlin.String
     , 
     /**
      * The circumstances in which the refusal applies.
      */
-    var `circumstances`: kotlin.String
+    val `circumstances`: kotlin.String
     , 
     /**
      * Why, if the person wants to say.
      */
-    var `reason`: kotlin.String
+    val `reason`: kotlin.String
     , 
     /**
      * Whether the treatment is life-sustaining.
      */
-    var `lifeSustaining`: kotlin.Boolean
+    val `lifeSustaining`: kotlin.Boolean
     , 
     /**
      * For life-sustaining treatment: the person's written statement that
      * the refusal applies "even if my life is at risk".
      */
-    var `lifeAtRiskStatement`: kotlin.String
+    val `lifeAtRiskStatement`: kotlin.String
     
 ){
     
@@ -5058,17 +5058,17 @@ data class TreatmentRequests (
     /**
      * What has worked before.
      */
-    var `whatHasWorked`: List<kotlin.String>
+    val `whatHasWorked`: List<kotlin.String>
     , 
     /**
      * Preferred medication.
      */
-    var `preferredMedications`: List<MedicationPreference>
+    val `preferredMedications`: List<MedicationPreference>
     , 
     /**
      * Other requests.
      */
-    var `otherRequests`: List<kotlin.String>
+    val `otherRequests`: List<kotlin.String>
     
 ){
     
@@ -5122,17 +5122,17 @@ data class ValidationProblem (
     /**
      * The section at fault.
      */
-    var `section`: Section
+    val `section`: Section
     , 
     /**
      * The item within the section, counted from 1, when the section is a list.
      */
-    var `item`: kotlin.UInt?
+    val `item`: kotlin.UInt?
     , 
     /**
      * What is missing, in plain English (never quotes the person's words).
      */
-    var `message`: kotlin.String
+    val `message`: kotlin.String
     
 ){
     
@@ -5177,22 +5177,22 @@ data class ValuesAndWishes (
     /**
      * Values.
      */
-    var `values`: kotlin.String
+    val `values`: kotlin.String
     , 
     /**
      * Beliefs.
      */
-    var `beliefs`: kotlin.String
+    val `beliefs`: kotlin.String
     , 
     /**
      * Wishes.
      */
-    var `wishes`: kotlin.String
+    val `wishes`: kotlin.String
     , 
     /**
      * Feelings.
      */
-    var `feelings`: kotlin.String
+    val `feelings`: kotlin.String
     
 ){
     
@@ -5249,22 +5249,22 @@ data class VerifyReport (
     /**
      * Records that authenticated, per kind, sorted by kind.
      */
-    var `intactByKind`: List<KindCount>
+    val `intactByKind`: List<KindCount>
     , 
     /**
      * Ids of records that failed to authenticate.
      */
-    var `damaged`: List<kotlin.String>
+    val `damaged`: List<kotlin.String>
     , 
     /**
      * Number of key slots.
      */
-    var `keySlots`: kotlin.ULong
+    val `keySlots`: kotlin.ULong
     , 
     /**
      * Whether SQLite's own integrity check passed.
      */
-    var `databaseOk`: kotlin.Boolean
+    val `databaseOk`: kotlin.Boolean
     
 ){
     
@@ -5306,48 +5306,95 @@ public object FfiConverterTypeVerifyReport: FfiConverterRustBuffer<VerifyReport>
 
 
 /**
+ * One exact version of a document, as exports name it.
+ */
+data class VersionRef (
+    /**
+     * The document's id.
+     */
+    val `documentId`: kotlin.String
+    , 
+    /**
+     * The version's hash.
+     */
+    val `versionHash`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeVersionRef: FfiConverterRustBuffer<VersionRef> {
+    override fun read(buf: ByteBuffer): VersionRef {
+        return VersionRef(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: VersionRef) = (
+            FfiConverterString.allocationSize(value.`documentId`) +
+            FfiConverterString.allocationSize(value.`versionHash`)
+    )
+
+    override fun write(value: VersionRef, buf: ByteBuffer) {
+            FfiConverterString.write(value.`documentId`, buf)
+            FfiConverterString.write(value.`versionHash`, buf)
+    }
+}
+
+
+
+/**
  * A version without its content, for history lists.
  */
 data class VersionSummary (
     /**
      * The document's id.
      */
-    var `documentId`: kotlin.String
+    val `documentId`: kotlin.String
     , 
     /**
      * Crisis plan or advance statement.
      */
-    var `kind`: DocumentKind
+    val `kind`: DocumentKind
     , 
     /**
      * The version's hash (its id).
      */
-    var `hash`: kotlin.String
+    val `hash`: kotlin.String
     , 
     /**
      * The parent's hash.
      */
-    var `parentHash`: kotlin.String?
+    val `parentHash`: kotlin.String?
     , 
     /**
      * Version number.
      */
-    var `number`: kotlin.UInt
+    val `number`: kotlin.UInt
     , 
     /**
      * When it was saved.
      */
-    var `createdAt`: Timestamp
+    val `createdAt`: Timestamp
     , 
     /**
      * Current status.
      */
-    var `status`: VersionStatus
+    val `status`: VersionStatus
     , 
     /**
      * The sign-off date, if signed.
      */
-    var `signedOn`: NaiveDate?
+    val `signedOn`: NaiveDate?
     
 ){
     
@@ -5408,12 +5455,12 @@ data class WarningSign (
     /**
      * Stable id. Leave empty for a new sign: one is assigned on save.
      */
-    var `id`: kotlin.String
+    val `id`: kotlin.String
     , 
     /**
      * The sign, in the person's words.
      */
-    var `text`: kotlin.String
+    val `text`: kotlin.String
     
 ){
     
@@ -5464,32 +5511,32 @@ data class Witness (
     /**
      * The witness's name.
      */
-    var `name`: kotlin.String
+    val `name`: kotlin.String
     , 
     /**
      * Their role ("friend", "advocate", "GP").
      */
-    var `role`: kotlin.String
+    val `role`: kotlin.String
     , 
     /**
      * The date witnessed.
      */
-    var `signedOn`: NaiveDate?
+    val `signedOn`: NaiveDate?
     , 
     /**
      * The witness confirms the maker understood what they signed.
      */
-    var `confirmsUnderstanding`: kotlin.Boolean
+    val `confirmsUnderstanding`: kotlin.Boolean
     , 
     /**
      * The witness confirms the maker was under no undue influence.
      */
-    var `confirmsNoUndueInfluence`: kotlin.Boolean
+    val `confirmsNoUndueInfluence`: kotlin.Boolean
     , 
     /**
      * The witness's statement, in their words (optional).
      */
-    var `statement`: kotlin.String
+    val `statement`: kotlin.String
     
 ){
     
@@ -5949,263 +5996,182 @@ public object FfiConverterTypeDocumentKind: FfiConverterRustBuffer<DocumentKind>
 
 
 
+/**
+ * Which PDF to make.
+ */
+
+enum class ExportKind {
+    
+    /**
+     * The full crisis plan (see [`pdf::crisis_plan`]).
+     */
+    CRISIS_PLAN_PDF,
+    /**
+     * The one-page, wallet-size crisis card, made from a crisis plan (see
+     * [`pdf::crisis_card`]).
+     */
+    CRISIS_CARD_PDF,
+    /**
+     * The full advance statement, with sign-off, witness, reviews and
+     * departures (see [`pdf::advance_statement`]).
+     */
+    ADVANCE_STATEMENT_PDF;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeExportKind: FfiConverterRustBuffer<ExportKind> {
+    override fun read(buf: ByteBuffer) = try {
+        ExportKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: ExportKind) = 4UL
+
+    override fun write(value: ExportKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
 
 
 /**
  * The public error type: what went wrong, never what the person wrote.
  *
  * Each variant has a stable [`code`](HavenError::code) for programs and a
- * `Display` sentence a screen can show.
+ * `Display` sentence a screen can show. The bindings carry it as a flat
+ * error: Kotlin's exception `message` and Swift's `errorDescription` are
+ * that sentence (fields such as a record id stay on the Rust side, where
+ * the sentence already names them); the hand-written `code` extensions in
+ * the bindings match [`HavenError::code`].
  */
-sealed class HavenException: kotlin.Exception() {
-    
+sealed class HavenException(message: String): kotlin.Exception(message) {
+        
     /**
      * The passphrase does not open this vault.
      */
-    class WrongPassphrase(
-        ) : HavenException() {
-        override val message
-            get() = ""
-    }
-    
+        class WrongPassphrase(message: String) : HavenException(message)
+        
     /**
      * The recovery key is well formed but does not open this vault.
      */
-    class WrongRecoveryKey(
-        ) : HavenException() {
-        override val message
-            get() = ""
-    }
-    
+        class WrongRecoveryKey(message: String) : HavenException(message)
+        
     /**
      * The recovery key has a typo (bad length, character or checksum).
      */
-    class MistypedRecoveryKey(
-        ) : HavenException() {
-        override val message
-            get() = ""
-    }
-    
+        class MistypedRecoveryKey(message: String) : HavenException(message)
+        
     /**
      * The device key does not open this vault.
      */
-    class WrongDeviceKey(
-        ) : HavenException() {
-        override val message
-            get() = ""
-    }
-    
+        class WrongDeviceKey(message: String) : HavenException(message)
+        
     /**
      * The vault is locked; unlock it first.
      */
-    class Locked(
-        ) : HavenException() {
-        override val message
-            get() = ""
-    }
-    
+        class Locked(message: String) : HavenException(message)
+        
     /**
      * No such item.
      */
-    class NotFound(
+        class NotFound(message: String) : HavenException(message)
         
-        /**
-         * What was looked for ("entry", "key slot").
-         */
-        val `kind`: kotlin.String, 
-        
-        /**
-         * The id that was not found.
-         */
-        val `id`: kotlin.String
-        ) : HavenException() {
-        override val message
-            get() = "kind=${ `kind` }, id=${ `id` }"
-    }
-    
     /**
      * A stored record failed authentication: corrupt or tampered with.
      */
-    class Corrupt(
+        class Corrupt(message: String) : HavenException(message)
         
-        /**
-         * The record's id (random; reveals nothing).
-         */
-        val `recordId`: kotlin.String
-        ) : HavenException() {
-        override val message
-            get() = "recordId=${ `recordId` }"
-    }
-    
     /**
      * The database file itself is damaged; it was moved aside, not deleted.
      */
-    class CorruptDatabase(
+        class CorruptDatabase(message: String) : HavenException(message)
         
-        /**
-         * Where the damaged file now is.
-         */
-        val `movedTo`: kotlin.String
-        ) : HavenException() {
-        override val message
-            get() = "movedTo=${ `movedTo` }"
-    }
-    
     /**
      * Data written by a newer (or unknown) format version.
      */
-    class UnsupportedVersion(
+        class UnsupportedVersion(message: String) : HavenException(message)
         
-        /**
-         * Which format ("vault schema", "record envelope").
-         */
-        val `what`: kotlin.String, 
-        
-        /**
-         * The version found.
-         */
-        val `found`: kotlin.UInt, 
-        
-        /**
-         * The newest version this build reads.
-         */
-        val `supported`: kotlin.UInt
-        ) : HavenException() {
-        override val message
-            get() = "what=${ `what` }, found=${ `found` }, supported=${ `supported` }"
-    }
-    
     /**
      * Stored key-derivation parameters are outside the accepted bounds.
      */
-    class KdfParamsOutOfBounds(
-        ) : HavenException() {
-        override val message
-            get() = ""
-    }
-    
+        class KdfParamsOutOfBounds(message: String) : HavenException(message)
+        
     /**
      * The input was refused; `reason` says why without quoting it.
      */
-    class InvalidInput(
+        class InvalidInput(message: String) : HavenException(message)
         
-        /**
-         * Why, in words that do not repeat the input.
-         */
-        val `reason`: kotlin.String
-        ) : HavenException() {
-        override val message
-            get() = "reason=${ `reason` }"
-    }
-    
     /**
-     * Refused to overwrite an existing vault.
+     * Refused to overwrite an existing file.
      */
-    class AlreadyExists(
+        class AlreadyExists(message: String) : HavenException(message)
         
-        /**
-         * The path given.
-         */
-        val `path`: kotlin.String
-        ) : HavenException() {
-        override val message
-            get() = "path=${ `path` }"
-    }
-    
     /**
      * The caller cancelled a long operation; nothing was changed.
      */
-    class Cancelled(
-        ) : HavenException() {
-        override val message
-            get() = ""
-    }
-    
+        class Cancelled(message: String) : HavenException(message)
+        
     /**
      * The platform (a key store or callback supplied by the app) failed.
      */
-    class Platform(
+        class Platform(message: String) : HavenException(message)
         
-        /**
-         * What the platform reported.
-         */
-        val `reason`: kotlin.String
-        ) : HavenException() {
-        override val message
-            get() = "reason=${ `reason` }"
-    }
-    
     /**
-     * A bug inside Haven (a caught panic); the operation did not happen.
+     * A bug inside Haven (a caught panic), or a cryptographic primitive
+     * that failed for a reason not about the data (the system's random
+     * number generator, say); the operation did not happen.
      */
-    class Internal(
+        class Internal(message: String) : HavenException(message)
         
-        /**
-         * Where it happened, without user data.
-         */
-        val `reason`: kotlin.String
-        ) : HavenException() {
-        override val message
-            get() = "reason=${ `reason` }"
-    }
-    
     /**
      * A backup file was refused: not a backup, damaged, truncated or
      * tampered with. Nothing was restored. `reason` names the problem in
      * fixed words; it never quotes the file's contents.
      */
-    class BadBackup(
+        class BadBackup(message: String) : HavenException(message)
         
-        /**
-         * What is wrong with the file.
-         */
-        val `reason`: kotlin.String
-        ) : HavenException() {
-        override val message
-            get() = "reason=${ `reason` }"
-    }
-    
     /**
      * Storage or I/O failed (disk full, permissions, ...).
      */
-    class Storage(
+        class Storage(message: String) : HavenException(message)
         
-        /**
-         * The library's description (SQL errors carry no row values here
-         * because every value is bound as a parameter and encrypted).
-         */
-        val `reason`: kotlin.String
-        ) : HavenException() {
-        override val message
-            get() = "reason=${ `reason` }"
-    }
-    
     /**
      * A document version was saved from a parent that is no longer the
      * newest version: someone (another screen, another process) saved a
      * newer one in between. Nothing was saved; start again from
      * `newer_version`, or save as a deliberate branch.
      */
-    class Conflict(
+        class Conflict(message: String) : HavenException(message)
         
-        /**
-         * The hash of the newest version.
-         */
-        val `newerVersion`: kotlin.String
-        ) : HavenException() {
-        override val message
-            get() = "newerVersion=${ `newerVersion` }"
-    }
-    
-
-    
-
+    /**
+     * The platform key store reports the device key permanently
+     * invalidated (biometrics or the device lock changed). Unlock with the
+     * passphrase and turn device unlock on again.
+     */
+        class DeviceKeyInvalidated(message: String) : HavenException(message)
+        
+    /**
+     * The platform key store refuses for a while after too many attempts.
+     */
+        class KeyStoreLockedOut(message: String) : HavenException(message)
+        
 
     companion object ErrorHandler : UniffiRustCallStatusErrorHandler<HavenException> {
         override fun lift(error_buf: RustBuffer.ByValue): HavenException = FfiConverterTypeHavenError.lift(error_buf)
     }
-
-    
 }
 
 /**
@@ -6214,144 +6180,34 @@ sealed class HavenException: kotlin.Exception() {
 public object FfiConverterTypeHavenError : FfiConverterRustBuffer<HavenException> {
     override fun read(buf: ByteBuffer): HavenException {
         
-
-        return when(buf.getInt()) {
-            1 -> HavenException.WrongPassphrase()
-            2 -> HavenException.WrongRecoveryKey()
-            3 -> HavenException.MistypedRecoveryKey()
-            4 -> HavenException.WrongDeviceKey()
-            5 -> HavenException.Locked()
-            6 -> HavenException.NotFound(
-                FfiConverterString.read(buf),
-                FfiConverterString.read(buf),
-                )
-            7 -> HavenException.Corrupt(
-                FfiConverterString.read(buf),
-                )
-            8 -> HavenException.CorruptDatabase(
-                FfiConverterString.read(buf),
-                )
-            9 -> HavenException.UnsupportedVersion(
-                FfiConverterString.read(buf),
-                FfiConverterUInt.read(buf),
-                FfiConverterUInt.read(buf),
-                )
-            10 -> HavenException.KdfParamsOutOfBounds()
-            11 -> HavenException.InvalidInput(
-                FfiConverterString.read(buf),
-                )
-            12 -> HavenException.AlreadyExists(
-                FfiConverterString.read(buf),
-                )
-            13 -> HavenException.Cancelled()
-            14 -> HavenException.Platform(
-                FfiConverterString.read(buf),
-                )
-            15 -> HavenException.Internal(
-                FfiConverterString.read(buf),
-                )
-            16 -> HavenException.BadBackup(
-                FfiConverterString.read(buf),
-                )
-            17 -> HavenException.Storage(
-                FfiConverterString.read(buf),
-                )
-            18 -> HavenException.Conflict(
-                FfiConverterString.read(buf),
-                )
+            return when(buf.getInt()) {
+            1 -> HavenException.WrongPassphrase(FfiConverterString.read(buf))
+            2 -> HavenException.WrongRecoveryKey(FfiConverterString.read(buf))
+            3 -> HavenException.MistypedRecoveryKey(FfiConverterString.read(buf))
+            4 -> HavenException.WrongDeviceKey(FfiConverterString.read(buf))
+            5 -> HavenException.Locked(FfiConverterString.read(buf))
+            6 -> HavenException.NotFound(FfiConverterString.read(buf))
+            7 -> HavenException.Corrupt(FfiConverterString.read(buf))
+            8 -> HavenException.CorruptDatabase(FfiConverterString.read(buf))
+            9 -> HavenException.UnsupportedVersion(FfiConverterString.read(buf))
+            10 -> HavenException.KdfParamsOutOfBounds(FfiConverterString.read(buf))
+            11 -> HavenException.InvalidInput(FfiConverterString.read(buf))
+            12 -> HavenException.AlreadyExists(FfiConverterString.read(buf))
+            13 -> HavenException.Cancelled(FfiConverterString.read(buf))
+            14 -> HavenException.Platform(FfiConverterString.read(buf))
+            15 -> HavenException.Internal(FfiConverterString.read(buf))
+            16 -> HavenException.BadBackup(FfiConverterString.read(buf))
+            17 -> HavenException.Storage(FfiConverterString.read(buf))
+            18 -> HavenException.Conflict(FfiConverterString.read(buf))
+            19 -> HavenException.DeviceKeyInvalidated(FfiConverterString.read(buf))
+            20 -> HavenException.KeyStoreLockedOut(FfiConverterString.read(buf))
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
         }
+        
     }
 
     override fun allocationSize(value: HavenException): ULong {
-        return when(value) {
-            is HavenException.WrongPassphrase -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-            )
-            is HavenException.WrongRecoveryKey -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-            )
-            is HavenException.MistypedRecoveryKey -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-            )
-            is HavenException.WrongDeviceKey -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-            )
-            is HavenException.Locked -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-            )
-            is HavenException.NotFound -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-                + FfiConverterString.allocationSize(value.`kind`)
-                + FfiConverterString.allocationSize(value.`id`)
-            )
-            is HavenException.Corrupt -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-                + FfiConverterString.allocationSize(value.`recordId`)
-            )
-            is HavenException.CorruptDatabase -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-                + FfiConverterString.allocationSize(value.`movedTo`)
-            )
-            is HavenException.UnsupportedVersion -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-                + FfiConverterString.allocationSize(value.`what`)
-                + FfiConverterUInt.allocationSize(value.`found`)
-                + FfiConverterUInt.allocationSize(value.`supported`)
-            )
-            is HavenException.KdfParamsOutOfBounds -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-            )
-            is HavenException.InvalidInput -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-            )
-            is HavenException.AlreadyExists -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-                + FfiConverterString.allocationSize(value.`path`)
-            )
-            is HavenException.Cancelled -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-            )
-            is HavenException.Platform -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-            )
-            is HavenException.Internal -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-            )
-            is HavenException.BadBackup -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-            )
-            is HavenException.Storage -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-            )
-            is HavenException.Conflict -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-                + FfiConverterString.allocationSize(value.`newerVersion`)
-            )
-        }
+        return 4UL
     }
 
     override fun write(value: HavenException, buf: ByteBuffer) {
@@ -6378,25 +6234,18 @@ public object FfiConverterTypeHavenError : FfiConverterRustBuffer<HavenException
             }
             is HavenException.NotFound -> {
                 buf.putInt(6)
-                FfiConverterString.write(value.`kind`, buf)
-                FfiConverterString.write(value.`id`, buf)
                 Unit
             }
             is HavenException.Corrupt -> {
                 buf.putInt(7)
-                FfiConverterString.write(value.`recordId`, buf)
                 Unit
             }
             is HavenException.CorruptDatabase -> {
                 buf.putInt(8)
-                FfiConverterString.write(value.`movedTo`, buf)
                 Unit
             }
             is HavenException.UnsupportedVersion -> {
                 buf.putInt(9)
-                FfiConverterString.write(value.`what`, buf)
-                FfiConverterUInt.write(value.`found`, buf)
-                FfiConverterUInt.write(value.`supported`, buf)
                 Unit
             }
             is HavenException.KdfParamsOutOfBounds -> {
@@ -6405,12 +6254,10 @@ public object FfiConverterTypeHavenError : FfiConverterRustBuffer<HavenException
             }
             is HavenException.InvalidInput -> {
                 buf.putInt(11)
-                FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
             is HavenException.AlreadyExists -> {
                 buf.putInt(12)
-                FfiConverterString.write(value.`path`, buf)
                 Unit
             }
             is HavenException.Cancelled -> {
@@ -6419,27 +6266,30 @@ public object FfiConverterTypeHavenError : FfiConverterRustBuffer<HavenException
             }
             is HavenException.Platform -> {
                 buf.putInt(14)
-                FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
             is HavenException.Internal -> {
                 buf.putInt(15)
-                FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
             is HavenException.BadBackup -> {
                 buf.putInt(16)
-                FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
             is HavenException.Storage -> {
                 buf.putInt(17)
-                FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
             is HavenException.Conflict -> {
                 buf.putInt(18)
-                FfiConverterString.write(value.`newerVersion`, buf)
+                Unit
+            }
+            is HavenException.DeviceKeyInvalidated -> {
+                buf.putInt(19)
+                Unit
+            }
+            is HavenException.KeyStoreLockedOut -> {
+                buf.putInt(20)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
@@ -7543,8 +7393,39 @@ public object FfiConverterSequenceTypeWarningSign: FfiConverterRustBuffer<List<W
 
 
 
-public typealias NaiveDate = kotlin.String
-public typealias FfiConverterTypeNaiveDate = FfiConverterString
+
+
+public typealias NaiveDate = java.time.LocalDate
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeNaiveDate: FfiConverter<NaiveDate, RustBuffer.ByValue> {
+    override fun lift(value: RustBuffer.ByValue): NaiveDate {
+        val builtinValue = FfiConverterString.lift(value)
+        return java.time.LocalDate.parse(builtinValue)
+    }
+
+    override fun lower(value: NaiveDate): RustBuffer.ByValue {
+        val builtinValue = value.toString()
+        return FfiConverterString.lower(builtinValue)
+    }
+
+    override fun read(buf: ByteBuffer): NaiveDate {
+        val builtinValue = FfiConverterString.read(buf)
+        return java.time.LocalDate.parse(builtinValue)
+    }
+
+    override fun allocationSize(value: NaiveDate): ULong {
+        val builtinValue = value.toString()
+        return FfiConverterString.allocationSize(builtinValue)
+    }
+
+    override fun write(value: NaiveDate, buf: ByteBuffer) {
+        val builtinValue = value.toString()
+        FfiConverterString.write(builtinValue, buf)
+    }
+}
 
 
 

@@ -1,0 +1,56 @@
+// Hand-written (bindings/generate.sh leaves this file alone): what makes
+// HavenError readable on Apple platforms. `errorDescription` is the core's
+// own sentence (never what the person wrote), so `localizedDescription`
+// and SwiftUI alerts show it; `code` is a stable token for analytics and
+// for choosing a screen. A new error case fails to compile here until it
+// has a code.
+import Foundation
+
+extension HavenError: LocalizedError {
+    /// The human sentence from the core.
+    public var errorDescription: String? { message }
+
+    /// The core's sentence (same as `errorDescription`).
+    public var message: String {
+        switch self {
+        case .WrongPassphrase(let m), .WrongRecoveryKey(let m), .MistypedRecoveryKey(let m),
+             .WrongDeviceKey(let m), .Locked(let m), .NotFound(let m), .Corrupt(let m),
+             .CorruptDatabase(let m), .UnsupportedVersion(let m), .KdfParamsOutOfBounds(let m),
+             .InvalidInput(let m), .AlreadyExists(let m), .Cancelled(let m), .Platform(let m),
+             .Internal(let m), .BadBackup(let m), .Storage(let m), .Conflict(let m),
+             .DeviceKeyInvalidated(let m), .KeyStoreLockedOut(let m):
+            return m
+        }
+    }
+
+    /// A stable `snake_case` code, the same as the Rust `HavenError::code`.
+    public var code: String {
+        switch self {
+        case .WrongPassphrase: return "wrong_passphrase"
+        case .WrongRecoveryKey: return "wrong_recovery_key"
+        case .MistypedRecoveryKey: return "mistyped_recovery_key"
+        case .WrongDeviceKey: return "wrong_device_key"
+        case .Locked: return "locked"
+        case .NotFound: return "not_found"
+        case .Corrupt: return "corrupt"
+        case .CorruptDatabase: return "corrupt_database"
+        case .UnsupportedVersion: return "unsupported_version"
+        case .KdfParamsOutOfBounds: return "kdf_params_out_of_bounds"
+        case .InvalidInput: return "invalid_input"
+        case .AlreadyExists: return "already_exists"
+        case .Cancelled: return "cancelled"
+        case .Platform: return "platform"
+        case .Internal: return "internal"
+        case .BadBackup: return "bad_backup"
+        case .Storage: return "storage"
+        case .Conflict: return "conflict"
+        case .DeviceKeyInvalidated: return "device_key_invalidated"
+        case .KeyStoreLockedOut: return "key_store_locked_out"
+        }
+    }
+}
+
+extension HavenError: CustomStringConvertible {
+    /// `code: sentence`, for logs.
+    public var description: String { "\(code): \(message)" }
+}
