@@ -96,6 +96,45 @@ pub const TARGETS: &[Target] = &[
         check: crate::backup::fuzz::check_backup_chunks,
         alloc_bound: |n| 4 * n + 2 * MIB,
     },
+    Target {
+        name: "share_capsule",
+        // The capsule, its JSON, the body decoded, decrypted and padded
+        // (to a power of two), and the resealed copy.
+        check: crate::share::fuzz::check_capsule,
+        alloc_bound: |n| 32 * n + 256 * KIB,
+    },
+    Target {
+        name: "share_reply",
+        check: crate::share::fuzz::check_reply,
+        alloc_bound: |n| 32 * n + 256 * KIB,
+    },
+    Target {
+        name: "share_access_log",
+        check: crate::share::fuzz::check_access_log,
+        alloc_bound: |n| 16 * n + 64 * KIB,
+    },
+    Target {
+        name: "carer_welcome",
+        check: crate::share::fuzz::check_welcome,
+        alloc_bound: |n| 16 * n + 64 * KIB,
+    },
+    Target {
+        name: "crisis_card",
+        // Inflating stops at 64 KiB of JSON, whatever the input; the card
+        // read from it, and a QR code's modules and SVG.
+        check: crate::share::fuzz::check_card,
+        alloc_bound: |n| 16 * n + 2 * MIB,
+    },
+    Target {
+        name: "share_link",
+        check: crate::share::fuzz::check_share_text,
+        alloc_bound: |n| 8 * n + 64 * KIB,
+    },
+    Target {
+        name: "relay_messages",
+        check: crate::share::fuzz::check_relay_messages,
+        alloc_bound: |n| 32 * n + 256 * KIB,
+    },
 ];
 
 /// The target called `name`.
