@@ -20,11 +20,13 @@ mod files;
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzzing;
+mod integrity;
 pub mod journal;
 mod leftovers;
 pub mod moods;
 pub mod progress;
 mod records;
+mod rekey;
 mod scan;
 mod schema;
 pub mod share;
@@ -52,7 +54,7 @@ pub use moods::{Bucket, MoodPoint};
 pub use progress::{Progress, Silent};
 pub use schema::LATEST as SCHEMA_VERSION;
 pub use slots::{SlotInfo, SlotKind};
-pub use vault::{KindCount, Vault, VerifyReport};
+pub use vault::{EpochStore, KindCount, Vault, VerifyReport};
 
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!();

@@ -19,6 +19,10 @@ pub struct Cli {
     /// HAVEN_PASSPHRASE or a prompt).
     #[arg(long, global = true, value_name = "FILE")]
     pub passphrase_file: Option<PathBuf>,
+    /// Open the vault even though it is older than the last one seen on this
+    /// computer (you restored an older copy on purpose).
+    #[arg(long, global = true)]
+    pub accept_rollback: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -37,6 +41,15 @@ pub enum Command {
     Passphrase(PassphraseCommand),
     /// Open the vault with the recovery key and set a new passphrase.
     Recover,
+    /// Replace the vault key: every record resealed under a new key, a new
+    /// passphrase (from HAVEN_NEW_PASSPHRASE or a prompt) and a new recovery
+    /// key shown once. Old passphrases, recovery keys and device keys stop
+    /// opening this vault; old backups keep opening with their own secrets.
+    Rekey {
+        /// The cost of the new passphrase slot.
+        #[command(flatten)]
+        kdf: KdfArgs,
+    },
     /// Authenticate every record; exit 0 only if all are intact.
     Verify,
     /// The crisis plan: show, edit from a file, history, diff, sign, revoke,
@@ -67,10 +80,20 @@ pub enum Command {
 /// Options for `init`.
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// Argon2id memory in MiB (default 64; lower only for constrained devices).
+    /// The cost of the passphrase slot.
+    #[command(flatten)]
+    pub kdf: KdfArgs,
+}
+
+/// The Argon2id cost of a new passphrase slot: always chosen here, never
+/// copied from a slot already in the file.
+#[derive(Debug, Args)]
+pub struct KdfArgs {
+    /// Argon2id memory in MiB (default 64; at least 19; lower only for
+    /// constrained devices).
     #[arg(long, default_value_t = 64)]
     pub kdf_memory_mib: u32,
-    /// Argon2id passes (default 3).
+    /// Argon2id passes (default 3; at least 2).
     #[arg(long, default_value_t = 3)]
     pub kdf_iterations: u32,
 }
@@ -79,7 +102,15 @@ pub struct InitArgs {
 #[derive(Debug, Subcommand)]
 pub enum PassphraseCommand {
     /// Replace the passphrase (the recovery key keeps working).
-    Change,
+    Change {
+        /// The cost of the new passphrase slot.
+        #[command(flatten)]
+        kdf: KdfArgs,
+        /// Also replace the vault key (as `haven rekey`): do this if someone
+        /// may know the old passphrase, or had a copy of the vault or a backup.
+        #[arg(long)]
+        rotate: bool,
+    },
 }
 
 /// `journal ...`
@@ -93,8 +124,17 @@ pub enum JournalCommand {
         /// A tag (repeatable).
         #[arg(long = "tag")]
         tags: Vec<String>,
-        /// The text; read from standard input when left out.
+        /// The text. Other programs on this machine can read arguments, so
+        /// prefer standard input (used when no text is given), --file or
+        /// --edit.
         text: Option<String>,
+        /// Read the text from this file.
+        #[arg(long, conflicts_with = "text")]
+        file: Option<PathBuf>,
+        /// Write the text in your editor ($VISUAL, $EDITOR, else vi), on a
+        /// private temporary file removed afterwards.
+        #[arg(long, conflicts_with_all = ["text", "file"])]
+        edit: bool,
     },
     /// List entries, newest first.
     List {
@@ -129,8 +169,17 @@ pub enum JournalCommand {
         /// Remove all tags.
         #[arg(long, conflicts_with = "tags")]
         no_tags: bool,
-        /// New text; read from standard input when left out and input is piped.
+        /// New text (other programs on this machine can read arguments:
+        /// prefer piping it in, --file or --edit). Read from standard input
+        /// when left out and input is piped; else the text is kept.
         text: Option<String>,
+        /// Read the new text from this file.
+        #[arg(long, conflicts_with = "text")]
+        file: Option<PathBuf>,
+        /// Edit the text in your editor, starting from the current text, on
+        /// a private temporary file removed afterwards.
+        #[arg(long, conflicts_with_all = ["text", "file"])]
+        edit: bool,
     },
     /// Delete an entry for good.
     Delete {
@@ -139,8 +188,9 @@ pub enum JournalCommand {
     },
     /// Find entries whose text or tags contain QUERY (any case).
     Search {
-        /// What to look for.
-        query: String,
+        /// What to look for; read as one line from standard input when left
+        /// out (other programs on this machine can read arguments).
+        query: Option<String>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -209,11 +259,16 @@ pub enum PlanCommand {
     /// Save a new version from a JSON or TOML file (creates the plan on first use).
     Edit {
         /// The file (`.json` or `.toml`). Sections left out are carried over
-        /// from the latest version (on first use: empty, with region crisis lines).
-        file: PathBuf,
+        /// from the latest version (on first use: empty, with region crisis
+        /// lines). Without a file, the latest version opens in your editor
+        /// on a private temporary file, removed afterwards.
+        file: Option<PathBuf>,
         /// Region for the default crisis lines when the plan is created.
         #[arg(long, value_enum, default_value_t = RegionArg::Uk)]
         region: RegionArg,
+        /// Delete FILE once it is saved: it holds the plan in plain text.
+        #[arg(long, requires = "file")]
+        remove_file: bool,
     },
     /// Every version, oldest first.
     History(ListArgs),
@@ -252,8 +307,12 @@ pub enum StatementCommand {
     /// Save a new version from a JSON or TOML file (creates the statement on first use).
     Edit {
         /// The file (`.json` or `.toml`). Sections left out are carried over
-        /// from the latest version.
-        file: PathBuf,
+        /// from the latest version. Without a file, the latest version opens
+        /// in your editor on a private temporary file, removed afterwards.
+        file: Option<PathBuf>,
+        /// Delete FILE once it is saved: it holds the statement in plain text.
+        #[arg(long, requires = "file")]
+        remove_file: bool,
     },
     /// Every version, oldest first.
     History(ListArgs),
@@ -476,9 +535,14 @@ pub struct DepartureArgs {
     /// Their organisation or team.
     #[arg(long)]
     pub organisation: Option<String>,
-    /// Why the wish was not followed.
+    /// Why the wish was not followed. Other programs on this machine can
+    /// read arguments: prefer --reason-file or standard input (read when
+    /// neither is given).
     #[arg(long)]
-    pub reason: String,
+    pub reason: Option<String>,
+    /// Read the reason from this file.
+    #[arg(long, conflicts_with = "reason")]
+    pub reason_file: Option<PathBuf>,
     /// Which wish, briefly.
     #[arg(long)]
     pub wish: Option<String>,

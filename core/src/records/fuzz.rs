@@ -5,10 +5,13 @@
 // A failed property panics: that is the fuzzer's crash (see `crate::fuzzing`).
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
+use std::sync::atomic::AtomicU64;
+
 use super::{aad, RowRef, Scope, SealedRow};
-use crate::crypto::{envelope, padding};
+use crate::crypto::{envelope, padding, SecretKey};
 use crate::error::HavenError;
 use crate::fuzzing::{known_key, Input, VAULT_ID};
+use crate::integrity::Keys;
 
 /// Input: `revision (u64) | id (short) | kind (short) | padded plaintext`.
 /// The padded plaintext (length prefix, data, padding: all the fuzzer's) is
@@ -23,10 +26,8 @@ pub fn check_record(data: &[u8]) {
     let padded = input.rest();
     let key = known_key();
     let body = envelope::seal(&key, &aad(VAULT_ID, &id, &kind, revision), padded).unwrap();
-    let scope = Scope {
-        key: &key,
-        vault_id: VAULT_ID,
-    };
+    let keys = Keys::derive(&key).unwrap();
+    let scope = scope_over(&key, &keys);
     let row = SealedRow {
         id: id.clone(),
         revision,
@@ -69,10 +70,8 @@ pub fn check_record(data: &[u8]) {
 /// behind authentication.
 pub(crate) fn seal_row(kind: &str, id: &str, plain: &[u8]) -> SealedRow {
     let key = known_key();
-    let scope = Scope {
-        key: &key,
-        vault_id: VAULT_ID,
-    };
+    let keys = Keys::derive(&key).unwrap();
+    let scope = scope_over(&key, &keys);
     SealedRow {
         id: id.to_string(),
         revision: 1,
@@ -83,8 +82,16 @@ pub(crate) fn seal_row(kind: &str, id: &str, plain: &[u8]) -> SealedRow {
 /// Runs `f` with a scope over the known key.
 pub(crate) fn with_scope<T>(f: impl FnOnce(&Scope<'_>) -> T) -> T {
     let key = known_key();
-    f(&Scope {
-        key: &key,
+    let keys = Keys::derive(&key).unwrap();
+    f(&scope_over(&key, &keys))
+}
+
+/// A scope over `key` for the fuzz vault (reads never touch the state).
+fn scope_over<'a>(key: &'a SecretKey, keys: &'a Keys) -> Scope<'a> {
+    Scope {
+        key,
         vault_id: VAULT_ID,
-    })
+        integrity: keys,
+        epoch: AtomicU64::new(0),
+    }
 }

@@ -5,7 +5,7 @@
 // A failed property panics: that is the fuzzer's crash (see `crate::fuzzing`).
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
-use super::{aad, unwrap_from, SlotKind, SlotSecret as Opener, StoredSlot};
+use super::{aad_v1, aad_v2, unwrap_from, SlotKind, SlotSecret as Opener, StoredSlot};
 use crate::crypto::{self, KdfParams, SecretKey};
 use crate::error::{HavenError, Internal};
 use crate::fuzzing::{Input, VAULT_ID};
@@ -22,7 +22,7 @@ fn device_key() -> SecretKey {
 /// - The kind column parses only as one of the names it is written as.
 /// - The KDF column decodes only within bounds, and canonically.
 /// - Mode even: `rest` is the plaintext the slot wraps, sealed validly
-///   under the device key's KEK; unwrapping gives it back as the vault key
+///   under the device key's KEK (as slot format 2, or 1 if mode & 2); unwrapping gives it back as the vault key
 ///   if it is 32 bytes, and refuses it as corrupt otherwise. Mode odd:
 ///   `rest` is the stored wrapping itself, which the device key does not
 ///   open. (Passphrase slots run Argon2id, far too slow to fuzz: their
@@ -67,7 +67,14 @@ pub fn check_key_slot(data: &[u8]) {
     let valid = mode & 1 == 0;
     let wrapped = if valid {
         let kek = opener.kek(None, &salt).unwrap();
-        crypto::seal(&kek, &aad(VAULT_ID, &id, SlotKind::Device), rest).unwrap()
+        // Format 2 binds the (absent) KDF parameters; format 1, written
+        // by older builds, is still read.
+        let aad = if mode & 2 == 0 {
+            aad_v2(VAULT_ID, &id, SlotKind::Device, None)
+        } else {
+            aad_v1(VAULT_ID, &id, SlotKind::Device)
+        };
+        crypto::seal(&kek, &aad, rest).unwrap()
     } else {
         rest.to_vec()
     };
