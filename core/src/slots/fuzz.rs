@@ -20,7 +20,8 @@ fn device_key() -> SecretKey {
 /// mode | rest`.
 ///
 /// - The kind column parses only as one of the names it is written as.
-/// - The KDF column decodes only within bounds, and canonically.
+/// - The KDF column decodes only within the stored bounds (older slots
+///   may sit below the floor new ones need), and canonically.
 /// - Mode even: `rest` is the plaintext the slot wraps, sealed validly
 ///   under the device key's KEK (as slot format 2, or 1 if mode & 2); unwrapping gives it back as the vault key
 ///   if it is 32 bytes, and refuses it as corrupt otherwise. Mode odd:
@@ -44,7 +45,7 @@ pub fn check_key_slot(data: &[u8]) {
     match KdfParams::from_bytes(&kdf) {
         Ok(p) => {
             assert_eq!(p.to_bytes(), kdf, "KDF parameters are not canonical");
-            p.check().unwrap();
+            p.check_stored().unwrap();
         }
         Err(e) => {
             assert!(matches!(e, Internal::KdfBounds));
