@@ -44,7 +44,13 @@ pub fn check_card(data: &[u8]) {
                 assert_eq!(card.signer, e);
             }
             if card.signer == ours && card.notice == NOT_REVOCABLE {
-                let again = card::encode(&card, &IDENTITY).unwrap();
+                let again = match card::encode(&card, &IDENTITY) {
+                    Ok(again) => again,
+                    // A card read from nearly 64 KiB of JSON may write a
+                    // little more (times gain their fraction's digits).
+                    Err(ShareError::TooLarge) => return,
+                    Err(e) => panic!("a card that reads cannot be encoded: {e:?}"),
+                };
                 assert!(
                     card::decode(&again, None).unwrap() == card,
                     "re-encoding changed the card"
