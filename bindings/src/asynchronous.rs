@@ -1,6 +1,6 @@
 //! The async forms (Kotlin `suspend fun ...Async`, Swift `...Async() async
 //! throws`) of every call that can take more than a few milliseconds:
-//! Argon2id (create, unlock, passphrase change, recovery, restore), whole-
+//! Argon2id (create, unlock, passphrase change, rekey, recovery, restore), whole-
 //! vault reads (search, all entries, mood series, verify), backups and
 //! exports. Each is the blocking call run by [`offload`]: cancelling the
 //! coroutine (Kotlin) or the token (Swift helpers) stops the core, which
@@ -131,15 +131,36 @@ impl HavenVault {
         offload(None, token, move |_| self.enable_device_unlock(store)).await
     }
 
-    /// Sets a new passphrase, off the calling thread.
-    #[uniffi::method(default(token = None))]
+    /// Sets a new passphrase (see `change_passphrase`), off the calling
+    /// thread.
+    #[uniffi::method(default(kdf = None, token = None))]
     pub async fn change_passphrase_async(
         self: Arc<Self>,
         new_passphrase: String,
+        kdf: Option<KdfParams>,
         token: Option<Arc<CancelToken>>,
     ) -> Result<(), HavenError> {
         offload(None, token, move |_| {
-            self.vault.change_passphrase(&new_passphrase)
+            self.vault
+                .change_passphrase_with_kdf(&new_passphrase, kdf.unwrap_or_default())
+        })
+        .await
+    }
+
+    /// Replaces the vault key (see `rekey`), off the calling thread; returns
+    /// the new recovery key. Reports progress steps `resealing` and `done`;
+    /// cancelling changes nothing.
+    #[uniffi::method(default(listener = None, token = None))]
+    pub async fn rekey_async(
+        self: Arc<Self>,
+        new_passphrase: String,
+        kdf: KdfParams,
+        listener: Option<Arc<dyn ProgressListener>>,
+        token: Option<Arc<CancelToken>>,
+    ) -> Result<String, HavenError> {
+        offload(listener, token, move |p| {
+            let recovery = self.vault.rekey(&new_passphrase, kdf, p)?;
+            Ok(recovery.display().to_string())
         })
         .await
     }

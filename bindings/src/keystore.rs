@@ -113,8 +113,11 @@ impl HavenVault {
                 }
                 if let Some(key) = store.load(alias(&vault_id, &slot.id))? {
                     let key = zeroize_vec(key);
-                    if self.vault.unlock_with_device_key(&key).is_ok() {
-                        return Ok(());
+                    match self.vault.unlock_with_device_key(&key) {
+                        Ok(()) => return Ok(()),
+                        Err(HavenError::WrongDeviceKey) => continue,
+                        // Tampering or a rolled-back file is not a wrong key.
+                        Err(e) => return Err(e),
                     }
                 }
             }
@@ -132,6 +135,61 @@ impl HavenVault {
             self.vault.remove_key_slot(&slot_id)?;
             Ok(store.remove(alias(&self.vault.id(), &slot_id))?)
         })
+    }
+}
+
+/// The vault's newest epoch kept in the app's key store, as 8 bytes
+/// (little-endian) under `haven.<vault id>.epoch`: outside the vault file,
+/// so a file swapped for an older copy is caught on unlock.
+struct KeyStoreEpoch(std::sync::Arc<dyn KeyStore>);
+
+fn epoch_alias(vault_id: &str) -> String {
+    format!("haven.{vault_id}.epoch")
+}
+
+impl haven_core::EpochStore for KeyStoreEpoch {
+    fn load(&self, vault_id: &str) -> Result<Option<u64>, HavenError> {
+        match self.0.load(epoch_alias(vault_id))? {
+            None => Ok(None),
+            Some(bytes) => {
+                let arr: [u8; 8] =
+                    bytes
+                        .as_slice()
+                        .try_into()
+                        .map_err(|_| HavenError::Platform {
+                            reason: "the epoch held in the key store is not 8 bytes".into(),
+                        })?;
+                Ok(Some(u64::from_le_bytes(arr)))
+            }
+        }
+    }
+
+    fn store(&self, vault_id: &str, epoch: u64) -> Result<(), HavenError> {
+        Ok(self
+            .0
+            .store(epoch_alias(vault_id), epoch.to_le_bytes().to_vec())?)
+    }
+}
+
+#[uniffi::export]
+impl HavenVault {
+    /// Keeps this vault's newest epoch in `store` from now on (updated after
+    /// every write) and checks it on every unlock: a vault file older than
+    /// what `store` holds fails with `HavenError.RolledBack`
+    /// (its message gives the epoch held and the one found).
+    /// Call it right after opening, before unlocking.
+    pub fn keep_epoch_in(&self, store: std::sync::Arc<dyn KeyStore>) -> Result<(), HavenError> {
+        guard(|| {
+            self.vault
+                .set_epoch_store(std::sync::Arc::new(KeyStoreEpoch(store)))
+        })
+    }
+
+    /// Lets the next unlock accept a vault file older than the held epoch
+    /// (the person restored an older copy on purpose, after being shown
+    /// `RolledBack`). Only for that one unlock.
+    pub fn accept_rollback(&self) {
+        self.vault.accept_rollback()
     }
 }
 

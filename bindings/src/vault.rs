@@ -71,7 +71,8 @@ pub fn default_kdf_params() -> KdfParams {
     KdfParams::default()
 }
 
-/// The cheapest accepted Argon2id cost (8 MiB, 1 pass): for constrained
+/// The floor, the cheapest cost a new slot may have (19 MiB, 2 passes,
+/// OWASP's lowest Argon2id setting): for constrained
 /// devices and tests.
 #[uniffi::export]
 pub fn minimum_kdf_params() -> KdfParams {
@@ -130,9 +131,40 @@ impl HavenVault {
         self.vault.is_unlocked()
     }
 
-    /// Sets a new passphrase (vault must be unlocked).
-    pub fn change_passphrase(&self, new_passphrase: String) -> Result<(), HavenError> {
-        guard(|| self.vault.change_passphrase(&new_passphrase))
+    /// Sets a new passphrase (vault must be unlocked) at cost `kdf`, or at
+    /// the default cost when none is given; never at the cost of the slot
+    /// it replaces, which anyone able to write the file could have planted.
+    #[uniffi::method(default(kdf = None))]
+    pub fn change_passphrase(
+        &self,
+        new_passphrase: String,
+        kdf: Option<KdfParams>,
+    ) -> Result<(), HavenError> {
+        guard(|| {
+            self.vault
+                .change_passphrase_with_kdf(&new_passphrase, kdf.unwrap_or_default())
+        })
+    }
+
+    /// Replaces the vault key: every record resealed under a new key in one
+    /// transaction, the passphrase set to `new_passphrase` at cost `kdf`, a
+    /// new recovery key returned (show it once). Old passphrases, recovery
+    /// and device keys stop opening this vault (re-enable device unlock
+    /// afterwards); old backups open with the secrets they were made under.
+    /// Reports progress to `listener`; `token` cancels it, changing nothing.
+    #[uniffi::method(default(listener = None, token = None))]
+    pub fn rekey(
+        &self,
+        new_passphrase: String,
+        kdf: KdfParams,
+        listener: Option<Arc<dyn ProgressListener>>,
+        token: Option<Arc<CancelToken>>,
+    ) -> Result<String, HavenError> {
+        guard(|| {
+            let observer = Observer { listener, token };
+            let recovery = self.vault.rekey(&new_passphrase, kdf, &observer)?;
+            Ok(recovery.display().to_string())
+        })
     }
 
     /// Unlocks with the recovery key and sets a new passphrase.

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 const ALLOWED: &[(&str, &str)] = &[
     ("add_device_key", "apps never see raw device keys: enable_device_unlock makes one and hands it to the KeyStore"),
     ("create", "bound as create_vault(_async) through create_progress"),
+    ("change_passphrase", "bound as change_passphrase(_async)(new_passphrase, kdf = null) through change_passphrase_with_kdf (the default cost when none is given)"),
     ("reviews_due", "bound as reviews_due(within_days) through reviews_due_now (the device's today)"),
     ("watch_changes", "bound as observe(listener) -> TaskHandle"),
     ("path", "the app chose the path; it has it"),

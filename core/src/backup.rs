@@ -87,6 +87,7 @@ use zeroize::Zeroizing;
 use crate::crypto::{self, recovery::hkdf_kek, RecoveryKey, SecretKey};
 use crate::error::{HavenError, Internal, Result};
 use crate::files::{already_exists, dir_of, FileKind, NewFile};
+use crate::integrity;
 use crate::leftovers;
 use crate::progress::Progress;
 use crate::schema;
@@ -292,7 +293,12 @@ impl Header {
             let salt = c.short()?.to_vec();
             let wrapped = c.short()?.to_vec();
             let kdf = match kind {
-                SlotKind::Passphrase if !kdf.is_empty() => Some(kdf.to_vec()),
+                SlotKind::Passphrase if !kdf.is_empty() => {
+                    // Bounded here, before any key derivation: a crafted
+                    // cost is refused at once, not after seconds of Argon2id.
+                    crate::crypto::KdfParams::from_bytes(kdf)?;
+                    Some(kdf.to_vec())
+                }
                 SlotKind::Recovery if kdf.is_empty() => None,
                 // Device slots never travel; a malformed slot is refused.
                 _ => return Err(bad(MALFORMED)),
@@ -432,8 +438,9 @@ struct SnapshotFacts {
 }
 
 /// Turns the fresh `VACUUM INTO` copy into what travels: a single file in
-/// rollback-journal mode (no `-wal` beside it) without device slots.
-fn prepare_snapshot(path: &Path) -> Result<SnapshotFacts> {
+/// rollback-journal mode (no `-wal` beside it) without device slots, its
+/// vault state recording the slot table without them.
+fn prepare_snapshot(path: &Path, vault_id: &str, keys: &integrity::Keys) -> Result<SnapshotFacts> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -445,6 +452,7 @@ fn prepare_snapshot(path: &Path) -> Result<SnapshotFacts> {
         "PRAGMA secure_delete = ON;
          DELETE FROM key_slots WHERE kind = 'device';",
     )?;
+    integrity::slots_changed(&conn, vault_id, keys)?;
     let slots = slots::load(&conn)?;
     let mut stmt =
         conn.prepare("SELECT kind, count(*) FROM records GROUP BY kind ORDER BY kind")?;
@@ -483,7 +491,7 @@ impl Vault {
 
         // The snapshot lives beside the vault (same protection, same disk)
         // and is removed when `snapshot` drops, whatever happens below.
-        let (snapshot, key, vault_id) = self.with_unlocked(|conn, scope| {
+        let (snapshot, key, vault_id, keys) = self.with_unlocked(|conn, scope| {
             let snapshot = leftovers::create(&vault_dir, leftovers::SNAPSHOT)?;
             let target = snapshot
                 .path()
@@ -494,9 +502,10 @@ impl Vault {
                 snapshot,
                 backup_key(scope.key, &salt)?,
                 scope.vault_id.to_string(),
+                integrity::Keys::derive(scope.key)?,
             ))
         })?;
-        let facts = prepare_snapshot(snapshot.path())?;
+        let facts = prepare_snapshot(snapshot.path(), &vault_id, &keys)?;
         if facts.slots.is_empty() {
             return Err(HavenError::invalid(
                 "this vault has no passphrase or recovery key slot, so no backup of it could be opened",
@@ -965,6 +974,21 @@ mod tests {
                 "case {i}"
             );
         }
+        // A cost no build ever wrote (issue 9: 1 GiB, 16 passes) is refused
+        // while parsing, before any derivation.
+        let mut costly = sample_header();
+        costly.slots[0].kdf = Some(
+            KdfParams {
+                memory_kib: 1024 * 1024,
+                iterations: 16,
+                parallelism: 1,
+            }
+            .to_bytes(),
+        );
+        assert!(matches!(
+            reparse(&costly),
+            Err(HavenError::KdfParamsOutOfBounds)
+        ));
         let mut newer = sample_header();
         newer.schema_version = schema::LATEST + 1;
         assert!(matches!(

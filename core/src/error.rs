@@ -78,6 +78,24 @@ pub enum HavenError {
         /// The record's id (random; reveals nothing), when it is known.
         record_id: Option<String>,
     },
+    /// The vault as a whole does not match its authenticated state: a record
+    /// added, removed or put back at an older revision, a key slot planted,
+    /// altered or removed, or the state itself damaged. Nothing was written.
+    #[error("the vault has been tampered with: {what}")]
+    Integrity {
+        /// What does not match, in fixed words (a slot id at most).
+        what: String,
+    },
+    /// The vault file is older than the newest state this device has seen
+    /// (held outside the file): it may have been swapped for an older copy.
+    /// The vault stays locked unless the person accepts it deliberately.
+    #[error("this vault file is older than the one last seen on this device (epoch {found}, expected at least {held})")]
+    RolledBack {
+        /// The epoch held outside the file.
+        held: u64,
+        /// The epoch found in the file.
+        found: u64,
+    },
     /// The database file itself is damaged; it was moved aside, not deleted.
     #[error("the vault file is damaged and was moved aside to {moved_to}")]
     CorruptDatabase {
@@ -178,6 +196,8 @@ impl HavenError {
             Self::NotFound { .. } => "not_found",
             Self::Corrupt { .. } => "corrupt",
             Self::CorruptDatabase { .. } => "corrupt_database",
+            Self::Integrity { .. } => "integrity",
+            Self::RolledBack { .. } => "rolled_back",
             Self::UnsupportedVersion { .. } => "unsupported_version",
             Self::KdfParamsOutOfBounds => "kdf_params_out_of_bounds",
             Self::InvalidInput { .. } => "invalid_input",
@@ -323,6 +343,8 @@ mod tests {
             HavenError::Conflict { newer_version: s() },
             HavenError::DeviceKeyInvalidated,
             HavenError::KeyStoreLockedOut,
+            HavenError::Integrity { what: s() },
+            HavenError::RolledBack { held: 2, found: 1 },
         ]
     }
 

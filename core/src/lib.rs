@@ -17,11 +17,13 @@ pub mod export;
 #[cfg(feature = "uniffi")]
 mod ffi_types;
 mod files;
+mod integrity;
 pub mod journal;
 mod leftovers;
 pub mod moods;
 pub mod progress;
 mod records;
+mod rekey;
 mod scan;
 mod schema;
 pub mod share;
@@ -49,7 +51,7 @@ pub use moods::{Bucket, MoodPoint};
 pub use progress::{Progress, Silent};
 pub use schema::LATEST as SCHEMA_VERSION;
 pub use slots::{SlotInfo, SlotKind};
-pub use vault::{KindCount, Vault, VerifyReport};
+pub use vault::{EpochStore, KindCount, Vault, VerifyReport};
 
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!();

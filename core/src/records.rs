@@ -8,12 +8,19 @@
 //! Bulk reads (listing, search) borrow each row from SQLite ([`RowRef`]) and
 //! decrypt it into one reused [`RowOpener`] buffer, so reading thousands of
 //! rows allocates and wipes one buffer, not one per row.
+//!
+//! Every write ([`Scope::insert`], [`Scope::update`], [`Scope::delete`])
+//! also advances the vault state (`integrity.rs`) in the same transaction:
+//! the caller's, or one of its own when called outside a transaction.
+
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use rusqlite::{params, Connection, OptionalExtension, Params};
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::crypto::{self, envelope, padding, SecretKey};
 use crate::error::{HavenError, Internal};
+use crate::integrity::{self, Change, Keys};
 use crate::schema;
 
 /// Who a record belongs to, for binding into its associated data.
@@ -22,6 +29,33 @@ pub struct Scope<'a> {
     pub key: &'a SecretKey,
     /// The vault's random id.
     pub vault_id: &'a str,
+    /// Subkeys for the vault state.
+    pub(crate) integrity: &'a Keys,
+    /// The epoch the last write in this scope reached (0: none wrote).
+    pub(crate) epoch: AtomicU64,
+}
+
+/// Runs `f` in a transaction of its own when `conn` is not already in one
+/// (then `f`'s writes and the state's commit together), else inside the
+/// caller's.
+pub(crate) fn atomically<T>(
+    conn: &Connection,
+    f: impl FnOnce() -> Result<T, HavenError>,
+) -> Result<T, HavenError> {
+    if !conn.is_autocommit() {
+        return f();
+    }
+    conn.execute_batch("BEGIN IMMEDIATE")?;
+    match f() {
+        Ok(v) => {
+            conn.execute_batch("COMMIT")?;
+            Ok(v)
+        }
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            Err(e)
+        }
+    }
 }
 
 /// One stored row, still sealed.
@@ -96,7 +130,13 @@ fn write_aad(out: &mut Vec<u8>, vault_id: &str, id: &str, kind: &str, revision: 
 }
 
 impl Scope<'_> {
-    fn seal(&self, id: &str, kind: &str, revision: i64, plain: &[u8]) -> Result<Vec<u8>, Internal> {
+    pub(crate) fn seal(
+        &self,
+        id: &str,
+        kind: &str,
+        revision: i64,
+        plain: &[u8],
+    ) -> Result<Vec<u8>, Internal> {
         envelope::seal_padded(self.key, &aad(self.vault_id, id, kind, revision), plain)
     }
 
@@ -122,6 +162,20 @@ impl Scope<'_> {
         Ok(plain)
     }
 
+    /// Advances the vault state by one write (see `integrity.rs`).
+    fn advance(&self, conn: &Connection, change: Change) -> Result<(), HavenError> {
+        let epoch = integrity::apply(conn, self.vault_id, self.integrity, change)?;
+        self.epoch.store(epoch, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Records that the key-slot table changed (in the caller's transaction).
+    pub(crate) fn slots_changed(&self, conn: &Connection) -> Result<(), HavenError> {
+        let epoch = integrity::slots_changed(conn, self.vault_id, self.integrity)?;
+        self.epoch.store(epoch, Ordering::Relaxed);
+        Ok(())
+    }
+
     /// Inserts a new record with revision 1.
     pub fn insert(
         &self,
@@ -131,11 +185,19 @@ impl Scope<'_> {
         plain: &[u8],
     ) -> Result<(), HavenError> {
         let body = self.seal(id, kind, 1, plain)?;
-        conn.prepare_cached(
-            "INSERT INTO records (id, kind, revision, body) VALUES (?1, ?2, 1, ?3)",
-        )?
-        .execute(params![id, kind, body])?;
-        Ok(())
+        atomically(conn, || {
+            conn.prepare_cached(
+                "INSERT INTO records (id, kind, revision, body) VALUES (?1, ?2, 1, ?3)",
+            )?
+            .execute(params![id, kind, body])?;
+            self.advance(
+                conn,
+                Change {
+                    before: None,
+                    after: Some(self.integrity.row(id, kind, 1)),
+                },
+            )
+        })
     }
 
     /// Replaces a record's payload, bumping its revision. `NotFound` if absent.
@@ -146,17 +208,49 @@ impl Scope<'_> {
         id: &str,
         plain: &[u8],
     ) -> Result<(), HavenError> {
-        let revision: Option<i64> = conn
-            .prepare_cached("SELECT revision FROM records WHERE id = ?1 AND kind = ?2")?
-            .query_row(params![id, kind], |r| r.get(0))
-            .optional()?;
-        let next = revision.ok_or_else(|| HavenError::not_found(kind, id))? + 1;
-        let body = self.seal(id, kind, next, plain)?;
-        conn.prepare_cached(
-            "UPDATE records SET revision = ?1, body = ?2 WHERE id = ?3 AND kind = ?4",
-        )?
-        .execute(params![next, body, id, kind])?;
-        Ok(())
+        atomically(conn, || {
+            let revision: Option<i64> = conn
+                .prepare_cached("SELECT revision FROM records WHERE id = ?1 AND kind = ?2")?
+                .query_row(params![id, kind], |r| r.get(0))
+                .optional()?;
+            let current = revision.ok_or_else(|| HavenError::not_found(kind, id))?;
+            let next = current + 1;
+            let body = self.seal(id, kind, next, plain)?;
+            conn.prepare_cached(
+                "UPDATE records SET revision = ?1, body = ?2 WHERE id = ?3 AND kind = ?4",
+            )?
+            .execute(params![next, body, id, kind])?;
+            self.advance(
+                conn,
+                Change {
+                    before: Some(self.integrity.row(id, kind, current)),
+                    after: Some(self.integrity.row(id, kind, next)),
+                },
+            )
+        })
+    }
+
+    /// Deletes a record. Returns whether it existed.
+    pub fn delete(&self, conn: &Connection, kind: &str, id: &str) -> Result<bool, HavenError> {
+        atomically(conn, || {
+            let revision: Option<i64> = conn
+                .prepare_cached(
+                    "DELETE FROM records WHERE id = ?1 AND kind = ?2 RETURNING revision",
+                )?
+                .query_row(params![id, kind], |r| r.get(0))
+                .optional()?;
+            let Some(revision) = revision else {
+                return Ok(false);
+            };
+            self.advance(
+                conn,
+                Change {
+                    before: Some(self.integrity.row(id, kind, revision)),
+                    after: None,
+                },
+            )?;
+            Ok(true)
+        })
     }
 }
 
@@ -166,14 +260,6 @@ pub fn fetch(conn: &Connection, kind: &str, id: &str) -> Result<Option<SealedRow
         .prepare_cached("SELECT id, revision, body FROM records WHERE id = ?1 AND kind = ?2")?
         .query_row(params![id, kind], row)
         .optional()?)
-}
-
-/// Deletes a record. Returns whether it existed.
-pub fn delete(conn: &Connection, kind: &str, id: &str) -> Result<bool, Internal> {
-    Ok(conn
-        .prepare_cached("DELETE FROM records WHERE id = ?1 AND kind = ?2")?
-        .execute(params![id, kind])?
-        > 0)
 }
 
 /// The `WHERE` condition for rows of `kind`, spelled so the planner can use

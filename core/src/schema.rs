@@ -40,6 +40,14 @@
 //! use it (`records::of_kind`). Older builds refuse a version-2 file with
 //! `UnsupportedVersion` instead of meeting journal payloads they cannot read
 //! (ADR 0005).
+//!
+//! # Version 3
+//!
+//! `meta` gains `state`: the vault state (`integrity.rs`, ADR 0010), sealed
+//! under a subkey of the vault key: a keyed digest of the record set and
+//! the slot table, and the epoch. The migration only adds the row
+//! `state_pending`; the first unlock (the key is needed) computes the state
+//! and removes it. New vaults get their state when created.
 
 use rusqlite::Connection;
 
@@ -71,6 +79,8 @@ const MIGRATIONS: &[&str] = &[
     // 2: journal rows leave the kind index (see the module comment).
     "DROP INDEX records_kind_seq;
     CREATE INDEX records_kind_seq ON records (kind, seq) WHERE kind <> 'journal';",
+    // 3: the vault state (see the module comment); established on unlock.
+    "INSERT INTO meta (key, value) VALUES ('state_pending', x'01');",
 ];
 
 /// The record kind left out of the `records (kind, seq)` index; it must

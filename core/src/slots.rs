@@ -1,6 +1,14 @@
 //! Key slots: each wraps the one vault key under a different way in
 //! (passphrase, recovery key, device key), like LUKS. Changing a passphrase
-//! rewraps the vault key; no record is re-encrypted.
+//! rewraps the vault key; no record is re-encrypted (a rekey, `rekey.rs`,
+//! replaces the vault key itself).
+//!
+//! A slot's associated data binds vault id, slot id, kind and (since slot
+//! format 2) its Argon2id parameters, so a slot whose cost was edited in the
+//! file does not open. Slots written by older builds (format 1, no cost in
+//! the associated data) still open; the slot table as a whole is covered by
+//! the vault state (`integrity.rs`), so an edited or planted slot is caught
+//! on unlock either way.
 
 use rusqlite::{params, Connection};
 use serde::Serialize;
@@ -103,11 +111,29 @@ impl SlotSecret<'_> {
     }
 }
 
-fn aad(vault_id: &str, slot_id: &str, kind: SlotKind) -> Vec<u8> {
+/// Associated data of a format-1 slot (older builds): no cost parameters.
+fn aad_v1(vault_id: &str, slot_id: &str, kind: SlotKind) -> Vec<u8> {
     let mut out = b"haven-slot-v1".to_vec();
     for field in [vault_id, slot_id, kind.as_str()] {
         out.extend_from_slice(&(field.len() as u32).to_le_bytes());
         out.extend_from_slice(field.as_bytes());
+    }
+    out
+}
+
+/// Associated data of a format-2 slot: also binds the stored Argon2id
+/// parameters (empty for slots without a passphrase).
+fn aad_v2(vault_id: &str, slot_id: &str, kind: SlotKind, kdf: Option<&[u8]>) -> Vec<u8> {
+    let mut out = b"haven-slot-v2".to_vec();
+    let kdf = kdf.unwrap_or_default();
+    for field in [
+        vault_id.as_bytes(),
+        slot_id.as_bytes(),
+        kind.as_str().as_bytes(),
+        kdf,
+    ] {
+        out.extend_from_slice(&(field.len() as u32).to_le_bytes());
+        out.extend_from_slice(field);
     }
     out
 }
@@ -123,22 +149,20 @@ pub fn add(
     let kind = opener.kind();
     let kdf = (kind == SlotKind::Passphrase).then_some(kdf);
     if let Some(p) = kdf {
+        // The floor for new slots; the cost always comes from the caller,
+        // never from a slot already in the file.
         p.check()?;
     }
     let id = crypto::random_id()?;
     let salt = crypto::random_bytes(16)?;
     let kek = opener.kek(kdf, &salt)?;
-    let wrapped = crypto::seal(&kek, &aad(vault_id, &id, kind), vault_key.as_bytes())?;
+    let kdf_bytes = kdf.map(KdfParams::to_bytes);
+    let aad = aad_v2(vault_id, &id, kind, kdf_bytes.as_deref());
+    let wrapped = crypto::seal(&kek, &aad, vault_key.as_bytes())?;
     conn.execute(
         "INSERT INTO key_slots (id, kind, kdf, salt, wrapped, created_seq)
          VALUES (?1, ?2, ?3, ?4, ?5, (SELECT coalesce(max(created_seq), 0) + 1 FROM key_slots))",
-        params![
-            id,
-            kind.as_str(),
-            kdf.map(KdfParams::to_bytes),
-            salt,
-            wrapped
-        ],
+        params![id, kind.as_str(), kdf_bytes, salt, wrapped],
     )?;
     Ok(id)
 }
@@ -238,7 +262,14 @@ pub(crate) fn unwrap_from(
         let Some(kek) = opener.kek_observed(kdf, &slot.salt, progress)? else {
             return Err(HavenError::Cancelled);
         };
-        match crypto::open(&kek, &aad(vault_id, &slot.id, kind), &slot.wrapped) {
+        let v2 = aad_v2(vault_id, &slot.id, kind, slot.kdf.as_deref());
+        let opened = match crypto::open(&kek, &v2, &slot.wrapped) {
+            Err(Internal::Unauthentic) => {
+                crypto::open(&kek, &aad_v1(vault_id, &slot.id, kind), &slot.wrapped)
+            }
+            other => other,
+        };
+        match opened {
             Ok(bytes) => {
                 let bytes = zeroize::Zeroizing::new(bytes);
                 let key: [u8; 32] =

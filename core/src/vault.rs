@@ -7,7 +7,7 @@
 //! is one SQLite transaction.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
@@ -18,6 +18,7 @@ use crate::crypto::{self, KdfParams, RecoveryKey, SecretKey};
 use crate::db;
 use crate::error::{HavenError, Internal, Result};
 use crate::files::{already_exists, FileKind};
+use crate::integrity::{self, Keys};
 use crate::leftovers;
 use crate::progress::{Progress, Silent};
 use crate::records::{self, Scope};
@@ -39,7 +40,27 @@ pub struct Vault {
 struct Inner {
     conn: Connection,
     vault_id: String,
-    key: Option<SecretKey>,
+    key: Option<Unlocked>,
+    held: Option<Arc<dyn EpochStore>>,
+    accept_rollback: bool,
+}
+
+/// What an unlocked vault holds: the vault key and its integrity subkeys.
+struct Unlocked {
+    key: SecretKey,
+    integrity: Keys,
+}
+
+/// Where the newest epoch of a vault is kept outside its file (the
+/// platform key store in the apps, a small state file beside the vault in
+/// the CLI), so that a whole file swapped for an older copy is caught
+/// ([`HavenError::RolledBack`]). Implementations must be quick: `store` is
+/// called after every write.
+pub trait EpochStore: Send + Sync {
+    /// The epoch held for `vault_id`, if any.
+    fn load(&self, vault_id: &str) -> Result<Option<u64>>;
+    /// Holds `epoch` for `vault_id` (replacing what was held).
+    fn store(&self, vault_id: &str, epoch: u64) -> Result<()>;
 }
 
 /// How many records of one kind.
@@ -88,7 +109,7 @@ impl std::fmt::Debug for Vault {
 
 /// NFC-normalises a passphrase (so the same words typed on two keyboards
 /// match) and checks its length without ever quoting it.
-fn normalise_passphrase(p: &str) -> Result<Zeroizing<String>> {
+pub(crate) fn normalise_passphrase(p: &str) -> Result<Zeroizing<String>> {
     let n = Zeroizing::new(p.nfc().collect::<String>());
     if n.chars().count() < MIN_PASSPHRASE_CHARS {
         return Err(HavenError::invalid(format!(
@@ -105,6 +126,11 @@ fn normalise_passphrase(p: &str) -> Result<Zeroizing<String>> {
 
 fn canary_aad(vault_id: &str) -> Vec<u8> {
     [b"haven-canary-v1:".as_slice(), vault_id.as_bytes()].concat()
+}
+
+/// The canary sealed under `key`.
+pub(crate) fn seal_canary(vault_id: &str, key: &SecretKey) -> Result<Vec<u8>> {
+    Ok(crypto::seal(key, &canary_aad(vault_id), CANARY)?)
 }
 
 /// Checks that `key` opens the vault's canary: a wrong key and a damaged
@@ -148,14 +174,16 @@ impl Vault {
         let passphrase = normalise_passphrase(passphrase)?;
         kdf.check()?;
         // create_new claims the path atomically: no race with another creator.
-        std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(path)
-            .map_err(|e| match e.kind() {
-                std::io::ErrorKind::AlreadyExists => already_exists(FileKind::Vault, path),
-                _ => Internal::from(e).into(),
-            })?;
+        // Owner-only (0600); SQLite gives the WAL and shared-memory files
+        // the database file's mode.
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        options.open(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => already_exists(FileKind::Vault, path),
+            _ => Internal::from(e).into(),
+        })?;
         let built = Self::initialise(path, &passphrase, kdf, progress);
         if built.is_err() {
             // Only our own empty or half-made file is removed, never another.
@@ -187,7 +215,7 @@ impl Vault {
             "INSERT INTO meta (key, value) VALUES ('vault_id', ?1)",
             params![vault_id.as_bytes()],
         )?;
-        let canary = crypto::seal(&key, &canary_aad(&vault_id), CANARY)?;
+        let canary = seal_canary(&vault_id, &key)?;
         tx.execute(
             "INSERT INTO meta (key, value) VALUES ('canary', ?1)",
             params![canary],
@@ -202,6 +230,8 @@ impl Vault {
         )?;
         step("derive_recovery_key", 0.5)?;
         slots::add(&tx, &vault_id, &key, &SlotSecret::Recovery(&recovery), kdf)?;
+        let integrity = Keys::derive(&key)?;
+        integrity::establish(&tx, &vault_id, &integrity)?;
         step("done", 1.0)?;
         tx.commit()?;
         let vault = Self {
@@ -209,7 +239,9 @@ impl Vault {
             inner: Mutex::new(Inner {
                 conn,
                 vault_id,
-                key: Some(key),
+                key: Some(Unlocked { key, integrity }),
+                held: None,
+                accept_rollback: false,
             }),
         };
         Ok((vault, recovery))
@@ -245,6 +277,8 @@ impl Vault {
                 conn,
                 vault_id,
                 key: None,
+                held: None,
+                accept_rollback: false,
             }),
         })
     }
@@ -273,20 +307,70 @@ impl Vault {
         progress.update("derive_key", 0.0);
         let key = slots::unwrap_from(&rows, &vault_id, opener, progress)?;
         progress.update("check_key", 0.9);
-        let mut inner = self.inner();
-        check_canary(&inner.conn, &inner.vault_id, &key)?;
-        inner.key = Some(key);
+        self.admit(key)?;
         progress.update("unlocked", 1.0);
         Ok(())
     }
 
-    /// Unlocks with a vault key obtained elsewhere (a backup's slots), after
-    /// checking it against the canary.
+    /// Unlocks with a vault key obtained elsewhere (a backup's slots).
     pub(crate) fn unlock_with_vault_key(&self, key: SecretKey) -> Result<()> {
-        let mut inner = self.inner();
+        self.admit(key)
+    }
+
+    /// Keeps `key` if it opens the canary, the file matches its vault state
+    /// (`integrity.rs`) and the state is not older than the epoch held
+    /// outside the file. Otherwise the vault stays locked and nothing is
+    /// written.
+    fn admit(&self, key: SecretKey) -> Result<()> {
+        let mut guard = self.inner();
+        let inner = &mut *guard;
         check_canary(&inner.conn, &inner.vault_id, &key)?;
-        inner.key = Some(key);
+        let keys = Keys::derive(&key)?;
+        let state = integrity::check(&mut inner.conn, &inner.vault_id, &keys)?;
+        let found = state.epoch();
+        if let Some(store) = &inner.held {
+            let held = store.load(&inner.vault_id)?;
+            match held {
+                Some(held) if held > found && !inner.accept_rollback => {
+                    return Err(HavenError::RolledBack { held, found });
+                }
+                Some(held) if held == found => {}
+                _ => store.store(&inner.vault_id, found)?,
+            }
+        }
+        inner.accept_rollback = false;
+        inner.key = Some(Unlocked {
+            key,
+            integrity: keys,
+        });
         Ok(())
+    }
+
+    /// Keeps the newest epoch of this vault in `store` from now on, and
+    /// checks it on every unlock (a file older than what `store` holds is
+    /// [`HavenError::RolledBack`]). If the vault is unlocked, the store is
+    /// brought up to date at once.
+    pub fn set_epoch_store(&self, store: Arc<dyn EpochStore>) -> Result<()> {
+        let mut guard = self.inner();
+        let inner = &mut *guard;
+        if let Some(u) = &inner.key {
+            let found = integrity::load(&inner.conn, &inner.vault_id, &u.integrity)?
+                .map(|s| s.epoch())
+                .unwrap_or(0);
+            if store.load(&inner.vault_id)?.is_none_or(|held| held < found) {
+                store.store(&inner.vault_id, found)?;
+            }
+        }
+        inner.held = Some(store);
+        Ok(())
+    }
+
+    /// Lets the next unlock accept a file older than the epoch held outside
+    /// it (the person restored an old copy on purpose); the held epoch then
+    /// moves back to the file's. Never done silently: only this call allows
+    /// it, for one unlock.
+    pub fn accept_rollback(&self) {
+        self.inner().accept_rollback = true;
     }
 
     /// Unlocks with the passphrase. `WrongPassphrase` leaves the file
@@ -321,27 +405,72 @@ impl Vault {
     }
 
     /// Runs `f` with the connection and the record scope; `Locked` if locked.
+    /// When `f` wrote (and succeeded), the new epoch is handed to the epoch
+    /// store, if any. A store that fails then is not an error of the write,
+    /// which is committed: the held epoch lags and catches up on the next
+    /// write or unlock.
     pub(crate) fn with_unlocked<T>(
         &self,
         f: impl FnOnce(&mut Connection, &Scope<'_>) -> Result<T>,
     ) -> Result<T> {
         let mut guard = self.inner();
         let inner = &mut *guard;
-        let key = inner.key.as_ref().ok_or(HavenError::Locked)?;
+        let unlocked = inner.key.as_ref().ok_or(HavenError::Locked)?;
         let scope = Scope {
-            key,
+            key: &unlocked.key,
             vault_id: &inner.vault_id,
+            integrity: &unlocked.integrity,
+            epoch: std::sync::atomic::AtomicU64::new(0),
         };
-        f(&mut inner.conn, &scope)
+        let out = f(&mut inner.conn, &scope)?;
+        let epoch = scope.epoch.load(std::sync::atomic::Ordering::Relaxed);
+        if let (true, Some(store)) = (epoch > 0, &inner.held) {
+            let _ = store.store(&inner.vault_id, epoch);
+        }
+        Ok(out)
     }
 
-    /// Replaces every passphrase slot with one for `new_passphrase`, in one
-    /// transaction, keeping the current cost parameters. Only the vault key is
-    /// rewrapped. The old passphrase stops working; the recovery key does not.
+    /// Runs `f` (which replaces the vault key in the file, see `rekey.rs`)
+    /// with the connection and the current scope; when it succeeds, keeps
+    /// the new key it returns and hands the new epoch to the epoch store.
+    pub(crate) fn replacing_key(
+        &self,
+        f: impl FnOnce(&mut Connection, &Scope<'_>) -> Result<(SecretKey, Keys, u64)>,
+    ) -> Result<()> {
+        let mut guard = self.inner();
+        let inner = &mut *guard;
+        let unlocked = inner.key.as_ref().ok_or(HavenError::Locked)?;
+        let scope = Scope {
+            key: &unlocked.key,
+            vault_id: &inner.vault_id,
+            integrity: &unlocked.integrity,
+            epoch: std::sync::atomic::AtomicU64::new(0),
+        };
+        let (key, integrity, epoch) = f(&mut inner.conn, &scope)?;
+        inner.key = Some(Unlocked { key, integrity });
+        if let Some(store) = &inner.held {
+            let _ = store.store(&inner.vault_id, epoch);
+        }
+        Ok(())
+    }
+
+    /// Replaces every passphrase slot with one for `new_passphrase` at the
+    /// default cost ([`KdfParams::default`]), in one transaction. Only the
+    /// vault key is rewrapped: the old passphrase stops opening this file,
+    /// but any copy of the file or backup made before still opens with it
+    /// (see [`Vault::rekey`]). The recovery key keeps working.
     pub fn change_passphrase(&self, new_passphrase: &str) -> Result<()> {
+        self.change_passphrase_with_kdf(new_passphrase, KdfParams::default())
+    }
+
+    /// Like [`Vault::change_passphrase`] at cost `kdf` (at least the floor,
+    /// [`KdfParams::minimum`]). The cost is the caller's: never taken from a
+    /// slot already in the file, which anyone able to write the file could
+    /// have planted.
+    pub fn change_passphrase_with_kdf(&self, new_passphrase: &str, kdf: KdfParams) -> Result<()> {
         let p = normalise_passphrase(new_passphrase)?;
+        kdf.check()?;
         self.with_unlocked(|conn, scope| {
-            let kdf = current_kdf(conn)?.unwrap_or_default();
             let tx = conn.transaction()?;
             slots::remove_kind(&tx, SlotKind::Passphrase)?;
             slots::add(
@@ -351,6 +480,7 @@ impl Vault {
                 &SlotSecret::Passphrase(&p),
                 kdf,
             )?;
+            scope.slots_changed(&tx)?;
             tx.commit()?;
             Ok(())
         })
@@ -367,13 +497,17 @@ impl Vault {
     pub fn add_device_key(&self, device_key: &[u8]) -> Result<String> {
         let dk = device_secret(device_key)?;
         self.with_unlocked(|conn, scope| {
-            slots::add(
-                conn,
-                scope.vault_id,
-                scope.key,
-                &SlotSecret::Device(&dk),
-                KdfParams::default(),
-            )
+            records::atomically(conn, || {
+                let id = slots::add(
+                    conn,
+                    scope.vault_id,
+                    scope.key,
+                    &SlotSecret::Device(&dk),
+                    KdfParams::default(),
+                )?;
+                scope.slots_changed(conn)?;
+                Ok(id)
+            })
         })
     }
 
@@ -388,7 +522,12 @@ impl Vault {
 
     /// Removes a key slot by id (never the last one).
     pub fn remove_key_slot(&self, slot_id: &str) -> Result<()> {
-        self.with_unlocked(|conn, _| slots::remove(conn, slot_id))
+        self.with_unlocked(|conn, scope| {
+            records::atomically(conn, || {
+                slots::remove(conn, slot_id)?;
+                scope.slots_changed(conn)
+            })
+        })
     }
 
     /// Lists the key slots (works while locked: they hold no secrets in the clear).
@@ -396,9 +535,12 @@ impl Vault {
         slots::list(&self.inner().conn)
     }
 
-    /// Authenticates every record and runs SQLite's integrity check.
+    /// Checks the file against its vault state (`Integrity` if a record or
+    /// slot was added, removed, replaced or rolled back), then authenticates
+    /// every record and runs SQLite's integrity check.
     pub fn verify(&self) -> Result<VerifyReport> {
         self.with_unlocked(|conn, scope| {
+            integrity::check(conn, scope.vault_id, scope.integrity)?;
             let mut by_kind = std::collections::BTreeMap::<String, u64>::new();
             let mut damaged = Vec::new();
             for (kind, row) in records::everything(conn)? {
@@ -426,18 +568,4 @@ fn device_secret(bytes: &[u8]) -> Result<SecretKey> {
         .try_into()
         .map_err(|_| HavenError::invalid("a device key must be exactly 32 bytes"))?;
     Ok(SecretKey::from_bytes(arr))
-}
-
-fn current_kdf(conn: &Connection) -> Result<Option<KdfParams>> {
-    let stored: Option<Option<Vec<u8>>> = conn
-        .query_row(
-            "SELECT kdf FROM key_slots WHERE kind = 'passphrase' ORDER BY created_seq DESC LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .optional()?;
-    Ok(stored
-        .flatten()
-        .map(|b| KdfParams::from_bytes(&b))
-        .transpose()?)
 }

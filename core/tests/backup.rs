@@ -7,7 +7,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{Recorder, PASS};
+use common::{kdf_bytes, Recorder, PASS};
 use haven_core::backup::CHUNK_SIZE;
 use haven_core::{Draft, Entry, HavenError, KdfParams, RestoreSecret, SlotKind, Vault};
 use tempfile::TempDir;
@@ -787,4 +787,52 @@ fn leftovers_of_killed_backups_and_restores_are_cleared() {
     assert_eq!(sorted(restored.all_entries().unwrap()), sorted(m.entries));
     let names = files_in(device.path());
     assert!(!names.iter().any(|n| n.ends_with(".tmp")), "{names:?}");
+}
+
+/// Issue 9: a header asking for 1 GiB and 16 passes (its checksum redone,
+/// as an attacker would) is refused while the header is read, before any
+/// Argon2id work, and nothing is created.
+#[test]
+fn backup_header_with_oversized_kdf_cost_is_refused_at_once() {
+    let m = small();
+    let mut bytes = std::fs::read(&m.backup).unwrap();
+    let stored = kdf_bytes(KdfParams::minimum());
+    let (header_len, _) = layout(&bytes);
+    let at = bytes[..header_len]
+        .windows(stored.len())
+        .position(|w| w == stored.as_slice())
+        .expect("the passphrase slot's cost is in the header");
+    let costly = KdfParams {
+        memory_kib: 1024 * 1024,
+        iterations: 16,
+        parallelism: 1,
+    };
+    bytes[at..at + stored.len()].copy_from_slice(&kdf_bytes(costly));
+    rehash(&mut bytes);
+    let started = std::time::Instant::now();
+    let err = assert_refused(&bytes, "oversized kdf");
+    assert_eq!(err, HavenError::KdfParamsOutOfBounds);
+    // Refusing reads a few hundred bytes; the derivation alone would take
+    // seconds and a gigabyte.
+    assert!(started.elapsed() < std::time::Duration::from_millis(500));
+}
+
+/// Issue 9: backups and restored vaults are owner-only (0600).
+#[cfg(unix)]
+#[test]
+fn backup_and_restored_vault_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let m = small();
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&m.backup), 0o600);
+    let device = tempfile::tempdir().unwrap();
+    let target = device.path().join("vault.db");
+    Vault::restore_backup(
+        &m.backup,
+        &target,
+        RestoreSecret::Passphrase(PASS),
+        &haven_core::Silent,
+    )
+    .unwrap();
+    assert_eq!(mode(&target), 0o600);
 }

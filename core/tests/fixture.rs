@@ -156,7 +156,7 @@ fn frozen_v1_vault_migrates_and_reads_both_payload_versions() {
         .unwrap()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(user_version, 2);
+    assert_eq!(user_version, haven_core::SCHEMA_VERSION);
 
     let old = v.all_entries().unwrap();
     let new = v
@@ -235,4 +235,56 @@ fn write_v1_fixture() {
         serde_json::to_vec_pretty(&expected).unwrap(),
     )
     .unwrap();
+}
+
+/// A vault written by main just before issue 9 (schema 2, slot format 1,
+/// an 8 MiB / 1-pass passphrase slot, no vault state), frozen with that
+/// build's CLI: `haven init --kdf-memory-mib 8 --kdf-iterations 1`, three
+/// `journal add`, one `journal edit`, one `journal delete`. It opens, is
+/// migrated, gets its vault state on the first unlock, and from then on is
+/// protected like a new vault.
+#[test]
+fn frozen_v2_vault_from_before_the_vault_state_opens_and_is_then_protected() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v2.haven");
+    std::fs::copy(fixture_dir().join("v2.haven"), &path).unwrap();
+    let expected: Expected =
+        serde_json::from_slice(&std::fs::read(fixture_dir().join("v2.json")).unwrap()).unwrap();
+    let v = Vault::open(&path).unwrap();
+    v.unlock_with_passphrase(PASS, &haven_core::Silent).unwrap();
+    let got: Vec<_> = v
+        .all_entries()
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.id, e.text, e.mood, e.tags))
+        .collect();
+    assert_eq!(got, expected.entries);
+    assert!(v.verify().unwrap().is_intact());
+    v.lock();
+    v.unlock_with_recovery_key(&expected.recovery_key).unwrap();
+    drop(v);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let user_version: u32 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(user_version, haven_core::SCHEMA_VERSION);
+    let pending: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM meta WHERE key = 'state_pending'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(pending, 0, "the first unlock established the state");
+    conn.execute(
+        "DELETE FROM records WHERE id = ?1",
+        [&expected.entries[0].0],
+    )
+    .unwrap();
+    drop(conn);
+    let v = Vault::open(&path).unwrap();
+    assert!(matches!(
+        v.unlock_with_passphrase(PASS, &haven_core::Silent),
+        Err(haven_core::HavenError::Integrity { .. })
+    ));
 }

@@ -201,8 +201,13 @@ fn a_tampered_key_slot_reads_as_a_wrong_passphrase_and_the_canary_catches_a_swap
         v.unlock_with_passphrase(PASS, &haven_core::Silent),
         Err(HavenError::WrongPassphrase)
     );
-    // The recovery slot is independent and still opens the vault.
-    v.unlock_with_recovery_key(&rk.display()).unwrap();
+    // The recovery slot still unwraps the key, but the vault state names
+    // the altered passphrase slot (issue 9) and the vault stays locked.
+    match v.unlock_with_recovery_key(&rk.display()) {
+        Err(HavenError::Integrity { what }) => assert!(what.contains("altered"), "{what}"),
+        other => panic!("expected Integrity, got {other:?}"),
+    }
+    assert!(!v.is_unlocked());
     drop(v);
     conn.execute("UPDATE meta SET value = x'00' WHERE key = 'canary'", [])
         .unwrap();

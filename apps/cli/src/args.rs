@@ -17,6 +17,10 @@ pub struct Cli {
     /// HAVEN_PASSPHRASE or a prompt).
     #[arg(long, global = true, value_name = "FILE")]
     pub passphrase_file: Option<PathBuf>,
+    /// Open the vault even though it is older than the last one seen on this
+    /// computer (you restored an older copy on purpose).
+    #[arg(long, global = true)]
+    pub accept_rollback: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -35,6 +39,15 @@ pub enum Command {
     Passphrase(PassphraseCommand),
     /// Open the vault with the recovery key and set a new passphrase.
     Recover,
+    /// Replace the vault key: every record resealed under a new key, a new
+    /// passphrase (from HAVEN_NEW_PASSPHRASE or a prompt) and a new recovery
+    /// key shown once. Old passphrases, recovery keys and device keys stop
+    /// opening this vault; old backups keep opening with their own secrets.
+    Rekey {
+        /// The cost of the new passphrase slot.
+        #[command(flatten)]
+        kdf: KdfArgs,
+    },
     /// Authenticate every record; exit 0 only if all are intact.
     Verify,
     /// The crisis plan: show, edit from a file, history, diff, sign, revoke,
@@ -65,10 +78,20 @@ pub enum Command {
 /// Options for `init`.
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// Argon2id memory in MiB (default 64; lower only for constrained devices).
+    /// The cost of the passphrase slot.
+    #[command(flatten)]
+    pub kdf: KdfArgs,
+}
+
+/// The Argon2id cost of a new passphrase slot: always chosen here, never
+/// copied from a slot already in the file.
+#[derive(Debug, Args)]
+pub struct KdfArgs {
+    /// Argon2id memory in MiB (default 64; at least 19; lower only for
+    /// constrained devices).
     #[arg(long, default_value_t = 64)]
     pub kdf_memory_mib: u32,
-    /// Argon2id passes (default 3).
+    /// Argon2id passes (default 3; at least 2).
     #[arg(long, default_value_t = 3)]
     pub kdf_iterations: u32,
 }
@@ -77,7 +100,15 @@ pub struct InitArgs {
 #[derive(Debug, Subcommand)]
 pub enum PassphraseCommand {
     /// Replace the passphrase (the recovery key keeps working).
-    Change,
+    Change {
+        /// The cost of the new passphrase slot.
+        #[command(flatten)]
+        kdf: KdfArgs,
+        /// Also replace the vault key (as `haven rekey`): do this if someone
+        /// may know the old passphrase, or had a copy of the vault or a backup.
+        #[arg(long)]
+        rotate: bool,
+    },
 }
 
 /// `journal ...`

@@ -45,12 +45,18 @@ impl From<HavenError> for Failure {
             | HavenError::WrongDeviceKey => 3,
             HavenError::Corrupt { .. }
             | HavenError::CorruptDatabase { .. }
+            | HavenError::Integrity { .. }
+            | HavenError::RolledBack { .. }
             | HavenError::BadBackup { .. } => 4,
             _ => 1,
         };
-        Self {
-            code,
-            message: e.to_string(),
+        let mut message = e.to_string();
+        if matches!(e, HavenError::RolledBack { .. }) {
+            message.push_str(
+                ". It may have been swapped for an older copy. If you restored an older copy \
+                 on purpose, run the command again with --accept-rollback",
+            );
         }
+        Self { code, message }
     }
 }

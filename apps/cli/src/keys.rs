@@ -4,7 +4,7 @@ use std::path::Path;
 
 use haven_core::{FileKind, KdfParams, Vault};
 
-use crate::args::InitArgs;
+use crate::args::{InitArgs, KdfArgs};
 use crate::fail::{already_exists, Failure};
 use crate::secrets;
 
@@ -15,18 +15,10 @@ pub fn init(path: &Path, file: Option<&Path>, a: &InitArgs) -> Result<(), Failur
     if path.exists() {
         return Err(already_exists(FileKind::Vault, path));
     }
-    let kdf = KdfParams {
-        memory_kib: a.kdf_memory_mib.saturating_mul(1024),
-        iterations: a.kdf_iterations,
-        parallelism: 1,
-    };
-    if !kdf.is_within_bounds() {
-        return Err(Failure::usage(
-            "the Argon2id cost is out of bounds: memory 8-1024 MiB, passes 1-16".into(),
-        ));
-    }
+    let kdf = kdf_params(&a.kdf)?;
     let pass = secrets::obtain("HAVEN_PASSPHRASE", file, "New passphrase: ", true)?;
-    let (_vault, recovery) = Vault::create(path, &pass, kdf)?;
+    let (vault, recovery) = Vault::create(path, &pass, kdf)?;
+    vault.set_epoch_store(std::sync::Arc::new(crate::epoch::StateFile::beside(path)))?;
     println!("Created {}.", path.display());
     println!();
     println!("Your recovery key (shown only this once; write it down and keep it safe):");
@@ -37,19 +29,56 @@ pub fn init(path: &Path, file: Option<&Path>, a: &InitArgs) -> Result<(), Failur
     Ok(())
 }
 
+/// The cost asked for on the command line, checked against the bounds.
+pub fn kdf_params(a: &KdfArgs) -> Result<KdfParams, Failure> {
+    let kdf = KdfParams {
+        memory_kib: a.kdf_memory_mib.saturating_mul(1024),
+        iterations: a.kdf_iterations,
+        parallelism: 1,
+    };
+    if !kdf.is_within_bounds() {
+        return Err(Failure::usage(
+            "the Argon2id cost is out of bounds: memory 19-256 MiB, passes 2-8, \
+             memory x passes at most 768"
+                .into(),
+        ));
+    }
+    Ok(kdf)
+}
+
 /// Replaces the passphrase of an unlocked vault.
-pub fn change(vault: &Vault) -> Result<(), Failure> {
+pub fn change(vault: &Vault, kdf: &KdfArgs) -> Result<(), Failure> {
+    let kdf = kdf_params(kdf)?;
     let new = secrets::obtain("HAVEN_NEW_PASSPHRASE", None, "New passphrase: ", true)?;
-    vault.change_passphrase(&new)?;
+    vault.change_passphrase_with_kdf(&new, kdf)?;
     println!(
         "Passphrase changed. The old one no longer opens this vault; the recovery key still does."
     );
     Ok(())
 }
 
+/// Replaces the vault key, the passphrase and the recovery key (shown once).
+pub fn rekey(vault: &Vault, kdf: &KdfArgs) -> Result<(), Failure> {
+    let kdf = kdf_params(kdf)?;
+    let new = secrets::obtain("HAVEN_NEW_PASSPHRASE", None, "New passphrase: ", true)?;
+    let recovery = vault.rekey(&new, kdf, &haven_core::Silent)?;
+    println!("The vault key was replaced and every record resealed under the new one.");
+    println!();
+    println!("Your new recovery key (shown only this once; write it down and keep it safe):");
+    println!();
+    println!("    {}", recovery.display().as_str());
+    println!();
+    println!(
+        "Your old passphrase, old recovery key and any device keys no longer open this vault. \
+         Backups made before still open with the passphrase and recovery key they were made \
+         under: delete them if those may be known to someone else."
+    );
+    Ok(())
+}
+
 /// Opens with the recovery key and sets a new passphrase.
-pub fn recover(path: &Path) -> Result<(), Failure> {
-    let vault = Vault::open(path)?;
+pub fn recover(path: &Path, accept: bool) -> Result<(), Failure> {
+    let vault = crate::opened(path, accept)?;
     let key = secrets::obtain("HAVEN_RECOVERY_KEY", None, "Recovery key: ", false)?;
     vault.unlock_with_recovery_key(&key)?;
     let new = secrets::obtain("HAVEN_NEW_PASSPHRASE", None, "New passphrase: ", true)?;

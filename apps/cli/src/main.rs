@@ -1,9 +1,11 @@
 //! `haven`: the vault and journal from a terminal. See `haven --help`.
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod args;
 mod backup;
 mod documents;
 mod documents_io;
+mod epoch;
 mod export;
 mod fail;
 mod journal;
@@ -40,21 +42,26 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), Failure> {
     let file = cli.passphrase_file.as_deref();
+    let accept = cli.accept_rollback;
     match cli.command {
         Command::Tour { dir } => tour::run(dir.as_deref()),
         Command::Init(a) => keys::init(&vault_path(cli.vault)?, file, &a),
-        Command::Recover => keys::recover(&vault_path(cli.vault)?),
-        Command::Passphrase(PassphraseCommand::Change) => keys::change(&unlocked(cli.vault, file)?),
-        Command::Verify => keys::verify(&unlocked(cli.vault, file)?),
-        Command::Journal(cmd) => journal::run(&unlocked(cli.vault, file)?, cmd),
-        Command::Plan(cmd) => plan::run(cmd, || unlocked(cli.vault, file)),
-        Command::Statement(cmd) => statement::run(cmd, || unlocked(cli.vault, file)),
-        Command::Share(cmd) => share::run(cmd, || unlocked(cli.vault, file)),
+        Command::Recover => keys::recover(&vault_path(cli.vault)?, accept),
+        Command::Passphrase(PassphraseCommand::Change { kdf, rotate: false }) => {
+            keys::change(&unlocked(cli.vault, file, accept)?, &kdf)
+        }
+        Command::Passphrase(PassphraseCommand::Change { kdf, rotate: true })
+        | Command::Rekey { kdf } => keys::rekey(&unlocked(cli.vault, file, accept)?, &kdf),
+        Command::Verify => keys::verify(&unlocked(cli.vault, file, accept)?),
+        Command::Journal(cmd) => journal::run(&unlocked(cli.vault, file, accept)?, cmd),
+        Command::Plan(cmd) => plan::run(cmd, || unlocked(cli.vault, file, accept)),
+        Command::Statement(cmd) => statement::run(cmd, || unlocked(cli.vault, file, accept)),
+        Command::Share(cmd) => share::run(cmd, || unlocked(cli.vault, file, accept)),
         Command::Reviews(ReviewsCommand::Due { within, json }) => {
-            reviews::due(&unlocked(cli.vault, file)?, within, json)
+            reviews::due(&unlocked(cli.vault, file, accept)?, within, json)
         }
         Command::Backup(BackupCommand::Create { file: out }) => {
-            backup::create(&unlocked(cli.vault, file)?, &out)
+            backup::create(&unlocked(cli.vault, file, accept)?, &out)
         }
         Command::Backup(BackupCommand::Restore {
             file: backup_file,
@@ -69,10 +76,21 @@ fn vault_path(p: Option<PathBuf>) -> Result<PathBuf, Failure> {
 }
 
 /// Opens the vault and unlocks it with the passphrase.
-fn unlocked(path: Option<PathBuf>, file: Option<&Path>) -> Result<Vault, Failure> {
+fn unlocked(path: Option<PathBuf>, file: Option<&Path>, accept: bool) -> Result<Vault, Failure> {
     let path = vault_path(path)?;
-    let vault = Vault::open(&path)?;
+    let vault = opened(&path, accept)?;
     let pass = secrets::obtain("HAVEN_PASSPHRASE", file, "Passphrase: ", false)?;
     vault.unlock_with_passphrase(&pass, &Silent)?;
+    Ok(vault)
+}
+
+/// Opens the vault, locked, with its epoch state file beside it (a vault
+/// file older than the epoch held there is refused unless `accept`).
+pub fn opened(path: &Path, accept: bool) -> Result<Vault, Failure> {
+    let vault = Vault::open(path)?;
+    vault.set_epoch_store(std::sync::Arc::new(epoch::StateFile::beside(path)))?;
+    if accept {
+        vault.accept_rollback();
+    }
     Ok(vault)
 }

@@ -1,9 +1,15 @@
 //! Passphrase stretching with Argon2id.
 //!
 //! Parameters are stored beside each passphrase slot so they can be raised
-//! later without breaking old vaults, and are bounds-checked when read: a file
-//! asking for 64 GiB would be a denial of service, one asking for 1 KiB a
-//! silent downgrade.
+//! later without breaking old vaults, and are bounds-checked when read, before
+//! any work: a file asking for 1 GiB and 16 passes would be a denial of
+//! service (15 s and 1 GB to refuse), one asking for 1 KiB a silent downgrade.
+//!
+//! Two lower bounds: every slot written from now on costs at least
+//! [`MIN_MEMORY_KIB`] and [`MIN_ITERATIONS`] (OWASP's lowest Argon2id
+//! setting, 19 MiB and 2 passes); slots already stored by older builds may
+//! cost as little as 8 MiB and 1 pass ([`LEGACY_MIN_MEMORY_KIB`]) and still
+//! open. There are no cheaper parameters, not even for tests.
 
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
@@ -23,13 +29,20 @@ pub struct KdfParams {
     pub parallelism: u32,
 }
 
-/// Smallest memory accepted (8 MiB): below this Argon2id stops being
-/// meaningfully memory-hard. Phones that cannot afford the default go here.
-pub const MIN_MEMORY_KIB: u32 = 8 * 1024;
-/// Largest memory accepted (1 GiB): more than any phone should be asked for.
-pub const MAX_MEMORY_KIB: u32 = 1024 * 1024;
+/// Smallest memory for a new slot (19 MiB, OWASP's lowest Argon2id setting).
+/// Phones that cannot afford the default go here.
+pub const MIN_MEMORY_KIB: u32 = 19 * 1024;
+/// Fewest passes for a new slot (OWASP: 2 passes at 19 MiB).
+pub const MIN_ITERATIONS: u32 = 2;
+/// Smallest memory a slot stored by an older build may ask for (8 MiB).
+pub const LEGACY_MIN_MEMORY_KIB: u32 = 8 * 1024;
+/// Largest memory accepted (256 MiB): more than any phone should be asked for.
+pub const MAX_MEMORY_KIB: u32 = 256 * 1024;
 /// Largest pass count accepted.
-pub const MAX_ITERATIONS: u32 = 16;
+pub const MAX_ITERATIONS: u32 = 8;
+/// Largest total cost accepted, in MiB times passes (256 MiB x 3, 64 MiB x 8):
+/// about 1.5 s on this project's reference machine.
+pub const MAX_COST_MIB_PASSES: u64 = 768;
 /// Largest lane count accepted.
 pub const MAX_PARALLELISM: u32 = 8;
 
@@ -45,26 +58,41 @@ impl Default for KdfParams {
 }
 
 impl KdfParams {
-    /// The cheapest parameters accepted; for tests and constrained devices.
+    /// The floor: the cheapest parameters a new slot may have (19 MiB,
+    /// 2 passes, one lane). For devices that cannot afford the default, and
+    /// for tests.
     pub fn minimum() -> Self {
         Self {
             memory_kib: MIN_MEMORY_KIB,
-            iterations: 1,
+            iterations: MIN_ITERATIONS,
             parallelism: 1,
         }
     }
 
-    /// Whether these parameters are within the accepted bounds (what
+    /// Whether these parameters may be given to a new slot (what
     /// [`Vault::create`](crate::Vault::create) refuses otherwise).
     pub fn is_within_bounds(&self) -> bool {
         self.check().is_ok()
     }
 
-    /// Refuses parameters outside the accepted bounds.
+    /// Refuses parameters a new slot may not have: below the floor or above
+    /// the ceiling.
     pub(crate) fn check(&self) -> Result<(), Internal> {
-        let ok = (MIN_MEMORY_KIB..=MAX_MEMORY_KIB).contains(&self.memory_kib)
-            && (1..=MAX_ITERATIONS).contains(&self.iterations)
-            && (1..=MAX_PARALLELISM).contains(&self.parallelism);
+        self.within(MIN_MEMORY_KIB, MIN_ITERATIONS)
+    }
+
+    /// Refuses stored parameters outside what any build ever wrote (older
+    /// builds allowed 8 MiB and 1 pass), or above the ceiling.
+    pub(crate) fn check_stored(&self) -> Result<(), Internal> {
+        self.within(LEGACY_MIN_MEMORY_KIB, 1)
+    }
+
+    fn within(&self, min_memory_kib: u32, min_iterations: u32) -> Result<(), Internal> {
+        let cost = u64::from(self.memory_kib / 1024) * u64::from(self.iterations);
+        let ok = (min_memory_kib..=MAX_MEMORY_KIB).contains(&self.memory_kib)
+            && (min_iterations..=MAX_ITERATIONS).contains(&self.iterations)
+            && (1..=MAX_PARALLELISM).contains(&self.parallelism)
+            && cost <= MAX_COST_MIB_PASSES;
         if ok {
             Ok(())
         } else {
@@ -80,7 +108,8 @@ impl KdfParams {
             .collect()
     }
 
-    /// Decodes stored parameters and checks their bounds.
+    /// Decodes stored parameters and checks them against the stored bounds
+    /// ([`KdfParams::check_stored`]).
     pub(crate) fn from_bytes(b: &[u8]) -> Result<Self, Internal> {
         if b.len() != 12 {
             return Err(Internal::KdfBounds);
@@ -95,7 +124,7 @@ impl KdfParams {
             iterations: word(1),
             parallelism: word(2),
         };
-        p.check()?;
+        p.check_stored()?;
         Ok(p)
     }
 
@@ -131,7 +160,7 @@ impl KdfParams {
 
     /// Derives a 256-bit key-encryption key from a passphrase and salt.
     pub(crate) fn derive(&self, passphrase: &str, salt: &[u8]) -> Result<SecretKey, Internal> {
-        self.check()?;
+        self.check_stored()?;
         let params =
             argon2::Params::new(self.memory_kib, self.iterations, self.parallelism, Some(32))
                 .map_err(|_| Internal::KdfBounds)?;
@@ -172,6 +201,18 @@ mod tests {
                 iterations: 1000,
                 parallelism: 1,
             },
+            // The crafted backup header of issue 9: 1 GiB, 16 passes.
+            KdfParams {
+                memory_kib: 1024 * 1024,
+                iterations: 16,
+                parallelism: 1,
+            },
+            // Each within its own bound, too costly together.
+            KdfParams {
+                memory_kib: MAX_MEMORY_KIB,
+                iterations: MAX_ITERATIONS,
+                parallelism: 1,
+            },
             KdfParams {
                 memory_kib: MIN_MEMORY_KIB,
                 iterations: 1,
@@ -197,6 +238,32 @@ mod tests {
         }
         let ok = KdfParams::default();
         assert_eq!(KdfParams::from_bytes(&ok.to_bytes()).unwrap(), ok);
+    }
+
+    #[test]
+    fn new_slots_need_the_floor_but_older_slots_still_read() {
+        let legacy = KdfParams {
+            memory_kib: LEGACY_MIN_MEMORY_KIB,
+            iterations: 1,
+            parallelism: 1,
+        };
+        assert!(matches!(legacy.check(), Err(Internal::KdfBounds)));
+        assert_eq!(KdfParams::from_bytes(&legacy.to_bytes()).unwrap(), legacy);
+        let below_floor = KdfParams {
+            memory_kib: MIN_MEMORY_KIB - 1024,
+            iterations: MIN_ITERATIONS,
+            parallelism: 1,
+        };
+        assert!(matches!(below_floor.check(), Err(Internal::KdfBounds)));
+        let one_pass = KdfParams {
+            iterations: 1,
+            ..KdfParams::minimum()
+        };
+        assert!(matches!(one_pass.check(), Err(Internal::KdfBounds)));
+        assert!(KdfParams::minimum().check().is_ok());
+        assert!(KdfParams::default().check().is_ok());
+        assert_eq!(KdfParams::minimum().memory_kib, 19 * 1024);
+        assert_eq!(KdfParams::minimum().iterations, 2);
     }
 
     #[test]

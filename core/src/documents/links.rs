@@ -88,7 +88,7 @@ impl Vault {
             let mut removed = false;
             for (id, l) in links(&tx, scope)? {
                 if l.entry_id == entry_id && l.warning_sign_id == warning_sign_id {
-                    removed |= records::delete(&tx, LINK_KIND, &id)?;
+                    removed |= scope.delete(&tx, LINK_KIND, &id)?;
                 }
             }
             tx.commit()?;

@@ -272,7 +272,8 @@ impl Vault {
     }
 
     /// Replaces an entry's text, mood and tags; keeps its creation time and
-    /// records the edit time.
+    /// records the edit time. Like a delete, checkpoints and truncates the
+    /// WAL, so the old text's ciphertext does not stay in the log.
     pub fn edit_entry(&self, id: &str, draft: Draft) -> Result<Entry> {
         let d = draft.clean()?;
         self.with_unlocked(|conn, scope| {
@@ -282,6 +283,7 @@ impl Vault {
             let bytes = payload::encode(&old.created_at, &updated_at, &d.text, d.mood, &d.tags)?;
             scope.update(&tx, KIND, id, &bytes)?;
             tx.commit()?;
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
             Ok(Entry {
                 id: old.id,
                 created_at: old.created_at,
@@ -296,8 +298,8 @@ impl Vault {
     /// Deletes an entry for good: `secure_delete` overwrites its page and the
     /// WAL is checkpointed and truncated so no old copy stays in the log.
     pub fn delete_entry(&self, id: &str) -> Result<()> {
-        self.with_unlocked(|conn, _| {
-            if !records::delete(conn, KIND, id)? {
+        self.with_unlocked(|conn, scope| {
+            if !scope.delete(conn, KIND, id)? {
                 return Err(HavenError::not_found("entry", id));
             }
             conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;

@@ -699,8 +699,8 @@ impl Vault {
 
     /// Declines (deletes) a pending reply.
     pub fn decline_reply(&self, reply_id: &str) -> Result<(), ShareError> {
-        in_tx(self, |tx, _| {
-            if records::delete(tx, REPLY_KIND, reply_id)? {
+        in_tx(self, |tx, scope| {
+            if scope.delete(tx, REPLY_KIND, reply_id)? {
                 Ok(())
             } else {
                 Err(crate::HavenError::not_found("reply", reply_id).into())

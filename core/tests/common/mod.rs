@@ -94,3 +94,12 @@ impl Progress for Recorder {
         self.steps.lock().unwrap().len() >= self.cancel_after
     }
 }
+
+/// Argon2id parameters as the file and backup headers hold them: memory,
+/// passes and lanes as three little-endian u32s (what an attacker edits).
+pub fn kdf_bytes(p: haven_core::KdfParams) -> Vec<u8> {
+    [p.memory_kib, p.iterations, p.parallelism]
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .collect()
+}

@@ -83,7 +83,7 @@ pub fn setup() -> Env {
     let dir = tempfile::tempdir().unwrap();
     let vault = dir.path().join("v.haven");
     let mut c = haven(&vault);
-    c.args(["init", "--kdf-memory-mib", "8", "--kdf-iterations", "1"]);
+    c.args(["init", "--kdf-memory-mib", "19", "--kdf-iterations", "2"]);
     let out = ok(c);
     let recovery = out
         .lines()

@@ -18,7 +18,8 @@ extension HavenError: LocalizedError {
              .CorruptDatabase(let m), .UnsupportedVersion(let m), .KdfParamsOutOfBounds(let m),
              .InvalidInput(let m), .AlreadyExists(let m), .Cancelled(let m), .Platform(let m),
              .Internal(let m), .BadBackup(let m), .Storage(let m), .Conflict(let m),
-             .DeviceKeyInvalidated(let m), .KeyStoreLockedOut(let m):
+             .DeviceKeyInvalidated(let m), .KeyStoreLockedOut(let m), .Integrity(let m),
+             .RolledBack(let m):
             return m
         }
     }
@@ -46,6 +47,8 @@ extension HavenError: LocalizedError {
         case .Conflict: return "conflict"
         case .DeviceKeyInvalidated: return "device_key_invalidated"
         case .KeyStoreLockedOut: return "key_store_locked_out"
+        case .Integrity: return "integrity"
+        case .RolledBack: return "rolled_back"
         }
     }
 }

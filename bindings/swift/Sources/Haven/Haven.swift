@@ -776,9 +776,10 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
     func allEntriesAsync(token: CancelToken?) async throws  -> [Entry]
     
     /**
-     * Sets a new passphrase, off the calling thread.
+     * Sets a new passphrase (see `change_passphrase`), off the calling
+     * thread.
      */
-    func changePassphraseAsync(newPassphrase: String, token: CancelToken?) async throws 
+    func changePassphraseAsync(newPassphrase: String, kdf: KdfParams?, token: CancelToken?) async throws 
     
     /**
      * Writes an encrypted backup, off the calling thread.
@@ -816,6 +817,13 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
      * calling thread.
      */
     func recoverAsync(recoveryKey: String, newPassphrase: String, token: CancelToken?) async throws 
+    
+    /**
+     * Replaces the vault key (see `rekey`), off the calling thread; returns
+     * the new recovery key. Reports progress steps `resealing` and `done`;
+     * cancelling changes nothing.
+     */
+    func rekeyAsync(newPassphrase: String, kdf: KdfParams, listener: ProgressListener?, token: CancelToken?) async throws  -> String
     
     /**
      * Search (every match), off the calling thread.
@@ -1058,6 +1066,13 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
     func searchEntriesPage(query: String, limit: UInt32, before: String?) throws  -> Page
     
     /**
+     * Lets the next unlock accept a vault file older than the held epoch
+     * (the person restored an older copy on purpose, after being shown
+     * `RolledBack`). Only for that one unlock.
+     */
+    func acceptRollback() 
+    
+    /**
      * Removes the device slot and its key from `store`.
      */
     func disableDeviceUnlock(store: KeyStore, slotId: String) throws 
@@ -1068,6 +1083,15 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
      * Returns the slot id. If the store fails, the slot is removed again.
      */
     func enableDeviceUnlock(store: KeyStore) throws  -> String
+    
+    /**
+     * Keeps this vault's newest epoch in `store` from now on (updated after
+     * every write) and checks it on every unlock: a vault file older than
+     * what `store` holds fails with `HavenError.RolledBack`
+     * (its message gives the epoch held and the one found).
+     * Call it right after opening, before unlocking.
+     */
+    func keepEpochIn(store: KeyStore) throws 
     
     /**
      * Unlocks with the device key held in `store`.
@@ -1089,9 +1113,11 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
     func startSession(idleTimeoutSeconds: UInt32) throws  -> Session
     
     /**
-     * Sets a new passphrase (vault must be unlocked).
+     * Sets a new passphrase (vault must be unlocked) at cost `kdf`, or at
+     * the default cost when none is given; never at the cost of the slot
+     * it replaces, which anyone able to write the file could have planted.
      */
-    func changePassphrase(newPassphrase: String) throws 
+    func changePassphrase(newPassphrase: String, kdf: KdfParams?) throws 
     
     /**
      * The vault's random id.
@@ -1117,6 +1143,16 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
      * Unlocks with the recovery key and sets a new passphrase.
      */
     func recover(recoveryKey: String, newPassphrase: String) throws 
+    
+    /**
+     * Replaces the vault key: every record resealed under a new key in one
+     * transaction, the passphrase set to `new_passphrase` at cost `kdf`, a
+     * new recovery key returned (show it once). Old passphrases, recovery
+     * and device keys stop opening this vault (re-enable device unlock
+     * afterwards); old backups open with the secrets they were made under.
+     * Reports progress to `listener`; `token` cancels it, changing nothing.
+     */
+    func rekey(newPassphrase: String, kdf: KdfParams, listener: ProgressListener?, token: CancelToken?) throws  -> String
     
     /**
      * Removes a key slot (never the last).
@@ -1266,14 +1302,15 @@ open func allEntriesAsync(token: CancelToken? = nil)async throws  -> [Entry]  {
 }
     
     /**
-     * Sets a new passphrase, off the calling thread.
+     * Sets a new passphrase (see `change_passphrase`), off the calling
+     * thread.
      */
-open func changePassphraseAsync(newPassphrase: String, token: CancelToken? = nil)async throws   {
+open func changePassphraseAsync(newPassphrase: String, kdf: KdfParams? = nil, token: CancelToken? = nil)async throws   {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_haven_ffi_fn_method_havenvault_change_passphrase_async(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(newPassphrase),FfiConverterOptionTypeCancelToken.lower(token)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(newPassphrase),FfiConverterOptionTypeKdfParams.lower(kdf),FfiConverterOptionTypeCancelToken.lower(token)
                 )
             },
             pollFunc: ffi_haven_ffi_rust_future_poll_void,
@@ -1415,6 +1452,27 @@ open func recoverAsync(recoveryKey: String, newPassphrase: String, token: Cancel
             completeFunc: ffi_haven_ffi_rust_future_complete_void,
             freeFunc: ffi_haven_ffi_rust_future_free_void,
             liftFunc: { $0 },
+            errorHandler: FfiConverterTypeHavenError_lift
+        )
+}
+    
+    /**
+     * Replaces the vault key (see `rekey`), off the calling thread; returns
+     * the new recovery key. Reports progress steps `resealing` and `done`;
+     * cancelling changes nothing.
+     */
+open func rekeyAsync(newPassphrase: String, kdf: KdfParams, listener: ProgressListener? = nil, token: CancelToken? = nil)async throws  -> String  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_haven_ffi_fn_method_havenvault_rekey_async(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(newPassphrase),FfiConverterTypeKdfParams_lower(kdf),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(token)
+                )
+            },
+            pollFunc: ffi_haven_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_haven_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_haven_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterString.lift,
             errorHandler: FfiConverterTypeHavenError_lift
         )
 }
@@ -2080,6 +2138,19 @@ open func searchEntriesPage(query: String, limit: UInt32, before: String?)throws
 }
     
     /**
+     * Lets the next unlock accept a vault file older than the held epoch
+     * (the person restored an older copy on purpose, after being shown
+     * `RolledBack`). Only for that one unlock.
+     */
+open func acceptRollback()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_accept_rollback(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
      * Removes the device slot and its key from `store`.
      */
 open func disableDeviceUnlock(store: KeyStore, slotId: String)throws   {try rustCallWithError(FfiConverterTypeHavenError_lift) {
@@ -2105,6 +2176,22 @@ open func enableDeviceUnlock(store: KeyStore)throws  -> String  {
         FfiConverterTypeKeyStore_lower(store),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * Keeps this vault's newest epoch in `store` from now on (updated after
+     * every write) and checks it on every unlock: a vault file older than
+     * what `store` holds fails with `HavenError.RolledBack`
+     * (its message gives the epoch held and the one found).
+     * Call it right after opening, before unlocking.
+     */
+open func keepEpochIn(store: KeyStore)throws   {try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_keep_epoch_in(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeKeyStore_lower(store),uniffiCallStatus
+    )
+}
 }
     
     /**
@@ -2151,13 +2238,16 @@ open func startSession(idleTimeoutSeconds: UInt32)throws  -> Session  {
 }
     
     /**
-     * Sets a new passphrase (vault must be unlocked).
+     * Sets a new passphrase (vault must be unlocked) at cost `kdf`, or at
+     * the default cost when none is given; never at the cost of the slot
+     * it replaces, which anyone able to write the file could have planted.
      */
-open func changePassphrase(newPassphrase: String)throws   {try rustCallWithError(FfiConverterTypeHavenError_lift) {
+open func changePassphrase(newPassphrase: String, kdf: KdfParams? = nil)throws   {try rustCallWithError(FfiConverterTypeHavenError_lift) {
         uniffiCallStatus in
     uniffi_haven_ffi_fn_method_havenvault_change_passphrase(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(newPassphrase),uniffiCallStatus
+        FfiConverterString.lower(newPassphrase),
+        FfiConverterOptionTypeKdfParams.lower(kdf),uniffiCallStatus
     )
 }
 }
@@ -2220,6 +2310,27 @@ open func recover(recoveryKey: String, newPassphrase: String)throws   {try rustC
         FfiConverterString.lower(newPassphrase),uniffiCallStatus
     )
 }
+}
+    
+    /**
+     * Replaces the vault key: every record resealed under a new key in one
+     * transaction, the passphrase set to `new_passphrase` at cost `kdf`, a
+     * new recovery key returned (show it once). Old passphrases, recovery
+     * and device keys stop opening this vault (re-enable device unlock
+     * afterwards); old backups open with the secrets they were made under.
+     * Reports progress to `listener`; `token` cancels it, changing nothing.
+     */
+open func rekey(newPassphrase: String, kdf: KdfParams, listener: ProgressListener? = nil, token: CancelToken? = nil)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_rekey(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(newPassphrase),
+        FfiConverterTypeKdfParams_lower(kdf),
+        FfiConverterOptionTypeProgressListener.lower(listener),
+        FfiConverterOptionTypeCancelToken.lower(token),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -3920,6 +4031,30 @@ fileprivate struct FfiConverterOptionTypeDocumentVersion: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeKdfParams: FfiConverterRustBuffer {
+    typealias SwiftType = KdfParams?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeKdfParams.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeKdfParams.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeSignOff: FfiConverterRustBuffer {
     typealias SwiftType = SignOff?
 
@@ -4510,7 +4645,8 @@ public func defaultKdfParams() -> KdfParams  {
 })
 }
 /**
- * The cheapest accepted Argon2id cost (8 MiB, 1 pass): for constrained
+ * The floor, the cheapest cost a new slot may have (19 MiB, 2 passes,
+ * OWASP's lowest Argon2id setting): for constrained
  * devices and tests.
  */
 public func minimumKdfParams() -> KdfParams  {
@@ -4563,7 +4699,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_func_default_kdf_params() != 1387) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_func_minimum_kdf_params() != 23625) {
+    if (uniffi_haven_ffi_checksum_func_minimum_kdf_params() != 7130) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_keystore_store() != 30474) {
@@ -4611,7 +4747,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_havenvault_all_entries_async() != 51438) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_change_passphrase_async() != 38578) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_change_passphrase_async() != 38273) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_create_backup_async() != 53541) {
@@ -4633,6 +4769,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_recover_async() != 10418) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_rekey_async() != 18742) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_search_entries_async() != 8160) {
@@ -4770,10 +4909,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_havenvault_search_entries_page() != 57553) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_haven_ffi_checksum_method_havenvault_accept_rollback() != 2386) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_haven_ffi_checksum_method_havenvault_disable_device_unlock() != 41602) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_enable_device_unlock() != 20697) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_keep_epoch_in() != 46410) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_unlock_with_key_store() != 19825) {
@@ -4785,7 +4930,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_havenvault_start_session() != 2730) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_change_passphrase() != 42798) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_change_passphrase() != 50202) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_id() != 58218) {
@@ -4801,6 +4946,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_recover() != 38083) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_rekey() != 28833) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_remove_key_slot() != 20445) {

@@ -7424,6 +7424,20 @@ enum HavenError: Swift.Error, Equatable, Hashable {
     case Corrupt(message: String)
     
     /**
+     * The vault as a whole does not match its authenticated state: a record
+     * added, removed or put back at an older revision, a key slot planted,
+     * altered or removed, or the state itself damaged. Nothing was written.
+     */
+    case Integrity(message: String)
+    
+    /**
+     * The vault file is older than the newest state this device has seen
+     * (held outside the file): it may have been swapped for an older copy.
+     * The vault stays locked unless the person accepts it deliberately.
+     */
+    case RolledBack(message: String)
+    
+    /**
      * The database file itself is damaged; it was moved aside, not deleted.
      */
     case CorruptDatabase(message: String)
@@ -7550,55 +7564,63 @@ public struct FfiConverterTypeHavenError: FfiConverterRustBuffer {
             message: try FfiConverterString.read(from: &buf)
         )
         
-        case 8: return .CorruptDatabase(
+        case 8: return .Integrity(
             message: try FfiConverterString.read(from: &buf)
         )
         
-        case 9: return .UnsupportedVersion(
+        case 9: return .RolledBack(
             message: try FfiConverterString.read(from: &buf)
         )
         
-        case 10: return .KdfParamsOutOfBounds(
+        case 10: return .CorruptDatabase(
             message: try FfiConverterString.read(from: &buf)
         )
         
-        case 11: return .InvalidInput(
+        case 11: return .UnsupportedVersion(
             message: try FfiConverterString.read(from: &buf)
         )
         
-        case 12: return .AlreadyExists(
+        case 12: return .KdfParamsOutOfBounds(
             message: try FfiConverterString.read(from: &buf)
         )
         
-        case 13: return .Cancelled(
+        case 13: return .InvalidInput(
             message: try FfiConverterString.read(from: &buf)
         )
         
-        case 14: return .Platform(
+        case 14: return .AlreadyExists(
             message: try FfiConverterString.read(from: &buf)
         )
         
-        case 15: return .Internal(
+        case 15: return .Cancelled(
             message: try FfiConverterString.read(from: &buf)
         )
         
-        case 16: return .BadBackup(
+        case 16: return .Platform(
             message: try FfiConverterString.read(from: &buf)
         )
         
-        case 17: return .Storage(
+        case 17: return .Internal(
             message: try FfiConverterString.read(from: &buf)
         )
         
-        case 18: return .Conflict(
+        case 18: return .BadBackup(
             message: try FfiConverterString.read(from: &buf)
         )
         
-        case 19: return .DeviceKeyInvalidated(
+        case 19: return .Storage(
             message: try FfiConverterString.read(from: &buf)
         )
         
-        case 20: return .KeyStoreLockedOut(
+        case 20: return .Conflict(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 21: return .DeviceKeyInvalidated(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 22: return .KeyStoreLockedOut(
             message: try FfiConverterString.read(from: &buf)
         )
         
@@ -7627,32 +7649,36 @@ public struct FfiConverterTypeHavenError: FfiConverterRustBuffer {
             writeInt(&buf, Int32(6))
         case .Corrupt(_ /* message is ignored*/):
             writeInt(&buf, Int32(7))
-        case .CorruptDatabase(_ /* message is ignored*/):
+        case .Integrity(_ /* message is ignored*/):
             writeInt(&buf, Int32(8))
-        case .UnsupportedVersion(_ /* message is ignored*/):
+        case .RolledBack(_ /* message is ignored*/):
             writeInt(&buf, Int32(9))
-        case .KdfParamsOutOfBounds(_ /* message is ignored*/):
+        case .CorruptDatabase(_ /* message is ignored*/):
             writeInt(&buf, Int32(10))
-        case .InvalidInput(_ /* message is ignored*/):
+        case .UnsupportedVersion(_ /* message is ignored*/):
             writeInt(&buf, Int32(11))
-        case .AlreadyExists(_ /* message is ignored*/):
+        case .KdfParamsOutOfBounds(_ /* message is ignored*/):
             writeInt(&buf, Int32(12))
-        case .Cancelled(_ /* message is ignored*/):
+        case .InvalidInput(_ /* message is ignored*/):
             writeInt(&buf, Int32(13))
-        case .Platform(_ /* message is ignored*/):
+        case .AlreadyExists(_ /* message is ignored*/):
             writeInt(&buf, Int32(14))
-        case .Internal(_ /* message is ignored*/):
+        case .Cancelled(_ /* message is ignored*/):
             writeInt(&buf, Int32(15))
-        case .BadBackup(_ /* message is ignored*/):
+        case .Platform(_ /* message is ignored*/):
             writeInt(&buf, Int32(16))
-        case .Storage(_ /* message is ignored*/):
+        case .Internal(_ /* message is ignored*/):
             writeInt(&buf, Int32(17))
-        case .Conflict(_ /* message is ignored*/):
+        case .BadBackup(_ /* message is ignored*/):
             writeInt(&buf, Int32(18))
-        case .DeviceKeyInvalidated(_ /* message is ignored*/):
+        case .Storage(_ /* message is ignored*/):
             writeInt(&buf, Int32(19))
-        case .KeyStoreLockedOut(_ /* message is ignored*/):
+        case .Conflict(_ /* message is ignored*/):
             writeInt(&buf, Int32(20))
+        case .DeviceKeyInvalidated(_ /* message is ignored*/):
+            writeInt(&buf, Int32(21))
+        case .KeyStoreLockedOut(_ /* message is ignored*/):
+            writeInt(&buf, Int32(22))
 
         
         }

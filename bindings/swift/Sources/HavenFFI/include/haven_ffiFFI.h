@@ -490,7 +490,7 @@ uint64_t uniffi_haven_ffi_fn_method_havenvault_all_entries_async(uint64_t ptr, R
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CHANGE_PASSPHRASE_ASYNC
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CHANGE_PASSPHRASE_ASYNC
-uint64_t uniffi_haven_ffi_fn_method_havenvault_change_passphrase_async(uint64_t ptr, RustBuffer new_passphrase, RustBuffer token
+uint64_t uniffi_haven_ffi_fn_method_havenvault_change_passphrase_async(uint64_t ptr, RustBuffer new_passphrase, RustBuffer kdf, RustBuffer token
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CREATE_BACKUP_ASYNC
@@ -526,6 +526,11 @@ uint64_t uniffi_haven_ffi_fn_method_havenvault_mood_series_async(uint64_t ptr, R
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_RECOVER_ASYNC
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_RECOVER_ASYNC
 uint64_t uniffi_haven_ffi_fn_method_havenvault_recover_async(uint64_t ptr, RustBuffer recovery_key, RustBuffer new_passphrase, RustBuffer token
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_REKEY_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_REKEY_ASYNC
+uint64_t uniffi_haven_ffi_fn_method_havenvault_rekey_async(uint64_t ptr, RustBuffer new_passphrase, RustBuffer kdf, RustBuffer listener, RustBuffer token
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_SEARCH_ENTRIES_ASYNC
@@ -753,6 +758,11 @@ RustBuffer uniffi_haven_ffi_fn_method_havenvault_search_entries(uint64_t ptr, Ru
 RustBuffer uniffi_haven_ffi_fn_method_havenvault_search_entries_page(uint64_t ptr, RustBuffer query, uint32_t limit, RustBuffer before, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ACCEPT_ROLLBACK
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ACCEPT_ROLLBACK
+void uniffi_haven_ffi_fn_method_havenvault_accept_rollback(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_DISABLE_DEVICE_UNLOCK
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_DISABLE_DEVICE_UNLOCK
 void uniffi_haven_ffi_fn_method_havenvault_disable_device_unlock(uint64_t ptr, uint64_t store, RustBuffer slot_id, RustCallStatus *_Nonnull out_status
@@ -761,6 +771,11 @@ void uniffi_haven_ffi_fn_method_havenvault_disable_device_unlock(uint64_t ptr, u
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ENABLE_DEVICE_UNLOCK
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ENABLE_DEVICE_UNLOCK
 RustBuffer uniffi_haven_ffi_fn_method_havenvault_enable_device_unlock(uint64_t ptr, uint64_t store, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_KEEP_EPOCH_IN
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_KEEP_EPOCH_IN
+void uniffi_haven_ffi_fn_method_havenvault_keep_epoch_in(uint64_t ptr, uint64_t store, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_UNLOCK_WITH_KEY_STORE
@@ -780,7 +795,7 @@ uint64_t uniffi_haven_ffi_fn_method_havenvault_start_session(uint64_t ptr, uint3
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CHANGE_PASSPHRASE
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CHANGE_PASSPHRASE
-void uniffi_haven_ffi_fn_method_havenvault_change_passphrase(uint64_t ptr, RustBuffer new_passphrase, RustCallStatus *_Nonnull out_status
+void uniffi_haven_ffi_fn_method_havenvault_change_passphrase(uint64_t ptr, RustBuffer new_passphrase, RustBuffer kdf, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ID
@@ -806,6 +821,11 @@ void uniffi_haven_ffi_fn_method_havenvault_lock(uint64_t ptr, RustCallStatus *_N
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_RECOVER
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_RECOVER
 void uniffi_haven_ffi_fn_method_havenvault_recover(uint64_t ptr, RustBuffer recovery_key, RustBuffer new_passphrase, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_REKEY
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_REKEY
+RustBuffer uniffi_haven_ffi_fn_method_havenvault_rekey(uint64_t ptr, RustBuffer new_passphrase, RustBuffer kdf, RustBuffer listener, RustBuffer token, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_REMOVE_KEY_SLOT
@@ -1349,6 +1369,12 @@ uint16_t uniffi_haven_ffi_checksum_method_havenvault_recover_async(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_REKEY_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_REKEY_ASYNC
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_rekey_async(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_SEARCH_ENTRIES_ASYNC
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_SEARCH_ENTRIES_ASYNC
 uint16_t uniffi_haven_ffi_checksum_method_havenvault_search_entries_async(void
@@ -1619,6 +1645,12 @@ uint16_t uniffi_haven_ffi_checksum_method_havenvault_search_entries_page(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ACCEPT_ROLLBACK
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ACCEPT_ROLLBACK
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_accept_rollback(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_DISABLE_DEVICE_UNLOCK
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_DISABLE_DEVICE_UNLOCK
 uint16_t uniffi_haven_ffi_checksum_method_havenvault_disable_device_unlock(void
@@ -1628,6 +1660,12 @@ uint16_t uniffi_haven_ffi_checksum_method_havenvault_disable_device_unlock(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ENABLE_DEVICE_UNLOCK
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ENABLE_DEVICE_UNLOCK
 uint16_t uniffi_haven_ffi_checksum_method_havenvault_enable_device_unlock(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_KEEP_EPOCH_IN
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_KEEP_EPOCH_IN
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_keep_epoch_in(void
     
 );
 #endif
@@ -1682,6 +1720,12 @@ uint16_t uniffi_haven_ffi_checksum_method_havenvault_lock(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_RECOVER
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_RECOVER
 uint16_t uniffi_haven_ffi_checksum_method_havenvault_recover(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_REKEY
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_REKEY
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_rekey(void
     
 );
 #endif

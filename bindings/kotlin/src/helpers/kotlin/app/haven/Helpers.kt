@@ -76,4 +76,6 @@ val HavenException.code: String
         is HavenException.Conflict -> "conflict"
         is HavenException.DeviceKeyInvalidated -> "device_key_invalidated"
         is HavenException.KeyStoreLockedOut -> "key_store_locked_out"
+        is HavenException.Integrity -> "integrity"
+        is HavenException.RolledBack -> "rolled_back"
     }

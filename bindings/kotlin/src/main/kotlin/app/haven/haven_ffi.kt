@@ -919,6 +919,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_recover_async(
     ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_rekey_async(
+    ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_search_entries_async(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_search_entries_page_async(
@@ -1009,9 +1011,13 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_search_entries_page(
     ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_accept_rollback(
+    ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_disable_device_unlock(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_enable_device_unlock(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_keep_epoch_in(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_unlock_with_key_store(
     ): Int
@@ -1030,6 +1036,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_haven_ffi_checksum_method_havenvault_lock(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_recover(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_rekey(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_remove_key_slot(
     ): Int
@@ -1145,7 +1153,7 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_haven_ffi_fn_method_havenvault_all_entries_async(`ptr`: Long,`token`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_haven_ffi_fn_method_havenvault_change_passphrase_async(`ptr`: Long,`newPassphrase`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
+    external fun uniffi_haven_ffi_fn_method_havenvault_change_passphrase_async(`ptr`: Long,`newPassphrase`: RustBuffer.ByValue,`kdf`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_haven_ffi_fn_method_havenvault_create_backup_async(`ptr`: Long,`path`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
     ): Long
@@ -1160,6 +1168,8 @@ internal object UniffiLib {
     external fun uniffi_haven_ffi_fn_method_havenvault_mood_series_async(`ptr`: Long,`bucket`: RustBufferBucket.ByValue,`utcOffsetMinutes`: Int,`token`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_haven_ffi_fn_method_havenvault_recover_async(`ptr`: Long,`recoveryKey`: RustBuffer.ByValue,`newPassphrase`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_haven_ffi_fn_method_havenvault_rekey_async(`ptr`: Long,`newPassphrase`: RustBuffer.ByValue,`kdf`: RustBufferKdfParams.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_haven_ffi_fn_method_havenvault_search_entries_async(`ptr`: Long,`query`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
     ): Long
@@ -1251,17 +1261,21 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_method_havenvault_search_entries_page(`ptr`: Long,`query`: RustBuffer.ByValue,`limit`: Int,`before`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferPage.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_accept_rollback(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_haven_ffi_fn_method_havenvault_disable_device_unlock(`ptr`: Long,`store`: Long,`slotId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_haven_ffi_fn_method_havenvault_enable_device_unlock(`ptr`: Long,`store`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_keep_epoch_in(`ptr`: Long,`store`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_haven_ffi_fn_method_havenvault_unlock_with_key_store(`ptr`: Long,`store`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_haven_ffi_fn_method_havenvault_observe(`ptr`: Long,`listener`: Long,`intervalMs`: Int,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_haven_ffi_fn_method_havenvault_start_session(`ptr`: Long,`idleTimeoutSeconds`: Int,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_haven_ffi_fn_method_havenvault_change_passphrase(`ptr`: Long,`newPassphrase`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_haven_ffi_fn_method_havenvault_change_passphrase(`ptr`: Long,`newPassphrase`: RustBuffer.ByValue,`kdf`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_haven_ffi_fn_method_havenvault_id(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1273,6 +1287,8 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_haven_ffi_fn_method_havenvault_recover(`ptr`: Long,`recoveryKey`: RustBuffer.ByValue,`newPassphrase`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_haven_ffi_fn_method_havenvault_rekey(`ptr`: Long,`newPassphrase`: RustBuffer.ByValue,`kdf`: RustBufferKdfParams.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_method_havenvault_remove_key_slot(`ptr`: Long,`slotId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_haven_ffi_fn_method_havenvault_unlock_with_device_key(`ptr`: Long,`deviceKey`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1451,7 +1467,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_func_default_kdf_params() and 0xFFFF) != 1387) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_func_minimum_kdf_params() and 0xFFFF) != 23625) {
+    if ((lib.uniffi_haven_ffi_checksum_func_minimum_kdf_params() and 0xFFFF) != 7130) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_keystore_store() and 0xFFFF) != 30474) {
@@ -1499,7 +1515,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_all_entries_async() and 0xFFFF) != 51438) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_change_passphrase_async() and 0xFFFF) != 38578) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_change_passphrase_async() and 0xFFFF) != 38273) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_create_backup_async() and 0xFFFF) != 53541) {
@@ -1521,6 +1537,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_recover_async() and 0xFFFF) != 10418) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_rekey_async() and 0xFFFF) != 18742) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_search_entries_async() and 0xFFFF) != 8160) {
@@ -1658,10 +1677,16 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_search_entries_page() and 0xFFFF) != 57553) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_accept_rollback() and 0xFFFF) != 2386) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_disable_device_unlock() and 0xFFFF) != 41602) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_enable_device_unlock() and 0xFFFF) != 20697) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_keep_epoch_in() and 0xFFFF) != 46410) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_unlock_with_key_store() and 0xFFFF) != 19825) {
@@ -1673,7 +1698,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_start_session() and 0xFFFF) != 2730) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_change_passphrase() and 0xFFFF) != 42798) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_change_passphrase() and 0xFFFF) != 50202) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_id() and 0xFFFF) != 58218) {
@@ -1689,6 +1714,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_recover() and 0xFFFF) != 38083) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_rekey() and 0xFFFF) != 28833) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_remove_key_slot() and 0xFFFF) != 20445) {
@@ -2521,9 +2549,10 @@ public interface HavenVaultInterface {
     suspend fun `allEntriesAsync`(`token`: CancelToken? = null): List<Entry>
     
     /**
-     * Sets a new passphrase, off the calling thread.
+     * Sets a new passphrase (see `change_passphrase`), off the calling
+     * thread.
      */
-    suspend fun `changePassphraseAsync`(`newPassphrase`: kotlin.String, `token`: CancelToken? = null)
+    suspend fun `changePassphraseAsync`(`newPassphrase`: kotlin.String, `kdf`: KdfParams? = null, `token`: CancelToken? = null)
     
     /**
      * Writes an encrypted backup, off the calling thread.
@@ -2561,6 +2590,13 @@ public interface HavenVaultInterface {
      * calling thread.
      */
     suspend fun `recoverAsync`(`recoveryKey`: kotlin.String, `newPassphrase`: kotlin.String, `token`: CancelToken? = null)
+    
+    /**
+     * Replaces the vault key (see `rekey`), off the calling thread; returns
+     * the new recovery key. Reports progress steps `resealing` and `done`;
+     * cancelling changes nothing.
+     */
+    suspend fun `rekeyAsync`(`newPassphrase`: kotlin.String, `kdf`: KdfParams, `listener`: ProgressListener? = null, `token`: CancelToken? = null): kotlin.String
     
     /**
      * Search (every match), off the calling thread.
@@ -2803,6 +2839,13 @@ public interface HavenVaultInterface {
     fun `searchEntriesPage`(`query`: kotlin.String, `limit`: kotlin.UInt, `before`: kotlin.String?): Page
     
     /**
+     * Lets the next unlock accept a vault file older than the held epoch
+     * (the person restored an older copy on purpose, after being shown
+     * `RolledBack`). Only for that one unlock.
+     */
+    fun `acceptRollback`()
+    
+    /**
      * Removes the device slot and its key from `store`.
      */
     fun `disableDeviceUnlock`(`store`: KeyStore, `slotId`: kotlin.String)
@@ -2813,6 +2856,15 @@ public interface HavenVaultInterface {
      * Returns the slot id. If the store fails, the slot is removed again.
      */
     fun `enableDeviceUnlock`(`store`: KeyStore): kotlin.String
+    
+    /**
+     * Keeps this vault's newest epoch in `store` from now on (updated after
+     * every write) and checks it on every unlock: a vault file older than
+     * what `store` holds fails with `HavenError.RolledBack`
+     * (its message gives the epoch held and the one found).
+     * Call it right after opening, before unlocking.
+     */
+    fun `keepEpochIn`(`store`: KeyStore)
     
     /**
      * Unlocks with the device key held in `store`.
@@ -2834,9 +2886,11 @@ public interface HavenVaultInterface {
     fun `startSession`(`idleTimeoutSeconds`: kotlin.UInt): Session
     
     /**
-     * Sets a new passphrase (vault must be unlocked).
+     * Sets a new passphrase (vault must be unlocked) at cost `kdf`, or at
+     * the default cost when none is given; never at the cost of the slot
+     * it replaces, which anyone able to write the file could have planted.
      */
-    fun `changePassphrase`(`newPassphrase`: kotlin.String)
+    fun `changePassphrase`(`newPassphrase`: kotlin.String, `kdf`: KdfParams? = null)
     
     /**
      * The vault's random id.
@@ -2862,6 +2916,16 @@ public interface HavenVaultInterface {
      * Unlocks with the recovery key and sets a new passphrase.
      */
     fun `recover`(`recoveryKey`: kotlin.String, `newPassphrase`: kotlin.String)
+    
+    /**
+     * Replaces the vault key: every record resealed under a new key in one
+     * transaction, the passphrase set to `new_passphrase` at cost `kdf`, a
+     * new recovery key returned (show it once). Old passphrases, recovery
+     * and device keys stop opening this vault (re-enable device unlock
+     * afterwards); old backups open with the secrets they were made under.
+     * Reports progress to `listener`; `token` cancels it, changing nothing.
+     */
+    fun `rekey`(`newPassphrase`: kotlin.String, `kdf`: KdfParams, `listener`: ProgressListener? = null, `token`: CancelToken? = null): kotlin.String
     
     /**
      * Removes a key slot (never the last).
@@ -3023,17 +3087,19 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
 
     
     /**
-     * Sets a new passphrase, off the calling thread.
+     * Sets a new passphrase (see `change_passphrase`), off the calling
+     * thread.
      */
     @Throws(HavenException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `changePassphraseAsync`(`newPassphrase`: kotlin.String, `token`: CancelToken?) {
+    override suspend fun `changePassphraseAsync`(`newPassphrase`: kotlin.String, `kdf`: KdfParams?, `token`: CancelToken?) {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_haven_ffi_fn_method_havenvault_change_passphrase_async(
                 uniffiHandle,
                 
         FfiConverterString.lower(`newPassphrase`),
+        FfiConverterOptionalTypeKdfParams.lower(`kdf`),
         FfiConverterOptionalTypeCancelToken.lower(`token`),
             )
         },
@@ -3235,6 +3301,36 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
         // lift function
         { },
         
+        // Error FFI converter
+        HavenExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Replaces the vault key (see `rekey`), off the calling thread; returns
+     * the new recovery key. Reports progress steps `resealing` and `done`;
+     * cancelling changes nothing.
+     */
+    @Throws(HavenException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `rekeyAsync`(`newPassphrase`: kotlin.String, `kdf`: KdfParams, `listener`: ProgressListener?, `token`: CancelToken?) : kotlin.String {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_haven_ffi_fn_method_havenvault_rekey_async(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`newPassphrase`),
+        FfiConverterTypeKdfParams.lower(`kdf`),
+        FfiConverterOptionalTypeProgressListener.lower(`listener`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterString.lift(it) },
         // Error FFI converter
         HavenExceptionExternalErrorHandler,
     )
@@ -4144,6 +4240,23 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
 
     
     /**
+     * Lets the next unlock accept a vault file older than the held epoch
+     * (the person restored an older copy on purpose, after being shown
+     * `RolledBack`). Only for that one unlock.
+     */override fun `acceptRollback`()
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_accept_rollback(
+        it,
+        _status)
+}
+    }
+    
+    
+
+    
+    /**
      * Removes the device slot and its key from `store`.
      */
     @Throws(HavenException::class)override fun `disableDeviceUnlock`(`store`: KeyStore, `slotId`: kotlin.String)
@@ -4178,6 +4291,27 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
     }
     )
     }
+    
+
+    
+    /**
+     * Keeps this vault's newest epoch in `store` from now on (updated after
+     * every write) and checks it on every unlock: a vault file older than
+     * what `store` holds fails with `HavenError.RolledBack`
+     * (its message gives the epoch held and the one found).
+     * Call it right after opening, before unlocking.
+     */
+    @Throws(HavenException::class)override fun `keepEpochIn`(`store`: KeyStore)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_keep_epoch_in(
+        it,
+        
+        FfiConverterTypeKeyStore.lower(`store`),_status)
+}
+    }
+    
     
 
     
@@ -4240,16 +4374,19 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
 
     
     /**
-     * Sets a new passphrase (vault must be unlocked).
+     * Sets a new passphrase (vault must be unlocked) at cost `kdf`, or at
+     * the default cost when none is given; never at the cost of the slot
+     * it replaces, which anyone able to write the file could have planted.
      */
-    @Throws(HavenException::class)override fun `changePassphrase`(`newPassphrase`: kotlin.String)
+    @Throws(HavenException::class)override fun `changePassphrase`(`newPassphrase`: kotlin.String, `kdf`: KdfParams?)
         = 
     callWithHandle {
     uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_haven_ffi_fn_method_havenvault_change_passphrase(
         it,
         
-        FfiConverterString.lower(`newPassphrase`),_status)
+        FfiConverterString.lower(`newPassphrase`),
+        FfiConverterOptionalTypeKdfParams.lower(`kdf`),_status)
 }
     }
     
@@ -4335,6 +4472,32 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
 }
     }
     
+    
+
+    
+    /**
+     * Replaces the vault key: every record resealed under a new key in one
+     * transaction, the passphrase set to `new_passphrase` at cost `kdf`, a
+     * new recovery key returned (show it once). Old passphrases, recovery
+     * and device keys stop opening this vault (re-enable device unlock
+     * afterwards); old backups open with the secrets they were made under.
+     * Reports progress to `listener`; `token` cancels it, changing nothing.
+     */
+    @Throws(HavenException::class)override fun `rekey`(`newPassphrase`: kotlin.String, `kdf`: KdfParams, `listener`: ProgressListener?, `token`: CancelToken?): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_rekey(
+        it,
+        
+        FfiConverterString.lower(`newPassphrase`),
+        FfiConverterTypeKdfParams.lower(`kdf`),
+        FfiConverterOptionalTypeProgressListener.lower(`listener`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),_status)
+}
+    }
+    )
+    }
     
 
     
@@ -6805,6 +6968,38 @@ public object FfiConverterOptionalTypeDocumentVersion: FfiConverterRustBuffer<Do
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeKdfParams: FfiConverterRustBuffer<KdfParams?> {
+    override fun read(buf: ByteBuffer): KdfParams? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeKdfParams.read(buf)
+    }
+
+    override fun allocationSize(value: KdfParams?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeKdfParams.allocationSize(value)
+        }
+    }
+
+    override fun write(value: KdfParams?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeKdfParams.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeSignOff: FfiConverterRustBuffer<SignOff?> {
     override fun read(buf: ByteBuffer): SignOff? {
         if (buf.get().toInt() == 0) {
@@ -7523,7 +7718,8 @@ object HavenExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<Hav
     
 
         /**
-         * The cheapest accepted Argon2id cost (8 MiB, 1 pass): for constrained
+         * The floor, the cheapest cost a new slot may have (19 MiB, 2 passes,
+         * OWASP's lowest Argon2id setting): for constrained
          * devices and tests.
          */ fun `minimumKdfParams`(): KdfParams {
             return FfiConverterTypeKdfParams.lift(

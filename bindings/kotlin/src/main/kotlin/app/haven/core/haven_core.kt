@@ -6095,6 +6095,20 @@ sealed class HavenException(message: String): kotlin.Exception(message) {
         class Corrupt(message: String) : HavenException(message)
         
     /**
+     * The vault as a whole does not match its authenticated state: a record
+     * added, removed or put back at an older revision, a key slot planted,
+     * altered or removed, or the state itself damaged. Nothing was written.
+     */
+        class Integrity(message: String) : HavenException(message)
+        
+    /**
+     * The vault file is older than the newest state this device has seen
+     * (held outside the file): it may have been swapped for an older copy.
+     * The vault stays locked unless the person accepts it deliberately.
+     */
+        class RolledBack(message: String) : HavenException(message)
+        
+    /**
      * The database file itself is damaged; it was moved aside, not deleted.
      */
         class CorruptDatabase(message: String) : HavenException(message)
@@ -6188,19 +6202,21 @@ public object FfiConverterTypeHavenError : FfiConverterRustBuffer<HavenException
             5 -> HavenException.Locked(FfiConverterString.read(buf))
             6 -> HavenException.NotFound(FfiConverterString.read(buf))
             7 -> HavenException.Corrupt(FfiConverterString.read(buf))
-            8 -> HavenException.CorruptDatabase(FfiConverterString.read(buf))
-            9 -> HavenException.UnsupportedVersion(FfiConverterString.read(buf))
-            10 -> HavenException.KdfParamsOutOfBounds(FfiConverterString.read(buf))
-            11 -> HavenException.InvalidInput(FfiConverterString.read(buf))
-            12 -> HavenException.AlreadyExists(FfiConverterString.read(buf))
-            13 -> HavenException.Cancelled(FfiConverterString.read(buf))
-            14 -> HavenException.Platform(FfiConverterString.read(buf))
-            15 -> HavenException.Internal(FfiConverterString.read(buf))
-            16 -> HavenException.BadBackup(FfiConverterString.read(buf))
-            17 -> HavenException.Storage(FfiConverterString.read(buf))
-            18 -> HavenException.Conflict(FfiConverterString.read(buf))
-            19 -> HavenException.DeviceKeyInvalidated(FfiConverterString.read(buf))
-            20 -> HavenException.KeyStoreLockedOut(FfiConverterString.read(buf))
+            8 -> HavenException.Integrity(FfiConverterString.read(buf))
+            9 -> HavenException.RolledBack(FfiConverterString.read(buf))
+            10 -> HavenException.CorruptDatabase(FfiConverterString.read(buf))
+            11 -> HavenException.UnsupportedVersion(FfiConverterString.read(buf))
+            12 -> HavenException.KdfParamsOutOfBounds(FfiConverterString.read(buf))
+            13 -> HavenException.InvalidInput(FfiConverterString.read(buf))
+            14 -> HavenException.AlreadyExists(FfiConverterString.read(buf))
+            15 -> HavenException.Cancelled(FfiConverterString.read(buf))
+            16 -> HavenException.Platform(FfiConverterString.read(buf))
+            17 -> HavenException.Internal(FfiConverterString.read(buf))
+            18 -> HavenException.BadBackup(FfiConverterString.read(buf))
+            19 -> HavenException.Storage(FfiConverterString.read(buf))
+            20 -> HavenException.Conflict(FfiConverterString.read(buf))
+            21 -> HavenException.DeviceKeyInvalidated(FfiConverterString.read(buf))
+            22 -> HavenException.KeyStoreLockedOut(FfiConverterString.read(buf))
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
         }
         
@@ -6240,56 +6256,64 @@ public object FfiConverterTypeHavenError : FfiConverterRustBuffer<HavenException
                 buf.putInt(7)
                 Unit
             }
-            is HavenException.CorruptDatabase -> {
+            is HavenException.Integrity -> {
                 buf.putInt(8)
                 Unit
             }
-            is HavenException.UnsupportedVersion -> {
+            is HavenException.RolledBack -> {
                 buf.putInt(9)
                 Unit
             }
-            is HavenException.KdfParamsOutOfBounds -> {
+            is HavenException.CorruptDatabase -> {
                 buf.putInt(10)
                 Unit
             }
-            is HavenException.InvalidInput -> {
+            is HavenException.UnsupportedVersion -> {
                 buf.putInt(11)
                 Unit
             }
-            is HavenException.AlreadyExists -> {
+            is HavenException.KdfParamsOutOfBounds -> {
                 buf.putInt(12)
                 Unit
             }
-            is HavenException.Cancelled -> {
+            is HavenException.InvalidInput -> {
                 buf.putInt(13)
                 Unit
             }
-            is HavenException.Platform -> {
+            is HavenException.AlreadyExists -> {
                 buf.putInt(14)
                 Unit
             }
-            is HavenException.Internal -> {
+            is HavenException.Cancelled -> {
                 buf.putInt(15)
                 Unit
             }
-            is HavenException.BadBackup -> {
+            is HavenException.Platform -> {
                 buf.putInt(16)
                 Unit
             }
-            is HavenException.Storage -> {
+            is HavenException.Internal -> {
                 buf.putInt(17)
                 Unit
             }
-            is HavenException.Conflict -> {
+            is HavenException.BadBackup -> {
                 buf.putInt(18)
                 Unit
             }
-            is HavenException.DeviceKeyInvalidated -> {
+            is HavenException.Storage -> {
                 buf.putInt(19)
                 Unit
             }
-            is HavenException.KeyStoreLockedOut -> {
+            is HavenException.Conflict -> {
                 buf.putInt(20)
+                Unit
+            }
+            is HavenException.DeviceKeyInvalidated -> {
+                buf.putInt(21)
+                Unit
+            }
+            is HavenException.KeyStoreLockedOut -> {
+                buf.putInt(22)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }

@@ -1,0 +1,144 @@
+//! Vault-key rotation (`rekey`): a new random vault key, every record, the
+//! canary and the vault state resealed under it, every key slot replaced (a
+//! passphrase slot, a new recovery key; device slots are dropped), all in
+//! one SQLite transaction. Killed at any point, the file opens with the old
+//! key and secrets or the new ones, never neither (SIGKILL-tested).
+//!
+//! Why: a passphrase change only rewraps the same vault key, so anyone who
+//! kept an old passphrase together with an old slot or backup header can
+//! still unwrap the key that seals everything written later. After a rekey
+//! the old key seals nothing in this file; old backups keep their own key
+//! and still open with the secrets they were made under (ADR 0002).
+
+use rusqlite::params;
+use zeroize::Zeroizing;
+
+use crate::crypto::{KdfParams, RecoveryKey, SecretKey};
+use crate::error::{HavenError, Result};
+use crate::integrity::{self, Keys};
+use crate::progress::Progress;
+use crate::records::{Scope, SealedRow};
+use crate::slots::{self, SlotSecret};
+use crate::vault::{self, Vault};
+
+/// Rows resealed per batch (read, then written back).
+const BATCH: i64 = 256;
+
+impl Vault {
+    /// Replaces the vault key: every record resealed under a new key, the
+    /// passphrase set to `new_passphrase` at cost `kdf`, a new recovery key
+    /// (returned: show it to the person once), every other slot (old
+    /// passphrase, old recovery key, device keys) removed. One transaction;
+    /// `progress` reports per batch and may cancel (`Cancelled`, nothing
+    /// changed). Afterwards the old passphrase and recovery key open nothing
+    /// in this file; backups made before still open with the secrets they
+    /// were made under.
+    pub fn rekey(
+        &self,
+        new_passphrase: &str,
+        kdf: KdfParams,
+        progress: &dyn Progress,
+    ) -> Result<RecoveryKey> {
+        let pass = vault::normalise_passphrase(new_passphrase)?;
+        kdf.check()?;
+        let new_key = SecretKey::generate()?;
+        let recovery = RecoveryKey::generate()?;
+        let new_keys = Keys::derive(&new_key)?;
+        progress.update("resealing", 0.0);
+        self.replace_key(
+            new_key,
+            new_keys,
+            |tx, vault_id, key| {
+                slots::add(tx, vault_id, key, &SlotSecret::Passphrase(&pass), kdf)?;
+                slots::add(tx, vault_id, key, &SlotSecret::Recovery(&recovery), kdf)?;
+                Ok(())
+            },
+            progress,
+        )?;
+        progress.update("done", 1.0);
+        Ok(recovery)
+    }
+}
+
+/// The body of a rekey, run with the vault's lock held: reseal every row
+/// and the canary, replace the slots (`add_slots`), carry the epoch vector
+/// on under the new key, commit; then the vault keeps the new key.
+impl Vault {
+    fn replace_key(
+        &self,
+        new_key: SecretKey,
+        new_keys: Keys,
+        add_slots: impl FnOnce(&rusqlite::Connection, &str, &SecretKey) -> Result<()>,
+        progress: &dyn Progress,
+    ) -> Result<()> {
+        self.replacing_key(|conn, old| {
+            let total: i64 = conn.query_row("SELECT count(*) FROM records", [], |r| r.get(0))?;
+            let tx = conn.transaction()?;
+            let state = integrity::load(&tx, old.vault_id, old.integrity)?.ok_or_else(|| {
+                HavenError::Integrity {
+                    what: "the vault state (missing)".into(),
+                }
+            })?;
+            let new_scope = Scope {
+                key: &new_key,
+                vault_id: old.vault_id,
+                integrity: &new_keys,
+                epoch: std::sync::atomic::AtomicU64::new(0),
+            };
+            let mut digest = [0u8; 32];
+            let mut rows = 0u64;
+            let mut last = i64::MIN;
+            loop {
+                if progress.cancelled() {
+                    return Err(HavenError::Cancelled);
+                }
+                let batch: Vec<(i64, String, String, i64, Vec<u8>)> = tx
+                    .prepare_cached(
+                        "SELECT seq, kind, id, revision, body FROM records
+                         WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+                    )?
+                    .query_map(params![last, BATCH], |r| {
+                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                    })?
+                    .collect::<std::result::Result<_, _>>()?;
+                let Some(end) = batch.last().map(|b| b.0) else {
+                    break;
+                };
+                for (seq, kind, id, revision, body) in batch {
+                    let row = SealedRow { id, revision, body };
+                    let plain: Zeroizing<Vec<u8>> = old.open(&kind, &row)?;
+                    let sealed = new_scope.seal(&row.id, &kind, revision, &plain)?;
+                    tx.prepare_cached("UPDATE records SET body = ?1 WHERE seq = ?2")?
+                        .execute(params![sealed, seq])?;
+                    let value = new_keys.row(&row.id, &kind, revision);
+                    for (a, b) in digest.iter_mut().zip(value) {
+                        *a ^= b;
+                    }
+                    rows += 1;
+                }
+                last = end;
+                progress.update("resealing", 0.9 * rows as f64 / total.max(1) as f64);
+            }
+            let canary = vault::seal_canary(old.vault_id, &new_key)?;
+            tx.execute(
+                "UPDATE meta SET value = ?1 WHERE key = 'canary'",
+                params![canary],
+            )?;
+            tx.execute("DELETE FROM key_slots", [])?;
+            add_slots(&tx, old.vault_id, &new_key)?;
+            let mut next = state;
+            next.digest = digest;
+            next.rows = rows;
+            next.slots = integrity::slot_hashes(&tx)?;
+            let epoch = integrity::advance(&tx, old.vault_id, &new_keys, next)?;
+            if progress.cancelled() {
+                return Err(HavenError::Cancelled);
+            }
+            tx.commit()?;
+            // No old ciphertext lingers in the log. The new key is in the
+            // file now, so a failed checkpoint must not fail the rekey.
+            let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+            Ok((new_key, new_keys, epoch))
+        })
+    }
+}
