@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Runs every Haven test suite. Used as-is by CI (.ci/run) and by developers.
-# Installs what its suites need (Debian packages, kotlinc, a Swift chroot,
-# Chromium and the viewer's pinned npm test packages),
+# Installs what its suites need (Debian packages, kotlinc, a Swift chroot),
 # idempotently, caching outside the repo (${HAVEN_CACHE:-~/.cache/haven}).
 #
 # The benchmark crate links SQLCipher (a superset of SQLite); it is built on
@@ -40,9 +39,6 @@ HAVEN_BENCH_PROFILE=debug tests/bench/smoke.sh
 echo "== rust tests"
 cargo test --workspace --exclude haven-bench --all-targets --no-fail-fast
 cargo test -p haven-bench --all-targets
-
-echo "== browser viewer (core's vectors in Node, end to end in Chromium)"
-apps/viewer/test.sh
 
 echo "== kotlin bindings on the JVM (JUnit 5)"
 bindings/kotlin/test.sh
