@@ -27,6 +27,7 @@ const FILES: &[(&str, &str, &str)] = &[
     ("capsule.js", include_str!("../../viewer/js/capsule.js"), JS),
     ("render.js", include_str!("../../viewer/js/render.js"), JS),
     ("reply.js", include_str!("../../viewer/js/reply.js"), JS),
+    ("carer.js", include_str!("../../viewer/js/carer.js"), JS),
     ("main.js", include_str!("../../viewer/js/main.js"), JS),
 ];
 

@@ -227,3 +227,31 @@ export async function checkCode(signer, carer) {
   const digits = n.toString().padStart(16, '0');
   return digits.match(/.{4}/g)?.join(' ') ?? digits;
 }
+
+/**
+ * @typedef {{ relay: string, share: string, token: string, signer: string }} Welcome
+ */
+
+/**
+ * Opens the welcome a person's Haven seals to an enrolling carer (core's
+ * `open_welcome`): base64url of `enc(32) || HPKE ciphertext`, with the
+ * share id as associated data. @param {string} text @param {string} shareId @param {Uint8Array} ikm
+ * @returns {Promise<Welcome>}
+ */
+export async function openWelcome(text, shareId, ikm) {
+  const sealed = unb64(text.trim());
+  if (sealed.length < 32 + 16) throw new ShareError('malformed');
+  const plain = await hpkeOpen(ikm, sealed.subarray(0, 32), utf8('haven-carer-welcome-v1'), utf8(shareId), sealed.subarray(32));
+  if (!plain) throw new ShareError('tampered');
+  let w;
+  try {
+    w = JSON.parse(td.decode(plain));
+  } catch {
+    throw new ShareError('malformed');
+  }
+  if (!isObject(w) || w.share !== shareId || typeof w.signer !== 'string' || typeof w.relay !== 'string') {
+    throw new ShareError('malformed');
+  }
+  unb64n(w.token, 32);
+  return /** @type {Welcome} */ (w);
+}

@@ -8,13 +8,20 @@
 // against what this browser saw of the share before, and says plainly
 // what happened: shown, wrong PIN, locked, expired, revoked, rolled back.
 
-import { ShareError, b64 } from './crypto.js';
+import { ShareError, b64, unb64 } from './crypto.js';
 import { isPin, isShareId, linkSecrets, openCapsule, parseFragment, PIN_TRIES } from './capsule.js';
+import { beginEnrolment, finishEnrolment, loadCarer } from './carer.js';
 import { el, kindLabel, renderShared, when } from './render.js';
 import { buildReplySections, problemField, problemText, readReply, sendReply } from './reply.js';
 
 /** @typedef {import('./capsule.js').Seen} Seen */
 /** @typedef {import('./capsule.js').Signed} Signed */
+/** @typedef {import('./carer.js').CarerRecord} CarerRecord */
+/**
+ * How a share is being opened: by its link (and PIN), or as the carer
+ * enrolled in this browser.
+ * @typedef {{ token: Uint8Array, key: import('./capsule.js').Key, pin: string | null, carer: CarerRecord | null }} How
+ */
 
 const $ = (/** @type {string} */ id) => /** @type {HTMLElement} */ (document.getElementById(id));
 
@@ -66,11 +73,15 @@ function start() {
   const fragment = location.hash.slice(1);
   // The key is read once and taken out of the address bar (and history).
   if (fragment) history.replaceState(null, '', location.pathname);
-  let link;
+  /** @type {{ key: Uint8Array, needsPin: boolean } | null} */
+  let link = null;
   try {
-    if (!isShareId(shareId)) throw new ShareError('malformed');
-    link = parseFragment(fragment);
+    link = fragment ? parseFragment(fragment) : null;
   } catch {
+    link = null;
+  }
+  const carer = isShareId(shareId) ? loadCarer(shareId) : null;
+  if (!isShareId(shareId) || (!link && !carer?.token)) {
     title('This link is incomplete');
     alertBox('This link is incomplete', [
       'The part of the link after the # sign is the key, and it is missing or damaged here. Nothing was opened.',
@@ -80,14 +91,16 @@ function start() {
   }
   const form = /** @type {HTMLFormElement} */ ($('open-form'));
   const pinInput = /** @type {HTMLInputElement} */ ($('pin'));
-  $('pin-field').hidden = !link.needsPin;
-  pinInput.required = link.needsPin;
+  const needsPin = link?.needsPin ?? false;
+  $('pin-field').hidden = !needsPin;
+  pinInput.required = needsPin;
+  if (!link) $('open').textContent = 'Open as the carer enrolled in this browser';
   form.hidden = false;
   let busy = false;
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     if (busy) return;
-    const pin = link.needsPin ? pinInput.value.trim() : null;
+    const pin = needsPin ? pinInput.value.trim() : null;
     if (pin !== null && !isPin(pin)) {
       alertBox('Check the PIN', ['A PIN is 4 to 12 digits. Nothing was sent.']);
       pinInput.setAttribute('aria-invalid', 'true');
@@ -97,20 +110,25 @@ function start() {
     busy = true;
     status('Opening…');
     try {
-      await open(shareId, link.key, pin);
+      if (link) {
+        const { kek, accessToken } = await linkSecrets(link.key, shareId, pin);
+        await open(shareId, { token: accessToken, key: { link: kek }, pin, carer: null });
+      } else if (carer?.token) {
+        await open(shareId, { token: unb64(carer.token), key: { carer: unb64(carer.ikm) }, pin: null, carer });
+      }
     } finally {
       busy = false;
     }
   });
 }
 
-/** @param {string} shareId @param {Uint8Array} key @param {string | null} pin */
-async function open(shareId, key, pin) {
-  const { kek, accessToken } = await linkSecrets(key, shareId, pin);
+/** @param {string} shareId @param {How} how */
+async function open(shareId, how) {
+  const pin = how.pin;
   let response;
   try {
     response = await fetch(`/api/shares/${encodeURIComponent(shareId)}/open`, {
-      method: 'POST', headers: { Authorization: `Bearer ${b64(accessToken)}` }, credentials: 'omit', cache: 'no-store',
+      method: 'POST', headers: { Authorization: `Bearer ${b64(how.token)}` }, credentials: 'omit', cache: 'no-store',
     });
   } catch {
     status('');
@@ -118,6 +136,9 @@ async function open(shareId, key, pin) {
     return;
   }
   status('');
+  if (response.status === 401 && how.carer) {
+    return ended('The relay does not know this browser as a carer', ['Ask the person to enrol this browser again.']);
+  }
   if (response.status === 401) {
     const pinInput = /** @type {HTMLInputElement} */ ($('pin'));
     pinInput.setAttribute('aria-invalid', 'true');
@@ -147,9 +168,10 @@ async function open(shareId, key, pin) {
   const bytes = new Uint8Array(await response.arrayBuffer());
   const seen = loadSeen(shareId);
   try {
-    const o = await openCapsule(bytes, shareId, { link: kek }, seen, new Date());
+    const o = await openCapsule(bytes, shareId, how.key, seen, new Date());
+    if (how.carer && o.content.signer !== how.carer.signer) throw new ShareError('wrong_signer');
     saveSeen(shareId, { seq: o.content.seq, hash: o.hash, signer: o.content.signer });
-    show(o.content, seen);
+    show(o.content, seen, how);
   } catch (e) {
     if (!(e instanceof ShareError)) throw e;
     refused(e, shareId, seen);
@@ -173,6 +195,10 @@ function refused(e, shareId, seen) {
         `This browser has already seen version ${seen?.seq ?? '?'} of this share, but was now given version ${String(e.detail.got)}. The relay may be showing you out-of-date wishes.`,
         'Do not rely on it. Ask the person for their current plan.',
       ], 'danger');
+    case 'not_a_recipient':
+      return ended('This share is no longer shared with you', [
+        'The person has stopped sharing new versions with this browser. What you saw before stays with you; please respect that they withdrew it.',
+      ]);
     case 'wrong_key_or_pin':
       return ended('This link does not open the share', ['The key in the link does not match. Ask the person to send the link again.']);
     case 'unsupported_version':
@@ -193,8 +219,8 @@ function ended(heading, lines, tone = 'warn') {
   $('main').focus();
 }
 
-/** @param {Signed} c @param {Seen | null} seen */
-function show(c, seen) {
+/** @param {Signed} c @param {Seen | null} seen @param {How} how */
+function show(c, seen, how) {
   clearAlert();
   const kind = kindLabel(c.document?.kind ?? '');
   title(`${kind} shared with ${c.recipient}`);
@@ -207,7 +233,46 @@ function show(c, seen) {
   }
   $('print').addEventListener('click', () => window.print());
   if (c.document?.kind === 'advance_statement' && c.reply_to) setUpReply(c);
+  setUpCarer(c, how);
   $('main').focus();
+}
+
+/** Offers to enrol this browser as a carer (only after opening by link). @param {Signed} c @param {How} how */
+function setUpCarer(c, how) {
+  const known = loadCarer(c.share);
+  $('carer').hidden = false;
+  if (how.carer || (known?.token && known.signer === c.signer)) {
+    $('carer-intro').hidden = true;
+    $('carer-start').hidden = true;
+    $('carer-done').hidden = false;
+    return;
+  }
+  $('carer-start').addEventListener('click', async () => {
+    const { publicKey, code } = await beginEnrolment(c.share, c.signer);
+    $('carer-key').textContent = publicKey;
+    $('carer-code').textContent = code;
+    $('carer-start').hidden = true;
+    $('carer-steps').hidden = false;
+    $('carer-key-label').focus();
+  });
+  const form = /** @type {HTMLFormElement} */ ($('welcome-form'));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const text = /** @type {HTMLTextAreaElement} */ ($('welcome')).value;
+    try {
+      await finishEnrolment(c.share, text);
+      $('carer-steps').hidden = true;
+      $('carer-intro').hidden = true;
+      $('carer-done').hidden = false;
+      $('carer-done').focus();
+    } catch (e) {
+      const kind = e instanceof ShareError ? e.kind : '';
+      alertBox('This welcome did not work', [kind === 'wrong_signer'
+        ? 'It was not made by the person who signed this share. Do not use it; tell them.'
+        : 'It was not made for this browser’s key, or it was copied incompletely. Paste the whole text the person sent.']);
+      $('welcome').focus();
+    }
+  });
 }
 
 /** @param {Signed} c */

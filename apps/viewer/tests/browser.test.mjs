@@ -8,6 +8,7 @@
 // `haven share replies`. Screenshots and PDFs go to OUT.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { OUT, World, axeSerious } from './harness.mjs';
@@ -242,5 +243,56 @@ test('a clinician\'s reply, sealed in the browser, waits in the person\'s Haven'
     ['values_and_wishes', 'cannot_follow', 'QZXMARKreason: no ward with a garden nearby'],
     ['treatment_requests', 'noted', ''],
   ]);
+  await context.close();
+});
+
+test('a carer enrols this browser (both screens show one check code) and follows the share until revoked', async () => {
+  const s = alex.share(world.url, ['--plan', '--for', 'Sam']);
+  const { context, page } = await world.page();
+  await page.goto(s.link);
+  await page.getByRole('button', { name: 'Open what was shared' }).click();
+  await page.getByText(MARKER).waitFor();
+  await page.getByRole('button', { name: 'Make a key for this browser' }).click();
+  const key = (await page.locator('#carer-key').textContent() ?? '').trim();
+  const code = (await page.locator('#carer-code').textContent() ?? '').trim();
+  assert.match(key, /^[A-Za-z0-9_-]{43}$/);
+  assert.match(code, /^\d{4} \d{4} \d{4} \d{4}$/);
+  const axe = await axeSerious(page);
+  assert.deepEqual(axe.serious, [], JSON.stringify(axe.all));
+  await page.screenshot({ path: join(OUT, 'carer-enrol.png'), fullPage: true });
+
+  // The person enrols the key; their screen shows the same code.
+  const file = join(world.dir, 'welcome.txt');
+  const said = alex.ok(['share', 'carer-invite', s.id, '--name', 'Sam', '--key', key, '--out', file]);
+  assert.equal(said.match(/Check code: (.+)/)?.[1], code);
+  const welcome = readFileSync(file, 'utf8').trim();
+
+  // A damaged welcome is refused; the real one enrols this browser.
+  const at = 60;
+  const damaged = welcome.slice(0, at) + (welcome[at] === 'A' ? 'B' : 'A') + welcome.slice(at + 1);
+  await page.getByLabel('Paste the welcome they send back').fill(damaged);
+  await page.getByRole('button', { name: 'Finish enrolling this browser' }).click();
+  await page.getByRole('heading', { name: 'This welcome did not work' }).waitFor();
+  await page.getByLabel('Paste the welcome they send back').fill(welcome);
+  await page.getByRole('button', { name: 'Finish enrolling this browser' }).click();
+  await page.getByText('This browser follows this share as a carer').waitFor();
+
+  // A newer version, opened later with no link key at all.
+  alex.ok(['share', 'publish', s.id]);
+  await page.goto('about:blank');
+  await page.goto(`${world.url}/s/${s.id}`);
+  await page.getByRole('button', { name: 'Open as the carer enrolled in this browser' }).click();
+  await page.getByText(MARKER).waitFor();
+  assert.match(await page.locator('#status').innerText(), /version 3 of this share/);
+  assert.ok(await page.getByText('This browser follows this share as a carer').isVisible());
+
+  // Revoked as a carer: later versions are not for this browser.
+  alex.ok(['share', 'carer-revoke', s.id, '--key', key]);
+  await page.goto('about:blank');
+  await page.goto(`${world.url}/s/${s.id}`);
+  await page.getByRole('button', { name: 'Open as the carer enrolled in this browser' }).click();
+  await page.getByRole('heading', { name: 'This share is no longer shared with you', level: 1 }).waitFor();
+  assert.equal(await page.getByText(MARKER).count(), 0);
+  await page.screenshot({ path: join(OUT, 'carer-revoked.png'), fullPage: true });
   await context.close();
 });

@@ -75,7 +75,7 @@ export class World {
     this.vaults += 1;
     const vault = join(this.dir, `v${this.vaults}.haven`);
     const p = new Person(vault, this.dir);
-    p.ok(['init', '--kdf-memory-mib', '8', '--kdf-iterations', '1']);
+    p.ok(['init', '--kdf-memory-mib', '19', '--kdf-iterations', '2']);
     return p;
   }
 
