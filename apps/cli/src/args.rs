@@ -122,8 +122,17 @@ pub enum JournalCommand {
         /// A tag (repeatable).
         #[arg(long = "tag")]
         tags: Vec<String>,
-        /// The text; read from standard input when left out.
+        /// The text. Other programs on this machine can read arguments, so
+        /// prefer standard input (used when no text is given), --file or
+        /// --edit.
         text: Option<String>,
+        /// Read the text from this file.
+        #[arg(long, conflicts_with = "text")]
+        file: Option<PathBuf>,
+        /// Write the text in your editor ($VISUAL, $EDITOR, else vi), on a
+        /// private temporary file removed afterwards.
+        #[arg(long, conflicts_with_all = ["text", "file"])]
+        edit: bool,
     },
     /// List entries, newest first.
     List {
@@ -158,8 +167,17 @@ pub enum JournalCommand {
         /// Remove all tags.
         #[arg(long, conflicts_with = "tags")]
         no_tags: bool,
-        /// New text; read from standard input when left out and input is piped.
+        /// New text (other programs on this machine can read arguments:
+        /// prefer piping it in, --file or --edit). Read from standard input
+        /// when left out and input is piped; else the text is kept.
         text: Option<String>,
+        /// Read the new text from this file.
+        #[arg(long, conflicts_with = "text")]
+        file: Option<PathBuf>,
+        /// Edit the text in your editor, starting from the current text, on
+        /// a private temporary file removed afterwards.
+        #[arg(long, conflicts_with_all = ["text", "file"])]
+        edit: bool,
     },
     /// Delete an entry for good.
     Delete {
@@ -168,8 +186,9 @@ pub enum JournalCommand {
     },
     /// Find entries whose text or tags contain QUERY (any case).
     Search {
-        /// What to look for.
-        query: String,
+        /// What to look for; read as one line from standard input when left
+        /// out (other programs on this machine can read arguments).
+        query: Option<String>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -238,11 +257,16 @@ pub enum PlanCommand {
     /// Save a new version from a JSON or TOML file (creates the plan on first use).
     Edit {
         /// The file (`.json` or `.toml`). Sections left out are carried over
-        /// from the latest version (on first use: empty, with region crisis lines).
-        file: PathBuf,
+        /// from the latest version (on first use: empty, with region crisis
+        /// lines). Without a file, the latest version opens in your editor
+        /// on a private temporary file, removed afterwards.
+        file: Option<PathBuf>,
         /// Region for the default crisis lines when the plan is created.
         #[arg(long, value_enum, default_value_t = RegionArg::Uk)]
         region: RegionArg,
+        /// Delete FILE once it is saved: it holds the plan in plain text.
+        #[arg(long, requires = "file")]
+        remove_file: bool,
     },
     /// Every version, oldest first.
     History(ListArgs),
@@ -281,8 +305,12 @@ pub enum StatementCommand {
     /// Save a new version from a JSON or TOML file (creates the statement on first use).
     Edit {
         /// The file (`.json` or `.toml`). Sections left out are carried over
-        /// from the latest version.
-        file: PathBuf,
+        /// from the latest version. Without a file, the latest version opens
+        /// in your editor on a private temporary file, removed afterwards.
+        file: Option<PathBuf>,
+        /// Delete FILE once it is saved: it holds the statement in plain text.
+        #[arg(long, requires = "file")]
+        remove_file: bool,
     },
     /// Every version, oldest first.
     History(ListArgs),
@@ -505,9 +533,14 @@ pub struct DepartureArgs {
     /// Their organisation or team.
     #[arg(long)]
     pub organisation: Option<String>,
-    /// Why the wish was not followed.
+    /// Why the wish was not followed. Other programs on this machine can
+    /// read arguments: prefer --reason-file or standard input (read when
+    /// neither is given).
     #[arg(long)]
-    pub reason: String,
+    pub reason: Option<String>,
+    /// Read the reason from this file.
+    #[arg(long, conflicts_with = "reason")]
+    pub reason_file: Option<PathBuf>,
     /// Which wish, briefly.
     #[arg(long)]
     pub wish: Option<String>,

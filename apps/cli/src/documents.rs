@@ -2,6 +2,7 @@
 //! show, edit, history, diff, sign and template. Everything is written once
 //! for a [`DocumentKind`]; `plan.rs` and `statement.rs` only dispatch.
 
+use std::io::IsTerminal;
 use std::path::Path;
 
 use chrono::NaiveDate;
@@ -14,6 +15,7 @@ use serde::Serialize;
 use crate::args::{
     DiffArgs, FileFormat, RegionArg, ReviewDateArgs, RevokeArgs, ShowArgs, SignArgs,
 };
+use crate::compose::{self, PrivateFile};
 use crate::documents_io::{self, command_of};
 use crate::fail::Failure;
 use crate::output;
@@ -249,15 +251,20 @@ fn scalar(v: &toml::Value) -> Option<String> {
     }
 }
 
-/// `edit FILE`: the file's sections over the latest version (or, on first
-/// use, over an empty document with the region's crisis lines).
+/// `edit [FILE]`: the file's sections over the latest version (or, on first
+/// use, over an empty document with the region's crisis lines). Without a
+/// file, that version is written as commented TOML to a private temporary
+/// file (`compose.rs`), opened in the editor, read back and removed. A file
+/// the person named holds their document in plain text: `remove_file`
+/// deletes it once saved; otherwise they are asked (on a terminal) or
+/// reminded.
 pub fn edit(
     vault: &Vault,
     kind: DocumentKind,
-    file: &Path,
+    file: Option<&Path>,
+    remove_file: bool,
     region: Option<Region>,
 ) -> Result<(), Failure> {
-    let raw = documents_io::read_value(file)?;
     let doc = find(vault, kind)?;
     let (base, parent) = match &doc {
         Some(d) => {
@@ -274,8 +281,79 @@ pub fn edit(
             None,
         ),
     };
-    let content = documents_io::content_from_file(kind, &base, raw)?;
-    let saved = match (&doc, &parent) {
+    let content = match file {
+        Some(f) => documents_io::content_from_file(kind, &base, documents_io::read_value(f)?)?,
+        None => edit_privately(kind, &base)?,
+    };
+    save(vault, kind, &doc, &parent, content)?;
+    if let Some(f) = file {
+        offer_removal(f, kind, remove_file)?;
+    }
+    Ok(())
+}
+
+/// The document edited in the person's editor on a private temporary file
+/// (removed whatever happens). On a terminal, a file that does not parse
+/// can be opened again to fix it, so no edit is lost to a typo.
+fn edit_privately(kind: DocumentKind, base: &DocumentContent) -> Result<DocumentContent, Failure> {
+    let file = PrivateFile::new(
+        &documents_io::write_content(base, FileFormat::Toml, true)?,
+        "toml",
+    )?;
+    loop {
+        file.edit()?;
+        let parsed = documents_io::read_value(file.path())
+            .and_then(|raw| documents_io::content_from_file(kind, base, raw));
+        match parsed {
+            Ok(content) => return Ok(content),
+            Err(e) if std::io::stdin().is_terminal() => {
+                eprintln!("haven: {}", e.message);
+                if !compose::ask("Open it again to fix it? [Y/n] ", true)? {
+                    return Err(e);
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// After saving from `file`: deletes it when asked to, else asks (on a
+/// terminal) or reminds that it holds the document in plain text.
+fn offer_removal(file: &Path, kind: DocumentKind, remove: bool) -> Result<(), Failure> {
+    let remove = remove
+        || (std::io::stdin().is_terminal()
+            && compose::ask(
+                &format!(
+                    "{} holds your {} in plain text. Delete it now? [y/N] ",
+                    file.display(),
+                    kind.label()
+                ),
+                false,
+            )?);
+    if remove {
+        compose::remove_plain_file(file)?;
+        eprintln!("Deleted {}.", file.display());
+    } else {
+        eprintln!(
+            "Note: {} still holds your {} in plain text. Delete it when you are done \
+             (--remove-file does it; `haven {} edit` with no file uses a private temporary file).",
+            file.display(),
+            kind.label(),
+            command_of(kind)
+        );
+    }
+    Ok(())
+}
+
+/// Saves `content` as a new version (or the first), unless nothing changed.
+fn save(
+    vault: &Vault,
+    kind: DocumentKind,
+    doc: &Option<DocumentSummary>,
+    parent: &Option<DocumentVersion>,
+    content: DocumentContent,
+) -> Result<(), Failure> {
+    let saved = match (doc, parent) {
         (Some(d), Some(p)) => {
             if p.content == content {
                 eprintln!("No changes from version {}; nothing was saved.", p.number);

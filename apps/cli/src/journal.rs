@@ -1,35 +1,38 @@
 //! `haven journal ...`
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 
 use haven_core::{Bucket, Draft, Vault};
 
 use crate::args::{By, JournalCommand};
+use crate::compose::{self, Source};
 use crate::fail::Failure;
 use crate::links;
 use crate::output;
 
-/// Reads the entry text from stdin when it was not given as an argument.
-fn text_or_stdin(text: Option<String>) -> Result<String, Failure> {
-    if let Some(t) = text {
-        return Ok(t);
-    }
-    if std::io::stdin().is_terminal() {
-        eprintln!("Write your entry, then press Ctrl-D:");
-    }
-    let mut s = String::new();
-    std::io::stdin()
-        .read_to_string(&mut s)
-        .map_err(|e| Failure::other(format!("cannot read standard input: {e}")))?;
-    Ok(s.trim_end_matches('\n').to_string())
-}
+const WRITE_PROMPT: &str = "Write your entry, then press Ctrl-D:";
 
 /// Runs one journal command on an unlocked vault.
 pub fn run(vault: &Vault, cmd: JournalCommand) -> Result<(), Failure> {
     match cmd {
-        JournalCommand::Add { mood, tags, text } => {
-            let text = text_or_stdin(text)?;
-            let e = vault.add_entry(Draft { text, mood, tags })?;
+        JournalCommand::Add {
+            mood,
+            tags,
+            text,
+            file,
+            edit,
+        } => {
+            let source = Source {
+                argument: text,
+                file: file.as_deref(),
+                edit,
+            };
+            let text = compose::text(source, "entry text", WRITE_PROMPT)?;
+            let e = vault.add_entry(Draft {
+                text: text.to_string(),
+                mood,
+                tags,
+            })?;
             println!("{}", e.id);
         }
         JournalCommand::List { limit, json } => {
@@ -57,12 +60,21 @@ pub fn run(vault: &Vault, cmd: JournalCommand) -> Result<(), Failure> {
             tags,
             no_tags,
             text,
+            file,
+            edit,
         } => {
             let old = vault.get_entry(&id)?;
-            let text = match text {
-                Some(t) => t,
-                None if !std::io::stdin().is_terminal() => text_or_stdin(None)?,
-                None => old.text,
+            let text = if edit {
+                compose::edit(&old.text, "txt", "entry text")?.to_string()
+            } else if text.is_some() || file.is_some() || !std::io::stdin().is_terminal() {
+                let source = Source {
+                    argument: text,
+                    file: file.as_deref(),
+                    edit: false,
+                };
+                compose::text(source, "entry text", WRITE_PROMPT)?.to_string()
+            } else {
+                old.text
             };
             let mood = if no_mood { None } else { mood.or(old.mood) };
             let tags = if no_tags {
@@ -80,6 +92,7 @@ pub fn run(vault: &Vault, cmd: JournalCommand) -> Result<(), Failure> {
             println!("Deleted {id}.");
         }
         JournalCommand::Search { query, json } => {
+            let query = compose::line(query, "search query", "Search for: ")?;
             let found = vault.search_entries(&query)?;
             if json {
                 output::json(&found)?;

@@ -3,6 +3,7 @@
 
 mod args;
 mod backup;
+mod compose;
 mod documents;
 mod documents_io;
 mod epoch;

@@ -17,9 +17,17 @@ pub fn run(cmd: PlanCommand, open: impl FnOnce() -> Result<Vault, Failure>) -> R
             documents::template(KIND, region.into(), format)
         }
         PlanCommand::Show(a) => documents::show(&open()?, KIND, &a),
-        PlanCommand::Edit { file, region } => {
-            documents::edit(&open()?, KIND, &file, Some(region.into()))
-        }
+        PlanCommand::Edit {
+            file,
+            region,
+            remove_file,
+        } => documents::edit(
+            &open()?,
+            KIND,
+            file.as_deref(),
+            remove_file,
+            Some(region.into()),
+        ),
         PlanCommand::History(a) => documents::history(&open()?, KIND, a.json),
         PlanCommand::Diff(a) => documents::diff(&open()?, KIND, &a),
         PlanCommand::Sign(a) => documents::sign(&open()?, KIND, &a),

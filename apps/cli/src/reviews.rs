@@ -11,6 +11,7 @@ use haven_core::{
 use serde::{Deserialize, Serialize};
 
 use crate::args::{DepartureArgs, YesNo};
+use crate::compose::{self, Source};
 use crate::documents::{pick, require};
 use crate::documents_io;
 use crate::fail::Failure;
@@ -89,6 +90,15 @@ pub fn departure(vault: &Vault, a: &DepartureArgs) -> Result<(), Failure> {
             .ok_or_else(|| Failure::usage("--date is not a valid date".into()))?,
         None => Utc::now(),
     };
+    let reason = compose::text(
+        Source {
+            argument: a.reason.clone(),
+            file: a.reason_file.as_deref(),
+            edit: false,
+        },
+        "reason",
+        "Why was the wish not followed? Write it, then press Ctrl-D:",
+    )?;
     let d = vault.record_departure(
         &doc.id,
         &v.hash,
@@ -101,7 +111,7 @@ pub fn departure(vault: &Vault, a: &DepartureArgs) -> Result<(), Failure> {
                 organisation: a.organisation.clone().unwrap_or_default(),
             },
             occurred_at,
-            reason: a.reason.clone(),
+            reason: reason.to_string(),
             person_told: a.told == YesNo::Yes,
         },
     )?;

@@ -31,7 +31,9 @@ pub fn run(
                 .into(),
         )),
         StatementCommand::Show(a) => documents::show(&open()?, KIND, &a),
-        StatementCommand::Edit { file } => documents::edit(&open()?, KIND, &file, None),
+        StatementCommand::Edit { file, remove_file } => {
+            documents::edit(&open()?, KIND, file.as_deref(), remove_file, None)
+        }
         StatementCommand::History(a) => documents::history(&open()?, KIND, a.json),
         StatementCommand::Diff(a) => documents::diff(&open()?, KIND, &a),
         StatementCommand::Sign(a) => documents::sign(&open()?, KIND, &a),

@@ -117,8 +117,10 @@ fn text_can_come_from_stdin() {
 #[test]
 fn bad_input_gets_a_clear_error_and_a_nonzero_exit() {
     let e = setup();
+    let text = e.write("entry.txt", "x");
     let mut c = haven(&e.vault);
-    c.args(["journal", "add", "--mood", "11", "x"]);
+    c.args(["journal", "add", "--mood", "11", "--file"])
+        .arg(&text);
     let out = fails(c, 1);
     assert!(String::from_utf8_lossy(&out.stderr).contains("mood must be between 1 and 10"));
     let big = "x".repeat(1024 * 1024 + 10);

@@ -1659,7 +1659,8 @@ public func FfiConverterTypeCommunication_lower(_ value: Communication) -> RustB
  */
 public struct ConsultationReview: Equatable, Hashable, CustomDebugStringConvertible {
     /**
-     * The review's record id (`<version hash>.<random>`).
+     * The review's record id (random; `<version hash>.<random>` if written
+     * before issue 9).
      */
     public var id: String
     /**
@@ -1695,7 +1696,8 @@ public struct ConsultationReview: Equatable, Hashable, CustomDebugStringConverti
     // declare one manually.
     public init(
         /**
-         * The review's record id (`<version hash>.<random>`).
+         * The review's record id (random; `<version hash>.<random>` if written
+         * before issue 9).
          */id: String, 
         /**
          * The document reviewed.
@@ -2440,7 +2442,7 @@ public func FfiConverterTypeCultureAndFaith_lower(_ value: CultureAndFaith) -> R
  */
 public struct Departure: Equatable, Hashable, CustomDebugStringConvertible {
     /**
-     * Record id (`<version hash>.<random>`).
+     * Record id (random; `<version hash>.<random>` if written before issue 9).
      */
     public var id: String
     /**
@@ -2484,7 +2486,7 @@ public struct Departure: Equatable, Hashable, CustomDebugStringConvertible {
     // declare one manually.
     public init(
         /**
-         * Record id (`<version hash>.<random>`).
+         * Record id (random; `<version hash>.<random>` if written before issue 9).
          */id: String, 
         /**
          * The document.

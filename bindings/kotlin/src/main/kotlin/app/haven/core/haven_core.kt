@@ -1958,7 +1958,8 @@ public object FfiConverterTypeCommunication: FfiConverterRustBuffer<Communicatio
  */
 data class ConsultationReview (
     /**
-     * The review's record id (`<version hash>.<random>`).
+     * The review's record id (random; `<version hash>.<random>` if written
+     * before issue 9).
      */
     val `id`: kotlin.String
     , 
@@ -2534,7 +2535,7 @@ public object FfiConverterTypeCultureAndFaith: FfiConverterRustBuffer<CultureAnd
  */
 data class Departure (
     /**
-     * Record id (`<version hash>.<random>`).
+     * Record id (random; `<version hash>.<random>` if written before issue 9).
      */
     val `id`: kotlin.String
     , 
