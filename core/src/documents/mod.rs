@@ -85,6 +85,8 @@ mod crisis_lines;
 mod crisis_plan;
 mod departures;
 mod diff;
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) mod fuzz;
 mod links;
 mod record_kinds;
 pub(crate) mod redact;
