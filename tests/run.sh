@@ -40,6 +40,12 @@ echo "== rust tests"
 cargo test --workspace --exclude haven-bench --all-targets --no-fail-fast
 cargo test -p haven-bench --all-targets
 
+echo "== browser viewer (vectors in Node's WebCrypto; Chromium end to end, axe-core)"
+apps/viewer/test.sh
+
+echo "== fuzz targets (a few seconds each; a crash fails the run)"
+tests/fuzz.sh
+
 echo "== kotlin bindings on the JVM (JUnit 5)"
 bindings/kotlin/test.sh
 
