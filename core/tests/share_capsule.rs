@@ -162,7 +162,8 @@ fn a_link_round_trips_and_its_error_never_repeats_the_key() {
 }
 
 /// Found writing the `share_link` fuzz check (a link that parses prints as
-/// one that parses again): a link whose relay was only a
+/// one that parses again), and by that target in its first 40 s: a link
+/// whose relay was only a
 /// scheme (`https:///s/ID#KEY`) parsed, kept the relay as `https:`, and
 /// printed as a link that no longer parsed.
 #[test]

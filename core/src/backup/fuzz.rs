@@ -30,8 +30,8 @@ fn frame(body: &[u8]) -> Vec<u8> {
 /// First byte even: the rest is the start of a backup file. Odd: the rest
 /// is a header body, framed with a correct checksum. A header that reads
 /// re-encodes to exactly the bytes read (the format is canonical), with the
-/// same hash; anything else is refused as a bad backup or an unsupported
-/// version.
+/// same hash; anything else is refused as a bad backup, an unsupported
+/// version, or a slot cost out of bounds.
 pub fn check_backup_header(data: &[u8]) {
     let mut input = Input(data);
     let mode = input.u8();
@@ -51,7 +51,11 @@ pub fn check_backup_header(data: &[u8]) {
         Err(e) => assert!(
             matches!(
                 e,
-                HavenError::BadBackup { .. } | HavenError::UnsupportedVersion { .. }
+                HavenError::BadBackup { .. }
+                    | HavenError::UnsupportedVersion { .. }
+                    // A passphrase slot's cost out of bounds is refused
+                    // while parsing, before any derivation (issue 9).
+                    | HavenError::KdfParamsOutOfBounds
             ),
             "{e:?}"
         ),
