@@ -45,11 +45,13 @@ fn toml_template_round_trips_through_edit_and_show() {
     for (cmd, file) in [("plan", "plan.toml"), ("statement", "statement.toml")] {
         let template = e.ok(&[cmd, "template"]);
         assert!(template.starts_with("# Haven"), "documented");
-        let expected = toml_to_json(toml::from_str(&template).unwrap());
+        let mut expected = toml_to_json(toml::from_str(&template).unwrap());
+        strip_nulls(&mut expected);
         let f = e.write(file, &template);
         e.ok(&[cmd, "edit", f.to_str().unwrap()]);
         let shown = e.json(&[cmd, "show", "--json"]);
-        // TOML has no null: optional fields left out of the file are null.
+        // TOML has no null: optional fields left out of the file are null;
+        // and empty lists of items are left out (see `templates.rs`).
         let mut content = shown["content"].clone();
         strip_nulls(&mut content);
         assert_eq!(content, expected, "{cmd}");
@@ -71,10 +73,117 @@ fn toml_template_round_trips_through_edit_and_show() {
 fn strip_nulls(v: &mut Value) {
     match v {
         Value::Object(m) => {
-            m.retain(|_, v| !v.is_null());
+            m.retain(|_, v| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()));
             m.values_mut().for_each(strip_nulls);
         }
         Value::Array(a) => a.iter_mut().for_each(strip_nulls),
+        _ => {}
+    }
+}
+
+/// Issue 11, item 9: the person fills every list of a TOML template the
+/// way its comments say (`key = []` becomes `key = ["..."]`; a list of
+/// items gets `[[path]]` blocks under its comments) and it reads back with
+/// every list filled. On main, `[[help_contacts]]` swallowed the lines
+/// after it and the file was refused with an unknown field.
+#[test]
+fn every_list_of_the_toml_templates_can_be_filled_and_read_back() {
+    let e = setup();
+    for cmd in ["plan", "statement"] {
+        let template = e.ok(&[cmd, "template"]);
+        let filled = fill_every_list(&template);
+        assert!(!filled.contains("= []"), "every list filled:\n{filled}");
+        let f = e.write(&format!("{cmd}-filled.toml"), &filled);
+        e.ok(&[cmd, "edit", f.to_str().unwrap()]);
+        let content = e.json(&[cmd, "show", "--json"])["content"].clone();
+        let mut lists = Vec::new();
+        every_list(&content, "", &mut lists);
+        assert!(lists.len() >= 10, "{cmd}: {lists:?}");
+        for (path, len) in &lists {
+            assert!(*len > 0, "{cmd}: {path} came back empty");
+        }
+        for marker in ["m-text", "m-item"] {
+            assert!(content.to_string().contains(marker), "{cmd}: {marker}");
+        }
+        // Saved back from `show --editable`, nothing changes.
+        let again = e.ok(&[cmd, "show", "--editable"]);
+        let f2 = e.write(&format!("{cmd}-again.toml"), &again);
+        let out = e
+            .cmd(&[cmd, "edit", f2.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(String::from_utf8_lossy(&out.stderr).contains("No changes"));
+    }
+}
+
+/// Follows the template's comments as a person would: each `key = []` gets
+/// one text item, and each `[[path]]` the comments name gets one block at
+/// the end of its section (parents before children), with a marker in its
+/// text fields and one text item in its lists of text.
+fn fill_every_list(template: &str) -> String {
+    let mut out = String::new();
+    for section in template.split("\n# ── ") {
+        // Open lists of items: (depth of their hint, fields to fill).
+        let mut open: Vec<(usize, Vec<String>)> = Vec::new();
+        let mut blocks: Vec<(String, Vec<String>)> = Vec::new();
+        let mut body = String::new();
+        for line in section.lines() {
+            if let Some(hint) = line.strip_prefix('#') {
+                let depth = hint.len() - hint.trim_start().len();
+                let hint = hint.trim();
+                if hint.starts_with('(') && hint.contains(" block") {
+                    let path = hint.split_once("[[").unwrap().1.split_once("]]").unwrap().0;
+                    let fields = open.pop().map(|(_, f)| f).unwrap_or_default();
+                    blocks.push((path.to_string(), fields));
+                } else if let Some((k, ty)) = hint.split_once(": ") {
+                    let field = match ty {
+                        "text" => Some(format!("{k} = \"m-item\"")),
+                        "list of text" => Some(format!("{k} = [\"m-text\"]")),
+                        _ => None,
+                    };
+                    if let (Some(f), Some((d, fields))) = (field, open.last_mut()) {
+                        if *d + 2 == depth {
+                            fields.push(f);
+                        }
+                    }
+                    if ty == "a list of items, each with:" {
+                        open.push((depth, Vec::new()));
+                    }
+                }
+            }
+            match line.split_once(" = []") {
+                Some((key, "")) if !line.starts_with('#') => {
+                    body.push_str(&format!("{key} = [\"m-text\"]\n"))
+                }
+                _ => body.push_str(&format!("{line}\n")),
+            }
+        }
+        blocks.sort_by_key(|(p, _)| p.matches('.').count());
+        for (path, fields) in blocks {
+            body.push_str(&format!("\n[[{path}]]\n"));
+            for f in fields {
+                body.push_str(&format!("{f}\n"));
+            }
+        }
+        if !out.is_empty() {
+            out.push_str("\n# ── ");
+        }
+        out.push_str(&body);
+    }
+    out
+}
+
+/// Every list in `v`, by path, with its length.
+fn every_list(v: &Value, path: &str, out: &mut Vec<(String, usize)>) {
+    match v {
+        Value::Object(m) => m
+            .iter()
+            .for_each(|(k, v)| every_list(v, &format!("{path}.{k}"), out)),
+        Value::Array(a) => {
+            out.push((path.to_string(), a.len()));
+            a.iter()
+                .for_each(|v| every_list(v, &format!("{path}[]"), out));
+        }
         _ => {}
     }
 }
