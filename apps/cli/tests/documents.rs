@@ -391,7 +391,6 @@ fn reviews_departures_and_reviews_due() {
 name = "Dr Rivera"
 role = "consultant psychiatrist"
 organisation = "Riverside ward"
-date = 2026-01-10
 
 [[responses]]
 section = "treatment_refusals"
@@ -425,25 +424,56 @@ person_told = true
             "RC",
             "--reason",
             "x",
+            "--told",
+            "no",
         ],
         2,
     );
-    e.ok(&[
-        "statement",
-        "departure",
-        "--section",
-        "restrictive_interventions",
-        "--by",
-        "Dr Rivera",
-        "--role",
-        "responsible clinician",
-        "--reason",
-        "immediate risk to others",
-        "--date",
-        "2026-02-01",
-        "--told",
-        "yes",
-    ]);
+    let today = chrono::Local::now().date_naive().to_string();
+    let departure = |date: &str, told: Option<&str>| {
+        let mut a = vec![
+            "statement",
+            "departure",
+            "--section",
+            "restrictive_interventions",
+            "--by",
+            "Dr Rivera",
+            "--role",
+            "responsible clinician",
+            "--reason",
+            "immediate risk to others",
+            "--date",
+        ];
+        a.push(date);
+        if let Some(t) = told {
+            a.extend(["--told", t]);
+        }
+        a.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    fn args(a: &[String]) -> Vec<&str> {
+        a.iter().map(String::as_str).collect()
+    }
+    // Issue 11: whether the person was told has no silent default.
+    let out = e.cmd(&args(&departure(&today, None))).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--told"));
+    // Dated before the statement existed, or in 2030: refused, saying which.
+    for (date, bound) in [
+        ("2020-02-01", "before this version"),
+        ("2030-02-01", "in the future"),
+    ] {
+        let out = e
+            .cmd(&args(&departure(date, Some("yes"))))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("the departure is dated") && err.contains(bound),
+            "{err}"
+        );
+    }
+    e.ok(&args(&departure(&today, Some("yes"))));
     let log = e.json(&["statement", "reviews", "--json"]);
     let r = &log["reviews"][0];
     assert_eq!(r["clinician"]["name"], "Dr Rivera");
@@ -487,23 +517,42 @@ fn plan_sign_lists_problems_then_signs() {
         r#"{"professionals": [{"name": "Dr Patel", "role": "GP"}]}"#,
     );
     e.ok(&["plan", "edit", f.to_str().unwrap()]);
+    // A date before the version existed is refused, naming the bound.
+    let out = e.fails(
+        &["plan", "sign", "--name", "Alex", "--date", "2020-01-05"],
+        1,
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("dated before this version"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Issue 11: a crisis plan is signed without a declaration of capacity
+    // (made in an emergency department, say); the statement still needs one.
+    let today = chrono::Local::now().date_naive();
     e.ok(&[
         "plan",
         "sign",
         "--name",
         "Alex",
-        "--confirm-capacity",
         "--date",
-        "2026-01-05",
+        &today.to_string(),
     ]);
     let shown = e.json(&["plan", "show", "--json"]);
     assert_eq!(shown["status"], "active");
-    assert_eq!(shown["next_review"], "2026-07-05");
+    assert_eq!(
+        shown["next_review"],
+        today
+            .checked_add_months(chrono::Months::new(6))
+            .unwrap()
+            .to_string()
+    );
+    assert_eq!(shown["sign_off"]["confirms_capacity"], false);
     let id = shown["content"]["warning_signs"][0]["id"].as_str().unwrap();
     assert_eq!(id.len(), 32, "warning signs get stable ids");
     assert!(e
         .ok(&["plan", "show"])
-        .contains("signed by Alex on 2026-01-05"));
+        .contains(&format!("signed by Alex on {today}")));
 }
 
 /// The person withdraws a version and sets or clears the review date, for
@@ -552,13 +601,21 @@ fn revoke_and_review_date() {
     e.ok(&["plan", "review-date", "--clear"]);
     assert!(e.json(&["plan", "show", "--json", "--version", "1"])["next_review"].is_null());
 
+    // Issue 11: revoking is confirmed. With no terminal to ask on and no
+    // --yes, it is refused and nothing changes.
+    let out = e.fails(&["plan", "revoke", "--version", "2"], 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("add --yes"));
+    assert_eq!(
+        e.json(&["plan", "show", "--json", "--version", "2"])["status"],
+        "draft"
+    );
     // Revoking the draft (version 2) leaves version 1 active.
-    let out = e.ok(&["plan", "revoke", "--version", "2"]);
+    let out = e.ok(&["plan", "revoke", "--version", "2", "--yes"]);
     assert!(out.starts_with("Revoked version 2"), "{out}");
     assert!(!out.contains("no active version"), "{out}");
     assert_eq!(e.json(&["plan", "show", "--json"])["number"], 1);
     // Revoking the active version leaves none active.
-    let out = e.ok(&["plan", "revoke", "--version", "1"]);
+    let out = e.ok(&["plan", "revoke", "--version", "1", "--yes"]);
     assert!(out.contains("no active version"), "{out}");
     let history = e.json(&["plan", "history", "--json"]);
     let statuses: Vec<&str> = history
@@ -569,11 +626,11 @@ fn revoke_and_review_date() {
         .collect();
     assert_eq!(statuses, vec!["revoked", "revoked"], "{history}");
     // Twice, or a version that does not exist: refused.
-    let out = e.fails(&["plan", "revoke", "--version", "1"], 1);
+    let out = e.fails(&["plan", "revoke", "--version", "1", "--yes"], 1);
     assert!(String::from_utf8_lossy(&out.stderr).contains("already revoked"));
-    e.fails(&["plan", "revoke", "--version", "9"], 1);
+    e.fails(&["plan", "revoke", "--version", "9", "--yes"], 1);
     // The statement has the same commands.
-    let out = e.fails(&["statement", "revoke", "--version", "1"], 1);
+    let out = e.fails(&["statement", "revoke", "--version", "1", "--yes"], 1);
     assert!(String::from_utf8_lossy(&out.stderr).contains("no advance statement yet"));
 }
 
