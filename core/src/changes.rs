@@ -8,7 +8,7 @@
 //! that finds it unchanged costs one pragma. When it has changed, the
 //! watcher compares the ids and revisions of journal and document rows with
 //! its last look and reports what was added, changed or removed. It reads
-//! only that bookkeeping (ids are random, revisions are counters), never a
+//! only that bookkeeping (ids and revisions are random), never a
 //! ciphertext, so it needs no key and works while the vault is locked.
 
 use std::collections::HashMap;

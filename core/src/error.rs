@@ -83,7 +83,8 @@ pub enum HavenError {
     /// altered or removed, or the state itself damaged. Nothing was written.
     #[error("the vault has been tampered with: {what}")]
     Integrity {
-        /// What does not match, in fixed words (a slot id at most).
+        /// What does not match, in fixed words (random record, document or
+        /// slot ids at most).
         what: String,
     },
     /// The vault file is older than the newest state this device has seen

@@ -176,7 +176,7 @@ impl Scope<'_> {
         Ok(())
     }
 
-    /// Inserts a new record with revision 1.
+    /// Inserts a new record under a fresh revision ([`fresh_revision`]).
     pub fn insert(
         &self,
         conn: &Connection,
@@ -184,23 +184,24 @@ impl Scope<'_> {
         id: &str,
         plain: &[u8],
     ) -> Result<(), HavenError> {
-        let body = self.seal(id, kind, 1, plain)?;
+        let revision = fresh_revision(None)?;
+        let body = self.seal(id, kind, revision, plain)?;
         atomically(conn, || {
             conn.prepare_cached(
-                "INSERT INTO records (id, kind, revision, body) VALUES (?1, ?2, 1, ?3)",
+                "INSERT INTO records (id, kind, revision, body) VALUES (?1, ?2, ?3, ?4)",
             )?
-            .execute(params![id, kind, body])?;
+            .execute(params![id, kind, revision, body])?;
             self.advance(
                 conn,
                 Change {
                     before: None,
-                    after: Some(self.integrity.row(id, kind, 1)),
+                    after: Some(self.integrity.row(id, kind, revision)),
                 },
             )
         })
     }
 
-    /// Replaces a record's payload, bumping its revision. `NotFound` if absent.
+    /// Replaces a record's payload under a fresh revision. `NotFound` if absent.
     pub fn update(
         &self,
         conn: &Connection,
@@ -214,7 +215,7 @@ impl Scope<'_> {
                 .query_row(params![id, kind], |r| r.get(0))
                 .optional()?;
             let current = revision.ok_or_else(|| HavenError::not_found(kind, id))?;
-            let next = current + 1;
+            let next = fresh_revision(Some(current))?;
             let body = self.seal(id, kind, next, plain)?;
             conn.prepare_cached(
                 "UPDATE records SET revision = ?1, body = ?2 WHERE id = ?3 AND kind = ?4",
@@ -251,6 +252,23 @@ impl Scope<'_> {
             )?;
             Ok(true)
         })
+    }
+}
+
+/// A revision for a row being written: random (positive, never `previous`),
+/// so the file shows neither how often a record was edited nor whether it
+/// ever was (issue 9; older files counted 1, 2, ... and keep those numbers
+/// until the row is next written or the vault rekeyed). The AEAD binds it,
+/// and the vault state (`integrity.rs`) refuses a row put back at any
+/// revision but the current one.
+pub(crate) fn fresh_revision(previous: Option<i64>) -> Result<i64, Internal> {
+    loop {
+        let mut b = [0u8; 8];
+        crypto::keys::fill(&mut b)?;
+        let r = i64::from_le_bytes(b) & i64::MAX;
+        if r != 0 && Some(r) != previous {
+            return Ok(r);
+        }
     }
 }
 
@@ -376,7 +394,8 @@ pub fn all(conn: &Connection, kind: &str) -> Result<Vec<SealedRow>, HavenError> 
 }
 
 /// Every row of `kind` whose id starts with `prefix`, oldest first. Used for
-/// records attached to a document version (ids `<version hash>.<random>`);
+/// records attached to a document version by builds before issue 9 (ids
+/// `<version hash>.<random>`; see `documents/store.rs`);
 /// the range scan uses the unique index on `id`.
 pub(crate) fn with_id_prefix(
     conn: &Connection,

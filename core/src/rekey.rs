@@ -17,7 +17,7 @@ use crate::crypto::{KdfParams, RecoveryKey, SecretKey};
 use crate::error::{HavenError, Result};
 use crate::integrity::{self, Keys};
 use crate::progress::Progress;
-use crate::records::{Scope, SealedRow};
+use crate::records::{fresh_revision, Scope, SealedRow};
 use crate::slots::{self, SlotSecret};
 use crate::vault::{self, Vault};
 
@@ -107,9 +107,14 @@ impl Vault {
                 for (seq, kind, id, revision, body) in batch {
                     let row = SealedRow { id, revision, body };
                     let plain: Zeroizing<Vec<u8>> = old.open(&kind, &row)?;
+                    // A fresh revision too, so counters left by older
+                    // builds stop showing edit counts.
+                    let revision = fresh_revision(Some(revision))?;
                     let sealed = new_scope.seal(&row.id, &kind, revision, &plain)?;
-                    tx.prepare_cached("UPDATE records SET body = ?1 WHERE seq = ?2")?
-                        .execute(params![sealed, seq])?;
+                    tx.prepare_cached(
+                        "UPDATE records SET revision = ?1, body = ?2 WHERE seq = ?3",
+                    )?
+                    .execute(params![revision, sealed, seq])?;
                     let value = new_keys.row(&row.id, &kind, revision);
                     for (a, b) in digest.iter_mut().zip(value) {
                         *a ^= b;

@@ -26,7 +26,9 @@
 //!   this, so no date ever needs to be stored in the clear.
 //! - `id` TEXT UNIQUE: random hex (not time-ordered).
 //! - `kind` TEXT: the record kind (`journal`, ...); bookkeeping only.
-//! - `revision` INTEGER: bumped on every edit, bound into the AEAD.
+//! - `revision` INTEGER: bound into the AEAD; changes on every write. A
+//!   counter in files written before issue 9, a fresh random number since
+//!   (`records::fresh_revision`), so edit counts do not show.
 //! - `body` BLOB: the padded, sealed payload.
 //!
 //! # Version 2

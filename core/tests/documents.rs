@@ -112,7 +112,7 @@ fn history_chains_each_version_to_its_parent_and_diffs_by_section() {
     );
 
     let history = v.document_history(&doc).unwrap();
-    let numbers: Vec<u32> = history.iter().map(|h| h.number).collect();
+    let numbers: Vec<i32> = history.iter().map(|h| h.number).collect();
     assert_eq!(numbers, vec![1, 2, 3]);
     assert_eq!(history[0].parent_hash, None);
     assert_eq!(history[1].parent_hash.as_deref(), Some(v1.hash.as_str()));
@@ -194,7 +194,7 @@ fn signing_keeps_exactly_one_active_version() {
 
     v.sign_version(&doc, &v2.hash, sign_off(&mut k, true))
         .unwrap();
-    let statuses: Vec<(u32, VersionStatus)> = v
+    let statuses: Vec<(i32, VersionStatus)> = v
         .document_history(&doc)
         .unwrap()
         .iter()
@@ -486,32 +486,39 @@ fn review_input_is_checked() {
     assert_eq!(v.consultation_reviews(&doc, &h1).unwrap().len(), 1);
 }
 
+/// Issue 9: a review's row given another id (as moving it to another
+/// version once did) is missed where its document's state lists it, is not
+/// picked up anywhere else, and the record set no longer matches.
 #[test]
-fn a_review_moved_to_another_version_fails_verification() {
+fn a_review_given_another_id_is_missed_where_it_is_listed() {
     let (_d, v) = vault();
     let mut k = Markers::default();
     let (doc, h1, h2) = reviewed_statement(&v, &mut k);
+    let id = v.consultation_reviews(&doc, &h1).unwrap()[0].id.clone();
+    assert!(!id.contains(&h1), "the id does not name the version");
 
     let raw = rusqlite::Connection::open(v.path()).unwrap();
     let moved = raw
         .execute(
-            "UPDATE records SET id = ?1 || substr(id, 65) WHERE kind = ?2",
+            "UPDATE records SET id = ?1 || '.' || lower(hex(randomblob(16))) WHERE kind = ?2",
             rusqlite::params![h2, REVIEW_KIND],
         )
         .unwrap();
     assert_eq!(moved, 1);
 
-    assert!(v.consultation_reviews(&doc, &h1).unwrap().is_empty());
-    assert!(matches!(
-        v.consultation_reviews(&doc, &h2),
-        Err(HavenError::Corrupt { .. })
-    ));
-    // The record set no longer matches the vault state (issue 9).
+    match v.consultation_reviews(&doc, &h1) {
+        Err(HavenError::Integrity { what }) => assert!(what.contains(&id), "{what}"),
+        other => panic!("expected Integrity, got {other:?}"),
+    }
+    assert!(v.consultation_reviews(&doc, &h2).unwrap().is_empty());
     assert!(matches!(v.verify(), Err(HavenError::Integrity { .. })));
 }
 
+/// A departure's row copied under a new id is not attached to anything:
+/// only what the document's state lists is read, and the extra row breaks
+/// the record set.
 #[test]
-fn a_departure_copied_to_another_version_fails_verification() {
+fn a_departure_copied_under_a_new_id_is_ignored_and_fails_verification() {
     let (_d, v) = vault();
     let mut k = Markers::default();
     let (doc, h1, h2) = reviewed_statement(&v, &mut k);
@@ -519,16 +526,15 @@ fn a_departure_copied_to_another_version_fails_verification() {
     let raw = rusqlite::Connection::open(v.path()).unwrap();
     raw.execute(
         "INSERT INTO records (id, kind, revision, body)
-         SELECT ?1 || substr(id, 65), kind, revision, body FROM records WHERE kind = ?2",
+         SELECT ?1 || '.' || lower(hex(randomblob(16))), kind, revision, body
+         FROM records WHERE kind = ?2",
         rusqlite::params![h2, DEPARTURE_KIND],
     )
     .unwrap();
 
     assert_eq!(v.departures(&doc, &h1).unwrap().len(), 1);
-    assert!(matches!(
-        v.departures(&doc, &h2),
-        Err(HavenError::Corrupt { .. })
-    ));
+    assert!(v.departures(&doc, &h2).unwrap().is_empty());
+    assert!(matches!(v.verify(), Err(HavenError::Integrity { .. })));
 }
 
 #[test]

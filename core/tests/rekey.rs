@@ -46,7 +46,25 @@ fn after_a_rekey_only_the_new_secrets_open_the_vault_and_old_backups_keep_theirs
         .query_row("SELECT body FROM records LIMIT 1", [], |r| r.get(0))
         .unwrap();
 
+    let revisions = |p: &std::path::Path| -> Vec<(String, i64)> {
+        let conn = raw_conn(p);
+        let mut stmt = conn
+            .prepare("SELECT id, revision FROM records ORDER BY id")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+    };
+    let revisions_before = revisions(v.path());
     let new_rk = v.rekey(NEW_PASS, KdfParams::minimum(), &Silent).unwrap();
+    // Every row got a fresh revision too (no edit count survives a rekey).
+    let revisions_after = revisions(v.path());
+    assert_eq!(revisions_after.len(), revisions_before.len());
+    for (before, after) in revisions_before.iter().zip(&revisions_after) {
+        assert_eq!(before.0, after.0);
+        assert_ne!(before.1, after.1, "{}", before.0);
+    }
     assert_ne!(new_rk.display().to_string(), old_rk.display().to_string());
     assert_eq!(texts(&v), before);
     assert!(v.verify().unwrap().is_intact());

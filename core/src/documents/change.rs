@@ -122,7 +122,8 @@ impl DocumentChange<'_> {
     }
 
     /// Appends a record of `kind` attached to one version of this document
-    /// (`NotFound` if the document has no such version); returns its id.
+    /// (`NotFound` if the document has no such version) and lists it in the
+    /// document's state; returns its id.
     pub(crate) fn attach<T: Serialize>(
         &mut self,
         kind: &str,
@@ -131,9 +132,11 @@ impl DocumentChange<'_> {
         body: &T,
     ) -> Result<String> {
         self.state.version(version_hash)?;
+        self.changed = true;
         store::attach(
             self.conn,
             self.scope,
+            &mut self.state,
             kind,
             self.document_id,
             version_hash,

@@ -45,7 +45,7 @@ pub struct NewDeparture {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct Departure {
-    /// Record id (`<version hash>.<random>`).
+    /// Record id (random; `<version hash>.<random>` if written before issue 9).
     pub id: String,
     /// The document.
     pub document_id: String,
@@ -128,8 +128,14 @@ impl Vault {
         self.with_unlocked(|conn, scope| {
             let state = load_state(conn, scope, document_id)?;
             state.version(version_hash)?;
-            let rows =
-                attached::<NewDeparture>(conn, scope, DEPARTURE_KIND, document_id, version_hash)?;
+            let rows = attached::<NewDeparture>(
+                conn,
+                scope,
+                &state,
+                DEPARTURE_KIND,
+                document_id,
+                version_hash,
+            )?;
             Ok(rows
                 .into_iter()
                 .map(|r| departure_from(r.id, document_id, version_hash, r.recorded_at, r.body))

@@ -49,11 +49,14 @@
 //! # Records attached to a version
 //!
 //! Sign-offs, clinician consultation reviews and departures are attached to
-//! one exact version. Their record id is `<version hash>.<random>`, so the
-//! AEAD (which binds the record id) binds the version they belong to, and the
-//! payload repeats the document id and version hash, checked on read. A row
-//! moved to another version (its id rewritten) fails to authenticate. Reviews
-//! and departures are append-only: there is no API to edit or delete them.
+//! one exact version. Their record ids are random; the document's encrypted
+//! state lists them under that version (so the file does not link them to
+//! it, and a listed one that is missing is `Integrity`), and the payload
+//! repeats the document id and version hash, checked on read (the AEAD binds
+//! the payload to the row). Records written before issue 9 have ids
+//! `<version hash>.<random>` and are listed on the document's next change.
+//! Reviews and departures are append-only: there is no API to edit or delete
+//! them.
 //!
 //! # Record kinds
 //!

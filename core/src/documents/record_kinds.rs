@@ -14,6 +14,9 @@ pub const SIGN_OFF_KIND: &str = "sign_off";
 pub const REVIEW_KIND: &str = "consultation_review";
 /// Record kind of departures from a person's wishes.
 pub const DEPARTURE_KIND: &str = "departure";
+/// The record kinds attached to one document version, which the document's
+/// state lists (`store.rs`).
+pub const ATTACHED_KINDS: [&str; 3] = [SIGN_OFF_KIND, REVIEW_KIND, DEPARTURE_KIND];
 /// Record kind of journal-entry to warning-sign links.
 pub const LINK_KIND: &str = "warning_sign_link";
 

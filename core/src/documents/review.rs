@@ -4,8 +4,9 @@
 //! person was told.
 //!
 //! Append-only: there is no API to edit or delete a review. Each review is
-//! attached to the exact version reviewed (record id `<version hash>.<random>`,
-//! bound into the AEAD; version hash and document id repeated in the payload).
+//! attached to the exact version reviewed: listed under it in the document's
+//! state (see `store.rs`), version hash and document id repeated in the
+//! payload.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -72,7 +73,8 @@ pub struct NewConsultationReview {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct ConsultationReview {
-    /// The review's record id (`<version hash>.<random>`).
+    /// The review's record id (random; `<version hash>.<random>` if written
+    /// before issue 9).
     pub id: String,
     /// The document reviewed.
     pub document_id: String,
@@ -195,6 +197,7 @@ impl Vault {
             let rows = attached::<NewConsultationReview>(
                 conn,
                 scope,
+                &state,
                 REVIEW_KIND,
                 document_id,
                 version_hash,

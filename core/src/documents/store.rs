@@ -3,6 +3,14 @@
 //! log), reading and writing both, and the records attached to one exact
 //! version (sign-offs, reviews, departures). Changes go through
 //! [`change`](super::change), which holds the one transaction sequence.
+//!
+//! Attached records have random ids and are listed, by kind and id, in the
+//! encrypted state of their document under the version they belong to, so
+//! the file does not show which version a record belongs to, and one cannot
+//! vanish alone: a listed record that is missing is `Integrity` naming it
+//! (issue 9). States written before that list nothing (`attached: None`);
+//! their records have ids `<version hash>.<random>` and are found by that
+//! prefix until the document's next change lists them.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use ring::digest;
@@ -12,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use super::codec::{decode, encode};
 use super::content::{DocumentContent, DocumentKind};
-use super::record_kinds::{DOCUMENT_KIND, MAX_DOCUMENT_BYTES, SIGN_OFF_KIND};
+use super::record_kinds::{ATTACHED_KINDS, DOCUMENT_KIND, MAX_DOCUMENT_BYTES, SIGN_OFF_KIND};
 use super::types::{
     DocumentSummary, DocumentVersion, SignOff, StatusChange, VersionStatus, VersionSummary,
 };
@@ -65,6 +73,17 @@ pub(crate) struct StateVersion {
     pub(crate) created_at: DateTime<Utc>,
     pub(crate) status: VersionStatus,
     pub(crate) signed_on: Option<NaiveDate>,
+    /// Every record attached to this version, oldest first. `None` in
+    /// states written before issue 9 (see the module comment).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) attached: Option<Vec<AttachedRef>>,
+}
+
+/// One record attached to a version, as its document's state lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct AttachedRef {
+    pub(crate) kind: String,
+    pub(crate) id: String,
 }
 
 impl State {
@@ -83,6 +102,13 @@ impl State {
     pub(crate) fn version(&self, hash: &str) -> Result<&StateVersion> {
         self.versions
             .iter()
+            .find(|v| v.hash == hash)
+            .ok_or_else(|| HavenError::not_found("version", hash))
+    }
+
+    fn version_mut(&mut self, hash: &str) -> Result<&mut StateVersion> {
+        self.versions
+            .iter_mut()
             .find(|v| v.hash == hash)
             .ok_or_else(|| HavenError::not_found("version", hash))
     }
@@ -112,7 +138,7 @@ impl State {
             kind: self.kind,
             hash: v.hash.clone(),
             parent_hash: v.parent_hash.clone(),
-            number: v.number,
+            number: shown(v.number),
             created_at: v.created_at,
             status: v.status,
             signed_on: v.signed_on,
@@ -124,7 +150,7 @@ impl State {
             id: id.to_string(),
             kind: self.kind,
             created_at: self.created_at,
-            version_count: self.versions.len() as u32,
+            version_count: i32::try_from(self.versions.len()).unwrap_or(i32::MAX),
             latest_hash: self
                 .versions
                 .last()
@@ -224,6 +250,7 @@ pub(crate) fn write_version(
         created_at,
         status: VersionStatus::Draft,
         signed_on: None,
+        attached: Some(Vec::new()),
     });
     state.log.push(StatusChange {
         version_hash: hash.clone(),
@@ -236,12 +263,18 @@ pub(crate) fn write_version(
         kind: state.kind,
         hash,
         parent_hash: pre.parent_hash,
-        number: pre.number,
+        number: shown(pre.number),
         created_at,
         status: VersionStatus::Draft,
         content: pre.content,
         sign_off: None,
     })
+}
+
+/// A stored version number as the apps see it (a plain `i32`, Kotlin `Int`).
+/// Numbers count versions from 1, so they never come near `i32::MAX`.
+fn shown(number: u32) -> i32 {
+    i32::try_from(number).unwrap_or(i32::MAX)
 }
 
 /// Reads one full version (content, status, sign-off).
@@ -259,13 +292,13 @@ pub(crate) fn read_version(
             record_id: Some(hash.to_string()),
         });
     }
-    let sign_off = sign_off(conn, scope, document_id, hash)?;
+    let sign_off = sign_off(conn, scope, state, document_id, hash)?;
     Ok(DocumentVersion {
         document_id: document_id.to_string(),
         kind: state.kind,
         hash: hash.to_string(),
         parent_hash: p.parent_hash,
-        number: p.number,
+        number: shown(p.number),
         created_at: p.created_at,
         status: sv.status,
         content: p.content,
@@ -324,8 +357,8 @@ pub(crate) fn all_contents(
 }
 
 /// Shared by sign-offs, reviews and departures: a payload attached to one
-/// exact version, stored under id `<version hash>.<random>` so the AEAD
-/// binds the version, and repeating document id and version hash inside.
+/// exact version, under a random id listed in the document's state, and
+/// naming its document and version inside (so the AEAD binds them).
 #[derive(Serialize, Deserialize)]
 pub(crate) struct Attached<T> {
     v: u8,
@@ -342,17 +375,22 @@ pub(crate) struct AttachedRecord<T> {
     pub(crate) body: T,
 }
 
-/// Appends a record of `kind` attached to `version_hash`; returns its id.
+/// Appends a record of `kind` attached to `version_hash` and lists it in
+/// `state` (which the caller stores in the same transaction); returns its
+/// id.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn attach<T: Serialize>(
     conn: &Connection,
     scope: &Scope<'_>,
+    state: &mut State,
     kind: &str,
     document_id: &str,
     version_hash: &str,
     recorded_at: DateTime<Utc>,
     body: &T,
 ) -> Result<String> {
-    let id = format!("{version_hash}.{}", crypto::random_id()?);
+    list_legacy_attachments(conn, state)?;
+    let id = crypto::random_id()?;
     let payload = Attached {
         v: 1,
         document_id: document_id.to_string(),
@@ -361,22 +399,67 @@ pub(crate) fn attach<T: Serialize>(
         body,
     };
     scope.insert(conn, kind, &id, &encode(&payload)?)?;
+    state
+        .version_mut(version_hash)?
+        .attached
+        .get_or_insert_with(Vec::new)
+        .push(AttachedRef {
+            kind: kind.to_string(),
+            id: id.clone(),
+        });
     Ok(id)
 }
 
-/// Every record of `kind` attached to `version_hash`, oldest first. A row
-/// whose id was rewritten to point at this version fails to authenticate
-/// (its AEAD bound the old id), and a payload naming another document or
-/// version is refused: either way `Corrupt` with the row's id.
+/// Lists, in `state`, the records attached to versions whose state lists
+/// nothing yet (written before issue 9), found by their id prefix. Returns
+/// whether `state` changed.
+pub(crate) fn list_legacy_attachments(conn: &Connection, state: &mut State) -> Result<bool> {
+    let mut changed = false;
+    for v in state.versions.iter_mut().filter(|v| v.attached.is_none()) {
+        let mut list = Vec::new();
+        for kind in ATTACHED_KINDS {
+            for row in records::with_id_prefix(conn, kind, &format!("{}.", v.hash))? {
+                list.push(AttachedRef {
+                    kind: kind.to_string(),
+                    id: row.id,
+                });
+            }
+        }
+        v.attached = Some(list);
+        changed = true;
+    }
+    Ok(changed)
+}
+
+/// Every record of `kind` attached to `version_hash`, oldest first, as
+/// `state` lists them: a listed record that is missing is `Integrity`
+/// naming it. A row whose id was rewritten fails to authenticate (its AEAD
+/// bound the old id), and a payload naming another document or version is
+/// refused: either way `Corrupt` with the row's id.
 pub(crate) fn attached<T: DeserializeOwned>(
     conn: &Connection,
     scope: &Scope<'_>,
+    state: &State,
     kind: &str,
     document_id: &str,
     version_hash: &str,
 ) -> Result<Vec<AttachedRecord<T>>> {
-    records::with_id_prefix(conn, kind, &format!("{version_hash}."))?
-        .into_iter()
+    let rows = match &state.version(version_hash)?.attached {
+        Some(list) => list
+            .iter()
+            .filter(|a| a.kind == kind)
+            .map(|a| {
+                records::fetch(conn, kind, &a.id)?.ok_or_else(|| HavenError::Integrity {
+                    what: format!(
+                        "{kind} {} listed by document {document_id} is missing",
+                        a.id
+                    ),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?,
+        None => records::with_id_prefix(conn, kind, &format!("{version_hash}."))?,
+    };
+    rows.into_iter()
         .map(|row| {
             let plain = scope.open(kind, &row)?;
             let a: Attached<T> = decode(&plain, &row.id)?;
@@ -398,10 +481,12 @@ pub(crate) fn attached<T: DeserializeOwned>(
 pub(crate) fn sign_off(
     conn: &Connection,
     scope: &Scope<'_>,
+    state: &State,
     document_id: &str,
     version_hash: &str,
 ) -> Result<Option<SignOff>> {
-    let mut all = attached::<SignOff>(conn, scope, SIGN_OFF_KIND, document_id, version_hash)?;
+    let mut all =
+        attached::<SignOff>(conn, scope, state, SIGN_OFF_KIND, document_id, version_hash)?;
     Ok(all.pop().map(|r| r.body))
 }
 
@@ -451,5 +536,137 @@ mod tests {
             version_hash(FROZEN_V1.as_bytes()),
             "2f2bc2a9ff29097e63e3a0be3d1bc38d1b243a5f5cb602863c350498d1ddb38c"
         );
+    }
+
+    mod attached_listing {
+        use chrono::Utc;
+
+        use super::super::*;
+        use crate::documents::record_kinds::DEPARTURE_KIND;
+        use crate::documents::{AdvanceStatement, Clinician, NewDeparture, Section};
+        use crate::{KdfParams, Vault};
+
+        fn departure(reason: &str) -> NewDeparture {
+            NewDeparture {
+                section: Section::TreatmentRefusals,
+                wish: String::new(),
+                clinician: Clinician {
+                    name: "Dr Rivera".into(),
+                    role: "consultant".into(),
+                    organisation: String::new(),
+                },
+                occurred_at: Utc::now(),
+                reason: reason.into(),
+                person_told: true,
+            }
+        }
+
+        fn statement() -> (tempfile::TempDir, Vault, String, String) {
+            let dir = tempfile::tempdir().unwrap();
+            let (v, _) = Vault::create(
+                &dir.path().join("v.haven"),
+                "correct horse battery staple",
+                KdfParams::minimum(),
+            )
+            .unwrap();
+            let first = v
+                .create_document(AdvanceStatement::default().into())
+                .unwrap();
+            (dir, v, first.document_id, first.hash)
+        }
+
+        fn listed(v: &Vault, doc: &str, hash: &str) -> Option<Vec<AttachedRef>> {
+            v.with_unlocked(|conn, scope| {
+                Ok(load_state(conn, scope, doc)?
+                    .version(hash)?
+                    .attached
+                    .clone())
+            })
+            .unwrap()
+        }
+
+        /// Deleted through the record layer (so the vault state agrees, as
+        /// after a bug or a sync that lost it), a departure is still missed:
+        /// its document's state lists it.
+        #[test]
+        fn a_listed_departure_that_vanishes_is_integrity_naming_it() {
+            let (_dir, v, doc, hash) = statement();
+            let kept = v
+                .record_departure(&doc, &hash, departure("full ward"))
+                .unwrap();
+            let gone = v
+                .record_departure(&doc, &hash, departure("no bed"))
+                .unwrap();
+            assert!(!gone.id.contains(&hash), "the id does not name the version");
+            assert_eq!(
+                listed(&v, &doc, &hash).unwrap(),
+                [kept.id.clone(), gone.id.clone()].map(|id| AttachedRef {
+                    kind: DEPARTURE_KIND.into(),
+                    id
+                })
+            );
+            v.with_unlocked(|conn, scope| scope.delete(conn, DEPARTURE_KIND, &gone.id))
+                .unwrap();
+            match v.departures(&doc, &hash) {
+                Err(HavenError::Integrity { what }) => {
+                    assert!(what.contains(&gone.id) && what.contains(&doc), "{what}")
+                }
+                other => panic!("expected Integrity, got {other:?}"),
+            }
+        }
+
+        /// A state written before issue 9 lists nothing: its records (ids
+        /// `<version hash>.<random>`) are found by that prefix, and the
+        /// next change lists them together with the new one.
+        #[test]
+        fn records_from_before_the_listing_are_read_and_listed_on_the_next_change() {
+            let (_dir, v, doc, hash) = statement();
+            let old_id = format!("{hash}.{}", crypto::random_id().unwrap());
+            v.with_unlocked(|conn, scope| {
+                let mut state = load_state(conn, scope, &doc)?;
+                for sv in &mut state.versions {
+                    sv.attached = None;
+                }
+                store_state(conn, scope, &doc, &state)?;
+                let payload = Attached {
+                    v: 1,
+                    document_id: doc.clone(),
+                    version_hash: hash.clone(),
+                    recorded_at: Utc::now(),
+                    body: departure("written by an older build"),
+                };
+                scope.insert(conn, DEPARTURE_KIND, &old_id, &encode(&payload)?)
+            })
+            .unwrap();
+            assert_eq!(listed(&v, &doc, &hash), None);
+            let read = v.departures(&doc, &hash).unwrap();
+            assert_eq!(read.len(), 1);
+            assert_eq!(
+                (read[0].id.as_str(), read[0].reason.as_str()),
+                (old_id.as_str(), "written by an older build")
+            );
+
+            let new = v.record_departure(&doc, &hash, departure("new")).unwrap();
+            let ids: Vec<String> = listed(&v, &doc, &hash)
+                .unwrap()
+                .into_iter()
+                .map(|a| a.id)
+                .collect();
+            assert_eq!(ids, [old_id.clone(), new.id.clone()]);
+            let reasons: Vec<String> = v
+                .departures(&doc, &hash)
+                .unwrap()
+                .into_iter()
+                .map(|d| d.reason)
+                .collect();
+            assert_eq!(reasons, ["written by an older build", "new"]);
+            // Now listed, the old one cannot vanish alone either.
+            v.with_unlocked(|conn, scope| scope.delete(conn, DEPARTURE_KIND, &old_id))
+                .unwrap();
+            assert!(matches!(
+                v.departures(&doc, &hash),
+                Err(HavenError::Integrity { .. })
+            ));
+        }
     }
 }

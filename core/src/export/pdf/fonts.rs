@@ -59,6 +59,14 @@ impl Fonts {
 
     /// The advance width of `text` at `size` points, as shaped.
     pub fn width(&self, text: &str, weight: Weight, size: f32) -> f32 {
+        self.clusters(text, weight, size).iter().map(|c| c.1).sum()
+    }
+
+    /// Shapes `text` and returns, for each glyph, the byte offset where its
+    /// cluster starts and its advance in points. rustybuzz's default cluster
+    /// level keeps a base character with its combining marks, joiners and
+    /// variation selectors, so a cluster start is a safe place to cut a word.
+    pub fn clusters(&self, text: &str, weight: Weight, size: f32) -> Vec<(usize, f32)> {
         let face = match weight {
             Weight::Regular => &self.regular_face,
             Weight::Bold => &self.bold_face,
@@ -67,13 +75,13 @@ impl Fonts {
         buffer.push_str(text);
         buffer.guess_segment_properties();
         let shaped = rustybuzz::shape(face, &[], buffer);
-        let units: i64 = shaped
-            .glyph_positions()
+        let scale = size / face.units_per_em().max(1) as f32;
+        shaped
+            .glyph_infos()
             .iter()
-            .map(|p| i64::from(p.x_advance))
-            .sum();
-        let per_em = face.units_per_em().max(1) as f32;
-        units as f32 * size / per_em
+            .zip(shaped.glyph_positions())
+            .map(|(i, p)| (i.cluster as usize, p.x_advance as f32 * scale))
+            .collect()
     }
 
     /// Draws a thin grey horizontal rule.
