@@ -17,6 +17,9 @@ pub mod export;
 #[cfg(feature = "uniffi")]
 mod ffi_types;
 mod files;
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
+pub mod fuzzing;
 mod integrity;
 pub mod journal;
 mod leftovers;

@@ -23,6 +23,9 @@ use crate::error::{HavenError, Internal};
 use crate::integrity::{self, Change, Keys};
 use crate::schema;
 
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) mod fuzz;
+
 /// Who a record belongs to, for binding into its associated data.
 pub struct Scope<'a> {
     /// The vault key.

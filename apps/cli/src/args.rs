@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use crate::file_format::FileFormat;
+
 /// Haven: your journal and your voice in a crisis, encrypted on your device.
 #[derive(Debug, Parser)]
 #[command(name = "haven", version, about)]
@@ -578,15 +580,4 @@ pub enum RegionArg {
     Us,
     /// Elsewhere: no default lines.
     Other,
-}
-
-/// Format of a document file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FileFormat {
-    /// TOML, with a comment for every section.
-    Toml,
-    /// JSON.
-    Json,
-    /// The field reference, in Markdown.
-    Markdown,
 }

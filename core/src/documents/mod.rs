@@ -88,6 +88,8 @@ mod crisis_plan;
 mod date_bounds;
 mod departures;
 mod diff;
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) mod fuzz;
 mod links;
 mod record_kinds;
 pub(crate) mod redact;

@@ -15,8 +15,8 @@
 use haven_core::DocumentContent;
 
 use super::reference::{command_of, field_hints, full_shape, toml_table};
-use crate::args::FileFormat;
 use crate::fail::Failure;
+use crate::file_format::FileFormat;
 
 /// Content as an editable file: pretty JSON in field order, or TOML with a
 /// comment heading each section (`commented` adds the field hints).
