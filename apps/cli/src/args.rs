@@ -405,6 +405,10 @@ pub struct RevokeArgs {
     /// number. Required: revoking is final, so it is never guessed.
     #[arg(long)]
     pub version: String,
+    /// Do not ask for confirmation (for scripts). Without it, `revoke` asks
+    /// on a terminal and refuses when there is none to ask on.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 /// Options for `review-date`.
@@ -490,7 +494,8 @@ pub struct SignArgs {
     /// The date signed (default: today).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<chrono::NaiveDate>,
-    /// Confirm you have capacity to make this document (required to sign).
+    /// Confirm you have capacity to make this document (required to sign an
+    /// advance statement; a crisis plan can be signed without it).
     #[arg(long)]
     pub confirm_capacity: bool,
     /// Your statement of capacity, in your words.
@@ -549,8 +554,8 @@ pub struct DepartureArgs {
     /// When it happened (default: today).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<chrono::NaiveDate>,
-    /// Whether you were told.
-    #[arg(long, value_enum, default_value_t = YesNo::No)]
+    /// Whether you were told (required: say yes or no).
+    #[arg(long, value_enum)]
     pub told: YesNo,
     /// The version departed from (default: the active version, else the latest).
     #[arg(long)]

@@ -230,8 +230,8 @@ pub fn content_from_file(
 ) -> Result<DocumentContent, Failure> {
     let Value::Object(sections) = file else {
         return Err(Failure::other(format!(
-            "a {} file must hold its sections as named fields at the top level",
-            kind.label()
+            "{} file must hold its sections as named fields at the top level",
+            kind.with_article()
         )));
     };
     let Value::Object(mut merged) = content_value(base)? else {
