@@ -199,4 +199,4 @@ impl<'a> Input<'a> {
 #[cfg(test)]
 mod replay;
 #[cfg(test)]
-mod seeds;
+pub(crate) mod seeds;

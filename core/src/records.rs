@@ -38,6 +38,18 @@ pub struct Scope<'a> {
     pub(crate) epoch: AtomicU64,
 }
 
+impl<'a> Scope<'a> {
+    /// A scope under `key` in which nothing has written yet.
+    pub(crate) fn new(key: &'a SecretKey, vault_id: &'a str, integrity: &'a Keys) -> Self {
+        Self {
+            key,
+            vault_id,
+            integrity,
+            epoch: AtomicU64::new(0),
+        }
+    }
+}
+
 /// Runs `f` in a transaction of its own when `conn` is not already in one
 /// (then `f`'s writes and the state's commit together), else inside the
 /// caller's.

@@ -17,7 +17,8 @@ use crate::documents::{
 use crate::fuzzing::known_key;
 use crate::{Draft, Vault};
 
-fn write(target: &str, name: &str, bytes: &[u8]) {
+/// Writes one seed input of `target`'s corpus (fuzz/corpus/TARGET).
+pub(crate) fn write(target: &str, name: &str, bytes: &[u8]) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../fuzz/corpus")
         .join(target);
@@ -25,7 +26,8 @@ fn write(target: &str, name: &str, bytes: &[u8]) {
     std::fs::write(dir.join(format!("seed-{name}")), bytes).unwrap();
 }
 
-fn with(prefix: &[u8], rest: &[u8]) -> Vec<u8> {
+/// `prefix` (a target's mode byte) followed by `rest`.
+pub(crate) fn with(prefix: &[u8], rest: &[u8]) -> Vec<u8> {
     [prefix, rest].concat()
 }
 

@@ -5,8 +5,6 @@
 // A failed property panics: that is the fuzzer's crash (see `crate::fuzzing`).
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
-use std::sync::atomic::AtomicU64;
-
 use super::{aad, RowRef, Scope, SealedRow};
 use crate::crypto::{envelope, padding, SecretKey};
 use crate::error::HavenError;
@@ -88,10 +86,5 @@ pub(crate) fn with_scope<T>(f: impl FnOnce(&Scope<'_>) -> T) -> T {
 
 /// A scope over `key` for the fuzz vault (reads never touch the state).
 fn scope_over<'a>(key: &'a SecretKey, keys: &'a Keys) -> Scope<'a> {
-    Scope {
-        key,
-        vault_id: VAULT_ID,
-        integrity: keys,
-        epoch: AtomicU64::new(0),
-    }
+    Scope::new(key, VAULT_ID, keys)
 }

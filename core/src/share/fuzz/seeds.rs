@@ -3,8 +3,6 @@
 //! when a format does: `cargo test -p haven-core --lib write_share_fuzz_seeds
 //! -- --ignored`.
 
-use std::path::Path;
-
 use chrono::{NaiveDate, TimeZone, Utc};
 use serde_json::json;
 
@@ -18,18 +16,7 @@ use super::{
     now, public, signer, CARER, CONTENT_KEY, IDENTITY, LINK_KEK, LOG, REPLY, SENDER_IKM, SHARE,
 };
 use crate::documents::{CrisisPlan, DocumentKind, ReviewResponse, Section, VersionStatus};
-
-fn write(target: &str, name: &str, bytes: &[u8]) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../fuzz/corpus")
-        .join(target);
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join(format!("seed-{name}")), bytes).unwrap();
-}
-
-fn with(prefix: &[u8], rest: &[u8]) -> Vec<u8> {
-    [prefix, rest].concat()
-}
+use crate::fuzzing::seeds::{with, write};
 
 fn signed(seq: u64, prev: Option<String>) -> Signed {
     Signed {
