@@ -50,6 +50,14 @@ pub fn default_crisis_lines(region: Region) -> Vec<CrisisLine> {
     CrisisLine::defaults_for(region)
 }
 
+/// What to tell the person, plainly, when they write treatment refusals
+/// (medication above all): what `jurisdiction`'s mental health law can
+/// override, and what it cannot. Show it beside the refusals section.
+#[uniffi::export]
+pub fn medication_refusal_notice(jurisdiction: documents::Jurisdiction) -> String {
+    documents::medication_refusal_notice(jurisdiction)
+}
+
 /// Validates content (and an intended sign-off) without saving anything.
 #[uniffi::export]
 pub fn validate_content(

@@ -88,8 +88,18 @@ fn documents_leave_no_words_links_or_edit_counts_in_the_file() {
                     organisation: String::new(),
                 },
                 occurred_at: chrono::Utc::now(),
+                time_known: true,
                 reason: "ZQXDEPARTUREREASON".into(),
                 person_told: false,
+                legal_authority: "ZQXAUTHORITY".into(),
+                second_opinion: haven_core::documents::SecondOpinion::Obtained {
+                    by: Clinician {
+                        name: "ZQXSECONDOPINION".into(),
+                        role: "second opinion doctor".into(),
+                        organisation: String::new(),
+                    },
+                },
+                others_told: vec!["ZQXALSOTOLD".into()],
             },
         )
         .unwrap();
@@ -105,6 +115,9 @@ fn documents_leave_no_words_links_or_edit_counts_in_the_file() {
         "ZQXWISH",
         "ZQXCLINICIAN",
         "ZQXDEPARTUREREASON",
+        "ZQXAUTHORITY",
+        "ZQXSECONDOPINION",
+        "ZQXALSOTOLD",
         "ZQXJOURNAL",
     ]
     .iter()

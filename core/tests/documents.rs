@@ -419,6 +419,138 @@ fn dates_must_fall_between_the_version_and_today() {
     v.sign_version(&doc, &h2, sign_off(&mut k, true)).unwrap();
 }
 
+/// Issue 11, item 3: a departure records the legal authority used, whether
+/// a second opinion was obtained and from whom (required when a treatment
+/// refusal was overridden: MHA 2025 s.57A) and who else was told; a time of
+/// day is only kept when it was given, and never one in the future. On main
+/// none of these could be recorded.
+#[test]
+fn a_departure_records_its_authority_second_opinion_and_who_else_was_told() {
+    let (_d, v) = vault();
+    let mut k = Markers::default();
+    let (doc, h1, _) = reviewed_statement(&v, &mut k);
+    let refusal = |k: &mut Markers| NewDeparture {
+        section: Section::TreatmentRefusals,
+        ..departure(k)
+    };
+
+    let d = NewDeparture {
+        legal_authority: "  ".into(),
+        ..refusal(&mut k)
+    };
+    let reason = invalid_reason(v.record_departure(&doc, &h1, d));
+    assert!(
+        reason.starts_with("say the legal authority used"),
+        "{reason}"
+    );
+
+    let d = NewDeparture {
+        second_opinion: SecondOpinion::NotRecorded,
+        ..refusal(&mut k)
+    };
+    let reason = invalid_reason(v.record_departure(&doc, &h1, d));
+    assert!(
+        reason.starts_with("say whether a second opinion was obtained"),
+        "{reason}"
+    );
+
+    let d = NewDeparture {
+        second_opinion: SecondOpinion::Obtained {
+            by: Clinician {
+                name: "Dr Second".into(),
+                role: String::new(),
+                organisation: String::new(),
+            },
+        },
+        ..refusal(&mut k)
+    };
+    let reason = invalid_reason(v.record_departure(&doc, &h1, d));
+    assert_eq!(reason, "say who gave the second opinion (name and role)");
+
+    let d = NewDeparture {
+        others_told: vec!["named person".into(), " ".into()],
+        ..refusal(&mut k)
+    };
+    let reason = invalid_reason(v.record_departure(&doc, &h1, d));
+    assert!(
+        reason.starts_with("each person told must be named"),
+        "{reason}"
+    );
+
+    // A time of day an hour ahead is refused (a date an hour ahead is not).
+    let ahead = Utc::now() + Duration::hours(1);
+    let d = NewDeparture {
+        occurred_at: ahead,
+        time_known: true,
+        ..refusal(&mut k)
+    };
+    let reason = invalid_reason(v.record_departure(&doc, &h1, d));
+    assert!(
+        reason.starts_with("the departure's time is in the future"),
+        "{reason}"
+    );
+    assert_eq!(
+        v.departures(&doc, &h1).unwrap().len(),
+        1,
+        "nothing refused was stored"
+    );
+
+    // Elsewhere than a treatment refusal a second opinion may go unsaid.
+    let other = NewDeparture {
+        second_opinion: SecondOpinion::NotRecorded,
+        occurred_at: ahead,
+        time_known: false,
+        ..departure(&mut k)
+    };
+    v.record_departure(&doc, &h1, other).unwrap();
+
+    let overridden = NewDeparture {
+        legal_authority: "Mental Health Act 1983 s.3, treatment under s.58".into(),
+        second_opinion: SecondOpinion::NotObtained,
+        others_told: vec!["nominated person".into(), "GP".into()],
+        ..refusal(&mut k)
+    };
+    let stored = v.record_departure(&doc, &h1, overridden).unwrap();
+    assert!(stored.missing_second_opinion());
+    let all = v.departures(&doc, &h1).unwrap();
+    assert_eq!(all.len(), 3);
+    assert!(!all[1].time_known && !all[1].missing_second_opinion());
+    let back = &all[2];
+    assert_eq!(back.id, stored.id);
+    assert_eq!(
+        back.legal_authority,
+        "Mental Health Act 1983 s.3, treatment under s.58"
+    );
+    assert_eq!(back.second_opinion, SecondOpinion::NotObtained);
+    assert_eq!(back.others_told, ["nominated person", "GP"]);
+    assert!(back.missing_second_opinion());
+    // The fixture's departure names its second-opinion doctor.
+    match &all[0].second_opinion {
+        SecondOpinion::Obtained { by } => assert!(by.role.starts_with("QZXMARKsecondopinionrole")),
+        other => panic!("expected Obtained, got {other:?}"),
+    }
+}
+
+/// Issue 11, item 3: the person is told, when their statement refuses
+/// treatment, what mental health law can override and what it cannot, in
+/// the words for the law they chose.
+#[test]
+fn a_statement_with_refusals_carries_the_notice_for_its_law() {
+    let mut k = Markers::default();
+    let mut s = full_statement(&mut k);
+    assert!(!s.treatment_refusals.is_empty());
+    s.maker_details.jurisdiction = Jurisdiction::EnglandAndWales;
+    let notice = refusal_notice_for(&s).unwrap();
+    assert_eq!(
+        notice,
+        medication_refusal_notice(Jurisdiction::EnglandAndWales)
+    );
+    assert!(notice.contains("doctors can give you medication for your mental disorder"));
+    assert!(notice.contains("cannot override your refusal of"));
+    s.treatment_refusals.clear();
+    assert_eq!(refusal_notice_for(&s), None);
+}
+
 /// Issue 11, item 9: messages name the document with its article ("an
 /// advance statement", never "a advance statement").
 #[test]

@@ -403,3 +403,90 @@ fn vault_fhir_bundle_and_refusals() {
     };
     assert!(ids(&b).is_disjoint(&ids(&again)));
 }
+
+/// Issue 11, item 3: FHIR never invents a time. A departure recorded with
+/// a date alone exports `occurredDateTime` as that date (the CLI stores it
+/// at noon UTC, which was exported as a time later than the recording); one
+/// with a time exports exactly that instant, never after `recorded`. The
+/// legal authority is a reason and the second-opinion doctor a verifier.
+#[test]
+fn departures_export_the_date_or_time_as_recorded_with_authority_and_second_opinion() {
+    use haven_core::documents::{NewDeparture, SecondOpinion, Section};
+
+    let (_d, v) = vault();
+    let mut k = Markers::default();
+    let st = reviewed_statement(&v, &mut k);
+    let doc = &st.version.document_id;
+    let hash = &st.version.hash;
+    let today = chrono::Utc::now().date_naive();
+    let noon = today.and_hms_opt(12, 0, 0).unwrap().and_utc();
+    v.record_departure(
+        doc,
+        hash,
+        NewDeparture {
+            section: Section::TreatmentRefusals,
+            occurred_at: noon,
+            time_known: false,
+            legal_authority: "Mental Health Act 1983 s.3, treatment under s.58".into(),
+            second_opinion: SecondOpinion::NotObtained,
+            ..departure(&mut k)
+        },
+    )
+    .unwrap();
+    let exported = v.export_document(doc, hash).unwrap();
+    let b = bundle_of(&[exported]);
+    let prov = resources(&b, "Provenance");
+    let departures: Vec<&&Value> = prov
+        .iter()
+        .filter(|p| p["activity"]["text"] == "Departure from the person's stated wishes")
+        .collect();
+    assert_eq!(departures.len(), 2);
+
+    // The fixture's departure: a time, not after its recording.
+    let timed = departures[0];
+    let occurred = timed["occurredDateTime"].as_str().unwrap();
+    assert!(is_instant(occurred), "{occurred}");
+    let recorded = timed["recorded"].as_str().unwrap();
+    assert!(
+        chrono::DateTime::parse_from_rfc3339(occurred).unwrap()
+            <= chrono::DateTime::parse_from_rfc3339(recorded).unwrap(),
+        "occurred {occurred} after recorded {recorded}"
+    );
+    let verifier = &timed["agent"][1];
+    assert!(has_coding(
+        &verifier["type"],
+        "http://terminology.hl7.org/CodeSystem/provenance-participant-type",
+        "verifier"
+    ));
+    let second = verifier["who"]["reference"].as_str().unwrap();
+    let practitioner = b["entry"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["fullUrl"] == second)
+        .unwrap();
+    assert!(practitioner["resource"]["name"][0]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("QZXMARKsecondopinion"));
+
+    // The date-only departure: the date, no time.
+    let dated = departures[1];
+    assert_eq!(
+        dated["occurredDateTime"],
+        today.format("%Y-%m-%d").to_string()
+    );
+    assert!(dated["text"]["div"].as_str().unwrap().contains(&format!(
+        "was not followed on {}.",
+        today.format("%Y-%m-%d")
+    )));
+    assert_eq!(
+        dated["reason"][1]["text"],
+        "Legal authority: Mental Health Act 1983 s.3, treatment under s.58"
+    );
+    assert_eq!(
+        dated["agent"].as_array().unwrap().len(),
+        1,
+        "no second opinion"
+    );
+}

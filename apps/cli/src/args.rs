@@ -554,9 +554,34 @@ pub struct DepartureArgs {
     /// When it happened (default: today).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<chrono::NaiveDate>,
+    /// The time it happened, on this computer's clock (default: none, the
+    /// date alone is recorded).
+    #[arg(long, value_name = "HH:MM")]
+    pub time: Option<chrono::NaiveTime>,
     /// Whether you were told (required: say yes or no).
     #[arg(long, value_enum)]
     pub told: YesNo,
+    /// The legal authority used (required), e.g. "Mental Health Act 1983
+    /// s.3, treatment under s.58", or "none".
+    #[arg(long, value_name = "TEXT")]
+    pub authority: String,
+    /// Who gave a second opinion (required for a treatment refusal: this or
+    /// --no-second-opinion).
+    #[arg(long, value_name = "NAME", requires = "second_opinion_role")]
+    pub second_opinion_by: Option<String>,
+    /// The second-opinion clinician's role.
+    #[arg(long, value_name = "ROLE", requires = "second_opinion_by")]
+    pub second_opinion_role: Option<String>,
+    /// Their organisation or team.
+    #[arg(long, value_name = "TEXT", requires = "second_opinion_by")]
+    pub second_opinion_organisation: Option<String>,
+    /// No second opinion was obtained.
+    #[arg(long, conflicts_with = "second_opinion_by")]
+    pub no_second_opinion: bool,
+    /// Someone else who was told (nominated or named person, Mental Welfare
+    /// Commission, GP); repeat for each.
+    #[arg(long = "also-told", value_name = "WHO")]
+    pub also_told: Vec<String>,
     /// The version departed from (default: the active version, else the latest).
     #[arg(long)]
     pub version: Option<String>,

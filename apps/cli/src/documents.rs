@@ -370,6 +370,13 @@ fn save(
         saved.number,
         kind.label()
     );
+    if let Some(notice) = saved
+        .content
+        .as_advance_statement()
+        .and_then(haven_core::documents::refusal_notice_for)
+    {
+        eprintln!("{notice}");
+    }
     let problems = haven_core::validate(&saved.content, None);
     if !problems.is_empty() {
         eprintln!("Before it can be signed:");

@@ -3,10 +3,11 @@
 
 use std::path::Path;
 
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Local, NaiveDate, NaiveTime, TimeZone, Utc};
 use haven_core::{
-    documents::Clinician, DocumentKind, NewConsultationReview, NewDeparture, ReviewResponse,
-    Section, SectionResponse, Vault,
+    documents::{Clinician, SecondOpinion},
+    DocumentKind, NewConsultationReview, NewDeparture, ReviewResponse, Section, SectionResponse,
+    Vault,
 };
 use serde::{Deserialize, Serialize};
 
@@ -83,12 +84,17 @@ pub fn departure(vault: &Vault, a: &DepartureArgs) -> Result<(), Failure> {
         })?;
     let doc = require(vault, DocumentKind::AdvanceStatement)?;
     let v = pick(vault, &doc, a.version.as_deref())?;
-    let occurred_at = match a.date {
-        Some(d) => d
-            .and_hms_opt(12, 0, 0)
-            .map(|t| Utc.from_utc_datetime(&t))
-            .ok_or_else(|| Failure::usage("--date is not a valid date".into()))?,
-        None => Utc::now(),
+    let (occurred_at, time_known) = occurred(a.date, a.time)?;
+    let second_opinion = match (&a.second_opinion_by, a.no_second_opinion) {
+        (Some(name), _) => SecondOpinion::Obtained {
+            by: Clinician {
+                name: name.clone(),
+                role: a.second_opinion_role.clone().unwrap_or_default(),
+                organisation: a.second_opinion_organisation.clone().unwrap_or_default(),
+            },
+        },
+        (None, true) => SecondOpinion::NotObtained,
+        (None, false) => SecondOpinion::NotRecorded,
     };
     let reason = compose::text(
         Source {
@@ -111,8 +117,12 @@ pub fn departure(vault: &Vault, a: &DepartureArgs) -> Result<(), Failure> {
                 organisation: a.organisation.clone().unwrap_or_default(),
             },
             occurred_at,
+            time_known,
             reason: reason.to_string(),
             person_told: a.told == YesNo::Yes,
+            legal_authority: a.authority.clone(),
+            second_opinion,
+            others_told: a.also_told.clone(),
         },
     )?;
     println!("{}", d.id);
@@ -121,7 +131,36 @@ pub fn departure(vault: &Vault, a: &DepartureArgs) -> Result<(), Failure> {
         section.label(),
         v.number
     );
+    if d.missing_second_opinion() {
+        eprintln!(
+            "Note: no second opinion was obtained before this treatment refusal was overridden. \
+             Where the Mental Health Act 2025's advance choice provisions apply (s.57A), a valid \
+             and applicable refusal may be overridden only with a second opinion and a \
+             compelling reason: an advocate or a solicitor can help you challenge it."
+        );
+    }
     Ok(())
+}
+
+/// When a departure happened: the date (default today, here) at the time
+/// given on this computer's clock, or at noon UTC with `time_known` false
+/// when no time is given (only the date is recorded then).
+fn occurred(
+    date: Option<NaiveDate>,
+    time: Option<NaiveTime>,
+) -> Result<(DateTime<Utc>, bool), Failure> {
+    let day = date.unwrap_or_else(|| Local::now().date_naive());
+    match time {
+        Some(t) => Local
+            .from_local_datetime(&day.and_time(t))
+            .earliest()
+            .map(|local| (local.with_timezone(&Utc), true))
+            .ok_or_else(|| Failure::usage("--time does not exist on that day here".into())),
+        None => day
+            .and_hms_opt(12, 0, 0)
+            .map(|t| (Utc.from_utc_datetime(&t), false))
+            .ok_or_else(|| Failure::usage("--date is not a valid date".into())),
+    }
 }
 
 /// `statement reviews`: the clinician response log.
@@ -173,9 +212,16 @@ pub fn log(vault: &Vault, json: bool) -> Result<(), Failure> {
         }
     }
     for d in &departures {
+        let when = if d.time_known {
+            d.occurred_at
+                .with_timezone(&Local)
+                .format("%Y-%m-%d %H:%M")
+                .to_string()
+        } else {
+            d.occurred_at.format("%Y-%m-%d").to_string()
+        };
         println!(
-            "Departure {} from version {}, {}: {} ({}) decided: {}{}",
-            d.occurred_at.format("%Y-%m-%d"),
+            "Departure {when} from version {}, {}: {} ({}) decided: {}{}",
             number_of(&d.version_hash),
             d.section.label(),
             d.clinician.name,
@@ -187,6 +233,19 @@ pub fn log(vault: &Vault, json: bool) -> Result<(), Failure> {
                 "; you were not told"
             }
         );
+        if !d.legal_authority.is_empty() {
+            println!("  legal authority: {}", d.legal_authority);
+        }
+        match &d.second_opinion {
+            SecondOpinion::NotRecorded => {}
+            SecondOpinion::NotObtained => println!("  no second opinion was obtained"),
+            SecondOpinion::Obtained { by } => {
+                println!("  second opinion: {} ({})", by.name, by.role)
+            }
+        }
+        if !d.others_told.is_empty() {
+            println!("  also told: {}", d.others_told.join("; "));
+        }
     }
     Ok(())
 }

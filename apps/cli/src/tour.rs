@@ -5,7 +5,9 @@ use std::path::Path;
 use std::time::Instant;
 
 use chrono::Utc;
-use haven_core::documents::{Clinician, Contact, TreatmentRefusal, WarningSign};
+use haven_core::documents::{
+    Clinician, Contact, Jurisdiction, SecondOpinion, TreatmentRefusal, WarningSign,
+};
 use haven_core::write_new_file;
 use haven_core::{
     AdvanceStatement, Bucket, CrisisPlan, Draft, ExportKind, FileKind, HavenError, KdfParams,
@@ -332,7 +334,12 @@ fn documents(vault: &Vault, entry_id: &str, out_dir: &Path) -> Result<(), Failur
         ..Default::default()
     };
     statement.restrictive_interventions.try_first = vec!["a quiet room and time".into()];
+    statement.maker_details.jurisdiction = Jurisdiction::EnglandAndWales;
     let s1 = vault.create_document(statement.clone().into())?;
+    println!("what I am told about my refusals, plainly:");
+    if let Some(notice) = haven_core::documents::refusal_notice_for(&statement) {
+        println!("  {notice}");
+    }
     println!("sign without the legal words (Mental Capacity Act 2005 s.25):");
     match vault.sign_version(
         &s1.document_id,
@@ -411,14 +418,20 @@ fn documents(vault: &Vault, entry_id: &str, out_dir: &Path) -> Result<(), Failur
             wish: "a quiet room first".into(),
             clinician: clinician(),
             occurred_at: Utc::now(),
+            time_known: true,
             reason: "immediate risk to another patient".into(),
             person_told: true,
+            legal_authority: "Mental Health Act 1983 s.3".into(),
+            second_opinion: SecondOpinion::NotRecorded,
+            others_told: vec!["nominated person".into()],
         },
     )?;
     println!(
-        "logged against version {} (append-only; the person was told: {})",
+        "logged against version {} under {} (append-only; the person was told: {}; also told: {})",
         active.number,
-        if d.person_told { "yes" } else { "no" }
+        d.legal_authority,
+        if d.person_told { "yes" } else { "no" },
+        d.others_told.join(", ")
     );
 
     step(17, "Reviews due in the next 200 days");

@@ -426,6 +426,8 @@ person_told = true
             "x",
             "--told",
             "no",
+            "--authority",
+            "none",
         ],
         2,
     );
@@ -442,6 +444,10 @@ person_told = true
             "responsible clinician",
             "--reason",
             "immediate risk to others",
+            "--authority",
+            "Mental Health Act 1983 s.3",
+            "--also-told",
+            "nominated person",
             "--date",
         ];
         a.push(date);
@@ -482,8 +488,78 @@ person_told = true
     let d = &log["departures"][0];
     assert_eq!(d["section"], "restrictive_interventions");
     assert_eq!(d["person_told"], true);
+    assert_eq!(d["legal_authority"], "Mental Health Act 1983 s.3");
+    assert_eq!(d["others_told"][0], "nominated person");
+    // A date alone: no time was invented.
+    assert_eq!(d["time_known"], false);
     let text = e.ok(&["statement", "reviews"]);
     assert!(text.contains("cannot follow: no quiet room"), "{text}");
+    assert!(
+        text.contains("legal authority: Mental Health Act 1983 s.3"),
+        "{text}"
+    );
+    assert!(text.contains("also told: nominated person"), "{text}");
+
+    // Issue 11, item 3: overriding a treatment refusal must say whether a
+    // second opinion was obtained; without one, the person is told s.57A
+    // asks for one. The legal authority is required.
+    let refusal = |extra: &[&str]| {
+        let mut a = vec![
+            "statement",
+            "departure",
+            "--section",
+            "treatment_refusals",
+            "--by",
+            "Dr Rivera",
+            "--role",
+            "responsible clinician",
+            "--reason",
+            "acutely unwell, refusing all food",
+            "--told",
+            "yes",
+            "--authority",
+            "Mental Health Act 1983 s.3, s.63",
+        ];
+        a.extend_from_slice(extra);
+        a.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    let out = e.cmd(&args(&refusal(&[]))).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("say whether a second opinion was obtained"),
+        "{err}"
+    );
+    let no_authority: Vec<String> = departure(&today, Some("yes"))
+        .into_iter()
+        .filter(|a| a != "--authority" && a != "Mental Health Act 1983 s.3")
+        .collect();
+    let out = e.cmd(&args(&no_authority)).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--authority"));
+    let out = e
+        .cmd(&args(&refusal(&["--no-second-opinion"])))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no second opinion was obtained"), "{err}");
+    assert!(err.contains("s.57A"), "{err}");
+    e.ok(&args(&refusal(&[
+        "--second-opinion-by",
+        "Dr Okafor",
+        "--second-opinion-role",
+        "second opinion appointed doctor",
+        "--time",
+        "00:01",
+    ])));
+    let log = e.json(&["statement", "reviews", "--json"]);
+    let d = &log["departures"][2];
+    assert_eq!(d["second_opinion"]["obtained"]["by"]["name"], "Dr Okafor");
+    assert_eq!(d["time_known"], true);
+    assert_eq!(log["departures"][1]["second_opinion"], "not_obtained");
+    let text = e.ok(&["statement", "reviews"]);
+    assert!(text.contains("second opinion: Dr Okafor"), "{text}");
 
     // Signed today: due in about six months.
     let due = e.json(&["reviews", "due", "--within", "200", "--json"]);
@@ -714,4 +790,50 @@ fn the_field_reference_in_docs_matches_the_types() {
             "docs/document-files.md is out of date for {cmd}: regenerate with `haven {cmd} template --format markdown`"
         );
     }
+}
+
+/// Issue 11, item 3: saving a statement that refuses treatment tells the
+/// person plainly what mental health law can override, and what it cannot,
+/// for the law they chose (both UK texts until they choose).
+#[test]
+fn saving_refusals_says_what_mental_health_law_can_override() {
+    let e = setup();
+    let f = e.write(
+        "s.toml",
+        "[[treatment_refusals]]\ntreatment = \"olanzapine\"\ncircumstances = \"at any time\"\n",
+    );
+    let out = e
+        .cmd(&["statement", "edit", f.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("(England and Wales)") && err.contains("(Scotland)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("can give you medication for your mental disorder"),
+        "{err}"
+    );
+    let f = e.write(
+        "s2.toml",
+        "[maker_details]\njurisdiction = \"scotland\"\n\n[[treatment_refusals]]\ntreatment = \"olanzapine\"\ncircumstances = \"at any time\"\n",
+    );
+    let out = e
+        .cmd(&["statement", "edit", f.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("(Scotland)") && !err.contains("(England and Wales)"),
+        "{err}"
+    );
+    // Nothing refused: nothing to tell.
+    let f = e.write("s3.toml", "treatment_refusals = []\n");
+    let out = e
+        .cmd(&["statement", "edit", f.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("About your treatment refusals"));
 }

@@ -197,6 +197,9 @@ fn departure_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
         "consultant",
         "--told",
         "no",
+        "--authority",
+        "Mental Health Act 1983 s.3",
+        "--no-second-opinion",
     ];
     a.extend_from_slice(extra);
     a

@@ -77,7 +77,9 @@
 //!   `departures.rs`, `review_due.rs`, `links.rs`, `diff.rs`; `validation.rs`
 //!   is pure (content and sign-off in, problems out); `date_bounds.rs` keeps
 //!   the dates of sign-offs, reviews and departures between the version's
-//!   creation and today.
+//!   creation and today; `jurisdiction.rs` names whose law a statement is
+//!   made under, and `mha_notice.rs` says what that law lets doctors
+//!   override.
 
 mod change;
 mod codec;
@@ -90,7 +92,9 @@ mod departures;
 mod diff;
 #[cfg(any(test, feature = "fuzzing"))]
 pub(crate) mod fuzz;
+mod jurisdiction;
 mod links;
+mod mha_notice;
 mod record_kinds;
 pub(crate) mod redact;
 mod review;
@@ -109,8 +113,10 @@ pub use crisis_plan::{
     AfterCrisis, CareSetting, CrisisPlan, CrisisTreatment, Distractions, DistressSupport,
     PlanDetails, PracticalArrangements, WarningSign,
 };
-pub use departures::{Departure, NewDeparture};
+pub use departures::{Departure, NewDeparture, SecondOpinion};
 pub use diff::{diff_contents, SectionDiff};
+pub use jurisdiction::Jurisdiction;
+pub use mha_notice::{medication_refusal_notice, refusal_notice_for};
 pub use record_kinds::{
     DEPARTURE_KIND, DOCUMENT_KIND, LINK_KIND, MAX_DOCUMENT_BYTES, PLAN_VERSION_KIND, REVIEW_KIND,
     SIGN_OFF_KIND, STATEMENT_VERSION_KIND,

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::contacts::{Contact, ExcludedPerson};
 use super::crisis_plan::PracticalArrangements;
+use super::jurisdiction::Jurisdiction;
 use super::redact::redacted_debug;
 
 /// An advance statement. Every field is one section.
@@ -69,6 +70,8 @@ pub struct MakerDetails {
     pub health_number: String,
     /// Address.
     pub address: String,
+    /// Where the statement is meant to apply (whose law).
+    pub jurisdiction: Jurisdiction,
 }
 
 /// Context staff should understand.

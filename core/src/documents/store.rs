@@ -556,8 +556,12 @@ mod tests {
                     organisation: String::new(),
                 },
                 occurred_at: Utc::now(),
+                time_known: true,
                 reason: reason.into(),
                 person_told: true,
+                legal_authority: "Mental Health Act 1983 s.3".into(),
+                second_opinion: crate::documents::SecondOpinion::NotObtained,
+                others_told: Vec::new(),
             }
         }
 

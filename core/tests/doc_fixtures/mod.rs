@@ -143,6 +143,7 @@ pub fn full_statement(k: &mut Markers) -> AdvanceStatement {
             date_of_birth: NaiveDate::from_ymd_opt(1980, 2, 29),
             health_number: k.m("nhsnumber"),
             address: k.m("address"),
+            jurisdiction: Jurisdiction::EnglandAndWales,
         },
         about_me: AboutMe {
             life_experiences: k.m("life"),
@@ -308,8 +309,18 @@ pub fn departure(k: &mut Markers) -> NewDeparture {
         clinician: clinician(k),
         // Today: a departure cannot predate the version (issue 11).
         occurred_at: Utc::now(),
+        time_known: true,
         reason: k.m("departurereason"),
         person_told: false,
+        legal_authority: k.m("authority"),
+        second_opinion: SecondOpinion::Obtained {
+            by: Clinician {
+                name: k.m("secondopinion"),
+                role: k.m("secondopinionrole"),
+                organisation: String::new(),
+            },
+        },
+        others_told: vec![k.m("alsotold")],
     }
 }
 

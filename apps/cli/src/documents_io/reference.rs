@@ -3,7 +3,7 @@
 //! serde, so it cannot drift from them: the full shape of a document, and
 //! the values of every enum field.
 
-use haven_core::documents::{AttorneyAuthority, CareSetting, Channel};
+use haven_core::documents::{AttorneyAuthority, CareSetting, Channel, Jurisdiction};
 use haven_core::{AdvanceStatement, CrisisPlan, DocumentContent, DocumentKind};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -41,6 +41,7 @@ fn enum_values(key: &str) -> Option<Vec<String>> {
         "preferred_setting" => Some(variants::<CareSetting>()),
         "channel" => Some(variants::<Channel>()),
         "authority" => Some(variants::<AttorneyAuthority>()),
+        "jurisdiction" => Some(variants::<Jurisdiction>()),
         _ => None,
     }
 }

@@ -140,7 +140,9 @@ final class DocumentTests: HavenTestCase {
 
         // Departures: a wish not followed, with who, when and why.
         var departure = NewDeparture(section: .hospitalPreferences, wish: "Ward 3", clinician: clinician,
-                                     occurredAt: Date(), reason: "", personTold: true)
+                                     occurredAt: Date(), timeKnown: true, reason: "", personTold: true,
+                                     legalAuthority: "Mental Health Act 1983 s.2", secondOpinion: .notRecorded,
+                                     othersTold: ["nominated person"])
         assertThrowsCase("InvalidInput (departure without reason)",
                          try vault.recordDeparture(documentId: v1.documentId, versionHash: v2.hash, departure: departure)) {
             if case .InvalidInput = $0 { return true } else { return false }
@@ -151,6 +153,10 @@ final class DocumentTests: HavenTestCase {
         let all = try vault.allDepartures(documentId: v1.documentId)
         XCTAssertEqual(all.map(\.id), [d.id])
         XCTAssertEqual(all[0].reason, "Ward 3 was closed for refurbishment")
+        XCTAssertEqual(all[0].legalAuthority, "Mental Health Act 1983 s.2")
+        XCTAssertEqual(all[0].othersTold, ["nominated person"])
+        // What the person is told when writing medication refusals, by law.
+        XCTAssertTrue(medicationRefusalNotice(jurisdiction: .scotland).contains("(s.276)"))
         XCTAssertEqual(all[0].versionHash, v2.hash)
 
         // The vault lists it as a statement.

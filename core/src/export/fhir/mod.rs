@@ -58,7 +58,7 @@ use super::{pdf, step, ExportDocument};
 use crate::crypto;
 use crate::documents::{
     AdvanceStatement, AttorneyAuthority, Clinician, Contact, CrisisPlan, Departure, DocumentKind,
-    ReviewResponse, VersionStatus,
+    ReviewResponse, SecondOpinion, VersionStatus,
 };
 use crate::error::{HavenError, Result};
 use crate::progress::Progress;
@@ -129,6 +129,16 @@ fn uuid() -> Result<String> {
 /// A FHIR `instant` (and `dateTime`): UTC with seconds and `Z`.
 fn instant(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// When a departure happened, as recorded: an instant if its time of day
+/// was recorded, else the date alone (FHIR never invents a time).
+fn departure_when(d: &Departure) -> String {
+    if d.time_known {
+        instant(d.occurred_at)
+    } else {
+        fdate(d.occurred_at.date_naive())
+    }
 }
 
 /// A FHIR `date`.
@@ -342,14 +352,16 @@ impl Builder {
         Ok((who, org))
     }
 
-    /// A Provenance of a departure from a wish.
+    /// A Provenance of a departure from a wish: who decided, the legal
+    /// authority, any second opinion (its giver as a verifier), who was
+    /// told. When it happened is a date unless its time was recorded.
     fn departure(&mut self, d: &Departure, targets: &[&str]) -> Result<()> {
         let (who, org) = self.practitioner(&d.clinician)?;
+        let when = departure_when(d);
         let what = format!(
-            "A wish in \"{}\" was not followed on {}. Decided by {}. Wish: {}. Reason: {}. \
+            "A wish in \"{}\" was not followed on {when}. Decided by {}. Wish: {}. Reason: {}. \
              The person was told: {}.",
             d.section.label(),
-            instant(d.occurred_at),
             clinician_text(&d.clinician),
             if has(&d.wish) {
                 d.wish.trim()
@@ -359,20 +371,37 @@ impl Builder {
             d.reason.trim(),
             if d.person_told { "yes" } else { "no" },
         );
+        let mut agents = vec![json!({
+            "type": concept(PROV_PARTICIPANT, "performer", "Performer"),
+            "role": [text_concept(&d.clinician.role)],
+            "who": reference(&who),
+            "onBehalfOf": org.as_deref().map(reference),
+        })];
+        if let SecondOpinion::Obtained { by } = &d.second_opinion {
+            let (second, second_org) = self.practitioner(by)?;
+            agents.push(json!({
+                "type": concept(PROV_PARTICIPANT, "verifier", "Verifier"),
+                "role": [text_concept(&format!("Second opinion ({})", by.role.trim()))],
+                "who": reference(&second),
+                "onBehalfOf": second_org.as_deref().map(reference),
+            }));
+        }
+        let mut reasons = vec![text_concept(&d.reason)];
+        if has(&d.legal_authority) {
+            reasons.push(text_concept(&format!(
+                "Legal authority: {}",
+                d.legal_authority.trim()
+            )));
+        }
         self.add(json!({
             "resourceType": "Provenance",
             "text": narrative::paragraph(&what),
             "target": targets.iter().map(|t| reference(t)).collect::<Vec<_>>(),
-            "occurredDateTime": instant(d.occurred_at),
+            "occurredDateTime": when,
             "recorded": instant(d.recorded_at),
-            "reason": [text_concept(&d.reason)],
+            "reason": reasons,
             "activity": text_concept("Departure from the person's stated wishes"),
-            "agent": [{
-                "type": concept(PROV_PARTICIPANT, "performer", "Performer"),
-                "role": [text_concept(&d.clinician.role)],
-                "who": reference(&who),
-                "onBehalfOf": org.as_deref().map(reference),
-            }],
+            "agent": agents,
         }))?;
         Ok(())
     }

@@ -5,8 +5,8 @@
 use super::blocks::{bold, clinician, date, has, reg, yes_no, Blocks};
 use super::plan::practical;
 use crate::documents::{
-    AdvanceStatement, AttorneyAuthority, ConsultationReview, Departure, ReviewResponse, Section,
-    SignOff,
+    AdvanceStatement, AttorneyAuthority, ConsultationReview, Departure, ReviewResponse,
+    SecondOpinion, Section, SignOff,
 };
 
 /// The blocks of every non-empty section of `s`.
@@ -307,15 +307,30 @@ pub(crate) fn response_log(
         b.text("No departure from this version has been recorded.");
     }
     for d in departures {
-        b.sub(&format!(
-            "{} — {}",
-            d.occurred_at.format("%-d %B %Y %H:%M UTC"),
-            d.section.label()
-        ));
+        // A date alone unless a time of day was recorded (issue 11).
+        let when = if d.time_known {
+            d.occurred_at.format("%-d %B %Y %H:%M UTC").to_string()
+        } else {
+            date(d.occurred_at.date_naive())
+        };
+        b.sub(&format!("{when} — {}", d.section.label()));
         b.field("The wish", &d.wish);
         b.field("Decided by", &clinician(&d.clinician));
         b.field("Reason", &d.reason);
+        b.field("Legal authority", &d.legal_authority);
+        match &d.second_opinion {
+            SecondOpinion::NotRecorded => {}
+            SecondOpinion::NotObtained => b.field("Second opinion", "none obtained"),
+            SecondOpinion::Obtained { by } => b.field("Second opinion", &clinician(by)),
+        }
+        if d.missing_second_opinion() {
+            b.text(
+                "No second opinion was obtained before a treatment refusal was overridden \
+                 (Mental Health Act 2025 s.57A requires one, and a compelling reason).",
+            );
+        }
         b.field("The person was told", yes_no(d.person_told));
+        b.field("Also told", &d.others_told.join("; "));
         b.para(vec![reg(
             format!("Recorded {}", d.recorded_at.format("%-d %B %Y %H:%M UTC")),
             super::blocks::SMALL.min(b.body),

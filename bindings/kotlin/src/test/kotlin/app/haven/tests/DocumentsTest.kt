@@ -5,8 +5,10 @@ import app.haven.core.Clinician
 import app.haven.core.DocumentContent
 import app.haven.core.DocumentKind
 import app.haven.core.HavenException
+import app.haven.core.Jurisdiction
 import app.haven.core.NewConsultationReview
 import app.haven.core.NewDeparture
+import app.haven.core.SecondOpinion
 import app.haven.core.Region
 import app.haven.core.ReviewResponse
 import app.haven.core.Section
@@ -17,6 +19,7 @@ import app.haven.core.VersionStatus
 import app.haven.core.WarningSign
 import app.haven.core.Witness
 import app.haven.draft
+import app.haven.medicationRefusalNotice
 import app.haven.newAdvanceStatement
 import app.haven.newCrisisPlan
 import app.haven.validateContent
@@ -185,10 +188,19 @@ class DocumentsTest {
                 wish = "A single room",
                 clinician = clinician,
                 occurredAt = Instant.now().minusSeconds(3600),
+                timeKnown = true,
                 reason = "No single rooms were free",
                 personTold = true,
+                legalAuthority = "Mental Health Act 1983 s.2",
+                secondOpinion = SecondOpinion.NotRecorded,
+                othersTold = listOf("nominated person"),
             )
             assertThrows<HavenException.InvalidInput> { vault.recordDeparture(v1.documentId, v1.hash, departure.copy(reason = "")) }
+            assertThrows<HavenException.InvalidInput> { vault.recordDeparture(v1.documentId, v1.hash, departure.copy(legalAuthority = "")) }
+            // Overriding a treatment refusal must say whether a second opinion was obtained.
+            assertThrows<HavenException.InvalidInput> {
+                vault.recordDeparture(v1.documentId, v1.hash, departure.copy(section = Section.TREATMENT_REFUSALS))
+            }
             assertThrows<HavenException.InvalidInput> {
                 vault.recordDeparture(v1.documentId, v1.hash, departure.copy(section = Section.TRIGGERS))
             }
@@ -196,6 +208,11 @@ class DocumentsTest {
             val all = vault.allDepartures(v1.documentId)
             assertEquals(listOf(logged.id), all.map { it.id })
             assertEquals("No single rooms were free", all.single().reason)
+            assertEquals("Mental Health Act 1983 s.2", all.single().legalAuthority)
+            // What the person is told when writing medication refusals, by law.
+            assertTrue(medicationRefusalNotice(Jurisdiction.SCOTLAND).contains("(s.276)"))
+            assertTrue(medicationRefusalNotice(Jurisdiction.ENGLAND_AND_WALES).contains("s.28"))
+            assertEquals(listOf("nominated person"), all.single().othersTold)
             assertEquals(v1.hash, all.single().versionHash)
 
             val due = vault.reviewsDue(30).single()
