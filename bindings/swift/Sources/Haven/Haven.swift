@@ -4571,6 +4571,19 @@ public func defaultCrisisLines(region: Region) -> [CrisisLine]  {
 })
 }
 /**
+ * What to tell the person, plainly, when they write treatment refusals
+ * (medication above all): what `jurisdiction`'s mental health law can
+ * override, and what it cannot. Show it beside the refusals section.
+ */
+public func medicationRefusalNotice(jurisdiction: Jurisdiction) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_func_medication_refusal_notice(
+        FfiConverterTypeJurisdiction_lower(jurisdiction),uniffiCallStatus
+    )
+})
+}
+/**
  * A new, empty advance statement to fill in section by section. (The
  * generated records have no default values, so the apps start from this.)
  */
@@ -4666,6 +4679,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_func_default_crisis_lines() != 3143) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_func_medication_refusal_notice() != 48925) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_func_new_advance_statement() != 24712) {

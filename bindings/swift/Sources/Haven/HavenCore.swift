@@ -2471,9 +2471,13 @@ public struct Departure: Equatable, Hashable, CustomDebugStringConvertible {
      */
     public var clinician: Clinician
     /**
-     * When it happened.
+     * When it happened (only the UTC date counts unless `time_known`).
      */
     public var occurredAt: Timestamp
+    /**
+     * Whether the time of day is known.
+     */
+    public var timeKnown: Bool
     /**
      * Why.
      */
@@ -2482,6 +2486,18 @@ public struct Departure: Equatable, Hashable, CustomDebugStringConvertible {
      * Whether the person was told.
      */
     public var personTold: Bool
+    /**
+     * The legal authority used (empty: not recorded).
+     */
+    public var legalAuthority: String
+    /**
+     * Whether a second opinion was obtained, and from whom.
+     */
+    public var secondOpinion: SecondOpinion
+    /**
+     * Who else was told.
+     */
+    public var othersTold: [String]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2508,14 +2524,26 @@ public struct Departure: Equatable, Hashable, CustomDebugStringConvertible {
          * Who decided.
          */clinician: Clinician, 
         /**
-         * When it happened.
+         * When it happened (only the UTC date counts unless `time_known`).
          */occurredAt: Timestamp, 
+        /**
+         * Whether the time of day is known.
+         */timeKnown: Bool, 
         /**
          * Why.
          */reason: String, 
         /**
          * Whether the person was told.
-         */personTold: Bool) {
+         */personTold: Bool, 
+        /**
+         * The legal authority used (empty: not recorded).
+         */legalAuthority: String, 
+        /**
+         * Whether a second opinion was obtained, and from whom.
+         */secondOpinion: SecondOpinion, 
+        /**
+         * Who else was told.
+         */othersTold: [String]) {
         self.id = id
         self.documentId = documentId
         self.versionHash = versionHash
@@ -2524,8 +2552,12 @@ public struct Departure: Equatable, Hashable, CustomDebugStringConvertible {
         self.wish = wish
         self.clinician = clinician
         self.occurredAt = occurredAt
+        self.timeKnown = timeKnown
         self.reason = reason
         self.personTold = personTold
+        self.legalAuthority = legalAuthority
+        self.secondOpinion = secondOpinion
+        self.othersTold = othersTold
     }
 
     
@@ -2563,8 +2595,12 @@ public struct FfiConverterTypeDeparture: FfiConverterRustBuffer {
                 wish: FfiConverterString.read(from: &buf), 
                 clinician: FfiConverterTypeClinician.read(from: &buf), 
                 occurredAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                timeKnown: FfiConverterBool.read(from: &buf), 
                 reason: FfiConverterString.read(from: &buf), 
-                personTold: FfiConverterBool.read(from: &buf)
+                personTold: FfiConverterBool.read(from: &buf), 
+                legalAuthority: FfiConverterString.read(from: &buf), 
+                secondOpinion: FfiConverterTypeSecondOpinion.read(from: &buf), 
+                othersTold: FfiConverterSequenceString.read(from: &buf)
         )
     }
 
@@ -2577,8 +2613,12 @@ public struct FfiConverterTypeDeparture: FfiConverterRustBuffer {
         FfiConverterString.write(value.wish, into: &buf)
         FfiConverterTypeClinician.write(value.clinician, into: &buf)
         FfiConverterTypeTimestamp.write(value.occurredAt, into: &buf)
+        FfiConverterBool.write(value.timeKnown, into: &buf)
         FfiConverterString.write(value.reason, into: &buf)
         FfiConverterBool.write(value.personTold, into: &buf)
+        FfiConverterString.write(value.legalAuthority, into: &buf)
+        FfiConverterTypeSecondOpinion.write(value.secondOpinion, into: &buf)
+        FfiConverterSequenceString.write(value.othersTold, into: &buf)
     }
 }
 
@@ -3809,6 +3849,10 @@ public struct MakerDetails: Equatable, Hashable, CustomDebugStringConvertible {
      * Address.
      */
     public var address: String
+    /**
+     * Where the statement is meant to apply (whose law).
+     */
+    public var jurisdiction: Jurisdiction
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3830,13 +3874,17 @@ public struct MakerDetails: Equatable, Hashable, CustomDebugStringConvertible {
          */healthNumber: String, 
         /**
          * Address.
-         */address: String) {
+         */address: String, 
+        /**
+         * Where the statement is meant to apply (whose law).
+         */jurisdiction: Jurisdiction) {
         self.fullName = fullName
         self.preferredName = preferredName
         self.pronouns = pronouns
         self.dateOfBirth = dateOfBirth
         self.healthNumber = healthNumber
         self.address = address
+        self.jurisdiction = jurisdiction
     }
 
     
@@ -3871,7 +3919,8 @@ public struct FfiConverterTypeMakerDetails: FfiConverterRustBuffer {
                 pronouns: FfiConverterString.read(from: &buf), 
                 dateOfBirth: FfiConverterOptionTypeNaiveDate.read(from: &buf), 
                 healthNumber: FfiConverterString.read(from: &buf), 
-                address: FfiConverterString.read(from: &buf)
+                address: FfiConverterString.read(from: &buf), 
+                jurisdiction: FfiConverterTypeJurisdiction.read(from: &buf)
         )
     }
 
@@ -3882,6 +3931,7 @@ public struct FfiConverterTypeMakerDetails: FfiConverterRustBuffer {
         FfiConverterOptionTypeNaiveDate.write(value.dateOfBirth, into: &buf)
         FfiConverterString.write(value.healthNumber, into: &buf)
         FfiConverterString.write(value.address, into: &buf)
+        FfiConverterTypeJurisdiction.write(value.jurisdiction, into: &buf)
     }
 }
 
@@ -4199,9 +4249,14 @@ public struct NewDeparture: Equatable, Hashable, CustomDebugStringConvertible {
      */
     public var clinician: Clinician
     /**
-     * When it happened.
+     * When it happened. Unless `time_known`, only its UTC date counts:
+     * give noon UTC of the day.
      */
     public var occurredAt: Timestamp
+    /**
+     * Whether the time of day is known (else a date only).
+     */
+    public var timeKnown: Bool
     /**
      * Why the wish was not followed (required).
      */
@@ -4210,6 +4265,21 @@ public struct NewDeparture: Equatable, Hashable, CustomDebugStringConvertible {
      * Whether the person was told.
      */
     public var personTold: Bool
+    /**
+     * The legal authority used (required), e.g. "Mental Health Act 1983
+     * s.3, treatment under s.58", or "none (informal patient)".
+     */
+    public var legalAuthority: String
+    /**
+     * Whether a second opinion was obtained, and from whom (required for
+     * a departure from a treatment refusal).
+     */
+    public var secondOpinion: SecondOpinion
+    /**
+     * Who else was told (nominated or named person, Mental Welfare
+     * Commission, GP), one entry each.
+     */
+    public var othersTold: [String]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4224,20 +4294,40 @@ public struct NewDeparture: Equatable, Hashable, CustomDebugStringConvertible {
          * Who decided (name and role required).
          */clinician: Clinician, 
         /**
-         * When it happened.
+         * When it happened. Unless `time_known`, only its UTC date counts:
+         * give noon UTC of the day.
          */occurredAt: Timestamp, 
+        /**
+         * Whether the time of day is known (else a date only).
+         */timeKnown: Bool, 
         /**
          * Why the wish was not followed (required).
          */reason: String, 
         /**
          * Whether the person was told.
-         */personTold: Bool) {
+         */personTold: Bool, 
+        /**
+         * The legal authority used (required), e.g. "Mental Health Act 1983
+         * s.3, treatment under s.58", or "none (informal patient)".
+         */legalAuthority: String, 
+        /**
+         * Whether a second opinion was obtained, and from whom (required for
+         * a departure from a treatment refusal).
+         */secondOpinion: SecondOpinion, 
+        /**
+         * Who else was told (nominated or named person, Mental Welfare
+         * Commission, GP), one entry each.
+         */othersTold: [String]) {
         self.section = section
         self.wish = wish
         self.clinician = clinician
         self.occurredAt = occurredAt
+        self.timeKnown = timeKnown
         self.reason = reason
         self.personTold = personTold
+        self.legalAuthority = legalAuthority
+        self.secondOpinion = secondOpinion
+        self.othersTold = othersTold
     }
 
     
@@ -4271,8 +4361,12 @@ public struct FfiConverterTypeNewDeparture: FfiConverterRustBuffer {
                 wish: FfiConverterString.read(from: &buf), 
                 clinician: FfiConverterTypeClinician.read(from: &buf), 
                 occurredAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                timeKnown: FfiConverterBool.read(from: &buf), 
                 reason: FfiConverterString.read(from: &buf), 
-                personTold: FfiConverterBool.read(from: &buf)
+                personTold: FfiConverterBool.read(from: &buf), 
+                legalAuthority: FfiConverterString.read(from: &buf), 
+                secondOpinion: FfiConverterTypeSecondOpinion.read(from: &buf), 
+                othersTold: FfiConverterSequenceString.read(from: &buf)
         )
     }
 
@@ -4281,8 +4375,12 @@ public struct FfiConverterTypeNewDeparture: FfiConverterRustBuffer {
         FfiConverterString.write(value.wish, into: &buf)
         FfiConverterTypeClinician.write(value.clinician, into: &buf)
         FfiConverterTypeTimestamp.write(value.occurredAt, into: &buf)
+        FfiConverterBool.write(value.timeKnown, into: &buf)
         FfiConverterString.write(value.reason, into: &buf)
         FfiConverterBool.write(value.personTold, into: &buf)
+        FfiConverterString.write(value.legalAuthority, into: &buf)
+        FfiConverterTypeSecondOpinion.write(value.secondOpinion, into: &buf)
+        FfiConverterSequenceString.write(value.othersTold, into: &buf)
     }
 }
 
@@ -7713,6 +7811,101 @@ public func FfiConverterTypeHavenError_lower(_ value: HavenError) -> RustBuffer 
 
 
 /**
+ * The legal system an advance statement is made under.
+ */
+
+public enum Jurisdiction: Equatable, Hashable {
+    
+    /**
+     * Not chosen yet.
+     */
+    case notChosen
+    /**
+     * England and Wales.
+     */
+    case englandAndWales
+    /**
+     * Scotland.
+     */
+    case scotland
+    /**
+     * Anywhere else.
+     */
+    case other
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension Jurisdiction: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeJurisdiction: FfiConverterRustBuffer {
+    typealias SwiftType = Jurisdiction
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Jurisdiction {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .notChosen
+        
+        case 2: return .englandAndWales
+        
+        case 3: return .scotland
+        
+        case 4: return .other
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Jurisdiction, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .notChosen:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .englandAndWales:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .scotland:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .other:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJurisdiction_lift(_ buf: RustBuffer) throws -> Jurisdiction {
+    return try FfiConverterTypeJurisdiction.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJurisdiction_lower(_ value: Jurisdiction) -> RustBuffer {
+    return FfiConverterTypeJurisdiction.lower(value)
+}
+
+
+
+/**
  * Where the person lives, for default crisis lines.
  */
 
@@ -7878,6 +8071,98 @@ public func FfiConverterTypeReviewResponse_lift(_ buf: RustBuffer) throws -> Rev
 #endif
 public func FfiConverterTypeReviewResponse_lower(_ value: ReviewResponse) -> RustBuffer {
     return FfiConverterTypeReviewResponse.lower(value)
+}
+
+
+
+/**
+ * Whether a second opinion was obtained before a wish was overridden.
+ */
+
+public enum SecondOpinion: Equatable, Hashable {
+    
+    /**
+     * Not said (departures recorded before issue 11; or a section where
+     * none applies). Refused for a departure from a treatment refusal.
+     */
+    case notRecorded
+    /**
+     * No second opinion was obtained.
+     */
+    case notObtained
+    /**
+     * A second opinion was obtained from this clinician.
+     */
+    case obtained(
+        /**
+         * Who gave it (name and role required).
+         */by: Clinician
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension SecondOpinion: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSecondOpinion: FfiConverterRustBuffer {
+    typealias SwiftType = SecondOpinion
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SecondOpinion {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .notRecorded
+        
+        case 2: return .notObtained
+        
+        case 3: return .obtained(by: try FfiConverterTypeClinician.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SecondOpinion, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .notRecorded:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .notObtained:
+            writeInt(&buf, Int32(2))
+        
+        
+        case let .obtained(by):
+            writeInt(&buf, Int32(3))
+            FfiConverterTypeClinician.write(by, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSecondOpinion_lift(_ buf: RustBuffer) throws -> SecondOpinion {
+    return try FfiConverterTypeSecondOpinion.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSecondOpinion_lower(_ value: SecondOpinion) -> RustBuffer {
+    return FfiConverterTypeSecondOpinion.lower(value)
 }
 
 

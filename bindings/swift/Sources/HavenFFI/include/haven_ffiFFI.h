@@ -878,6 +878,11 @@ uint64_t uniffi_haven_ffi_fn_func_restore_with_recovery_key_async(RustBuffer bac
 RustBuffer uniffi_haven_ffi_fn_func_default_crisis_lines(RustBuffer region, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_MEDICATION_REFUSAL_NOTICE
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_MEDICATION_REFUSAL_NOTICE
+RustBuffer uniffi_haven_ffi_fn_func_medication_refusal_notice(RustBuffer jurisdiction, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_NEW_ADVANCE_STATEMENT
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_NEW_ADVANCE_STATEMENT
 RustBuffer uniffi_haven_ffi_fn_func_new_advance_statement(RustCallStatus *_Nonnull out_status
@@ -1192,6 +1197,12 @@ uint16_t uniffi_haven_ffi_checksum_func_restore_with_recovery_key_async(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_DEFAULT_CRISIS_LINES
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_DEFAULT_CRISIS_LINES
 uint16_t uniffi_haven_ffi_checksum_func_default_crisis_lines(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_MEDICATION_REFUSAL_NOTICE
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_MEDICATION_REFUSAL_NOTICE
+uint16_t uniffi_haven_ffi_checksum_func_medication_refusal_notice(void
     
 );
 #endif

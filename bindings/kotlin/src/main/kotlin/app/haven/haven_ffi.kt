@@ -59,6 +59,7 @@ import app.haven.core.FfiConverterTypeDraft
 import app.haven.core.FfiConverterTypeEntry
 import app.haven.core.FfiConverterTypeExportKind
 import app.haven.core.FfiConverterTypeHavenError
+import app.haven.core.FfiConverterTypeJurisdiction
 import app.haven.core.FfiConverterTypeKdfParams
 import app.haven.core.FfiConverterTypeMoodPoint
 import app.haven.core.FfiConverterTypeNaiveDate
@@ -76,6 +77,7 @@ import app.haven.core.FfiConverterTypeVerifyReport
 import app.haven.core.FfiConverterTypeVersionRef
 import app.haven.core.FfiConverterTypeVersionSummary
 import app.haven.core.HavenException
+import app.haven.core.Jurisdiction
 import app.haven.core.KdfParams
 import app.haven.core.MoodPoint
 import app.haven.core.NaiveDate
@@ -115,6 +117,7 @@ import app.haven.core.RustBuffer as RustBufferDraft
 import app.haven.core.RustBuffer as RustBufferEntry
 import app.haven.core.RustBuffer as RustBufferExportKind
 import app.haven.core.RustBuffer as RustBufferHavenError
+import app.haven.core.RustBuffer as RustBufferJurisdiction
 import app.haven.core.RustBuffer as RustBufferKdfParams
 import app.haven.core.RustBuffer as RustBufferMoodPoint
 import app.haven.core.RustBuffer as RustBufferNaiveDate
@@ -861,6 +864,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_haven_ffi_checksum_func_default_crisis_lines(
     ): Int
+    external fun uniffi_haven_ffi_checksum_func_medication_refusal_notice(
+    ): Int
     external fun uniffi_haven_ffi_checksum_func_new_advance_statement(
     ): Int
     external fun uniffi_haven_ffi_checksum_func_new_crisis_plan(
@@ -1309,6 +1314,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_haven_ffi_fn_func_default_crisis_lines(`region`: RustBufferRegion.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_func_medication_refusal_notice(`jurisdiction`: RustBufferJurisdiction.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_func_new_advance_statement(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferAdvanceStatement.ByValue
     external fun uniffi_haven_ffi_fn_func_new_crisis_plan(`region`: RustBufferRegion.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1450,6 +1457,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_func_default_crisis_lines() and 0xFFFF) != 3143) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_func_medication_refusal_notice() and 0xFFFF) != 48925) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_func_new_advance_statement() and 0xFFFF) != 24712) {
@@ -7535,6 +7545,8 @@ object HavenExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<Hav
 
 
 
+
+
         /**
          * Creates a vault (see `create_vault`), off the calling thread. Reports
          * progress steps `derive_passphrase_key`, `derive_recovery_key`, `done`;
@@ -7615,6 +7627,22 @@ object HavenExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<Hav
     
         
         FfiConverterTypeRegion.lower(`region`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * What to tell the person, plainly, when they write treatment refusals
+         * (medication above all): what `jurisdiction`'s mental health law can
+         * override, and what it cannot. Show it beside the refusals section.
+         */ fun `medicationRefusalNotice`(`jurisdiction`: Jurisdiction): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_func_medication_refusal_notice(
+    
+        
+        FfiConverterTypeJurisdiction.lower(`jurisdiction`),_status)
 }
     )
     }

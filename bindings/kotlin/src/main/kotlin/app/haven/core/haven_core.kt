@@ -2566,9 +2566,14 @@ data class Departure (
     val `clinician`: Clinician
     , 
     /**
-     * When it happened.
+     * When it happened (only the UTC date counts unless `time_known`).
      */
     val `occurredAt`: Timestamp
+    , 
+    /**
+     * Whether the time of day is known.
+     */
+    val `timeKnown`: kotlin.Boolean
     , 
     /**
      * Why.
@@ -2579,6 +2584,21 @@ data class Departure (
      * Whether the person was told.
      */
     val `personTold`: kotlin.Boolean
+    , 
+    /**
+     * The legal authority used (empty: not recorded).
+     */
+    val `legalAuthority`: kotlin.String
+    , 
+    /**
+     * Whether a second opinion was obtained, and from whom.
+     */
+    val `secondOpinion`: SecondOpinion
+    , 
+    /**
+     * Who else was told.
+     */
+    val `othersTold`: List<kotlin.String>
     
 ){
     
@@ -2612,8 +2632,12 @@ public object FfiConverterTypeDeparture: FfiConverterRustBuffer<Departure> {
             FfiConverterString.read(buf),
             FfiConverterTypeClinician.read(buf),
             FfiConverterTypeTimestamp.read(buf),
+            FfiConverterBoolean.read(buf),
             FfiConverterString.read(buf),
             FfiConverterBoolean.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeSecondOpinion.read(buf),
+            FfiConverterSequenceString.read(buf),
         )
     }
 
@@ -2626,8 +2650,12 @@ public object FfiConverterTypeDeparture: FfiConverterRustBuffer<Departure> {
             FfiConverterString.allocationSize(value.`wish`) +
             FfiConverterTypeClinician.allocationSize(value.`clinician`) +
             FfiConverterTypeTimestamp.allocationSize(value.`occurredAt`) +
+            FfiConverterBoolean.allocationSize(value.`timeKnown`) +
             FfiConverterString.allocationSize(value.`reason`) +
-            FfiConverterBoolean.allocationSize(value.`personTold`)
+            FfiConverterBoolean.allocationSize(value.`personTold`) +
+            FfiConverterString.allocationSize(value.`legalAuthority`) +
+            FfiConverterTypeSecondOpinion.allocationSize(value.`secondOpinion`) +
+            FfiConverterSequenceString.allocationSize(value.`othersTold`)
     )
 
     override fun write(value: Departure, buf: ByteBuffer) {
@@ -2639,8 +2667,12 @@ public object FfiConverterTypeDeparture: FfiConverterRustBuffer<Departure> {
             FfiConverterString.write(value.`wish`, buf)
             FfiConverterTypeClinician.write(value.`clinician`, buf)
             FfiConverterTypeTimestamp.write(value.`occurredAt`, buf)
+            FfiConverterBoolean.write(value.`timeKnown`, buf)
             FfiConverterString.write(value.`reason`, buf)
             FfiConverterBoolean.write(value.`personTold`, buf)
+            FfiConverterString.write(value.`legalAuthority`, buf)
+            FfiConverterTypeSecondOpinion.write(value.`secondOpinion`, buf)
+            FfiConverterSequenceString.write(value.`othersTold`, buf)
     }
 }
 
@@ -3527,6 +3559,11 @@ data class MakerDetails (
      * Address.
      */
     val `address`: kotlin.String
+    , 
+    /**
+     * Where the statement is meant to apply (whose law).
+     */
+    val `jurisdiction`: Jurisdiction
     
 ){
     
@@ -3558,6 +3595,7 @@ public object FfiConverterTypeMakerDetails: FfiConverterRustBuffer<MakerDetails>
             FfiConverterOptionalTypeNaiveDate.read(buf),
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
+            FfiConverterTypeJurisdiction.read(buf),
         )
     }
 
@@ -3567,7 +3605,8 @@ public object FfiConverterTypeMakerDetails: FfiConverterRustBuffer<MakerDetails>
             FfiConverterString.allocationSize(value.`pronouns`) +
             FfiConverterOptionalTypeNaiveDate.allocationSize(value.`dateOfBirth`) +
             FfiConverterString.allocationSize(value.`healthNumber`) +
-            FfiConverterString.allocationSize(value.`address`)
+            FfiConverterString.allocationSize(value.`address`) +
+            FfiConverterTypeJurisdiction.allocationSize(value.`jurisdiction`)
     )
 
     override fun write(value: MakerDetails, buf: ByteBuffer) {
@@ -3577,6 +3616,7 @@ public object FfiConverterTypeMakerDetails: FfiConverterRustBuffer<MakerDetails>
             FfiConverterOptionalTypeNaiveDate.write(value.`dateOfBirth`, buf)
             FfiConverterString.write(value.`healthNumber`, buf)
             FfiConverterString.write(value.`address`, buf)
+            FfiConverterTypeJurisdiction.write(value.`jurisdiction`, buf)
     }
 }
 
@@ -3802,9 +3842,15 @@ data class NewDeparture (
     val `clinician`: Clinician
     , 
     /**
-     * When it happened.
+     * When it happened. Unless `time_known`, only its UTC date counts:
+     * give noon UTC of the day.
      */
     val `occurredAt`: Timestamp
+    , 
+    /**
+     * Whether the time of day is known (else a date only).
+     */
+    val `timeKnown`: kotlin.Boolean
     , 
     /**
      * Why the wish was not followed (required).
@@ -3815,6 +3861,24 @@ data class NewDeparture (
      * Whether the person was told.
      */
     val `personTold`: kotlin.Boolean
+    , 
+    /**
+     * The legal authority used (required), e.g. "Mental Health Act 1983
+     * s.3, treatment under s.58", or "none (informal patient)".
+     */
+    val `legalAuthority`: kotlin.String
+    , 
+    /**
+     * Whether a second opinion was obtained, and from whom (required for
+     * a departure from a treatment refusal).
+     */
+    val `secondOpinion`: SecondOpinion
+    , 
+    /**
+     * Who else was told (nominated or named person, Mental Welfare
+     * Commission, GP), one entry each.
+     */
+    val `othersTold`: List<kotlin.String>
     
 ){
     
@@ -3844,8 +3908,12 @@ public object FfiConverterTypeNewDeparture: FfiConverterRustBuffer<NewDeparture>
             FfiConverterString.read(buf),
             FfiConverterTypeClinician.read(buf),
             FfiConverterTypeTimestamp.read(buf),
+            FfiConverterBoolean.read(buf),
             FfiConverterString.read(buf),
             FfiConverterBoolean.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeSecondOpinion.read(buf),
+            FfiConverterSequenceString.read(buf),
         )
     }
 
@@ -3854,8 +3922,12 @@ public object FfiConverterTypeNewDeparture: FfiConverterRustBuffer<NewDeparture>
             FfiConverterString.allocationSize(value.`wish`) +
             FfiConverterTypeClinician.allocationSize(value.`clinician`) +
             FfiConverterTypeTimestamp.allocationSize(value.`occurredAt`) +
+            FfiConverterBoolean.allocationSize(value.`timeKnown`) +
             FfiConverterString.allocationSize(value.`reason`) +
-            FfiConverterBoolean.allocationSize(value.`personTold`)
+            FfiConverterBoolean.allocationSize(value.`personTold`) +
+            FfiConverterString.allocationSize(value.`legalAuthority`) +
+            FfiConverterTypeSecondOpinion.allocationSize(value.`secondOpinion`) +
+            FfiConverterSequenceString.allocationSize(value.`othersTold`)
     )
 
     override fun write(value: NewDeparture, buf: ByteBuffer) {
@@ -3863,8 +3935,12 @@ public object FfiConverterTypeNewDeparture: FfiConverterRustBuffer<NewDeparture>
             FfiConverterString.write(value.`wish`, buf)
             FfiConverterTypeClinician.write(value.`clinician`, buf)
             FfiConverterTypeTimestamp.write(value.`occurredAt`, buf)
+            FfiConverterBoolean.write(value.`timeKnown`, buf)
             FfiConverterString.write(value.`reason`, buf)
             FfiConverterBoolean.write(value.`personTold`, buf)
+            FfiConverterString.write(value.`legalAuthority`, buf)
+            FfiConverterTypeSecondOpinion.write(value.`secondOpinion`, buf)
+            FfiConverterSequenceString.write(value.`othersTold`, buf)
     }
 }
 
@@ -6325,6 +6401,57 @@ public object FfiConverterTypeHavenError : FfiConverterRustBuffer<HavenException
 
 
 /**
+ * The legal system an advance statement is made under.
+ */
+
+enum class Jurisdiction {
+    
+    /**
+     * Not chosen yet.
+     */
+    NOT_CHOSEN,
+    /**
+     * England and Wales.
+     */
+    ENGLAND_AND_WALES,
+    /**
+     * Scotland.
+     */
+    SCOTLAND,
+    /**
+     * Anywhere else.
+     */
+    OTHER;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeJurisdiction: FfiConverterRustBuffer<Jurisdiction> {
+    override fun read(buf: ByteBuffer) = try {
+        Jurisdiction.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: Jurisdiction) = 4UL
+
+    override fun write(value: Jurisdiction, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
  * Where the person lives, for default crisis lines.
  */
 
@@ -6411,6 +6538,109 @@ public object FfiConverterTypeReviewResponse: FfiConverterRustBuffer<ReviewRespo
 
     override fun write(value: ReviewResponse, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * Whether a second opinion was obtained before a wish was overridden.
+ */
+sealed class SecondOpinion {
+    
+    /**
+     * Not said (departures recorded before issue 11; or a section where
+     * none applies). Refused for a departure from a treatment refusal.
+     */
+    object NotRecorded : SecondOpinion()
+    
+    
+    /**
+     * No second opinion was obtained.
+     */
+    object NotObtained : SecondOpinion()
+    
+    
+    /**
+     * A second opinion was obtained from this clinician.
+     */
+    data class Obtained(
+        /**
+         * Who gave it (name and role required).
+         */
+        val `by`: app.haven.core.Clinician) : SecondOpinion()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSecondOpinion : FfiConverterRustBuffer<SecondOpinion>{
+    override fun read(buf: ByteBuffer): SecondOpinion {
+        return when(buf.getInt()) {
+            1 -> SecondOpinion.NotRecorded
+            2 -> SecondOpinion.NotObtained
+            3 -> SecondOpinion.Obtained(
+                FfiConverterTypeClinician.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: SecondOpinion): ULong = when(value) {
+        is SecondOpinion.NotRecorded -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is SecondOpinion.NotObtained -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is SecondOpinion.Obtained -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeClinician.allocationSize(value.`by`)
+            )
+        }
+    }
+
+    override fun write(value: SecondOpinion, buf: ByteBuffer) {
+        when(value) {
+            is SecondOpinion.NotRecorded -> {
+                buf.putInt(1)
+                Unit
+            }
+            is SecondOpinion.NotObtained -> {
+                buf.putInt(2)
+                Unit
+            }
+            is SecondOpinion.Obtained -> {
+                buf.putInt(3)
+                FfiConverterTypeClinician.write(value.`by`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
     }
 }
 
