@@ -137,7 +137,8 @@ func emptyStatement() -> AdvanceStatement {
         childrenAndDependants: "", pets: "", home: "", bills: "", benefits: "", work: "", other: "")
     return AdvanceStatement(
         makerDetails: MakerDetails(
-            fullName: "", preferredName: "", pronouns: "", dateOfBirth: nil, healthNumber: "", address: ""),
+            fullName: "", preferredName: "", pronouns: "", dateOfBirth: nil, healthNumber: "", address: "",
+            jurisdiction: .notChosen),
         aboutMe: AboutMe(lifeExperiences: "", trauma: "", whatMyDistressMeans: "", other: ""),
         valuesAndWishes: ValuesAndWishes(values: "", beliefs: "", wishes: "", feelings: ""),
         treatmentRequests: TreatmentRequests(whatHasWorked: [], preferredMedications: [], otherRequests: []),
