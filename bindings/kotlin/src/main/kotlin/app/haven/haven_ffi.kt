@@ -9149,6 +9149,8 @@ object HavenExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<Hav
 
 
 
+
+
 object ShareExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<ShareException> {
     override fun lift(error_buf: RustBuffer.ByValue): ShareException =
         app.haven.core.ShareException.ErrorHandler.lift(
@@ -9159,8 +9161,6 @@ object ShareExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<Sha
             }
         )
 }
-
-
 
 
 
