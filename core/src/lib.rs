@@ -11,6 +11,7 @@ pub mod error;
 pub mod export;
 #[cfg(feature = "uniffi")]
 mod ffi_types;
+pub mod i18n;
 pub mod journal;
 mod leftovers;
 pub mod moods;

@@ -36,7 +36,12 @@ use crate::vault::Vault;
 use crate::Timestamp;
 
 pub mod fhir;
+pub mod fonts;
+mod options;
 pub mod pdf;
+
+pub use fonts::FontSource;
+pub use options::{ExportOptions, ExportWarning, Exported};
 
 /// One version of a document with everything attached to it: what every
 /// export renders.

@@ -1,17 +1,21 @@
-//! A small flow layout: blocks of styled words are wrapped into lines inside
-//! a frame, and lines flow onto new pages (or, for the crisis card, are cut
-//! off with an ellipsis). krilla draws glyphs but does no layout, so this is
-//! the part we own: greedy word wrapping measured with the same shaper
-//! (rustybuzz) and the same fonts krilla embeds, so measured widths are the
-//! drawn widths.
+//! A small flow layout: blocks of styled text are broken into lines inside a
+//! frame, and lines flow onto new pages (or, for the crisis card, are cut off
+//! with an ellipsis). krilla draws glyphs but does no layout, so this is the
+//! part we own. Each paragraph is shaped, bidi-ordered and broken by
+//! `text.rs`; here lines are placed: left-aligned, or right-aligned when the
+//! paragraph runs right to left (a bullet then hangs on the right).
+
+use std::collections::BTreeSet;
+use std::ops::Range;
 
 use krilla::geom::Point;
 use krilla::page::PageSettings;
 use krilla::text::TextDirection;
 use krilla::Document;
 
-use super::fonts::{Fonts, Weight};
+use super::text::{Fonts, Line, Paragraph};
 use crate::error::{HavenError, Result};
+use crate::export::fonts::Weight;
 use crate::progress::Progress;
 
 /// Text style: weight and size in points.
@@ -58,16 +62,6 @@ pub(crate) enum Block {
     Rule,
 }
 
-/// A word (or the break between words) ready to be placed.
-#[derive(Debug, Clone)]
-struct Word {
-    text: String,
-    style: Style,
-    width: f32,
-    /// Whether a space precedes it on the same line.
-    space_before: bool,
-}
-
 /// One placed run of text.
 #[derive(Debug, Clone)]
 pub(crate) struct PlacedRun {
@@ -76,6 +70,10 @@ pub(crate) struct PlacedRun {
     pub y: f32,
     pub text: String,
     pub style: Style,
+    /// Index of the face in the export's font set.
+    pub face: usize,
+    /// Drawn right to left (the text is still in logical order).
+    pub rtl: bool,
 }
 
 /// One placed horizontal rule.
@@ -117,17 +115,76 @@ const LEADING: f32 = 1.3;
 const BULLET_INDENT: f32 = 1.1;
 
 /// Lays blocks out into pages.
-pub(crate) struct Flow<'f> {
-    fonts: &'f Fonts,
+pub(crate) struct Flow<'f, 'a> {
+    fonts: &'f Fonts<'a>,
     frame: Frame,
     overflow: Overflow,
     pages: Vec<PageContent>,
     y: f32,
     truncated: bool,
+    /// The section being laid out (for warnings).
+    section: String,
+    /// (section, script) of characters no font could draw.
+    missing: BTreeSet<(String, &'static str)>,
+    /// The last line placed, to put an ellipsis on when cutting off.
+    last: Option<LastLine>,
 }
 
-impl<'f> Flow<'f> {
-    pub fn new(fonts: &'f Fonts, frame: Frame, overflow: Overflow) -> Self {
+/// What is needed to redo the last placed line with an ellipsis.
+struct LastLine {
+    page: usize,
+    first_run: usize,
+    text: String,
+    styles: Vec<(Range<usize>, Style)>,
+    /// Left edge and width available to the line.
+    left: f32,
+    width: f32,
+    baseline: f32,
+}
+
+/// Byte ranges of a paragraph's text and their styles.
+type Styles = Vec<(Range<usize>, Style)>;
+
+/// A block's text split at newlines: each paragraph's text and style ranges.
+fn paragraphs(spans: &[Span]) -> Vec<(String, Styles)> {
+    let mut out = vec![(String::new(), Vec::new())];
+    for span in spans {
+        let text = clean(&span.text);
+        for (i, part) in text.split('\n').enumerate() {
+            if i > 0 {
+                out.push((String::new(), Vec::new()));
+            }
+            if let Some((t, styles)) = out.last_mut() {
+                let part = if t.is_empty() {
+                    part.trim_start()
+                } else {
+                    part
+                };
+                let start = t.len();
+                t.push_str(part);
+                if !part.is_empty() {
+                    styles.push((start..t.len(), span.style));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The style ranges of `styles` that fall in `r`, shifted to start at 0.
+fn sub_styles(styles: &[(Range<usize>, Style)], r: &Range<usize>) -> Vec<(Range<usize>, Style)> {
+    styles
+        .iter()
+        .filter_map(|(s, st)| {
+            let a = s.start.max(r.start);
+            let b = s.end.min(r.end);
+            (a < b).then(|| (a - r.start..b - r.start, *st))
+        })
+        .collect()
+}
+
+impl<'f, 'a> Flow<'f, 'a> {
+    pub fn new(fonts: &'f Fonts<'a>, frame: Frame, overflow: Overflow) -> Self {
         Self {
             fonts,
             frame,
@@ -135,6 +192,9 @@ impl<'f> Flow<'f> {
             pages: vec![PageContent::default()],
             y: frame.top,
             truncated: false,
+            section: String::new(),
+            missing: BTreeSet::new(),
+            last: None,
         }
     }
 
@@ -143,20 +203,44 @@ impl<'f> Flow<'f> {
         self.truncated
     }
 
-    /// The pages laid out so far.
-    pub fn into_pages(self) -> Vec<PageContent> {
-        self.pages
+    /// Names the section what follows belongs to (for warnings).
+    pub fn set_section(&mut self, name: &str) {
+        self.section = name.to_string();
     }
 
-    /// Lays out every block, checking for cancellation between blocks.
-    pub fn add_all(&mut self, blocks: &[Block], progress: &dyn Progress) -> Result<()> {
+    /// The pages laid out so far, and the (section, script) of every
+    /// character no font could draw.
+    pub fn finish(self) -> (Vec<PageContent>, BTreeSet<(String, &'static str)>) {
+        (self.pages, self.missing)
+    }
+
+    /// Lays out every block, checking for cancellation between blocks;
+    /// `sections` names the section starting at each block index.
+    pub fn add_all(
+        &mut self,
+        blocks: &[Block],
+        sections: &[(usize, String)],
+        progress: &dyn Progress,
+    ) -> Result<()> {
         for (i, b) in blocks.iter().enumerate() {
             if i % 16 == 0 && progress.cancelled() {
                 return Err(HavenError::Cancelled);
             }
+            if let Some((_, name)) = sections.iter().rev().find(|(at, _)| *at == i) {
+                self.section = name.clone();
+            }
             self.add(b, blocks.get(i + 1));
         }
         Ok(())
+    }
+
+    /// Shapes one paragraph and notes what it could not draw.
+    fn shape(&mut self, text: String, styles: &[(Range<usize>, Style)]) -> Paragraph {
+        let p = self.fonts.paragraph(text, styles);
+        for s in &p.missing {
+            self.missing.insert((self.section.clone(), *s));
+        }
+        p
     }
 
     fn add(&mut self, block: &Block, next: Option<&Block>) {
@@ -188,62 +272,159 @@ impl<'f> Flow<'f> {
                     text: text.clone(),
                     style: *style,
                 }];
-                let lines = self.wrap(&spans, self.frame.width);
                 // Keep with next: the heading and about two lines of what follows.
                 let follow = if next.is_some() {
                     style.size.min(12.0) * LEADING * 2.5
                 } else {
                     0.0
                 };
-                let need: f32 = lines.len() as f32 * style.size * LEADING + follow;
+                let width = self.frame.width;
+                let paras: Vec<_> = paragraphs(&spans)
+                    .into_iter()
+                    .map(|(t, st)| {
+                        let p = self.shape(t, &st);
+                        let lines = p.lines(width);
+                        (p, st, lines)
+                    })
+                    .collect();
+                let n: usize = paras.iter().map(|(_, _, l)| l.len()).sum();
+                let need = n as f32 * style.size * LEADING + follow;
                 if self.overflow == Overflow::NewPage
                     && self.y + need > self.frame.bottom
                     && self.y > self.frame.top
                 {
                     self.new_page();
                 }
-                self.place_lines(lines, 0.0);
+                for (p, st, lines) in paras {
+                    self.place_paragraph(&p, &st, lines, 0.0, width, None);
+                }
             }
             Block::Para { spans, indent } => {
                 let width = (self.frame.width - indent).max(20.0);
-                let lines = self.wrap(spans, width);
-                self.place_lines(lines, *indent);
+                for (t, st) in paragraphs(spans) {
+                    let p = self.shape(t, &st);
+                    let lines = p.lines(width);
+                    if !self.place_paragraph(&p, &st, lines, *indent, width, None) {
+                        return;
+                    }
+                }
             }
             Block::Bullet { spans, indent } => {
                 let size = spans.first().map(|s| s.style.size).unwrap_or(10.0);
                 let hang = BULLET_INDENT * size;
                 let width = (self.frame.width - indent - hang).max(20.0);
-                let lines = self.wrap(spans, width);
-                let mut first = true;
-                for line in lines {
-                    if !self.ensure_room(line_height(&line, size)) {
+                for (k, (t, st)) in paragraphs(spans).into_iter().enumerate() {
+                    let p = self.shape(t, &st);
+                    let lines = p.lines(width);
+                    let bullet = (k == 0).then_some(size);
+                    if !self.place_paragraph(&p, &st, lines, indent + hang, width, bullet) {
                         return;
                     }
-                    if first {
-                        let y = self.y + size;
-                        let x = self.frame.x + indent;
-                        self.page().runs.push(PlacedRun {
-                            x,
-                            y,
-                            text: "•".into(),
-                            style: Style::regular(size),
-                        });
-                        first = false;
-                    }
-                    self.place_line(line, indent + hang, size);
                 }
             }
         }
     }
 
-    fn place_lines(&mut self, lines: Vec<Vec<Word>>, indent: f32) {
-        for line in lines {
-            let size = line.first().map(|w| w.style.size).unwrap_or(10.0);
-            if !self.ensure_room(line_height(&line, size)) {
-                return;
+    /// Places the lines of a paragraph `indent` points in from its start
+    /// edge (the right edge when it runs right to left), with a bullet
+    /// hanging before the first line if `bullet` gives its size. False if
+    /// the frame filled up (and the rest was cut off).
+    fn place_paragraph(
+        &mut self,
+        p: &Paragraph,
+        styles: &[(Range<usize>, Style)],
+        lines: Vec<Range<usize>>,
+        indent: f32,
+        width: f32,
+        bullet: Option<f32>,
+    ) -> bool {
+        let fallback = styles.first().map(|(_, s)| s.size).unwrap_or(10.0);
+        if lines.is_empty() {
+            // A blank line between paragraphs keeps its height.
+            if p.text().is_empty() && bullet.is_none() && !self.page().runs.is_empty() {
+                let h = fallback * LEADING;
+                if self.y + h <= self.frame.bottom {
+                    self.y += h;
+                }
             }
-            self.place_line(line, indent, size);
+            return true;
         }
+        for (i, r) in lines.into_iter().enumerate() {
+            let size = max_size(&sub_styles(styles, &r)).unwrap_or(fallback);
+            let h = size * LEADING;
+            if !self.ensure_room(h) {
+                return false;
+            }
+            let baseline = self.y + size;
+            let left = if p.rtl() {
+                self.frame.x + self.frame.width - indent - width
+            } else {
+                self.frame.x + indent
+            };
+            if i == 0 {
+                if let Some(bs) = bullet {
+                    let x = if p.rtl() {
+                        self.frame.x + self.frame.width
+                            - (indent - BULLET_INDENT * bs)
+                            - self.bullet_width(bs)
+                    } else {
+                        self.frame.x + indent - BULLET_INDENT * bs
+                    };
+                    let face = self.fonts.primary(Weight::Regular);
+                    self.page().runs.push(PlacedRun {
+                        x,
+                        y: baseline,
+                        text: "•".into(),
+                        style: Style::regular(bs),
+                        face,
+                        rtl: false,
+                    });
+                }
+            }
+            let line = p.line(r.clone());
+            let x0 = if p.rtl() {
+                left + width - line.width
+            } else {
+                left
+            };
+            let first_run = self.page().runs.len();
+            self.push_line(&line, x0, baseline);
+            let page = self.pages.len().saturating_sub(1);
+            self.last = Some(LastLine {
+                page,
+                first_run,
+                text: p.text()[r.clone()].to_string(),
+                styles: sub_styles(styles, &r),
+                left,
+                width,
+                baseline,
+            });
+            self.y += h;
+        }
+        true
+    }
+
+    fn bullet_width(&self, size: f32) -> f32 {
+        let p = self
+            .fonts
+            .paragraph("•".into(), &[(0..3, Style::regular(size))]);
+        p.width(0..3)
+    }
+
+    fn push_line(&mut self, line: &Line, x0: f32, baseline: f32) {
+        let runs: Vec<PlacedRun> = line
+            .pieces
+            .iter()
+            .map(|pc| PlacedRun {
+                x: x0 + pc.x,
+                y: baseline,
+                text: pc.text.clone(),
+                style: pc.style,
+                face: pc.face,
+                rtl: pc.rtl,
+            })
+            .collect();
+        self.page().runs.extend(runs);
     }
 
     /// Makes room for a line of height `h`; false (and truncated) if there is none.
@@ -277,157 +458,104 @@ impl<'f> Flow<'f> {
         &mut self.pages[last]
     }
 
-    fn place_line(&mut self, line: Vec<Word>, indent: f32, fallback_size: f32) {
-        let h = line_height(&line, fallback_size);
-        let baseline = self.y + h / LEADING;
-        let mut x = self.frame.x + indent;
-        let space_of = |fonts: &Fonts, s: Style| fonts.width(" ", s.weight, s.size);
-        // Merge consecutive words of one style into one run (fewer text
-        // objects; extraction then keeps the spaces).
-        let mut runs: Vec<PlacedRun> = Vec::new();
-        for w in line {
-            if w.space_before {
-                x += space_of(self.fonts, w.style);
-            }
-            match runs.last_mut() {
-                Some(r) if r.style == w.style && w.space_before => {
-                    r.text.push(' ');
-                    r.text.push_str(&w.text);
-                }
-                _ => runs.push(PlacedRun {
-                    x,
-                    y: baseline,
-                    text: w.text.clone(),
-                    style: w.style,
-                }),
-            }
-            x += w.width;
-        }
-        self.page().runs.extend(runs);
-        self.y += h;
-    }
-
-    /// Ends the last placed line of the current page with an ellipsis,
-    /// dropping characters until it fits the frame.
+    /// Ends the last placed line with an ellipsis, dropping characters from
+    /// its end until it fits.
     fn ellipsise_last_line(&mut self) {
-        let right = self.frame.x + self.frame.width;
-        let fonts = self.fonts;
-        let page = self.page();
-        let Some(run) = page.runs.last_mut() else {
+        let Some(last) = self.last.take() else {
             return;
         };
-        let mut text = run.text.clone();
+        let mut text = last.text.clone();
+        let end_style = last
+            .styles
+            .last()
+            .map(|(_, s)| *s)
+            .unwrap_or(Style::regular(10.0));
         loop {
-            let candidate = format!("{}…", text.trim_end());
-            let w = fonts.width(&candidate, run.style.weight, run.style.size);
-            if run.x + w <= right || text.is_empty() {
-                run.text = candidate;
+            let kept = text.trim_end().to_string();
+            let mut styles = sub_styles(&last.styles, &(0..kept.len()));
+            let candidate = format!("{kept}…");
+            styles.push((kept.len()..candidate.len(), end_style));
+            let p = self.fonts.paragraph(candidate, &styles);
+            let all = 0..p.text().len();
+            let w = p.width(all.clone());
+            if w <= last.width || kept.is_empty() {
+                let line = p.line(all);
+                let x0 = if p.rtl() {
+                    last.left + last.width - line.width
+                } else {
+                    last.left
+                };
+                if let Some(page) = self.pages.get_mut(last.page) {
+                    page.runs.truncate(last.first_run);
+                }
+                let runs: Vec<PlacedRun> = line
+                    .pieces
+                    .iter()
+                    .map(|pc| PlacedRun {
+                        x: x0 + pc.x,
+                        y: last.baseline,
+                        text: pc.text.clone(),
+                        style: pc.style,
+                        face: pc.face,
+                        rtl: pc.rtl,
+                    })
+                    .collect();
+                if let Some(page) = self.pages.get_mut(last.page) {
+                    page.runs.extend(runs);
+                }
                 return;
             }
+            text = kept;
             text.pop();
         }
     }
-
-    /// Greedy word wrap of `spans` into lines no wider than `width`.
-    /// Newlines in the text start new lines; a word wider than the line is
-    /// broken between characters.
-    fn wrap(&self, spans: &[Span], width: f32) -> Vec<Vec<Word>> {
-        let mut lines: Vec<Vec<Word>> = vec![Vec::new()];
-        let mut line_w = 0.0f32;
-        let mut pending_space = false;
-        for span in spans {
-            let style = span.style;
-            let space_w = self.fonts.width(" ", style.weight, style.size);
-            let text = clean(&span.text);
-            // Keep a space between spans when the text says so.
-            if text.starts_with(' ') {
-                pending_space = true;
-            }
-            for (pi, para) in text.split('\n').enumerate() {
-                if pi > 0 {
-                    lines.push(Vec::new());
-                    line_w = 0.0;
-                    pending_space = false;
-                }
-                let mut words = para.split(' ').filter(|w| !w.is_empty()).peekable();
-                while let Some(word) = words.next() {
-                    for piece in self.break_word(word, style, width) {
-                        let w = self.fonts.width(&piece, style.weight, style.size);
-                        let cur = lines.last().map(|l| l.is_empty()).unwrap_or(true);
-                        let sp = if cur || !pending_space { 0.0 } else { space_w };
-                        if !cur && line_w + sp + w > width {
-                            lines.push(Vec::new());
-                            line_w = 0.0;
-                        }
-                        let at_start = lines.last().map(|l| l.is_empty()).unwrap_or(true);
-                        let space_before = !at_start && pending_space;
-                        line_w += if space_before { space_w } else { 0.0 } + w;
-                        if let Some(l) = lines.last_mut() {
-                            l.push(Word {
-                                text: piece,
-                                style,
-                                width: w,
-                                space_before,
-                            });
-                        }
-                        pending_space = true;
-                    }
-                    if words.peek().is_none() {
-                        pending_space = para.ends_with(' ');
-                    }
-                }
-            }
-        }
-        // An empty paragraph still takes a line only if nothing was written.
-        if lines.iter().all(|l| l.is_empty()) {
-            return Vec::new();
-        }
-        // Drop empty lines except blank lines between paragraphs.
-        lines
-    }
-
-    /// Splits a word wider than `width` into pieces that fit.
-    fn break_word(&self, word: &str, style: Style, width: f32) -> Vec<String> {
-        if self.fonts.width(word, style.weight, style.size) <= width {
-            return vec![word.to_string()];
-        }
-        let mut out = Vec::new();
-        let mut cur = String::new();
-        for c in word.chars() {
-            cur.push(c);
-            if self.fonts.width(&cur, style.weight, style.size) > width && cur.chars().count() > 1 {
-                cur.pop();
-                out.push(std::mem::take(&mut cur));
-                cur.push(c);
-            }
-        }
-        if !cur.is_empty() {
-            out.push(cur);
-        }
-        out
-    }
 }
 
-/// Height of a line: the largest size in it times the leading.
-fn line_height(line: &[Word], fallback: f32) -> f32 {
-    let size = line.iter().map(|w| w.style.size).fold(0.0, f32::max);
-    let size = if size > 0.0 { size } else { fallback };
-    size * LEADING
+/// The largest size among styles.
+fn max_size(styles: &[(Range<usize>, Style)]) -> Option<f32> {
+    styles.iter().map(|(_, s)| s.size).reduce(f32::max)
+}
+
+/// One line of text laid out on its own (footers): its runs starting at `x`
+/// on baseline `y`, right-aligned to `x + width` if it runs right to left.
+/// Also returns the scripts no font could draw.
+pub(crate) fn single_line(
+    fonts: &Fonts<'_>,
+    text: &str,
+    style: Style,
+    x: f32,
+    y: f32,
+    width: f32,
+) -> (Vec<PlacedRun>, BTreeSet<&'static str>) {
+    let text = clean(text).replace('\n', " ");
+    let n = text.len();
+    let p = fonts.paragraph(text, &[(0..n, style)]);
+    let line = p.line(0..n);
+    let x0 = if p.rtl() { x + width - line.width } else { x };
+    let runs = line
+        .pieces
+        .iter()
+        .map(|pc| PlacedRun {
+            x: x0 + pc.x,
+            y,
+            text: pc.text.clone(),
+            style: pc.style,
+            face: pc.face,
+            rtl: pc.rtl,
+        })
+        .collect();
+    (runs, p.missing.clone())
 }
 
 /// Replaces control characters (tabs, carriage returns, ...) with spaces;
-/// keeps newlines.
+/// keeps newlines (and makes Unicode line and paragraph separators newlines).
 pub(crate) fn clean(text: &str) -> String {
     text.replace("\r\n", "\n")
         .chars()
-        .map(|c| {
-            if c == '\n' {
-                c
-            } else if c.is_control() {
-                ' '
-            } else {
-                c
-            }
+        .map(|c| match c {
+            '\n' | '\u{2028}' | '\u{2029}' => '\n',
+            c if c.is_control() => ' ',
+            c => c,
         })
         .collect()
 }
@@ -435,7 +563,7 @@ pub(crate) fn clean(text: &str) -> String {
 /// Draws laid-out pages of size `width` x `height` into a PDF.
 pub(crate) fn render(
     document: &mut Document,
-    fonts: &Fonts,
+    fonts: &Fonts<'_>,
     pages: &[PageContent],
     width: f32,
     height: f32,
@@ -453,11 +581,15 @@ pub(crate) fn render(
         for run in &content.runs {
             surface.draw_text(
                 Point::from_xy(run.x, run.y),
-                fonts.krilla(run.style.weight),
+                fonts.krilla(run.face),
                 run.style.size,
                 &run.text,
                 false,
-                TextDirection::Auto,
+                if run.rtl {
+                    TextDirection::RightToLeft
+                } else {
+                    TextDirection::LeftToRight
+                },
             );
         }
         for rule in &content.rules {
