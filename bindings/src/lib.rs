@@ -5,6 +5,7 @@
 mod backup;
 mod documents;
 mod export;
+mod fonts;
 mod guard;
 mod journal;
 mod keystore;
@@ -12,6 +13,7 @@ mod progress;
 mod vault;
 
 pub use export::VersionRef;
+pub use fonts::{export_languages, ExportFonts, ExportedPdf, PdfKind};
 pub use keystore::{KeyStore, KeyStoreError};
 pub use progress::{CancelToken, ProgressListener};
 pub use vault::{create_vault, CreatedVault, HavenVault};

@@ -1,38 +1,69 @@
 //! `haven plan export` / `haven statement export`: PDF, wallet crisis card,
 //! FHIR R4. The output leaves the vault's protection, so it is written only
 //! where asked, never over an existing file, and the person is told.
+//! Labels are in the language asked for (`--lang`); PDFs use the bundled
+//! fonts, then any `--font` files, then the computer's fonts, and say which
+//! sections have text no font draws.
 
 use std::io::Write;
 
+use haven_core::export::{fhir, pdf, ExportOptions, FontSource};
 use haven_core::{DocumentKind, Silent, Vault};
 
 use crate::args::{ExportArgs, ExportFormat};
 use crate::documents::{pick, require};
 use crate::fail::Failure;
 
+/// The export's language and fonts from the command line.
+fn options(a: &ExportArgs) -> Result<ExportOptions, Failure> {
+    let languages = haven_core::i18n::languages();
+    if !languages.contains(&a.lang) {
+        return Err(Failure::usage(format!(
+            "--lang must be one of {}",
+            languages.join(", ")
+        )));
+    }
+    let mut fonts = FontSource::bundled();
+    for path in &a.fonts {
+        let bytes = std::fs::read(path)
+            .map_err(|e| Failure::other(format!("cannot read {}: {e}", path.display())))?;
+        fonts
+            .add_font(bytes)
+            .map_err(|_| Failure::usage(format!("{} is not a font file", path.display())))?;
+    }
+    fonts.add_system_fonts();
+    Ok(ExportOptions {
+        language: a.lang.clone(),
+        fonts,
+    })
+}
+
 /// Writes one export of the chosen (or default) version.
 pub fn run(vault: &Vault, kind: DocumentKind, a: &ExportArgs) -> Result<(), Failure> {
     let doc = require(vault, kind)?;
     let v = pick(vault, &doc, a.version.as_deref())?;
-    let (id, hash) = (v.document_id.as_str(), v.hash.as_str());
-    let bytes = match (kind, a.format) {
+    let options = options(a)?;
+    let what = vault.export_document(&v.document_id, &v.hash)?;
+    let exported = match (kind, a.format) {
         (DocumentKind::CrisisPlan, ExportFormat::Pdf) => {
-            vault.crisis_plan_pdf(id, hash, &Silent)?
+            pdf::crisis_plan_with(&what, &options, &Silent)?
         }
         (DocumentKind::CrisisPlan, ExportFormat::Card) => {
-            vault.crisis_card_pdf(id, hash, &Silent)?
+            pdf::crisis_card_with(&what, &options, &Silent)?
         }
         (DocumentKind::AdvanceStatement, ExportFormat::Pdf) => {
-            vault.advance_statement_pdf(id, hash, &Silent)?
+            pdf::advance_statement_with(&what, &options, &Silent)?
         }
         (DocumentKind::AdvanceStatement, ExportFormat::Card) => return Err(Failure::usage(
             "the crisis card is made from the crisis plan: use `haven plan export --format card`"
                 .into(),
         )),
-        (_, ExportFormat::Fhir) => {
-            vault.fhir_bundle(&[(id.to_string(), hash.to_string())], &Silent)?
-        }
+        (_, ExportFormat::Fhir) => fhir::bundle_with(&[what], &options, &Silent)?,
     };
+    for w in &exported.warnings {
+        eprintln!("warning: {w}");
+    }
+    let bytes = exported.bytes;
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)

@@ -766,6 +766,149 @@ public func FfiConverterTypeCancelToken_lower(_ value: CancelToken) -> UInt64 {
 
 
 /**
+ * Fonts exports may use besides the bundled DejaVu Sans, in the order added.
+ */
+public protocol ExportFontsProtocol: AnyObject, Sendable {
+    
+    /**
+     * Adds a font file's bytes (TrueType, OpenType or a collection);
+     * returns how many faces it holds. `InvalidInput` if it is not a font.
+     */
+    func addFont(bytes: Data) throws  -> UInt32
+    
+}
+/**
+ * Fonts exports may use besides the bundled DejaVu Sans, in the order added.
+ */
+open class ExportFonts: ExportFontsProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_haven_ffi_fn_clone_exportfonts(self.handle, $0) }
+    }
+    /**
+     * No fonts but the bundled ones.
+     */
+public convenience init() {
+    let handle =
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_constructor_exportfonts_new(uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_haven_ffi_fn_free_exportfonts(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Adds a font file's bytes (TrueType, OpenType or a collection);
+     * returns how many faces it holds. `InvalidInput` if it is not a font.
+     */
+open func addFont(bytes: Data)throws  -> UInt32  {
+    return try  FfiConverterUInt32.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_exportfonts_add_font(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(bytes),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExportFonts: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ExportFonts
+
+    public static func lift(_ handle: UInt64) throws -> ExportFonts {
+        return ExportFonts(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ExportFonts) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExportFonts {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ExportFonts, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExportFonts_lift(_ handle: UInt64) throws -> ExportFonts {
+    return try FfiConverterTypeExportFonts.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExportFonts_lower(_ value: ExportFonts) -> UInt64 {
+    return FfiConverterTypeExportFonts.lower(value)
+}
+
+
+
+
+
+
+/**
  * An encrypted vault on the device.
  */
 public protocol HavenVaultProtocol: AnyObject, Sendable {
@@ -892,6 +1035,14 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
      * An HL7 FHIR R4 Bundle (JSON) of the given versions.
      */
     func fhirBundle(versions: [VersionRef], listener: ProgressListener?, token: CancelToken?) throws  -> String
+    
+    /**
+     * A PDF of one version, labelled in `language` (one of
+     * [`export_languages`]) and drawn with `fonts` (default: the bundled
+     * fonts only). `InvalidInput` for an unknown language or the wrong
+     * kind of document.
+     */
+    func exportPdf(kind: PdfKind, documentId: String, versionHash: String, language: String, fonts: ExportFonts?, listener: ProgressListener?, token: CancelToken?) throws  -> ExportedPdf
     
     /**
      * Adds an entry dated now.
@@ -1442,6 +1593,28 @@ open func fhirBundle(versions: [VersionRef], listener: ProgressListener? = nil, 
     uniffi_haven_ffi_fn_method_havenvault_fhir_bundle(
             self.uniffiCloneHandle(),
         FfiConverterSequenceTypeVersionRef.lower(versions),
+        FfiConverterOptionTypeProgressListener.lower(listener),
+        FfiConverterOptionTypeCancelToken.lower(token),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A PDF of one version, labelled in `language` (one of
+     * [`export_languages`]) and drawn with `fonts` (default: the bundled
+     * fonts only). `InvalidInput` for an unknown language or the wrong
+     * kind of document.
+     */
+open func exportPdf(kind: PdfKind, documentId: String, versionHash: String, language: String, fonts: ExportFonts? = nil, listener: ProgressListener? = nil, token: CancelToken? = nil)throws  -> ExportedPdf  {
+    return try  FfiConverterTypeExportedPdf_lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_export_pdf(
+            self.uniffiCloneHandle(),
+        FfiConverterTypePdfKind_lower(kind),
+        FfiConverterString.lower(documentId),
+        FfiConverterString.lower(versionHash),
+        FfiConverterString.lower(language),
+        FfiConverterOptionTypeExportFonts.lower(fonts),
         FfiConverterOptionTypeProgressListener.lower(listener),
         FfiConverterOptionTypeCancelToken.lower(token),uniffiCallStatus
     )
@@ -2358,6 +2531,75 @@ public func FfiConverterTypeCreatedVault_lower(_ value: CreatedVault) -> RustBuf
 
 
 /**
+ * A PDF and what the person should know about it.
+ */
+public struct ExportedPdf: Equatable, Hashable {
+    /**
+     * The PDF file.
+     */
+    public var bytes: Data
+    /**
+     * Empty when every character printed.
+     */
+    public var warnings: [ExportWarning]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The PDF file.
+         */bytes: Data, 
+        /**
+         * Empty when every character printed.
+         */warnings: [ExportWarning]) {
+        self.bytes = bytes
+        self.warnings = warnings
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ExportedPdf: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExportedPdf: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExportedPdf {
+        return
+            try ExportedPdf(
+                bytes: FfiConverterData.read(from: &buf), 
+                warnings: FfiConverterSequenceTypeExportWarning.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ExportedPdf, into buf: inout [UInt8]) {
+        FfiConverterData.write(value.bytes, into: &buf)
+        FfiConverterSequenceTypeExportWarning.write(value.warnings, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExportedPdf_lift(_ buf: RustBuffer) throws -> ExportedPdf {
+    return try FfiConverterTypeExportedPdf.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExportedPdf_lower(_ value: ExportedPdf) -> RustBuffer {
+    return FfiConverterTypeExportedPdf.lower(value)
+}
+
+
+/**
  * One document version to put in a FHIR Bundle.
  */
 public struct VersionRef: Equatable, Hashable {
@@ -2510,6 +2752,91 @@ public func FfiConverterTypeKeyStoreError_lower(_ value: KeyStoreError) -> RustB
     return FfiConverterTypeKeyStoreError.lower(value)
 }
 
+
+/**
+ * Which PDF to make.
+ */
+
+public enum PdfKind: Equatable, Hashable {
+    
+    /**
+     * The full crisis plan (A4).
+     */
+    case crisisPlan
+    /**
+     * The one-page, wallet-size crisis card (from a crisis plan).
+     */
+    case crisisCard
+    /**
+     * The full advance statement (A4).
+     */
+    case advanceStatement
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension PdfKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePdfKind: FfiConverterRustBuffer {
+    typealias SwiftType = PdfKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PdfKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .crisisPlan
+        
+        case 2: return .crisisCard
+        
+        case 3: return .advanceStatement
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: PdfKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .crisisPlan:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .crisisCard:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .advanceStatement:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePdfKind_lift(_ buf: RustBuffer) throws -> PdfKind {
+    return try FfiConverterTypePdfKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePdfKind_lower(_ value: PdfKind) -> RustBuffer {
+    return FfiConverterTypePdfKind.lower(value)
+}
+
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -2585,6 +2912,30 @@ fileprivate struct FfiConverterOptionTypeCancelToken: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeExportFonts: FfiConverterRustBuffer {
+    typealias SwiftType = ExportFonts?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeExportFonts.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeExportFonts.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeProgressListener: FfiConverterRustBuffer {
     typealias SwiftType = ProgressListener?
 
@@ -2651,6 +3002,31 @@ fileprivate struct FfiConverterOptionTypeSignOff: FfiConverterRustBuffer {
         case 1: return try FfiConverterTypeSignOff.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]
+
+    public static func write(_ value: [String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterString.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [String]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
     }
 }
 
@@ -2978,6 +3354,31 @@ fileprivate struct FfiConverterSequenceTypeVersionRef: FfiConverterRustBuffer {
         return seq
     }
 }
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeExportWarning: FfiConverterRustBuffer {
+    typealias SwiftType = [ExportWarning]
+
+    public static func write(_ value: [ExportWarning], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeExportWarning.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ExportWarning] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ExportWarning]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeExportWarning.read(from: &buf))
+        }
+        return seq
+    }
+}
 /**
  * The default crisis lines for a region.
  */
@@ -3020,6 +3421,16 @@ public func validateContent(content: DocumentContent, signOff: SignOff?) -> [Val
     uniffi_haven_ffi_fn_func_validate_content(
         FfiConverterTypeDocumentContent_lower(content),
         FfiConverterOptionTypeSignOff.lower(signOff),uniffiCallStatus
+    )
+})
+}
+/**
+ * The language codes exports can be labelled in ("en", "cy", ...).
+ */
+public func exportLanguages() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_func_export_languages(uniffiCallStatus
     )
 })
 }
@@ -3086,6 +3497,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_func_validate_content() != 35555) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_haven_ffi_checksum_func_export_languages() != 8136) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_haven_ffi_checksum_func_create_vault() != 15460) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -3093,6 +3507,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_func_minimum_kdf_params() != 23625) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_exportfonts_add_font() != 15789) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_keystore_store() != 30474) {
@@ -3185,6 +3602,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle() != 9879) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_haven_ffi_checksum_method_havenvault_export_pdf() != 4005) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_haven_ffi_checksum_method_havenvault_add_entry() != 37113) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -3249,6 +3669,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_verify() != 54114) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_constructor_exportfonts_new() != 4144) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_constructor_canceltoken_new() != 38309) {

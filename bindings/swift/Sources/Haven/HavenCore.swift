@@ -6564,6 +6564,83 @@ public func FfiConverterTypeDocumentKind_lower(_ value: DocumentKind) -> RustBuf
 
 
 /**
+ * Something the person should know about an export that still completed.
+ */
+
+public enum ExportWarning: Equatable, Hashable {
+    
+    /**
+     * No available font has glyphs for some characters: they print as
+     * empty boxes. Adding a font for `script` (on a phone, the system's
+     * Noto fonts) fixes it.
+     */
+    case missingGlyphs(
+        /**
+         * The heading of the section they are in, as printed.
+         */section: String, 
+        /**
+         * The Unicode script of those characters ("Han", "Arabic", ...).
+         */script: String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ExportWarning: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExportWarning: FfiConverterRustBuffer {
+    typealias SwiftType = ExportWarning
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExportWarning {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .missingGlyphs(section: try FfiConverterString.read(from: &buf), script: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ExportWarning, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .missingGlyphs(section,script):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(section, into: &buf)
+            FfiConverterString.write(script, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExportWarning_lift(_ buf: RustBuffer) throws -> ExportWarning {
+    return try FfiConverterTypeExportWarning.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExportWarning_lower(_ value: ExportWarning) -> RustBuffer {
+    return FfiConverterTypeExportWarning.lower(value)
+}
+
+
+
+/**
  * The public error type: what went wrong, never what the person wrote.
  */
 public 

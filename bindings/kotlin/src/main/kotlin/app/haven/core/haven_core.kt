@@ -5334,6 +5334,83 @@ public object FfiConverterTypeDocumentKind: FfiConverterRustBuffer<DocumentKind>
 
 
 
+/**
+ * Something the person should know about an export that still completed.
+ */
+sealed class ExportWarning {
+    
+    /**
+     * No available font has glyphs for some characters: they print as
+     * empty boxes. Adding a font for `script` (on a phone, the system's
+     * Noto fonts) fixes it.
+     */
+    data class MissingGlyphs(
+        /**
+         * The heading of the section they are in, as printed.
+         */
+        val `section`: kotlin.String, 
+        /**
+         * The Unicode script of those characters ("Han", "Arabic", ...).
+         */
+        val `script`: kotlin.String) : ExportWarning()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeExportWarning : FfiConverterRustBuffer<ExportWarning>{
+    override fun read(buf: ByteBuffer): ExportWarning {
+        return when(buf.getInt()) {
+            1 -> ExportWarning.MissingGlyphs(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ExportWarning): ULong = when(value) {
+        is ExportWarning.MissingGlyphs -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`section`)
+                + FfiConverterString.allocationSize(value.`script`)
+            )
+        }
+    }
+
+    override fun write(value: ExportWarning, buf: ByteBuffer) {
+        when(value) {
+            is ExportWarning.MissingGlyphs -> {
+                buf.putInt(1)
+                FfiConverterString.write(value.`section`, buf)
+                FfiConverterString.write(value.`script`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
 
 
 /**
