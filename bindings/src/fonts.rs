@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use haven_core::export::{pdf, ExportOptions, ExportWarning, FontSource};
 use haven_core::HavenError;
 
+use crate::export::VersionRef;
 use crate::guard::guard;
 use crate::progress::{CancelToken, Observer, ProgressListener};
 use crate::vault::HavenVault;
@@ -78,7 +79,7 @@ pub fn export_languages() -> Vec<String> {
 
 #[uniffi::export]
 impl HavenVault {
-    /// A PDF of one version, labelled in `language` (one of
+    /// A PDF of `version`, labelled in `language` (one of
     /// [`export_languages`]) and drawn with `fonts` (default: the bundled
     /// fonts only). `InvalidInput` for an unknown language or the wrong
     /// kind of document.
@@ -86,8 +87,7 @@ impl HavenVault {
     pub fn export_pdf(
         &self,
         kind: PdfKind,
-        document_id: String,
-        version_hash: String,
+        version: VersionRef,
         language: String,
         fonts: Option<Arc<ExportFonts>>,
         listener: Option<Arc<dyn ProgressListener>>,
@@ -99,7 +99,9 @@ impl HavenVault {
                 language,
                 fonts: fonts.map(|f| f.source()).unwrap_or_default(),
             };
-            let doc = self.vault.export_document(&document_id, &version_hash)?;
+            let doc = self
+                .vault
+                .export_document(&version.document_id, &version.version_hash)?;
             let out = match kind {
                 PdfKind::CrisisPlan => pdf::crisis_plan_with(&doc, &options, &observer)?,
                 PdfKind::CrisisCard => pdf::crisis_card_with(&doc, &options, &observer)?,

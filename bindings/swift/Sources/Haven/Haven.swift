@@ -1037,12 +1037,12 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
     func fhirBundle(versions: [VersionRef], listener: ProgressListener?, token: CancelToken?) throws  -> String
     
     /**
-     * A PDF of one version, labelled in `language` (one of
+     * A PDF of `version`, labelled in `language` (one of
      * [`export_languages`]) and drawn with `fonts` (default: the bundled
      * fonts only). `InvalidInput` for an unknown language or the wrong
      * kind of document.
      */
-    func exportPdf(kind: PdfKind, documentId: String, versionHash: String, language: String, fonts: ExportFonts?, listener: ProgressListener?, token: CancelToken?) throws  -> ExportedPdf
+    func exportPdf(kind: PdfKind, version: VersionRef, language: String, fonts: ExportFonts?, listener: ProgressListener?, token: CancelToken?) throws  -> ExportedPdf
     
     /**
      * Adds an entry dated now.
@@ -1600,19 +1600,18 @@ open func fhirBundle(versions: [VersionRef], listener: ProgressListener? = nil, 
 }
     
     /**
-     * A PDF of one version, labelled in `language` (one of
+     * A PDF of `version`, labelled in `language` (one of
      * [`export_languages`]) and drawn with `fonts` (default: the bundled
      * fonts only). `InvalidInput` for an unknown language or the wrong
      * kind of document.
      */
-open func exportPdf(kind: PdfKind, documentId: String, versionHash: String, language: String, fonts: ExportFonts? = nil, listener: ProgressListener? = nil, token: CancelToken? = nil)throws  -> ExportedPdf  {
+open func exportPdf(kind: PdfKind, version: VersionRef, language: String, fonts: ExportFonts? = nil, listener: ProgressListener? = nil, token: CancelToken? = nil)throws  -> ExportedPdf  {
     return try  FfiConverterTypeExportedPdf_lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
         uniffiCallStatus in
     uniffi_haven_ffi_fn_method_havenvault_export_pdf(
             self.uniffiCloneHandle(),
         FfiConverterTypePdfKind_lower(kind),
-        FfiConverterString.lower(documentId),
-        FfiConverterString.lower(versionHash),
+        FfiConverterTypeVersionRef_lower(version),
         FfiConverterString.lower(language),
         FfiConverterOptionTypeExportFonts.lower(fonts),
         FfiConverterOptionTypeProgressListener.lower(listener),
@@ -3602,7 +3601,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle() != 9879) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_export_pdf() != 4005) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_export_pdf() != 37808) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_add_entry() != 37113) {

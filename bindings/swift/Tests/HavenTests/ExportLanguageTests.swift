@@ -13,20 +13,19 @@ final class ExportLanguageTests: HavenTestCase {
         var plan = newCrisisPlan(region: .uk)
         plan.whenWell = "我身体好的时候每天早上去公园散步"
         let v = try vault.createDocument(content: .crisisPlan(plan: plan))
+        let ref = VersionRef(documentId: v.documentId, versionHash: v.hash)
 
         let fonts = ExportFonts()
-        let out = try vault.exportPdf(kind: .crisisCard, documentId: v.documentId,
-                                      versionHash: v.hash, language: "cy", fonts: fonts)
+        let out = try vault.exportPdf(kind: .crisisCard, version: ref, language: "cy", fonts: fonts)
         XCTAssertEqual(String(decoding: out.bytes.prefix(5), as: UTF8.self), "%PDF-")
         // The card shows no "when well" section: nothing to warn about.
         XCTAssertEqual(out.warnings, [])
-        let full = try vault.exportPdf(kind: .crisisPlan, documentId: v.documentId,
-                                       versionHash: v.hash, language: "cy", fonts: fonts)
+        let full = try vault.exportPdf(kind: .crisisPlan, version: ref, language: "cy", fonts: fonts)
         XCTAssertEqual(full.warnings, [.missingGlyphs(section: "Sut ydw i pan fydda i'n iach", script: "Han")])
 
         let invalid: (HavenError) -> Bool = { if case .InvalidInput = $0 { return true }; return false }
         assertThrowsCase("InvalidInput", try fonts.addFont(bytes: Data("not a font".utf8)), invalid)
         assertThrowsCase("InvalidInput", try vault.exportPdf(
-            kind: .crisisPlan, documentId: v.documentId, versionHash: v.hash, language: "xx"), invalid)
+            kind: .crisisPlan, version: ref, language: "xx"), invalid)
     }
 }

@@ -535,7 +535,7 @@ RustBuffer uniffi_haven_ffi_fn_method_havenvault_fhir_bundle(uint64_t ptr, RustB
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_EXPORT_PDF
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_EXPORT_PDF
-RustBuffer uniffi_haven_ffi_fn_method_havenvault_export_pdf(uint64_t ptr, RustBuffer kind, RustBuffer document_id, RustBuffer version_hash, RustBuffer language, RustBuffer fonts, RustBuffer listener, RustBuffer token, RustCallStatus *_Nonnull out_status
+RustBuffer uniffi_haven_ffi_fn_method_havenvault_export_pdf(uint64_t ptr, RustBuffer kind, RustBuffer version, RustBuffer language, RustBuffer fonts, RustBuffer listener, RustBuffer token, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ADD_ENTRY

@@ -1068,7 +1068,7 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_method_havenvault_fhir_bundle(`ptr`: Long,`versions`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_haven_ffi_fn_method_havenvault_export_pdf(`ptr`: Long,`kind`: RustBuffer.ByValue,`documentId`: RustBuffer.ByValue,`versionHash`: RustBuffer.ByValue,`language`: RustBuffer.ByValue,`fonts`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_haven_ffi_fn_method_havenvault_export_pdf(`ptr`: Long,`kind`: RustBuffer.ByValue,`version`: RustBuffer.ByValue,`language`: RustBuffer.ByValue,`fonts`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_method_havenvault_add_entry(`ptr`: Long,`draft`: RustBufferDraft.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferEntry.ByValue
@@ -1366,7 +1366,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle() and 0xFFFF) != 9879) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_export_pdf() and 0xFFFF) != 4005) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_export_pdf() and 0xFFFF) != 37808) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_add_entry() and 0xFFFF) != 37113) {
@@ -2613,12 +2613,12 @@ public interface HavenVaultInterface {
     fun `fhirBundle`(`versions`: List<VersionRef>, `listener`: ProgressListener? = null, `token`: CancelToken? = null): kotlin.String
     
     /**
-     * A PDF of one version, labelled in `language` (one of
+     * A PDF of `version`, labelled in `language` (one of
      * [`export_languages`]) and drawn with `fonts` (default: the bundled
      * fonts only). `InvalidInput` for an unknown language or the wrong
      * kind of document.
      */
-    fun `exportPdf`(`kind`: PdfKind, `documentId`: kotlin.String, `versionHash`: kotlin.String, `language`: kotlin.String, `fonts`: ExportFonts? = null, `listener`: ProgressListener? = null, `token`: CancelToken? = null): ExportedPdf
+    fun `exportPdf`(`kind`: PdfKind, `version`: VersionRef, `language`: kotlin.String, `fonts`: ExportFonts? = null, `listener`: ProgressListener? = null, `token`: CancelToken? = null): ExportedPdf
     
     /**
      * Adds an entry dated now.
@@ -3302,12 +3302,12 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
 
     
     /**
-     * A PDF of one version, labelled in `language` (one of
+     * A PDF of `version`, labelled in `language` (one of
      * [`export_languages`]) and drawn with `fonts` (default: the bundled
      * fonts only). `InvalidInput` for an unknown language or the wrong
      * kind of document.
      */
-    @Throws(HavenException::class)override fun `exportPdf`(`kind`: PdfKind, `documentId`: kotlin.String, `versionHash`: kotlin.String, `language`: kotlin.String, `fonts`: ExportFonts?, `listener`: ProgressListener?, `token`: CancelToken?): ExportedPdf {
+    @Throws(HavenException::class)override fun `exportPdf`(`kind`: PdfKind, `version`: VersionRef, `language`: kotlin.String, `fonts`: ExportFonts?, `listener`: ProgressListener?, `token`: CancelToken?): ExportedPdf {
             return FfiConverterTypeExportedPdf.lift(
     callWithHandle {
     uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
@@ -3315,8 +3315,7 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
         it,
         
         FfiConverterTypePdfKind.lower(`kind`),
-        FfiConverterString.lower(`documentId`),
-        FfiConverterString.lower(`versionHash`),
+        FfiConverterTypeVersionRef.lower(`version`),
         FfiConverterString.lower(`language`),
         FfiConverterOptionalTypeExportFonts.lower(`fonts`),
         FfiConverterOptionalTypeProgressListener.lower(`listener`),

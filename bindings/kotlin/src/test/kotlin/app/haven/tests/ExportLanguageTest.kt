@@ -2,6 +2,7 @@ package app.haven.tests
 
 import app.haven.ExportFonts
 import app.haven.PdfKind
+import app.haven.VersionRef
 import app.haven.core.DocumentContent
 import app.haven.core.ExportWarning
 import app.haven.core.HavenException
@@ -41,8 +42,9 @@ class ExportLanguageTest {
         newVault(dir).vault.use { vault ->
             val plan = newCrisisPlan(Region.UK).copy(whenWell = "我身体好的时候每天早上去公园散步")
             val v = vault.createDocument(DocumentContent.CrisisPlan(plan))
+            val ref = VersionRef(v.documentId, v.hash)
 
-            val bare = vault.exportPdf(PdfKind.CRISIS_PLAN, v.documentId, v.hash, "cy")
+            val bare = vault.exportPdf(PdfKind.CRISIS_PLAN, ref, "cy")
             assertEquals("%PDF-", String(bare.bytes.copyOfRange(0, 5), Charsets.US_ASCII))
             assertEquals(
                 listOf(ExportWarning.MissingGlyphs("Sut ydw i pan fydda i'n iach", "Han")),
@@ -52,7 +54,7 @@ class ExportLanguageTest {
             ExportFonts().use { fonts ->
                 val cjk = Files.readAllBytes(Paths.get("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"))
                 assertTrue(fonts.addFont(cjk) >= 1u)
-                val out = vault.exportPdf(PdfKind.CRISIS_PLAN, v.documentId, v.hash, "cy", fonts)
+                val out = vault.exportPdf(PdfKind.CRISIS_PLAN, ref, "cy", fonts)
                 assertEquals(emptyList<ExportWarning>(), out.warnings)
                 val text = pdfText(out.bytes)
                 assertTrue("Cynllun argyfwng" in text, "Welsh title")
@@ -60,7 +62,7 @@ class ExportLanguageTest {
                 assertThrows<HavenException.InvalidInput> { fonts.addFont("not a font".toByteArray()) }
             }
             assertThrows<HavenException.InvalidInput> {
-                vault.exportPdf(PdfKind.CRISIS_CARD, v.documentId, v.hash, "xx")
+                vault.exportPdf(PdfKind.CRISIS_CARD, ref, "xx")
             }
         }
     }
