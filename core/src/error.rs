@@ -41,6 +41,9 @@ pub enum Internal {
 }
 
 /// The public error type: what went wrong, never what the person wrote.
+///
+/// Each variant has a stable [`code`](HavenError::code) for programs and a
+/// `Display` sentence a screen can show.
 #[cfg_attr(feature = "uniffi", derive(uniffi::Error))]
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum HavenError {
@@ -134,9 +137,43 @@ pub enum HavenError {
         /// because every value is bound as a parameter and encrypted).
         reason: String,
     },
+    /// A document version was saved from a parent that is no longer the
+    /// newest version: someone (another screen, another process) saved a
+    /// newer one in between. Nothing was saved; start again from
+    /// `newer_version`, or save as a deliberate branch.
+    #[error("a newer version of this document was saved in the meantime; nothing was saved")]
+    Conflict {
+        /// The hash of the newest version.
+        newer_version: String,
+    },
 }
 
 impl HavenError {
+    /// A stable, machine-readable code for this error (`snake_case`, never
+    /// renamed once shipped): for analytics, tests and mapping to screens.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::WrongPassphrase => "wrong_passphrase",
+            Self::WrongRecoveryKey => "wrong_recovery_key",
+            Self::MistypedRecoveryKey => "mistyped_recovery_key",
+            Self::WrongDeviceKey => "wrong_device_key",
+            Self::Locked => "locked",
+            Self::NotFound { .. } => "not_found",
+            Self::Corrupt { .. } => "corrupt",
+            Self::CorruptDatabase { .. } => "corrupt_database",
+            Self::UnsupportedVersion { .. } => "unsupported_version",
+            Self::KdfParamsOutOfBounds => "kdf_params_out_of_bounds",
+            Self::InvalidInput { .. } => "invalid_input",
+            Self::AlreadyExists { .. } => "already_exists",
+            Self::Cancelled => "cancelled",
+            Self::Platform { .. } => "platform",
+            Self::Internal { .. } => "internal",
+            Self::BadBackup { .. } => "bad_backup",
+            Self::Storage { .. } => "storage",
+            Self::Conflict { .. } => "conflict",
+        }
+    }
+
     /// Shorthand for [`HavenError::InvalidInput`].
     pub fn invalid(reason: impl Into<String>) -> Self {
         Self::InvalidInput {
@@ -211,3 +248,57 @@ impl Internal {
 
 /// Result with the public error.
 pub type Result<T, E = HavenError> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One of each variant: a new variant must be added here (the match in
+    /// `code` already forces it a code).
+    fn every_variant() -> Vec<HavenError> {
+        let s = || "x".to_string();
+        vec![
+            HavenError::WrongPassphrase,
+            HavenError::WrongRecoveryKey,
+            HavenError::MistypedRecoveryKey,
+            HavenError::WrongDeviceKey,
+            HavenError::Locked,
+            HavenError::NotFound { kind: s(), id: s() },
+            HavenError::Corrupt { record_id: s() },
+            HavenError::CorruptDatabase { moved_to: s() },
+            HavenError::UnsupportedVersion {
+                what: s(),
+                found: 9,
+                supported: 1,
+            },
+            HavenError::KdfParamsOutOfBounds,
+            HavenError::InvalidInput { reason: s() },
+            HavenError::AlreadyExists { path: s() },
+            HavenError::Cancelled,
+            HavenError::Platform { reason: s() },
+            HavenError::Internal { reason: s() },
+            HavenError::BadBackup { reason: s() },
+            HavenError::Storage { reason: s() },
+            HavenError::Conflict { newer_version: s() },
+        ]
+    }
+
+    #[test]
+    fn codes_are_distinct_snake_case_and_messages_are_sentences() {
+        let all = every_variant();
+        let mut codes: Vec<&str> = all.iter().map(HavenError::code).collect();
+        for c in &codes {
+            assert!(
+                c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'),
+                "{c}"
+            );
+        }
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), all.len(), "two variants share a code");
+        for e in &all {
+            let m = e.to_string();
+            assert!(m.len() > 10 && !m.contains('{'), "{}: {m}", e.code());
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! uniffi glue for types from other crates (compiled only with the `uniffi`
 //! feature). Timestamps cross as the platform's own type (Kotlin
-//! `java.time.Instant`, Swift `Date`); calendar dates as ISO `YYYY-MM-DD`.
+//! `java.time.Instant`, Swift `Date`); calendar dates as ISO `YYYY-MM-DD` text, which
+//! uniffi.toml maps to Kotlin `java.time.LocalDate`.
 
 use chrono::NaiveDate;
 
@@ -15,7 +16,11 @@ uniffi::custom_type!(Timestamp, std::time::SystemTime, {
 uniffi::custom_type!(NaiveDate, String, {
     remote,
     lower: |d| d.format("%Y-%m-%d").to_string(),
-    try_lift: |s| Ok(NaiveDate::parse_from_str(&s, "%Y-%m-%d")?),
+    // A typed InvalidInput (never an internal "lift failed" error): uniffi
+    // hands the function's own error type back to the app when the lift
+    // error downcasts to it.
+    try_lift: |s| NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+        .map_err(|_| crate::HavenError::invalid("a date is not a valid calendar date (YYYY-MM-DD)").into()),
 });
 
 impl From<uniffi::UnexpectedUniFFICallbackError> for crate::HavenError {

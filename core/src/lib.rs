@@ -4,6 +4,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod backup;
+pub mod changes;
 pub mod crypto;
 mod db;
 pub mod documents;
@@ -23,6 +24,7 @@ pub mod slots;
 pub mod vault;
 
 pub use backup::{BackupSummary, RestoreSecret};
+pub use changes::{Change, ChangeKind, ChangeWatcher};
 pub use crypto::{KdfParams, RecoveryKey};
 
 /// A point in time, in UTC. (An alias so the bindings can map it to the

@@ -35,7 +35,7 @@ pub struct SealedRow {
 }
 
 /// One stored row, still sealed, borrowed from SQLite for the length of a
-/// visit (see [`visit_page`], [`visit_all`]).
+/// visit (see [`visit_older`], [`visit_all`]).
 pub struct RowRef<'r> {
     /// Record id.
     pub id: &'r str,
@@ -189,9 +189,11 @@ fn of_kind(kind: &str) -> &'static str {
     }
 }
 
-fn page_sql(kind: &str) -> String {
+/// Rows of a kind older than `?2` (a `seq`), newest first, with their `seq`
+/// as the fourth column; `?3` limits (-1: no limit).
+fn older_sql(kind: &str) -> String {
     format!(
-        "SELECT id, revision, body FROM records
+        "SELECT id, revision, body, seq FROM records
          WHERE {} AND seq < ?2 ORDER BY seq DESC LIMIT ?3",
         of_kind(kind)
     )
@@ -204,25 +206,34 @@ fn all_sql(kind: &str) -> String {
     )
 }
 
-/// Calls `f` on up to `limit` rows of `kind`, newest first, strictly older
-/// than the record `before` (a cursor) when given. Only these rows are
-/// read, each borrowed where it lies.
-pub fn visit_page(
+/// Calls `f` on rows of `kind`, newest first, strictly older than the
+/// position `before_seq` (a keyset cursor: a `seq` handed out with an
+/// earlier row, valid even after that row is deleted), at most `limit` of
+/// them (`None`: until `f` says stop). `f` gets each row's `seq` and
+/// returns whether to go on. Only these rows are read, each borrowed where
+/// it lies.
+pub fn visit_older(
     conn: &Connection,
     kind: &str,
-    before: Option<&str>,
-    limit: u32,
-    f: impl FnMut(RowRef<'_>) -> Result<(), HavenError>,
+    before_seq: Option<i64>,
+    limit: Option<u32>,
+    mut f: impl FnMut(RowRef<'_>, i64) -> Result<bool, HavenError>,
 ) -> Result<(), HavenError> {
-    let before_seq = match before {
-        None => i64::MAX,
-        Some(id) => conn
-            .prepare_cached("SELECT seq FROM records WHERE id = ?1 AND kind = ?2")?
-            .query_row(params![id, kind], |r| r.get(0))
-            .optional()?
-            .ok_or_else(|| HavenError::not_found(kind, id))?,
-    };
-    visit(conn, &page_sql(kind), params![kind, before_seq, limit], f)
+    let before = before_seq.unwrap_or(i64::MAX);
+    let limit = limit.map_or(-1, i64::from);
+    let mut stmt = conn.prepare_cached(&older_sql(kind))?;
+    let mut rows = stmt.query(params![kind, before, limit])?;
+    while let Some(r) = rows.next()? {
+        let row = RowRef {
+            id: r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?,
+            revision: r.get(1)?,
+            body: r.get_ref(2)?.as_blob().map_err(rusqlite::Error::from)?,
+        };
+        if !f(row, r.get(3)?)? {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// Calls `f` on every row of `kind`, newest first, one row at a time and
@@ -351,14 +362,14 @@ mod tests {
         let (dir, v) = crate::test_vault();
         drop(v);
         let conn = Connection::open(dir.path().join("v.db")).unwrap();
-        for sql in [page_sql("document"), all_sql("document")] {
+        for sql in [older_sql("document"), all_sql("document")] {
             let p = plan(&conn, &sql, "document");
             assert!(of_kind("document").ends_with(&format!("kind <> '{}'", schema::UNINDEXED_KIND)));
             assert!(p.contains("USING INDEX records_kind_seq"), "{p}");
             assert!(!p.contains("TEMP B-TREE"), "{p}");
         }
         for sql in [
-            page_sql(schema::UNINDEXED_KIND),
+            older_sql(schema::UNINDEXED_KIND),
             all_sql(schema::UNINDEXED_KIND),
         ] {
             let p = plan(&conn, &sql, schema::UNINDEXED_KIND);

@@ -138,8 +138,18 @@ fn history_chains_each_version_to_its_parent_and_diffs_by_section() {
         .unwrap()
         .is_empty());
 
+    // Saving from a parent that is no longer the newest is a conflict that
+    // names the newest version, and saves nothing.
+    match v.save_version(&doc, &v2.hash, v2.content.clone()) {
+        Err(HavenError::Conflict { newer_version }) => assert_eq!(newer_version, v3.hash),
+        other => panic!("expected Conflict, got {other:?}"),
+    }
+    assert_eq!(v.document_history(&doc).unwrap().len(), 3);
+
     // Identical content saved twice still gets distinct hashes (secret salt).
-    let again = v.save_version(&doc, &v2.hash, v2.content.clone()).unwrap();
+    let again = v
+        .save_version_as_branch(&doc, &v2.hash, v2.content.clone())
+        .unwrap();
     assert_ne!(again.hash, v2.hash);
     assert!(v
         .diff_versions(&doc, &v2.hash, &again.hash)
@@ -147,7 +157,7 @@ fn history_chains_each_version_to_its_parent_and_diffs_by_section() {
         .is_empty());
 
     // A branch from v1 is kept beside v2.
-    let branch = v.save_version(&doc, &v1.hash, p2.into()).unwrap();
+    let branch = v.save_version_as_branch(&doc, &v1.hash, p2.into()).unwrap();
     assert_eq!(branch.number, 2);
     assert_ne!(branch.hash, v2.hash);
     assert_eq!(v.document_history(&doc).unwrap().len(), 5);

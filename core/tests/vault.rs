@@ -121,7 +121,56 @@ fn list_pages_newest_first_without_gaps_or_repeats() {
     assert!(v.list_entries(0, None).is_err());
     assert!(matches!(
         v.list_entries(5, Some("unknown")),
-        Err(HavenError::NotFound { .. })
+        Err(HavenError::InvalidInput { .. })
+    ));
+}
+
+/// The cursor is a position, not an entry: deleting the entry a page ended
+/// on (or any other) does not break the next page, and nothing is skipped.
+#[test]
+fn paging_continues_after_the_cursor_entry_is_deleted() {
+    let (_d, v, _) = new_vault();
+    let ids: Vec<String> = (0..7)
+        .map(|i| v.add_entry(draft(&format!("entry {i}"))).unwrap().id)
+        .collect();
+    let first = v.list_entries(3, None).unwrap();
+    assert_eq!(first.entries.last().unwrap().id, ids[4]);
+    v.delete_entry(&ids[4]).unwrap();
+    v.delete_entry(&ids[3]).unwrap();
+    let next = v.list_entries(3, first.next_cursor.as_deref()).unwrap();
+    let got: Vec<&str> = next.entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(got, vec![ids[2].as_str(), ids[1].as_str(), ids[0].as_str()]);
+    assert_eq!(next.next_cursor, None);
+}
+
+#[test]
+fn search_pages_newest_first_and_continue_after_deletes() {
+    let (_d, v, _) = new_vault();
+    let ids: Vec<String> = (0..9)
+        .map(|i| {
+            let word = if i % 3 == 0 { "other" } else { "walk" };
+            v.add_entry(draft(&format!("{word} {i}"))).unwrap().id
+        })
+        .collect();
+    // Matches, newest first: 8 7 5 4 2 1.
+    let p1 = v.search_entries_page("WALK", 2, None).unwrap();
+    let got: Vec<&str> = p1.entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(got, vec![ids[8].as_str(), ids[7].as_str()]);
+    v.delete_entry(&ids[7]).unwrap();
+    let p2 = v
+        .search_entries_page("walk", 3, p1.next_cursor.as_deref())
+        .unwrap();
+    let got: Vec<&str> = p2.entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(got, vec![ids[5].as_str(), ids[4].as_str(), ids[2].as_str()]);
+    let p3 = v
+        .search_entries_page("walk", 3, p2.next_cursor.as_deref())
+        .unwrap();
+    assert_eq!(p3.entries.len(), 1);
+    assert_eq!(p3.entries[0].id, ids[1]);
+    assert_eq!(p3.next_cursor, None);
+    assert!(matches!(
+        v.search_entries_page(" ", 3, None),
+        Err(HavenError::InvalidInput { .. })
     ));
 }
 

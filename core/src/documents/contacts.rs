@@ -10,6 +10,7 @@ use super::redacted_debug;
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct PhoneNumber {
     /// What kind of number this is, in the person's words.
     pub label: String,
@@ -21,6 +22,7 @@ pub struct PhoneNumber {
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct Contact {
     /// Their name.
     pub name: String,
@@ -55,6 +57,7 @@ impl Contact {
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct ExcludedPerson {
     /// Their name.
     pub name: String,
@@ -72,6 +75,7 @@ pub struct ExcludedPerson {
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct Professional {
     /// Name of the person or service.
     pub name: String,
@@ -91,6 +95,7 @@ pub struct Professional {
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct CoAuthor {
     /// Their name.
     pub name: String,
@@ -102,6 +107,7 @@ pub struct CoAuthor {
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct Clinician {
     /// Their name.
     pub name: String,

@@ -17,6 +17,7 @@ use super::redacted_debug;
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct CrisisPlan {
     /// Owner and co-authors.
     pub plan_details: PlanDetails,
@@ -68,6 +69,7 @@ impl CrisisPlan {
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct PlanDetails {
     /// The person whose plan this is.
     pub owner: String,
@@ -80,6 +82,7 @@ pub struct PlanDetails {
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct WarningSign {
     /// Stable id. Leave empty for a new sign: one is assigned on save.
     pub id: String,
@@ -101,6 +104,7 @@ impl WarningSign {
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct Distractions {
     /// People to be with.
     pub people: Vec<Contact>,
@@ -112,6 +116,7 @@ pub struct Distractions {
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct DistressSupport {
     /// What helps.
     pub helps: Vec<String>,
@@ -141,6 +146,7 @@ pub enum CareSetting {
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct CrisisTreatment {
     /// Preferred setting.
     pub preferred_setting: CareSetting,
@@ -154,6 +160,7 @@ pub struct CrisisTreatment {
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct PracticalArrangements {
     /// Children and other dependants.
     pub children_and_dependants: String,
@@ -175,6 +182,7 @@ pub struct PracticalArrangements {
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct AfterCrisis {
     /// What recovery looks like for me.
     pub recovery_looks_like: String,

@@ -18,6 +18,7 @@ use crate::vault::Vault;
 /// A departure as entered.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct NewDeparture {
     /// The section whose wish was not followed (of the document's kind).
     pub section: Section,
@@ -37,6 +38,7 @@ pub struct NewDeparture {
 /// A stored departure.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct Departure {
     /// Record id (`<version hash>.<random>`).
     pub id: String,

@@ -17,6 +17,7 @@ use crate::vault::Vault;
 /// How one section changed between two versions.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct SectionDiff {
     /// The section.
     pub section: Section,

@@ -170,6 +170,7 @@ impl DocumentKind {
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub enum DocumentContent {
     /// A crisis plan.
     CrisisPlan {

@@ -32,6 +32,7 @@ pub enum ReviewResponse {
 /// The response to one section.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct SectionResponse {
     /// The section (of an advance statement).
     pub section: Section,
@@ -48,6 +49,7 @@ pub struct SectionResponse {
 /// A review as the clinician enters it.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct NewConsultationReview {
     /// Who reviewed (name, role, organisation: all required).
     pub clinician: Clinician,
@@ -63,6 +65,7 @@ pub struct NewConsultationReview {
 /// A stored review.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct ConsultationReview {
     /// The review's record id (`<version hash>.<random>`).
     pub id: String,

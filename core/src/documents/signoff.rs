@@ -20,6 +20,7 @@ pub const DEFAULT_REVIEW_MONTHS: u32 = 6;
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct SignOff {
     /// The maker's name, as signed.
     pub maker_name: String,
@@ -39,6 +40,7 @@ pub struct SignOff {
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct Witness {
     /// The witness's name.
     pub name: String,

@@ -19,6 +19,7 @@ use super::redacted_debug;
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct AdvanceStatement {
     /// Who is making it.
     pub maker_details: MakerDetails,
@@ -54,6 +55,7 @@ pub struct AdvanceStatement {
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct MakerDetails {
     /// Full name.
     pub full_name: String,
@@ -73,6 +75,7 @@ pub struct MakerDetails {
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct AboutMe {
     /// Life experiences that matter for my care.
     pub life_experiences: String,
@@ -88,6 +91,7 @@ pub struct AboutMe {
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct ValuesAndWishes {
     /// Values.
     pub values: String,
@@ -103,6 +107,7 @@ pub struct ValuesAndWishes {
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct MedicationPreference {
     /// The medication.
     pub medication: String,
@@ -114,6 +119,7 @@ pub struct MedicationPreference {
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct TreatmentRequests {
     /// What has worked before.
     pub what_has_worked: Vec<String>,
@@ -131,6 +137,7 @@ pub struct TreatmentRequests {
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct TreatmentRefusal {
     /// The specific treatment refused.
     pub treatment: String,
@@ -149,6 +156,7 @@ pub struct TreatmentRefusal {
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct RestrictiveInterventions {
     /// What to try first.
     pub try_first: Vec<String>,
@@ -168,6 +176,7 @@ pub struct RestrictiveInterventions {
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct HospitalPreferences {
     /// Preferred hospitals or wards.
     pub preferred: Vec<String>,
@@ -197,6 +206,7 @@ pub enum AttorneyAuthority {
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct Attorney {
     /// Who they are and how to reach them.
     pub person: Contact,
@@ -208,6 +218,7 @@ pub struct Attorney {
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct StatementPeople {
     /// Nominated person (MHA 2025 ss.24-28, replacing the nearest relative).
     pub nominated_person: Option<Contact>,
@@ -227,6 +238,7 @@ pub struct StatementPeople {
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct SharingConsent {
     /// A person or service.
     pub who: String,
@@ -242,6 +254,7 @@ pub struct SharingConsent {
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct Allergy {
     /// The substance.
     pub substance: String,
@@ -253,6 +266,7 @@ pub struct Allergy {
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct PhysicalHealth {
     /// Conditions.
     pub conditions: Vec<String>,
@@ -270,6 +284,7 @@ pub struct PhysicalHealth {
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct Communication {
     /// First or preferred language.
     pub language: String,
@@ -287,6 +302,7 @@ pub struct Communication {
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct CultureAndFaith {
     /// Cultural needs.
     pub culture: String,
@@ -302,6 +318,7 @@ pub struct CultureAndFaith {
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct DistributionEntry {
     /// Person or service.
     pub name: String,
@@ -315,6 +332,7 @@ pub struct DistributionEntry {
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct Distribution {
     /// The holders.
     pub copies: Vec<DistributionEntry>,

@@ -60,6 +60,7 @@ impl VersionStatus {
 /// One version of a document, with its content.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct DocumentVersion {
     /// The document's random id.
     pub document_id: String,
@@ -487,14 +488,38 @@ impl Vault {
         })
     }
 
-    /// Saves `content` as a new draft version, child of `parent_hash`.
-    /// Saving from a version that already has children makes a branch; both
-    /// branches are kept.
+    /// Saves `content` as a new draft version, child of `parent_hash`,
+    /// which must be the newest version: if a newer one was saved in the
+    /// meantime (another screen, another process), nothing is saved and the
+    /// error is [`HavenError::Conflict`] naming it, so an editor can show
+    /// both. [`Vault::save_version_as_branch`] branches deliberately.
     pub fn save_version(
         &self,
         document_id: &str,
         parent_hash: &str,
         content: DocumentContent,
+    ) -> Result<DocumentVersion> {
+        self.save_child(document_id, parent_hash, content, false)
+    }
+
+    /// Saves `content` as a new draft version, child of `parent_hash`, even
+    /// when that is not the newest version: a second branch, kept beside
+    /// the first. For the rare deliberate case ("keep both").
+    pub fn save_version_as_branch(
+        &self,
+        document_id: &str,
+        parent_hash: &str,
+        content: DocumentContent,
+    ) -> Result<DocumentVersion> {
+        self.save_child(document_id, parent_hash, content, true)
+    }
+
+    fn save_child(
+        &self,
+        document_id: &str,
+        parent_hash: &str,
+        content: DocumentContent,
+        branch: bool,
     ) -> Result<DocumentVersion> {
         let content = prepare(content)?;
         self.with_unlocked(|conn, scope| {
@@ -508,6 +533,15 @@ impl Vault {
                 )));
             }
             let parent_number = state.version(parent_hash)?.number;
+            if !branch {
+                if let Some(newest) = state.versions.last() {
+                    if newest.hash != parent_hash {
+                        return Err(HavenError::Conflict {
+                            newer_version: newest.hash.clone(),
+                        });
+                    }
+                }
+            }
             // Authenticate the parent before naming it.
             load_version(&tx, scope, state.kind, document_id, parent_hash)?;
             let version = write_version(

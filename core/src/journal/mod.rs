@@ -34,6 +34,7 @@ pub const MAX_PAGE: u32 = 1000;
 /// A journal entry as stored and shown.
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct Entry {
     /// Random id.
     pub id: String,
@@ -64,6 +65,7 @@ impl std::fmt::Debug for Entry {
 /// What the person writes: used for adding and for editing.
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Clone, Default, PartialEq)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct Draft {
     /// Text (may be empty when a mood is given).
     pub text: String,
@@ -81,13 +83,17 @@ impl std::fmt::Debug for Draft {
     }
 }
 
-/// One page of entries, newest first.
+/// One page of entries, newest first. `next_cursor` is a keyset position
+/// (opaque text), not an entry id: it stays valid when entries are added,
+/// edited or deleted, including the last one shown.
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct Page {
     /// The entries.
     pub entries: Vec<Entry>,
     /// Pass this as `before` to get the next page; `None` at the end.
+    /// Opaque: do not parse it.
     pub next_cursor: Option<String>,
 }
 
@@ -179,6 +185,64 @@ fn fetch(conn: &rusqlite::Connection, scope: &Scope<'_>, id: &str) -> Result<Ent
     Ok(view(id, &plain)?.into_entry(row.id))
 }
 
+fn check_limit(limit: u32) -> Result<()> {
+    if (1..=MAX_PAGE).contains(&limit) {
+        Ok(())
+    } else {
+        Err(HavenError::invalid(format!(
+            "a page holds between 1 and {MAX_PAGE} entries"
+        )))
+    }
+}
+
+/// Cursors are `s` and the row's position; the prefix leaves room for
+/// another form later.
+fn cursor(seq: i64) -> String {
+    format!("s{seq}")
+}
+
+fn parse_cursor(c: &str) -> Result<i64> {
+    c.strip_prefix('s')
+        .and_then(|n| n.parse::<i64>().ok())
+        .filter(|n| *n > 0)
+        .ok_or_else(|| HavenError::invalid("the page cursor is not one this vault handed out"))
+}
+
+/// Collects one page and the position of its last row.
+struct PageBuilder {
+    entries: Vec<Entry>,
+    limit: usize,
+    last_seq: Option<i64>,
+    more: bool,
+}
+
+impl PageBuilder {
+    fn new(limit: u32) -> Self {
+        Self {
+            entries: Vec::with_capacity(limit as usize),
+            limit: limit as usize,
+            last_seq: None,
+            more: false,
+        }
+    }
+
+    fn is_full(&self) -> bool {
+        self.entries.len() == self.limit
+    }
+
+    fn push(&mut self, e: Entry, seq: i64) {
+        self.entries.push(e);
+        self.last_seq = Some(seq);
+    }
+
+    fn finish(self) -> Page {
+        Page {
+            next_cursor: self.last_seq.filter(|_| self.more).map(cursor),
+            entries: self.entries,
+        }
+    }
+}
+
 /// NFC-normalises, skipping the work (and the copy) when a quick check
 /// shows the text is already NFC, as all ASCII text and most other text is.
 fn nfc(s: String) -> String {
@@ -246,37 +310,63 @@ impl Vault {
         self.with_unlocked(|conn, scope| fetch(conn, scope, id))
     }
 
-    /// A page of entries, newest first, older than the entry `before` when
-    /// given. Decrypts only the entries on the page.
+    /// A page of entries, newest first, older than the cursor `before` (a
+    /// previous page's `next_cursor`) when given. Decrypts only the entries
+    /// on the page. The cursor survives deletes: deleting the entry it came
+    /// from does not break the next page.
     pub fn list_entries(&self, limit: u32, before: Option<&str>) -> Result<Page> {
-        if !(1..=MAX_PAGE).contains(&limit) {
-            return Err(HavenError::invalid(format!(
-                "a page holds between 1 and {MAX_PAGE} entries"
-            )));
-        }
+        check_limit(limit)?;
+        let before = before.map(parse_cursor).transpose()?;
         self.with_unlocked(|conn, scope| {
             // One row more than asked tells whether there is a next page;
             // it is counted, not decrypted.
-            let mut entries = Vec::with_capacity(limit as usize);
-            let mut more = false;
+            let mut page = PageBuilder::new(limit);
             let mut opener = scope.opener();
-            records::visit_page(conn, KIND, before, limit + 1, |r| {
-                if entries.len() == limit as usize {
-                    more = true;
+            records::visit_older(conn, KIND, before, Some(limit + 1), |r, seq| {
+                if page.is_full() {
+                    page.more = true;
                 } else {
-                    entries.push(read_row(&r, &mut opener)?);
+                    page.push(read_row(&r, &mut opener)?, seq);
                 }
-                Ok(())
+                Ok(true)
             })?;
-            let next_cursor = if more {
-                entries.last().map(|e| e.id.clone())
-            } else {
-                None
-            };
-            Ok(Page {
-                entries,
-                next_cursor,
-            })
+            Ok(page.finish())
+        })
+    }
+
+    /// A page of the entries whose text or tags contain `query` (as in
+    /// [`Vault::search_entries`]), newest first, older than the cursor
+    /// `before` when given. Rows are decrypted one at a time until the page
+    /// is full, so the first page of a common word comes back quickly.
+    pub fn search_entries_page(
+        &self,
+        query: &str,
+        limit: u32,
+        before: Option<&str>,
+    ) -> Result<Page> {
+        check_limit(limit)?;
+        let q = fold(query.trim());
+        if q.is_empty() {
+            return Err(HavenError::invalid("the search query is empty"));
+        }
+        let before = before.map(parse_cursor).transpose()?;
+        self.with_unlocked(|conn, scope| {
+            let mut page = PageBuilder::new(limit);
+            let mut opener = scope.opener();
+            records::visit_older(conn, KIND, before, None, |r, seq| {
+                let plain = opener.open(KIND, &r)?;
+                let v = view(r.id, plain)?;
+                if !v.matches(&q) {
+                    return Ok(true);
+                }
+                if page.is_full() {
+                    page.more = true;
+                    return Ok(false);
+                }
+                page.push(v.into_entry(r.id.to_string()), seq);
+                Ok(true)
+            })?;
+            Ok(page.finish())
         })
     }
 

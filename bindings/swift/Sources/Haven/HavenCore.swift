@@ -659,7 +659,7 @@ fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
 /**
  * Context staff should understand.
  */
-public struct AboutMe: Equatable, Hashable {
+public struct AboutMe: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * Life experiences that matter for my care.
      */
@@ -701,6 +701,17 @@ public struct AboutMe: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_aboutme_uniffi_trait_debug(
+            FfiConverterTypeAboutMe_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -748,7 +759,7 @@ public func FfiConverterTypeAboutMe_lower(_ value: AboutMe) -> RustBuffer {
 /**
  * An advance statement. Every field is one section.
  */
-public struct AdvanceStatement: Equatable, Hashable {
+public struct AdvanceStatement: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * Who is making it.
      */
@@ -870,6 +881,17 @@ public struct AdvanceStatement: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_advancestatement_uniffi_trait_debug(
+            FfiConverterTypeAdvanceStatement_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -937,7 +959,7 @@ public func FfiConverterTypeAdvanceStatement_lower(_ value: AdvanceStatement) ->
 /**
  * After the crisis.
  */
-public struct AfterCrisis: Equatable, Hashable {
+public struct AfterCrisis: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * What recovery looks like for me.
      */
@@ -963,6 +985,17 @@ public struct AfterCrisis: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_aftercrisis_uniffi_trait_debug(
+            FfiConverterTypeAfterCrisis_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -1006,7 +1039,7 @@ public func FfiConverterTypeAfterCrisis_lower(_ value: AfterCrisis) -> RustBuffe
 /**
  * An allergy or intolerance.
  */
-public struct Allergy: Equatable, Hashable {
+public struct Allergy: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * The substance.
      */
@@ -1032,6 +1065,17 @@ public struct Allergy: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_allergy_uniffi_trait_debug(
+            FfiConverterTypeAllergy_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -1075,7 +1119,7 @@ public func FfiConverterTypeAllergy_lower(_ value: Allergy) -> RustBuffer {
 /**
  * An attorney (LPA) or deputy.
  */
-public struct Attorney: Equatable, Hashable {
+public struct Attorney: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * Who they are and how to reach them.
      */
@@ -1101,6 +1145,17 @@ public struct Attorney: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_attorney_uniffi_trait_debug(
+            FfiConverterTypeAttorney_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -1241,9 +1296,88 @@ public func FfiConverterTypeBackupSummary_lower(_ value: BackupSummary) -> RustB
 
 
 /**
+ * One record that was added, changed or removed since the last look.
+ */
+public struct Change: Equatable, Hashable {
+    /**
+     * Entry or document.
+     */
+    public var kind: ChangeKind
+    /**
+     * The entry's or document's id.
+     */
+    public var id: String
+    /**
+     * True when it no longer exists.
+     */
+    public var removed: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Entry or document.
+         */kind: ChangeKind, 
+        /**
+         * The entry's or document's id.
+         */id: String, 
+        /**
+         * True when it no longer exists.
+         */removed: Bool) {
+        self.kind = kind
+        self.id = id
+        self.removed = removed
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Change: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChange: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Change {
+        return
+            try Change(
+                kind: FfiConverterTypeChangeKind.read(from: &buf), 
+                id: FfiConverterString.read(from: &buf), 
+                removed: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Change, into buf: inout [UInt8]) {
+        FfiConverterTypeChangeKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterBool.write(value.removed, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChange_lift(_ buf: RustBuffer) throws -> Change {
+    return try FfiConverterTypeChange.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChange_lower(_ value: Change) -> RustBuffer {
+    return FfiConverterTypeChange.lower(value)
+}
+
+
+/**
  * A clinician or staff member who reviewed a statement or departed from it.
  */
-public struct Clinician: Equatable, Hashable {
+public struct Clinician: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * Their name.
      */
@@ -1277,6 +1411,17 @@ public struct Clinician: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_clinician_uniffi_trait_debug(
+            FfiConverterTypeClinician_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -1322,7 +1467,7 @@ public func FfiConverterTypeClinician_lower(_ value: Clinician) -> RustBuffer {
 /**
  * Someone who helped write a plan (facilitator, care coordinator, carer).
  */
-public struct CoAuthor: Equatable, Hashable {
+public struct CoAuthor: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * Their name.
      */
@@ -1348,6 +1493,17 @@ public struct CoAuthor: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_coauthor_uniffi_trait_debug(
+            FfiConverterTypeCoAuthor_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -1391,7 +1547,7 @@ public func FfiConverterTypeCoAuthor_lower(_ value: CoAuthor) -> RustBuffer {
 /**
  * Communication and language needs.
  */
-public struct Communication: Equatable, Hashable {
+public struct Communication: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * First or preferred language.
      */
@@ -1441,6 +1597,17 @@ public struct Communication: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_communication_uniffi_trait_debug(
+            FfiConverterTypeCommunication_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -1490,7 +1657,7 @@ public func FfiConverterTypeCommunication_lower(_ value: Communication) -> RustB
 /**
  * A stored review.
  */
-public struct ConsultationReview: Equatable, Hashable {
+public struct ConsultationReview: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * The review's record id (`<version hash>.<random>`).
      */
@@ -1564,6 +1731,17 @@ public struct ConsultationReview: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_consultationreview_uniffi_trait_debug(
+            FfiConverterTypeConsultationReview_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -1619,7 +1797,7 @@ public func FfiConverterTypeConsultationReview_lower(_ value: ConsultationReview
 /**
  * Someone the person names: for help, distraction, consultation, care.
  */
-public struct Contact: Equatable, Hashable {
+public struct Contact: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * Their name.
      */
@@ -1671,6 +1849,17 @@ public struct Contact: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_contact_uniffi_trait_debug(
+            FfiConverterTypeContact_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -1829,7 +2018,7 @@ public func FfiConverterTypeCrisisLine_lower(_ value: CrisisLine) -> RustBuffer 
 /**
  * A crisis plan. Every field is one section.
  */
-public struct CrisisPlan: Equatable, Hashable {
+public struct CrisisPlan: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * Owner and co-authors.
      */
@@ -1975,6 +2164,17 @@ public struct CrisisPlan: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_crisisplan_uniffi_trait_debug(
+            FfiConverterTypeCrisisPlan_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -2048,7 +2248,7 @@ public func FfiConverterTypeCrisisPlan_lower(_ value: CrisisPlan) -> RustBuffer 
 /**
  * Treatment preferences in a crisis.
  */
-public struct CrisisTreatment: Equatable, Hashable {
+public struct CrisisTreatment: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * Preferred setting.
      */
@@ -2082,6 +2282,17 @@ public struct CrisisTreatment: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_crisistreatment_uniffi_trait_debug(
+            FfiConverterTypeCrisisTreatment_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -2127,7 +2338,7 @@ public func FfiConverterTypeCrisisTreatment_lower(_ value: CrisisTreatment) -> R
 /**
  * Cultural, religious, spiritual and dietary needs.
  */
-public struct CultureAndFaith: Equatable, Hashable {
+public struct CultureAndFaith: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * Cultural needs.
      */
@@ -2169,6 +2380,17 @@ public struct CultureAndFaith: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_cultureandfaith_uniffi_trait_debug(
+            FfiConverterTypeCultureAndFaith_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -2216,7 +2438,7 @@ public func FfiConverterTypeCultureAndFaith_lower(_ value: CultureAndFaith) -> R
 /**
  * A stored departure.
  */
-public struct Departure: Equatable, Hashable {
+public struct Departure: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * Record id (`<version hash>.<random>`).
      */
@@ -2306,6 +2528,17 @@ public struct Departure: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_departure_uniffi_trait_debug(
+            FfiConverterTypeDeparture_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -2365,7 +2598,7 @@ public func FfiConverterTypeDeparture_lower(_ value: Departure) -> RustBuffer {
 /**
  * People and places that take my mind off things.
  */
-public struct Distractions: Equatable, Hashable {
+public struct Distractions: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * People to be with.
      */
@@ -2391,6 +2624,17 @@ public struct Distractions: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_distractions_uniffi_trait_debug(
+            FfiConverterTypeDistractions_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -2434,7 +2678,7 @@ public func FfiConverterTypeDistractions_lower(_ value: Distractions) -> RustBuf
 /**
  * What helps and what doesn't when I'm distressed.
  */
-public struct DistressSupport: Equatable, Hashable {
+public struct DistressSupport: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * What helps.
      */
@@ -2468,6 +2712,17 @@ public struct DistressSupport: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_distresssupport_uniffi_trait_debug(
+            FfiConverterTypeDistressSupport_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -2513,7 +2768,7 @@ public func FfiConverterTypeDistressSupport_lower(_ value: DistressSupport) -> R
 /**
  * Who holds a copy.
  */
-public struct Distribution: Equatable, Hashable {
+public struct Distribution: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * The holders.
      */
@@ -2539,6 +2794,17 @@ public struct Distribution: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_distribution_uniffi_trait_debug(
+            FfiConverterTypeDistribution_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -2582,7 +2848,7 @@ public func FfiConverterTypeDistribution_lower(_ value: Distribution) -> RustBuf
 /**
  * One holder of a copy.
  */
-public struct DistributionEntry: Equatable, Hashable {
+public struct DistributionEntry: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * Person or service.
      */
@@ -2616,6 +2882,17 @@ public struct DistributionEntry: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_distributionentry_uniffi_trait_debug(
+            FfiConverterTypeDistributionEntry_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -2790,7 +3067,7 @@ public func FfiConverterTypeDocumentSummary_lower(_ value: DocumentSummary) -> R
 /**
  * One version of a document, with its content.
  */
-public struct DocumentVersion: Equatable, Hashable {
+public struct DocumentVersion: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * The document's random id.
      */
@@ -2874,6 +3151,17 @@ public struct DocumentVersion: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_documentversion_uniffi_trait_debug(
+            FfiConverterTypeDocumentVersion_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -2931,7 +3219,7 @@ public func FfiConverterTypeDocumentVersion_lower(_ value: DocumentVersion) -> R
 /**
  * What the person writes: used for adding and for editing.
  */
-public struct Draft: Equatable, Hashable {
+public struct Draft: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * Text (may be empty when a mood is given).
      */
@@ -2965,6 +3253,17 @@ public struct Draft: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_draft_uniffi_trait_debug(
+            FfiConverterTypeDraft_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -3010,7 +3309,7 @@ public func FfiConverterTypeDraft_lower(_ value: Draft) -> RustBuffer {
 /**
  * A journal entry as stored and shown.
  */
-public struct Entry: Equatable, Hashable {
+public struct Entry: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * Random id.
      */
@@ -3068,6 +3367,17 @@ public struct Entry: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_entry_uniffi_trait_debug(
+            FfiConverterTypeEntry_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -3119,7 +3429,7 @@ public func FfiConverterTypeEntry_lower(_ value: Entry) -> RustBuffer {
 /**
  * Someone who must not be involved, contacted or allowed to visit.
  */
-public struct ExcludedPerson: Equatable, Hashable {
+public struct ExcludedPerson: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * Their name.
      */
@@ -3169,6 +3479,17 @@ public struct ExcludedPerson: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_excludedperson_uniffi_trait_debug(
+            FfiConverterTypeExcludedPerson_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -3218,7 +3539,7 @@ public func FfiConverterTypeExcludedPerson_lower(_ value: ExcludedPerson) -> Rus
 /**
  * Hospital and ward preferences.
  */
-public struct HospitalPreferences: Equatable, Hashable {
+public struct HospitalPreferences: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * Preferred hospitals or wards.
      */
@@ -3252,6 +3573,17 @@ public struct HospitalPreferences: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_hospitalpreferences_uniffi_trait_debug(
+            FfiConverterTypeHospitalPreferences_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -3445,7 +3777,7 @@ public func FfiConverterTypeKindCount_lower(_ value: KindCount) -> RustBuffer {
 /**
  * Who is making the statement, so staff find the right person.
  */
-public struct MakerDetails: Equatable, Hashable {
+public struct MakerDetails: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * Full name.
      */
@@ -3503,6 +3835,17 @@ public struct MakerDetails: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_makerdetails_uniffi_trait_debug(
+            FfiConverterTypeMakerDetails_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -3554,7 +3897,7 @@ public func FfiConverterTypeMakerDetails_lower(_ value: MakerDetails) -> RustBuf
 /**
  * A medication the person prefers.
  */
-public struct MedicationPreference: Equatable, Hashable {
+public struct MedicationPreference: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * The medication.
      */
@@ -3580,6 +3923,17 @@ public struct MedicationPreference: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_medicationpreference_uniffi_trait_debug(
+            FfiConverterTypeMedicationPreference_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -3722,7 +4076,7 @@ public func FfiConverterTypeMoodPoint_lower(_ value: MoodPoint) -> RustBuffer {
 /**
  * A review as the clinician enters it.
  */
-public struct NewConsultationReview: Equatable, Hashable {
+public struct NewConsultationReview: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * Who reviewed (name, role, organisation: all required).
      */
@@ -3764,6 +4118,17 @@ public struct NewConsultationReview: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_newconsultationreview_uniffi_trait_debug(
+            FfiConverterTypeNewConsultationReview_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -3811,7 +4176,7 @@ public func FfiConverterTypeNewConsultationReview_lower(_ value: NewConsultation
 /**
  * A departure as entered.
  */
-public struct NewDeparture: Equatable, Hashable {
+public struct NewDeparture: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * The section whose wish was not followed (of the document's kind).
      */
@@ -3869,6 +4234,17 @@ public struct NewDeparture: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_newdeparture_uniffi_trait_debug(
+            FfiConverterTypeNewDeparture_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -3918,15 +4294,18 @@ public func FfiConverterTypeNewDeparture_lower(_ value: NewDeparture) -> RustBuf
 
 
 /**
- * One page of entries, newest first.
+ * One page of entries, newest first. `next_cursor` is a keyset position
+ * (opaque text), not an entry id: it stays valid when entries are added,
+ * edited or deleted, including the last one shown.
  */
-public struct Page: Equatable, Hashable {
+public struct Page: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * The entries.
      */
     public var entries: [Entry]
     /**
      * Pass this as `before` to get the next page; `None` at the end.
+     * Opaque: do not parse it.
      */
     public var nextCursor: String?
 
@@ -3938,6 +4317,7 @@ public struct Page: Equatable, Hashable {
          */entries: [Entry], 
         /**
          * Pass this as `before` to get the next page; `None` at the end.
+         * Opaque: do not parse it.
          */nextCursor: String?) {
         self.entries = entries
         self.nextCursor = nextCursor
@@ -3946,6 +4326,17 @@ public struct Page: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_page_uniffi_trait_debug(
+            FfiConverterTypePage_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -3989,7 +4380,7 @@ public func FfiConverterTypePage_lower(_ value: Page) -> RustBuffer {
 /**
  * One phone number with a label ("mobile", "work", "text only").
  */
-public struct PhoneNumber: Equatable, Hashable {
+public struct PhoneNumber: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * What kind of number this is, in the person's words.
      */
@@ -4015,6 +4406,17 @@ public struct PhoneNumber: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_phonenumber_uniffi_trait_debug(
+            FfiConverterTypePhoneNumber_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -4058,7 +4460,7 @@ public func FfiConverterTypePhoneNumber_lower(_ value: PhoneNumber) -> RustBuffe
 /**
  * Physical health.
  */
-public struct PhysicalHealth: Equatable, Hashable {
+public struct PhysicalHealth: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * Conditions.
      */
@@ -4108,6 +4510,17 @@ public struct PhysicalHealth: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_physicalhealth_uniffi_trait_debug(
+            FfiConverterTypePhysicalHealth_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -4157,7 +4570,7 @@ public func FfiConverterTypePhysicalHealth_lower(_ value: PhysicalHealth) -> Rus
 /**
  * Who the plan belongs to and who helped write it.
  */
-public struct PlanDetails: Equatable, Hashable {
+public struct PlanDetails: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * The person whose plan this is.
      */
@@ -4183,6 +4596,17 @@ public struct PlanDetails: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_plandetails_uniffi_trait_debug(
+            FfiConverterTypePlanDetails_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -4226,7 +4650,7 @@ public func FfiConverterTypePlanDetails_lower(_ value: PlanDetails) -> RustBuffe
 /**
  * Practical arrangements while I'm unwell.
  */
-public struct PracticalArrangements: Equatable, Hashable {
+public struct PracticalArrangements: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * Children and other dependants.
      */
@@ -4292,6 +4716,17 @@ public struct PracticalArrangements: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_practicalarrangements_uniffi_trait_debug(
+            FfiConverterTypePracticalArrangements_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -4345,7 +4780,7 @@ public func FfiConverterTypePracticalArrangements_lower(_ value: PracticalArrang
 /**
  * A professional or service (care coordinator, GP, crisis team).
  */
-public struct Professional: Equatable, Hashable {
+public struct Professional: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * Name of the person or service.
      */
@@ -4403,6 +4838,17 @@ public struct Professional: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_professional_uniffi_trait_debug(
+            FfiConverterTypeProfessional_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -4454,7 +4900,7 @@ public func FfiConverterTypeProfessional_lower(_ value: Professional) -> RustBuf
 /**
  * Restrictive interventions and what to do instead.
  */
-public struct RestrictiveInterventions: Equatable, Hashable {
+public struct RestrictiveInterventions: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * What to try first.
      */
@@ -4512,6 +4958,17 @@ public struct RestrictiveInterventions: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_restrictiveinterventions_uniffi_trait_debug(
+            FfiConverterTypeRestrictiveInterventions_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -4672,7 +5129,7 @@ public func FfiConverterTypeReviewDue_lower(_ value: ReviewDue) -> RustBuffer {
 /**
  * How one section changed between two versions.
  */
-public struct SectionDiff: Equatable, Hashable {
+public struct SectionDiff: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * The section.
      */
@@ -4706,6 +5163,17 @@ public struct SectionDiff: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_sectiondiff_uniffi_trait_debug(
+            FfiConverterTypeSectionDiff_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -4751,7 +5219,7 @@ public func FfiConverterTypeSectionDiff_lower(_ value: SectionDiff) -> RustBuffe
 /**
  * The response to one section.
  */
-public struct SectionResponse: Equatable, Hashable {
+public struct SectionResponse: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * The section (of an advance statement).
      */
@@ -4793,6 +5261,17 @@ public struct SectionResponse: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_sectionresponse_uniffi_trait_debug(
+            FfiConverterTypeSectionResponse_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -4840,7 +5319,7 @@ public func FfiConverterTypeSectionResponse_lower(_ value: SectionResponse) -> R
 /**
  * One information-sharing consent: who may see what.
  */
-public struct SharingConsent: Equatable, Hashable {
+public struct SharingConsent: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * A person or service.
      */
@@ -4882,6 +5361,17 @@ public struct SharingConsent: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_sharingconsent_uniffi_trait_debug(
+            FfiConverterTypeSharingConsent_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -4929,7 +5419,7 @@ public func FfiConverterTypeSharingConsent_lower(_ value: SharingConsent) -> Rus
 /**
  * The maker's confirmation of a version.
  */
-public struct SignOff: Equatable, Hashable {
+public struct SignOff: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * The maker's name, as signed.
      */
@@ -4987,6 +5477,17 @@ public struct SignOff: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_signoff_uniffi_trait_debug(
+            FfiConverterTypeSignOff_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -5107,7 +5608,7 @@ public func FfiConverterTypeSlotInfo_lower(_ value: SlotInfo) -> RustBuffer {
 /**
  * The people section.
  */
-public struct StatementPeople: Equatable, Hashable {
+public struct StatementPeople: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * Nominated person (MHA 2025 ss.24-28, replacing the nearest relative).
      */
@@ -5165,6 +5666,17 @@ public struct StatementPeople: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_statementpeople_uniffi_trait_debug(
+            FfiConverterTypeStatementPeople_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -5309,7 +5821,7 @@ public func FfiConverterTypeStatusChange_lower(_ value: StatusChange) -> RustBuf
  * is valid only if written, signed, witnessed and stating that it applies
  * "even if my life is at risk": see [`validate`](super::validate).
  */
-public struct TreatmentRefusal: Equatable, Hashable {
+public struct TreatmentRefusal: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * The specific treatment refused.
      */
@@ -5361,6 +5873,17 @@ public struct TreatmentRefusal: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_treatmentrefusal_uniffi_trait_debug(
+            FfiConverterTypeTreatmentRefusal_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -5410,7 +5933,7 @@ public func FfiConverterTypeTreatmentRefusal_lower(_ value: TreatmentRefusal) ->
 /**
  * Treatment requests.
  */
-public struct TreatmentRequests: Equatable, Hashable {
+public struct TreatmentRequests: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * What has worked before.
      */
@@ -5444,6 +5967,17 @@ public struct TreatmentRequests: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_treatmentrequests_uniffi_trait_debug(
+            FfiConverterTypeTreatmentRequests_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -5568,7 +6102,7 @@ public func FfiConverterTypeValidationProblem_lower(_ value: ValidationProblem) 
 /**
  * Values, beliefs, wishes and feelings.
  */
-public struct ValuesAndWishes: Equatable, Hashable {
+public struct ValuesAndWishes: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * Values.
      */
@@ -5610,6 +6144,17 @@ public struct ValuesAndWishes: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_valuesandwishes_uniffi_trait_debug(
+            FfiConverterTypeValuesAndWishes_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -5876,7 +6421,7 @@ public func FfiConverterTypeVersionSummary_lower(_ value: VersionSummary) -> Rus
  * An early warning sign. The id stays the same across versions so that
  * journal entries linked to it stay linked.
  */
-public struct WarningSign: Equatable, Hashable {
+public struct WarningSign: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * Stable id. Leave empty for a new sign: one is assigned on save.
      */
@@ -5902,6 +6447,17 @@ public struct WarningSign: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_warningsign_uniffi_trait_debug(
+            FfiConverterTypeWarningSign_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -5945,7 +6501,7 @@ public func FfiConverterTypeWarningSign_lower(_ value: WarningSign) -> RustBuffe
 /**
  * A witness to the maker's signature.
  */
-public struct Witness: Equatable, Hashable {
+public struct Witness: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * The witness's name.
      */
@@ -6003,6 +6559,17 @@ public struct Witness: Equatable, Hashable {
     
 
     
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_witness_uniffi_trait_debug(
+            FfiConverterTypeWitness_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -6317,6 +6884,82 @@ public func FfiConverterTypeCareSetting_lower(_ value: CareSetting) -> RustBuffe
 
 
 /**
+ * What changed.
+ */
+
+public enum ChangeKind: Equatable, Hashable {
+    
+    /**
+     * A journal entry; the id is the entry's.
+     */
+    case entry
+    /**
+     * A document (new version, sign-off, revocation, review date, ...);
+     * the id is the document's.
+     */
+    case document
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ChangeKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChangeKind: FfiConverterRustBuffer {
+    typealias SwiftType = ChangeKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ChangeKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .entry
+        
+        case 2: return .document
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ChangeKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .entry:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .document:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChangeKind_lift(_ buf: RustBuffer) throws -> ChangeKind {
+    return try FfiConverterTypeChangeKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChangeKind_lower(_ value: ChangeKind) -> RustBuffer {
+    return FfiConverterTypeChangeKind.lower(value)
+}
+
+
+
+/**
  * How a line is reached.
  */
 
@@ -6405,7 +7048,7 @@ public func FfiConverterTypeChannel_lower(_ value: Channel) -> RustBuffer {
  * The content of one version: a crisis plan or an advance statement.
  */
 
-public enum DocumentContent: Equatable, Hashable {
+public enum DocumentContent: Equatable, Hashable, CustomDebugStringConvertible {
     
     /**
      * A crisis plan.
@@ -6428,6 +7071,17 @@ public enum DocumentContent: Equatable, Hashable {
 
 
 
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_documentcontent_uniffi_trait_debug(
+            FfiConverterTypeDocumentContent_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
 }
 
 #if compiler(>=6)
@@ -6642,6 +7296,9 @@ public func FfiConverterTypeExportWarning_lower(_ value: ExportWarning) -> RustB
 
 /**
  * The public error type: what went wrong, never what the person wrote.
+ *
+ * Each variant has a stable [`code`](HavenError::code) for programs and a
+ * `Display` sentence a screen can show.
  */
 public 
 enum HavenError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
@@ -6768,6 +7425,17 @@ enum HavenError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          * because every value is bound as a parameter and encrypted).
          */reason: String
     )
+    /**
+     * A document version was saved from a parent that is no longer the
+     * newest version: someone (another screen, another process) saved a
+     * newer one in between. Nothing was saved; start again from
+     * `newer_version`, or save as a deliberate branch.
+     */
+    case Conflict(
+        /**
+         * The hash of the newest version.
+         */newerVersion: String
+    )
 
     
 
@@ -6836,6 +7504,9 @@ public struct FfiConverterTypeHavenError: FfiConverterRustBuffer {
             )
         case 17: return .Storage(
             reason: try FfiConverterString.read(from: &buf)
+            )
+        case 18: return .Conflict(
+            newerVersion: try FfiConverterString.read(from: &buf)
             )
 
          default: throw UniffiInternalError.unexpectedEnumCase
@@ -6928,6 +7599,11 @@ public struct FfiConverterTypeHavenError: FfiConverterRustBuffer {
         case let .Storage(reason):
             writeInt(&buf, Int32(17))
             FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .Conflict(newerVersion):
+            writeInt(&buf, Int32(18))
+            FfiConverterString.write(newerVersion, into: &buf)
             
         }
     }

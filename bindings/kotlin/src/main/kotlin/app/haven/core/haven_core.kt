@@ -689,6 +689,96 @@ internal object UniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
+    external fun uniffi_haven_core_fn_method_documentcontent_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_clinician_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_coauthor_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_contact_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_excludedperson_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_phonenumber_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_professional_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_aftercrisis_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_crisisplan_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_crisistreatment_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_distractions_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_distresssupport_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_plandetails_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_practicalarrangements_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_warningsign_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_departure_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_newdeparture_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_sectiondiff_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_consultationreview_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_newconsultationreview_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_sectionresponse_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_signoff_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_witness_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_aboutme_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_advancestatement_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_allergy_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_attorney_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_communication_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_cultureandfaith_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_distribution_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_distributionentry_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_hospitalpreferences_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_makerdetails_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_medicationpreference_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_physicalhealth_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_restrictiveinterventions_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_sharingconsent_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_statementpeople_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_treatmentrefusal_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_treatmentrequests_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_valuesandwishes_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_documentversion_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_draft_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_entry_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_page_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun ffi_haven_core_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun ffi_haven_core_rustbuffer_from_bytes(`bytes`: ForeignBytes.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1174,6 +1264,15 @@ data class AboutMe (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_aboutme_uniffi_trait_debug(FfiConverterTypeAboutMe.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -1287,6 +1386,15 @@ data class AdvanceStatement (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_advancestatement_uniffi_trait_debug(FfiConverterTypeAdvanceStatement.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -1370,6 +1478,15 @@ data class AfterCrisis (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_aftercrisis_uniffi_trait_debug(FfiConverterTypeAfterCrisis.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -1417,6 +1534,15 @@ data class Allergy (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_allergy_uniffi_trait_debug(FfiConverterTypeAllergy.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -1464,6 +1590,15 @@ data class Attorney (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_attorney_uniffi_trait_debug(FfiConverterTypeAttorney.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -1564,6 +1699,61 @@ public object FfiConverterTypeBackupSummary: FfiConverterRustBuffer<BackupSummar
 
 
 /**
+ * One record that was added, changed or removed since the last look.
+ */
+data class Change (
+    /**
+     * Entry or document.
+     */
+    var `kind`: ChangeKind
+    , 
+    /**
+     * The entry's or document's id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * True when it no longer exists.
+     */
+    var `removed`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeChange: FfiConverterRustBuffer<Change> {
+    override fun read(buf: ByteBuffer): Change {
+        return Change(
+            FfiConverterTypeChangeKind.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Change) = (
+            FfiConverterTypeChangeKind.allocationSize(value.`kind`) +
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterBoolean.allocationSize(value.`removed`)
+    )
+
+    override fun write(value: Change, buf: ByteBuffer) {
+            FfiConverterTypeChangeKind.write(value.`kind`, buf)
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterBoolean.write(value.`removed`, buf)
+    }
+}
+
+
+
+/**
  * A clinician or staff member who reviewed a statement or departed from it.
  */
 data class Clinician (
@@ -1587,6 +1777,15 @@ data class Clinician (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_clinician_uniffi_trait_debug(FfiConverterTypeClinician.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -1637,6 +1836,15 @@ data class CoAuthor (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_coauthor_uniffi_trait_debug(FfiConverterTypeCoAuthor.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -1699,6 +1907,15 @@ data class Communication (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_communication_uniffi_trait_debug(FfiConverterTypeCommunication.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -1785,6 +2002,15 @@ data class ConsultationReview (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_consultationreview_uniffi_trait_debug(FfiConverterTypeConsultationReview.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -1866,6 +2092,15 @@ data class Contact (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_contact_uniffi_trait_debug(FfiConverterTypeContact.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -2076,6 +2311,15 @@ data class CrisisPlan (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_crisisplan_uniffi_trait_debug(FfiConverterTypeCrisisPlan.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -2173,6 +2417,15 @@ data class CrisisTreatment (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_crisistreatment_uniffi_trait_debug(FfiConverterTypeCrisisTreatment.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -2233,6 +2486,15 @@ data class CultureAndFaith (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_cultureandfaith_uniffi_trait_debug(FfiConverterTypeCultureAndFaith.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -2326,6 +2588,15 @@ data class Departure (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_departure_uniffi_trait_debug(FfiConverterTypeDeparture.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -2397,6 +2668,15 @@ data class Distractions (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_distractions_uniffi_trait_debug(FfiConverterTypeDistractions.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -2449,6 +2729,15 @@ data class DistressSupport (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_distresssupport_uniffi_trait_debug(FfiConverterTypeDistressSupport.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -2499,6 +2788,15 @@ data class Distribution (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_distribution_uniffi_trait_debug(FfiConverterTypeDistribution.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -2551,6 +2849,15 @@ data class DistributionEntry (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_distributionentry_uniffi_trait_debug(FfiConverterTypeDistributionEntry.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -2732,6 +3039,15 @@ data class DocumentVersion (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_documentversion_uniffi_trait_debug(FfiConverterTypeDocumentVersion.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -2805,6 +3121,15 @@ data class Draft (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_draft_uniffi_trait_debug(FfiConverterTypeDraft.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -2875,6 +3200,15 @@ data class Entry (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_entry_uniffi_trait_debug(FfiConverterTypeEntry.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -2949,6 +3283,15 @@ data class ExcludedPerson (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_excludedperson_uniffi_trait_debug(FfiConverterTypeExcludedPerson.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -3010,6 +3353,15 @@ data class HospitalPreferences (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_hospitalpreferences_uniffi_trait_debug(FfiConverterTypeHospitalPreferences.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -3182,6 +3534,15 @@ data class MakerDetails (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_makerdetails_uniffi_trait_debug(FfiConverterTypeMakerDetails.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -3241,6 +3602,15 @@ data class MedicationPreference (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_medicationpreference_uniffi_trait_debug(FfiConverterTypeMedicationPreference.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -3369,6 +3739,15 @@ data class NewConsultationReview (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_newconsultationreview_uniffi_trait_debug(FfiConverterTypeNewConsultationReview.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -3442,6 +3821,15 @@ data class NewDeparture (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_newdeparture_uniffi_trait_debug(FfiConverterTypeNewDeparture.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -3483,7 +3871,9 @@ public object FfiConverterTypeNewDeparture: FfiConverterRustBuffer<NewDeparture>
 
 
 /**
- * One page of entries, newest first.
+ * One page of entries, newest first. `next_cursor` is a keyset position
+ * (opaque text), not an entry id: it stays valid when entries are added,
+ * edited or deleted, including the last one shown.
  */
 data class Page (
     /**
@@ -3493,6 +3883,7 @@ data class Page (
     , 
     /**
      * Pass this as `before` to get the next page; `None` at the end.
+     * Opaque: do not parse it.
      */
     var `nextCursor`: kotlin.String?
     
@@ -3501,6 +3892,15 @@ data class Page (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_page_uniffi_trait_debug(FfiConverterTypePage.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -3548,6 +3948,15 @@ data class PhoneNumber (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_phonenumber_uniffi_trait_debug(FfiConverterTypePhoneNumber.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -3610,6 +4019,15 @@ data class PhysicalHealth (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_physicalhealth_uniffi_trait_debug(FfiConverterTypePhysicalHealth.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -3666,6 +4084,15 @@ data class PlanDetails (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_plandetails_uniffi_trait_debug(FfiConverterTypePlanDetails.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -3738,6 +4165,15 @@ data class PracticalArrangements (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_practicalarrangements_uniffi_trait_debug(FfiConverterTypePracticalArrangements.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -3820,6 +4256,15 @@ data class Professional (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_professional_uniffi_trait_debug(FfiConverterTypeProfessional.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -3899,6 +4344,15 @@ data class RestrictiveInterventions (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_restrictiveinterventions_uniffi_trait_debug(FfiConverterTypeRestrictiveInterventions.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -4042,6 +4496,15 @@ data class SectionDiff (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_sectiondiff_uniffi_trait_debug(FfiConverterTypeSectionDiff.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -4102,6 +4565,15 @@ data class SectionResponse (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_sectionresponse_uniffi_trait_debug(FfiConverterTypeSectionResponse.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -4165,6 +4637,15 @@ data class SharingConsent (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_sharingconsent_uniffi_trait_debug(FfiConverterTypeSharingConsent.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -4238,6 +4719,15 @@ data class SignOff (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_signoff_uniffi_trait_debug(FfiConverterTypeSignOff.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -4364,6 +4854,15 @@ data class StatementPeople (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_statementpeople_uniffi_trait_debug(FfiConverterTypeStatementPeople.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -4506,6 +5005,15 @@ data class TreatmentRefusal (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_treatmentrefusal_uniffi_trait_debug(FfiConverterTypeTreatmentRefusal.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -4567,6 +5075,15 @@ data class TreatmentRequests (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_treatmentrequests_uniffi_trait_debug(FfiConverterTypeTreatmentRequests.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -4682,6 +5199,15 @@ data class ValuesAndWishes (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_valuesandwishes_uniffi_trait_debug(FfiConverterTypeValuesAndWishes.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -4894,6 +5420,15 @@ data class WarningSign (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_warningsign_uniffi_trait_debug(FfiConverterTypeWarningSign.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -4961,6 +5496,15 @@ data class Witness (
 
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_witness_uniffi_trait_debug(FfiConverterTypeWitness.lower(this),
+        _status)
+}
+    )
+    }
     
     companion object
 }
@@ -5147,6 +5691,50 @@ public object FfiConverterTypeCareSetting: FfiConverterRustBuffer<CareSetting> {
 
 
 /**
+ * What changed.
+ */
+
+enum class ChangeKind {
+    
+    /**
+     * A journal entry; the id is the entry's.
+     */
+    ENTRY,
+    /**
+     * A document (new version, sign-off, revocation, review date, ...);
+     * the id is the document's.
+     */
+    DOCUMENT;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeChangeKind: FfiConverterRustBuffer<ChangeKind> {
+    override fun read(buf: ByteBuffer) = try {
+        ChangeKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: ChangeKind) = 4UL
+
+    override fun write(value: ChangeKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
  * How a line is reached.
  */
 
@@ -5210,6 +5798,15 @@ sealed class DocumentContent {
     {
         
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_documentcontent_uniffi_trait_debug(FfiConverterTypeDocumentContent.lower(this),
+        _status)
+}
+    )
+    }
         companion object
     }
     
@@ -5225,6 +5822,15 @@ sealed class DocumentContent {
     {
         
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_documentcontent_uniffi_trait_debug(FfiConverterTypeDocumentContent.lower(this),
+        _status)
+}
+    )
+    }
         companion object
     }
     
@@ -5234,6 +5840,15 @@ sealed class DocumentContent {
     
     
 
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_documentcontent_uniffi_trait_debug(FfiConverterTypeDocumentContent.lower(this),
+        _status)
+}
+    )
+    }
 
     companion object
 }
@@ -5415,6 +6030,9 @@ public object FfiConverterTypeExportWarning : FfiConverterRustBuffer<ExportWarni
 
 /**
  * The public error type: what went wrong, never what the person wrote.
+ *
+ * Each variant has a stable [`code`](HavenError::code) for programs and a
+ * `Display` sentence a screen can show.
  */
 sealed class HavenException: kotlin.Exception() {
     
@@ -5639,6 +6257,23 @@ sealed class HavenException: kotlin.Exception() {
             get() = "reason=${ `reason` }"
     }
     
+    /**
+     * A document version was saved from a parent that is no longer the
+     * newest version: someone (another screen, another process) saved a
+     * newer one in between. Nothing was saved; start again from
+     * `newer_version`, or save as a deliberate branch.
+     */
+    class Conflict(
+        
+        /**
+         * The hash of the newest version.
+         */
+        val `newerVersion`: kotlin.String
+        ) : HavenException() {
+        override val message
+            get() = "newerVersion=${ `newerVersion` }"
+    }
+    
 
     
 
@@ -5696,6 +6331,9 @@ public object FfiConverterTypeHavenError : FfiConverterRustBuffer<HavenException
                 FfiConverterString.read(buf),
                 )
             17 -> HavenException.Storage(
+                FfiConverterString.read(buf),
+                )
+            18 -> HavenException.Conflict(
                 FfiConverterString.read(buf),
                 )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
@@ -5785,6 +6423,11 @@ public object FfiConverterTypeHavenError : FfiConverterRustBuffer<HavenException
                 4UL
                 + FfiConverterString.allocationSize(value.`reason`)
             )
+            is HavenException.Conflict -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`newerVersion`)
+            )
         }
     }
 
@@ -5869,6 +6512,11 @@ public object FfiConverterTypeHavenError : FfiConverterRustBuffer<HavenException
             is HavenException.Storage -> {
                 buf.putInt(17)
                 FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+            is HavenException.Conflict -> {
+                buf.putInt(18)
+                FfiConverterString.write(value.`newerVersion`, buf)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }

@@ -1,0 +1,207 @@
+//! Noticing changes to a vault file, whoever made them: this handle, a
+//! second handle in the same app, or another process (a widget, a share
+//! extension). The apps use it to refresh screens instead of re-querying.
+//!
+//! A [`ChangeWatcher`] holds its own read-only SQLite connection. SQLite's
+//! `PRAGMA data_version` on a connection changes whenever any *other*
+//! connection commits to the file, which is every writer here, so a poll
+//! that finds it unchanged costs one pragma. When it has changed, the
+//! watcher compares the ids and revisions of journal and document rows with
+//! its last look and reports what was added, changed or removed. It reads
+//! only that bookkeeping (ids are random, revisions are counters), never a
+//! ciphertext, so it needs no key and works while the vault is locked.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::documents::DOCUMENT_KIND;
+use crate::error::Result;
+use crate::journal::KIND as JOURNAL_KIND;
+use crate::vault::Vault;
+
+/// What changed.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChangeKind {
+    /// A journal entry; the id is the entry's.
+    Entry,
+    /// A document (new version, sign-off, revocation, review date, ...);
+    /// the id is the document's.
+    Document,
+}
+
+/// One record that was added, changed or removed since the last look.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Change {
+    /// Entry or document.
+    pub kind: ChangeKind,
+    /// The entry's or document's id.
+    pub id: String,
+    /// True when it no longer exists.
+    pub removed: bool,
+}
+
+/// Watches one vault file for commits from any connection.
+pub struct ChangeWatcher {
+    conn: Connection,
+    data_version: i64,
+    seen: HashMap<String, (ChangeKind, i64)>,
+}
+
+impl std::fmt::Debug for ChangeWatcher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChangeWatcher")
+            .field("rows", &self.seen.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Vault {
+    /// A watcher for this vault's file, starting from its current state
+    /// (the first [`ChangeWatcher::poll`] reports only later changes).
+    pub fn watch_changes(&self) -> Result<ChangeWatcher> {
+        ChangeWatcher::open(self.path())
+    }
+}
+
+impl ChangeWatcher {
+    fn open(path: &Path) -> Result<Self> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(Duration::from_secs(5))?;
+        let mut w = Self {
+            conn,
+            data_version: 0,
+            seen: HashMap::new(),
+        };
+        w.data_version = w.current_version()?;
+        w.seen = w.snapshot()?;
+        Ok(w)
+    }
+
+    fn current_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA data_version", [], |r| r.get(0))?)
+    }
+
+    fn snapshot(&self) -> Result<HashMap<String, (ChangeKind, i64)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, kind, revision FROM records WHERE kind IN (?1, ?2)")?;
+        let mut rows = stmt.query([JOURNAL_KIND, DOCUMENT_KIND])?;
+        let mut out = HashMap::new();
+        while let Some(r) = rows.next()? {
+            let kind = if r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)? == JOURNAL_KIND {
+                ChangeKind::Entry
+            } else {
+                ChangeKind::Document
+            };
+            out.insert(r.get(0)?, (kind, r.get(2)?));
+        }
+        Ok(out)
+    }
+
+    /// What changed since the last poll (or since the watcher was made):
+    /// empty when nothing was committed. Cheap when nothing changed.
+    pub fn poll(&mut self) -> Result<Vec<Change>> {
+        let version = self.current_version()?;
+        if version == self.data_version {
+            return Ok(Vec::new());
+        }
+        // Read the version and the rows in one read transaction, so a commit
+        // between them is seen on the next poll rather than lost.
+        let tx = self.conn.unchecked_transaction()?;
+        let version = tx.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        let now = self.snapshot()?;
+        tx.finish()?;
+        let mut changes: Vec<Change> = now
+            .iter()
+            .filter(|(id, v)| self.seen.get(*id) != Some(v))
+            .map(|(id, (kind, _))| Change {
+                kind: *kind,
+                id: id.clone(),
+                removed: false,
+            })
+            .collect();
+        changes.extend(
+            self.seen
+                .iter()
+                .filter(|(id, _)| !now.contains_key(*id))
+                .map(|(id, (kind, _))| Change {
+                    kind: *kind,
+                    id: id.clone(),
+                    removed: true,
+                }),
+        );
+        changes.sort_by(|a, b| (a.kind as u8, &a.id).cmp(&(b.kind as u8, &b.id)));
+        self.data_version = version;
+        self.seen = now;
+        Ok(changes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::journal::Draft;
+
+    fn draft(text: &str) -> Draft {
+        Draft {
+            text: text.into(),
+            ..Draft::default()
+        }
+    }
+
+    #[test]
+    fn a_second_handle_sees_adds_edits_and_deletes_from_the_first() {
+        let (dir, a) = crate::test_vault();
+        let b = Vault::open(&dir.path().join("v.db")).unwrap();
+        let mut w = b.watch_changes().unwrap();
+        assert_eq!(w.poll().unwrap(), vec![]);
+
+        let e = a.add_entry(draft("one")).unwrap();
+        let added = w.poll().unwrap();
+        assert_eq!(
+            added,
+            vec![Change {
+                kind: ChangeKind::Entry,
+                id: e.id.clone(),
+                removed: false
+            }]
+        );
+        assert_eq!(w.poll().unwrap(), vec![], "reported once");
+
+        a.edit_entry(&e.id, draft("two")).unwrap();
+        assert_eq!(w.poll().unwrap()[0].id, e.id);
+        let plan = a
+            .create_document(crate::CrisisPlan::new_for_region(crate::Region::Uk).into())
+            .unwrap();
+        let doc = w.poll().unwrap();
+        assert_eq!(doc.len(), 1);
+        assert_eq!(
+            (doc[0].kind, doc[0].id.as_str()),
+            (ChangeKind::Document, plan.document_id.as_str())
+        );
+
+        a.delete_entry(&e.id).unwrap();
+        assert_eq!(
+            w.poll().unwrap(),
+            vec![Change {
+                kind: ChangeKind::Entry,
+                id: e.id,
+                removed: true
+            }]
+        );
+        // Locked vaults are watched too (no key is needed).
+        b.lock();
+        a.add_entry(draft("three")).unwrap();
+        assert_eq!(w.poll().unwrap().len(), 1);
+    }
+}
