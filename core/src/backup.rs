@@ -823,7 +823,7 @@ mod tests {
     }
 
     #[test]
-    fn test_records_of_every_kind_travel_without_this_module_knowing_them() {
+    fn records_of_every_kind_travel_without_this_module_knowing_them() {
         let dir = tempfile::tempdir().unwrap();
         let vault = vault_in(dir.path());
         vault
@@ -891,7 +891,7 @@ mod tests {
     /// The chunk reader refuses short and reordered streams by itself, not
     /// only because restore checks the file length first.
     #[test]
-    fn test_chunk_stream_refuses_truncation_without_the_length_check() {
+    fn chunk_stream_refuses_truncation_without_the_length_check() {
         let dir = tempfile::tempdir().unwrap();
         let vault = vault_in(dir.path());
         for i in 0..30 {
@@ -981,7 +981,7 @@ mod tests {
     }
 
     #[test]
-    fn test_header_round_trips_and_refuses_out_of_bounds_values() {
+    fn header_round_trips_and_refuses_out_of_bounds_values() {
         let h = sample_header();
         let back = reparse(&h).unwrap();
         assert_eq!(back.slots, h.slots);
@@ -1029,6 +1029,9 @@ mod tests {
         ));
         let mut too_many = sample_header();
         too_many.slots = vec![too_many.slots[1].clone(); MAX_SLOTS + 1];
-        assert!(reparse(&too_many).is_err());
+        assert_eq!(
+            reparse(&too_many).err(),
+            Some(HavenError::bad_backup(MALFORMED))
+        );
     }
 }

@@ -3,13 +3,15 @@
 //! garbage) refused with nothing half-restored.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
+use common::{Recorder, PASS};
 use haven_core::backup::CHUNK_SIZE;
 use haven_core::{Draft, Entry, HavenError, KdfParams, RestoreSecret, SlotKind, Vault};
 use tempfile::TempDir;
 
-const PASS: &str = "correct horse battery staple";
 const TEXT_MARKER: &str = "PLAINTEXT-MARKER-zebra-7f3a";
 const TAG_MARKER: &str = "TAGMARKER-okapi-19c2";
 /// Bytes an envelope adds to a chunk: version, nonce, tag.
@@ -133,7 +135,7 @@ fn rehash(bytes: &mut [u8]) {
 }
 
 #[test]
-fn test_round_trip_with_passphrase_on_a_new_device_restores_everything() {
+fn round_trip_with_passphrase_on_a_new_device_restores_everything() {
     let m = multi_chunk();
     let device = tempfile::tempdir().unwrap();
     let target = device.path().join("restored.db");
@@ -173,7 +175,7 @@ fn test_round_trip_with_passphrase_on_a_new_device_restores_everything() {
 }
 
 #[test]
-fn test_round_trip_with_recovery_key_on_a_new_device() {
+fn round_trip_with_recovery_key_on_a_new_device() {
     let m = small();
     let device = tempfile::tempdir().unwrap();
     let target = device.path().join("vault.db");
@@ -199,7 +201,7 @@ fn test_round_trip_with_recovery_key_on_a_new_device() {
 }
 
 #[test]
-fn test_wrong_secrets_are_refused_and_nothing_is_created() {
+fn wrong_secrets_are_refused_and_nothing_is_created() {
     let m = small();
     let device = tempfile::tempdir().unwrap();
     let target = device.path().join("vault.db");
@@ -224,7 +226,7 @@ fn test_wrong_secrets_are_refused_and_nothing_is_created() {
 }
 
 #[test]
-fn test_existing_target_is_never_overwritten() {
+fn existing_target_is_never_overwritten() {
     let m = small();
     let device = tempfile::tempdir().unwrap();
     let target = device.path().join("vault.db");
@@ -250,7 +252,7 @@ fn test_existing_target_is_never_overwritten() {
 }
 
 #[test]
-fn test_create_backup_refuses_existing_file_and_locked_vault() {
+fn create_backup_refuses_existing_file_and_locked_vault() {
     let m = small();
     let before = std::fs::read(&m.backup).unwrap();
     assert!(matches!(
@@ -269,7 +271,7 @@ fn test_create_backup_refuses_existing_file_and_locked_vault() {
 }
 
 #[test]
-fn test_backup_holds_no_plaintext_and_leaves_no_temporary_files() {
+fn backup_holds_no_plaintext_and_leaves_no_temporary_files() {
     let m = small();
     let bytes = std::fs::read(&m.backup).unwrap();
     for marker in [TEXT_MARKER, TAG_MARKER, PASS, "the quiet hours"] {
@@ -292,7 +294,7 @@ fn test_backup_holds_no_plaintext_and_leaves_no_temporary_files() {
 }
 
 #[test]
-fn test_two_backups_of_one_vault_share_no_key_material() {
+fn two_backups_of_one_vault_share_no_key_material() {
     let m = small();
     let second = m.home.path().join("second.backup");
     m.vault.create_backup(&second).unwrap();
@@ -309,7 +311,7 @@ fn test_two_backups_of_one_vault_share_no_key_material() {
 }
 
 #[test]
-fn test_every_truncation_of_a_small_backup_is_refused() {
+fn every_truncation_of_a_small_backup_is_refused() {
     let m = small();
     let full = std::fs::read(&m.backup).unwrap();
     let scratch = tempfile::tempdir().unwrap();
@@ -329,7 +331,7 @@ fn test_every_truncation_of_a_small_backup_is_refused() {
 }
 
 #[test]
-fn test_truncation_at_chunk_boundaries_of_a_multi_chunk_backup_is_refused() {
+fn truncation_at_chunk_boundaries_of_a_multi_chunk_backup_is_refused() {
     let m = multi_chunk();
     let full = std::fs::read(&m.backup).unwrap();
     let (header, chunks) = layout(&full);
@@ -349,7 +351,7 @@ fn test_truncation_at_chunk_boundaries_of_a_multi_chunk_backup_is_refused() {
 }
 
 #[test]
-fn test_any_flipped_byte_in_header_or_chunks_is_refused() {
+fn any_flipped_byte_in_header_or_chunks_is_refused() {
     let m = multi_chunk();
     let full = std::fs::read(&m.backup).unwrap();
     let (header, chunks) = layout(&full);
@@ -376,7 +378,7 @@ fn test_any_flipped_byte_in_header_or_chunks_is_refused() {
 }
 
 #[test]
-fn test_swapped_reordered_dropped_or_duplicated_chunks_are_refused() {
+fn swapped_reordered_dropped_or_duplicated_chunks_are_refused() {
     let m = multi_chunk();
     let full = std::fs::read(&m.backup).unwrap();
     let (header, chunks) = layout(&full);
@@ -459,7 +461,7 @@ fn test_swapped_reordered_dropped_or_duplicated_chunks_are_refused() {
 }
 
 #[test]
-fn test_importing_garbage_does_not_panic() {
+fn importing_garbage_does_not_panic() {
     let mut rng = fastrand::Rng::with_seed(0x4a5e);
     let mut cases: Vec<Vec<u8>> = vec![
         vec![],
@@ -508,7 +510,7 @@ fn test_importing_garbage_does_not_panic() {
 }
 
 #[test]
-fn test_device_slots_stay_behind() {
+fn device_slots_stay_behind() {
     let home = tempfile::tempdir().unwrap();
     let (vault, _) =
         Vault::create(&home.path().join("vault.db"), PASS, KdfParams::minimum()).unwrap();
@@ -538,7 +540,7 @@ fn test_device_slots_stay_behind() {
 }
 
 #[test]
-fn test_backup_of_an_empty_vault_round_trips() {
+fn backup_of_an_empty_vault_round_trips() {
     let m = make(0, 0);
     let device = tempfile::tempdir().unwrap();
     let restored = Vault::restore_backup(
@@ -552,7 +554,7 @@ fn test_backup_of_an_empty_vault_round_trips() {
 }
 
 #[test]
-fn test_missing_backup_is_not_found() {
+fn missing_backup_is_not_found() {
     let device = tempfile::tempdir().unwrap();
     let err = Vault::restore_backup(
         &device.path().join("nope.backup"),
@@ -564,7 +566,7 @@ fn test_missing_backup_is_not_found() {
 }
 
 #[test]
-fn test_backup_opens_with_the_passphrase_it_was_made_under() {
+fn backup_opens_with_the_passphrase_it_was_made_under() {
     let m = small();
     m.vault.change_passphrase("the newer passphrase").unwrap();
     let newer = m.home.path().join("newer.backup");
@@ -594,7 +596,7 @@ fn test_backup_opens_with_the_passphrase_it_was_made_under() {
 }
 
 #[test]
-fn test_vault_opened_only_by_a_device_key_refuses_to_make_an_unopenable_backup() {
+fn vault_opened_only_by_a_device_key_refuses_to_make_an_unopenable_backup() {
     let home = tempfile::tempdir().unwrap();
     let (vault, _) =
         Vault::create(&home.path().join("vault.db"), PASS, KdfParams::minimum()).unwrap();
@@ -619,20 +621,6 @@ fn test_vault_opened_only_by_a_device_key_refuses_to_make_an_unopenable_backup()
     );
 }
 
-struct Counter {
-    fractions: std::sync::Mutex<Vec<f64>>,
-    cancel_after: usize,
-}
-
-impl haven_core::Progress for Counter {
-    fn update(&self, _step: &str, fraction: f64) {
-        self.fractions.lock().unwrap().push(fraction);
-    }
-    fn cancelled(&self) -> bool {
-        self.fractions.lock().unwrap().len() > self.cancel_after
-    }
-}
-
 #[test]
 fn backup_and_restore_report_progress_and_cancel_without_leaving_files() {
     let dir = tempfile::tempdir().unwrap();
@@ -652,29 +640,20 @@ fn backup_and_restore_report_progress_and_cancel_without_leaving_files() {
             .unwrap();
     }
     let out = dir.path().join("b.havenbak");
-    let stop = Counter {
-        fractions: Default::default(),
-        cancel_after: 2,
-    };
+    let stop = Recorder::cancelling_after(3);
     assert_eq!(
         vault.create_backup_progress(&out, &stop),
         Err(haven_core::HavenError::Cancelled)
     );
     assert!(!out.exists());
 
-    let all = Counter {
-        fractions: Default::default(),
-        cancel_after: usize::MAX,
-    };
+    let all = Recorder::new();
     vault.create_backup_progress(&out, &all).unwrap();
-    let f = all.fractions.lock().unwrap().clone();
+    let f = all.fractions();
     assert!(f.len() > 3 && f.windows(2).all(|w| w[0] <= w[1]) && *f.last().unwrap() == 1.0);
 
     let target = dir.path().join("restored.haven");
-    let stop = Counter {
-        fractions: Default::default(),
-        cancel_after: 3,
-    };
+    let stop = Recorder::cancelling_after(4);
     let r = haven_core::Vault::restore_backup_progress(
         &out,
         &target,

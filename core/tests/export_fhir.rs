@@ -4,6 +4,7 @@
 //! systems and codes, references that resolve inside the Bundle, unique
 //! UUID v4 fullUrls, and well-formed FHIR dates and instants.
 
+mod common;
 mod doc_fixtures;
 
 use std::collections::HashSet;
@@ -51,16 +52,6 @@ fn both() -> (Value, Markers) {
     let st = reviewed_statement(&v, &mut k);
     let plan = saved_plan(&v, unicode_plan());
     (bundle_of(&[plan, st]), k)
-}
-
-/// Writes the bundle to `$HAVEN_FHIR_OUT` for external validators
-/// (`tests/fhir_validate.py`); a no-op without it.
-#[test]
-fn test_write_bundle_for_external_validation() {
-    let (b, _) = both();
-    if let Ok(path) = std::env::var("HAVEN_FHIR_OUT") {
-        std::fs::write(path, serde_json::to_vec_pretty(&b).unwrap()).unwrap();
-    }
 }
 
 fn resources<'a>(b: &'a Value, kind: &str) -> Vec<&'a Value> {
@@ -146,7 +137,7 @@ fn check_dates(v: &Value, path: &str) {
 }
 
 #[test]
-fn test_bundle_is_an_r4_collection_with_unique_uuid_full_urls_and_resolving_references() {
+fn bundle_is_an_r4_collection_with_unique_uuid_full_urls_and_resolving_references() {
     let (b, _) = both();
     assert_eq!(b["resourceType"], "Bundle");
     assert_eq!(b["type"], "collection");
@@ -192,7 +183,7 @@ fn test_bundle_is_an_r4_collection_with_unique_uuid_full_urls_and_resolving_refe
 }
 
 #[test]
-fn test_document_references_carry_the_pdf_and_the_right_codes() {
+fn document_references_carry_the_pdf_and_the_right_codes() {
     let (b, _) = both();
     let docs = resources(&b, "DocumentReference");
     assert_eq!(docs.len(), 2);
@@ -231,7 +222,7 @@ fn test_document_references_carry_the_pdf_and_the_right_codes() {
 }
 
 #[test]
-fn test_care_plan_and_consent_meet_r4_requirements_and_invariants() {
+fn care_plan_and_consent_meet_r4_requirements_and_invariants() {
     let (b, k) = both();
     let patient_urls: Vec<String> = b["entry"]
         .as_array()
@@ -278,7 +269,7 @@ fn test_care_plan_and_consent_meet_r4_requirements_and_invariants() {
 }
 
 #[test]
-fn test_people_and_provenance() {
+fn people_and_provenance() {
     let (b, k) = both();
     let related = resources(&b, "RelatedPerson");
     let names: Vec<&str> = related
@@ -381,7 +372,7 @@ fn test_people_and_provenance() {
 }
 
 #[test]
-fn test_vault_fhir_bundle_and_refusals() {
+fn vault_fhir_bundle_and_refusals() {
     let (_d, v) = vault();
     let plan = v.create_document(unicode_plan().into()).unwrap();
     let bytes = v

@@ -7,41 +7,17 @@
 //! rather than skip, when it is missing. Set `HAVEN_KEEP_PDF=/some/dir` to
 //! keep the PDFs for looking at.
 
+mod common;
 mod doc_fixtures;
 
-use std::io::Write;
 use std::process::Command;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
 
+use common::Recorder;
 use doc_fixtures::*;
 use haven_core::documents::*;
 use haven_core::export::{pdf, ExportDocument};
-use haven_core::{HavenError, Progress, Silent};
-
-/// The text of a PDF as `pdftotext` extracts it (UTF-8, reading order).
-fn pdftotext(pdf: &[u8]) -> String {
-    let mut file = tempfile::NamedTempFile::new().unwrap();
-    file.write_all(pdf).unwrap();
-    let out = match Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
-        .arg(file.path())
-        .arg("-")
-        .output()
-    {
-        Ok(out) => out,
-        Err(e) => panic!(
-            "cannot run pdftotext ({e}): install poppler-utils \
-             (apt-get install -y poppler-utils); these tests do not skip"
-        ),
-    };
-    assert!(
-        out.status.success(),
-        "pdftotext refused the PDF: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+use haven_core::{HavenError, Silent};
+use haven_test_support::pdf::{assert_contains, assert_lacks, squash, text_of as pdftotext};
 
 /// Pages of a PDF as parsed by lopdf, with each page's MediaBox.
 fn pages(pdf: &[u8]) -> Vec<[f32; 4]> {
@@ -63,26 +39,13 @@ fn keep(name: &str, pdf: &[u8]) {
     }
 }
 
-/// Whitespace-insensitive containment (pdftotext breaks lines where the
-/// layout wrapped them).
-fn squash(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn assert_contains(text: &str, needle: &str) {
-    assert!(
-        squash(text).contains(&squash(needle)),
-        "the PDF text lacks {needle:?}"
-    );
-}
-
 fn plan_doc(plan: CrisisPlan) -> ExportDocument {
     let (_d, v) = vault();
     saved_plan(&v, plan)
 }
 
 #[test]
-fn test_pdftotext_is_installed() {
+fn pdftotext_is_installed() {
     // A clear failure on machines without poppler-utils.
     let ok = Command::new("pdftotext").arg("-v").output().is_ok();
     assert!(
@@ -92,7 +55,7 @@ fn test_pdftotext_is_installed() {
 }
 
 #[test]
-fn test_crisis_plan_pdf_holds_every_section_in_the_persons_words() {
+fn crisis_plan_pdf_holds_every_section_in_the_persons_words() {
     let mut k = Markers::default();
     let doc = plan_doc(full_plan(&mut k));
     let bytes = pdf::crisis_plan(&doc, &Silent).unwrap();
@@ -116,7 +79,7 @@ fn test_crisis_plan_pdf_holds_every_section_in_the_persons_words() {
 }
 
 #[test]
-fn test_unicode_names_survive_extraction() {
+fn unicode_names_survive_extraction() {
     let doc = plan_doc(unicode_plan());
     let text = pdftotext(&pdf::crisis_plan(&doc, &Silent).unwrap());
     for name in [ZOE, LUKASZ, GREEK, CYRILLIC, "αδελφή", "подруга", "Μουσική"] {
@@ -130,7 +93,7 @@ fn test_unicode_names_survive_extraction() {
 }
 
 #[test]
-fn test_empty_sections_are_left_out() {
+fn empty_sections_are_left_out() {
     let mut plan = CrisisPlan::new_for_region(Region::Us);
     plan.when_well = "Calm".into();
     let doc = plan_doc(plan);
@@ -144,13 +107,13 @@ fn test_empty_sections_are_left_out() {
         "Reasons for living",
         "Pets",
     ] {
-        assert!(!text.contains(absent), "{absent} should be left out");
+        assert_lacks(&text, absent);
     }
     assert_eq!(pages(&bytes).len(), 1);
 }
 
 #[test]
-fn test_long_plan_flows_across_pages_with_nothing_lost() {
+fn long_plan_flows_across_pages_with_nothing_lost() {
     let doc = plan_doc(long_plan());
     let bytes = pdf::crisis_plan(&doc, &Silent).unwrap();
     keep("long-plan.pdf", &bytes);
@@ -178,7 +141,7 @@ fn test_long_plan_flows_across_pages_with_nothing_lost() {
 }
 
 #[test]
-fn test_crisis_card_is_one_wallet_sized_page_with_who_to_call_and_what_helps() {
+fn crisis_card_is_one_wallet_sized_page_with_who_to_call_and_what_helps() {
     let doc = plan_doc(unicode_plan());
     let bytes = pdf::crisis_card(&doc, &Silent).unwrap();
     keep("card.pdf", &bytes);
@@ -202,13 +165,13 @@ fn test_crisis_card_is_one_wallet_sized_page_with_who_to_call_and_what_helps() {
         assert_contains(&text, needle);
     }
     // Only people who may be contacted are on the card.
-    assert!(!text.contains("Private Person"));
-    assert!(!text.contains("07000 999999"));
-    assert!(!text.contains("Shortened to fit"));
+    assert_lacks(&text, "Private Person");
+    assert_lacks(&text, "07000 999999");
+    assert_lacks(&text, "Shortened to fit");
 }
 
 #[test]
-fn test_overfull_crisis_card_is_cut_with_an_ellipsis_and_a_note() {
+fn overfull_crisis_card_is_cut_with_an_ellipsis_and_a_note() {
     let doc = plan_doc(overfull_plan());
     let bytes = pdf::crisis_card(&doc, &Silent).unwrap();
     keep("card-overfull.pdf", &bytes);
@@ -217,11 +180,11 @@ fn test_overfull_crisis_card_is_cut_with_an_ellipsis_and_a_note() {
     assert!(text.contains('…'));
     assert_contains(&text, "Shortened to fit: my full crisis plan has more.");
     assert_contains(&text, LUKASZ);
-    assert!(!text.contains("Friend 39"));
+    assert_lacks(&text, "Friend 39");
 }
 
 #[test]
-fn test_advance_statement_pdf_has_sections_sign_off_witness_reviews_and_departures() {
+fn advance_statement_pdf_has_sections_sign_off_witness_reviews_and_departures() {
     let (_d, v) = vault();
     let mut k = Markers::default();
     let doc = reviewed_statement(&v, &mut k);
@@ -256,11 +219,11 @@ fn test_advance_statement_pdf_has_sections_sign_off_witness_reviews_and_departur
     ] {
         assert_contains(&text, needle);
     }
-    assert!(!text.contains("This version is not in force"));
+    assert_lacks(&text, "This version is not in force");
 }
 
 #[test]
-fn test_vault_shorthands_export_the_named_version() {
+fn vault_shorthands_export_the_named_version() {
     let (_d, v) = vault();
     let mut k = Markers::default();
     let st = reviewed_statement(&v, &mut k);
@@ -290,38 +253,21 @@ fn test_vault_shorthands_export_the_named_version() {
     ));
 }
 
-struct Recorder {
-    steps: Mutex<Vec<f64>>,
-    cancel: AtomicBool,
-}
-
-impl Progress for Recorder {
-    fn update(&self, _step: &str, fraction: f64) {
-        self.steps.lock().unwrap().push(fraction);
-    }
-    fn cancelled(&self) -> bool {
-        self.cancel.load(Ordering::SeqCst)
-    }
-}
-
 #[test]
-fn test_pdf_export_reports_progress_and_can_be_cancelled() {
+fn pdf_export_reports_progress_and_can_be_cancelled() {
     let doc = plan_doc(long_plan());
-    let r = Recorder {
-        steps: Mutex::new(Vec::new()),
-        cancel: AtomicBool::new(false),
-    };
+    let r = Recorder::new();
     pdf::crisis_plan(&doc, &r).unwrap();
-    let steps = r.steps.lock().unwrap().clone();
+    let steps = r.fractions();
     assert!(steps.windows(2).all(|w| w[0] <= w[1]), "{steps:?}");
     assert_eq!(steps.last(), Some(&1.0));
-    r.cancel.store(true, Ordering::SeqCst);
-    assert_eq!(pdf::crisis_plan(&doc, &r), Err(HavenError::Cancelled));
-    assert_eq!(pdf::crisis_card(&doc, &r), Err(HavenError::Cancelled));
+    let stop = Recorder::cancelling_after(0);
+    assert_eq!(pdf::crisis_plan(&doc, &stop), Err(HavenError::Cancelled));
+    assert_eq!(pdf::crisis_card(&doc, &stop), Err(HavenError::Cancelled));
 }
 
 #[test]
-fn test_a_superseded_version_says_it_is_not_in_force() {
+fn a_superseded_version_says_it_is_not_in_force() {
     let (_d, v) = vault();
     let mut plan = unicode_plan();
     let v1 = v.create_document(plan.clone().into()).unwrap();
@@ -340,7 +286,7 @@ fn test_a_superseded_version_says_it_is_not_in_force() {
     assert_contains(&old, "This version is not in force: superseded");
     assert_contains(&old, "SUPERSEDED");
     let new = pdftotext(&v.crisis_plan_pdf(&doc, &v2.hash, &Silent).unwrap());
-    assert!(!new.contains("not in force"));
+    assert_lacks(&new, "not in force");
     assert_contains(&new, "Next review due:");
     let card = pdftotext(&v.crisis_card_pdf(&doc, &v1.hash, &Silent).unwrap());
     assert_contains(&card, "SUPERSEDED: not in force.");

@@ -4,7 +4,20 @@
 
 mod common;
 
+use std::path::Path;
+use std::process::Command;
+
 use common::{fails, haven, ok, setup, PASS};
+
+/// `haven backup restore BACKUP --to TARGET`, with the passphrase.
+fn restore(backup: &Path, target: &Path) -> Command {
+    let mut c = haven(target);
+    c.args(["backup", "restore"])
+        .arg(backup)
+        .arg("--to")
+        .arg(target);
+    c
+}
 
 #[test]
 fn backup_restores_with_passphrase_and_with_recovery_key() {
@@ -19,12 +32,7 @@ fn backup_restores_with_passphrase_and_with_recovery_key() {
 
     // With the passphrase.
     let restored = e.path("restored.haven");
-    let mut c = haven(&restored);
-    c.args(["backup", "restore"])
-        .arg(&backup)
-        .arg("--to")
-        .arg(&restored);
-    assert!(ok(c).contains("all intact"));
+    assert!(ok(restore(&backup, &restored)).contains("all intact"));
     let mut c = haven(&restored);
     c.args(["journal", "list", "--json"]);
     assert!(ok(c).contains("kept across the backup"));
@@ -48,12 +56,7 @@ fn backup_restores_with_passphrase_and_with_recovery_key() {
     assert!(ok(c).contains("kept across"));
 
     // The target is never overwritten.
-    let mut c = haven(&restored);
-    c.args(["backup", "restore"])
-        .arg(&backup)
-        .arg("--to")
-        .arg(&restored);
-    fails(c, 1);
+    fails(restore(&backup, &restored), 1);
 }
 
 #[test]
@@ -104,27 +107,12 @@ fn tampered_backup_is_refused_with_exit_4() {
     let tampered = e.path("tampered.backup");
     std::fs::write(&tampered, &bytes).unwrap();
     let target = e.path("t.haven");
-    let mut c = haven(&target);
-    c.args(["backup", "restore"])
-        .arg(&tampered)
-        .arg("--to")
-        .arg(&target);
-    let out = fails(c, 4);
+    let out = fails(restore(&tampered, &target), 4);
     assert!(String::from_utf8_lossy(&out.stderr).contains("backup"));
     assert!(!target.exists());
 
     std::fs::write(&tampered, &bytes[..n / 2]).unwrap();
-    let mut c = haven(&target);
-    c.args(["backup", "restore"])
-        .arg(&tampered)
-        .arg("--to")
-        .arg(&target);
-    fails(c, 4);
+    fails(restore(&tampered, &target), 4);
     std::fs::write(&tampered, b"not a backup at all").unwrap();
-    let mut c = haven(&target);
-    c.args(["backup", "restore"])
-        .arg(&tampered)
-        .arg("--to")
-        .arg(&target);
-    fails(c, 4);
+    fails(restore(&tampered, &target), 4);
 }

@@ -14,12 +14,6 @@ fn add(e: &Env, args: &[&str]) -> String {
     ok(c).trim().to_string()
 }
 
-fn json(e: &Env, args: &[&str]) -> serde_json::Value {
-    let mut c = haven(&e.vault);
-    c.args(args);
-    serde_json::from_str(&ok(c)).unwrap()
-}
-
 #[test]
 fn init_refuses_to_overwrite() {
     let e = setup();
@@ -47,7 +41,7 @@ fn journal_commands_round_trip_with_json_fields() {
     let b = add(&e, &["Second entry"]);
     assert_eq!(a.len(), 32);
 
-    let list = json(&e, &["journal", "list", "--json"]);
+    let list = e.json(&["journal", "list", "--json"]);
     let items = list.as_array().unwrap();
     assert_eq!(items.len(), 2);
     assert_eq!(items[0]["id"], b.as_str(), "newest first");
@@ -59,7 +53,7 @@ fn journal_commands_round_trip_with_json_fields() {
         let s = items[0][field].as_str().unwrap();
         chrono::DateTime::parse_from_rfc3339(s).unwrap();
     }
-    let limited = json(&e, &["journal", "list", "--limit", "1", "--json"]);
+    let limited = e.json(&["journal", "list", "--limit", "1", "--json"]);
     assert_eq!(limited.as_array().unwrap().len(), 1);
 
     let mut c = haven(&e.vault);
@@ -72,7 +66,7 @@ fn journal_commands_round_trip_with_json_fields() {
         "Walked by the river, edited",
     ]);
     ok(c);
-    let shown = json(&e, &["journal", "show", &a, "--json"]);
+    let shown = e.json(&["journal", "show", &a, "--json"]);
     assert_eq!(shown["text"], "Walked by the river, edited");
     assert_eq!(shown["mood"], 8);
     assert_eq!(
@@ -83,9 +77,9 @@ fn journal_commands_round_trip_with_json_fields() {
     assert_eq!(shown["created_at"], items[1]["created_at"]);
     assert_ne!(shown["updated_at"], shown["created_at"]);
 
-    let found = json(&e, &["journal", "search", "RIVER", "--json"]);
+    let found = e.json(&["journal", "search", "RIVER", "--json"]);
     assert_eq!(found.as_array().unwrap().len(), 1);
-    let moods = json(&e, &["journal", "moods", "--by", "week", "--json"]);
+    let moods = e.json(&["journal", "moods", "--by", "week", "--json"]);
     assert_eq!(moods.as_array().unwrap()[0]["count"], 1);
 
     let mut c = haven(&e.vault);
@@ -116,7 +110,7 @@ fn text_can_come_from_stdin() {
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
     let id = String::from_utf8(out.stdout).unwrap().trim().to_string();
-    let shown = json(&e, &["journal", "show", &id, "--json"]);
+    let shown = e.json(&["journal", "show", &id, "--json"]);
     assert_eq!(shown["text"], "line one\nline two ✨");
 }
 

@@ -5,17 +5,7 @@
 mod common;
 
 use common::setup;
-
-fn pdftotext(path: &std::path::Path) -> String {
-    let out = std::process::Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
-        .arg(path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is needed; tests/run.sh installs it");
-    assert!(out.status.success());
-    String::from_utf8(out.stdout).unwrap()
-}
+use haven_test_support::pdf::{assert_contains, text_of_file as pdftotext};
 
 #[test]
 fn plan_and_statement_export_as_pdf_card_and_fhir() {
@@ -34,7 +24,8 @@ fn plan_and_statement_export_as_pdf_card_and_fhir() {
     let out = e.ok(&["plan", "export", "--out", pdf.to_str().unwrap()]);
     assert!(out.contains("not encrypted"));
     let text = pdftotext(&pdf);
-    assert!(text.contains("Zoë Ångström") && text.contains("Quiet room and a blanket"));
+    assert_contains(&text, "Zoë Ångström");
+    assert_contains(&text, "Quiet room and a blanket");
 
     let card = e.path("card.pdf");
     e.ok(&[
@@ -46,7 +37,7 @@ fn plan_and_statement_export_as_pdf_card_and_fhir() {
         card.to_str().unwrap(),
     ]);
     let text = pdftotext(&card);
-    assert!(text.contains("07700 900123"));
+    assert_contains(&text, "07700 900123");
     assert_eq!(text.matches('\u{c}').count(), 1, "the card is one page");
 
     let fhir = e.path("plan.json.fhir");
@@ -73,7 +64,7 @@ fn plan_and_statement_export_as_pdf_card_and_fhir() {
     e.ok(&["statement", "edit", s.to_str().unwrap()]);
     let spdf = e.path("statement.pdf");
     e.ok(&["statement", "export", "--out", spdf.to_str().unwrap()]);
-    assert!(pdftotext(&spdf).contains("Grew up by the sea"));
+    assert_contains(&pdftotext(&spdf), "Grew up by the sea");
     e.fails(
         &[
             "statement",

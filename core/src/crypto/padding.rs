@@ -86,9 +86,15 @@ mod tests {
 
     #[test]
     fn bad_length_prefix_is_an_error() {
-        assert!(unpad(&mut vec![0xff, 0xff, 0, 0, 1]).is_err());
-        assert!(unpad(&mut vec![1, 0]).is_err());
-        assert!(unpadded(&[2, 0, 0, 0, 1]).is_err());
-        assert!(unpadded(&[]).is_err());
+        assert!(matches!(
+            unpad(&mut vec![0xff, 0xff, 0, 0, 1]),
+            Err(Internal::Unauthentic)
+        ));
+        assert!(matches!(unpad(&mut vec![1, 0]), Err(Internal::Unauthentic)));
+        assert!(matches!(
+            unpadded(&[2, 0, 0, 0, 1]),
+            Err(Internal::Unauthentic)
+        ));
+        assert!(matches!(unpadded(&[]), Err(Internal::Unauthentic)));
     }
 }

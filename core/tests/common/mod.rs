@@ -1,9 +1,12 @@
-//! Helpers shared by the integration tests.
+//! Helpers shared by core's integration tests: a cheap vault, a draft, the
+//! raw files behind a vault, and a progress observer that records and
+//! cancels. (Document fixtures are in `doc_fixtures`.)
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
-use haven_core::{Draft, KdfParams, RecoveryKey, Vault};
+use haven_core::{Draft, KdfParams, Progress, RecoveryKey, Vault};
 
 pub const PASS: &str = "correct horse battery staple";
 
@@ -46,4 +49,48 @@ pub fn raw_contains(db: &Path, needle: &[u8]) -> bool {
 /// A side connection to the file, to play the attacker.
 pub fn raw_conn(db: &Path) -> rusqlite::Connection {
     rusqlite::Connection::open(db).unwrap()
+}
+
+/// A progress observer that records every update and asks to cancel once
+/// it has seen `cancel_after` of them.
+pub struct Recorder {
+    steps: Mutex<Vec<(String, f64)>>,
+    cancel_after: usize,
+}
+
+impl Recorder {
+    /// Records, never cancels.
+    pub fn new() -> Self {
+        Self::cancelling_after(usize::MAX)
+    }
+
+    /// Cancels once `n` updates came (0: at the first poll).
+    pub fn cancelling_after(n: usize) -> Self {
+        Recorder {
+            steps: Mutex::new(Vec::new()),
+            cancel_after: n,
+        }
+    }
+
+    /// Every (step, fraction) reported so far.
+    pub fn steps(&self) -> Vec<(String, f64)> {
+        self.steps.lock().unwrap().clone()
+    }
+
+    /// Every fraction reported so far.
+    pub fn fractions(&self) -> Vec<f64> {
+        self.steps().into_iter().map(|(_, f)| f).collect()
+    }
+}
+
+impl Progress for Recorder {
+    fn update(&self, step: &str, fraction: f64) {
+        self.steps
+            .lock()
+            .unwrap()
+            .push((step.to_string(), fraction));
+    }
+    fn cancelled(&self) -> bool {
+        self.steps.lock().unwrap().len() >= self.cancel_after
+    }
 }

@@ -1,14 +1,13 @@
 //! Fixtures shared by the export tests: documents with every section filled
 //! with unique markers (so a test can check each one reached the export),
 //! people with non-Latin names, and a signed, reviewed statement in a vault.
+//! Builds on `common` (declare `mod common;` beside `mod doc_fixtures;`).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use chrono::{Duration, NaiveDate, Utc};
 use haven_core::documents::*;
 use haven_core::export::ExportDocument;
-use haven_core::{KdfParams, Vault};
-
-pub const PASS: &str = "correct horse battery staple";
+use haven_core::Vault;
 
 /// Names that must survive export exactly (Latin with diacritics,
 /// Vietnamese stacked marks, Polish, Greek, Cyrillic).
@@ -17,9 +16,9 @@ pub const LUKASZ: &str = "Łukasz Żółć";
 pub const GREEK: &str = "Ελένη Παπαδοπούλου";
 pub const CYRILLIC: &str = "Юлия Соколова";
 
+/// A fresh vault (`common::new_vault`) without its recovery key.
 pub fn vault() -> (tempfile::TempDir, Vault) {
-    let dir = tempfile::tempdir().unwrap();
-    let (v, _) = Vault::create(&dir.path().join("v.haven"), PASS, KdfParams::minimum()).unwrap();
+    let (dir, v, _) = crate::common::new_vault();
     (dir, v)
 }
 
