@@ -5,6 +5,7 @@
 //! shows instead of a label; an unknown language is refused. (Fallback to
 //! English for a message a language lacks: unit tests in `core/src/i18n`.)
 
+mod common;
 mod doc_fixtures;
 mod pdf_read;
 

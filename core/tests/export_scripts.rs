@@ -11,6 +11,7 @@
 //! Fonts come from Debian packages `tests/run.sh` installs (see
 //! `pdf_read::FONTS`); these tests fail, rather than skip, without them.
 
+mod common;
 mod doc_fixtures;
 mod pdf_read;
 
