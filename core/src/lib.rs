@@ -17,6 +17,7 @@ pub mod export;
 #[cfg(feature = "uniffi")]
 mod ffi_types;
 mod files;
+pub mod i18n;
 mod integrity;
 pub mod journal;
 mod leftovers;
@@ -44,7 +45,9 @@ pub use documents::{
     SignOff, StatusChange, ValidationProblem, VersionStatus, VersionSummary, WarningSign, Witness,
 };
 pub use error::{HavenError, Result};
-pub use export::{ExportDocument, ExportKind, VersionRef};
+pub use export::{
+    ExportDocument, ExportKind, ExportOptions, ExportWarning, Exported, FontSource, VersionRef,
+};
 pub use files::{write_new_file, FileKind};
 pub use journal::{Draft, Entry, Page};
 pub use moods::{Bucket, MoodPoint};
