@@ -208,7 +208,10 @@ fn a_character_no_font_draws_is_a_warning_naming_the_section() {
     plan.when_well = "我很好".into();
     let doc = saved_plan(&v, plan);
     let out = pdf::crisis_plan(&doc, &options(), &Silent).unwrap();
-    assert!(out.bytes.starts_with(b"%PDF-"), "the export still completes");
+    assert!(
+        out.bytes.starts_with(b"%PDF-"),
+        "the export still completes"
+    );
     assert_eq!(
         out.warnings,
         vec![ExportWarning::MissingGlyphs {
