@@ -17,6 +17,7 @@ use haven_core::{
 };
 
 use crate::keystore::KeyStore;
+use crate::numbers::count;
 use crate::offload::offload;
 use crate::progress::{CancelToken, ProgressListener};
 use crate::vault::{CreatedVault, HavenVault};
@@ -193,11 +194,12 @@ impl HavenVault {
     #[uniffi::method(default(before = None, token = None))]
     pub async fn list_entries_async(
         self: Arc<Self>,
-        limit: u32,
+        limit: i32,
         before: Option<String>,
         token: Option<Arc<CancelToken>>,
     ) -> Result<Page, HavenError> {
         offload(None, token, move |_| {
+            let limit = count(limit, "the page size")?;
             self.vault.list_entries(limit, before.as_deref())
         })
         .await
@@ -227,11 +229,12 @@ impl HavenVault {
     pub async fn search_entries_page_async(
         self: Arc<Self>,
         query: String,
-        limit: u32,
+        limit: i32,
         before: Option<String>,
         token: Option<Arc<CancelToken>>,
     ) -> Result<Page, HavenError> {
         offload(None, token, move |_| {
+            let limit = count(limit, "the page size")?;
             self.vault
                 .search_entries_page(&query, limit, before.as_deref())
         })

@@ -9,6 +9,7 @@ use haven_core::{
 };
 
 use crate::guard::guard;
+use crate::numbers::count;
 use crate::vault::HavenVault;
 
 /// What `save_version` did.
@@ -293,8 +294,11 @@ impl HavenVault {
     }
 
     /// Documents whose review is due within `within_days` (or overdue).
-    pub fn reviews_due(&self, within_days: u32) -> Result<Vec<ReviewDue>, HavenError> {
-        guard(|| self.vault.reviews_due_now(within_days))
+    pub fn reviews_due(&self, within_days: i32) -> Result<Vec<ReviewDue>, HavenError> {
+        guard(|| {
+            let within_days = count(within_days, "the number of days")?;
+            self.vault.reviews_due_now(within_days)
+        })
     }
 
     /// Links a journal entry to a crisis-plan warning sign.

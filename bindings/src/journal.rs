@@ -3,6 +3,7 @@
 use haven_core::{Bucket, Draft, Entry, HavenError, MoodPoint, Page};
 
 use crate::guard::guard;
+use crate::numbers::count;
 use crate::vault::HavenVault;
 
 #[uniffi::export]
@@ -29,8 +30,11 @@ impl HavenVault {
 
     /// A page, newest first; pass the previous page's `next_cursor` as
     /// `before`. The cursor survives deletes (it is a position, not an id).
-    pub fn list_entries(&self, limit: u32, before: Option<String>) -> Result<Page, HavenError> {
-        guard(|| self.vault.list_entries(limit, before.as_deref()))
+    pub fn list_entries(&self, limit: i32, before: Option<String>) -> Result<Page, HavenError> {
+        guard(|| {
+            let limit = count(limit, "the page size")?;
+            self.vault.list_entries(limit, before.as_deref())
+        })
     }
 
     /// A page of the entries matching `query` (any case, text or tags),
@@ -38,10 +42,11 @@ impl HavenVault {
     pub fn search_entries_page(
         &self,
         query: String,
-        limit: u32,
+        limit: i32,
         before: Option<String>,
     ) -> Result<Page, HavenError> {
         guard(|| {
+            let limit = count(limit, "the page size")?;
             self.vault
                 .search_entries_page(&query, limit, before.as_deref())
         })

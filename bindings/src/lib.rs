@@ -11,6 +11,7 @@ mod export;
 mod guard;
 mod journal;
 mod keystore;
+mod numbers;
 mod observe;
 mod offload;
 mod progress;

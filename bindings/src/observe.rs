@@ -15,6 +15,7 @@ use std::time::Duration;
 use haven_core::{Change, HavenError};
 
 use crate::guard::guard;
+use crate::numbers::at_least;
 use crate::vault::HavenVault;
 
 /// Something that happened to the vault.
@@ -107,14 +108,14 @@ impl HavenVault {
     pub fn observe(
         self: Arc<Self>,
         listener: Arc<dyn VaultListener>,
-        interval_ms: u32,
+        interval_ms: i32,
     ) -> Result<Arc<TaskHandle>, HavenError> {
         guard(|| {
             let mut watcher = self.vault.watch_changes()?;
             let weak: Weak<HavenVault> = Arc::downgrade(&self);
             let mut unlocked = self.vault.is_unlocked();
             let handle = Arc::new(TaskHandle::default());
-            let interval = Duration::from_millis(u64::from(interval_ms.max(20)));
+            let interval = Duration::from_millis(at_least(interval_ms, 20));
             every("haven-observe", interval, handle.flag(), move || {
                 let Some(vault) = weak.upgrade() else {
                     return false;

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use haven_core::HavenError;
 
 use crate::guard::guard;
+use crate::numbers::at_least;
 use crate::observe::{every, TaskHandle, VaultListener};
 use crate::vault::HavenVault;
 
@@ -44,12 +45,12 @@ impl HavenVault {
     /// `idle_timeout_seconds` (at least 1) pass without [`Session::touch`].
     pub fn start_session(
         self: Arc<Self>,
-        idle_timeout_seconds: u32,
+        idle_timeout_seconds: i32,
     ) -> Result<Arc<Session>, HavenError> {
         guard(|| {
             let state = Arc::new(Mutex::new(Idle {
                 last_touch: Instant::now(),
-                timeout: Duration::from_secs(u64::from(idle_timeout_seconds.max(1))),
+                timeout: Duration::from_secs(at_least(idle_timeout_seconds, 1)),
             }));
             let task = Arc::new(TaskHandle::default());
             let weak = Arc::downgrade(&self);
@@ -87,14 +88,14 @@ impl Session {
 
     /// Changes the idle timeout (at least 1 second); counts from the last
     /// touch.
-    pub fn set_idle_timeout(&self, seconds: u32) {
-        lock_state(&self.state).timeout = Duration::from_secs(u64::from(seconds.max(1)));
+    pub fn set_idle_timeout(&self, seconds: i32) {
+        lock_state(&self.state).timeout = Duration::from_secs(at_least(seconds, 1));
     }
 
     /// Seconds left before an idle lock (0 when due).
-    pub fn seconds_until_lock(&self) -> u32 {
+    pub fn seconds_until_lock(&self) -> i32 {
         let secs = lock_state(&self.state).remaining().as_secs();
-        u32::try_from(secs).unwrap_or(u32::MAX)
+        i32::try_from(secs).unwrap_or(i32::MAX)
     }
 
     /// Lock and unlock events (and changes) of the session's vault: the

@@ -1,7 +1,7 @@
 //! uniffi glue for types from other crates (compiled only with the `uniffi`
 //! feature). Timestamps cross as the platform's own type (Kotlin
 //! `java.time.Instant`, Swift `Date`); calendar dates as ISO `YYYY-MM-DD` text, which
-//! uniffi.toml maps to Kotlin `java.time.LocalDate`.
+//! core/uniffi.toml maps to Kotlin `java.time.LocalDate` and Swift `DateComponents`.
 
 use chrono::NaiveDate;
 

@@ -23,14 +23,15 @@ pub enum Bucket {
 pub struct MoodPoint {
     /// First day of the period (the day itself, or the week's Monday).
     pub period_start: NaiveDate,
-    /// Entries with a mood in the period.
-    pub count: u32,
+    /// Entries with a mood in the period. Signed like every count the apps
+    /// see (Kotlin `Int`).
+    pub count: i32,
     /// Mean mood.
     pub mean: f64,
     /// Lowest mood.
-    pub min: u8,
+    pub min: i32,
     /// Highest mood.
-    pub max: u8,
+    pub max: i32,
 }
 
 /// Groups `(time, mood)` pairs; periods without moods are left out, and
@@ -53,10 +54,10 @@ pub fn series(
         .into_iter()
         .map(|(period_start, ms)| MoodPoint {
             period_start,
-            count: ms.len() as u32,
+            count: i32::try_from(ms.len()).unwrap_or(i32::MAX),
             mean: ms.iter().map(|&m| f64::from(m)).sum::<f64>() / ms.len() as f64,
-            min: ms.iter().copied().min().unwrap_or(0),
-            max: ms.iter().copied().max().unwrap_or(0),
+            min: ms.iter().copied().min().map_or(0, i32::from),
+            max: ms.iter().copied().max().map_or(0, i32::from),
         })
         .collect()
 }

@@ -33,7 +33,7 @@ fn draft(i: usize, text_len: usize) -> Draft {
     }
     Draft {
         text,
-        mood: Some((i % 10 + 1) as u8),
+        mood: Some(i32::from((i % 10 + 1) as u8)),
         tags: vec![TAG_MARKER.into()],
     }
 }

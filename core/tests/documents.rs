@@ -112,7 +112,7 @@ fn history_chains_each_version_to_its_parent_and_diffs_by_section() {
     );
 
     let history = v.document_history(&doc).unwrap();
-    let numbers: Vec<u32> = history.iter().map(|h| h.number).collect();
+    let numbers: Vec<i32> = history.iter().map(|h| h.number).collect();
     assert_eq!(numbers, vec![1, 2, 3]);
     assert_eq!(history[0].parent_hash, None);
     assert_eq!(history[1].parent_hash.as_deref(), Some(v1.hash.as_str()));
@@ -194,7 +194,7 @@ fn signing_keeps_exactly_one_active_version() {
 
     v.sign_version(&doc, &v2.hash, sign_off(&mut k, true))
         .unwrap();
-    let statuses: Vec<(u32, VersionStatus)> = v
+    let statuses: Vec<(i32, VersionStatus)> = v
         .document_history(&doc)
         .unwrap()
         .iter()

@@ -15,7 +15,7 @@ fn fixture_dir() -> PathBuf {
 #[derive(serde::Deserialize, serde::Serialize)]
 struct Expected {
     recovery_key: String,
-    entries: Vec<(String, String, Option<u8>, Vec<String>)>,
+    entries: Vec<(String, String, Option<i32>, Vec<String>)>,
 }
 
 #[test]

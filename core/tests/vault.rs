@@ -270,7 +270,7 @@ fn mood_series_groups_entries_with_moods() {
     }
     v.add_entry(draft("no mood")).unwrap();
     let days = v.mood_series(Bucket::Day, 0).unwrap();
-    let total: u32 = days.iter().map(|p| p.count).sum();
+    let total: i32 = days.iter().map(|p| p.count).sum();
     assert_eq!(total, 3);
     let weeks = v.mood_series(Bucket::Week, 0).unwrap();
     assert!(weeks.len() <= 2 && !weeks.is_empty());

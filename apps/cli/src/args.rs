@@ -118,7 +118,7 @@ pub enum JournalCommand {
     Add {
         /// Mood from 1 to 10.
         #[arg(long)]
-        mood: Option<u8>,
+        mood: Option<i32>,
         /// A tag (repeatable).
         #[arg(long = "tag")]
         tags: Vec<String>,
@@ -157,7 +157,7 @@ pub enum JournalCommand {
         id: String,
         /// New mood from 1 to 10.
         #[arg(long, conflicts_with = "no_mood")]
-        mood: Option<u8>,
+        mood: Option<i32>,
         /// Remove the mood.
         #[arg(long)]
         no_mood: bool,

@@ -55,7 +55,7 @@ pub fn require(vault: &Vault, kind: DocumentKind) -> Result<DocumentSummary, Fai
 pub fn resolve(vault: &Vault, doc: &DocumentSummary, given: &str) -> Result<String, Failure> {
     let history = vault.document_history(&doc.id)?;
     let given = given.trim().trim_start_matches('v');
-    let by_number: Vec<&VersionSummary> = match given.parse::<u32>() {
+    let by_number: Vec<&VersionSummary> = match given.parse::<i32>() {
         Ok(n) if given.len() < 4 => history.iter().filter(|v| v.number == n).collect(),
         _ => Vec::new(),
     };
@@ -119,7 +119,7 @@ struct ShownVersion<'a> {
     kind: DocumentKind,
     hash: &'a str,
     parent_hash: Option<&'a str>,
-    number: u32,
+    number: i32,
     created_at: chrono::DateTime<chrono::Utc>,
     status: haven_core::VersionStatus,
     next_review: Option<NaiveDate>,

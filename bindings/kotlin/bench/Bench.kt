@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit
 
 private const val FILL_SEED = 0x4841_5645_4E00_0001L
 private const val ADD_SEED = 0x4841_5645_4E00_0002L
-private const val PAGE = 50u
+private const val PAGE = 50
 
 private val WORDS = listOf(
     "today", "slept", "badly", "walked", "to", "the", "park", "and", "felt", "a", "little",
@@ -48,7 +48,7 @@ private fun drafts(seed: Long, count: Int): List<Draft> {
             text.append(WORDS[rng.below(WORDS.size)])
         }
         text.setLength(len)
-        val mood = rng.below(11).let { if (it == 0) null else it.toUByte() }
+        val mood = rng.below(11).let { if (it == 0) null else it }
         val tags = List(rng.below(4)) { TAGS[rng.below(TAGS.size)] }
         Draft(text.toString(), mood, tags)
     }

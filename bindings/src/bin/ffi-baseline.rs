@@ -96,7 +96,7 @@ fn drafts(seed: u64, count: usize) -> Vec<Draft> {
             text.truncate(len);
             let mood = match rng.below(11) {
                 0 => None,
-                m => Some(m as u8),
+                m => Some(m as i32),
             };
             let tags = (0..rng.below(4))
                 .map(|_| TAGS[rng.below(TAGS.len() as u64) as usize].to_string())

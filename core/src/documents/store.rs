@@ -138,7 +138,7 @@ impl State {
             kind: self.kind,
             hash: v.hash.clone(),
             parent_hash: v.parent_hash.clone(),
-            number: v.number,
+            number: shown(v.number),
             created_at: v.created_at,
             status: v.status,
             signed_on: v.signed_on,
@@ -150,7 +150,7 @@ impl State {
             id: id.to_string(),
             kind: self.kind,
             created_at: self.created_at,
-            version_count: self.versions.len() as u32,
+            version_count: i32::try_from(self.versions.len()).unwrap_or(i32::MAX),
             latest_hash: self
                 .versions
                 .last()
@@ -263,12 +263,18 @@ pub(crate) fn write_version(
         kind: state.kind,
         hash,
         parent_hash: pre.parent_hash,
-        number: pre.number,
+        number: shown(pre.number),
         created_at,
         status: VersionStatus::Draft,
         content: pre.content,
         sign_off: None,
     })
+}
+
+/// A stored version number as the apps see it (a plain `i32`, Kotlin `Int`).
+/// Numbers count versions from 1, so they never come near `i32::MAX`.
+fn shown(number: u32) -> i32 {
+    i32::try_from(number).unwrap_or(i32::MAX)
 }
 
 /// Reads one full version (content, status, sign-off).
@@ -292,7 +298,7 @@ pub(crate) fn read_version(
         kind: state.kind,
         hash: hash.to_string(),
         parent_hash: p.parent_hash,
-        number: p.number,
+        number: shown(p.number),
         created_at: p.created_at,
         status: sv.status,
         content: p.content,

@@ -50,8 +50,9 @@ pub struct DocumentVersion {
     /// The parent's hash; `None` for the first version.
     pub parent_hash: Option<String>,
     /// 1 for the first version, parent's number + 1 after (two children of
-    /// one parent share a number).
-    pub number: u32,
+    /// one parent share a number). Signed, like every number the apps see
+    /// (Kotlin `Int`); stored as `u32`.
+    pub number: i32,
     /// When this version was saved.
     pub created_at: DateTime<Utc>,
     /// Current status (kept apart from the content).
@@ -75,7 +76,7 @@ pub struct VersionSummary {
     /// The parent's hash.
     pub parent_hash: Option<String>,
     /// Version number.
-    pub number: u32,
+    pub number: i32,
     /// When it was saved.
     pub created_at: DateTime<Utc>,
     /// Current status.
@@ -95,7 +96,7 @@ pub struct DocumentSummary {
     /// When the first version was saved.
     pub created_at: DateTime<Utc>,
     /// How many versions exist.
-    pub version_count: u32,
+    pub version_count: i32,
     /// The most recently saved version.
     pub latest_hash: String,
     /// The active version, if any.

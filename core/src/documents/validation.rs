@@ -22,7 +22,7 @@ pub struct ValidationProblem {
     /// The section at fault.
     pub section: Section,
     /// The item within the section, counted from 1, when the section is a list.
-    pub item: Option<u32>,
+    pub item: Option<i32>,
     /// What is missing, in plain English (never quotes the person's words).
     pub message: String,
 }
@@ -45,7 +45,7 @@ impl Problems {
     fn add(&mut self, section: Section, item: Option<usize>, message: &str) {
         self.0.push(ValidationProblem {
             section,
-            item: item.map(|i| (i + 1) as u32),
+            item: item.map(|i| i32::try_from(i + 1).unwrap_or(i32::MAX)),
             message: message.into(),
         });
     }

@@ -44,8 +44,9 @@ pub struct Entry {
     pub updated_at: Timestamp,
     /// What the person wrote.
     pub text: String,
-    /// Mood on a 1-10 scale, if given.
-    pub mood: Option<u8>,
+    /// Mood on a 1-10 scale, if given. A plain `i32` (Kotlin `Int`) rather
+    /// than the `u8` it is stored as, so apps need no unsigned conversions.
+    pub mood: Option<i32>,
     /// Tags, in the order given, without duplicates.
     pub tags: Vec<String>,
 }
@@ -70,7 +71,7 @@ pub struct Draft {
     /// Text (may be empty when a mood is given).
     pub text: String,
     /// Mood 1-10.
-    pub mood: Option<u8>,
+    pub mood: Option<i32>,
     /// Tags.
     pub tags: Vec<String>,
 }
@@ -98,6 +99,15 @@ pub struct Page {
 }
 
 impl Draft {
+    /// The mood as stored (one byte); `clean` has checked the range.
+    fn stored_mood(&self) -> Result<Option<u8>> {
+        self.mood
+            .map(|m| {
+                u8::try_from(m).map_err(|_| HavenError::invalid("mood must be between 1 and 10"))
+            })
+            .transpose()
+    }
+
     /// Validates and normalises (NFC text, trimmed unique tags). Messages
     /// say what is wrong without quoting the input.
     fn clean(self) -> Result<Self> {
@@ -153,7 +163,7 @@ impl View<'_> {
             created_at: self.created_at,
             updated_at: self.updated_at,
             text: self.text.into_owned(),
-            mood: self.mood,
+            mood: self.mood.map(i32::from),
             tags: self.tags.into_vec(),
         }
     }
@@ -259,7 +269,7 @@ impl Vault {
         let d = draft.clean()?;
         let now = Utc::now();
         let id = crypto::random_id()?;
-        let bytes = payload::encode(&now, &now, &d.text, d.mood, &d.tags)?;
+        let bytes = payload::encode(&now, &now, &d.text, d.stored_mood()?, &d.tags)?;
         self.with_unlocked(|conn, scope| scope.insert(conn, KIND, &id, &bytes))?;
         Ok(Entry {
             id,
@@ -280,7 +290,13 @@ impl Vault {
             let tx = conn.transaction()?;
             let old = fetch(&tx, scope, id)?;
             let updated_at = Utc::now().max(old.created_at);
-            let bytes = payload::encode(&old.created_at, &updated_at, &d.text, d.mood, &d.tags)?;
+            let bytes = payload::encode(
+                &old.created_at,
+                &updated_at,
+                &d.text,
+                d.stored_mood()?,
+                &d.tags,
+            )?;
             scope.update(&tx, KIND, id, &bytes)?;
             tx.commit()?;
             conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;

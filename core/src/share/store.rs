@@ -314,7 +314,7 @@ fn shared_document(
     Ok(SharedDocument {
         kind: version.kind,
         version: version.hash.clone(),
-        number: version.number,
+        number: u32::try_from(version.number).map_err(|_| ShareError::Malformed)?,
         status: version.status,
         signed_on: version.sign_off.as_ref().map(|s| s.signed_on),
         next_review,

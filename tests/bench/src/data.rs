@@ -234,7 +234,7 @@ impl Generator {
             text.push(' ');
             text.push_str(PLANTED);
         }
-        let mood = (self.rng.u8(0..5) != 0).then(|| self.rng.u8(1..=10));
+        let mood = (self.rng.u8(0..5) != 0).then(|| i32::from(self.rng.u8(1..=10)));
         let tags = (0..self.rng.usize(0..=3))
             .map(|_| TAGS[self.rng.usize(0..TAGS.len())].to_string())
             .collect::<Vec<_>>();

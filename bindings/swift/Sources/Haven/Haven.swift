@@ -471,22 +471,6 @@ private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
-    typealias FfiType = UInt32
-    typealias SwiftType = UInt32
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt32 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
     typealias FfiType = Int32
     typealias SwiftType = Int32
@@ -805,7 +789,7 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
     /**
      * A page of the journal, off the calling thread.
      */
-    func listEntriesAsync(limit: UInt32, before: String?, token: CancelToken?) async throws  -> Page
+    func listEntriesAsync(limit: Int32, before: String?, token: CancelToken?) async throws  -> Page
     
     /**
      * Mood series, off the calling thread.
@@ -833,7 +817,7 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
     /**
      * One page of search results, off the calling thread.
      */
-    func searchEntriesPageAsync(query: String, limit: UInt32, before: String?, token: CancelToken?) async throws  -> Page
+    func searchEntriesPageAsync(query: String, limit: Int32, before: String?, token: CancelToken?) async throws  -> Page
     
     /**
      * Unlocks with the device key in `store`, off the calling thread (the
@@ -947,7 +931,7 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
     /**
      * Documents whose review is due within `within_days` (or overdue).
      */
-    func reviewsDue(withinDays: UInt32) throws  -> [ReviewDue]
+    func reviewsDue(withinDays: Int32) throws  -> [ReviewDue]
     
     /**
      * Revokes a version.
@@ -1047,7 +1031,7 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
      * A page, newest first; pass the previous page's `next_cursor` as
      * `before`. The cursor survives deletes (it is a position, not an id).
      */
-    func listEntries(limit: UInt32, before: String?) throws  -> Page
+    func listEntries(limit: Int32, before: String?) throws  -> Page
     
     /**
      * Mood per day or week in local time (`utc_offset_minutes`).
@@ -1063,7 +1047,7 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
      * A page of the entries matching `query` (any case, text or tags),
      * newest first; pass the previous page's `next_cursor` as `before`.
      */
-    func searchEntriesPage(query: String, limit: UInt32, before: String?) throws  -> Page
+    func searchEntriesPage(query: String, limit: Int32, before: String?) throws  -> Page
     
     /**
      * Lets the next unlock accept a vault file older than the held epoch
@@ -1104,13 +1088,13 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
      * 250, at least 20) is how often the file is checked: one cheap
      * `PRAGMA data_version` when nothing changed.
      */
-    func observe(listener: VaultListener, intervalMs: UInt32) throws  -> TaskHandle
+    func observe(listener: VaultListener, intervalMs: Int32) throws  -> TaskHandle
     
     /**
      * Starts an idle auto-lock: the vault is locked once
      * `idle_timeout_seconds` (at least 1) pass without [`Session::touch`].
      */
-    func startSession(idleTimeoutSeconds: UInt32) throws  -> Session
+    func startSession(idleTimeoutSeconds: Int32) throws  -> Session
     
     /**
      * Sets a new passphrase (vault must be unlocked) at cost `kdf`, or at
@@ -1401,12 +1385,12 @@ open func fhirBundleAsync(versions: [VersionRef], listener: ProgressListener? = 
     /**
      * A page of the journal, off the calling thread.
      */
-open func listEntriesAsync(limit: UInt32, before: String? = nil, token: CancelToken? = nil)async throws  -> Page  {
+open func listEntriesAsync(limit: Int32, before: String? = nil, token: CancelToken? = nil)async throws  -> Page  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_haven_ffi_fn_method_havenvault_list_entries_async(
-                        self.uniffiCloneHandle(),FfiConverterUInt32.lower(limit),FfiConverterOptionString.lower(before),FfiConverterOptionTypeCancelToken.lower(token)
+                        self.uniffiCloneHandle(),FfiConverterInt32.lower(limit),FfiConverterOptionString.lower(before),FfiConverterOptionTypeCancelToken.lower(token)
                 )
             },
             pollFunc: ffi_haven_ffi_rust_future_poll_rust_buffer,
@@ -1499,12 +1483,12 @@ open func searchEntriesAsync(query: String, token: CancelToken? = nil)async thro
     /**
      * One page of search results, off the calling thread.
      */
-open func searchEntriesPageAsync(query: String, limit: UInt32, before: String? = nil, token: CancelToken? = nil)async throws  -> Page  {
+open func searchEntriesPageAsync(query: String, limit: Int32, before: String? = nil, token: CancelToken? = nil)async throws  -> Page  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_haven_ffi_fn_method_havenvault_search_entries_page_async(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(query),FfiConverterUInt32.lower(limit),FfiConverterOptionString.lower(before),FfiConverterOptionTypeCancelToken.lower(token)
+                        self.uniffiCloneHandle(),FfiConverterString.lower(query),FfiConverterInt32.lower(limit),FfiConverterOptionString.lower(before),FfiConverterOptionTypeCancelToken.lower(token)
                 )
             },
             pollFunc: ffi_haven_ffi_rust_future_poll_rust_buffer,
@@ -1828,12 +1812,12 @@ open func recordDeparture(documentId: String, versionHash: String, departure: Ne
     /**
      * Documents whose review is due within `within_days` (or overdue).
      */
-open func reviewsDue(withinDays: UInt32)throws  -> [ReviewDue]  {
+open func reviewsDue(withinDays: Int32)throws  -> [ReviewDue]  {
     return try  FfiConverterSequenceTypeReviewDue.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
         uniffiCallStatus in
     uniffi_haven_ffi_fn_method_havenvault_reviews_due(
             self.uniffiCloneHandle(),
-        FfiConverterUInt32.lower(withinDays),uniffiCallStatus
+        FfiConverterInt32.lower(withinDays),uniffiCallStatus
     )
 })
 }
@@ -2083,12 +2067,12 @@ open func getEntry(id: String)throws  -> Entry  {
      * A page, newest first; pass the previous page's `next_cursor` as
      * `before`. The cursor survives deletes (it is a position, not an id).
      */
-open func listEntries(limit: UInt32, before: String?)throws  -> Page  {
+open func listEntries(limit: Int32, before: String?)throws  -> Page  {
     return try  FfiConverterTypePage_lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
         uniffiCallStatus in
     uniffi_haven_ffi_fn_method_havenvault_list_entries(
             self.uniffiCloneHandle(),
-        FfiConverterUInt32.lower(limit),
+        FfiConverterInt32.lower(limit),
         FfiConverterOptionString.lower(before),uniffiCallStatus
     )
 })
@@ -2125,13 +2109,13 @@ open func searchEntries(query: String)throws  -> [Entry]  {
      * A page of the entries matching `query` (any case, text or tags),
      * newest first; pass the previous page's `next_cursor` as `before`.
      */
-open func searchEntriesPage(query: String, limit: UInt32, before: String?)throws  -> Page  {
+open func searchEntriesPage(query: String, limit: Int32, before: String?)throws  -> Page  {
     return try  FfiConverterTypePage_lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
         uniffiCallStatus in
     uniffi_haven_ffi_fn_method_havenvault_search_entries_page(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(query),
-        FfiConverterUInt32.lower(limit),
+        FfiConverterInt32.lower(limit),
         FfiConverterOptionString.lower(before),uniffiCallStatus
     )
 })
@@ -2212,13 +2196,13 @@ open func unlockWithKeyStore(store: KeyStore)throws   {try rustCallWithError(Ffi
      * 250, at least 20) is how often the file is checked: one cheap
      * `PRAGMA data_version` when nothing changed.
      */
-open func observe(listener: VaultListener, intervalMs: UInt32 = UInt32(250))throws  -> TaskHandle  {
+open func observe(listener: VaultListener, intervalMs: Int32 = 250)throws  -> TaskHandle  {
     return try  FfiConverterTypeTaskHandle_lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
         uniffiCallStatus in
     uniffi_haven_ffi_fn_method_havenvault_observe(
             self.uniffiCloneHandle(),
         FfiConverterTypeVaultListener_lower(listener),
-        FfiConverterUInt32.lower(intervalMs),uniffiCallStatus
+        FfiConverterInt32.lower(intervalMs),uniffiCallStatus
     )
 })
 }
@@ -2227,12 +2211,12 @@ open func observe(listener: VaultListener, intervalMs: UInt32 = UInt32(250))thro
      * Starts an idle auto-lock: the vault is locked once
      * `idle_timeout_seconds` (at least 1) pass without [`Session::touch`].
      */
-open func startSession(idleTimeoutSeconds: UInt32)throws  -> Session  {
+open func startSession(idleTimeoutSeconds: Int32)throws  -> Session  {
     return try  FfiConverterTypeSession_lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
         uniffiCallStatus in
     uniffi_haven_ffi_fn_method_havenvault_start_session(
             self.uniffiCloneHandle(),
-        FfiConverterUInt32.lower(idleTimeoutSeconds),uniffiCallStatus
+        FfiConverterInt32.lower(idleTimeoutSeconds),uniffiCallStatus
     )
 })
 }
@@ -2987,13 +2971,13 @@ public protocol SessionProtocol: AnyObject, Sendable {
     /**
      * Seconds left before an idle lock (0 when due).
      */
-    func secondsUntilLock()  -> UInt32
+    func secondsUntilLock()  -> Int32
     
     /**
      * Changes the idle timeout (at least 1 second); counts from the last
      * touch.
      */
-    func setIdleTimeout(seconds: UInt32) 
+    func setIdleTimeout(seconds: Int32) 
     
     /**
      * Stops the idle timer (the vault is left as it is).
@@ -3080,8 +3064,8 @@ open func observe(listener: VaultListener)throws  -> TaskHandle  {
     /**
      * Seconds left before an idle lock (0 when due).
      */
-open func secondsUntilLock() -> UInt32  {
-    return try!  FfiConverterUInt32.lift(try! rustCall() {
+open func secondsUntilLock() -> Int32  {
+    return try!  FfiConverterInt32.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_haven_ffi_fn_method_session_seconds_until_lock(
             self.uniffiCloneHandle(),uniffiCallStatus
@@ -3093,11 +3077,11 @@ open func secondsUntilLock() -> UInt32  {
      * Changes the idle timeout (at least 1 second); counts from the last
      * touch.
      */
-open func setIdleTimeout(seconds: UInt32)  {try! rustCall() {
+open func setIdleTimeout(seconds: Int32)  {try! rustCall() {
         uniffiCallStatus in
     uniffi_haven_ffi_fn_method_session_set_idle_timeout(
             self.uniffiCloneHandle(),
-        FfiConverterUInt32.lower(seconds),uniffiCallStatus
+        FfiConverterInt32.lower(seconds),uniffiCallStatus
     )
 }
 }
@@ -4732,10 +4716,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_session_observe() != 34464) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_session_seconds_until_lock() != 39617) {
+    if (uniffi_haven_ffi_checksum_method_session_seconds_until_lock() != 29820) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_session_set_idle_timeout() != 31835) {
+    if (uniffi_haven_ffi_checksum_method_session_set_idle_timeout() != 58367) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_session_stop() != 40437) {
@@ -4762,7 +4746,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle_async() != 58545) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_list_entries_async() != 28708) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_list_entries_async() != 15774) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_mood_series_async() != 27389) {
@@ -4777,7 +4761,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_havenvault_search_entries_async() != 8160) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_search_entries_page_async() != 38260) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_search_entries_page_async() != 44264) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_unlock_with_key_store_async() != 53139) {
@@ -4843,7 +4827,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_havenvault_record_departure() != 26282) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_reviews_due() != 31389) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_reviews_due() != 45867) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_revoke_version() != 822) {
@@ -4897,7 +4881,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_havenvault_get_entry() != 49911) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_list_entries() != 54984) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_list_entries() != 58209) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_mood_series() != 28917) {
@@ -4906,7 +4890,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_havenvault_search_entries() != 10477) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_search_entries_page() != 57553) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_search_entries_page() != 20511) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_accept_rollback() != 2386) {
@@ -4924,10 +4908,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_havenvault_unlock_with_key_store() != 19825) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_observe() != 7545) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_observe() != 21395) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_start_session() != 2730) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_start_session() != 7042) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_change_passphrase() != 50202) {

@@ -3,6 +3,7 @@
 
 // swiftlint:disable all
 import Foundation
+import Foundation
 
 // Depending on the consumer's build setup, the low-level FFI code
 // might be in a separate module, or it might be compiled inline into
@@ -465,22 +466,6 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterUInt8: FfiConverterPrimitive {
-    typealias FfiType = UInt8
-    typealias SwiftType = UInt8
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt8 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: UInt8, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
     typealias FfiType = UInt32
     typealias SwiftType = UInt32
@@ -490,6 +475,22 @@ fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
     }
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
+    typealias FfiType = Int32
+    typealias SwiftType = Int32
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int32 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Int32, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
     }
 }
@@ -2956,7 +2957,7 @@ public struct DocumentSummary: Equatable, Hashable {
     /**
      * How many versions exist.
      */
-    public var versionCount: UInt32
+    public var versionCount: Int32
     /**
      * The most recently saved version.
      */
@@ -2988,7 +2989,7 @@ public struct DocumentSummary: Equatable, Hashable {
          */createdAt: Timestamp, 
         /**
          * How many versions exist.
-         */versionCount: UInt32, 
+         */versionCount: Int32, 
         /**
          * The most recently saved version.
          */latestHash: String, 
@@ -3030,7 +3031,7 @@ public struct FfiConverterTypeDocumentSummary: FfiConverterRustBuffer {
                 id: FfiConverterString.read(from: &buf), 
                 kind: FfiConverterTypeDocumentKind.read(from: &buf), 
                 createdAt: FfiConverterTypeTimestamp.read(from: &buf), 
-                versionCount: FfiConverterUInt32.read(from: &buf), 
+                versionCount: FfiConverterInt32.read(from: &buf), 
                 latestHash: FfiConverterString.read(from: &buf), 
                 activeHash: FfiConverterOptionString.read(from: &buf), 
                 lastSignedOn: FfiConverterOptionTypeNaiveDate.read(from: &buf), 
@@ -3042,7 +3043,7 @@ public struct FfiConverterTypeDocumentSummary: FfiConverterRustBuffer {
         FfiConverterString.write(value.id, into: &buf)
         FfiConverterTypeDocumentKind.write(value.kind, into: &buf)
         FfiConverterTypeTimestamp.write(value.createdAt, into: &buf)
-        FfiConverterUInt32.write(value.versionCount, into: &buf)
+        FfiConverterInt32.write(value.versionCount, into: &buf)
         FfiConverterString.write(value.latestHash, into: &buf)
         FfiConverterOptionString.write(value.activeHash, into: &buf)
         FfiConverterOptionTypeNaiveDate.write(value.lastSignedOn, into: &buf)
@@ -3088,9 +3089,10 @@ public struct DocumentVersion: Equatable, Hashable, CustomDebugStringConvertible
     public var parentHash: String?
     /**
      * 1 for the first version, parent's number + 1 after (two children of
-     * one parent share a number).
+     * one parent share a number). Signed, like every number the apps see
+     * (Kotlin `Int`); stored as `u32`.
      */
-    public var number: UInt32
+    public var number: Int32
     /**
      * When this version was saved.
      */
@@ -3125,8 +3127,9 @@ public struct DocumentVersion: Equatable, Hashable, CustomDebugStringConvertible
          */parentHash: String?, 
         /**
          * 1 for the first version, parent's number + 1 after (two children of
-         * one parent share a number).
-         */number: UInt32, 
+         * one parent share a number). Signed, like every number the apps see
+         * (Kotlin `Int`); stored as `u32`.
+         */number: Int32, 
         /**
          * When this version was saved.
          */createdAt: Timestamp, 
@@ -3181,7 +3184,7 @@ public struct FfiConverterTypeDocumentVersion: FfiConverterRustBuffer {
                 kind: FfiConverterTypeDocumentKind.read(from: &buf), 
                 hash: FfiConverterString.read(from: &buf), 
                 parentHash: FfiConverterOptionString.read(from: &buf), 
-                number: FfiConverterUInt32.read(from: &buf), 
+                number: FfiConverterInt32.read(from: &buf), 
                 createdAt: FfiConverterTypeTimestamp.read(from: &buf), 
                 status: FfiConverterTypeVersionStatus.read(from: &buf), 
                 content: FfiConverterTypeDocumentContent.read(from: &buf), 
@@ -3194,7 +3197,7 @@ public struct FfiConverterTypeDocumentVersion: FfiConverterRustBuffer {
         FfiConverterTypeDocumentKind.write(value.kind, into: &buf)
         FfiConverterString.write(value.hash, into: &buf)
         FfiConverterOptionString.write(value.parentHash, into: &buf)
-        FfiConverterUInt32.write(value.number, into: &buf)
+        FfiConverterInt32.write(value.number, into: &buf)
         FfiConverterTypeTimestamp.write(value.createdAt, into: &buf)
         FfiConverterTypeVersionStatus.write(value.status, into: &buf)
         FfiConverterTypeDocumentContent.write(value.content, into: &buf)
@@ -3229,7 +3232,7 @@ public struct Draft: Equatable, Hashable, CustomDebugStringConvertible {
     /**
      * Mood 1-10.
      */
-    public var mood: UInt8?
+    public var mood: Int32?
     /**
      * Tags.
      */
@@ -3243,7 +3246,7 @@ public struct Draft: Equatable, Hashable, CustomDebugStringConvertible {
          */text: String, 
         /**
          * Mood 1-10.
-         */mood: UInt8?, 
+         */mood: Int32?, 
         /**
          * Tags.
          */tags: [String]) {
@@ -3280,14 +3283,14 @@ public struct FfiConverterTypeDraft: FfiConverterRustBuffer {
         return
             try Draft(
                 text: FfiConverterString.read(from: &buf), 
-                mood: FfiConverterOptionUInt8.read(from: &buf), 
+                mood: FfiConverterOptionInt32.read(from: &buf), 
                 tags: FfiConverterSequenceString.read(from: &buf)
         )
     }
 
     public static func write(_ value: Draft, into buf: inout [UInt8]) {
         FfiConverterString.write(value.text, into: &buf)
-        FfiConverterOptionUInt8.write(value.mood, into: &buf)
+        FfiConverterOptionInt32.write(value.mood, into: &buf)
         FfiConverterSequenceString.write(value.tags, into: &buf)
     }
 }
@@ -3329,9 +3332,10 @@ public struct Entry: Equatable, Hashable, CustomDebugStringConvertible {
      */
     public var text: String
     /**
-     * Mood on a 1-10 scale, if given.
+     * Mood on a 1-10 scale, if given. A plain `i32` (Kotlin `Int`) rather
+     * than the `u8` it is stored as, so apps need no unsigned conversions.
      */
-    public var mood: UInt8?
+    public var mood: Int32?
     /**
      * Tags, in the order given, without duplicates.
      */
@@ -3353,8 +3357,9 @@ public struct Entry: Equatable, Hashable, CustomDebugStringConvertible {
          * What the person wrote.
          */text: String, 
         /**
-         * Mood on a 1-10 scale, if given.
-         */mood: UInt8?, 
+         * Mood on a 1-10 scale, if given. A plain `i32` (Kotlin `Int`) rather
+         * than the `u8` it is stored as, so apps need no unsigned conversions.
+         */mood: Int32?, 
         /**
          * Tags, in the order given, without duplicates.
          */tags: [String]) {
@@ -3397,7 +3402,7 @@ public struct FfiConverterTypeEntry: FfiConverterRustBuffer {
                 createdAt: FfiConverterTypeTimestamp.read(from: &buf), 
                 updatedAt: FfiConverterTypeTimestamp.read(from: &buf), 
                 text: FfiConverterString.read(from: &buf), 
-                mood: FfiConverterOptionUInt8.read(from: &buf), 
+                mood: FfiConverterOptionInt32.read(from: &buf), 
                 tags: FfiConverterSequenceString.read(from: &buf)
         )
     }
@@ -3407,7 +3412,7 @@ public struct FfiConverterTypeEntry: FfiConverterRustBuffer {
         FfiConverterTypeTimestamp.write(value.createdAt, into: &buf)
         FfiConverterTypeTimestamp.write(value.updatedAt, into: &buf)
         FfiConverterString.write(value.text, into: &buf)
-        FfiConverterOptionUInt8.write(value.mood, into: &buf)
+        FfiConverterOptionInt32.write(value.mood, into: &buf)
         FfiConverterSequenceString.write(value.tags, into: &buf)
     }
 }
@@ -3985,9 +3990,10 @@ public struct MoodPoint: Equatable, Hashable {
      */
     public var periodStart: NaiveDate
     /**
-     * Entries with a mood in the period.
+     * Entries with a mood in the period. Signed like every count the apps
+     * see (Kotlin `Int`).
      */
-    public var count: UInt32
+    public var count: Int32
     /**
      * Mean mood.
      */
@@ -3995,11 +4001,11 @@ public struct MoodPoint: Equatable, Hashable {
     /**
      * Lowest mood.
      */
-    public var min: UInt8
+    public var min: Int32
     /**
      * Highest mood.
      */
-    public var max: UInt8
+    public var max: Int32
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4008,17 +4014,18 @@ public struct MoodPoint: Equatable, Hashable {
          * First day of the period (the day itself, or the week's Monday).
          */periodStart: NaiveDate, 
         /**
-         * Entries with a mood in the period.
-         */count: UInt32, 
+         * Entries with a mood in the period. Signed like every count the apps
+         * see (Kotlin `Int`).
+         */count: Int32, 
         /**
          * Mean mood.
          */mean: Double, 
         /**
          * Lowest mood.
-         */min: UInt8, 
+         */min: Int32, 
         /**
          * Highest mood.
-         */max: UInt8) {
+         */max: Int32) {
         self.periodStart = periodStart
         self.count = count
         self.mean = mean
@@ -4043,19 +4050,19 @@ public struct FfiConverterTypeMoodPoint: FfiConverterRustBuffer {
         return
             try MoodPoint(
                 periodStart: FfiConverterTypeNaiveDate.read(from: &buf), 
-                count: FfiConverterUInt32.read(from: &buf), 
+                count: FfiConverterInt32.read(from: &buf), 
                 mean: FfiConverterDouble.read(from: &buf), 
-                min: FfiConverterUInt8.read(from: &buf), 
-                max: FfiConverterUInt8.read(from: &buf)
+                min: FfiConverterInt32.read(from: &buf), 
+                max: FfiConverterInt32.read(from: &buf)
         )
     }
 
     public static func write(_ value: MoodPoint, into buf: inout [UInt8]) {
         FfiConverterTypeNaiveDate.write(value.periodStart, into: &buf)
-        FfiConverterUInt32.write(value.count, into: &buf)
+        FfiConverterInt32.write(value.count, into: &buf)
         FfiConverterDouble.write(value.mean, into: &buf)
-        FfiConverterUInt8.write(value.min, into: &buf)
-        FfiConverterUInt8.write(value.max, into: &buf)
+        FfiConverterInt32.write(value.min, into: &buf)
+        FfiConverterInt32.write(value.max, into: &buf)
     }
 }
 
@@ -6033,7 +6040,7 @@ public struct ValidationProblem: Equatable, Hashable {
     /**
      * The item within the section, counted from 1, when the section is a list.
      */
-    public var item: UInt32?
+    public var item: Int32?
     /**
      * What is missing, in plain English (never quotes the person's words).
      */
@@ -6047,7 +6054,7 @@ public struct ValidationProblem: Equatable, Hashable {
          */section: Section, 
         /**
          * The item within the section, counted from 1, when the section is a list.
-         */item: UInt32?, 
+         */item: Int32?, 
         /**
          * What is missing, in plain English (never quotes the person's words).
          */message: String) {
@@ -6073,14 +6080,14 @@ public struct FfiConverterTypeValidationProblem: FfiConverterRustBuffer {
         return
             try ValidationProblem(
                 section: FfiConverterTypeSection.read(from: &buf), 
-                item: FfiConverterOptionUInt32.read(from: &buf), 
+                item: FfiConverterOptionInt32.read(from: &buf), 
                 message: FfiConverterString.read(from: &buf)
         )
     }
 
     public static func write(_ value: ValidationProblem, into buf: inout [UInt8]) {
         FfiConverterTypeSection.write(value.section, into: &buf)
-        FfiConverterOptionUInt32.write(value.item, into: &buf)
+        FfiConverterOptionInt32.write(value.item, into: &buf)
         FfiConverterString.write(value.message, into: &buf)
     }
 }
@@ -6382,7 +6389,7 @@ public struct VersionSummary: Equatable, Hashable {
     /**
      * Version number.
      */
-    public var number: UInt32
+    public var number: Int32
     /**
      * When it was saved.
      */
@@ -6413,7 +6420,7 @@ public struct VersionSummary: Equatable, Hashable {
          */parentHash: String?, 
         /**
          * Version number.
-         */number: UInt32, 
+         */number: Int32, 
         /**
          * When it was saved.
          */createdAt: Timestamp, 
@@ -6453,7 +6460,7 @@ public struct FfiConverterTypeVersionSummary: FfiConverterRustBuffer {
                 kind: FfiConverterTypeDocumentKind.read(from: &buf), 
                 hash: FfiConverterString.read(from: &buf), 
                 parentHash: FfiConverterOptionString.read(from: &buf), 
-                number: FfiConverterUInt32.read(from: &buf), 
+                number: FfiConverterInt32.read(from: &buf), 
                 createdAt: FfiConverterTypeTimestamp.read(from: &buf), 
                 status: FfiConverterTypeVersionStatus.read(from: &buf), 
                 signedOn: FfiConverterOptionTypeNaiveDate.read(from: &buf)
@@ -6465,7 +6472,7 @@ public struct FfiConverterTypeVersionSummary: FfiConverterRustBuffer {
         FfiConverterTypeDocumentKind.write(value.kind, into: &buf)
         FfiConverterString.write(value.hash, into: &buf)
         FfiConverterOptionString.write(value.parentHash, into: &buf)
-        FfiConverterUInt32.write(value.number, into: &buf)
+        FfiConverterInt32.write(value.number, into: &buf)
         FfiConverterTypeTimestamp.write(value.createdAt, into: &buf)
         FfiConverterTypeVersionStatus.write(value.status, into: &buf)
         FfiConverterOptionTypeNaiveDate.write(value.signedOn, into: &buf)
@@ -8443,8 +8450,8 @@ public func FfiConverterTypeVersionStatus_lower(_ value: VersionStatus) -> RustB
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionUInt8: FfiConverterRustBuffer {
-    typealias SwiftType = UInt8?
+fileprivate struct FfiConverterOptionInt32: FfiConverterRustBuffer {
+    typealias SwiftType = Int32?
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
         guard let value = value else {
@@ -8452,37 +8459,13 @@ fileprivate struct FfiConverterOptionUInt8: FfiConverterRustBuffer {
             return
         }
         writeInt(&buf, Int8(1))
-        FfiConverterUInt8.write(value, into: &buf)
+        FfiConverterInt32.write(value, into: &buf)
     }
 
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
-        case 1: return try FfiConverterUInt8.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
-    typealias SwiftType = UInt32?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterUInt32.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterUInt32.read(from: &buf)
+        case 1: return try FfiConverterInt32.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -9058,26 +9041,34 @@ fileprivate struct FfiConverterSequenceTypeWarningSign: FfiConverterRustBuffer {
 }
 
 
-public typealias NaiveDate = String
+
+
+public typealias NaiveDate = DateComponents
+
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
 public struct FfiConverterTypeNaiveDate: FfiConverter {
+
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NaiveDate {
-        return try FfiConverterString.read(from: &buf)
+        let builtinValue = try FfiConverterString.read(from: &buf)
+        return havenDateComponents(fromISO: builtinValue)
     }
 
     public static func write(_ value: NaiveDate, into buf: inout [UInt8]) {
-        return FfiConverterString.write(value, into: &buf)
+        let builtinValue = havenISOText(from: value)
+        return FfiConverterString.write(builtinValue, into: &buf)
     }
 
     public static func lift(_ value: RustBuffer) throws -> NaiveDate {
-        return try FfiConverterString.lift(value)
+        let builtinValue = try FfiConverterString.lift(value)
+        return havenDateComponents(fromISO: builtinValue)
     }
 
     public static func lower(_ value: NaiveDate) -> RustBuffer {
-        return FfiConverterString.lower(value)
+        let builtinValue = havenISOText(from: value)
+        return FfiConverterString.lower(builtinValue)
     }
 }
 

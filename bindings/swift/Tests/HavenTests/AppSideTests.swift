@@ -47,9 +47,13 @@ final class AppSideTests: HavenTestCase {
     func testAMalformedDateIsInvalidInput() throws {
         let vault = try newVault().vault
         let plan = try vault.createDocument(content: .crisisPlan(plan: newCrisisPlan(region: .uk)))
-        try vault.setNextReview(documentId: plan.documentId, date: "2030-01-31")
-        assertThrowsCase("InvalidInput", try vault.setNextReview(documentId: plan.documentId, date: "2030-02-31")) {
-            if case .InvalidInput = $0 { return true } else { return false }
+        try vault.setNextReview(documentId: plan.documentId, date: DateComponents(year: 2030, month: 1, day: 31))
+        let summary = try XCTUnwrap(try vault.documents().first { $0.id == plan.documentId })
+        XCTAssertEqual(summary.nextReview, DateComponents(year: 2030, month: 1, day: 31))
+        for bad in [DateComponents(year: 2030, month: 2, day: 31), DateComponents(year: 2030, month: 2)] {
+            assertThrowsCase("InvalidInput", try vault.setNextReview(documentId: plan.documentId, date: bad)) {
+                if case .InvalidInput = $0 { return true } else { return false }
+            }
         }
     }
 

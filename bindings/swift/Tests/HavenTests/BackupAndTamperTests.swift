@@ -10,7 +10,7 @@ final class BackupAndTamperTests: HavenTestCase {
         let created = try newVault()
         let vault = created.vault
         for i in 0..<12 {
-            _ = try vault.addEntry(draft: draft("entry \(i)", mood: UInt8(i % 10 + 1), tags: ["backup"]))
+            _ = try vault.addEntry(draft: draft("entry \(i)", mood: Int32(i % 10 + 1), tags: ["backup"]))
         }
         let plan = try vault.createDocument(content: .crisisPlan(plan: newCrisisPlan(region: .uk)))
         let before = try vault.allEntries()

@@ -53,12 +53,11 @@ func firstScreens(path: String, passphrase: String, keyStore: KeyStore, kdf: Kdf
                                                 listener: nil, token: nil)
 }
 
-/// Today as the core's calendar date (yyyy-MM-dd, UTC).
-func isoDay(_ date: Date) -> String {
-    let f = DateFormatter()
-    f.locale = Locale(identifier: "en_US_POSIX")
-    f.timeZone = TimeZone(identifier: "UTC")
-    f.dateFormat = "yyyy-MM-dd"
-    return f.string(from: date)
+/// A day as the core's calendar date: year, month and day (UTC, as the core
+/// counts days).
+func isoDay(_ date: Date) -> DateComponents {
+    var utc = Calendar(identifier: .gregorian)
+    utc.timeZone = TimeZone(identifier: "UTC") ?? utc.timeZone
+    return utc.dateComponents([.year, .month, .day], from: date)
 }
 // README-SAMPLE-END

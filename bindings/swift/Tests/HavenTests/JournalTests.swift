@@ -39,6 +39,9 @@ final class JournalTests: HavenTestCase {
         assertThrowsCase("InvalidInput (empty)", try vault.addEntry(draft: draft("   "))) {
             if case .InvalidInput = $0 { return true } else { return false }
         }
+        assertThrowsCase("InvalidInput (negative page size)", try vault.listEntries(limit: -1, before: nil)) {
+            if case .InvalidInput = $0 { return true } else { return false }
+        }
     }
 
     func testPagingThroughEveryPageWithNextCursor() throws {
@@ -71,7 +74,7 @@ final class JournalTests: HavenTestCase {
         let vault = try newVault().vault
         // Read before and after writing: a run across midnight UTC accepts either day.
         let dayBefore = day(Date())
-        for mood: UInt8 in [2, 4, 9] {
+        for mood: Int32 in [2, 4, 9] {
             _ = try vault.addEntry(draft: draft("mood \(mood)", mood: mood))
         }
         _ = try vault.addEntry(draft: draft("no mood here"))
@@ -83,7 +86,7 @@ final class JournalTests: HavenTestCase {
         XCTAssertEqual(points.map(\.max).max(), 9)
         if points.count == 1 {
             XCTAssertEqual(points[0].mean, 5.0, accuracy: 1e-9)
-            XCTAssertTrue([dayBefore, day(Date())].contains(points[0].periodStart), points[0].periodStart)
+            XCTAssertTrue([dayBefore, day(Date())].contains(points[0].periodStart), "\(points[0].periodStart)")
         }
         let weeks = try vault.moodSeries(bucket: .week, utcOffsetMinutes: 60)
         XCTAssertEqual(weeks.reduce(0) { $0 + $1.count }, 3)

@@ -59,17 +59,13 @@ class HavenTestCase: XCTestCase {
     }
 }
 
-func draft(_ text: String, mood: UInt8? = nil, tags: [String] = []) -> Draft {
+func draft(_ text: String, mood: Int32? = nil, tags: [String] = []) -> Draft {
     Draft(text: text, mood: mood, tags: tags)
 }
 
-/// A date as the core's `NaiveDate` string (yyyy-MM-dd, UTC).
+/// A date as the core's calendar date (year, month, day; UTC).
 func day(_ date: Date) -> NaiveDate {
-    let f = DateFormatter()
-    f.locale = Locale(identifier: "en_US_POSIX")
-    f.timeZone = TimeZone(identifier: "UTC")
-    f.dateFormat = "yyyy-MM-dd"
-    return f.string(from: date)
+    isoDay(date)
 }
 
 func daysAgo(_ n: Int) -> NaiveDate {

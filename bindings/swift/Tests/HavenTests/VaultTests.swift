@@ -155,7 +155,7 @@ final class VaultTests: HavenTestCase {
         var ids: [String] = []
         DispatchQueue.concurrentPerform(iterations: count) { i in
             do {
-                let entry = try vault.addEntry(draft: draft("from thread \(i)", mood: UInt8(i % 10 + 1), tags: ["t\(i % 3)"]))
+                let entry = try vault.addEntry(draft: draft("from thread \(i)", mood: Int32(i % 10 + 1), tags: ["t\(i % 3)"]))
                 lock.lock(); ids.append(entry.id); lock.unlock()
             } catch {
                 lock.lock(); failures.append(error); lock.unlock()

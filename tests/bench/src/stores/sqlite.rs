@@ -65,7 +65,7 @@ impl Sql {
                     r.get::<_, i64>(1)?,
                     r.get::<_, i64>(2)?,
                     r.get::<_, String>(3)?,
-                    r.get::<_, Option<u8>>(4)?,
+                    r.get::<_, Option<i32>>(4)?,
                     r.get::<_, String>(5)?,
                 ))
             })?

@@ -461,12 +461,12 @@ uint64_t uniffi_haven_ffi_fn_method_session_observe(uint64_t ptr, uint64_t liste
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_SESSION_SECONDS_UNTIL_LOCK
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_SESSION_SECONDS_UNTIL_LOCK
-uint32_t uniffi_haven_ffi_fn_method_session_seconds_until_lock(uint64_t ptr, RustCallStatus *_Nonnull out_status
+int32_t uniffi_haven_ffi_fn_method_session_seconds_until_lock(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_SESSION_SET_IDLE_TIMEOUT
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_SESSION_SET_IDLE_TIMEOUT
-void uniffi_haven_ffi_fn_method_session_set_idle_timeout(uint64_t ptr, uint32_t seconds, RustCallStatus *_Nonnull out_status
+void uniffi_haven_ffi_fn_method_session_set_idle_timeout(uint64_t ptr, int32_t seconds, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_SESSION_STOP
@@ -536,7 +536,7 @@ uint64_t uniffi_haven_ffi_fn_method_havenvault_fhir_bundle_async(uint64_t ptr, R
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_LIST_ENTRIES_ASYNC
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_LIST_ENTRIES_ASYNC
-uint64_t uniffi_haven_ffi_fn_method_havenvault_list_entries_async(uint64_t ptr, uint32_t limit, RustBuffer before, RustBuffer token
+uint64_t uniffi_haven_ffi_fn_method_havenvault_list_entries_async(uint64_t ptr, int32_t limit, RustBuffer before, RustBuffer token
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_MOOD_SERIES_ASYNC
@@ -561,7 +561,7 @@ uint64_t uniffi_haven_ffi_fn_method_havenvault_search_entries_async(uint64_t ptr
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_SEARCH_ENTRIES_PAGE_ASYNC
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_SEARCH_ENTRIES_PAGE_ASYNC
-uint64_t uniffi_haven_ffi_fn_method_havenvault_search_entries_page_async(uint64_t ptr, RustBuffer query, uint32_t limit, RustBuffer before, RustBuffer token
+uint64_t uniffi_haven_ffi_fn_method_havenvault_search_entries_page_async(uint64_t ptr, RustBuffer query, int32_t limit, RustBuffer before, RustBuffer token
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_UNLOCK_WITH_KEY_STORE_ASYNC
@@ -671,7 +671,7 @@ RustBuffer uniffi_haven_ffi_fn_method_havenvault_record_departure(uint64_t ptr, 
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_REVIEWS_DUE
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_REVIEWS_DUE
-RustBuffer uniffi_haven_ffi_fn_method_havenvault_reviews_due(uint64_t ptr, uint32_t within_days, RustCallStatus *_Nonnull out_status
+RustBuffer uniffi_haven_ffi_fn_method_havenvault_reviews_due(uint64_t ptr, int32_t within_days, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_REVOKE_VERSION
@@ -766,7 +766,7 @@ RustBuffer uniffi_haven_ffi_fn_method_havenvault_get_entry(uint64_t ptr, RustBuf
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_LIST_ENTRIES
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_LIST_ENTRIES
-RustBuffer uniffi_haven_ffi_fn_method_havenvault_list_entries(uint64_t ptr, uint32_t limit, RustBuffer before, RustCallStatus *_Nonnull out_status
+RustBuffer uniffi_haven_ffi_fn_method_havenvault_list_entries(uint64_t ptr, int32_t limit, RustBuffer before, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_MOOD_SERIES
@@ -781,7 +781,7 @@ RustBuffer uniffi_haven_ffi_fn_method_havenvault_search_entries(uint64_t ptr, Ru
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_SEARCH_ENTRIES_PAGE
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_SEARCH_ENTRIES_PAGE
-RustBuffer uniffi_haven_ffi_fn_method_havenvault_search_entries_page(uint64_t ptr, RustBuffer query, uint32_t limit, RustBuffer before, RustCallStatus *_Nonnull out_status
+RustBuffer uniffi_haven_ffi_fn_method_havenvault_search_entries_page(uint64_t ptr, RustBuffer query, int32_t limit, RustBuffer before, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ACCEPT_ROLLBACK
@@ -811,12 +811,12 @@ void uniffi_haven_ffi_fn_method_havenvault_unlock_with_key_store(uint64_t ptr, u
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_OBSERVE
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_OBSERVE
-uint64_t uniffi_haven_ffi_fn_method_havenvault_observe(uint64_t ptr, uint64_t listener, uint32_t interval_ms, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_haven_ffi_fn_method_havenvault_observe(uint64_t ptr, uint64_t listener, int32_t interval_ms, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_START_SESSION
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_START_SESSION
-uint64_t uniffi_haven_ffi_fn_method_havenvault_start_session(uint64_t ptr, uint32_t idle_timeout_seconds, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_haven_ffi_fn_method_havenvault_start_session(uint64_t ptr, int32_t idle_timeout_seconds, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CHANGE_PASSPHRASE

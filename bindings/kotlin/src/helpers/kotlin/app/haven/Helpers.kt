@@ -31,7 +31,7 @@ inline fun <T> HavenVault.withUnlocked(
  * The journal, newest first, one [Page] of [pageSize] at a time: each page is
  * fetched only when the sequence reaches it (follows `nextCursor`).
  */
-fun HavenVault.entryPages(pageSize: UInt = 50u): Sequence<Page> = sequence {
+fun HavenVault.entryPages(pageSize: Int = 50): Sequence<Page> = sequence {
     var before: String? = null
     do {
         val page = listEntries(pageSize, before)
@@ -41,12 +41,12 @@ fun HavenVault.entryPages(pageSize: UInt = 50u): Sequence<Page> = sequence {
 }
 
 /** Every journal entry, newest first, read lazily page by page. */
-fun HavenVault.entriesPaged(pageSize: UInt = 50u): Sequence<Entry> =
+fun HavenVault.entriesPaged(pageSize: Int = 50): Sequence<Entry> =
     entryPages(pageSize).flatMap { it.entries.asSequence() }
 
 /** A [Draft] with the usual defaults: no mood, no tags. */
 fun draft(text: String, mood: Int? = null, tags: List<String> = emptyList()): Draft =
-    Draft(text, mood?.toUByte(), tags)
+    Draft(text, mood, tags)
 
 /**
  * A stable `snake_case` code for the error, the same as the Rust

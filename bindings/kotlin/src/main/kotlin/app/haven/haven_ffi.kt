@@ -1500,10 +1500,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_method_session_observe() and 0xFFFF) != 34464) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_session_seconds_until_lock() and 0xFFFF) != 39617) {
+    if ((lib.uniffi_haven_ffi_checksum_method_session_seconds_until_lock() and 0xFFFF) != 29820) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_session_set_idle_timeout() and 0xFFFF) != 31835) {
+    if ((lib.uniffi_haven_ffi_checksum_method_session_set_idle_timeout() and 0xFFFF) != 58367) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_session_stop() and 0xFFFF) != 40437) {
@@ -1530,7 +1530,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle_async() and 0xFFFF) != 58545) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_list_entries_async() and 0xFFFF) != 28708) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_list_entries_async() and 0xFFFF) != 15774) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_mood_series_async() and 0xFFFF) != 27389) {
@@ -1545,7 +1545,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_search_entries_async() and 0xFFFF) != 8160) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_search_entries_page_async() and 0xFFFF) != 38260) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_search_entries_page_async() and 0xFFFF) != 44264) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_unlock_with_key_store_async() and 0xFFFF) != 53139) {
@@ -1611,7 +1611,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_record_departure() and 0xFFFF) != 26282) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_reviews_due() and 0xFFFF) != 31389) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_reviews_due() and 0xFFFF) != 45867) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_revoke_version() and 0xFFFF) != 822) {
@@ -1665,7 +1665,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_get_entry() and 0xFFFF) != 49911) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_list_entries() and 0xFFFF) != 54984) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_list_entries() and 0xFFFF) != 58209) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_mood_series() and 0xFFFF) != 28917) {
@@ -1674,7 +1674,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_search_entries() and 0xFFFF) != 10477) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_search_entries_page() and 0xFFFF) != 57553) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_search_entries_page() and 0xFFFF) != 20511) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_accept_rollback() and 0xFFFF) != 2386) {
@@ -1692,10 +1692,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_unlock_with_key_store() and 0xFFFF) != 19825) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_observe() and 0xFFFF) != 7545) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_observe() and 0xFFFF) != 21395) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_start_session() and 0xFFFF) != 2730) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_start_session() and 0xFFFF) != 7042) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_change_passphrase() and 0xFFFF) != 50202) {
@@ -1972,29 +1972,6 @@ private class JavaLangRefCleanable(
     val cleanable: java.lang.ref.Cleaner.Cleanable
 ) : UniffiCleaner.Cleanable {
     override fun clean() = cleanable.clean()
-}
-
-/**
- * @suppress
- */
-public object FfiConverterUInt: FfiConverter<UInt, Int> {
-    override fun lift(value: Int): UInt {
-        return value.toUInt()
-    }
-
-    override fun read(buf: ByteBuffer): UInt {
-        return lift(buf.getInt())
-    }
-
-    override fun lower(value: UInt): Int {
-        return value.toInt()
-    }
-
-    override fun allocationSize(value: UInt) = 4UL
-
-    override fun write(value: UInt, buf: ByteBuffer) {
-        buf.putInt(value.toInt())
-    }
 }
 
 /**
@@ -2578,7 +2555,7 @@ public interface HavenVaultInterface {
     /**
      * A page of the journal, off the calling thread.
      */
-    suspend fun `listEntriesAsync`(`limit`: kotlin.UInt, `before`: kotlin.String? = null, `token`: CancelToken? = null): Page
+    suspend fun `listEntriesAsync`(`limit`: kotlin.Int, `before`: kotlin.String? = null, `token`: CancelToken? = null): Page
     
     /**
      * Mood series, off the calling thread.
@@ -2606,7 +2583,7 @@ public interface HavenVaultInterface {
     /**
      * One page of search results, off the calling thread.
      */
-    suspend fun `searchEntriesPageAsync`(`query`: kotlin.String, `limit`: kotlin.UInt, `before`: kotlin.String? = null, `token`: CancelToken? = null): Page
+    suspend fun `searchEntriesPageAsync`(`query`: kotlin.String, `limit`: kotlin.Int, `before`: kotlin.String? = null, `token`: CancelToken? = null): Page
     
     /**
      * Unlocks with the device key in `store`, off the calling thread (the
@@ -2720,7 +2697,7 @@ public interface HavenVaultInterface {
     /**
      * Documents whose review is due within `within_days` (or overdue).
      */
-    fun `reviewsDue`(`withinDays`: kotlin.UInt): List<ReviewDue>
+    fun `reviewsDue`(`withinDays`: kotlin.Int): List<ReviewDue>
     
     /**
      * Revokes a version.
@@ -2820,7 +2797,7 @@ public interface HavenVaultInterface {
      * A page, newest first; pass the previous page's `next_cursor` as
      * `before`. The cursor survives deletes (it is a position, not an id).
      */
-    fun `listEntries`(`limit`: kotlin.UInt, `before`: kotlin.String?): Page
+    fun `listEntries`(`limit`: kotlin.Int, `before`: kotlin.String?): Page
     
     /**
      * Mood per day or week in local time (`utc_offset_minutes`).
@@ -2836,7 +2813,7 @@ public interface HavenVaultInterface {
      * A page of the entries matching `query` (any case, text or tags),
      * newest first; pass the previous page's `next_cursor` as `before`.
      */
-    fun `searchEntriesPage`(`query`: kotlin.String, `limit`: kotlin.UInt, `before`: kotlin.String?): Page
+    fun `searchEntriesPage`(`query`: kotlin.String, `limit`: kotlin.Int, `before`: kotlin.String?): Page
     
     /**
      * Lets the next unlock accept a vault file older than the held epoch
@@ -2877,13 +2854,13 @@ public interface HavenVaultInterface {
      * 250, at least 20) is how often the file is checked: one cheap
      * `PRAGMA data_version` when nothing changed.
      */
-    fun `observe`(`listener`: VaultListener, `intervalMs`: kotlin.UInt = 250u): TaskHandle
+    fun `observe`(`listener`: VaultListener, `intervalMs`: kotlin.Int = 250): TaskHandle
     
     /**
      * Starts an idle auto-lock: the vault is locked once
      * `idle_timeout_seconds` (at least 1) pass without [`Session::touch`].
      */
-    fun `startSession`(`idleTimeoutSeconds`: kotlin.UInt): Session
+    fun `startSession`(`idleTimeoutSeconds`: kotlin.Int): Session
     
     /**
      * Sets a new passphrase (vault must be unlocked) at cost `kdf`, or at
@@ -3229,13 +3206,13 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
      */
     @Throws(HavenException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `listEntriesAsync`(`limit`: kotlin.UInt, `before`: kotlin.String?, `token`: CancelToken?) : Page {
+    override suspend fun `listEntriesAsync`(`limit`: kotlin.Int, `before`: kotlin.String?, `token`: CancelToken?) : Page {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_haven_ffi_fn_method_havenvault_list_entries_async(
                 uniffiHandle,
                 
-        FfiConverterUInt.lower(`limit`),
+        FfiConverterInt.lower(`limit`),
         FfiConverterOptionalString.lower(`before`),
         FfiConverterOptionalTypeCancelToken.lower(`token`),
             )
@@ -3368,14 +3345,14 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
      */
     @Throws(HavenException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `searchEntriesPageAsync`(`query`: kotlin.String, `limit`: kotlin.UInt, `before`: kotlin.String?, `token`: CancelToken?) : Page {
+    override suspend fun `searchEntriesPageAsync`(`query`: kotlin.String, `limit`: kotlin.Int, `before`: kotlin.String?, `token`: CancelToken?) : Page {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_haven_ffi_fn_method_havenvault_search_entries_page_async(
                 uniffiHandle,
                 
         FfiConverterString.lower(`query`),
-        FfiConverterUInt.lower(`limit`),
+        FfiConverterInt.lower(`limit`),
         FfiConverterOptionalString.lower(`before`),
         FfiConverterOptionalTypeCancelToken.lower(`token`),
             )
@@ -3820,14 +3797,14 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
     /**
      * Documents whose review is due within `within_days` (or overdue).
      */
-    @Throws(HavenException::class)override fun `reviewsDue`(`withinDays`: kotlin.UInt): List<ReviewDue> {
+    @Throws(HavenException::class)override fun `reviewsDue`(`withinDays`: kotlin.Int): List<ReviewDue> {
             return FfiConverterSequenceTypeReviewDue.lift(
     callWithHandle {
     uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_haven_ffi_fn_method_havenvault_reviews_due(
         it,
         
-        FfiConverterUInt.lower(`withinDays`),_status)
+        FfiConverterInt.lower(`withinDays`),_status)
 }
     }
     )
@@ -4165,14 +4142,14 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
      * A page, newest first; pass the previous page's `next_cursor` as
      * `before`. The cursor survives deletes (it is a position, not an id).
      */
-    @Throws(HavenException::class)override fun `listEntries`(`limit`: kotlin.UInt, `before`: kotlin.String?): Page {
+    @Throws(HavenException::class)override fun `listEntries`(`limit`: kotlin.Int, `before`: kotlin.String?): Page {
             return FfiConverterTypePage.lift(
     callWithHandle {
     uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_haven_ffi_fn_method_havenvault_list_entries(
         it,
         
-        FfiConverterUInt.lower(`limit`),
+        FfiConverterInt.lower(`limit`),
         FfiConverterOptionalString.lower(`before`),_status)
 }
     }
@@ -4222,7 +4199,7 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
      * A page of the entries matching `query` (any case, text or tags),
      * newest first; pass the previous page's `next_cursor` as `before`.
      */
-    @Throws(HavenException::class)override fun `searchEntriesPage`(`query`: kotlin.String, `limit`: kotlin.UInt, `before`: kotlin.String?): Page {
+    @Throws(HavenException::class)override fun `searchEntriesPage`(`query`: kotlin.String, `limit`: kotlin.Int, `before`: kotlin.String?): Page {
             return FfiConverterTypePage.lift(
     callWithHandle {
     uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
@@ -4230,7 +4207,7 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
         it,
         
         FfiConverterString.lower(`query`),
-        FfiConverterUInt.lower(`limit`),
+        FfiConverterInt.lower(`limit`),
         FfiConverterOptionalString.lower(`before`),_status)
 }
     }
@@ -4338,7 +4315,7 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
      * 250, at least 20) is how often the file is checked: one cheap
      * `PRAGMA data_version` when nothing changed.
      */
-    @Throws(HavenException::class)override fun `observe`(`listener`: VaultListener, `intervalMs`: kotlin.UInt): TaskHandle {
+    @Throws(HavenException::class)override fun `observe`(`listener`: VaultListener, `intervalMs`: kotlin.Int): TaskHandle {
             return FfiConverterTypeTaskHandle.lift(
     callWithHandle {
     uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
@@ -4346,7 +4323,7 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
         it,
         
         FfiConverterTypeVaultListener.lower(`listener`),
-        FfiConverterUInt.lower(`intervalMs`),_status)
+        FfiConverterInt.lower(`intervalMs`),_status)
 }
     }
     )
@@ -4358,14 +4335,14 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
      * Starts an idle auto-lock: the vault is locked once
      * `idle_timeout_seconds` (at least 1) pass without [`Session::touch`].
      */
-    @Throws(HavenException::class)override fun `startSession`(`idleTimeoutSeconds`: kotlin.UInt): Session {
+    @Throws(HavenException::class)override fun `startSession`(`idleTimeoutSeconds`: kotlin.Int): Session {
             return FfiConverterTypeSession.lift(
     callWithHandle {
     uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_haven_ffi_fn_method_havenvault_start_session(
         it,
         
-        FfiConverterUInt.lower(`idleTimeoutSeconds`),_status)
+        FfiConverterInt.lower(`idleTimeoutSeconds`),_status)
 }
     }
     )
@@ -5543,13 +5520,13 @@ public interface SessionInterface {
     /**
      * Seconds left before an idle lock (0 when due).
      */
-    fun `secondsUntilLock`(): kotlin.UInt
+    fun `secondsUntilLock`(): kotlin.Int
     
     /**
      * Changes the idle timeout (at least 1 second); counts from the last
      * touch.
      */
-    fun `setIdleTimeout`(`seconds`: kotlin.UInt)
+    fun `setIdleTimeout`(`seconds`: kotlin.Int)
     
     /**
      * Stops the idle timer (the vault is left as it is).
@@ -5691,8 +5668,8 @@ open class Session: Disposable, AutoCloseable, SessionInterface
     
     /**
      * Seconds left before an idle lock (0 when due).
-     */override fun `secondsUntilLock`(): kotlin.UInt {
-            return FfiConverterUInt.lift(
+     */override fun `secondsUntilLock`(): kotlin.Int {
+            return FfiConverterInt.lift(
     callWithHandle {
     uniffiRustCall() { _status ->
     UniffiLib.uniffi_haven_ffi_fn_method_session_seconds_until_lock(
@@ -5708,14 +5685,14 @@ open class Session: Disposable, AutoCloseable, SessionInterface
     /**
      * Changes the idle timeout (at least 1 second); counts from the last
      * touch.
-     */override fun `setIdleTimeout`(`seconds`: kotlin.UInt)
+     */override fun `setIdleTimeout`(`seconds`: kotlin.Int)
         = 
     callWithHandle {
     uniffiRustCall() { _status ->
     UniffiLib.uniffi_haven_ffi_fn_method_session_set_idle_timeout(
         it,
         
-        FfiConverterUInt.lower(`seconds`),_status)
+        FfiConverterInt.lower(`seconds`),_status)
 }
     }
     

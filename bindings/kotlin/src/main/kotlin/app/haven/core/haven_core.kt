@@ -994,33 +994,6 @@ object NoHandle
 /**
  * @suppress
  */
-public object FfiConverterUByte: FfiConverter<UByte, Byte> {
-    override fun lift(value: Byte): UByte {
-        return value.toUByte()
-    }
-
-    fun lift(value: Int): UByte {
-        return value.toUByte()
-    }
-
-    override fun read(buf: ByteBuffer): UByte {
-        return lift(buf.get())
-    }
-
-    override fun lower(value: UByte): Byte {
-        return value.toByte()
-    }
-
-    override fun allocationSize(value: UByte) = 1UL
-
-    override fun write(value: UByte, buf: ByteBuffer) {
-        buf.put(value.toByte())
-    }
-}
-
-/**
- * @suppress
- */
 public object FfiConverterUInt: FfiConverter<UInt, Int> {
     override fun lift(value: Int): UInt {
         return value.toUInt()
@@ -1038,6 +1011,29 @@ public object FfiConverterUInt: FfiConverter<UInt, Int> {
 
     override fun write(value: UInt, buf: ByteBuffer) {
         buf.putInt(value.toInt())
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterInt: FfiConverter<Int, Int> {
+    override fun lift(value: Int): Int {
+        return value
+    }
+
+    override fun read(buf: ByteBuffer): Int {
+        return buf.getInt()
+    }
+
+    override fun lower(value: Int): Int {
+        return value
+    }
+
+    override fun allocationSize(value: Int) = 4UL
+
+    override fun write(value: Int, buf: ByteBuffer) {
+        buf.putInt(value)
     }
 }
 
@@ -2912,7 +2908,7 @@ data class DocumentSummary (
     /**
      * How many versions exist.
      */
-    val `versionCount`: kotlin.UInt
+    val `versionCount`: kotlin.Int
     , 
     /**
      * The most recently saved version.
@@ -2952,7 +2948,7 @@ public object FfiConverterTypeDocumentSummary: FfiConverterRustBuffer<DocumentSu
             FfiConverterString.read(buf),
             FfiConverterTypeDocumentKind.read(buf),
             FfiConverterTypeTimestamp.read(buf),
-            FfiConverterUInt.read(buf),
+            FfiConverterInt.read(buf),
             FfiConverterString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalTypeNaiveDate.read(buf),
@@ -2964,7 +2960,7 @@ public object FfiConverterTypeDocumentSummary: FfiConverterRustBuffer<DocumentSu
             FfiConverterString.allocationSize(value.`id`) +
             FfiConverterTypeDocumentKind.allocationSize(value.`kind`) +
             FfiConverterTypeTimestamp.allocationSize(value.`createdAt`) +
-            FfiConverterUInt.allocationSize(value.`versionCount`) +
+            FfiConverterInt.allocationSize(value.`versionCount`) +
             FfiConverterString.allocationSize(value.`latestHash`) +
             FfiConverterOptionalString.allocationSize(value.`activeHash`) +
             FfiConverterOptionalTypeNaiveDate.allocationSize(value.`lastSignedOn`) +
@@ -2975,7 +2971,7 @@ public object FfiConverterTypeDocumentSummary: FfiConverterRustBuffer<DocumentSu
             FfiConverterString.write(value.`id`, buf)
             FfiConverterTypeDocumentKind.write(value.`kind`, buf)
             FfiConverterTypeTimestamp.write(value.`createdAt`, buf)
-            FfiConverterUInt.write(value.`versionCount`, buf)
+            FfiConverterInt.write(value.`versionCount`, buf)
             FfiConverterString.write(value.`latestHash`, buf)
             FfiConverterOptionalString.write(value.`activeHash`, buf)
             FfiConverterOptionalTypeNaiveDate.write(value.`lastSignedOn`, buf)
@@ -3011,9 +3007,10 @@ data class DocumentVersion (
     , 
     /**
      * 1 for the first version, parent's number + 1 after (two children of
-     * one parent share a number).
+     * one parent share a number). Signed, like every number the apps see
+     * (Kotlin `Int`); stored as `u32`.
      */
-    val `number`: kotlin.UInt
+    val `number`: kotlin.Int
     , 
     /**
      * When this version was saved.
@@ -3063,7 +3060,7 @@ public object FfiConverterTypeDocumentVersion: FfiConverterRustBuffer<DocumentVe
             FfiConverterTypeDocumentKind.read(buf),
             FfiConverterString.read(buf),
             FfiConverterOptionalString.read(buf),
-            FfiConverterUInt.read(buf),
+            FfiConverterInt.read(buf),
             FfiConverterTypeTimestamp.read(buf),
             FfiConverterTypeVersionStatus.read(buf),
             FfiConverterTypeDocumentContent.read(buf),
@@ -3076,7 +3073,7 @@ public object FfiConverterTypeDocumentVersion: FfiConverterRustBuffer<DocumentVe
             FfiConverterTypeDocumentKind.allocationSize(value.`kind`) +
             FfiConverterString.allocationSize(value.`hash`) +
             FfiConverterOptionalString.allocationSize(value.`parentHash`) +
-            FfiConverterUInt.allocationSize(value.`number`) +
+            FfiConverterInt.allocationSize(value.`number`) +
             FfiConverterTypeTimestamp.allocationSize(value.`createdAt`) +
             FfiConverterTypeVersionStatus.allocationSize(value.`status`) +
             FfiConverterTypeDocumentContent.allocationSize(value.`content`) +
@@ -3088,7 +3085,7 @@ public object FfiConverterTypeDocumentVersion: FfiConverterRustBuffer<DocumentVe
             FfiConverterTypeDocumentKind.write(value.`kind`, buf)
             FfiConverterString.write(value.`hash`, buf)
             FfiConverterOptionalString.write(value.`parentHash`, buf)
-            FfiConverterUInt.write(value.`number`, buf)
+            FfiConverterInt.write(value.`number`, buf)
             FfiConverterTypeTimestamp.write(value.`createdAt`, buf)
             FfiConverterTypeVersionStatus.write(value.`status`, buf)
             FfiConverterTypeDocumentContent.write(value.`content`, buf)
@@ -3110,7 +3107,7 @@ data class Draft (
     /**
      * Mood 1-10.
      */
-    val `mood`: kotlin.UByte?
+    val `mood`: kotlin.Int?
     , 
     /**
      * Tags.
@@ -3142,20 +3139,20 @@ public object FfiConverterTypeDraft: FfiConverterRustBuffer<Draft> {
     override fun read(buf: ByteBuffer): Draft {
         return Draft(
             FfiConverterString.read(buf),
-            FfiConverterOptionalUByte.read(buf),
+            FfiConverterOptionalInt.read(buf),
             FfiConverterSequenceString.read(buf),
         )
     }
 
     override fun allocationSize(value: Draft) = (
             FfiConverterString.allocationSize(value.`text`) +
-            FfiConverterOptionalUByte.allocationSize(value.`mood`) +
+            FfiConverterOptionalInt.allocationSize(value.`mood`) +
             FfiConverterSequenceString.allocationSize(value.`tags`)
     )
 
     override fun write(value: Draft, buf: ByteBuffer) {
             FfiConverterString.write(value.`text`, buf)
-            FfiConverterOptionalUByte.write(value.`mood`, buf)
+            FfiConverterOptionalInt.write(value.`mood`, buf)
             FfiConverterSequenceString.write(value.`tags`, buf)
     }
 }
@@ -3187,9 +3184,10 @@ data class Entry (
     val `text`: kotlin.String
     , 
     /**
-     * Mood on a 1-10 scale, if given.
+     * Mood on a 1-10 scale, if given. A plain `i32` (Kotlin `Int`) rather
+     * than the `u8` it is stored as, so apps need no unsigned conversions.
      */
-    val `mood`: kotlin.UByte?
+    val `mood`: kotlin.Int?
     , 
     /**
      * Tags, in the order given, without duplicates.
@@ -3224,7 +3222,7 @@ public object FfiConverterTypeEntry: FfiConverterRustBuffer<Entry> {
             FfiConverterTypeTimestamp.read(buf),
             FfiConverterTypeTimestamp.read(buf),
             FfiConverterString.read(buf),
-            FfiConverterOptionalUByte.read(buf),
+            FfiConverterOptionalInt.read(buf),
             FfiConverterSequenceString.read(buf),
         )
     }
@@ -3234,7 +3232,7 @@ public object FfiConverterTypeEntry: FfiConverterRustBuffer<Entry> {
             FfiConverterTypeTimestamp.allocationSize(value.`createdAt`) +
             FfiConverterTypeTimestamp.allocationSize(value.`updatedAt`) +
             FfiConverterString.allocationSize(value.`text`) +
-            FfiConverterOptionalUByte.allocationSize(value.`mood`) +
+            FfiConverterOptionalInt.allocationSize(value.`mood`) +
             FfiConverterSequenceString.allocationSize(value.`tags`)
     )
 
@@ -3243,7 +3241,7 @@ public object FfiConverterTypeEntry: FfiConverterRustBuffer<Entry> {
             FfiConverterTypeTimestamp.write(value.`createdAt`, buf)
             FfiConverterTypeTimestamp.write(value.`updatedAt`, buf)
             FfiConverterString.write(value.`text`, buf)
-            FfiConverterOptionalUByte.write(value.`mood`, buf)
+            FfiConverterOptionalInt.write(value.`mood`, buf)
             FfiConverterSequenceString.write(value.`tags`, buf)
     }
 }
@@ -3650,9 +3648,10 @@ data class MoodPoint (
     val `periodStart`: NaiveDate
     , 
     /**
-     * Entries with a mood in the period.
+     * Entries with a mood in the period. Signed like every count the apps
+     * see (Kotlin `Int`).
      */
-    val `count`: kotlin.UInt
+    val `count`: kotlin.Int
     , 
     /**
      * Mean mood.
@@ -3662,12 +3661,12 @@ data class MoodPoint (
     /**
      * Lowest mood.
      */
-    val `min`: kotlin.UByte
+    val `min`: kotlin.Int
     , 
     /**
      * Highest mood.
      */
-    val `max`: kotlin.UByte
+    val `max`: kotlin.Int
     
 ){
     
@@ -3685,27 +3684,27 @@ public object FfiConverterTypeMoodPoint: FfiConverterRustBuffer<MoodPoint> {
     override fun read(buf: ByteBuffer): MoodPoint {
         return MoodPoint(
             FfiConverterTypeNaiveDate.read(buf),
-            FfiConverterUInt.read(buf),
+            FfiConverterInt.read(buf),
             FfiConverterDouble.read(buf),
-            FfiConverterUByte.read(buf),
-            FfiConverterUByte.read(buf),
+            FfiConverterInt.read(buf),
+            FfiConverterInt.read(buf),
         )
     }
 
     override fun allocationSize(value: MoodPoint) = (
             FfiConverterTypeNaiveDate.allocationSize(value.`periodStart`) +
-            FfiConverterUInt.allocationSize(value.`count`) +
+            FfiConverterInt.allocationSize(value.`count`) +
             FfiConverterDouble.allocationSize(value.`mean`) +
-            FfiConverterUByte.allocationSize(value.`min`) +
-            FfiConverterUByte.allocationSize(value.`max`)
+            FfiConverterInt.allocationSize(value.`min`) +
+            FfiConverterInt.allocationSize(value.`max`)
     )
 
     override fun write(value: MoodPoint, buf: ByteBuffer) {
             FfiConverterTypeNaiveDate.write(value.`periodStart`, buf)
-            FfiConverterUInt.write(value.`count`, buf)
+            FfiConverterInt.write(value.`count`, buf)
             FfiConverterDouble.write(value.`mean`, buf)
-            FfiConverterUByte.write(value.`min`, buf)
-            FfiConverterUByte.write(value.`max`, buf)
+            FfiConverterInt.write(value.`min`, buf)
+            FfiConverterInt.write(value.`max`, buf)
     }
 }
 
@@ -5128,7 +5127,7 @@ data class ValidationProblem (
     /**
      * The item within the section, counted from 1, when the section is a list.
      */
-    val `item`: kotlin.UInt?
+    val `item`: kotlin.Int?
     , 
     /**
      * What is missing, in plain English (never quotes the person's words).
@@ -5151,20 +5150,20 @@ public object FfiConverterTypeValidationProblem: FfiConverterRustBuffer<Validati
     override fun read(buf: ByteBuffer): ValidationProblem {
         return ValidationProblem(
             FfiConverterTypeSection.read(buf),
-            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalInt.read(buf),
             FfiConverterString.read(buf),
         )
     }
 
     override fun allocationSize(value: ValidationProblem) = (
             FfiConverterTypeSection.allocationSize(value.`section`) +
-            FfiConverterOptionalUInt.allocationSize(value.`item`) +
+            FfiConverterOptionalInt.allocationSize(value.`item`) +
             FfiConverterString.allocationSize(value.`message`)
     )
 
     override fun write(value: ValidationProblem, buf: ByteBuffer) {
             FfiConverterTypeSection.write(value.`section`, buf)
-            FfiConverterOptionalUInt.write(value.`item`, buf)
+            FfiConverterOptionalInt.write(value.`item`, buf)
             FfiConverterString.write(value.`message`, buf)
     }
 }
@@ -5380,7 +5379,7 @@ data class VersionSummary (
     /**
      * Version number.
      */
-    val `number`: kotlin.UInt
+    val `number`: kotlin.Int
     , 
     /**
      * When it was saved.
@@ -5416,7 +5415,7 @@ public object FfiConverterTypeVersionSummary: FfiConverterRustBuffer<VersionSumm
             FfiConverterTypeDocumentKind.read(buf),
             FfiConverterString.read(buf),
             FfiConverterOptionalString.read(buf),
-            FfiConverterUInt.read(buf),
+            FfiConverterInt.read(buf),
             FfiConverterTypeTimestamp.read(buf),
             FfiConverterTypeVersionStatus.read(buf),
             FfiConverterOptionalTypeNaiveDate.read(buf),
@@ -5428,7 +5427,7 @@ public object FfiConverterTypeVersionSummary: FfiConverterRustBuffer<VersionSumm
             FfiConverterTypeDocumentKind.allocationSize(value.`kind`) +
             FfiConverterString.allocationSize(value.`hash`) +
             FfiConverterOptionalString.allocationSize(value.`parentHash`) +
-            FfiConverterUInt.allocationSize(value.`number`) +
+            FfiConverterInt.allocationSize(value.`number`) +
             FfiConverterTypeTimestamp.allocationSize(value.`createdAt`) +
             FfiConverterTypeVersionStatus.allocationSize(value.`status`) +
             FfiConverterOptionalTypeNaiveDate.allocationSize(value.`signedOn`)
@@ -5439,7 +5438,7 @@ public object FfiConverterTypeVersionSummary: FfiConverterRustBuffer<VersionSumm
             FfiConverterTypeDocumentKind.write(value.`kind`, buf)
             FfiConverterString.write(value.`hash`, buf)
             FfiConverterOptionalString.write(value.`parentHash`, buf)
-            FfiConverterUInt.write(value.`number`, buf)
+            FfiConverterInt.write(value.`number`, buf)
             FfiConverterTypeTimestamp.write(value.`createdAt`, buf)
             FfiConverterTypeVersionStatus.write(value.`status`, buf)
             FfiConverterOptionalTypeNaiveDate.write(value.`signedOn`, buf)
@@ -6690,60 +6689,28 @@ public object FfiConverterTypeVersionStatus: FfiConverterRustBuffer<VersionStatu
 /**
  * @suppress
  */
-public object FfiConverterOptionalUByte: FfiConverterRustBuffer<kotlin.UByte?> {
-    override fun read(buf: ByteBuffer): kotlin.UByte? {
+public object FfiConverterOptionalInt: FfiConverterRustBuffer<kotlin.Int?> {
+    override fun read(buf: ByteBuffer): kotlin.Int? {
         if (buf.get().toInt() == 0) {
             return null
         }
-        return FfiConverterUByte.read(buf)
+        return FfiConverterInt.read(buf)
     }
 
-    override fun allocationSize(value: kotlin.UByte?): ULong {
+    override fun allocationSize(value: kotlin.Int?): ULong {
         if (value == null) {
             return 1UL
         } else {
-            return 1UL + FfiConverterUByte.allocationSize(value)
+            return 1UL + FfiConverterInt.allocationSize(value)
         }
     }
 
-    override fun write(value: kotlin.UByte?, buf: ByteBuffer) {
+    override fun write(value: kotlin.Int?, buf: ByteBuffer) {
         if (value == null) {
             buf.put(0)
         } else {
             buf.put(1)
-            FfiConverterUByte.write(value, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
-public object FfiConverterOptionalUInt: FfiConverterRustBuffer<kotlin.UInt?> {
-    override fun read(buf: ByteBuffer): kotlin.UInt? {
-        if (buf.get().toInt() == 0) {
-            return null
-        }
-        return FfiConverterUInt.read(buf)
-    }
-
-    override fun allocationSize(value: kotlin.UInt?): ULong {
-        if (value == null) {
-            return 1UL
-        } else {
-            return 1UL + FfiConverterUInt.allocationSize(value)
-        }
-    }
-
-    override fun write(value: kotlin.UInt?, buf: ByteBuffer) {
-        if (value == null) {
-            buf.put(0)
-        } else {
-            buf.put(1)
-            FfiConverterUInt.write(value, buf)
+            FfiConverterInt.write(value, buf)
         }
     }
 }

@@ -44,7 +44,7 @@ class AppSideTest {
             val plan = newCrisisPlan(Region.UK).copy(whenWell = words)
             val version = vault.createDocument(DocumentContent.CrisisPlan(plan))
             for (text in listOf(entry.toString(), plan.toString(), version.toString(), created.toString(),
-                                vault.listEntries(10u, null).toString())) {
+                                vault.listEntries(10, null).toString())) {
                 assertFalse(text.contains("Zephyrine") || text.contains("teapot"), text)
                 assertFalse(text.contains(created.recoveryKey), text)
             }
@@ -60,7 +60,7 @@ class AppSideTest {
         created.vault.use { vault ->
             errors += assertThrows<HavenException.InvalidInput> { vault.addEntry(draft(words, mood = 11)) }
             errors += assertThrows<HavenException.NotFound> { vault.getEntry("0123456789abcdef") }
-            errors += assertThrows<HavenException.InvalidInput> { vault.listEntries(5u, "not a cursor $words") }
+            errors += assertThrows<HavenException.InvalidInput> { vault.listEntries(5, "not a cursor $words") }
             vault.lock()
             errors += assertThrows<HavenException.Locked> { vault.addEntry(draft(words)) }
             errors += assertThrows<HavenException.WrongPassphrase> { vault.unlockWithPassphrase("wrong $words", null, null) }
@@ -127,7 +127,7 @@ class AppSideTest {
                     if (event is VaultEvent.Locked) sawLock.countDown()
                 }
             }
-            first.observe(listener, 50u).use { handle ->
+            first.observe(listener, 50).use { handle ->
                 val written = HavenVault.open(path).use { second ->
                     second.unlockWithPassphrase(PASSPHRASE, null, null)
                     second.addEntry(draft("from the widget")).id
@@ -146,7 +146,7 @@ class AppSideTest {
     @Test
     fun `a session locks the vault after the idle timeout unless touched`() {
         newVault(dir).vault.use { vault ->
-            vault.startSession(2u).use { session ->
+            vault.startSession(2).use { session ->
                 repeat(6) { Thread.sleep(500); session.touch() }
                 assertTrue(vault.isUnlocked(), "touched every half second for 3 s")
                 val deadline = System.nanoTime() + 10_000_000_000
@@ -160,15 +160,15 @@ class AppSideTest {
     fun `paging continues after the cursor entry is deleted, and search pages`() {
         newVault(dir).vault.use { vault ->
             val ids = (1..7).map { vault.addEntry(draft("walk $it")).id }
-            val first = vault.listEntries(3u, null)
+            val first = vault.listEntries(3, null)
             assertEquals(ids.takeLast(3).reversed(), first.entries.map { it.id })
             vault.deleteEntry(first.entries.last().id)
-            val next = vault.listEntries(3u, first.nextCursor)
+            val next = vault.listEntries(3, first.nextCursor)
             assertEquals(ids.take(4).reversed().take(3), next.entries.map { it.id })
 
-            val found = vault.searchEntriesPage("WALK", 4u, null)
+            val found = vault.searchEntriesPage("WALK", 4, null)
             assertEquals(4, found.entries.size)
-            val rest = vault.searchEntriesPage("walk", 4u, found.nextCursor)
+            val rest = vault.searchEntriesPage("walk", 4, found.nextCursor)
             assertEquals(2, rest.entries.size)
             assertEquals(null, rest.nextCursor)
         }
@@ -186,7 +186,7 @@ class AppSideTest {
             }
             assertEquals(2, vault.documentHistory(v1.documentId).size)
             val branch = vault.saveVersionAsBranch(v1.documentId, v1.hash, edit)
-            assertEquals(2u, branch.number)
+            assertEquals(2, branch.number)
             assertEquals(v2.documentId, vault.crisisPlan()?.documentId)
         }
     }

@@ -49,7 +49,7 @@ class DocumentsTest {
                 DocumentContent.CrisisPlan(plan.copy(triggers = listOf("Loud places"), reasonsForLiving = listOf("My cat"))),
             )
             assertEquals(DocumentKind.CRISIS_PLAN, v1.kind)
-            assertEquals(1u, v1.number)
+            assertEquals(1, v1.number)
             assertNull(v1.parentHash)
             assertEquals(VersionStatus.DRAFT, v1.status)
 
@@ -59,7 +59,7 @@ class DocumentsTest {
             )
             val v2 = (vault.saveVersion(v1.documentId, v1.hash, DocumentContent.CrisisPlan(v2Plan)) as SaveOutcome.Saved).version
             assertEquals(v1.hash, v2.parentHash)
-            assertEquals(2u, v2.number)
+            assertEquals(2, v2.number)
             assertNotEquals(v1.hash, v2.hash)
 
             val history = vault.documentHistory(v1.documentId)
@@ -101,7 +101,7 @@ class DocumentsTest {
 
             val problems = vault.validateVersion(v1.documentId, v1.hash)
             assertTrue(problems.isNotEmpty())
-            assertTrue(problems.all { it.section == Section.TREATMENT_REFUSALS && it.item == 1u }, "$problems")
+            assertTrue(problems.all { it.section == Section.TREATMENT_REFUSALS && it.item == 1 }, "$problems")
             assertTrue(problems.any { "even if my life is at risk" in it.message })
             // Signing without fixing them is refused, and changes nothing.
             assertThrows<HavenException.InvalidInput> { vault.signVersion(v1.documentId, v1.hash, signOff()) }
@@ -194,7 +194,7 @@ class DocumentsTest {
             assertEquals("No single rooms were free", all.single().reason)
             assertEquals(v1.hash, all.single().versionHash)
 
-            val due = vault.reviewsDue(30u).single()
+            val due = vault.reviewsDue(30).single()
             assertEquals(v1.documentId, due.documentId)
             assertEquals(v1.hash, due.activeHash)
             assertTrue(due.overdue)
@@ -204,8 +204,8 @@ class DocumentsTest {
             // A fresh signature moves the review six months on.
             val v2 = (vault.saveVersion(v1.documentId, v1.hash, DocumentContent.AdvanceStatement(newAdvanceStatement())) as SaveOutcome.Saved).version
             vault.signVersion(v1.documentId, v2.hash, signOff())
-            assertTrue(vault.reviewsDue(30u).isEmpty())
-            assertEquals(1, vault.reviewsDue(200u).size)
+            assertTrue(vault.reviewsDue(30).isEmpty())
+            assertEquals(1, vault.reviewsDue(200).size)
             assertEquals(VersionStatus.SUPERSEDED, vault.documentHistory(v1.documentId).first().status)
         }
     }

@@ -44,7 +44,7 @@ suspend fun firstScreens(path: String, passphrase: String, keyStore: KeyStore, k
             ui.errorShown = e.message                   // a sentence the screen can show
             vault.unlockWithPassphraseAsync(passphrase)
         }
-        vault.startSession(idleTimeoutSeconds = 300u).use { session ->
+        vault.startSession(idleTimeoutSeconds = 300).use { session ->
             // 3. Journal: write today's entry.
             session.touch()
             vault.addEntry(draft("Slept badly, walked to the park", mood = 4, tags = listOf("sleep")))

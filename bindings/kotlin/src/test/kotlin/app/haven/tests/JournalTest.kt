@@ -27,7 +27,7 @@ class JournalTest {
             val moodOnly = vault.addEntry(draft("", mood = 5))
             assertTrue(slept.createdAt.isAfter(before))
             assertEquals(slept.createdAt, slept.updatedAt)
-            assertEquals(6.toUByte(), slept.mood)
+            assertEquals(6, slept.mood)
             assertEquals(listOf("sleep", "walk"), slept.tags)
             assertNull(vault.getEntry(moodOnly.id).tags.firstOrNull())
 
@@ -50,7 +50,9 @@ class JournalTest {
             assertEquals(setOf(bad.id, moodOnly.id), vault.allEntries().map { it.id }.toSet())
 
             assertThrows<HavenException.InvalidInput> { vault.addEntry(draft("mood out of range", mood = 11)) }
-            assertThrows<HavenException.InvalidInput> { vault.listEntries(0u, null) }
+            assertThrows<HavenException.InvalidInput> { vault.listEntries(0, null) }
+            assertThrows<HavenException.InvalidInput> { vault.listEntries(-1, null) }
+            assertThrows<HavenException.InvalidInput> { vault.addEntry(draft("negative mood", mood = -3)) }
         }
     }
 
@@ -64,7 +66,7 @@ class JournalTest {
             var cursor: String? = null
             var pages = 0
             do {
-                val page = vault.listEntries(10u, cursor)
+                val page = vault.listEntries(10, cursor)
                 assertTrue(page.entries.size <= 10)
                 seen += page.entries.map { it.id }
                 cursor = page.nextCursor
@@ -74,9 +76,9 @@ class JournalTest {
             assertEquals(ids.reversed(), seen, "newest first, no gaps, no repeats")
 
             // The same through the helpers' lazy sequence.
-            assertEquals(6, vault.entryPages(10u).count())
-            assertEquals(seen, vault.entriesPaged(10u).map { it.id }.toList())
-            assertEquals(seen.take(3), vault.entriesPaged(2u).take(3).map { it.id }.toList())
+            assertEquals(6, vault.entryPages(10).count())
+            assertEquals(seen, vault.entriesPaged(10).map { it.id }.toList())
+            assertEquals(seen.take(3), vault.entriesPaged(2).take(3).map { it.id }.toList())
             assertEquals(vault.allEntries().map { it.id }, seen)
         }
     }
@@ -94,10 +96,10 @@ class JournalTest {
             val today = days.single()
             val dayAfter = Instant.now().atOffset(ZoneOffset.UTC).toLocalDate()
             assertTrue(today.periodStart == dayBefore || today.periodStart == dayAfter, "${today.periodStart}")
-            assertEquals(3u, today.count)
+            assertEquals(3, today.count)
             assertEquals(5.0, today.mean, 1e-9)
-            assertEquals(2.toUByte(), today.min)
-            assertEquals(9.toUByte(), today.max)
+            assertEquals(2, today.min)
+            assertEquals(9, today.max)
             assertEquals(1, vault.moodSeries(Bucket.WEEK, 60).size)
         }
     }

@@ -164,7 +164,7 @@ class VaultTest {
                     (0 until perThread).map { i ->
                         val e = vault.addEntry(draft("thread $t entry $i", mood = 1 + (i % 10), tags = listOf("t$t")))
                         // Readers run alongside the writers.
-                        if (i % 5 == 0) vault.listEntries(10u, null)
+                        if (i % 5 == 0) vault.listEntries(10, null)
                         e.id
                     }
                 }
