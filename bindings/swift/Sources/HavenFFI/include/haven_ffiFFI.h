@@ -307,27 +307,6 @@ typedef struct UniffiVTableCallbackInterfaceProgressListener {
 } UniffiVTableCallbackInterfaceProgressListener;
 
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_CLONE_EXPORTFONTS
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_CLONE_EXPORTFONTS
-uint64_t uniffi_haven_ffi_fn_clone_exportfonts(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FREE_EXPORTFONTS
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FREE_EXPORTFONTS
-void uniffi_haven_ffi_fn_free_exportfonts(uint64_t handle, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_CONSTRUCTOR_EXPORTFONTS_NEW
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_CONSTRUCTOR_EXPORTFONTS_NEW
-uint64_t uniffi_haven_ffi_fn_constructor_exportfonts_new(RustCallStatus *_Nonnull out_status
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_EXPORTFONTS_ADD_FONT
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_EXPORTFONTS_ADD_FONT
-uint32_t uniffi_haven_ffi_fn_method_exportfonts_add_font(uint64_t ptr, RustBuffer bytes, RustCallStatus *_Nonnull out_status
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_CLONE_KEYSTORE
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_CLONE_KEYSTORE
 uint64_t uniffi_haven_ffi_fn_clone_keystore(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -734,11 +713,6 @@ RustBuffer uniffi_haven_ffi_fn_method_havenvault_export_pdf(uint64_t ptr, RustBu
 RustBuffer uniffi_haven_ffi_fn_method_havenvault_fhir_bundle(uint64_t ptr, RustBuffer versions, RustBuffer listener, RustBuffer token, RustCallStatus *_Nonnull out_status
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_EXPORT_PDF
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_EXPORT_PDF
-RustBuffer uniffi_haven_ffi_fn_method_havenvault_export_pdf(uint64_t ptr, RustBuffer kind, RustBuffer version, RustBuffer language, RustBuffer fonts, RustBuffer listener, RustBuffer token, RustCallStatus *_Nonnull out_status
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ADD_ENTRY
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ADD_ENTRY
 RustBuffer uniffi_haven_ffi_fn_method_havenvault_add_entry(uint64_t ptr, RustBuffer draft, RustCallStatus *_Nonnull out_status
@@ -918,12 +892,6 @@ RustBuffer uniffi_haven_ffi_fn_func_new_crisis_plan(RustBuffer region, RustCallS
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_VALIDATE_CONTENT
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_VALIDATE_CONTENT
 RustBuffer uniffi_haven_ffi_fn_func_validate_content(RustBuffer content, RustBuffer sign_off, RustCallStatus *_Nonnull out_status
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_EXPORT_LANGUAGES
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_EXPORT_LANGUAGES
-RustBuffer uniffi_haven_ffi_fn_func_export_languages(RustCallStatus *_Nonnull out_status
-    
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_CREATE_VAULT
@@ -1245,12 +1213,6 @@ uint16_t uniffi_haven_ffi_checksum_func_validate_content(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_EXPORT_LANGUAGES
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_EXPORT_LANGUAGES
-uint16_t uniffi_haven_ffi_checksum_func_export_languages(void
-    
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_CREATE_VAULT
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_CREATE_VAULT
 uint16_t uniffi_haven_ffi_checksum_func_create_vault(void
@@ -1266,12 +1228,6 @@ uint16_t uniffi_haven_ffi_checksum_func_default_kdf_params(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_MINIMUM_KDF_PARAMS
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_MINIMUM_KDF_PARAMS
 uint16_t uniffi_haven_ffi_checksum_func_minimum_kdf_params(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_EXPORTFONTS_ADD_FONT
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_EXPORTFONTS_ADD_FONT
-uint16_t uniffi_haven_ffi_checksum_method_exportfonts_add_font(void
     
 );
 #endif
@@ -1635,12 +1591,6 @@ uint16_t uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle(void
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_EXPORT_PDF
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_EXPORT_PDF
-uint16_t uniffi_haven_ffi_checksum_method_havenvault_export_pdf(void
-    
-);
-#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ADD_ENTRY
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ADD_ENTRY
 uint16_t uniffi_haven_ffi_checksum_method_havenvault_add_entry(void
@@ -1806,12 +1756,6 @@ uint16_t uniffi_haven_ffi_checksum_method_havenvault_unlock_with_recovery_key(vo
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_VERIFY
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_VERIFY
 uint16_t uniffi_haven_ffi_checksum_method_havenvault_verify(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_CONSTRUCTOR_EXPORTFONTS_NEW
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_CONSTRUCTOR_EXPORTFONTS_NEW
-uint16_t uniffi_haven_ffi_checksum_constructor_exportfonts_new(void
     
 );
 #endif
