@@ -101,7 +101,8 @@ fn vectors() -> Value {
         }],
         notes: String::new(),
     };
-    let sealed_reply = reply::seal_with(&reply, SHARE, &b64(&reply_public), &bytes(9)).unwrap();
+    let reply_ikm = bytes(9);
+    let sealed_reply = reply::seal_with(&reply, SHARE, &b64(&reply_public), &reply_ikm).unwrap();
     let card = Card {
         v: 1,
         owner: "Alex".into(),
@@ -157,6 +158,9 @@ fn vectors() -> Value {
             "secret": b64(&reply_secret),
             "public": b64(&reply_public),
             "bytes": String::from_utf8(sealed_reply).unwrap(),
+            // The clinician's HPKE randomness (`ikmE`), so other
+            // implementations can reproduce `bytes` exactly.
+            "ephemeral_ikm": b64(&reply_ikm),
             "reply": serde_json::to_value(&reply).unwrap(),
         },
         "card": {

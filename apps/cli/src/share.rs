@@ -39,6 +39,7 @@ pub enum ShareCommand {
     /// to the hour, fetched from the relay sealed and opened here.
     Log {
         /// Share id (see `haven share list`).
+        #[arg(allow_hyphen_values = true)]
         id: String,
         /// Print JSON.
         #[arg(long)]
@@ -48,12 +49,14 @@ pub enum ShareCommand {
     /// every enrolled carer.
     Publish {
         /// Share id.
+        #[arg(allow_hyphen_values = true)]
         id: String,
     },
     /// Revoke a share: the relay keeps only a signed "revoked" notice. What
     /// was already seen stays with whoever saw it.
     Revoke {
         /// Share id.
+        #[arg(allow_hyphen_values = true)]
         id: String,
     },
     /// Enrol a carer on a share with the public key their Haven shows
@@ -61,12 +64,13 @@ pub enum ShareCommand {
     /// writes the welcome to send them.
     CarerInvite {
         /// Share id.
+        #[arg(allow_hyphen_values = true)]
         id: String,
         /// The carer's name, as you want to see it.
         #[arg(long)]
         name: String,
         /// The carer's public key.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         key: String,
         /// Where to write the welcome (the carer follows with it).
         #[arg(long)]
@@ -75,9 +79,10 @@ pub enum ShareCommand {
     /// Stop sending new versions of a share to a carer.
     CarerRevoke {
         /// Share id.
+        #[arg(allow_hyphen_values = true)]
         id: String,
         /// The carer's public key.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         key: String,
     },
     /// This vault's carer public key, to give to someone enrolling you.
@@ -91,11 +96,13 @@ pub enum ShareCommand {
     /// Accept a waiting reply into the consultation log.
     Accept {
         /// Reply id (see `haven share replies`).
+        #[arg(allow_hyphen_values = true)]
         reply: String,
     },
     /// Decline (delete) a waiting reply.
     Decline {
         /// Reply id.
+        #[arg(allow_hyphen_values = true)]
         reply: String,
     },
     /// Open a link as its recipient (no vault needed). A PIN comes from
@@ -117,7 +124,7 @@ pub enum ShareCommand {
         #[arg(long, requires = "share", conflicts_with = "link")]
         welcome: Option<PathBuf>,
         /// The share id the welcome is for.
-        #[arg(long)]
+        #[arg(long, allow_hyphen_values = true)]
         share: Option<String>,
         /// Print JSON.
         #[arg(long)]

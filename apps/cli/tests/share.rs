@@ -224,3 +224,13 @@ fn the_tour_shares_the_plan_through_a_loopback_relay_and_revokes_it() {
             .contains("<svg")
     );
 }
+
+#[test]
+fn share_ids_that_begin_with_a_hyphen_are_ids_not_flags() {
+    // Share ids are random base64url, so one in 64 begins with '-'.
+    let e = setup();
+    let out = e.fails(&["share", "log", "-7AAAAAAAAAAAAAAAAAAAAA", "--json"], 1);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no share with id -7AAAAAAAAAAAAAAAAAAAAA")
+    );
+}

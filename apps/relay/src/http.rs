@@ -36,8 +36,12 @@ const MAX_EXPIRY_SECS: i64 = 91 * 24 * 3600;
 /// Access tokens a share may have (link plus carers).
 const MAX_ACCESS: usize = 64;
 
+/// Scripts, styles and requests only from this origin (the viewer's own
+/// files, which the page also pins by hash), no inline code, no frames, and
+/// Trusted Types required so that no string can become markup.
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'; \
+require-trusted-types-for 'script'";
 
 /// What the handlers share.
 pub struct App<S> {
@@ -53,7 +57,9 @@ pub fn router<S: Store>(app: Arc<App<S>>) -> Router {
     let small = DefaultBodyLimit::max(MAX_REPLY_BYTES);
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
-        .route("/s/{id}", get(page))
+        .route("/s/{id}", get(crate::viewer::page))
+        .route("/viewer/{file}", get(crate::viewer::file))
+        .route("/favicon.ico", get(crate::viewer::favicon))
         .route("/api/shares/{id}", put(put_share::<S>).layer(big))
         .route("/api/shares/{id}/open", post(open_share::<S>))
         .route(
@@ -122,16 +128,6 @@ fn status(code: StatusCode) -> Response {
 fn internal(e: impl std::fmt::Display) -> Response {
     eprintln!("haven-relay: storage failed: {e}");
     status(StatusCode::SERVICE_UNAVAILABLE)
-}
-
-/// A page load of a link: never counts as a read (the viewer opens the
-/// share only with the token only the fragment can make).
-async fn page(Path(_id): Path<String>) -> Response {
-    (
-        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        include_str!("page.html"),
-    )
-        .into_response()
 }
 
 async fn put_share<S: Store>(

@@ -5,6 +5,7 @@
 pub mod http;
 pub mod limits;
 pub mod store;
+pub mod viewer;
 
 use std::future::Future;
 use std::net::SocketAddr;

@@ -122,6 +122,7 @@ fn headers_are_strict_on_every_answer(db: Db) {
     let relay = Relay::start(&db, &[]);
     for path in [
         "/s/AAAAAAAAAAAAAAAAAAAAAA",
+        "/viewer/main.js",
         "/healthz",
         "/api/shares/AAAAAAAAAAAAAAAAAAAAAA/log",
         "/nowhere",
