@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every Haven test suite. Used as-is by CI (.ci/run) and by developers.
-# Installs what its suites need (Debian packages, kotlinc, a Swift chroot),
-# idempotently, caching outside the repo (${HAVEN_CACHE:-~/.cache/haven}).
+# Installs what its suites need (Debian packages, kotlinc, a Swift chroot,
+# cargo-fuzz), idempotently, caching outside the repo
+# (${HAVEN_CACHE:-~/.cache/haven}).
 #
 # The benchmark crate links SQLCipher (a superset of SQLite); it is built on
 # its own so that the core, CLI and bindings are tested on the same plain
@@ -60,6 +61,12 @@ HAVEN_BENCH_PROFILE=debug tests/bench/smoke.sh
 echo "== rust tests"
 cargo test --workspace --exclude haven-bench --all-targets --no-fail-fast
 cargo test -p haven-bench --all-targets
+
+echo "== browser viewer (vectors in Node's WebCrypto; Chromium end to end, axe-core)"
+apps/viewer/test.sh
+
+echo "== fuzz targets (cargo-fuzz: each built and run briefly; a crash fails)"
+tests/fuzz.sh
 
 echo "== kotlin bindings on the JVM (JUnit 5)"
 bindings/kotlin/test.sh

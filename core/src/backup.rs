@@ -94,6 +94,9 @@ use crate::schema;
 use crate::slots::{self, SlotKind, SlotSecret, StoredSlot};
 use crate::vault::{self, KindCount, Vault};
 
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) mod fuzz;
+
 /// The first eight bytes of every backup file.
 pub const MAGIC: &[u8; 8] = b"HAVENBK1";
 /// The backup format this build writes and reads.
@@ -663,7 +666,7 @@ fn decrypt_chunks(
     header: &Header,
     header_hash: &[u8; HASH_LEN],
     key: &SecretKey,
-    out: &mut File,
+    out: &mut impl Write,
     progress: &dyn Progress,
 ) -> Result<()> {
     let mut w = BufWriter::new(out);

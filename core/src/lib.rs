@@ -18,6 +18,9 @@ pub mod export;
 mod ffi_types;
 mod files;
 pub mod i18n;
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
+pub mod fuzzing;
 mod integrity;
 pub mod journal;
 mod leftovers;

@@ -23,6 +23,9 @@ use crate::error::{HavenError, Internal};
 use crate::integrity::{self, Change, Keys};
 use crate::schema;
 
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) mod fuzz;
+
 /// Who a record belongs to, for binding into its associated data.
 pub struct Scope<'a> {
     /// The vault key.
@@ -33,6 +36,18 @@ pub struct Scope<'a> {
     pub(crate) integrity: &'a Keys,
     /// The epoch the last write in this scope reached (0: none wrote).
     pub(crate) epoch: AtomicU64,
+}
+
+impl<'a> Scope<'a> {
+    /// A scope under `key` in which nothing has written yet.
+    pub(crate) fn new(key: &'a SecretKey, vault_id: &'a str, integrity: &'a Keys) -> Self {
+        Self {
+            key,
+            vault_id,
+            integrity,
+            epoch: AtomicU64::new(0),
+        }
+    }
 }
 
 /// Runs `f` in a transaction of its own when `conn` is not already in one

@@ -79,12 +79,7 @@ impl Vault {
                     what: "the vault state (missing)".into(),
                 }
             })?;
-            let new_scope = Scope {
-                key: &new_key,
-                vault_id: old.vault_id,
-                integrity: &new_keys,
-                epoch: std::sync::atomic::AtomicU64::new(0),
-            };
+            let new_scope = Scope::new(&new_key, old.vault_id, &new_keys);
             let mut digest = [0u8; 32];
             let mut rows = 0u64;
             let mut last = i64::MIN;

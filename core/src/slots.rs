@@ -17,6 +17,9 @@ use crate::crypto::{self, recovery::hkdf_kek, KdfParams, RecoveryKey, SecretKey}
 use crate::error::{HavenError, Internal};
 use crate::progress::Progress;
 
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) mod fuzz;
+
 /// How a slot is opened.
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -416,12 +416,7 @@ impl Vault {
         let mut guard = self.inner();
         let inner = &mut *guard;
         let unlocked = inner.key.as_ref().ok_or(HavenError::Locked)?;
-        let scope = Scope {
-            key: &unlocked.key,
-            vault_id: &inner.vault_id,
-            integrity: &unlocked.integrity,
-            epoch: std::sync::atomic::AtomicU64::new(0),
-        };
+        let scope = Scope::new(&unlocked.key, &inner.vault_id, &unlocked.integrity);
         let out = f(&mut inner.conn, &scope)?;
         let epoch = scope.epoch.load(std::sync::atomic::Ordering::Relaxed);
         if let (true, Some(store)) = (epoch > 0, &inner.held) {
@@ -440,12 +435,7 @@ impl Vault {
         let mut guard = self.inner();
         let inner = &mut *guard;
         let unlocked = inner.key.as_ref().ok_or(HavenError::Locked)?;
-        let scope = Scope {
-            key: &unlocked.key,
-            vault_id: &inner.vault_id,
-            integrity: &unlocked.integrity,
-            epoch: std::sync::atomic::AtomicU64::new(0),
-        };
+        let scope = Scope::new(&unlocked.key, &inner.vault_id, &unlocked.integrity);
         let (key, integrity, epoch) = f(&mut inner.conn, &scope)?;
         inner.key = Some(Unlocked { key, integrity });
         if let Some(store) = &inner.held {

@@ -342,6 +342,107 @@ fn reviews_and_departures_attach_to_their_exact_version() {
     assert_eq!(v.verify().unwrap().damaged, Vec::<String>::new());
 }
 
+/// The `InvalidInput` reason of `r`, or a panic naming what came instead.
+fn invalid_reason<T: std::fmt::Debug>(r: Result<T, HavenError>) -> String {
+    match r {
+        Err(HavenError::InvalidInput { reason }) => reason,
+        other => panic!("expected InvalidInput, got {other:?}"),
+    }
+}
+
+/// Issue 11, item 3: departures, consultation reviews and sign-offs (and the
+/// witness's date) are dated between the version's creation and today;
+/// each bound is refused with its own message and nothing is stored. On
+/// main a departure dated before the statement existed, or in 2030, was
+/// accepted.
+#[test]
+fn dates_must_fall_between_the_version_and_today() {
+    let (_d, v) = vault();
+    let mut k = Markers::default();
+    let (doc, h1, h2) = reviewed_statement(&v, &mut k);
+    let year_ago = Utc::now() - Duration::days(365);
+    let in_2030 = chrono::DateTime::parse_from_rfc3339("2030-06-01T12:00:00Z")
+        .unwrap()
+        .with_timezone(&Utc);
+    let before = "is dated before this version of the document was created";
+    let future = "is dated in the future";
+
+    for (when, bound) in [(year_ago, before), (in_2030, future)] {
+        let d = NewDeparture {
+            occurred_at: when,
+            ..departure(&mut k)
+        };
+        let reason = invalid_reason(v.record_departure(&doc, &h1, d));
+        assert!(
+            reason.starts_with("the departure ") && reason.contains(bound),
+            "{reason}"
+        );
+
+        let r = NewConsultationReview {
+            reviewed_on: when.date_naive(),
+            ..review(&mut k)
+        };
+        let reason = invalid_reason(v.add_consultation_review(&doc, &h1, r));
+        assert!(
+            reason.starts_with("the consultation review ") && reason.contains(bound),
+            "{reason}"
+        );
+
+        let so = SignOff {
+            signed_on: when.date_naive(),
+            ..sign_off(&mut k, true)
+        };
+        let reason = invalid_reason(v.sign_version(&doc, &h2, so));
+        assert!(
+            reason.starts_with("the sign-off ") && reason.contains(bound),
+            "{reason}"
+        );
+
+        let mut so = sign_off(&mut k, true);
+        if let Some(w) = so.witness.as_mut() {
+            w.signed_on = Some(when.date_naive());
+        }
+        let reason = invalid_reason(v.sign_version(&doc, &h2, so));
+        assert!(
+            reason.starts_with("the witness's signature ") && reason.contains(bound),
+            "{reason}"
+        );
+    }
+    // Nothing was stored; today is accepted at both ends.
+    assert_eq!(v.departures(&doc, &h1).unwrap().len(), 1);
+    assert_eq!(v.consultation_reviews(&doc, &h1).unwrap().len(), 1);
+    assert_eq!(
+        v.get_version(&doc, &h2).unwrap().status,
+        VersionStatus::Draft
+    );
+    v.record_departure(&doc, &h1, departure(&mut k)).unwrap();
+    v.sign_version(&doc, &h2, sign_off(&mut k, true)).unwrap();
+}
+
+/// Issue 11, item 9: messages name the document with its article ("an
+/// advance statement", never "a advance statement").
+#[test]
+fn messages_name_the_document_with_the_right_article() {
+    let (_d, v) = vault();
+    let mut k = Markers::default();
+    let (doc, h1, _) = reviewed_statement(&v, &mut k);
+    let d = NewDeparture {
+        section: Section::Triggers,
+        ..departure(&mut k)
+    };
+    let reason = invalid_reason(v.record_departure(&doc, &h1, d));
+    assert!(
+        reason.ends_with("is not part of an advance statement"),
+        "{reason}"
+    );
+    let latest = v.latest_version(&doc).unwrap().hash;
+    let reason = invalid_reason(v.save_version(&doc, &latest, CrisisPlan::default().into()));
+    assert_eq!(
+        reason,
+        "this document is an advance statement, not a crisis plan"
+    );
+}
+
 #[test]
 fn review_input_is_checked() {
     let (_d, v) = vault();
@@ -478,7 +579,8 @@ fn reviews_due_lists_due_and_overdue_documents() {
     let statement = v.create_document(full_statement(&mut k).into()).unwrap();
     let draft_only = v.create_document(CrisisPlan::default().into()).unwrap();
 
-    let signed_on = Utc::now().date_naive() - Duration::days(30);
+    // Signed today: a sign-off cannot predate its version (issue 11).
+    let signed_on = Utc::now().date_naive();
     let mut so = sign_off(&mut k, true);
     so.signed_on = signed_on;
     v.sign_version(&plan.document_id, &plan.hash, so.clone())

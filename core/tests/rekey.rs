@@ -222,10 +222,8 @@ fn sigkill_during_rekey_leaves_the_old_key_or_the_new_never_neither() {
     let exe = std::env::current_exe().unwrap();
     let mut rng = fastrand::Rng::with_seed(909);
     let mut current = PASS.to_string();
-    let (mut old_kept, mut new_kept, mut kills) = (0, 0, 0);
-    for round in 0..16 {
-        let next = format!("rekey round {round} passphrase");
-        let mut child = Command::new(&exe)
+    let spawn = |from: &str, to: &str| {
+        Command::new(&exe)
             .args([
                 "--exact",
                 "rekey_child",
@@ -234,14 +232,35 @@ fn sigkill_during_rekey_leaves_the_old_key_or_the_new_never_neither() {
                 "--test-threads=1",
             ])
             .env(CHILD_DB, &db)
-            .env(CHILD_FROM, &current)
-            .env(CHILD_TO, &next)
+            .env(CHILD_FROM, from)
+            .env(CHILD_TO, to)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
-            .unwrap();
+            .unwrap()
+    };
+    // How long one rekey takes on this machine (idle or loaded): the kills
+    // below fall at random moments within it, so most land mid-rekey
+    // whatever the machine's speed.
+    let calibrated = "rekey calibration passphrase";
+    let mut child = spawn(&current, calibrated);
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    assert!(lines
+        .by_ref()
+        .map_while(Result::ok)
+        .any(|l| l.ends_with("STARTED")));
+    let started = std::time::Instant::now();
+    assert!(child.wait().unwrap().success());
+    let window = u64::try_from(started.elapsed().as_millis())
+        .unwrap()
+        .max(20);
+    current = calibrated.to_string();
+    let (mut old_kept, mut new_kept, mut kills) = (0, 0, 0);
+    for round in 0..16 {
+        let next = format!("rekey round {round} passphrase");
+        let mut child = spawn(&current, &next);
         // Kill only once the child is inside `rekey`, at a random moment
-        // within about its duration.
+        // within its duration.
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
         // (libtest prints "test rekey_child ... " on the same line.)
         let started = lines
@@ -249,7 +268,7 @@ fn sigkill_during_rekey_leaves_the_old_key_or_the_new_never_neither() {
             .map_while(Result::ok)
             .any(|l| l.ends_with("STARTED"));
         assert!(started, "round {round}: the child never started");
-        std::thread::sleep(Duration::from_millis(rng.u64(0..500)));
+        std::thread::sleep(Duration::from_millis(rng.u64(0..window)));
         let _ = child.kill();
         if child.wait().unwrap().code().is_none() {
             kills += 1;

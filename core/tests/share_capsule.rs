@@ -161,6 +161,27 @@ fn a_link_round_trips_and_its_error_never_repeats_the_key() {
     }
 }
 
+/// Found writing the `share_link` fuzz check (a link that parses prints as
+/// one that parses again), and by that target in its first 40 s: a link
+/// whose relay was only a
+/// scheme (`https:///s/ID#KEY`) parsed, kept the relay as `https:`, and
+/// printed as a link that no longer parsed.
+#[test]
+fn a_link_whose_relay_names_no_host_is_refused() {
+    let key = "AwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwM";
+    for relay in ["https://", "http://", "https:///", "https:"] {
+        let url = format!("{relay}/s/{SHARE}#{key}");
+        assert_eq!(
+            Link::parse(&url).unwrap_err(),
+            ShareError::Malformed,
+            "{relay}"
+        );
+    }
+    let ok = Link::parse(&format!("https://r/s/{SHARE}#{key}")).unwrap();
+    assert_eq!(ok.relay, "https://r");
+    assert_eq!(Link::parse(&ok.to_url()).unwrap().relay, "https://r");
+}
+
 #[test]
 fn every_flipped_bit_is_refused_with_a_typed_error() {
     let f = fixture(None);

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use crate::file_format::FileFormat;
+
 /// Haven: your journal and your voice in a crisis, encrypted on your device.
 #[derive(Debug, Parser)]
 #[command(name = "haven", version, about)]
@@ -403,6 +405,10 @@ pub struct RevokeArgs {
     /// number. Required: revoking is final, so it is never guessed.
     #[arg(long)]
     pub version: String,
+    /// Do not ask for confirmation (for scripts). Without it, `revoke` asks
+    /// on a terminal and refuses when there is none to ask on.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 /// Options for `review-date`.
@@ -496,7 +502,8 @@ pub struct SignArgs {
     /// The date signed (default: today).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<chrono::NaiveDate>,
-    /// Confirm you have capacity to make this document (required to sign).
+    /// Confirm you have capacity to make this document (required to sign an
+    /// advance statement; a crisis plan can be signed without it).
     #[arg(long)]
     pub confirm_capacity: bool,
     /// Your statement of capacity, in your words.
@@ -555,8 +562,8 @@ pub struct DepartureArgs {
     /// When it happened (default: today).
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub date: Option<chrono::NaiveDate>,
-    /// Whether you were told.
-    #[arg(long, value_enum, default_value_t = YesNo::No)]
+    /// Whether you were told (required: say yes or no).
+    #[arg(long, value_enum)]
     pub told: YesNo,
     /// The version departed from (default: the active version, else the latest).
     #[arg(long)]
@@ -581,15 +588,4 @@ pub enum RegionArg {
     Us,
     /// Elsewhere: no default lines.
     Other,
-}
-
-/// Format of a document file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FileFormat {
-    /// TOML, with a comment for every section.
-    Toml,
-    /// JSON.
-    Json,
-    /// The field reference, in Markdown.
-    Markdown,
 }

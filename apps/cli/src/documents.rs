@@ -497,11 +497,32 @@ pub fn sign(vault: &Vault, kind: DocumentKind, a: &SignArgs) -> Result<(), Failu
 }
 
 /// `revoke`: the person withdraws a version. Revoking the active version
-/// leaves the document with none active until another is signed.
+/// leaves the document with none active until another is signed. Final, so
+/// it is confirmed first: asked on a terminal, `--yes` in scripts, and
+/// refused when neither can say yes (issue 11).
 pub fn revoke(vault: &Vault, kind: DocumentKind, a: &RevokeArgs) -> Result<(), Failure> {
     let doc = require(vault, kind)?;
     let hash = resolve(vault, &doc, &a.version)?;
     let was_active = doc.active_hash.as_deref() == Some(hash.as_str());
+    let number = vault.get_version(&doc.id, &hash)?.number;
+    if !a.yes {
+        if !std::io::stdin().is_terminal() {
+            return Err(Failure::usage(format!(
+                "revoking version {number} of the {} is final: add --yes to confirm it \
+                 (nothing was changed)",
+                kind.label()
+            )));
+        }
+        let question = format!(
+            "Revoke version {number} of your {}{}? This cannot be undone. [y/N] ",
+            kind.label(),
+            if was_active { ", the active one" } else { "" }
+        );
+        if !compose::ask(&question, false)? {
+            println!("Not revoked.");
+            return Ok(());
+        }
+    }
     vault.revoke_version(&doc.id, &hash)?;
     let v = vault.get_version(&doc.id, &hash)?;
     println!(

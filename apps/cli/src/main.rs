@@ -4,11 +4,14 @@
 mod args;
 mod backup;
 mod compose;
+#[cfg(any(test, fuzzing))]
+mod document_file_fuzz;
 mod documents;
 mod documents_io;
 mod epoch;
 mod export;
 mod fail;
+mod file_format;
 mod journal;
 mod keys;
 mod links;

@@ -309,16 +309,26 @@ fn documents(vault: &Vault, entry_id: &str, out_dir: &Path) -> Result<(), Failur
 
     step(
         14,
-        "An advance statement refusing a treatment, even if my life is at risk",
+        "An advance statement: refusing ECT, and refusing tube feeding even if my life is at risk",
     );
+    // ECT is not life-sustaining treatment: refusing it needs none of the
+    // s.25 formalities. Tube feeding can be, so its refusal needs them all.
     let mut statement = AdvanceStatement {
-        treatment_refusals: vec![TreatmentRefusal {
-            treatment: "electroconvulsive therapy".into(),
-            circumstances: "at any time, in any setting".into(),
-            life_sustaining: true,
-            life_at_risk_statement: "I do not want it under any circumstances.".into(),
-            ..Default::default()
-        }],
+        treatment_refusals: vec![
+            TreatmentRefusal {
+                treatment: "nasogastric tube feeding".into(),
+                circumstances: "if I stop eating during a relapse".into(),
+                life_sustaining: true,
+                life_at_risk_statement: "I do not want it under any circumstances.".into(),
+                ..Default::default()
+            },
+            TreatmentRefusal {
+                treatment: "electroconvulsive therapy".into(),
+                circumstances: "at any time, in any setting".into(),
+                life_sustaining: false,
+                ..Default::default()
+            },
+        ],
         ..Default::default()
     };
     statement.restrictive_interventions.try_first = vec!["a quiet room and time".into()];

@@ -45,11 +45,13 @@ fn toml_template_round_trips_through_edit_and_show() {
     for (cmd, file) in [("plan", "plan.toml"), ("statement", "statement.toml")] {
         let template = e.ok(&[cmd, "template"]);
         assert!(template.starts_with("# Haven"), "documented");
-        let expected = toml_to_json(toml::from_str(&template).unwrap());
+        let mut expected = toml_to_json(toml::from_str(&template).unwrap());
+        strip_nulls(&mut expected);
         let f = e.write(file, &template);
         e.ok(&[cmd, "edit", f.to_str().unwrap()]);
         let shown = e.json(&[cmd, "show", "--json"]);
-        // TOML has no null: optional fields left out of the file are null.
+        // TOML has no null: optional fields left out of the file are null;
+        // and empty lists of items are left out (see `templates.rs`).
         let mut content = shown["content"].clone();
         strip_nulls(&mut content);
         assert_eq!(content, expected, "{cmd}");
@@ -71,10 +73,117 @@ fn toml_template_round_trips_through_edit_and_show() {
 fn strip_nulls(v: &mut Value) {
     match v {
         Value::Object(m) => {
-            m.retain(|_, v| !v.is_null());
+            m.retain(|_, v| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()));
             m.values_mut().for_each(strip_nulls);
         }
         Value::Array(a) => a.iter_mut().for_each(strip_nulls),
+        _ => {}
+    }
+}
+
+/// Issue 11, item 9: the person fills every list of a TOML template the
+/// way its comments say (`key = []` becomes `key = ["..."]`; a list of
+/// items gets `[[path]]` blocks under its comments) and it reads back with
+/// every list filled. On main, `[[help_contacts]]` swallowed the lines
+/// after it and the file was refused with an unknown field.
+#[test]
+fn every_list_of_the_toml_templates_can_be_filled_and_read_back() {
+    let e = setup();
+    for cmd in ["plan", "statement"] {
+        let template = e.ok(&[cmd, "template"]);
+        let filled = fill_every_list(&template);
+        assert!(!filled.contains("= []"), "every list filled:\n{filled}");
+        let f = e.write(&format!("{cmd}-filled.toml"), &filled);
+        e.ok(&[cmd, "edit", f.to_str().unwrap()]);
+        let content = e.json(&[cmd, "show", "--json"])["content"].clone();
+        let mut lists = Vec::new();
+        every_list(&content, "", &mut lists);
+        assert!(lists.len() >= 10, "{cmd}: {lists:?}");
+        for (path, len) in &lists {
+            assert!(*len > 0, "{cmd}: {path} came back empty");
+        }
+        for marker in ["m-text", "m-item"] {
+            assert!(content.to_string().contains(marker), "{cmd}: {marker}");
+        }
+        // Saved back from `show --editable`, nothing changes.
+        let again = e.ok(&[cmd, "show", "--editable"]);
+        let f2 = e.write(&format!("{cmd}-again.toml"), &again);
+        let out = e
+            .cmd(&[cmd, "edit", f2.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(String::from_utf8_lossy(&out.stderr).contains("No changes"));
+    }
+}
+
+/// Follows the template's comments as a person would: each `key = []` gets
+/// one text item, and each `[[path]]` the comments name gets one block at
+/// the end of its section (parents before children), with a marker in its
+/// text fields and one text item in its lists of text.
+fn fill_every_list(template: &str) -> String {
+    let mut out = String::new();
+    for section in template.split("\n# ── ") {
+        // Open lists of items: (depth of their hint, fields to fill).
+        let mut open: Vec<(usize, Vec<String>)> = Vec::new();
+        let mut blocks: Vec<(String, Vec<String>)> = Vec::new();
+        let mut body = String::new();
+        for line in section.lines() {
+            if let Some(hint) = line.strip_prefix('#') {
+                let depth = hint.len() - hint.trim_start().len();
+                let hint = hint.trim();
+                if hint.starts_with('(') && hint.contains(" block") {
+                    let path = hint.split_once("[[").unwrap().1.split_once("]]").unwrap().0;
+                    let fields = open.pop().map(|(_, f)| f).unwrap_or_default();
+                    blocks.push((path.to_string(), fields));
+                } else if let Some((k, ty)) = hint.split_once(": ") {
+                    let field = match ty {
+                        "text" => Some(format!("{k} = \"m-item\"")),
+                        "list of text" => Some(format!("{k} = [\"m-text\"]")),
+                        _ => None,
+                    };
+                    if let (Some(f), Some((d, fields))) = (field, open.last_mut()) {
+                        if *d + 2 == depth {
+                            fields.push(f);
+                        }
+                    }
+                    if ty == "a list of items, each with:" {
+                        open.push((depth, Vec::new()));
+                    }
+                }
+            }
+            match line.split_once(" = []") {
+                Some((key, "")) if !line.starts_with('#') => {
+                    body.push_str(&format!("{key} = [\"m-text\"]\n"))
+                }
+                _ => body.push_str(&format!("{line}\n")),
+            }
+        }
+        blocks.sort_by_key(|(p, _)| p.matches('.').count());
+        for (path, fields) in blocks {
+            body.push_str(&format!("\n[[{path}]]\n"));
+            for f in fields {
+                body.push_str(&format!("{f}\n"));
+            }
+        }
+        if !out.is_empty() {
+            out.push_str("\n# ── ");
+        }
+        out.push_str(&body);
+    }
+    out
+}
+
+/// Every list in `v`, by path, with its length.
+fn every_list(v: &Value, path: &str, out: &mut Vec<(String, usize)>) {
+    match v {
+        Value::Object(m) => m
+            .iter()
+            .for_each(|(k, v)| every_list(v, &format!("{path}.{k}"), out)),
+        Value::Array(a) => {
+            out.push((path.to_string(), a.len()));
+            a.iter()
+                .for_each(|v| every_list(v, &format!("{path}[]"), out));
+        }
         _ => {}
     }
 }
@@ -282,7 +391,6 @@ fn reviews_departures_and_reviews_due() {
 name = "Dr Rivera"
 role = "consultant psychiatrist"
 organisation = "Riverside ward"
-date = 2026-01-10
 
 [[responses]]
 section = "treatment_refusals"
@@ -316,25 +424,56 @@ person_told = true
             "RC",
             "--reason",
             "x",
+            "--told",
+            "no",
         ],
         2,
     );
-    e.ok(&[
-        "statement",
-        "departure",
-        "--section",
-        "restrictive_interventions",
-        "--by",
-        "Dr Rivera",
-        "--role",
-        "responsible clinician",
-        "--reason",
-        "immediate risk to others",
-        "--date",
-        "2026-02-01",
-        "--told",
-        "yes",
-    ]);
+    let today = chrono::Local::now().date_naive().to_string();
+    let departure = |date: &str, told: Option<&str>| {
+        let mut a = vec![
+            "statement",
+            "departure",
+            "--section",
+            "restrictive_interventions",
+            "--by",
+            "Dr Rivera",
+            "--role",
+            "responsible clinician",
+            "--reason",
+            "immediate risk to others",
+            "--date",
+        ];
+        a.push(date);
+        if let Some(t) = told {
+            a.extend(["--told", t]);
+        }
+        a.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    fn args(a: &[String]) -> Vec<&str> {
+        a.iter().map(String::as_str).collect()
+    }
+    // Issue 11: whether the person was told has no silent default.
+    let out = e.cmd(&args(&departure(&today, None))).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--told"));
+    // Dated before the statement existed, or in 2030: refused, saying which.
+    for (date, bound) in [
+        ("2020-02-01", "before this version"),
+        ("2030-02-01", "in the future"),
+    ] {
+        let out = e
+            .cmd(&args(&departure(date, Some("yes"))))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("the departure is dated") && err.contains(bound),
+            "{err}"
+        );
+    }
+    e.ok(&args(&departure(&today, Some("yes"))));
     let log = e.json(&["statement", "reviews", "--json"]);
     let r = &log["reviews"][0];
     assert_eq!(r["clinician"]["name"], "Dr Rivera");
@@ -378,23 +517,42 @@ fn plan_sign_lists_problems_then_signs() {
         r#"{"professionals": [{"name": "Dr Patel", "role": "GP"}]}"#,
     );
     e.ok(&["plan", "edit", f.to_str().unwrap()]);
+    // A date before the version existed is refused, naming the bound.
+    let out = e.fails(
+        &["plan", "sign", "--name", "Alex", "--date", "2020-01-05"],
+        1,
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("dated before this version"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Issue 11: a crisis plan is signed without a declaration of capacity
+    // (made in an emergency department, say); the statement still needs one.
+    let today = chrono::Local::now().date_naive();
     e.ok(&[
         "plan",
         "sign",
         "--name",
         "Alex",
-        "--confirm-capacity",
         "--date",
-        "2026-01-05",
+        &today.to_string(),
     ]);
     let shown = e.json(&["plan", "show", "--json"]);
     assert_eq!(shown["status"], "active");
-    assert_eq!(shown["next_review"], "2026-07-05");
+    assert_eq!(
+        shown["next_review"],
+        today
+            .checked_add_months(chrono::Months::new(6))
+            .unwrap()
+            .to_string()
+    );
+    assert_eq!(shown["sign_off"]["confirms_capacity"], false);
     let id = shown["content"]["warning_signs"][0]["id"].as_str().unwrap();
     assert_eq!(id.len(), 32, "warning signs get stable ids");
     assert!(e
         .ok(&["plan", "show"])
-        .contains("signed by Alex on 2026-01-05"));
+        .contains(&format!("signed by Alex on {today}")));
 }
 
 /// The person withdraws a version and sets or clears the review date, for
@@ -443,13 +601,21 @@ fn revoke_and_review_date() {
     e.ok(&["plan", "review-date", "--clear"]);
     assert!(e.json(&["plan", "show", "--json", "--version", "1"])["next_review"].is_null());
 
+    // Issue 11: revoking is confirmed. With no terminal to ask on and no
+    // --yes, it is refused and nothing changes.
+    let out = e.fails(&["plan", "revoke", "--version", "2"], 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("add --yes"));
+    assert_eq!(
+        e.json(&["plan", "show", "--json", "--version", "2"])["status"],
+        "draft"
+    );
     // Revoking the draft (version 2) leaves version 1 active.
-    let out = e.ok(&["plan", "revoke", "--version", "2"]);
+    let out = e.ok(&["plan", "revoke", "--version", "2", "--yes"]);
     assert!(out.starts_with("Revoked version 2"), "{out}");
     assert!(!out.contains("no active version"), "{out}");
     assert_eq!(e.json(&["plan", "show", "--json"])["number"], 1);
     // Revoking the active version leaves none active.
-    let out = e.ok(&["plan", "revoke", "--version", "1"]);
+    let out = e.ok(&["plan", "revoke", "--version", "1", "--yes"]);
     assert!(out.contains("no active version"), "{out}");
     let history = e.json(&["plan", "history", "--json"]);
     let statuses: Vec<&str> = history
@@ -460,11 +626,11 @@ fn revoke_and_review_date() {
         .collect();
     assert_eq!(statuses, vec!["revoked", "revoked"], "{history}");
     // Twice, or a version that does not exist: refused.
-    let out = e.fails(&["plan", "revoke", "--version", "1"], 1);
+    let out = e.fails(&["plan", "revoke", "--version", "1", "--yes"], 1);
     assert!(String::from_utf8_lossy(&out.stderr).contains("already revoked"));
-    e.fails(&["plan", "revoke", "--version", "9"], 1);
+    e.fails(&["plan", "revoke", "--version", "9", "--yes"], 1);
     // The statement has the same commands.
-    let out = e.fails(&["statement", "revoke", "--version", "1"], 1);
+    let out = e.fails(&["statement", "revoke", "--version", "1", "--yes"], 1);
     assert!(String::from_utf8_lossy(&out.stderr).contains("no advance statement yet"));
 }
 

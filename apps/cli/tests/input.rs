@@ -195,6 +195,8 @@ fn departure_args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
         "Dr Rivera",
         "--role",
         "consultant",
+        "--told",
+        "no",
     ];
     a.extend_from_slice(extra);
     a

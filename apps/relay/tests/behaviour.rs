@@ -323,7 +323,7 @@ fn expired_shares_are_refused_then_swept(db: Db) {
 
 fn oversized_and_malformed_input_is_refused(db: Db) {
     let relay = Relay::start(&db, &[]);
-    let send = |method, path: &str, body: Vec<u8>| {
+    let request = |method, path: &str, body: Vec<u8>| {
         t().send(Request {
             method,
             url: format!("{}{path}", relay.url),
@@ -331,17 +331,22 @@ fn oversized_and_malformed_input_is_refused(db: Db) {
             content_type: Some("application/json"),
             body,
         })
-        .unwrap()
-        .status
     };
-    assert_eq!(
-        send(
-            Method::Put,
-            "/api/shares/AAAAAAAAAAAAAAAAAAAAAA",
-            vec![b'x'; 5 * 1024 * 1024]
-        ),
-        413
-    );
+    let send = |method, path: &str, body: Vec<u8>| request(method, path, body).unwrap().status;
+    // An oversized body is refused with 413, or, when the relay has refused
+    // and closed the connection while the client is still sending, as a
+    // transport error (which of the two depends on timing): either way it is
+    // not stored and the relay keeps serving (checked by the requests after).
+    let refused = |method, path: &str, body: Vec<u8>| match request(method, path, body) {
+        Ok(r) => r.status == 413,
+        Err(ShareError::Transport { .. }) => true,
+        Err(_) => false,
+    };
+    assert!(refused(
+        Method::Put,
+        "/api/shares/AAAAAAAAAAAAAAAAAAAAAA",
+        vec![b'x'; 5 * 1024 * 1024]
+    ));
     assert_eq!(
         send(
             Method::Put,
@@ -350,14 +355,11 @@ fn oversized_and_malformed_input_is_refused(db: Db) {
         ),
         400
     );
-    assert_eq!(
-        send(
-            Method::Post,
-            "/api/shares/AAAAAAAAAAAAAAAAAAAAAA/replies",
-            vec![b'x'; 300 * 1024]
-        ),
-        413
-    );
+    assert!(refused(
+        Method::Post,
+        "/api/shares/AAAAAAAAAAAAAAAAAAAAAA/replies",
+        vec![b'x'; 300 * 1024]
+    ));
     assert_eq!(
         send(Method::Post, "/api/shares/not-an-id/open", vec![]),
         404

@@ -83,8 +83,8 @@ fn seal_built(
 }
 
 /// Sealing as a given version with a caller-chosen nonce: only for pinned
-/// test vectors (and tests that need version-1 data).
-#[cfg(test)]
+/// test vectors, tests that need version-1 data, and fuzz checks.
+#[cfg(any(test, feature = "fuzzing"))]
 pub(crate) fn seal_with_nonce(
     version: u8,
     key: &SecretKey,

@@ -2,6 +2,8 @@
 //! the key hierarchy and why it is built this way.
 
 pub mod envelope;
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) mod fuzz;
 pub mod kdf;
 pub mod keys;
 pub mod padding;

@@ -44,6 +44,15 @@ impl DocumentKind {
             Self::AdvanceStatement => "advance statement",
         }
     }
+
+    /// The label with its article, for sentences: "a crisis plan", "an
+    /// advance statement".
+    pub fn with_article(self) -> &'static str {
+        match self {
+            Self::CrisisPlan => "a crisis plan",
+            Self::AdvanceStatement => "an advance statement",
+        }
+    }
 }
 
 /// The content of one version: a crisis plan or an advance statement.

@@ -13,6 +13,7 @@ use super::change::{ChangeInput, Open};
 use super::codec::normalise;
 use super::contacts::Clinician;
 use super::content::Section;
+use super::date_bounds;
 use super::record_kinds::DEPARTURE_KIND;
 use super::redact::redacted_debug;
 use super::store::{attached, load_state};
@@ -87,12 +88,15 @@ impl ChangeInput for NewDeparture {
                 "a reason is required when a wish is not followed",
             ));
         }
+        date_bounds::not_in_future(d.occurred_at.date_naive(), "the departure")?;
         Ok(d)
     }
 }
 
 impl Vault {
-    /// Appends a departure to the log of one version. Cannot be edited or deleted.
+    /// Appends a departure to the log of one version. Cannot be edited or
+    /// deleted. `InvalidInput` if it is dated before the version was
+    /// created or after today (each bound with its own message).
     pub fn record_departure(
         &self,
         document_id: &str,
@@ -103,11 +107,16 @@ impl Vault {
             let kind = doc.state().kind;
             if d.section.document_kind() != Some(kind) {
                 return Err(HavenError::invalid(format!(
-                    "section {} is not part of a {}",
+                    "section {} is not part of {}",
                     d.section.key(),
-                    kind.label()
+                    kind.with_article()
                 )));
             }
+            date_bounds::not_before_version(
+                d.occurred_at.date_naive(),
+                doc.state().version(version_hash)?.created_at,
+                "the departure",
+            )?;
             let now = Utc::now();
             let id = doc.attach(DEPARTURE_KIND, version_hash, now, &d)?;
             Ok(departure_from(id, document_id, version_hash, now, d))

@@ -21,7 +21,7 @@ use crate::records::{self, Scope};
 use crate::vault::Vault;
 
 #[derive(Serialize, Deserialize)]
-struct Link {
+pub(crate) struct Link {
     v: u8,
     entry_id: String,
     warning_sign_id: String,

@@ -75,7 +75,9 @@
 //! - `change.rs`: the one transaction sequence every change runs through.
 //! - The `Vault` calls, by feature: `versions.rs`, `signoff.rs`, `review.rs`,
 //!   `departures.rs`, `review_due.rs`, `links.rs`, `diff.rs`; `validation.rs`
-//!   is pure (content and sign-off in, problems out).
+//!   is pure (content and sign-off in, problems out); `date_bounds.rs` keeps
+//!   the dates of sign-offs, reviews and departures between the version's
+//!   creation and today.
 
 mod change;
 mod codec;
@@ -83,8 +85,11 @@ mod contacts;
 mod content;
 mod crisis_lines;
 mod crisis_plan;
+mod date_bounds;
 mod departures;
 mod diff;
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) mod fuzz;
 mod links;
 mod record_kinds;
 pub(crate) mod redact;

@@ -15,6 +15,7 @@ use super::change::{ChangeInput, Open};
 use super::codec::normalise;
 use super::contacts::Clinician;
 use super::content::{DocumentKind, Section};
+use super::date_bounds;
 use super::record_kinds::REVIEW_KIND;
 use super::redact::redacted_debug;
 use super::store::{attached, load_state};
@@ -99,6 +100,7 @@ impl ChangeInput for NewConsultationReview {
     fn prepare(self) -> Result<Self> {
         let review = normalise(self)?;
         check(&review)?;
+        date_bounds::not_in_future(review.reviewed_on, "the consultation review")?;
         Ok(review)
     }
 }
@@ -148,6 +150,8 @@ fn check(review: &NewConsultationReview) -> Result<()> {
 impl Vault {
     /// Records a clinician's consultation review of one advance-statement
     /// version. Append-only: reviews cannot be edited or deleted.
+    /// `InvalidInput` if it is dated before the version was created or
+    /// after today.
     pub fn add_consultation_review(
         &self,
         document_id: &str,
@@ -160,6 +164,11 @@ impl Vault {
                     "consultation reviews are for advance statements",
                 ));
             }
+            date_bounds::not_before_version(
+                review.reviewed_on,
+                doc.state().version(version_hash)?.created_at,
+                "the consultation review",
+            )?;
             let now = Utc::now();
             let id = doc.attach(REVIEW_KIND, version_hash, now, &review)?;
             Ok(ConsultationReview {

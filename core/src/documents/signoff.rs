@@ -6,6 +6,7 @@ use chrono::{Months, Utc};
 
 use super::change::{ChangeInput, Open};
 use super::codec::normalise;
+use super::date_bounds;
 use super::record_kinds::SIGN_OFF_KIND;
 use super::types::{DocumentVersion, SignOff, VersionStatus};
 use super::validation::{validate, ValidationProblem};
@@ -15,14 +16,14 @@ use crate::vault::Vault;
 /// Months from sign-off to the default next review.
 pub const DEFAULT_REVIEW_MONTHS: u32 = 6;
 
-/// A sign-off is normalised, and refused when dated in the future.
+/// A sign-off is normalised, and refused when it or its witness's date is
+/// in the future (before the version: see [`Vault::sign_version`]).
 impl ChangeInput for SignOff {
     fn prepare(self) -> Result<Self> {
         let sign_off = normalise(self)?;
-        let today = Utc::now().date_naive();
-        // A day of slack for time zones ahead of UTC.
-        if sign_off.signed_on > today + chrono::Days::new(1) {
-            return Err(HavenError::invalid("the sign-off date is in the future"));
+        date_bounds::not_in_future(sign_off.signed_on, "the sign-off")?;
+        if let Some(d) = sign_off.witness.as_ref().and_then(|w| w.signed_on) {
+            date_bounds::not_in_future(d, "the witness's signature")?;
         }
         Ok(sign_off)
     }
@@ -42,7 +43,9 @@ impl Vault {
     /// active version, all in one transaction. Sets the next review date to
     /// [`DEFAULT_REVIEW_MONTHS`] after `signed_on` (change it with
     /// [`Vault::set_next_review`]). Refused, with every problem listed by
-    /// section, if [`validate`] finds any.
+    /// section, if [`validate`] finds any; and `InvalidInput` if the
+    /// sign-off or the witness is dated before the version was created or
+    /// after today.
     pub fn sign_version(
         &self,
         document_id: &str,
@@ -50,7 +53,12 @@ impl Vault {
         sign_off: SignOff,
     ) -> Result<DocumentVersion> {
         self.change_document(document_id, Open::Existing, sign_off, |doc, sign_off| {
-            let status = doc.state().version(version_hash)?.status;
+            let state_version = doc.state().version(version_hash)?;
+            let (status, created_at) = (state_version.status, state_version.created_at);
+            date_bounds::not_before_version(sign_off.signed_on, created_at, "the sign-off")?;
+            if let Some(d) = sign_off.witness.as_ref().and_then(|w| w.signed_on) {
+                date_bounds::not_before_version(d, created_at, "the witness's signature")?;
+            }
             if status != VersionStatus::Draft {
                 return Err(HavenError::invalid(format!(
                     "only a draft can be signed; this version is {}",

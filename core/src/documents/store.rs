@@ -48,7 +48,7 @@ pub(crate) struct Preimage {
     parent_hash: Option<String>,
     number: u32,
     created_at: DateTime<Utc>,
-    content: DocumentContent,
+    pub(super) content: DocumentContent,
 }
 
 /// The per-document state record: index of versions, status, review date

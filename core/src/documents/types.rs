@@ -133,7 +133,8 @@ pub struct SignOff {
     pub maker_name: String,
     /// The date signed.
     pub signed_on: NaiveDate,
-    /// The maker confirms they had capacity to make the document.
+    /// The maker confirms they had capacity to make the document (required
+    /// for an advance statement only: see `validation.rs`).
     pub confirms_capacity: bool,
     /// The maker's statement of capacity, in their words (optional).
     pub capacity_statement: String,

@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::contacts::Contact;
-use super::content::{DocumentContent, Section};
+use super::content::{DocumentContent, DocumentKind, Section};
 use super::crisis_plan::CrisisPlan;
 use super::statement::AdvanceStatement;
 use super::types::SignOff;
@@ -217,11 +217,15 @@ fn check_statement(p: &mut Problems, s: &AdvanceStatement, sign_off: Option<&Sig
     }
 }
 
-fn check_sign_off(p: &mut Problems, so: &SignOff) {
+/// The sign-off's own checks. Only an advance statement needs the maker's
+/// declaration of capacity: a crisis plan is often made in an emergency
+/// department, in the middle of a crisis, and must still be saved and
+/// shared (issue 11).
+fn check_sign_off(p: &mut Problems, so: &SignOff, kind: DocumentKind) {
     if blank(&so.maker_name) {
         p.add(Section::SignOff, None, "the maker's name is missing");
     }
-    if !so.confirms_capacity {
+    if kind == DocumentKind::AdvanceStatement && !so.confirms_capacity {
         p.add(
             Section::SignOff,
             None,
@@ -270,7 +274,7 @@ pub fn validate(content: &DocumentContent, sign_off: Option<&SignOff>) -> Vec<Va
         }
     }
     if let Some(so) = sign_off {
-        check_sign_off(&mut p, so);
+        check_sign_off(&mut p, so, content.kind());
     }
     p.0
 }
@@ -339,6 +343,21 @@ mod tests {
         for p in validate(&content, None) {
             assert!(!p.to_string().contains("secret"), "{p}");
         }
+    }
+
+    /// Issue 11: a crisis plan made in an emergency department is signed
+    /// without a declaration of capacity; an advance statement is not.
+    #[test]
+    fn only_the_advance_statement_needs_a_capacity_declaration() {
+        let so = SignOff {
+            confirms_capacity: false,
+            ..signed(false)
+        };
+        assert_eq!(validate(&CrisisPlan::default().into(), Some(&so)), vec![]);
+        let problems = validate(&AdvanceStatement::default().into(), Some(&so));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].section, Section::SignOff);
+        assert!(problems[0].message.contains("capacity"), "{problems:?}");
     }
 
     #[test]

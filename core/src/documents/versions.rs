@@ -104,9 +104,9 @@ impl Vault {
             let kind = doc.state().kind;
             if content.kind() != kind {
                 return Err(HavenError::invalid(format!(
-                    "this document is a {}, not a {}",
-                    kind.label(),
-                    content.kind().label()
+                    "this document is {}, not {}",
+                    kind.with_article(),
+                    content.kind().with_article()
                 )));
             }
             doc.add_version(parent, content)

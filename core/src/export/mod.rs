@@ -177,9 +177,9 @@ impl ExportDocument {
             Ok(())
         } else {
             Err(HavenError::invalid(format!(
-                "this document is a {}, not a {}",
-                self.version.kind.label(),
-                kind.label()
+                "this document is {}, not {}",
+                self.version.kind.with_article(),
+                kind.with_article()
             )))
         }
     }

@@ -4,6 +4,8 @@
 //! requested page; search and mood series must decrypt every entry, because
 //! no plaintext index exists (by design: an index would leak the words).
 
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) mod fuzz;
 mod payload;
 mod search;
 

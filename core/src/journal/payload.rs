@@ -92,6 +92,22 @@ impl Stamp {
     fn instant(self) -> Option<Timestamp> {
         DateTime::from_timestamp(self.secs, self.nanos)
     }
+
+    /// Bytes of its shortest encoding (seconds are zigzag varints).
+    fn encoded_len(self) -> usize {
+        let zigzag = ((self.secs << 1) ^ (self.secs >> 63)) as u64;
+        varint_len(zigzag) + varint_len(self.nanos.into())
+    }
+}
+
+/// Bytes of the shortest varint of `v` (7 bits a byte).
+fn varint_len(v: u64) -> usize {
+    (64 - v.leading_zeros() as usize).max(1).div_ceil(7)
+}
+
+/// Bytes of a string's shortest encoding (length varint, then UTF-8).
+fn str_len(s: &str) -> usize {
+    varint_len(s.len() as u64) + s.len()
 }
 
 /// The version-2 fields, in stored order (decoded one by one in
@@ -172,17 +188,29 @@ pub(super) fn decode(plain: &[u8]) -> Option<View<'_>> {
 
 /// Version 2, field by field in [`V2Fields`] order, so the tags can be
 /// checked without collecting them.
+///
+/// Postcard accepts over-long varints (`0xff 0x00` for 127), so one entry
+/// could be stored as many byte strings; only the shortest, the one
+/// [`encode`] writes, is accepted (found by fuzzing, `docs/fuzzing.md`).
+/// Every field but the varints has one encoding, so the input is the
+/// canonical one exactly when its length is the canonical length.
 fn decode_v2(mut rest: &[u8]) -> Option<View<'_>> {
+    let given = rest.len();
     let created: Stamp = take(&mut rest)?;
     let updated: Stamp = take(&mut rest)?;
     let mood: Option<u8> = take(&mut rest)?;
     let text: &str = take(&mut rest)?;
     let count: usize = take(&mut rest)?;
     let bytes = rest;
+    let mut canonical = created.encoded_len()
+        + updated.encoded_len()
+        + if mood.is_some() { 2 } else { 1 }
+        + str_len(text)
+        + varint_len(count as u64);
     for _ in 0..count {
-        take::<&str>(&mut rest)?;
+        canonical += str_len(take::<&str>(&mut rest)?);
     }
-    if !rest.is_empty() {
+    if !rest.is_empty() || canonical != given {
         return None;
     }
     Some(View {
@@ -234,6 +262,73 @@ mod tests {
         assert_eq!((v.created_at, v.updated_at), (early, late));
         assert_eq!(v.text, text);
         assert_eq!(v.tags.into_vec(), tags);
+    }
+
+    /// Where each varint of an encoded entry starts and how long it is,
+    /// found by reading the fields in stored order.
+    fn varint_spans(p: &[u8]) -> Vec<(usize, usize)> {
+        enum F {
+            Varint,
+            Mood,
+            Str,
+        }
+        let fields = [
+            F::Varint,
+            F::Varint,
+            F::Varint,
+            F::Varint,
+            F::Mood,
+            F::Str,
+            F::Varint,
+            F::Str,
+        ];
+        let mut spans = Vec::new();
+        let mut at = 1;
+        for f in fields {
+            match f {
+                F::Mood => at += if p[at] == 0 { 1 } else { 2 },
+                F::Varint | F::Str => {
+                    let (v, rest) = postcard::take_from_bytes::<u64>(&p[at..]).unwrap();
+                    let len = p.len() - rest.len() - at;
+                    spans.push((at, len));
+                    at += len + if matches!(f, F::Str) { v as usize } else { 0 };
+                }
+            }
+        }
+        assert_eq!(at, p.len());
+        spans
+    }
+
+    /// Postcard reads `0xff 0x00` as 127, like `0x7f`: every varint of an
+    /// entry (dates, lengths, the tag count) must be the shortest, so one
+    /// entry has one encoding (a fuzzing finding, `docs/fuzzing.md`).
+    #[test]
+    fn test_overlong_varints_are_refused_so_each_entry_has_one_encoding() {
+        assert_eq!(varint_len(0), 1);
+        assert_eq!(varint_len(127), 1);
+        assert_eq!(varint_len(128), 2);
+        assert_eq!(varint_len(u64::MAX), 10);
+        let (c, u) = (at(1_700_000_000, 5), at(-1, 999_999_999));
+        let good = encode(&c, &u, "text", Some(4), &["tag".to_string()]).unwrap();
+        assert!(decode(&good).is_some());
+        let spans = varint_spans(&good);
+        assert_eq!(spans.len(), 7);
+        for (start, len) in spans {
+            // The same value, one byte longer.
+            let mut long = good[..start + len].to_vec();
+            long[start + len - 1] |= 0x80;
+            long.push(0);
+            long.extend_from_slice(&good[start + len..]);
+            let same: u64 = postcard::from_bytes(&long[start..start + len + 1]).unwrap();
+            let was: u64 = postcard::from_bytes(&good[start..start + len]).unwrap();
+            assert_eq!(same, was);
+            assert!(
+                decode(&long).is_none(),
+                "over-long varint at byte {start} accepted"
+            );
+        }
+        // The input the fuzzer found: a tag count of 127 written in two bytes.
+        assert!(decode(&[2, 51, 0, 2, 255, 0, 0, 0, 0]).is_none());
     }
 
     #[test]

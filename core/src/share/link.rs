@@ -149,9 +149,14 @@ impl Link {
         let (front, fragment) = url.split_once('#').ok_or(ShareError::Malformed)?;
         let (relay, share_id) = front.rsplit_once("/s/").ok_or(ShareError::Malformed)?;
         let share_id = share_id.trim_end_matches('/');
-        if !is_share_id(share_id)
-            || !(relay.starts_with("https://") || relay.starts_with("http://"))
-        {
+        // The relay as it is kept (no trailing slash) must still name a
+        // host: `https:///s/ID` would otherwise keep `https:`, and print as
+        // a link that no longer parses.
+        let relay = relay.trim_end_matches('/');
+        let host = relay
+            .strip_prefix("https://")
+            .or_else(|| relay.strip_prefix("http://"));
+        if !is_share_id(share_id) || host.is_none_or(str::is_empty) {
             return Err(ShareError::Malformed);
         }
         let (needs_pin, key) = match fragment.strip_prefix("p.") {
@@ -159,7 +164,7 @@ impl Link {
             None => (false, fragment),
         };
         Ok(Self {
-            relay: relay.trim_end_matches('/').to_string(),
+            relay: relay.to_string(),
             share_id: share_id.to_string(),
             key: LinkKey::from_bytes(unb64_array::<32>(key)?),
             needs_pin,

@@ -25,6 +25,8 @@ pub mod carer;
 pub mod client;
 mod error;
 pub mod follow;
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) mod fuzz;
 pub mod link;
 pub mod primitives;
 pub mod qr;

@@ -4,7 +4,7 @@
 //! Builds on `common` (declare `mod common;` beside `mod doc_fixtures;`).
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{NaiveDate, Utc};
 use haven_core::documents::*;
 use haven_core::export::ExportDocument;
 use haven_core::Vault;
@@ -306,7 +306,8 @@ pub fn departure(k: &mut Markers) -> NewDeparture {
         section: Section::RestrictiveInterventions,
         wish: k.m("departedwish"),
         clinician: clinician(k),
-        occurred_at: Utc::now() - Duration::days(2),
+        // Today: a departure cannot predate the version (issue 11).
+        occurred_at: Utc::now(),
         reason: k.m("departurereason"),
         person_told: false,
     }

@@ -8,8 +8,8 @@ use haven_core::{AdvanceStatement, CrisisPlan, DocumentContent, DocumentKind};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::args::FileFormat;
 use crate::fail::Failure;
+use crate::file_format::FileFormat;
 
 /// Largest document file accepted (a stored version is at most 1 MiB).
 const MAX_FILE_BYTES: u64 = 2 * 1024 * 1024;
@@ -70,7 +70,7 @@ pub fn read_value(path: &Path) -> Result<Value, Failure> {
 }
 
 /// Parses text; the error is "line L, column C", never the text.
-fn parse_text(text: &str, format: FileFormat) -> Result<Value, String> {
+pub(crate) fn parse_text(text: &str, format: FileFormat) -> Result<Value, String> {
     match format {
         FileFormat::Json => serde_json::from_str::<Value>(text)
             .map_err(|e| format!("line {}, column {}", e.line(), e.column())),
@@ -230,8 +230,8 @@ pub fn content_from_file(
 ) -> Result<DocumentContent, Failure> {
     let Value::Object(sections) = file else {
         return Err(Failure::other(format!(
-            "a {} file must hold its sections as named fields at the top level",
-            kind.label()
+            "{} file must hold its sections as named fields at the top level",
+            kind.with_article()
         )));
     };
     let Value::Object(mut merged) = content_value(base)? else {

@@ -31,7 +31,7 @@ pub fn command_of(kind: DocumentKind) -> &'static str {
 /// Lines describing a section's fields, for TOML comments.
 pub(super) fn field_hints(key: &str, shape: &toml::Value) -> Vec<String> {
     let mut out = Vec::new();
-    describe(key, shape, "", &mut out);
+    describe(key, key, shape, "", &mut out);
     out
 }
 
@@ -83,39 +83,33 @@ fn type_of(key: &str, v: &toml::Value) -> String {
     }
 }
 
-fn describe(key: &str, v: &toml::Value, indent: &str, out: &mut Vec<String>) {
-    let children = match v {
-        toml::Value::Table(t) => Some(t),
+/// Describes `key` (at TOML path `path`) and its fields, indented.
+fn describe(key: &str, path: &str, v: &toml::Value, indent: &str, out: &mut Vec<String>) {
+    let (children, list_of_items) = match v {
+        toml::Value::Table(t) => (Some(t), false),
         toml::Value::Array(a) => match a.first() {
-            Some(toml::Value::Table(t)) => Some(t),
-            _ => None,
+            Some(toml::Value::Table(t)) => (Some(t), true),
+            _ => (None, false),
         },
-        _ => None,
+        _ => (None, false),
     };
-    match children {
-        Some(t) if indent.is_empty() => {
-            out.push(format!("{key}: {}", type_of(key, v)));
-            for (k, cv) in t {
-                describe(k, cv, "  ", out);
-            }
+    out.push(format!("{indent}{key}: {}", type_of(key, v)));
+    if let Some(t) = children {
+        let deeper = format!("{indent}  ");
+        for (k, cv) in t {
+            describe(k, &format!("{path}.{k}"), cv, &deeper, out);
         }
-        Some(t) => {
-            out.push(format!("{indent}{key}: {}", type_of(key, v)));
-            let deeper = format!("{indent}  ");
-            for (k, cv) in t {
-                describe(k, cv, &deeper, out);
-            }
-        }
-        None => out.push(format!("{indent}{key}: {}", type_of(key, v))),
+    }
+    if list_of_items {
+        out.push(if indent.is_empty() {
+            format!(
+                "(write each item as a [[{path}]] block with these fields, below these comments)"
+            )
+        } else {
+            format!("{indent}(each item a [[{path}]] block, below its parent's other fields)")
+        });
     }
     if indent.is_empty() {
-        if let toml::Value::Array(a) = v {
-            if matches!(a.first(), Some(toml::Value::Table(_))) {
-                out.push(format!(
-                    "(write each item as a [[{key}]] block with these fields)"
-                ));
-            }
-        }
         if let Some(h) = rule_hint(key) {
             out.push(h.into());
         }
@@ -273,10 +267,11 @@ pub fn markdown_reference(kind: DocumentKind) -> Result<String, Failure> {
             let ty = first.split_once(": ").map_or("", |(_, t)| t);
             out.push_str(&format!(" {}\n", capitalise(ty.trim_end_matches(':'))));
             for line in rest {
-                if line.starts_with('(') {
-                    out.push_str(&format!("  {}\n", line.trim_matches(['(', ')'])));
+                let depth = line.len() - line.trim_start().len();
+                if line.trim_start().starts_with('(') {
+                    let note = line.trim_start().trim_matches(['(', ')']);
+                    out.push_str(&format!("{}  {note}\n", " ".repeat(depth)));
                 } else {
-                    let depth = line.len() - line.trim_start().len();
                     let (k, t) = line.trim_start().split_once(": ").unwrap_or((line, ""));
                     let t = t.trim_end_matches(':');
                     out.push_str(&format!("{}- `{k}`: {t}\n", " ".repeat(depth + 2)));

@@ -5438,7 +5438,8 @@ public struct SignOff: Equatable, Hashable, CustomDebugStringConvertible {
      */
     public var signedOn: NaiveDate
     /**
-     * The maker confirms they had capacity to make the document.
+     * The maker confirms they had capacity to make the document (required
+     * for an advance statement only: see `validation.rs`).
      */
     public var confirmsCapacity: Bool
     /**
@@ -5464,7 +5465,8 @@ public struct SignOff: Equatable, Hashable, CustomDebugStringConvertible {
          * The date signed.
          */signedOn: NaiveDate, 
         /**
-         * The maker confirms they had capacity to make the document.
+         * The maker confirms they had capacity to make the document (required
+         * for an advance statement only: see `validation.rs`).
          */confirmsCapacity: Bool, 
         /**
          * The maker's statement of capacity, in their words (optional).

@@ -89,20 +89,22 @@ final class DocumentTests: HavenTestCase {
         statement.treatmentRefusals[0].lifeAtRiskStatement = "I refuse this even if my life is at risk."
         let v2 = try savedVersion(vault.saveVersion(documentId: v1.documentId, parentHash: v1.hash,
                                              content: .advanceStatement(statement: statement)))
-        let unwitnessed = validateContent(content: v2.content, signOff: signOff("Robin Hale", on: daysAgo(240)))
+        let unwitnessed = validateContent(content: v2.content, signOff: signOff("Robin Hale", on: day(Date())))
         XCTAssertTrue(unwitnessed.contains { $0.section == .treatmentRefusals }, "\(unwitnessed)")
         assertThrowsCase("InvalidInput (no witness)",
                          try vault.signVersion(documentId: v1.documentId, versionHash: v2.hash,
-                                               signOff: signOff("Robin Hale", on: daysAgo(240)))) {
+                                               signOff: signOff("Robin Hale", on: day(Date())))) {
             if case .InvalidInput = $0 { return true } else { return false }
         }
 
-        // Signed eight months ago, witnessed: active, and its review is overdue.
-        let witnessed = signOff("Robin Hale", on: daysAgo(240), witness: witness("Jo Bell"))
+        // Signed today (a sign-off cannot predate its version, issue 11),
+        // witnessed: active; its review set eight months back is overdue.
+        let witnessed = signOff("Robin Hale", on: day(Date()), witness: witness("Jo Bell"))
         XCTAssertEqual(validateContent(content: v2.content, signOff: witnessed), [])
         let signed = try vault.signVersion(documentId: v1.documentId, versionHash: v2.hash, signOff: witnessed)
         XCTAssertEqual(signed.status, .active)
         XCTAssertEqual(signed.signOff?.witness?.name, "Jo Bell")
+        try vault.setNextReview(documentId: v1.documentId, date: daysAgo(240))
         let overdue = try XCTUnwrap(try vault.reviewsDue(withinDays: 0).first { $0.documentId == v1.documentId })
         XCTAssertTrue(overdue.overdue)
         XCTAssertLessThan(overdue.daysUntil, 0)

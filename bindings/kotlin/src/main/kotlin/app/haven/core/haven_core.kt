@@ -4695,7 +4695,8 @@ data class SignOff (
     val `signedOn`: NaiveDate
     , 
     /**
-     * The maker confirms they had capacity to make the document.
+     * The maker confirms they had capacity to make the document (required
+     * for an advance statement only: see `validation.rs`).
      */
     val `confirmsCapacity`: kotlin.Boolean
     , 

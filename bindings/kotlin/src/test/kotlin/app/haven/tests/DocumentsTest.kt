@@ -172,9 +172,13 @@ class DocumentsTest {
     fun `departures are logged against the version and reviews fall due six months after signing`() {
         newVault(dir).vault.use { vault ->
             val v1 = vault.createDocument(DocumentContent.AdvanceStatement(newAdvanceStatement()))
-            // Signed seven months ago: the review is overdue.
-            val signedOn = LocalDate.now(java.time.ZoneOffset.UTC).minusMonths(7)
+            // Signed today (a sign-off cannot predate its version, issue 11),
+            // its review set a month back: overdue.
+            val signedOn = today
             vault.signVersion(v1.documentId, v1.hash, signOff(on = signedOn))
+            assertEquals(signedOn.plusMonths(6), vault.documents().single().nextReview)
+            val reviewOn = today.minusMonths(1)
+            vault.setNextReview(v1.documentId, reviewOn)
 
             val departure = NewDeparture(
                 section = Section.HOSPITAL_PREFERENCES,
@@ -199,7 +203,7 @@ class DocumentsTest {
             assertEquals(v1.hash, due.activeHash)
             assertTrue(due.overdue)
             assertTrue(due.daysUntil < 0)
-            assertEquals(signedOn.plusMonths(6), due.nextReview)
+            assertEquals(reviewOn, due.nextReview)
 
             // A fresh signature moves the review six months on.
             val v2 = (vault.saveVersion(v1.documentId, v1.hash, DocumentContent.AdvanceStatement(newAdvanceStatement())) as SaveOutcome.Saved).version

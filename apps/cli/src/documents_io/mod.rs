@@ -12,6 +12,8 @@ mod parse;
 mod reference;
 mod templates;
 
+#[cfg(any(test, fuzzing))]
+pub(crate) use parse::parse_text;
 pub use parse::{content_from_file, read_value, typed};
 pub use reference::{command_of, markdown_reference};
 pub use templates::{content_table, write_content};
