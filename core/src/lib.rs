@@ -17,10 +17,10 @@ pub mod export;
 #[cfg(feature = "uniffi")]
 mod ffi_types;
 mod files;
-pub mod i18n;
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod i18n;
 mod integrity;
 pub mod journal;
 mod leftovers;
