@@ -34,7 +34,7 @@ fn main() {
     let (vault, _) = Vault::create(
         &dir.path().join("v.haven"),
         "a passphrase for timing",
-        KdfParams::minimum(),
+        KdfParams::minimum_for_tests(),
     )
     .unwrap();
     let chinese = "我身体好的时候每天早上去公园散步，和朋友一起喝茶，读书，给家人打电话。";

@@ -600,3 +600,75 @@ pub(crate) fn render(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::fonts::FontSource;
+
+    const SIZE: f32 = 10.0;
+    const FRAME: Frame = Frame {
+        x: 0.0,
+        top: 0.0,
+        width: 400.0,
+        bottom: 1000.0,
+    };
+
+    /// The runs one paragraph of `spans` is laid out as.
+    fn lay(fonts: &Fonts<'_>, spans: Vec<Span>) -> Vec<PlacedRun> {
+        let mut flow = Flow::new(fonts, FRAME, Overflow::NewPage);
+        flow.add(&Block::Para { spans, indent: 0.0 }, None);
+        let (pages, missing) = flow.finish();
+        assert!(missing.is_empty(), "{missing:?}");
+        pages.into_iter().flat_map(|p| p.runs).collect()
+    }
+
+    fn span(text: &str, style: Style) -> Span {
+        Span {
+            text: text.into(),
+            style,
+        }
+    }
+
+    #[test]
+    fn newlines_keep_blank_lines() {
+        let set = FontSource::bundled()
+            .select(&"first second".chars().collect())
+            .unwrap();
+        let fonts = Fonts::new(&set).unwrap();
+        let runs = lay(&fonts, vec![span("first\n\nsecond", Style::regular(SIZE))]);
+        let texts: Vec<&str> = runs.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(texts, ["first", "second"]);
+        // The empty line between them keeps a line's height.
+        let gap = runs[1].y - runs[0].y;
+        assert!((gap - 2.0 * SIZE * LEADING).abs() < 0.01, "{gap}");
+        // Only whitespace: nothing is placed.
+        assert!(lay(&fonts, vec![span("  \n ", Style::regular(SIZE))]).is_empty());
+    }
+
+    #[test]
+    fn spans_keep_their_styles_and_the_spaces_between_them() {
+        let set = FontSource::bundled()
+            .select(&"Warning signs: not sleeping, not eating".chars().collect())
+            .unwrap();
+        let fonts = Fonts::new(&set).unwrap();
+        let runs = lay(
+            &fonts,
+            vec![
+                span("Warning signs:", Style::bold(SIZE)),
+                span(" not sleeping, not eating", Style::regular(SIZE)),
+            ],
+        );
+        assert_eq!(runs.len(), 2, "{runs:?}");
+        assert_eq!(runs[0].text, "Warning signs:");
+        assert_eq!(runs[0].style, Style::bold(SIZE));
+        assert_eq!(runs[1].text, " not sleeping, not eating");
+        assert_eq!(runs[1].style, Style::regular(SIZE));
+        // The regular run starts where the bold one ends.
+        let bold = fonts
+            .paragraph("Warning signs:".into(), &[(0..14, Style::bold(SIZE))])
+            .width(0..14);
+        assert!(bold > 50.0, "{bold}");
+        assert!((runs[1].x - bold).abs() < 0.01, "{} vs {bold}", runs[1].x);
+    }
+}
