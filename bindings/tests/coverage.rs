@@ -20,28 +20,6 @@ const ALLOWED: &[(&str, &str)] = &[
     ("watch_changes", "bound as observe(listener) -> TaskHandle"),
     ("path", "the app chose the path; it has it"),
     ("export_document", "bound as the per-kind PDF calls and fhir_bundle"),
-    // Sharing (issue 10) is in core and the CLI but not bound yet: its
-    // network calls need the async transport the apps supply. Remove these
-    // entries as the bindings gain them; until then this list is the gap.
-    ("accept_reply", "sharing is not bound yet (issue 10, open)"),
-    ("carer_public_key", "sharing is not bound yet (issue 10, open)"),
-    ("create_share", "sharing is not bound yet (issue 10, open)"),
-    ("crisis_card", "sharing is not bound yet (issue 10, open)"),
-    ("decline_reply", "sharing is not bound yet (issue 10, open)"),
-    ("enrol_carer", "sharing is not bound yet (issue 10, open)"),
-    ("follow_link", "sharing is not bound yet (issue 10, open)"),
-    ("follow_welcome", "sharing is not bound yet (issue 10, open)"),
-    ("followed", "sharing is not bound yet (issue 10, open)"),
-    ("open_access_log", "sharing is not bound yet (issue 10, open)"),
-    ("pending_replies", "sharing is not bound yet (issue 10, open)"),
-    ("receive_reply", "sharing is not bound yet (issue 10, open)"),
-    ("refresh_followed", "sharing is not bound yet (issue 10, open)"),
-    ("republish_share", "sharing is not bound yet (issue 10, open)"),
-    ("revoke_carer", "sharing is not bound yet (issue 10, open)"),
-    ("revoke_share", "sharing is not bound yet (issue 10, open)"),
-    ("share_identity", "sharing is not bound yet (issue 10, open)"),
-    ("share_owner", "sharing is not bound yet (issue 10, open)"),
-    ("shares", "sharing is not bound yet (issue 10, open)"),
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -126,4 +104,25 @@ fn every_public_vault_method_has_a_binding_or_a_reason() {
         stale.is_empty(),
         "ALLOWED names methods core no longer has: {stale:?}"
     );
+}
+
+/// Issue 9: the KDF floor is for tests only. Apps get no call that hands it
+/// out (they build `KdfParams` themselves, checked against the floor), and
+/// core names it for what it is.
+#[test]
+fn the_kdf_floor_is_not_offered_to_apps() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for generated in [
+        "bindings/kotlin/src/main/kotlin/app/haven/haven_ffi.kt",
+        "bindings/swift/Sources/Haven/Haven.swift",
+    ] {
+        let text = fs::read_to_string(root.join(generated)).unwrap();
+        assert!(text.len() > 10_000, "{generated} looks empty");
+        for name in ["minimum_kdf_params", "minimumKdfParams"] {
+            assert!(!text.contains(name), "{generated} offers {name}");
+        }
+    }
+    let kdf = fs::read_to_string(root.join("core/src/crypto/kdf.rs")).unwrap();
+    assert!(kdf.contains("pub fn minimum_for_tests() -> Self"));
+    assert!(!kdf.contains("pub fn minimum() -> Self"));
 }

@@ -69,7 +69,7 @@ pub(crate) fn test_vault() -> (tempfile::TempDir, Vault) {
     let (v, _) = Vault::create(
         &dir.path().join("v.db"),
         "correct horse battery",
-        KdfParams::minimum(),
+        KdfParams::minimum_for_tests(),
     )
     .unwrap();
     (dir, v)
