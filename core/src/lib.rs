@@ -20,6 +20,7 @@ mod files;
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod i18n;
 mod integrity;
 pub mod journal;
 mod leftovers;
@@ -48,7 +49,9 @@ pub use documents::{
     SignOff, StatusChange, ValidationProblem, VersionStatus, VersionSummary, WarningSign, Witness,
 };
 pub use error::{HavenError, Result};
-pub use export::{ExportDocument, ExportKind, VersionRef};
+pub use export::{
+    ExportDocument, ExportKind, ExportOptions, ExportWarning, Exported, FontSource, VersionRef,
+};
 pub use files::{write_new_file, FileKind};
 pub use journal::{Draft, Entry, Page};
 pub use moods::{Bucket, MoodPoint};
