@@ -27,6 +27,7 @@ use zeroize::Zeroizing;
 
 use crate::crypto::{self, recovery::hkdf_kek, SecretKey};
 use crate::error::{HavenError, Internal};
+use crate::schema;
 use crate::slots;
 
 const STATE_KEY: &str = "state";
@@ -41,6 +42,7 @@ const MAX_REPLICAS: usize = 1024;
 pub(crate) struct Keys {
     row: hmac::Key,
     state: SecretKey,
+    kinds: hmac::Key,
 }
 
 impl Keys {
@@ -48,14 +50,41 @@ impl Keys {
     pub(crate) fn derive(vault_key: &SecretKey) -> Result<Self, Internal> {
         let row = hkdf_kek(vault_key.as_bytes(), b"", b"haven integrity rows v1")?;
         let state = hkdf_kek(vault_key.as_bytes(), b"", b"haven integrity state v1")?;
+        let kinds = hkdf_kek(vault_key.as_bytes(), b"", b"haven kind tags v1")?;
         Ok(Self {
             row: hmac::Key::new(hmac::HMAC_SHA256, row.as_bytes()),
             state,
+            kinds: hmac::Key::new(hmac::HMAC_SHA256, kinds.as_bytes()),
         })
     }
 
-    /// One row's contribution to the set digest.
-    pub(crate) fn row(&self, id: &str, kind: &str, revision: i64) -> [u8; 32] {
+    /// `HMAC(K_kinds, kind)`: a kind's tag and window (`records/layout.rs`).
+    pub(crate) fn kind_mac(&self, kind: &str) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        out.copy_from_slice(hmac::sign(&self.kinds, kind.as_bytes()).as_ref());
+        out
+    }
+
+    /// One row's contribution to the set digest (schema version 4): its
+    /// id, kind tag, position and revision, so a row moved to another
+    /// place in its kind's order, or to another kind, is caught too.
+    pub(crate) fn row(&self, id: &str, tag: &[u8], pos: i64, revision: i64) -> [u8; 32] {
+        let mut ctx = hmac::Context::with_key(&self.row);
+        ctx.update(b"v4");
+        for field in [id.as_bytes(), tag] {
+            ctx.update(&(field.len() as u32).to_le_bytes());
+            ctx.update(field);
+        }
+        ctx.update(&pos.to_le_bytes());
+        ctx.update(&revision.to_le_bytes());
+        let mut out = [0u8; 32];
+        out.copy_from_slice(ctx.sign().as_ref());
+        out
+    }
+
+    /// A row's contribution in files of schema version 3 (kind names in
+    /// the clear), checked once before such a file is migrated.
+    fn row_v3(&self, id: &str, kind: &str, revision: i64) -> [u8; 32] {
         let mut ctx = hmac::Context::with_key(&self.row);
         for field in [id.as_bytes(), kind.as_bytes()] {
             ctx.update(&(field.len() as u32).to_le_bytes());
@@ -223,16 +252,29 @@ pub(crate) fn store(
 }
 
 /// The set digest and row count of every row in the file: one pass over
-/// ids, kinds and revisions (the bodies are not read).
+/// ids, tags, positions and revisions (the bodies are not read). Files
+/// not yet migrated to schema version 4 are digested as version 3 did.
 pub(crate) fn digest_rows(conn: &Connection, keys: &Keys) -> Result<([u8; 32], u64), HavenError> {
-    let mut stmt = conn.prepare("SELECT id, kind, revision FROM records")?;
+    let v3 = schema::version(conn)? < schema::LATEST;
+    let sql = if v3 {
+        "SELECT id, kind, revision FROM records"
+    } else {
+        "SELECT id, tag, pos, revision FROM records"
+    };
+    let mut stmt = conn.prepare(sql)?;
     let mut rows = stmt.query([])?;
     let mut acc = [0u8; 32];
     let mut n = 0u64;
     while let Some(r) = rows.next()? {
         let id = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
-        let kind = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
-        xor(&mut acc, &keys.row(id, kind, r.get(2)?));
+        let value = if v3 {
+            let kind = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+            keys.row_v3(id, kind, r.get(2)?)
+        } else {
+            let tag = r.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
+            keys.row(id, tag, r.get(2)?, r.get(3)?)
+        };
+        xor(&mut acc, &value);
         n += 1;
     }
     Ok((acc, n))
@@ -440,11 +482,15 @@ mod tests {
     #[test]
     fn row_values_bind_id_kind_and_revision() {
         let keys = Keys::derive(&SecretKey::from_bytes([3; 32])).unwrap();
-        let base = keys.row("ab", "journal", 1);
-        assert_ne!(base, keys.row("ab", "journal", 2));
-        assert_ne!(base, keys.row("ab", "document", 1));
-        assert_ne!(base, keys.row("abj", "ournal", 1));
+        let base = keys.row("ab", b"journal", 5, 1);
+        assert_ne!(base, keys.row("ab", b"journal", 5, 2));
+        assert_ne!(base, keys.row("ab", b"journal", 6, 1));
+        assert_ne!(base, keys.row("ab", b"document", 5, 1));
+        assert_ne!(base, keys.row("abj", b"ournal", 5, 1));
         let other = Keys::derive(&SecretKey::from_bytes([4; 32])).unwrap();
-        assert_ne!(base, other.row("ab", "journal", 1));
+        assert_ne!(base, other.row("ab", b"journal", 5, 1));
+        let v3 = keys.row_v3("ab", "journal", 1);
+        assert_ne!(v3, keys.row_v3("ab", "journal", 2));
+        assert_ne!(v3, keys.row_v3("abj", "ournal", 1));
     }
 }

@@ -13,18 +13,18 @@
 //! also advances the vault state (`integrity.rs`) in the same transaction:
 //! the caller's, or one of its own when called outside a transaction.
 
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use rusqlite::{params, Connection, OptionalExtension, Params};
+use rusqlite::{params, Connection, OptionalExtension};
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::crypto::{self, envelope, padding, SecretKey};
 use crate::error::{HavenError, Internal};
 use crate::integrity::{self, Change, Keys};
-use crate::schema;
 
 #[cfg(any(test, feature = "fuzzing"))]
 pub(crate) mod fuzz;
+pub(crate) mod layout;
 
 /// Who a record belongs to, for binding into its associated data.
 pub struct Scope<'a> {
@@ -36,6 +36,9 @@ pub struct Scope<'a> {
     pub(crate) integrity: &'a Keys,
     /// The epoch the last write in this scope reached (0: none wrote).
     pub(crate) epoch: AtomicU64,
+    /// Whether a write in this scope replaced or deleted a row (then the
+    /// WAL is checkpointed, so no old ciphertext stays in it).
+    pub(crate) overwrote: AtomicBool,
 }
 
 impl<'a> Scope<'a> {
@@ -46,6 +49,7 @@ impl<'a> Scope<'a> {
             vault_id,
             integrity,
             epoch: AtomicU64::new(0),
+            overwrote: AtomicBool::new(false),
         }
     }
 }
@@ -191,7 +195,8 @@ impl Scope<'_> {
         Ok(())
     }
 
-    /// Inserts a new record under a fresh revision ([`fresh_revision`]).
+    /// Inserts a new record under a fresh revision ([`fresh_revision`]),
+    /// after the last row of its kind (`records/layout.rs`).
     pub fn insert(
         &self,
         conn: &Connection,
@@ -201,16 +206,18 @@ impl Scope<'_> {
     ) -> Result<(), HavenError> {
         let revision = fresh_revision(None)?;
         let body = self.seal(id, kind, revision, plain)?;
+        let layout = layout::lookup(conn, kind)?;
         atomically(conn, || {
+            let pos = layout.next(layout::last_pos(conn, &layout)?)?;
             conn.prepare_cached(
-                "INSERT INTO records (id, kind, revision, body) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO records (pos, id, tag, revision, body) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?
-            .execute(params![id, kind, revision, body])?;
+            .execute(params![pos, id, layout.tag, revision, body])?;
             self.advance(
                 conn,
                 Change {
                     before: None,
-                    after: Some(self.integrity.row(id, kind, revision)),
+                    after: Some(self.integrity.row(id, &layout.tag, pos, revision)),
                 },
             )
         })
@@ -224,23 +231,23 @@ impl Scope<'_> {
         id: &str,
         plain: &[u8],
     ) -> Result<(), HavenError> {
+        let layout = layout::lookup(conn, kind)?;
         atomically(conn, || {
-            let revision: Option<i64> = conn
-                .prepare_cached("SELECT revision FROM records WHERE id = ?1 AND kind = ?2")?
-                .query_row(params![id, kind], |r| r.get(0))
+            let found: Option<(i64, i64)> = conn
+                .prepare_cached("SELECT pos, revision FROM records WHERE id = ?1 AND tag = ?2")?
+                .query_row(params![id, layout.tag], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?;
-            let current = revision.ok_or_else(|| HavenError::not_found(kind, id))?;
+            let (pos, current) = found.ok_or_else(|| HavenError::not_found(kind, id))?;
             let next = fresh_revision(Some(current))?;
             let body = self.seal(id, kind, next, plain)?;
-            conn.prepare_cached(
-                "UPDATE records SET revision = ?1, body = ?2 WHERE id = ?3 AND kind = ?4",
-            )?
-            .execute(params![next, body, id, kind])?;
+            conn.prepare_cached("UPDATE records SET revision = ?1, body = ?2 WHERE pos = ?3")?
+                .execute(params![next, body, pos])?;
+            self.overwrote.store(true, Ordering::Relaxed);
             self.advance(
                 conn,
                 Change {
-                    before: Some(self.integrity.row(id, kind, current)),
-                    after: Some(self.integrity.row(id, kind, next)),
+                    before: Some(self.integrity.row(id, &layout.tag, pos, current)),
+                    after: Some(self.integrity.row(id, &layout.tag, pos, next)),
                 },
             )
         })
@@ -248,20 +255,22 @@ impl Scope<'_> {
 
     /// Deletes a record. Returns whether it existed.
     pub fn delete(&self, conn: &Connection, kind: &str, id: &str) -> Result<bool, HavenError> {
+        let layout = layout::lookup(conn, kind)?;
         atomically(conn, || {
-            let revision: Option<i64> = conn
+            let found: Option<(i64, i64)> = conn
                 .prepare_cached(
-                    "DELETE FROM records WHERE id = ?1 AND kind = ?2 RETURNING revision",
+                    "DELETE FROM records WHERE id = ?1 AND tag = ?2 RETURNING pos, revision",
                 )?
-                .query_row(params![id, kind], |r| r.get(0))
+                .query_row(params![id, layout.tag], |r| Ok((r.get(0)?, r.get(1)?)))
                 .optional()?;
-            let Some(revision) = revision else {
+            let Some((pos, revision)) = found else {
                 return Ok(false);
             };
+            self.overwrote.store(true, Ordering::Relaxed);
             self.advance(
                 conn,
                 Change {
-                    before: Some(self.integrity.row(id, kind, revision)),
+                    before: Some(self.integrity.row(id, &layout.tag, pos, revision)),
                     after: None,
                 },
             )?;
@@ -288,60 +297,38 @@ pub(crate) fn fresh_revision(previous: Option<i64>) -> Result<i64, Internal> {
 }
 
 /// Fetches one sealed row of `kind`.
-pub fn fetch(conn: &Connection, kind: &str, id: &str) -> Result<Option<SealedRow>, Internal> {
+pub fn fetch(conn: &Connection, kind: &str, id: &str) -> Result<Option<SealedRow>, HavenError> {
+    let layout = layout::lookup(conn, kind)?;
     Ok(conn
-        .prepare_cached("SELECT id, revision, body FROM records WHERE id = ?1 AND kind = ?2")?
-        .query_row(params![id, kind], row)
+        .prepare_cached("SELECT id, revision, body FROM records WHERE id = ?1 AND tag = ?2")?
+        .query_row(params![id, layout.tag], row)
         .optional()?)
 }
 
-/// The `WHERE` condition for rows of `kind`, spelled so the planner can use
-/// the partial index `records_kind_seq` (schema version 2), which leaves out
-/// journal rows: a partial index serves a query only when the query repeats
-/// its condition. Journal rows are found by scanning `seq` backwards, which
-/// is what their listing does anyway. `?1` is the kind.
-fn of_kind(kind: &str) -> &'static str {
-    if kind == schema::UNINDEXED_KIND {
-        "kind = ?1"
-    } else {
-        "kind = ?1 AND kind <> 'journal'"
-    }
-}
-
-/// Rows of a kind older than `?2` (a `seq`), newest first, with their `seq`
-/// as the fourth column; `?3` limits (-1: no limit).
-fn older_sql(kind: &str) -> String {
-    format!(
-        "SELECT id, revision, body, seq FROM records
-         WHERE {} AND seq < ?2 ORDER BY seq DESC LIMIT ?3",
-        of_kind(kind)
-    )
-}
-
-fn all_sql(kind: &str) -> String {
-    format!(
-        "SELECT id, revision, body FROM records WHERE {} ORDER BY seq DESC",
-        of_kind(kind)
-    )
-}
+/// Rows of a kind (tag `?1`) in its window `[?2, ?3)`, newest first, with
+/// their position as the fourth column; `?4` limits (-1: no limit). A
+/// rowid range scan: no index, no sort.
+const WINDOW_SQL: &str = "SELECT id, revision, body, pos FROM records
+     WHERE pos >= ?2 AND pos < ?3 AND tag = ?1 ORDER BY pos DESC LIMIT ?4";
 
 /// Calls `f` on rows of `kind`, newest first, strictly older than the
-/// position `before_seq` (a keyset cursor: a `seq` handed out with an
+/// position `before_pos` (a keyset cursor: a position handed out with an
 /// earlier row, valid even after that row is deleted), at most `limit` of
-/// them (`None`: until `f` says stop). `f` gets each row's `seq` and
+/// them (`None`: until `f` says stop). `f` gets each row's position and
 /// returns whether to go on. Only these rows are read, each borrowed where
 /// it lies.
 pub fn visit_older(
     conn: &Connection,
     kind: &str,
-    before_seq: Option<i64>,
+    before_pos: Option<i64>,
     limit: Option<u32>,
     mut f: impl FnMut(RowRef<'_>, i64) -> Result<bool, HavenError>,
 ) -> Result<(), HavenError> {
-    let before = before_seq.unwrap_or(i64::MAX);
+    let layout = layout::lookup(conn, kind)?;
+    let before = before_pos.map_or(layout.hi, |b| b.min(layout.hi));
     let limit = limit.map_or(-1, i64::from);
-    let mut stmt = conn.prepare_cached(&older_sql(kind))?;
-    let mut rows = stmt.query(params![kind, before, limit])?;
+    let mut stmt = conn.prepare_cached(WINDOW_SQL)?;
+    let mut rows = stmt.query(params![layout.tag, layout.lo, before, limit])?;
     while let Some(r) = rows.next()? {
         let row = RowRef {
             id: r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?,
@@ -361,29 +348,12 @@ pub fn visit_older(
 pub fn visit_all(
     conn: &Connection,
     kind: &str,
-    f: impl FnMut(RowRef<'_>) -> Result<(), HavenError>,
-) -> Result<(), HavenError> {
-    visit(conn, &all_sql(kind), params![kind], f)
-}
-
-/// Runs `sql` (selecting id, revision, body) and calls `f` on each row,
-/// borrowed from SQLite until the next row is fetched.
-fn visit(
-    conn: &Connection,
-    sql: &str,
-    args: impl Params,
     mut f: impl FnMut(RowRef<'_>) -> Result<(), HavenError>,
 ) -> Result<(), HavenError> {
-    let mut stmt = conn.prepare_cached(sql)?;
-    let mut rows = stmt.query(args)?;
-    while let Some(r) = rows.next()? {
-        f(RowRef {
-            id: r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?,
-            revision: r.get(1)?,
-            body: r.get_ref(2)?.as_blob().map_err(rusqlite::Error::from)?,
-        })?;
-    }
-    Ok(())
+    visit_older(conn, kind, None, None, |r, _| {
+        f(r)?;
+        Ok(true)
+    })
 }
 
 impl RowRef<'_> {
@@ -416,22 +386,27 @@ pub(crate) fn with_id_prefix(
     conn: &Connection,
     kind: &str,
     prefix: &str,
-) -> Result<Vec<SealedRow>, Internal> {
+) -> Result<Vec<SealedRow>, HavenError> {
+    let layout = layout::lookup(conn, kind)?;
     // All ids with the prefix sort in [prefix, prefix + U+10FFFF).
     let upper = format!("{prefix}\u{10FFFF}");
     let mut stmt = conn.prepare_cached(
         "SELECT id, revision, body FROM records
-         WHERE kind = ?1 AND id >= ?2 AND id < ?3 ORDER BY seq",
+         WHERE id >= ?2 AND id < ?3 AND tag = ?1 ORDER BY pos",
     )?;
     let rows = stmt
-        .query_map(params![kind, prefix, upper], row)?
+        .query_map(params![layout.tag, prefix, upper], row)?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
 }
 
-/// Every row of every kind, with its kind, for verification.
+/// Every row of every kind, with its kind (`""` for a tag no known kind
+/// has, which then fails to open), for verification.
 pub fn everything(conn: &Connection) -> Result<Vec<(String, SealedRow)>, Internal> {
-    let mut stmt = conn.prepare("SELECT kind, id, revision, body FROM records ORDER BY seq")?;
+    let mut stmt = conn.prepare(
+        "SELECT coalesce(k.kind, ''), r.id, r.revision, r.body
+         FROM records r LEFT JOIN temp.haven_kinds k ON k.tag = r.tag ORDER BY r.pos",
+    )?;
     let rows = stmt
         .query_map([], |r| {
             Ok((
@@ -459,15 +434,12 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SealedRow> {
 mod tests {
     use super::*;
 
-    fn plan(conn: &Connection, sql: &str, kind: &str) -> String {
+    fn plan(conn: &Connection, sql: &str) -> String {
         let explain = format!("EXPLAIN QUERY PLAN {sql}");
         let mut stmt = conn.prepare(&explain).unwrap();
         let n = stmt.parameter_count();
         let args: Vec<rusqlite::types::Value> = (0..n)
-            .map(|i| match i {
-                0 => kind.to_string().into(),
-                _ => 10i64.into(),
-            })
+            .map(|_| rusqlite::types::Value::Integer(10))
             .collect();
         let rows = stmt
             .query_map(rusqlite::params_from_iter(args), |r| r.get::<_, String>(3))
@@ -475,37 +447,26 @@ mod tests {
         rows.map(|r| r.unwrap()).collect::<Vec<_>>().join("; ")
     }
 
-    /// The partial index (schema version 2) serves every kind but the
-    /// journal, and journal reads walk `seq` without sorting.
+    /// Reading a kind is a rowid range scan of its window (no index, no
+    /// sort), and the file has no other index than the one on ids.
     #[test]
-    fn kinds_use_the_partial_index_and_the_journal_walks_seq() {
+    fn a_kind_is_read_as_a_rowid_range_without_sorting() {
         let (dir, v) = crate::test_vault();
         drop(v);
         let conn = Connection::open(dir.path().join("v.db")).unwrap();
-        for sql in [older_sql("document"), all_sql("document")] {
-            let p = plan(&conn, &sql, "document");
-            assert!(of_kind("document").ends_with(&format!("kind <> '{}'", schema::UNINDEXED_KIND)));
-            assert!(p.contains("USING INDEX records_kind_seq"), "{p}");
-            assert!(!p.contains("TEMP B-TREE"), "{p}");
-        }
-        for sql in [
-            older_sql(schema::UNINDEXED_KIND),
-            all_sql(schema::UNINDEXED_KIND),
-        ] {
-            let p = plan(&conn, &sql, schema::UNINDEXED_KIND);
-            assert!(!p.contains("records_kind_seq"), "{p}");
-            assert!(!p.contains("TEMP B-TREE"), "{p}");
-        }
-        let index_sql: String = conn
-            .query_row(
-                "SELECT sql FROM sqlite_master WHERE name = 'records_kind_seq'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let p = plan(&conn, WINDOW_SQL);
         assert!(
-            index_sql.ends_with(&format!("WHERE kind <> '{}'", schema::UNINDEXED_KIND)),
-            "{index_sql}"
+            p.contains("USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)"),
+            "{p}"
         );
+        assert!(!p.contains("TEMP B-TREE"), "{p}");
+        let indexes: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'records'")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(indexes, ["records_id"]);
     }
 }

@@ -17,12 +17,9 @@ use crate::crypto::{KdfParams, RecoveryKey, SecretKey};
 use crate::error::{HavenError, Result};
 use crate::integrity::{self, Keys};
 use crate::progress::Progress;
-use crate::records::{fresh_revision, Scope, SealedRow};
+use crate::records::{fresh_revision, layout, Scope};
 use crate::slots::{self, SlotSecret};
 use crate::vault::{self, Vault};
-
-/// Rows resealed per batch (read, then written back).
-const BATCH: i64 = 256;
 
 impl Vault {
     /// Replaces the vault key: every record resealed under a new key, the
@@ -80,45 +77,31 @@ impl Vault {
                 }
             })?;
             let new_scope = Scope::new(&new_key, old.vault_id, &new_keys);
-            let mut digest = [0u8; 32];
-            let mut rows = 0u64;
-            let mut last = i64::MIN;
-            loop {
-                if progress.cancelled() {
-                    return Err(HavenError::Cancelled);
-                }
-                let batch: Vec<(i64, String, String, i64, Vec<u8>)> = tx
-                    .prepare_cached(
-                        "SELECT seq, kind, id, revision, body FROM records
-                         WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-                    )?
-                    .query_map(params![last, BATCH], |r| {
-                        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-                    })?
-                    .collect::<std::result::Result<_, _>>()?;
-                let Some(end) = batch.last().map(|b| b.0) else {
-                    break;
-                };
-                for (seq, kind, id, revision, body) in batch {
-                    let row = SealedRow { id, revision, body };
-                    let plain: Zeroizing<Vec<u8>> = old.open(&kind, &row)?;
+            if progress.cancelled() {
+                return Err(HavenError::Cancelled);
+            }
+            // The table is rebuilt under the new key's tags and windows
+            // (`records/layout.rs`), each row resealed on the way.
+            let (digest, rows) = layout::rebuild(
+                &tx,
+                layout::Source::V4,
+                old.integrity,
+                &new_keys,
+                &mut |kind, row| {
+                    let plain: Zeroizing<Vec<u8>> = old.open(kind, &row)?;
                     // A fresh revision too, so counters left by older
                     // builds stop showing edit counts.
-                    let revision = fresh_revision(Some(revision))?;
-                    let sealed = new_scope.seal(&row.id, &kind, revision, &plain)?;
-                    tx.prepare_cached(
-                        "UPDATE records SET revision = ?1, body = ?2 WHERE seq = ?3",
-                    )?
-                    .execute(params![revision, sealed, seq])?;
-                    let value = new_keys.row(&row.id, &kind, revision);
-                    for (a, b) in digest.iter_mut().zip(value) {
-                        *a ^= b;
+                    let revision = fresh_revision(Some(row.revision))?;
+                    Ok((revision, new_scope.seal(&row.id, kind, revision, &plain)?))
+                },
+                &mut |done| {
+                    if progress.cancelled() {
+                        return Err(HavenError::Cancelled);
                     }
-                    rows += 1;
-                }
-                last = end;
-                progress.update("resealing", 0.9 * rows as f64 / total.max(1) as f64);
-            }
+                    progress.update("resealing", 0.9 * done as f64 / total.max(1) as f64);
+                    Ok(())
+                },
+            )?;
             let canary = vault::seal_canary(old.vault_id, &new_key)?;
             tx.execute(
                 "UPDATE meta SET value = ?1 WHERE key = 'canary'",

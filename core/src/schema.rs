@@ -50,6 +50,22 @@
 //! the slot table, and the epoch. The migration only adds the row
 //! `state_pending`; the first unlock (the key is needed) computes the state
 //! and removes it. New vaults get their state when created.
+//!
+//! # Version 4 (needs the key; applied on the first unlock)
+//!
+//! `records` is rebuilt (`records/layout.rs`, ADR 0010) so the file no
+//! longer shows kind names or the order of writes across kinds:
+//! - `pos` INTEGER PRIMARY KEY: the row's place in its kind's keyed window
+//!   (no `AUTOINCREMENT`; `sqlite_sequence` is emptied);
+//! - `id` TEXT, unique (index `records_id`);
+//! - `tag` BLOB: the keyed kind tag (8 bytes), in place of `kind`;
+//! - `revision`, `body` as before.
+//!
+//! No index on the tag: each kind is a rowid range. Tags and windows are
+//! keyed, so this step cannot run in [`migrate`]: a file at version 3 is
+//! rebuilt by the first unlock (`vault.rs`), in one transaction that also
+//! re-digests the vault state and sets the version. New vaults are built
+//! at version 4 when created.
 
 use rusqlite::Connection;
 
@@ -85,20 +101,18 @@ const MIGRATIONS: &[&str] = &[
     "INSERT INTO meta (key, value) VALUES ('state_pending', x'01');",
 ];
 
-/// The record kind left out of the `records (kind, seq)` index; it must
-/// match the index's `WHERE` clause above.
-pub const UNINDEXED_KIND: &str = "journal";
-
-/// The schema version this build writes and reads.
-pub const LATEST: u32 = MIGRATIONS.len() as u32;
+/// The schema version this build writes and reads: the SQL migrations,
+/// then the keyed rebuild of version 4 (see the module comment).
+pub const LATEST: u32 = MIGRATIONS.len() as u32 + 1;
 
 /// The version recorded in the file.
 pub fn version(conn: &Connection) -> Result<u32, Internal> {
     Ok(conn.query_row("PRAGMA user_version", [], |r| r.get(0))?)
 }
 
-/// Brings the file up to [`LATEST`], each step in its own transaction.
-/// Refuses files from a newer build rather than guessing.
+/// Applies the SQL migrations (up to version 3), each step in its own
+/// transaction; the keyed step to [`LATEST`] waits for the key. Refuses
+/// files from a newer build rather than guessing.
 pub fn migrate(conn: &mut Connection) -> Result<(), HavenError> {
     let current = version(conn)?;
     if current > LATEST {

@@ -14,6 +14,7 @@ use serde::Serialize;
 use unicode_normalization::UnicodeNormalization;
 use zeroize::Zeroizing;
 
+use crate::changes::{SharedTags, WatchedTags};
 use crate::crypto::{self, KdfParams, RecoveryKey, SecretKey};
 use crate::db;
 use crate::error::{HavenError, Internal, Result};
@@ -35,6 +36,9 @@ pub const MAX_PASSPHRASE_BYTES: usize = 1024;
 pub struct Vault {
     path: PathBuf,
     inner: Mutex<Inner>,
+    /// The journal's and documents' kind tags for change watchers, set on
+    /// unlock (`changes.rs`).
+    tags: SharedTags,
 }
 
 struct Inner {
@@ -231,10 +235,16 @@ impl Vault {
         step("derive_recovery_key", 0.5)?;
         slots::add(&tx, &vault_id, &key, &SlotSecret::Recovery(&recovery), kdf)?;
         let integrity = Keys::derive(&key)?;
+        upgrade_layout(&tx, &integrity)?;
         integrity::establish(&tx, &vault_id, &integrity)?;
         step("done", 1.0)?;
         tx.commit()?;
+        // The WAL still holds the pages of the version-3 table the
+        // rebuild replaced (and their kind names): checkpoint them away.
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        records::layout::install(&conn, &integrity)?;
         let vault = Self {
+            tags: Arc::new(Mutex::new(Some(watched(&integrity)))),
             path: path.to_path_buf(),
             inner: Mutex::new(Inner {
                 conn,
@@ -272,6 +282,7 @@ impl Vault {
             })?;
         slots::check_kdf_params(&conn)?;
         Ok(Self {
+            tags: SharedTags::default(),
             path: path.to_path_buf(),
             inner: Mutex::new(Inner {
                 conn,
@@ -291,6 +302,15 @@ impl Vault {
     /// The file this vault lives in.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The kind tags change watchers classify rows by (`changes.rs`).
+    pub(crate) fn watched_tags(&self) -> SharedTags {
+        Arc::clone(&self.tags)
+    }
+
+    fn set_tags(&self, keys: &Keys) {
+        *self.tags.lock().unwrap_or_else(|p| p.into_inner()) = Some(watched(keys));
     }
 
     fn inner(&self) -> MutexGuard<'_, Inner> {
@@ -327,17 +347,24 @@ impl Vault {
         check_canary(&inner.conn, &inner.vault_id, &key)?;
         let keys = Keys::derive(&key)?;
         let state = integrity::check(&mut inner.conn, &inner.vault_id, &keys)?;
-        let found = state.epoch();
-        if let Some(store) = &inner.held {
-            let held = store.load(&inner.vault_id)?;
-            match held {
-                Some(held) if held > found && !inner.accept_rollback => {
-                    return Err(HavenError::RolledBack { held, found });
-                }
-                Some(held) if held == found => {}
-                _ => store.store(&inner.vault_id, found)?,
+        let mut found = state.epoch();
+        let held = match &inner.held {
+            Some(store) => store.load(&inner.vault_id)?,
+            None => None,
+        };
+        if let Some(held) = held {
+            if held > found && !inner.accept_rollback {
+                return Err(HavenError::RolledBack { held, found });
             }
         }
+        if schema::version(&inner.conn)? < schema::LATEST {
+            found = migrate_layout(&mut inner.conn, &inner.vault_id, &keys, state)?;
+        }
+        if let (Some(store), false) = (&inner.held, held == Some(found)) {
+            store.store(&inner.vault_id, found)?;
+        }
+        records::layout::install(&inner.conn, &keys)?;
+        self.set_tags(&keys);
         inner.accept_rollback = false;
         inner.key = Some(Unlocked {
             key,
@@ -394,9 +421,12 @@ impl Vault {
         self.unlock(&SlotSecret::Device(&key), &Silent)
     }
 
-    /// Forgets the vault key (zeroized on drop). Idempotent.
+    /// Forgets the vault key (zeroized on drop) and the kinds' layout.
+    /// Idempotent.
     pub fn lock(&self) {
-        self.inner().key = None;
+        let mut inner = self.inner();
+        inner.key = None;
+        records::layout::forget(&inner.conn);
     }
 
     /// Whether the vault key is held.
@@ -422,6 +452,15 @@ impl Vault {
         if let (true, Some(store)) = (epoch > 0, &inner.held) {
             let _ = store.store(&inner.vault_id, epoch);
         }
+        // An edit or delete leaves the old ciphertext in the WAL until a
+        // checkpoint: take it out now (the write is committed, so a busy
+        // checkpoint is retried by the next write, not an error).
+        if scope.overwrote.load(std::sync::atomic::Ordering::Relaxed) && inner.conn.is_autocommit()
+        {
+            let _ = inner
+                .conn
+                .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
         Ok(out)
     }
 
@@ -437,6 +476,8 @@ impl Vault {
         let unlocked = inner.key.as_ref().ok_or(HavenError::Locked)?;
         let scope = Scope::new(&unlocked.key, &inner.vault_id, &unlocked.integrity);
         let (key, integrity, epoch) = f(&mut inner.conn, &scope)?;
+        records::layout::install(&inner.conn, &integrity)?;
+        self.set_tags(&integrity);
         inner.key = Some(Unlocked { key, integrity });
         if let Some(store) = &inner.held {
             let _ = store.store(&inner.vault_id, epoch);
@@ -551,6 +592,52 @@ impl Vault {
             })
         })
     }
+}
+
+fn watched(keys: &Keys) -> WatchedTags {
+    use crate::records::layout::Layout;
+    WatchedTags {
+        journal: Layout::of(keys, crate::journal::KIND).tag,
+        document: Layout::of(keys, crate::documents::DOCUMENT_KIND).tag,
+    }
+}
+
+/// Builds the schema-version-4 `records` table (`records/layout.rs`) from
+/// a version-3 one, in the caller's transaction, and sets the version.
+/// Returns the new set digest and row count.
+fn upgrade_layout(tx: &Connection, keys: &Keys) -> Result<([u8; 32], u64)> {
+    let done = records::layout::rebuild(
+        tx,
+        records::layout::Source::V3,
+        keys,
+        keys,
+        &mut |_, row| Ok((row.revision, row.body)),
+        &mut |_| Ok(()),
+    )?;
+    tx.pragma_update(None, "user_version", schema::LATEST)?;
+    Ok(done)
+}
+
+/// The first unlock of a file written before schema version 4 (its state
+/// just checked): rebuilds `records` with keyed tags and windows, in one
+/// transaction with the re-digested state at the next epoch; then
+/// checkpoints, so the old table's pages leave the WAL too. Returns the
+/// new epoch.
+fn migrate_layout(
+    conn: &mut Connection,
+    vault_id: &str,
+    keys: &Keys,
+    state: integrity::State,
+) -> Result<u64> {
+    let tx = conn.transaction()?;
+    let (digest, rows) = upgrade_layout(&tx, keys)?;
+    let mut next = state;
+    next.digest = digest;
+    next.rows = rows;
+    let epoch = integrity::advance(&tx, vault_id, keys, next)?;
+    tx.commit()?;
+    let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+    Ok(epoch)
 }
 
 fn device_secret(bytes: &[u8]) -> Result<SecretKey> {

@@ -500,8 +500,8 @@ fn a_review_given_another_id_is_missed_where_it_is_listed() {
     let raw = rusqlite::Connection::open(v.path()).unwrap();
     let moved = raw
         .execute(
-            "UPDATE records SET id = ?1 || '.' || lower(hex(randomblob(16))) WHERE kind = ?2",
-            rusqlite::params![h2, REVIEW_KIND],
+            "UPDATE records SET id = ?1 || '.' || lower(hex(randomblob(16))) WHERE id = ?2",
+            rusqlite::params![h2, id],
         )
         .unwrap();
     assert_eq!(moved, 1);
@@ -522,15 +522,19 @@ fn a_departure_copied_under_a_new_id_is_ignored_and_fails_verification() {
     let (_d, v) = vault();
     let mut k = Markers::default();
     let (doc, h1, h2) = reviewed_statement(&v, &mut k);
+    let departure = v.departures(&doc, &h1).unwrap()[0].id.clone();
 
+    // Kinds are keyed tags now; the attacker copies the row as it is.
     let raw = rusqlite::Connection::open(v.path()).unwrap();
-    raw.execute(
-        "INSERT INTO records (id, kind, revision, body)
-         SELECT ?1 || '.' || lower(hex(randomblob(16))), kind, revision, body
-         FROM records WHERE kind = ?2",
-        rusqlite::params![h2, DEPARTURE_KIND],
-    )
-    .unwrap();
+    let copied = raw
+        .execute(
+            "INSERT INTO records (pos, id, tag, revision, body)
+             SELECT pos + 1, ?1 || '.' || lower(hex(randomblob(16))), tag, revision, body
+             FROM records WHERE id = ?2",
+            rusqlite::params![h2, departure],
+        )
+        .unwrap();
+    assert_eq!(copied, 1);
 
     assert_eq!(v.departures(&doc, &h1).unwrap().len(), 1);
     assert!(v.departures(&doc, &h2).unwrap().is_empty());
@@ -711,9 +715,21 @@ fn nothing_written_in_any_section_is_in_the_file_or_wal() {
     let sign = plan_of(&plan).warning_signs[0].id.clone();
     v.link_entry_to_warning_sign(&entry.id, &sign).unwrap();
 
-    // The search does see what is in the clear (bookkeeping only).
-    assert!(raw_contains(v.path(), PLAN_VERSION_KIND.as_bytes()));
-    assert!(raw_contains(v.path(), REVIEW_KIND.as_bytes()));
+    // The search does see what is in the clear (bookkeeping only: version
+    // ids), but no longer the kind names (keyed tags since issue 9).
+    assert!(raw_contains(v.path(), plan.hash.as_bytes()));
+    for kind in [
+        PLAN_VERSION_KIND,
+        REVIEW_KIND,
+        DEPARTURE_KIND,
+        SIGN_OFF_KIND,
+        "journal",
+    ] {
+        assert!(
+            !raw_contains(v.path(), kind.as_bytes()),
+            "{kind} in the file"
+        );
+    }
     assert!(k.all().len() > 150, "{}", k.all().len());
     for m in k.all() {
         assert!(

@@ -51,7 +51,7 @@ fn frozen_v1_vault_still_opens_with_passphrase_and_recovery_key() {
 fn envelope_versions(db: &std::path::Path) -> Vec<u8> {
     let conn = rusqlite::Connection::open(db).unwrap();
     let mut stmt = conn
-        .prepare("SELECT body FROM records ORDER BY seq")
+        .prepare("SELECT body FROM records ORDER BY rowid")
         .unwrap();
     stmt.query_map([], |r| r.get::<_, Vec<u8>>(0))
         .unwrap()
@@ -287,4 +287,165 @@ fn frozen_v2_vault_from_before_the_vault_state_opens_and_is_then_protected() {
         v.unlock_with_passphrase(PASS, &haven_core::Silent),
         Err(haven_core::HavenError::Integrity { .. })
     ));
+}
+
+fn raw_holds(db: &std::path::Path, needle: &[u8]) -> bool {
+    let mut files = vec![db.to_path_buf()];
+    for ext in ["-wal", "-shm"] {
+        let mut p = db.as_os_str().to_owned();
+        p.push(ext);
+        files.push(p.into());
+    }
+    files.iter().filter(|p| p.exists()).any(|p| {
+        let bytes = std::fs::read(p).unwrap();
+        bytes.windows(needle.len()).any(|w| w == needle)
+    })
+}
+
+/// The record kinds in the v3 fixture, as its file spelt them in the clear.
+const V3_KINDS: [&str; 3] = ["journal", "document", "plan_version"];
+
+/// A vault written by main just before schema version 4 (kind names and
+/// `AUTOINCREMENT` order in the clear; schema 3 with its vault state; a
+/// 19 MiB / 2-pass passphrase slot), frozen with that build's CLI: `haven
+/// init --kdf-memory-mib 19 --kdf-iterations 2`, two `journal add`, `plan
+/// edit` of the template, a third `journal add`, `journal edit` of the
+/// first, `journal delete` of the second, `backup create` (v3.havenbak).
+/// Its first unlock rebuilds `records` with keyed kind tags and windows:
+/// afterwards no kind name and no `sqlite_sequence` row is in the file,
+/// everything reads as before, and tampering is still caught.
+#[test]
+fn frozen_v3_vault_is_rebuilt_without_kind_names_or_write_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v3.haven");
+    std::fs::copy(fixture_dir().join("v3.haven"), &path).unwrap();
+    let expected: Expected =
+        serde_json::from_slice(&std::fs::read(fixture_dir().join("v3.json")).unwrap()).unwrap();
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let v: u32 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, 3);
+        let seq: i64 = conn
+            .query_row("SELECT seq FROM sqlite_sequence", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(seq, 5, "five rows were ever inserted");
+    }
+    for kind in V3_KINDS {
+        assert!(raw_holds(&path, kind.as_bytes()), "{kind} before");
+    }
+
+    let v = Vault::open(&path).unwrap();
+    // Opening alone (no key) cannot rebuild: the file is still version 3.
+    let version = |p: &std::path::Path| -> u32 {
+        rusqlite::Connection::open(p)
+            .unwrap()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(version(&path), 3);
+    v.unlock_with_passphrase(PASS, &haven_core::Silent).unwrap();
+    assert_eq!(version(&path), haven_core::SCHEMA_VERSION);
+    assert_eq!(haven_core::SCHEMA_VERSION, 4);
+    for kind in V3_KINDS {
+        assert!(!raw_holds(&path, kind.as_bytes()), "{kind} after");
+    }
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        let left: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_sequence", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(left, 0);
+        let columns: Vec<String> = conn
+            .prepare("SELECT name FROM pragma_table_info('records')")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(columns, ["pos", "id", "tag", "revision", "body"]);
+    }
+
+    let got: Vec<_> = v
+        .all_entries()
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.id, e.text, e.mood, e.tags))
+        .collect();
+    assert_eq!(got, expected.entries);
+    let page = v.list_entries(1, None).unwrap();
+    assert_eq!(page.entries[0].id, expected.entries[0].0);
+    let rest = v.list_entries(5, page.next_cursor.as_deref()).unwrap();
+    assert_eq!(rest.entries[0].id, expected.entries[1].0);
+    assert_eq!(rest.next_cursor, None);
+    let docs = v.documents().unwrap();
+    assert_eq!(docs.len(), 1);
+    let plan = v.latest_version(&docs[0].id).unwrap();
+    assert_eq!(plan.hash, docs[0].latest_hash);
+    assert!(v.verify().unwrap().is_intact());
+    let added = v
+        .add_entry(Draft {
+            text: "written after the rebuild".into(),
+            mood: None,
+            tags: vec![],
+        })
+        .unwrap();
+    v.lock();
+    v.unlock_with_recovery_key(&expected.recovery_key).unwrap();
+    let all = v.all_entries().unwrap();
+    assert_eq!(all[0].id, added.id, "newest first, after the old entries");
+    assert_eq!(all.len(), expected.entries.len() + 1);
+    assert!(v.verify().unwrap().is_intact());
+    drop(v);
+
+    // Still protected: a row removed behind the vault's back is caught.
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute("DELETE FROM records WHERE id = ?1", [&added.id])
+        .unwrap();
+    let v = Vault::open(&path).unwrap();
+    assert!(matches!(
+        v.unlock_with_passphrase(PASS, &haven_core::Silent),
+        Err(haven_core::HavenError::Integrity { .. })
+    ));
+}
+
+/// A backup made by that same build (format 1 header, a schema-3
+/// snapshot) restores with the passphrase and with the recovery key, and
+/// the restored vault is rebuilt like the file itself.
+#[test]
+fn frozen_v3_backup_restores_and_is_rebuilt() {
+    let expected: Expected =
+        serde_json::from_slice(&std::fs::read(fixture_dir().join("v3.json")).unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for (i, secret) in [
+        haven_core::RestoreSecret::Passphrase(PASS),
+        haven_core::RestoreSecret::RecoveryKey(&expected.recovery_key),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let target = dir.path().join(format!("restored-{i}.haven"));
+        let v = Vault::restore_backup(
+            &fixture_dir().join("v3.havenbak"),
+            &target,
+            secret,
+            &haven_core::Silent,
+        )
+        .unwrap();
+        let got: Vec<_> = v
+            .all_entries()
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.id, e.text, e.mood, e.tags))
+            .collect();
+        assert_eq!(got, expected.entries);
+        assert_eq!(v.documents().unwrap().len(), 1);
+        assert!(v.verify().unwrap().is_intact());
+        drop(v);
+        for kind in V3_KINDS {
+            assert!(!raw_holds(&target, kind.as_bytes()), "{kind} after restore");
+        }
+    }
 }

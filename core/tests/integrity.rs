@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use common::*;
-use haven_core::documents::{DEPARTURE_KIND, DOCUMENT_KIND};
+use haven_core::documents::DOCUMENT_KIND;
 use haven_core::{EpochStore, HavenError, KdfParams, Silent, Vault};
 
 /// An epoch store in memory, as the apps' key store would be.
@@ -231,8 +231,8 @@ fn an_added_row_is_refused() {
     let path = path_of(&dir);
     raw_conn(&path)
         .execute(
-            "INSERT INTO records (id, kind, revision, body)
-             SELECT 'ff' || substr(id, 3), kind, revision, body FROM records LIMIT 1",
+            "INSERT INTO records (pos, id, tag, revision, body)
+             SELECT pos + 1, 'ff' || substr(id, 3), tag, revision, body FROM records LIMIT 1",
             [],
         )
         .unwrap();
@@ -256,12 +256,15 @@ fn a_document_state_rolled_back_one_revision_is_refused() {
     let active = row(&path, &doc);
     v.revoke_version(&doc, &first.hash).unwrap();
     drop(v);
-    let kind: String = raw_conn(&path)
-        .query_row("SELECT kind FROM records WHERE id = ?1", [&doc], |r| {
+    // The row's kind is a keyed tag, not the name (the attacker finds the
+    // row by the document id instead).
+    let tag: Vec<u8> = raw_conn(&path)
+        .query_row("SELECT tag FROM records WHERE id = ?1", [&doc], |r| {
             r.get(0)
         })
         .unwrap();
-    assert_eq!(kind, DOCUMENT_KIND);
+    assert_eq!(tag.len(), 8);
+    assert!(!DOCUMENT_KIND.as_bytes().starts_with(&tag));
     put_row(&path, &doc, active);
     assert_refused(&path, with_pass, is_integrity);
 }
@@ -280,10 +283,13 @@ fn a_deleted_departure_is_refused() {
         doc_fixtures::departure(&mut k),
     )
     .unwrap();
+    let departure = v.departures(&first.document_id, &first.hash).unwrap()[0]
+        .id
+        .clone();
     drop(v);
     let path = path_of(&dir);
     let n = raw_conn(&path)
-        .execute("DELETE FROM records WHERE kind = ?1", [DEPARTURE_KIND])
+        .execute("DELETE FROM records WHERE id = ?1", [&departure])
         .unwrap();
     assert_eq!(n, 1);
     assert_refused(&path, with_pass, is_integrity);

@@ -18,7 +18,7 @@ fn a_deleted_row_makes_every_command_exit_4() {
     e.ok(&["journal", "add", "second"]);
     let conn = rusqlite::Connection::open(&e.vault).unwrap();
     conn.execute(
-        "DELETE FROM records WHERE seq = (SELECT min(seq) FROM records)",
+        "DELETE FROM records WHERE pos = (SELECT min(pos) FROM records)",
         [],
     )
     .unwrap();

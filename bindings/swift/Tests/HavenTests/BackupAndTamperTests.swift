@@ -103,15 +103,30 @@ final class BackupAndTamperTests: HavenTestCase {
         XCTAssertGreaterThan(bytes.count, 4 * 4096, "expected a multi-page SQLite file")
 
         // The newest entries live in the file's later pages. Each record row
-        // holds its id and kind in the clear, then the sealed body: flip a
-        // byte a little way into the body (its nonce), so the row stays
+        // holds its id, then its kind as a keyed 8-byte tag (issue 9: no kind
+        // names), its revision, then the sealed body. The id also appears in
+        // the id index, so the row is told by its SQLite record header, which
+        // ends just before the id: serial types 0x4D (32-char id), 0x1C (an
+        // 8-byte tag), 6 or 5 (the revision), then the body's (2 bytes). Flip
+        // a byte a little way into the body (its nonce), so the row stays
         // well-formed for SQLite and only the cryptography can notice.
         let tamperedIds = Array(ids.suffix(3))
         for id in tamperedIds {
-            let marker = Data((id + "journal").utf8)
-            let found = try XCTUnwrap(bytes.range(of: marker), "record \(id) not found in the main file")
+            let marker = Data(id.utf8)
+            var row: Range<Data.Index>? = nil
+            var from = bytes.startIndex
+            while let found = bytes.range(of: marker, in: from..<bytes.endIndex) {
+                let h = found.lowerBound
+                if h >= 5, bytes[h - 5] == 0x4D, bytes[h - 4] == 0x1C, [5, 6].contains(bytes[h - 3]) {
+                    row = found
+                    break
+                }
+                from = found.upperBound
+            }
+            let found = try XCTUnwrap(row, "record \(id) not found in the main file")
             XCTAssertGreaterThan(found.lowerBound, bytes.count / 4, "expected \(id) past the first pages")
-            bytes[found.upperBound + 16] ^= 0x40
+            let revision = bytes[found.lowerBound - 3] == 6 ? 8 : 6
+            bytes[found.upperBound + 8 + revision + 16] ^= 0x40
         }
         try bytes.write(to: file)
 

@@ -83,10 +83,13 @@ class BackupAndIntegrityTest {
         assertTrue(Files.list(dir).use { s -> s.noneMatch { it.fileName.toString().startsWith("restored") } }, "no temp file left")
     }
 
-    /** Rewrites one record's sealed body in the SQLite file, as an attacker with the file could. */
+    /**
+     * Rewrites records' sealed bodies in the SQLite file, as an attacker with the file could.
+     * Kinds are keyed tags in the file (issue 9), so the rows are found by id: the entries' ids.
+     */
     private fun rewriteBodies(vaultPath: String, change: (Map<String, ByteArray>) -> Map<String, ByteArray>) {
         DriverManager.getConnection("jdbc:sqlite:$vaultPath").use { conn ->
-            val bodies = conn.prepareStatement("SELECT id, body FROM records WHERE kind = 'journal'").use { st ->
+            val bodies = conn.prepareStatement("SELECT id, body FROM records").use { st ->
                 st.executeQuery().use { rs ->
                     buildMap { while (rs.next()) put(rs.getString(1), rs.getBytes(2)) }
                 }
