@@ -6,7 +6,10 @@
 # (${HAVEN_CACHE:-$HOME/.cache/haven}/swift-trixie). The Rust library is built
 # on the host; the package and the library folder are bind-mounted into the
 # chroot read-only and unmounted on exit. The output ends with `swift test`'s
-# own summary and the exit status is swift test's.
+# own summary and the exit status is swift test's. The sharing tests talk to
+# a real haven-relay started on a free loopback port on the host
+# (../test-relay.sh); a chroot shares the host's network, so the tests reach
+# it at the address passed in HAVEN_TEST_RELAY. It is stopped on exit.
 #
 #   bindings/swift/test.sh        (root: debootstrap, chroot and mount need it)
 #
@@ -40,7 +43,9 @@ unmount_all() {
   awk -v r="$root/" 'index($2, r) == 1 { print $2 }' /proc/self/mounts | sort -r |
     while read -r m; do umount -l "$m" 2>/dev/null || true; done
 }
-trap unmount_all EXIT
+# shellcheck source=../test-relay.sh
+source "$pkg/../test-relay.sh"
+trap 'unmount_all; stop_test_relay' EXIT
 # Turn signals into a normal exit so the EXIT trap unmounts.
 trap 'exit 130' INT TERM HUP
 unmount_all
@@ -103,8 +108,10 @@ if [ ! -f "$marker" ] || [ "$(cat "$marker")" != "$chroot_version" ]; then
   echo "== swift chroot ready in $((SECONDS - started)) s"
 fi
 
-echo "== building the Rust library (cargo build -p haven-ffi)"
-(cd "$repo" && cargo build -q -p haven-ffi)
+echo "== building the Rust library and the relay (cargo build -p haven-ffi; -p haven-relay)"
+# Two builds, not one: built together, cargo unifies their dependencies
+# features and rebuilds both (the gate and the viewer build them apart).
+(cd "$repo" && cargo build -q -p haven-ffi && cargo build -q -p haven-relay)
 # Swift generated from another build of the library would fail uniffi's
 # checksums at the first call; say so plainly instead.
 "$repo/bindings/generate.sh" --check
@@ -125,6 +132,8 @@ swift_args=(--package-path /haven/swift --scratch-path "/var/cache/haven-swift-b
   -Xlinker -L/haven/lib -Xlinker -rpath -Xlinker /haven/lib)
 echo "== swift build"
 in_chroot env LD_LIBRARY_PATH=/haven/lib swift build --build-tests "${swift_args[@]}"
+start_test_relay "$repo"
+echo "== relay for the sharing tests at $HAVEN_TEST_RELAY"
 echo "== swift test"
 # XCTest only (the suite has no swift-testing tests), so its summary is the
 # last line. `swift test` exits 0 when no test ran (a filter matching
@@ -132,7 +141,7 @@ echo "== swift test"
 # for the Kotlin suite (JUnit's --fail-if-no-tests).
 log=$(mktemp)
 status=0
-in_chroot env LD_LIBRARY_PATH=/haven/lib swift test --skip-build --disable-swift-testing "${swift_args[@]}" "$@" 2>&1 |
+in_chroot env LD_LIBRARY_PATH=/haven/lib HAVEN_TEST_RELAY="$HAVEN_TEST_RELAY" swift test --skip-build --disable-swift-testing "${swift_args[@]}" "$@" 2>&1 |
   tee "$log" || status=$?
 if [ "$status" = 0 ] && ! grep -qE "Executed [1-9][0-9]* tests?, with 0 failures" "$log"; then
   echo "bindings/swift/test.sh: no test ran" >&2

@@ -20,28 +20,6 @@ const ALLOWED: &[(&str, &str)] = &[
     ("watch_changes", "bound as observe(listener) -> TaskHandle"),
     ("path", "the app chose the path; it has it"),
     ("export_document", "bound as the per-kind PDF calls and fhir_bundle"),
-    // Sharing (issue 10) is in core and the CLI but not bound yet: its
-    // network calls need the async transport the apps supply. Remove these
-    // entries as the bindings gain them; until then this list is the gap.
-    ("accept_reply", "sharing is not bound yet (issue 10, open)"),
-    ("carer_public_key", "sharing is not bound yet (issue 10, open)"),
-    ("create_share", "sharing is not bound yet (issue 10, open)"),
-    ("crisis_card", "sharing is not bound yet (issue 10, open)"),
-    ("decline_reply", "sharing is not bound yet (issue 10, open)"),
-    ("enrol_carer", "sharing is not bound yet (issue 10, open)"),
-    ("follow_link", "sharing is not bound yet (issue 10, open)"),
-    ("follow_welcome", "sharing is not bound yet (issue 10, open)"),
-    ("followed", "sharing is not bound yet (issue 10, open)"),
-    ("open_access_log", "sharing is not bound yet (issue 10, open)"),
-    ("pending_replies", "sharing is not bound yet (issue 10, open)"),
-    ("receive_reply", "sharing is not bound yet (issue 10, open)"),
-    ("refresh_followed", "sharing is not bound yet (issue 10, open)"),
-    ("republish_share", "sharing is not bound yet (issue 10, open)"),
-    ("revoke_carer", "sharing is not bound yet (issue 10, open)"),
-    ("revoke_share", "sharing is not bound yet (issue 10, open)"),
-    ("share_identity", "sharing is not bound yet (issue 10, open)"),
-    ("share_owner", "sharing is not bound yet (issue 10, open)"),
-    ("shares", "sharing is not bound yet (issue 10, open)"),
 ];
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {

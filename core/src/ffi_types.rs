@@ -1,9 +1,11 @@
 //! uniffi glue for types from other crates (compiled only with the `uniffi`
 //! feature). Timestamps cross as the platform's own type (Kotlin
 //! `java.time.Instant`, Swift `Date`); calendar dates as ISO `YYYY-MM-DD` text, which
-//! core/uniffi.toml maps to Kotlin `java.time.LocalDate` and Swift `DateComponents`.
+//! core/uniffi.toml maps to Kotlin `java.time.LocalDate` and Swift `DateComponents`;
+//! JSON values (a shared section's content) as their JSON text.
 
 use chrono::NaiveDate;
+use serde_json::Value as JsonValue;
 
 use crate::Timestamp;
 
@@ -21,6 +23,15 @@ uniffi::custom_type!(NaiveDate, String, {
     // error downcasts to it.
     try_lift: |s| NaiveDate::parse_from_str(&s, "%Y-%m-%d")
         .map_err(|_| crate::HavenError::invalid("a date is not a valid calendar date (YYYY-MM-DD)").into()),
+});
+
+// A shared section's content (`share::capsule::SharedSection`) crosses as
+// its JSON text: the same shape as that section of the plan or statement.
+uniffi::custom_type!(JsonValue, String, {
+    remote,
+    lower: |v| v.to_string(),
+    try_lift: |s| serde_json::from_str(&s)
+        .map_err(|_| crate::HavenError::invalid("a shared section's content is not JSON").into()),
 });
 
 impl From<uniffi::UnexpectedUniFFICallbackError> for crate::HavenError {

@@ -132,7 +132,25 @@ fn republishing_chains_versions_and_revoking_ends_the_share() {
         v.republish_share(&s.id, Utc::now()).unwrap_err(),
         ShareError::Revoked
     );
-    assert!(v.shares().unwrap()[0].revoked_at.is_some());
+    let revoked_at = v.shares().unwrap()[0].revoked_at;
+    assert!(revoked_at.is_some());
+    // Revoking again (an upload that failed) signs the next revocation,
+    // keeping the first revocation time; readers see it as revoked.
+    let p4 = v.revoke_share(&s.id, Utc::now()).unwrap();
+    assert!(p4.revoked);
+    assert_eq!(p4.seq, p3.seq + 1);
+    assert_eq!(v.shares().unwrap()[0].revoked_at, revoked_at);
+    assert_eq!(
+        capsule::open(
+            &p4.capsule,
+            &s.id,
+            Key::Link(&kek),
+            Some(&o2.seen()),
+            Utc::now()
+        )
+        .unwrap_err(),
+        ShareError::Revoked
+    );
     assert_eq!(
         v.revoke_share("AAAAAAAAAAAAAAAAAAAAAA", Utc::now())
             .unwrap_err(),

@@ -296,6 +296,15 @@ pub enum PlanCommand {
         /// Where to write the SVG.
         #[arg(long)]
         out: PathBuf,
+        /// A viewer's address (a relay's, or the viewer on its own origin):
+        /// the QR code then holds `URL/card#CARD`, which a phone's camera
+        /// opens in a browser (the card rides in the fragment, never sent).
+        /// Without it the QR code holds the card's text, for Haven apps.
+        #[arg(long)]
+        viewer: Option<String>,
+        /// Print JSON (`out`, `text`, and `url` when `--viewer` is given).
+        #[arg(long)]
+        json: bool,
     },
 }
 

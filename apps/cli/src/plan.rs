@@ -34,6 +34,8 @@ pub fn run(cmd: PlanCommand, open: impl FnOnce() -> Result<Vault, Failure>) -> R
         PlanCommand::Revoke(a) => documents::revoke(&open()?, KIND, &a),
         PlanCommand::ReviewDate(a) => documents::review_date(&open()?, KIND, &a),
         PlanCommand::Export(a) => export::run(&open()?, KIND, &a),
-        PlanCommand::CardQr { out } => crate::share::card_qr(&open()?, &out),
+        PlanCommand::CardQr { out, viewer, json } => {
+            crate::share::card_qr(&open()?, &out, viewer.as_deref(), json)
+        }
     }
 }

@@ -657,16 +657,45 @@ fn render(v: &Value, indent: &str, out: &mut Vec<String>) {
     }
 }
 
-/// `haven plan card-qr --out FILE`: the offline crisis card as a QR code.
-pub fn card_qr(vault: &Vault, out: &Path) -> Result<(), Failure> {
+/// `haven plan card-qr --out FILE [--viewer URL] [--json]`: the offline
+/// crisis card as a QR code, holding the card's text or, with `--viewer`,
+/// a link to the viewer's card page with the card in the fragment.
+pub fn card_qr(vault: &Vault, out: &Path, viewer: Option<&str>, json: bool) -> Result<(), Failure> {
     let doc = documents::require(vault, DocumentKind::CrisisPlan)?;
     let card = vault.crisis_card(&doc.id, Utc::now())?;
-    write(out, card.svg.as_bytes())?;
+    let url = match viewer {
+        Some(base) => {
+            let base = base.trim_end_matches('/');
+            if !(base.starts_with("https://") || base.starts_with("http://")) || base.contains('#')
+            {
+                return Err(Failure::usage(
+                    "--viewer takes an address like https://relay.example".into(),
+                ));
+            }
+            Some(format!("{base}/card#{}", card.text))
+        }
+        None => None,
+    };
+    let svg = match &url {
+        Some(u) => qr::svg(u.as_bytes())?,
+        None => card.svg.clone(),
+    };
+    write(out, svg.as_bytes())?;
+    if json {
+        return output::json(&json!({"out": out, "text": card.text, "url": url}));
+    }
     println!(
         "Crisis card QR code written to {} ({} characters).",
         out.display(),
-        card.text.len()
+        url.as_ref().map_or(card.text.len(), String::len)
     );
+    if let Some(base) = viewer {
+        println!(
+            "Scanned with a phone's camera it opens {}/card, which shows the card in the browser",
+            base.trim_end_matches('/')
+        );
+        println!("without sending it anywhere (the card rides after #).");
+    }
     println!("It opens with no network. It CANNOT BE REVOKED: anyone with a copy or a photo can read it.");
     println!("It holds only the people you marked \"may contact\", crisis lines, what helps,");
     println!("how to approach you and who not to involve.");

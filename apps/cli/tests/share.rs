@@ -205,6 +205,36 @@ fn the_crisis_card_qr_says_it_cannot_be_revoked() {
     let out = e.ok(&["plan", "card-qr", "--out", out_file.to_str().unwrap()]);
     assert!(out.contains("CANNOT BE REVOKED"));
     assert!(std::fs::read_to_string(&out_file).unwrap().contains("<svg"));
+    // With --viewer the QR code holds a link to the viewer's card page,
+    // the card in the fragment; the text opens as core's card.
+    let json: serde_json::Value = serde_json::from_str(&e.ok(&[
+        "plan",
+        "card-qr",
+        "--out",
+        out_file.to_str().unwrap(),
+        "--viewer",
+        "https://relay.example/",
+        "--json",
+    ]))
+    .unwrap();
+    let text = json["text"].as_str().unwrap();
+    assert_eq!(
+        json["url"].as_str().unwrap(),
+        format!("https://relay.example/card#{text}")
+    );
+    assert!(haven_core::share::card::decode(text, None).is_ok());
+    let bad = e.fails(
+        &[
+            "plan",
+            "card-qr",
+            "--out",
+            out_file.to_str().unwrap(),
+            "--viewer",
+            "relay.example",
+        ],
+        2,
+    );
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--viewer takes an address"));
 }
 
 #[test]

@@ -58,6 +58,7 @@ pub fn router<S: Store>(app: Arc<App<S>>) -> Router {
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .route("/s/{id}", get(crate::viewer::page))
+        .route("/card", get(crate::viewer::card_page))
         .route("/viewer/{file}", get(crate::viewer::file))
         .route("/favicon.ico", get(crate::viewer::favicon))
         .route("/api/shares/{id}", put(put_share::<S>).layer(big))

@@ -15,6 +15,10 @@ use axum::response::{IntoResponse, Response};
 /// The page a link opens (`/s/ID`).
 const PAGE: &str = include_str!("../../viewer/index.html");
 
+/// The page that opens an offline crisis card (`/card`, the card in the
+/// fragment or pasted): it makes no request at all.
+const CARD_PAGE: &str = include_str!("../../viewer/card.html");
+
 /// The viewer's other files, by the name they are served under
 /// (`/viewer/NAME`): content and media type.
 const FILES: &[(&str, &str, &str)] = &[
@@ -24,7 +28,14 @@ const FILES: &[(&str, &str, &str)] = &[
         "text/css; charset=utf-8",
     ),
     ("crypto.js", include_str!("../../viewer/js/crypto.js"), JS),
+    ("schema.js", include_str!("../../viewer/js/schema.js"), JS),
     ("capsule.js", include_str!("../../viewer/js/capsule.js"), JS),
+    ("card.js", include_str!("../../viewer/js/card.js"), JS),
+    (
+        "card-page.js",
+        include_str!("../../viewer/js/card-page.js"),
+        JS,
+    ),
     ("render.js", include_str!("../../viewer/js/render.js"), JS),
     ("reply.js", include_str!("../../viewer/js/reply.js"), JS),
     ("carer.js", include_str!("../../viewer/js/carer.js"), JS),
@@ -36,6 +47,15 @@ const JS: &str = "text/javascript; charset=utf-8";
 /// A page load of a link: never counts as a read.
 pub async fn page(Path(_id): Path<String>) -> Response {
     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], PAGE).into_response()
+}
+
+/// The crisis card page.
+pub async fn card_page() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        CARD_PAGE,
+    )
+        .into_response()
 }
 
 /// Browsers ask for an icon on every page: nothing, rather than a 404.

@@ -3,6 +3,8 @@
 // checked (AEAD, Ed25519 signature, share id and sequence number inside and
 // out, the chain against what this browser saw before, revocation, expiry),
 // a clinician's reply sealed to the person, and the carer check code.
+// What it parses must have exactly the fields core's types have
+// (`schema.js`).
 // Mirrors core/src/share/{link,capsule,reply,carer}.rs; the formats and
 // their reasons are in docs/adr/0008-share-capsules.md.
 
@@ -10,6 +12,7 @@ import {
   ShareError, aesOpen, b64, concat, ed25519Verify, hkdf32, hpkeOpen, hpkeSeal,
   labelledHash, unb64, unb64n, utf8,
 } from './crypto.js';
+import * as shape from './schema.js';
 
 const td = new TextDecoder('utf-8', { fatal: true });
 
@@ -119,14 +122,13 @@ export async function openCapsule(bytes, shareId, key, seen, now) {
   }
   if (!isObject(outer)) throw new ShareError('malformed');
   if (outer.haven_capsule !== 1) {
-    throw typeof outer.haven_capsule === 'number'
+    // core reads the version as a u64 first: another whole number is a newer format.
+    throw shape.uint(shape.U64)(outer.haven_capsule)
       ? new ShareError('unsupported_version', { found: outer.haven_capsule })
       : new ShareError('malformed');
   }
+  if (!shape.outer(outer)) throw new ShareError('malformed');
   const { share, seq, nonce, body, wraps } = outer;
-  if (typeof share !== 'string' || !Number.isSafeInteger(seq) || seq < 0 || !Array.isArray(wraps)) {
-    throw new ShareError('malformed');
-  }
   if (share !== shareId) throw new ShareError('wrong_share');
   const bodyAad = aad('haven-capsule-v1', share, seq);
   const contentKey = await unwrapKey(wraps, share, seq, bodyAad, key);
@@ -143,7 +145,16 @@ export async function openCapsule(bytes, shareId, key, seen, now) {
   } catch {
     throw new ShareError('malformed');
   }
-  if (!isObject(c) || typeof c.signer !== 'string') throw new ShareError('malformed');
+  // Exactly core's `Signed` (unknown fields refused), before the signature.
+  if (!shape.signed(c)) throw new ShareError('malformed');
+  // A missing optional field is `None` to core: null here, as the rest expects.
+  c.prev ??= null;
+  c.reply_to ??= null;
+  c.document ??= null;
+  if (c.document) {
+    c.document.signed_on ??= null;
+    c.document.next_review ??= null;
+  }
   const signInput = concat(utf8('haven-capsule-v1 signed'), new Uint8Array([0]), signed);
   if (!(await ed25519Verify(unb64n(c.signer, 32), signInput, sig))) throw new ShareError('tampered');
   if (c.v !== 1) throw new ShareError('unsupported_version', { found: c.v });
@@ -249,9 +260,7 @@ export async function openWelcome(text, shareId, ikm) {
   } catch {
     throw new ShareError('malformed');
   }
-  if (!isObject(w) || w.share !== shareId || typeof w.signer !== 'string' || typeof w.relay !== 'string') {
-    throw new ShareError('malformed');
-  }
+  if (!shape.welcome(w) || w.share !== shareId) throw new ShareError('malformed');
   unb64n(w.token, 32);
   return /** @type {Welcome} */ (w);
 }

@@ -5,7 +5,8 @@
 // serious accessibility violation, it prints on A4 and fits a phone; wrong
 // PINs lock the share after 5; revoked, expired (signed and on the relay)
 // and rolled-back shares say so; a clinician's reply reaches
-// `haven share replies`. Screenshots and PDFs go to OUT.
+// `haven share replies`; the offline crisis card opens from its QR link
+// with the network off. Screenshots and PDFs go to OUT.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -294,5 +295,72 @@ test('a carer enrols this browser (both screens show one check code) and follows
   await page.getByRole('heading', { name: 'This share is no longer shared with you', level: 1 }).waitFor();
   assert.equal(await page.getByText(MARKER).count(), 0);
   await page.screenshot({ path: join(OUT, 'carer-revoked.png'), fullPage: true });
+  await context.close();
+});
+
+test('the offline crisis card opens from its QR link with no network, and says it cannot be revoked', async () => {
+  const svg = join(world.dir, 'card.svg');
+  const card = alex.json(['plan', 'card-qr', '--out', svg, '--viewer', world.url, '--json']);
+  assert.ok(card.text.startsWith('HAVEN-CARD1:'));
+  assert.equal(card.url, `${world.url}/card#${card.text}`);
+  assert.match(readFileSync(svg, 'utf8'), /<svg/);
+
+  // As a phone's camera would: the link, in a fresh browser.
+  const first = await world.page();
+  await first.page.goto(card.url);
+  await first.page.getByRole('heading', { name: 'Alex Example’s crisis card', level: 2 }).waitFor();
+  assert.equal(new URL(first.page.url()).hash, '', 'the card is taken out of the address bar');
+  for (const r of first.requests) {
+    assert.ok(r.url.startsWith(world.url), `third-party request: ${r.url}`);
+    assert.ok(!JSON.stringify(r).includes('HAVEN-CARD1') && !r.url.includes('#'), `a request carries the card: ${r.url}`);
+    assert.equal(r.method, 'GET');
+  }
+  assert.ok(!first.requests.some((r) => r.url.includes('/api/')), 'opening a card asks the relay nothing');
+  await first.context.close();
+
+  // With no network at all once the page is there: nothing is requested,
+  // the card opens from the fragment, then from pasted text.
+  const { context, page, requests } = await world.page();
+  // The page's own errors; Chromium's own favicon fetch (not the page's,
+  // and carrying nothing) fails offline and is left out.
+  /** @type {string[]} */
+  const errors = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${world.url}/card`);
+  await page.getByRole('button', { name: 'Open the card' }).waitFor();
+  await context.setOffline(true);
+  const loaded = requests.length;
+  await page.goto(card.url);
+  await page.getByRole('heading', { name: 'Alex Example’s crisis card', level: 2 }).waitFor();
+  assert.equal(requests.length, loaded, `requests while offline: ${requests.slice(loaded).map((r) => r.url)}`);
+  assert.ok(await page.getByText('This card cannot be revoked').isVisible());
+  assert.ok(await page.getByRole('heading', { name: 'People to call', level: 3 }).isVisible());
+  assert.equal(await page.getByRole('link', { name: '07700 900123' }).getAttribute('href'), 'tel:07700900123');
+  assert.match(await page.locator('#status').innerText(), /signature is good/);
+  const axe = await axeSerious(page);
+  assert.deepEqual(axe.serious, [], JSON.stringify(axe.all));
+  await page.screenshot({ path: join(OUT, 'crisis-card.png'), fullPage: true });
+
+  // A card changed after signing is refused, still offline.
+  const page2 = await context.newPage();
+  await context.setOffline(false);
+  await page2.goto(`${world.url}/card`);
+  await page2.getByRole('button', { name: 'Open the card' }).waitFor();
+  await context.setOffline(true);
+  const body = card.text.slice('HAVEN-CARD1:'.length);
+  const flipped = `HAVEN-CARD1:${body.slice(0, 200)}${body[200] === 'A' ? 'B' : 'A'}${body.slice(201)}`;
+  await page2.getByLabel("The card's text").fill(flipped);
+  await page2.getByRole('button', { name: 'Open the card' }).click();
+  await page2.getByText('This card has been changed since it was signed').waitFor();
+  assert.equal(await page2.locator('#card').isVisible(), false);
+  await page2.getByLabel("The card's text").fill(card.text);
+  await page2.getByRole('button', { name: 'Open the card' }).click();
+  await page2.getByRole('heading', { name: 'Alex Example’s crisis card', level: 2 }).waitFor();
+  // @ts-ignore
+  assert.deepEqual(await page.evaluate(() => window.__violations), [], 'no CSP violation');
+  assert.deepEqual(errors, []);
   await context.close();
 });

@@ -2,7 +2,8 @@
 // (core/tests/vectors/share-v1.json), in Node's WebCrypto (the same API
 // the page uses): link secrets, a capsule opened by link with a PIN and by
 // an enrolled carer, every flipped byte refused, the chain checks, a
-// clinician's reply sealed byte for byte as core seals it, the check code.
+// clinician's reply sealed byte for byte as core seals it, the check code;
+// and (share-v1-strict.json) core's refusals, the carer welcome, the card.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -10,8 +11,9 @@ import { fileURLToPath } from 'node:url';
 
 import { b64, unb64, ShareError, deriveKeyPair, hpkeOpen, utf8, concat } from '../js/crypto.js';
 import {
-  accessHash, checkChain, checkCode, linkSecrets, openCapsule, parseFragment, sealReply,
+  accessHash, checkChain, checkCode, linkSecrets, openCapsule, openWelcome, parseFragment, sealReply,
 } from '../js/capsule.js';
+import { openCard } from '../js/card.js';
 
 const V = JSON.parse(readFileSync(fileURLToPath(new URL('../../../core/tests/vectors/share-v1.json', import.meta.url)), 'utf8'));
 const NOW = new Date(V.capsule.now);
@@ -142,3 +144,59 @@ test('the check code matches core\'s', async () => {
 function vectorReplyIkm() {
   return unb64(V.reply.ephemeral_ikm);
 }
+
+// What core refuses, the viewer refuses alike (core/tests/vectors/
+// share-v1-strict.json): unknown, missing and mistyped fields in capsules,
+// carer welcomes and crisis cards, each with core's error code.
+const S = JSON.parse(readFileSync(fileURLToPath(new URL('../../../core/tests/vectors/share-v1-strict.json', import.meta.url)), 'utf8'));
+
+/** What the viewer says of one strict case: `ok` or the error's kind. */
+async function viewerSays(/** @type {{format: string, text: string}} */ c) {
+  const opening = {
+    capsule: () => openCapsule(bytes(c.text), S.share, { link: unb64(S.link_kek) }, null, new Date(S.now)),
+    welcome: () => openWelcome(c.text, S.share, unb64(S.carer_secret)),
+    card: () => openCard(c.text),
+  }[c.format];
+  assert.ok(opening, `unknown format ${c.format}`);
+  try {
+    await opening();
+    return 'ok';
+  } catch (e) {
+    assert.ok(e instanceof ShareError, `not a ShareError: ${e}`);
+    return e.kind;
+  }
+}
+
+test('every strict case from core gets core\'s answer', async () => {
+  assert.ok(S.cases.length >= 20);
+  for (const c of S.cases) {
+    assert.equal(await viewerSays(c), c.expect, `${c.format}: ${c.name}`);
+  }
+  // Both answers occur: the cases are not all refusals nor all opens.
+  assert.ok(S.cases.some((/** @type {any} */ c) => c.expect === 'ok'));
+  assert.ok(S.cases.some((/** @type {any} */ c) => c.expect === 'malformed'));
+});
+
+test('the carer welcome core seals opens to the same welcome, with core\'s check code', async () => {
+  const w = await openWelcome(S.welcome.text, S.share, unb64(S.carer_secret));
+  assert.deepEqual(w, S.welcome.welcome);
+  const { pk } = await deriveKeyPair(unb64(S.carer_secret));
+  assert.equal(b64(pk), S.welcome.carer_public);
+  assert.equal(await checkCode(unb64(w.signer), pk), S.welcome.check_code);
+  // Another carer's secret, or another share, does not open it.
+  assert.equal(await kind(openWelcome(S.welcome.text, S.share, new Uint8Array(32).fill(7))), 'tampered');
+  assert.equal(await kind(openWelcome(S.welcome.text, 'AAAAAAAAAAAAAAAAAAAAAA', unb64(S.carer_secret))), 'tampered');
+});
+
+test('the crisis card from core opens offline to the same card, and a flipped byte is refused', async () => {
+  const card = await openCard(V.card.text, V.signer);
+  assert.deepEqual(card, V.card.card);
+  assert.equal(await kind(openCard(V.card.text, b64(new Uint8Array(32)))), 'wrong_signer');
+  const body = unb64(V.card.text.slice('HAVEN-CARD1:'.length));
+  for (const i of [0, 40, 100, body.length - 1]) {
+    const flipped = body.slice();
+    flipped[i] ^= 1;
+    assert.equal(await kind(openCard(`HAVEN-CARD1:${b64(flipped)}`)), 'tampered', `byte ${i}`);
+  }
+  assert.equal(await kind(openCard('HAVEN-CARD2:AAAA')), 'malformed');
+});

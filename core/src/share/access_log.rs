@@ -20,6 +20,7 @@ const INFO: &[u8] = b"haven-log-v1";
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum AccessEvent {
     /// A reader opened the share (a page load or preview never counts).
     Opened,
@@ -36,6 +37,7 @@ pub enum AccessEvent {
 /// One entry of the log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct LogEntry {
     /// What happened.
     pub event: AccessEvent,

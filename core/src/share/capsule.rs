@@ -48,6 +48,8 @@ const MIN_PADDED: usize = 1024;
 /// What a capsule says, signed by the person's share identity.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct Signed {
     /// Format version (repeats the outer one).
     pub v: u32,
@@ -77,6 +79,8 @@ pub struct Signed {
 /// The document as shared: the sections chosen, and where the version stands.
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct SharedDocument {
     /// Crisis plan or advance statement.
     pub kind: DocumentKind,
@@ -98,6 +102,8 @@ pub struct SharedDocument {
 /// section's JSON exactly as the document stores it).
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct SharedSection {
     /// The section's key (`help_contacts`).
     pub key: String,

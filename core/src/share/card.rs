@@ -33,6 +33,8 @@ pub const NOT_REVOCABLE: &str =
 /// Someone to call.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct CardPerson {
     /// Their name.
     pub name: String,
@@ -45,6 +47,8 @@ pub struct CardPerson {
 /// A crisis line.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct CardLine {
     /// The service.
     pub name: String,
@@ -57,6 +61,8 @@ pub struct CardLine {
 /// A card's content.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct Card {
     /// Format version (1).
     pub v: u32,

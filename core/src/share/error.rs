@@ -8,6 +8,12 @@ use thiserror::Error;
 use crate::error::HavenError;
 
 /// Why a sharing operation was refused.
+///
+/// The bindings carry it as a flat error, like `HavenError`: the app gets
+/// the variant and the `Display` sentence; [`ShareError::code`] is mirrored
+/// by the hand-written `code` extensions in Kotlin and Swift.
+#[cfg_attr(feature = "uniffi", derive(uniffi::Error))]
+#[cfg_attr(feature = "uniffi", uniffi(flat_error))]
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum ShareError {
     /// Not a Haven capsule (or link, reply, card): bad encoding or fields.
@@ -84,6 +90,10 @@ pub enum ShareError {
         /// What failed (status code or connection error; never a URL fragment).
         reason: String,
     },
+    /// The caller cancelled the call (the bindings' async forms); what was
+    /// already sent to the relay or saved in the vault stays consistent.
+    #[error("the operation was cancelled")]
+    Cancelled,
     /// The operating system's random number generator failed.
     #[error("the system's random number generator failed")]
     Randomness,
@@ -93,6 +103,34 @@ pub enum ShareError {
 }
 
 impl ShareError {
+    /// A stable, machine-readable code (`snake_case`, never renamed once
+    /// shipped). A vault refusal is `vault`; its sentence says which.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Malformed => "malformed",
+            Self::UnsupportedVersion { .. } => "unsupported_version",
+            Self::WrongShare => "wrong_share",
+            Self::WrongKeyOrPin => "wrong_key_or_pin",
+            Self::NotARecipient => "not_a_recipient",
+            Self::Tampered => "tampered",
+            Self::WrongSigner => "wrong_signer",
+            Self::Spliced => "spliced",
+            Self::Rollback { .. } => "rollback",
+            Self::Expired { .. } => "expired",
+            Self::Revoked => "revoked",
+            Self::Locked => "locked",
+            Self::Gone => "gone",
+            Self::ReadLimitReached => "read_limit_reached",
+            Self::BadPin => "bad_pin",
+            Self::Invalid { .. } => "invalid",
+            Self::TooLarge => "too_large",
+            Self::Transport { .. } => "transport",
+            Self::Cancelled => "cancelled",
+            Self::Randomness => "randomness",
+            Self::Vault(_) => "vault",
+        }
+    }
+
     /// Shorthand for [`ShareError::Invalid`].
     pub fn invalid(reason: impl Into<String>) -> Self {
         Self::Invalid {

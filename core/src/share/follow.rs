@@ -33,6 +33,7 @@ const CARER_KEYS_ID: &str = "carer";
 /// Where a followed share stands, as of the last refresh.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum FollowState {
     /// Opened; this is the newest version the relay has.
     Active,
@@ -75,6 +76,8 @@ struct FollowRecord {
 
 /// A followed share.
 #[derive(Clone)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct Followed {
     /// Its id in this vault.
     pub id: String,
@@ -131,6 +134,8 @@ fn outcome(
             rec.last = Some(o.content);
             FollowState::Active
         }
+        // A cancelled refresh changes nothing.
+        Err(ShareError::Cancelled) => return Err(ShareError::Cancelled),
         Err(ShareError::Revoked) => FollowState::Revoked,
         Err(ShareError::Expired { .. }) => FollowState::Expired,
         Err(ShareError::Locked) => FollowState::Locked,

@@ -36,8 +36,9 @@ pub mod transport;
 
 pub use error::ShareError;
 pub use store::{
-    open_welcome, CardOut, CarerSummary, Enrolment, NewShare, PendingReply, Publication,
-    ShareSummary, Welcome, IDENTITY_KIND, REPLY_KIND, SHARE_KIND, SUBMITTED_THROUGH_SHARE,
+    open_welcome, seal_welcome_with, CardOut, CarerSummary, Enrolment, NewShare, PendingReply,
+    Publication, ShareSummary, Welcome, IDENTITY_KIND, REPLY_KIND, SHARE_KIND,
+    SUBMITTED_THROUGH_SHARE,
 };
 
 /// Longest a share may last, in days.

@@ -22,6 +22,8 @@ pub const MAX_REPLY_BYTES: usize = 256 * 1024;
 /// One section's response.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct ReplySection {
     /// The section of the advance statement.
     pub section: Section,
@@ -35,6 +37,8 @@ pub struct ReplySection {
 /// What a clinician sends.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct Reply {
     /// Format version (1).
     pub v: u32,

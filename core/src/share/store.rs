@@ -42,6 +42,8 @@ const OWNER_INFO: &[u8] = b"haven-share-v1 owner";
 
 /// What the person asks to share.
 #[derive(Clone)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct NewShare {
     /// The document (crisis plan or advance statement).
     pub document_id: String,
@@ -91,6 +93,8 @@ super::redacted_debug!(Publication);
 
 /// A share as the person's list shows it.
 #[derive(Clone)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct ShareSummary {
     /// The share id.
     pub id: String,
@@ -122,6 +126,8 @@ super::redacted_debug!(ShareSummary);
 
 /// An enrolled carer.
 #[derive(Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct CarerSummary {
     /// Their name, as the person wrote it.
     pub name: String,
@@ -135,6 +141,8 @@ super::redacted_debug!(CarerSummary);
 
 /// A reply waiting for the person.
 #[derive(Clone)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct PendingReply {
     /// The pending reply's id.
     pub id: String,
@@ -151,6 +159,8 @@ super::redacted_debug!(PendingReply);
 /// What enrolling a carer gives: the code to compare, and the welcome to
 /// send back to the carer (sealed to them).
 #[derive(Clone)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct Enrolment {
     /// The code both screens must show.
     pub check_code: String,
@@ -516,6 +526,9 @@ impl Vault {
 
     /// Revokes a share: returns the signed revocation capsule (no document)
     /// to upload in place of the last one. Later capsules cannot be made.
+    /// Revoking a revoked share signs the revocation again (the next
+    /// sequence number, the first revocation time), so an upload that
+    /// failed can be retried.
     pub fn revoke_share(
         &self,
         share_id: &str,
@@ -523,10 +536,7 @@ impl Vault {
     ) -> Result<Publication, ShareError> {
         in_tx(self, |tx, scope| {
             let mut rec = load_share(tx, scope, share_id)?;
-            if rec.revoked_at.is_some() {
-                return Err(ShareError::Revoked);
-            }
-            rec.revoked_at = Some(now);
+            rec.revoked_at = Some(rec.revoked_at.unwrap_or(now));
             publish(tx, scope, &mut rec, None, now)
         })
     }
@@ -603,16 +613,7 @@ impl Vault {
                 token: b64(token.as_slice()),
                 signer: b64(&signer),
             };
-            let plain = encode(&welcome)?;
-            let (enc, ct) = hpke_seal(
-                &public,
-                WELCOME_INFO,
-                rec.id.as_bytes(),
-                &plain,
-                &*random::<32>()?,
-            )?;
-            let mut sealed = enc.to_vec();
-            sealed.extend_from_slice(&ct);
+            let sealed = seal_welcome_with(&welcome, &rec.id, &public, &*random::<32>()?)?;
             rec.carers.push(CarerEntry {
                 name: name.trim().to_string(),
                 public: key,
@@ -782,6 +783,22 @@ impl Vault {
 pub const SUBMITTED_THROUGH_SHARE: &str =
     "Submitted through a share; name and role as the clinician gave them (not verified).";
 
+/// Seals a welcome to a carer's public key: `enc(32) || HPKE ciphertext`,
+/// the share id as associated data. `ikm` is the sender's HPKE randomness
+/// (fresh, except in the published test vectors).
+pub fn seal_welcome_with(
+    welcome: &Welcome,
+    share_id: &str,
+    carer_public: &[u8; 32],
+    ikm: &[u8; 32],
+) -> Result<Vec<u8>, ShareError> {
+    let plain = encode(welcome)?;
+    let (enc, ct) = hpke_seal(carer_public, WELCOME_INFO, share_id.as_bytes(), &plain, ikm)?;
+    let mut sealed = enc.to_vec();
+    sealed.extend_from_slice(&ct);
+    Ok(sealed)
+}
+
 /// Opens a carer's welcome with their secret.
 pub fn open_welcome(
     sealed: &[u8],
@@ -814,6 +831,8 @@ pub(super) fn in_tx<T>(
 /// A crisis card ready to print: its text (what the QR code holds) and the
 /// QR code as SVG.
 #[derive(Clone)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(feature = "uniffi", uniffi::export(Debug))]
 pub struct CardOut {
     /// The signed, compressed card text.
     pub text: String,

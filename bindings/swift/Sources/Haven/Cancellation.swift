@@ -2,7 +2,8 @@
 // cancellation for Haven's async calls. uniffi's generated Swift does not
 // watch Task cancellation, so each `...Async` call takes a `CancelToken`;
 // `withCancelToken` cancels it when the surrounding Task is cancelled, and
-// turns the core's `Cancelled` into Swift's `CancellationError`.
+// turns the core's `Cancelled` (HavenError or ShareError) into Swift's
+// `CancellationError`.
 //
 //     let task = Task {
 //         try await withCancelToken { token in
@@ -22,6 +23,8 @@ public func withCancelToken<T>(_ body: (CancelToken) async throws -> T) async th
             token.cancel()
         }
     } catch HavenError.Cancelled {
+        throw CancellationError()
+    } catch ShareError.Cancelled {
         throw CancellationError()
     }
 }

@@ -1,5 +1,5 @@
 // Hand-written (bindings/generate.sh leaves this file alone): what makes
-// HavenError readable on Apple platforms. `errorDescription` is the core's
+// HavenError and ShareError readable on Apple platforms. `errorDescription` is the core's
 // own sentence (never what the person wrote), so `localizedDescription`
 // and SwiftUI alerts show it; `code` is a stable token for analytics and
 // for choosing a screen. A new error case fails to compile here until it
@@ -54,6 +54,52 @@ extension HavenError: LocalizedError {
 }
 
 extension HavenError: CustomStringConvertible {
+    /// `code: sentence`, for logs.
+    public var description: String { "\(code): \(message)" }
+}
+
+extension ShareError: LocalizedError {
+    /// The human sentence from the core.
+    public var errorDescription: String? { message }
+
+    /// The core's sentence (same as `errorDescription`).
+    public var message: String {
+        switch self {
+        case .Malformed(let m), .UnsupportedVersion(let m), .WrongShare(let m), .WrongKeyOrPin(let m), .NotARecipient(let m), .Tampered(let m), .WrongSigner(let m), .Spliced(let m), .Rollback(let m), .Expired(let m), .Revoked(let m), .Locked(let m), .Gone(let m), .ReadLimitReached(let m), .BadPin(let m), .Invalid(let m), .TooLarge(let m), .Transport(let m), .Cancelled(let m), .Randomness(let m), .Vault(let m):
+            return m
+        }
+    }
+
+    /// A stable `snake_case` code, the same as the Rust `ShareError::code`
+    /// (`vault` when the vault refused: `message` says why).
+    public var code: String {
+        switch self {
+        case .Malformed: return "malformed"
+        case .UnsupportedVersion: return "unsupported_version"
+        case .WrongShare: return "wrong_share"
+        case .WrongKeyOrPin: return "wrong_key_or_pin"
+        case .NotARecipient: return "not_a_recipient"
+        case .Tampered: return "tampered"
+        case .WrongSigner: return "wrong_signer"
+        case .Spliced: return "spliced"
+        case .Rollback: return "rollback"
+        case .Expired: return "expired"
+        case .Revoked: return "revoked"
+        case .Locked: return "locked"
+        case .Gone: return "gone"
+        case .ReadLimitReached: return "read_limit_reached"
+        case .BadPin: return "bad_pin"
+        case .Invalid: return "invalid"
+        case .TooLarge: return "too_large"
+        case .Transport: return "transport"
+        case .Cancelled: return "cancelled"
+        case .Randomness: return "randomness"
+        case .Vault: return "vault"
+        }
+    }
+}
+
+extension ShareError: CustomStringConvertible {
     /// `code: sentence`, for logs.
     public var description: String { "\(code): \(message)" }
 }

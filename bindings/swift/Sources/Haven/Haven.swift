@@ -471,6 +471,38 @@ private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt16: FfiConverterPrimitive {
+    typealias FfiType = UInt16
+    typealias SwiftType = UInt16
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt16 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
+    typealias FfiType = UInt32
+    typealias SwiftType = UInt32
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt32 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
     typealias FfiType = Int32
     typealias SwiftType = Int32
@@ -480,6 +512,22 @@ fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
     }
 
     public static func write(_ value: Int32, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
+    typealias FfiType = UInt64
+    typealias SwiftType = UInt64
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt64 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
     }
 }
@@ -1095,6 +1143,121 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
      * `idle_timeout_seconds` (at least 1) pass without [`Session::touch`].
      */
     func startSession(idleTimeoutSeconds: Int32) throws  -> Session
+    
+    /**
+     * Accepts a waiting reply into the consultation log of the version it
+     * answers, marked as submitted through a share with the name and role
+     * the clinician gave.
+     */
+    func acceptReply(replyId: String) throws  -> ConsultationReview
+    
+    /**
+     * This vault's carer public key (base64url), made on first use: the
+     * person enrolling you as a carer enters it.
+     */
+    func carerPublicKey() throws  -> String
+    
+    /**
+     * Shares a document through a relay: makes the share and its first
+     * capsule and uploads it. The result's `link` carries the key after
+     * `#` (show it as text and with `share_link_qr_svg`). If the upload
+     * fails the share is already in `shares()`: `publish_share_async`
+     * sends it again.
+     */
+    func createShareAsync(share: NewShare, transport: RelayTransport?, token: CancelToken?) async throws  -> ShareSummary
+    
+    /**
+     * The offline crisis card of a crisis plan (its text and QR code as
+     * SVG). It cannot be revoked once made: say so on the screen that
+     * makes it.
+     */
+    func crisisCard(documentId: String) throws  -> CardOut
+    
+    /**
+     * Declines (deletes) a waiting reply; nothing is added.
+     */
+    func declineReply(replyId: String) throws 
+    
+    /**
+     * Enrols a carer (the public key their Haven or viewer shows) on a
+     * share and publishes the current version to them. Returns the check
+     * code both screens must show and the welcome to send them (sealed to
+     * them; they follow with it).
+     */
+    func enrolCarerAsync(shareId: String, name: String, publicKey: String, transport: RelayTransport?, token: CancelToken?) async throws  -> Enrolment
+    
+    /**
+     * Fetches clinicians' replies to the person's advance-statement shares
+     * from their relays into the vault (as pending: nothing is merged until
+     * the person accepts), and returns every reply waiting.
+     */
+    func fetchRepliesAsync(transport: RelayTransport?, token: CancelToken?) async throws  -> FetchedReplies
+    
+    /**
+     * Follows a link (with its PIN if it needs one) in this vault: opens
+     * it now and keeps it; `refresh_followed_async` checks it again.
+     */
+    func followLinkAsync(link: String, pin: String?, transport: RelayTransport?, token: CancelToken?) async throws  -> Followed
+    
+    /**
+     * Follows a share as an enrolled carer, with the welcome the person
+     * sent (sealed to this vault's carer key) and the share id.
+     */
+    func followWelcomeAsync(shareId: String, welcome: Data, transport: RelayTransport?, token: CancelToken?) async throws  -> Followed
+    
+    /**
+     * The shares this vault follows, as of their last refresh.
+     */
+    func followed() throws  -> [Followed]
+    
+    /**
+     * Replies waiting for the person (already fetched), oldest first.
+     */
+    func pendingReplies() throws  -> [PendingReply]
+    
+    /**
+     * Publishes the document's current version to a share (the link and
+     * every carer not revoked); returns the new version number.
+     */
+    func publishShareAsync(shareId: String, transport: RelayTransport?, token: CancelToken?) async throws  -> UInt64
+    
+    /**
+     * Refreshes every followed share from its relay; each shows its state
+     * (active, revoked, expired, rolled back, offline, ...) and the newest
+     * version seen.
+     */
+    func refreshFollowedAsync(transport: RelayTransport?, token: CancelToken?) async throws  -> [Followed]
+    
+    /**
+     * Stops encrypting later versions of a share to a carer and publishes
+     * a version they cannot open. What they saw stays with them.
+     */
+    func revokeCarerAsync(shareId: String, publicKey: String, transport: RelayTransport?, token: CancelToken?) async throws 
+    
+    /**
+     * Revokes a share: the relay then holds only a signed "revoked" notice.
+     * What was already seen stays with whoever saw it. Calling it again
+     * re-sends the revocation.
+     */
+    func revokeShareAsync(shareId: String, transport: RelayTransport?, token: CancelToken?) async throws 
+    
+    /**
+     * The person's share identity (Ed25519 public key, base64url), made on
+     * first use: recipients see it as who signed what they read.
+     */
+    func shareIdentity() throws  -> String
+    
+    /**
+     * A share's access log (opened, wrong PIN, locked, expired, revoked),
+     * to the hour, oldest first: fetched sealed and opened here.
+     */
+    func shareLogAsync(shareId: String, transport: RelayTransport?, token: CancelToken?) async throws  -> [LogEntry]
+    
+    /**
+     * Every share, newest first, with its link (and key) so the person can
+     * show it again, its state and its enrolled carers.
+     */
+    func shares() throws  -> [ShareSummary]
     
     /**
      * Sets a new passphrase (vault must be unlocked) at cost `kdf`, or at
@@ -2222,6 +2385,319 @@ open func startSession(idleTimeoutSeconds: Int32)throws  -> Session  {
 }
     
     /**
+     * Accepts a waiting reply into the consultation log of the version it
+     * answers, marked as submitted through a share with the name and role
+     * the clinician gave.
+     */
+open func acceptReply(replyId: String)throws  -> ConsultationReview  {
+    return try  FfiConverterTypeConsultationReview_lift(try rustCallWithError(FfiConverterTypeShareError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_accept_reply(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(replyId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * This vault's carer public key (base64url), made on first use: the
+     * person enrolling you as a carer enters it.
+     */
+open func carerPublicKey()throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeShareError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_carer_public_key(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Shares a document through a relay: makes the share and its first
+     * capsule and uploads it. The result's `link` carries the key after
+     * `#` (show it as text and with `share_link_qr_svg`). If the upload
+     * fails the share is already in `shares()`: `publish_share_async`
+     * sends it again.
+     */
+open func createShareAsync(share: NewShare, transport: RelayTransport? = nil, token: CancelToken? = nil)async throws  -> ShareSummary  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_haven_ffi_fn_method_havenvault_create_share_async(
+                        self.uniffiCloneHandle(),FfiConverterTypeNewShare_lower(share),FfiConverterOptionTypeRelayTransport.lower(transport),FfiConverterOptionTypeCancelToken.lower(token)
+                )
+            },
+            pollFunc: ffi_haven_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_haven_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_haven_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeShareSummary_lift,
+            errorHandler: FfiConverterTypeShareError_lift
+        )
+}
+    
+    /**
+     * The offline crisis card of a crisis plan (its text and QR code as
+     * SVG). It cannot be revoked once made: say so on the screen that
+     * makes it.
+     */
+open func crisisCard(documentId: String)throws  -> CardOut  {
+    return try  FfiConverterTypeCardOut_lift(try rustCallWithError(FfiConverterTypeShareError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_crisis_card(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(documentId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Declines (deletes) a waiting reply; nothing is added.
+     */
+open func declineReply(replyId: String)throws   {try rustCallWithError(FfiConverterTypeShareError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_decline_reply(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(replyId),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Enrols a carer (the public key their Haven or viewer shows) on a
+     * share and publishes the current version to them. Returns the check
+     * code both screens must show and the welcome to send them (sealed to
+     * them; they follow with it).
+     */
+open func enrolCarerAsync(shareId: String, name: String, publicKey: String, transport: RelayTransport? = nil, token: CancelToken? = nil)async throws  -> Enrolment  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_haven_ffi_fn_method_havenvault_enrol_carer_async(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(shareId),FfiConverterString.lower(name),FfiConverterString.lower(publicKey),FfiConverterOptionTypeRelayTransport.lower(transport),FfiConverterOptionTypeCancelToken.lower(token)
+                )
+            },
+            pollFunc: ffi_haven_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_haven_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_haven_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeEnrolment_lift,
+            errorHandler: FfiConverterTypeShareError_lift
+        )
+}
+    
+    /**
+     * Fetches clinicians' replies to the person's advance-statement shares
+     * from their relays into the vault (as pending: nothing is merged until
+     * the person accepts), and returns every reply waiting.
+     */
+open func fetchRepliesAsync(transport: RelayTransport? = nil, token: CancelToken? = nil)async throws  -> FetchedReplies  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_haven_ffi_fn_method_havenvault_fetch_replies_async(
+                        self.uniffiCloneHandle(),FfiConverterOptionTypeRelayTransport.lower(transport),FfiConverterOptionTypeCancelToken.lower(token)
+                )
+            },
+            pollFunc: ffi_haven_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_haven_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_haven_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeFetchedReplies_lift,
+            errorHandler: FfiConverterTypeShareError_lift
+        )
+}
+    
+    /**
+     * Follows a link (with its PIN if it needs one) in this vault: opens
+     * it now and keeps it; `refresh_followed_async` checks it again.
+     */
+open func followLinkAsync(link: String, pin: String? = nil, transport: RelayTransport? = nil, token: CancelToken? = nil)async throws  -> Followed  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_haven_ffi_fn_method_havenvault_follow_link_async(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(link),FfiConverterOptionString.lower(pin),FfiConverterOptionTypeRelayTransport.lower(transport),FfiConverterOptionTypeCancelToken.lower(token)
+                )
+            },
+            pollFunc: ffi_haven_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_haven_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_haven_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeFollowed_lift,
+            errorHandler: FfiConverterTypeShareError_lift
+        )
+}
+    
+    /**
+     * Follows a share as an enrolled carer, with the welcome the person
+     * sent (sealed to this vault's carer key) and the share id.
+     */
+open func followWelcomeAsync(shareId: String, welcome: Data, transport: RelayTransport? = nil, token: CancelToken? = nil)async throws  -> Followed  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_haven_ffi_fn_method_havenvault_follow_welcome_async(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(shareId),FfiConverterData.lower(welcome),FfiConverterOptionTypeRelayTransport.lower(transport),FfiConverterOptionTypeCancelToken.lower(token)
+                )
+            },
+            pollFunc: ffi_haven_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_haven_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_haven_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeFollowed_lift,
+            errorHandler: FfiConverterTypeShareError_lift
+        )
+}
+    
+    /**
+     * The shares this vault follows, as of their last refresh.
+     */
+open func followed()throws  -> [Followed]  {
+    return try  FfiConverterSequenceTypeFollowed.lift(try rustCallWithError(FfiConverterTypeShareError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_followed(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Replies waiting for the person (already fetched), oldest first.
+     */
+open func pendingReplies()throws  -> [PendingReply]  {
+    return try  FfiConverterSequenceTypePendingReply.lift(try rustCallWithError(FfiConverterTypeShareError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_pending_replies(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Publishes the document's current version to a share (the link and
+     * every carer not revoked); returns the new version number.
+     */
+open func publishShareAsync(shareId: String, transport: RelayTransport? = nil, token: CancelToken? = nil)async throws  -> UInt64  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_haven_ffi_fn_method_havenvault_publish_share_async(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(shareId),FfiConverterOptionTypeRelayTransport.lower(transport),FfiConverterOptionTypeCancelToken.lower(token)
+                )
+            },
+            pollFunc: ffi_haven_ffi_rust_future_poll_u64,
+            completeFunc: ffi_haven_ffi_rust_future_complete_u64,
+            freeFunc: ffi_haven_ffi_rust_future_free_u64,
+            liftFunc: FfiConverterUInt64.lift,
+            errorHandler: FfiConverterTypeShareError_lift
+        )
+}
+    
+    /**
+     * Refreshes every followed share from its relay; each shows its state
+     * (active, revoked, expired, rolled back, offline, ...) and the newest
+     * version seen.
+     */
+open func refreshFollowedAsync(transport: RelayTransport? = nil, token: CancelToken? = nil)async throws  -> [Followed]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_haven_ffi_fn_method_havenvault_refresh_followed_async(
+                        self.uniffiCloneHandle(),FfiConverterOptionTypeRelayTransport.lower(transport),FfiConverterOptionTypeCancelToken.lower(token)
+                )
+            },
+            pollFunc: ffi_haven_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_haven_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_haven_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeFollowed.lift,
+            errorHandler: FfiConverterTypeShareError_lift
+        )
+}
+    
+    /**
+     * Stops encrypting later versions of a share to a carer and publishes
+     * a version they cannot open. What they saw stays with them.
+     */
+open func revokeCarerAsync(shareId: String, publicKey: String, transport: RelayTransport? = nil, token: CancelToken? = nil)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_haven_ffi_fn_method_havenvault_revoke_carer_async(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(shareId),FfiConverterString.lower(publicKey),FfiConverterOptionTypeRelayTransport.lower(transport),FfiConverterOptionTypeCancelToken.lower(token)
+                )
+            },
+            pollFunc: ffi_haven_ffi_rust_future_poll_void,
+            completeFunc: ffi_haven_ffi_rust_future_complete_void,
+            freeFunc: ffi_haven_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeShareError_lift
+        )
+}
+    
+    /**
+     * Revokes a share: the relay then holds only a signed "revoked" notice.
+     * What was already seen stays with whoever saw it. Calling it again
+     * re-sends the revocation.
+     */
+open func revokeShareAsync(shareId: String, transport: RelayTransport? = nil, token: CancelToken? = nil)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_haven_ffi_fn_method_havenvault_revoke_share_async(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(shareId),FfiConverterOptionTypeRelayTransport.lower(transport),FfiConverterOptionTypeCancelToken.lower(token)
+                )
+            },
+            pollFunc: ffi_haven_ffi_rust_future_poll_void,
+            completeFunc: ffi_haven_ffi_rust_future_complete_void,
+            freeFunc: ffi_haven_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeShareError_lift
+        )
+}
+    
+    /**
+     * The person's share identity (Ed25519 public key, base64url), made on
+     * first use: recipients see it as who signed what they read.
+     */
+open func shareIdentity()throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeShareError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_share_identity(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A share's access log (opened, wrong PIN, locked, expired, revoked),
+     * to the hour, oldest first: fetched sealed and opened here.
+     */
+open func shareLogAsync(shareId: String, transport: RelayTransport? = nil, token: CancelToken? = nil)async throws  -> [LogEntry]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_haven_ffi_fn_method_havenvault_share_log_async(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(shareId),FfiConverterOptionTypeRelayTransport.lower(transport),FfiConverterOptionTypeCancelToken.lower(token)
+                )
+            },
+            pollFunc: ffi_haven_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_haven_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_haven_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeLogEntry.lift,
+            errorHandler: FfiConverterTypeShareError_lift
+        )
+}
+    
+    /**
+     * Every share, newest first, with its link (and key) so the person can
+     * show it again, its state and its enrolled carers.
+     */
+open func shares()throws  -> [ShareSummary]  {
+    return try  FfiConverterSequenceTypeShareSummary.lift(try rustCallWithError(FfiConverterTypeShareError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_shares(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Sets a new passphrase (vault must be unlocked) at cost `kdf`, or at
      * the default cost when none is given; never at the cost of the slot
      * it replaces, which anyone able to write the file could have planted.
@@ -2957,6 +3433,224 @@ public func FfiConverterTypeProgressListener_lower(_ value: ProgressListener) ->
 
 
 /**
+ * The app's own HTTP stack. Haven calls `send` on one of its worker
+ * threads and waits for it (blocking there is expected). Do not follow
+ * redirects, do not log bearer tokens or bodies, and answer every HTTP
+ * status (4xx and 5xx too) as a [`RelayResponse`].
+ */
+public protocol RelayTransport: AnyObject, Sendable {
+    
+    /**
+     * Sends one request and returns the answer.
+     */
+    func send(request: RelayRequest) throws  -> RelayResponse
+    
+}
+/**
+ * The app's own HTTP stack. Haven calls `send` on one of its worker
+ * threads and waits for it (blocking there is expected). Do not follow
+ * redirects, do not log bearer tokens or bodies, and answer every HTTP
+ * status (4xx and 5xx too) as a [`RelayResponse`].
+ */
+open class RelayTransportImpl: RelayTransport, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_haven_ffi_fn_clone_relaytransport(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_haven_ffi_fn_free_relaytransport(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Sends one request and returns the answer.
+     */
+open func send(request: RelayRequest)throws  -> RelayResponse  {
+    return try  FfiConverterTypeRelayResponse_lift(try rustCallWithError(FfiConverterTypeRelayTransportError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_relaytransport_send(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeRelayRequest_lower(request),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceRelayTransport {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceRelayTransport = UniffiVTableCallbackInterfaceRelayTransport(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeRelayTransport.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface RelayTransport: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeRelayTransport.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface RelayTransport: handle missing in uniffiClone")
+            }
+        },
+        send: { (
+            uniffiHandle: UInt64,
+            request: RustBuffer,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> RelayResponse in
+                guard let uniffiObj = try? FfiConverterTypeRelayTransport.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.send(
+                     request: try FfiConverterTypeRelayRequest_lift(request)
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterTypeRelayResponse_lower($0) }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeRelayTransportError_lower
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceRelayTransport> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceRelayTransport>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitRelayTransport() {
+    uniffi_haven_ffi_fn_init_callback_vtable_relaytransport(UniffiCallbackInterfaceRelayTransport.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRelayTransport: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<RelayTransport>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = RelayTransport
+
+    public static func lift(_ handle: UInt64) throws -> RelayTransport {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return RelayTransportImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: RelayTransport) -> UInt64 {
+         if let rustImpl = value as? RelayTransportImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RelayTransport {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: RelayTransport, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRelayTransport_lift(_ handle: UInt64) throws -> RelayTransport {
+    return try FfiConverterTypeRelayTransport.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRelayTransport_lower(_ value: RelayTransport) -> UInt64 {
+    return FfiConverterTypeRelayTransport.lower(value)
+}
+
+
+
+
+
+
+/**
  * An idle auto-lock for one vault. Closing (or dropping) it stops the
  * timer; the vault stays as it is.
  */
@@ -3599,6 +4293,271 @@ public func FfiConverterTypeCreatedVault_lower(_ value: CreatedVault) -> RustBuf
 
 
 /**
+ * What fetching replies found.
+ */
+public struct FetchedReplies: Equatable, Hashable, CustomDebugStringConvertible {
+    /**
+     * Every reply waiting for the person (those fetched now and before),
+     * oldest first.
+     */
+    public var pending: [PendingReply]
+    /**
+     * Replies the relay held that did not open (damaged, or not sealed to
+     * this share): left on the relay, not added.
+     */
+    public var refused: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Every reply waiting for the person (those fetched now and before),
+         * oldest first.
+         */pending: [PendingReply], 
+        /**
+         * Replies the relay held that did not open (damaged, or not sealed to
+         * this share): left on the relay, not added.
+         */refused: UInt32) {
+        self.pending = pending
+        self.refused = refused
+    }
+
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_fetchedreplies_uniffi_trait_debug(
+            FfiConverterTypeFetchedReplies_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+#if compiler(>=6)
+extension FetchedReplies: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFetchedReplies: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FetchedReplies {
+        return
+            try FetchedReplies(
+                pending: FfiConverterSequenceTypePendingReply.read(from: &buf), 
+                refused: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FetchedReplies, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypePendingReply.write(value.pending, into: &buf)
+        FfiConverterUInt32.write(value.refused, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFetchedReplies_lift(_ buf: RustBuffer) throws -> FetchedReplies {
+    return try FfiConverterTypeFetchedReplies.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFetchedReplies_lower(_ value: FetchedReplies) -> RustBuffer {
+    return FfiConverterTypeFetchedReplies.lower(value)
+}
+
+
+/**
+ * One request to a relay, for the app's transport to send.
+ */
+public struct RelayRequest: Equatable, Hashable, CustomDebugStringConvertible {
+    /**
+     * `GET`, `POST`, `PUT` or `DELETE`.
+     */
+    public var method: String
+    /**
+     * The full URL (never with a fragment).
+     */
+    public var url: String
+    /**
+     * Send as `Authorization: Bearer <bearer>` when present. A secret:
+     * never log it, never send it to another host (follow no redirects).
+     */
+    public var bearer: String?
+    /**
+     * The body's `Content-Type`, when there is a body.
+     */
+    public var contentType: String?
+    /**
+     * The body (ciphertext or tokens; never log it).
+     */
+    public var body: Data
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `GET`, `POST`, `PUT` or `DELETE`.
+         */method: String, 
+        /**
+         * The full URL (never with a fragment).
+         */url: String, 
+        /**
+         * Send as `Authorization: Bearer <bearer>` when present. A secret:
+         * never log it, never send it to another host (follow no redirects).
+         */bearer: String?, 
+        /**
+         * The body's `Content-Type`, when there is a body.
+         */contentType: String?, 
+        /**
+         * The body (ciphertext or tokens; never log it).
+         */body: Data) {
+        self.method = method
+        self.url = url
+        self.bearer = bearer
+        self.contentType = contentType
+        self.body = body
+    }
+
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_relayrequest_uniffi_trait_debug(
+            FfiConverterTypeRelayRequest_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+#if compiler(>=6)
+extension RelayRequest: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRelayRequest: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RelayRequest {
+        return
+            try RelayRequest(
+                method: FfiConverterString.read(from: &buf), 
+                url: FfiConverterString.read(from: &buf), 
+                bearer: FfiConverterOptionString.read(from: &buf), 
+                contentType: FfiConverterOptionString.read(from: &buf), 
+                body: FfiConverterData.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RelayRequest, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.method, into: &buf)
+        FfiConverterString.write(value.url, into: &buf)
+        FfiConverterOptionString.write(value.bearer, into: &buf)
+        FfiConverterOptionString.write(value.contentType, into: &buf)
+        FfiConverterData.write(value.body, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRelayRequest_lift(_ buf: RustBuffer) throws -> RelayRequest {
+    return try FfiConverterTypeRelayRequest.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRelayRequest_lower(_ value: RelayRequest) -> RustBuffer {
+    return FfiConverterTypeRelayRequest.lower(value)
+}
+
+
+/**
+ * The relay's answer: any HTTP status is an answer.
+ */
+public struct RelayResponse: Equatable, Hashable {
+    /**
+     * The HTTP status code.
+     */
+    public var status: UInt16
+    /**
+     * The body.
+     */
+    public var body: Data
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The HTTP status code.
+         */status: UInt16, 
+        /**
+         * The body.
+         */body: Data) {
+        self.status = status
+        self.body = body
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RelayResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRelayResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RelayResponse {
+        return
+            try RelayResponse(
+                status: FfiConverterUInt16.read(from: &buf), 
+                body: FfiConverterData.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RelayResponse, into buf: inout [UInt8]) {
+        FfiConverterUInt16.write(value.status, into: &buf)
+        FfiConverterData.write(value.body, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRelayResponse_lift(_ buf: RustBuffer) throws -> RelayResponse {
+    return try FfiConverterTypeRelayResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRelayResponse_lower(_ value: RelayResponse) -> RustBuffer {
+    return FfiConverterTypeRelayResponse.lower(value)
+}
+
+
+/**
  * What the app's key store throws. Each case is handled differently by the
  * app, so each has its own variant: a cancelled biometric prompt is not a
  * lost key.
@@ -3711,6 +4670,91 @@ public func FfiConverterTypeKeyStoreError_lift(_ buf: RustBuffer) throws -> KeyS
 #endif
 public func FfiConverterTypeKeyStoreError_lower(_ value: KeyStoreError) -> RustBuffer {
     return FfiConverterTypeKeyStoreError.lower(value)
+}
+
+
+/**
+ * What the app's transport throws when it got no answer at all.
+ */
+public 
+enum RelayTransportError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
+
+    
+    
+    /**
+     * No answer (no network, DNS, TLS, timeout). `reason` must not
+     * contain the bearer token or body.
+     */
+    case Failed(
+        /**
+         * What failed, in words safe to show.
+         */reason: String
+    )
+
+    
+
+    
+
+    
+    public var errorDescription: String? {
+        String(reflecting: self)
+    }
+    
+}
+
+#if compiler(>=6)
+extension RelayTransportError: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRelayTransportError: FfiConverterRustBuffer {
+    typealias SwiftType = RelayTransportError
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RelayTransportError {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+
+        
+
+        
+        case 1: return .Failed(
+            reason: try FfiConverterString.read(from: &buf)
+            )
+
+         default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: RelayTransportError, into buf: inout [UInt8]) {
+        switch value {
+
+        
+
+        
+        
+        case let .Failed(reason):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(reason, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRelayTransportError_lift(_ buf: RustBuffer) throws -> RelayTransportError {
+    return try FfiConverterTypeRelayTransportError.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRelayTransportError_lower(_ value: RelayTransportError) -> RustBuffer {
+    return FfiConverterTypeRelayTransportError.lower(value)
 }
 
 
@@ -3991,6 +5035,30 @@ fileprivate struct FfiConverterOptionTypeProgressListener: FfiConverterRustBuffe
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeRelayTransport: FfiConverterRustBuffer {
+    typealias SwiftType = RelayTransport?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeRelayTransport.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeRelayTransport.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeDocumentVersion: FfiConverterRustBuffer {
     typealias SwiftType = DocumentVersion?
 
@@ -4262,6 +5330,56 @@ fileprivate struct FfiConverterSequenceTypeEntry: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeFollowed: FfiConverterRustBuffer {
+    typealias SwiftType = [Followed]
+
+    public static func write(_ value: [Followed], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeFollowed.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Followed] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Followed]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeFollowed.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeLogEntry: FfiConverterRustBuffer {
+    typealias SwiftType = [LogEntry]
+
+    public static func write(_ value: [LogEntry], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLogEntry.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [LogEntry] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [LogEntry]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLogEntry.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeMoodPoint: FfiConverterRustBuffer {
     typealias SwiftType = [MoodPoint]
 
@@ -4279,6 +5397,31 @@ fileprivate struct FfiConverterSequenceTypeMoodPoint: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeMoodPoint.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePendingReply: FfiConverterRustBuffer {
+    typealias SwiftType = [PendingReply]
+
+    public static func write(_ value: [PendingReply], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePendingReply.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PendingReply] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PendingReply]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePendingReply.read(from: &buf))
         }
         return seq
     }
@@ -4329,6 +5472,31 @@ fileprivate struct FfiConverterSequenceTypeSectionDiff: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeSectionDiff.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeShareSummary: FfiConverterRustBuffer {
+    typealias SwiftType = [ShareSummary]
+
+    public static func write(_ value: [ShareSummary], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeShareSummary.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ShareSummary] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ShareSummary]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeShareSummary.read(from: &buf))
         }
         return seq
     }
@@ -4605,6 +5773,82 @@ public func validateContent(content: DocumentContent, signOff: SignOff?) -> [Val
 })
 }
 /**
+ * The check code a carer's screen shows: from the signer of what they
+ * follow (`Followed.last.signer`) and their own `carer_public_key`. It
+ * must equal the code the person's screen showed when enrolling them.
+ */
+public func carerCheckCode(signer: String, carerPublicKey: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeShareError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_func_carer_check_code(
+        FfiConverterString.lower(signer),
+        FfiConverterString.lower(carerPublicKey),uniffiCallStatus
+    )
+})
+}
+/**
+ * Opens a scanned offline crisis card with no network: checks its
+ * signature (and, when given, that it is signed by `expected_signer`,
+ * base64url) and returns what it says.
+ */
+public func openCrisisCard(text: String, expectedSigner: String? = nil)throws  -> Card  {
+    return try  FfiConverterTypeCard_lift(try rustCallWithError(FfiConverterTypeShareError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_func_open_crisis_card(
+        FfiConverterString.lower(text),
+        FfiConverterOptionString.lower(expectedSigner),uniffiCallStatus
+    )
+})
+}
+/**
+ * Opens a link once, as its recipient, with no vault (counts one read).
+ * To keep it and be warned of rollbacks, follow it instead.
+ */
+public func openLinkAsync(link: String, pin: String? = nil, transport: RelayTransport? = nil, token: CancelToken? = nil)async throws  -> Signed  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_haven_ffi_fn_func_open_link_async(FfiConverterString.lower(link),FfiConverterOptionString.lower(pin),FfiConverterOptionTypeRelayTransport.lower(transport),FfiConverterOptionTypeCancelToken.lower(token)
+                )
+            },
+            pollFunc: ffi_haven_ffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_haven_ffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_haven_ffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeSigned_lift,
+            errorHandler: FfiConverterTypeShareError_lift
+        )
+}
+/**
+ * Sends a clinician's reply to a shared advance statement: `opened` is
+ * what `open_link_async` returned for `link`; the reply is sealed to the
+ * person (the relay cannot read it) and waits for them.
+ */
+public func sendReplyAsync(link: String, opened: Signed, reply: Reply, transport: RelayTransport? = nil, token: CancelToken? = nil)async throws   {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_haven_ffi_fn_func_send_reply_async(FfiConverterString.lower(link),FfiConverterTypeSigned_lower(opened),FfiConverterTypeReply_lower(reply),FfiConverterOptionTypeRelayTransport.lower(transport),FfiConverterOptionTypeCancelToken.lower(token)
+                )
+            },
+            pollFunc: ffi_haven_ffi_rust_future_poll_void,
+            completeFunc: ffi_haven_ffi_rust_future_complete_void,
+            freeFunc: ffi_haven_ffi_rust_future_free_void,
+            liftFunc: { $0 },
+            errorHandler: FfiConverterTypeShareError_lift
+        )
+}
+/**
+ * A QR code (SVG) of a share's link, to show beside the link's text.
+ */
+public func shareLinkQrSvg(link: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeShareError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_func_share_link_qr_svg(
+        FfiConverterString.lower(link),uniffiCallStatus
+    )
+})
+}
+/**
  * Creates a vault at `path` (never overwrites). Pass `KdfParams` from
  * [`default_kdf_params`] unless the device cannot afford 64 MiB.
  */
@@ -4677,6 +5921,21 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_func_validate_content() != 60037) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_haven_ffi_checksum_func_carer_check_code() != 45043) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_func_open_crisis_card() != 60705) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_func_open_link_async() != 16512) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_func_send_reply_async() != 7890) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_func_share_link_qr_svg() != 49543) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_haven_ffi_checksum_func_create_vault() != 15460) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -4711,6 +5970,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_progresslistener_on_progress() != 12897) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_relaytransport_send() != 5125) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_session_observe() != 34464) {
@@ -4914,6 +6176,60 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_havenvault_start_session() != 7042) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_haven_ffi_checksum_method_havenvault_accept_reply() != 45605) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_carer_public_key() != 28310) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_create_share_async() != 13794) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_crisis_card() != 56448) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_decline_reply() != 40196) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_enrol_carer_async() != 26206) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_fetch_replies_async() != 50638) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_follow_link_async() != 52420) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_follow_welcome_async() != 39686) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_followed() != 8458) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_pending_replies() != 61016) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_publish_share_async() != 3836) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_refresh_followed_async() != 16052) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_revoke_carer_async() != 64724) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_revoke_share_async() != 32275) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_share_identity() != 35326) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_share_log_async() != 65246) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_shares() != 64447) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_haven_ffi_checksum_method_havenvault_change_passphrase() != 50202) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -4965,6 +6281,7 @@ private let initializationResult: InitializationResult = {
 
     uniffiCallbackInitKeyStore()
     uniffiCallbackInitProgressListener()
+    uniffiCallbackInitRelayTransport()
     uniffiCallbackInitVaultListener()
     uniffiEnsureHavenCoreInitialized()
     return InitializationResult.ok

@@ -616,6 +616,24 @@ fileprivate struct FfiConverterString: FfiConverter {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterData: FfiConverterRustBuffer {
+    typealias SwiftType = Data
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Data {
+        let len: Int32 = try readInt(&buf)
+        return Data(try readBytes(&buf, count: Int(len)))
+    }
+
+    public static func write(_ value: Data, into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        writeBytes(&buf, value)
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
     typealias SwiftType = Date
 
@@ -1293,6 +1311,517 @@ public func FfiConverterTypeBackupSummary_lift(_ buf: RustBuffer) throws -> Back
 #endif
 public func FfiConverterTypeBackupSummary_lower(_ value: BackupSummary) -> RustBuffer {
     return FfiConverterTypeBackupSummary.lower(value)
+}
+
+
+/**
+ * A card's content.
+ */
+public struct Card: Equatable, Hashable, CustomDebugStringConvertible {
+    /**
+     * Format version (1).
+     */
+    public var v: UInt32
+    /**
+     * Whose card.
+     */
+    public var owner: String
+    /**
+     * The signer's Ed25519 public key (base64url).
+     */
+    public var signer: String
+    /**
+     * When it was signed.
+     */
+    public var signedAt: Timestamp
+    /**
+     * People the person agreed may be contacted.
+     */
+    public var call: [CardPerson]
+    /**
+     * Crisis lines.
+     */
+    public var lines: [CardLine]
+    /**
+     * What helps.
+     */
+    public var helps: [String]
+    /**
+     * How to approach them.
+     */
+    public var approach: String
+    /**
+     * People not to involve (name and relationship only).
+     */
+    public var doNotInvolve: [CardPerson]
+    /**
+     * [`NOT_REVOCABLE`].
+     */
+    public var notice: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Format version (1).
+         */v: UInt32, 
+        /**
+         * Whose card.
+         */owner: String, 
+        /**
+         * The signer's Ed25519 public key (base64url).
+         */signer: String, 
+        /**
+         * When it was signed.
+         */signedAt: Timestamp, 
+        /**
+         * People the person agreed may be contacted.
+         */call: [CardPerson], 
+        /**
+         * Crisis lines.
+         */lines: [CardLine], 
+        /**
+         * What helps.
+         */helps: [String], 
+        /**
+         * How to approach them.
+         */approach: String, 
+        /**
+         * People not to involve (name and relationship only).
+         */doNotInvolve: [CardPerson], 
+        /**
+         * [`NOT_REVOCABLE`].
+         */notice: String) {
+        self.v = v
+        self.owner = owner
+        self.signer = signer
+        self.signedAt = signedAt
+        self.call = call
+        self.lines = lines
+        self.helps = helps
+        self.approach = approach
+        self.doNotInvolve = doNotInvolve
+        self.notice = notice
+    }
+
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_card_uniffi_trait_debug(
+            FfiConverterTypeCard_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+#if compiler(>=6)
+extension Card: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCard: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Card {
+        return
+            try Card(
+                v: FfiConverterUInt32.read(from: &buf), 
+                owner: FfiConverterString.read(from: &buf), 
+                signer: FfiConverterString.read(from: &buf), 
+                signedAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                call: FfiConverterSequenceTypeCardPerson.read(from: &buf), 
+                lines: FfiConverterSequenceTypeCardLine.read(from: &buf), 
+                helps: FfiConverterSequenceString.read(from: &buf), 
+                approach: FfiConverterString.read(from: &buf), 
+                doNotInvolve: FfiConverterSequenceTypeCardPerson.read(from: &buf), 
+                notice: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Card, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.v, into: &buf)
+        FfiConverterString.write(value.owner, into: &buf)
+        FfiConverterString.write(value.signer, into: &buf)
+        FfiConverterTypeTimestamp.write(value.signedAt, into: &buf)
+        FfiConverterSequenceTypeCardPerson.write(value.call, into: &buf)
+        FfiConverterSequenceTypeCardLine.write(value.lines, into: &buf)
+        FfiConverterSequenceString.write(value.helps, into: &buf)
+        FfiConverterString.write(value.approach, into: &buf)
+        FfiConverterSequenceTypeCardPerson.write(value.doNotInvolve, into: &buf)
+        FfiConverterString.write(value.notice, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCard_lift(_ buf: RustBuffer) throws -> Card {
+    return try FfiConverterTypeCard.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCard_lower(_ value: Card) -> RustBuffer {
+    return FfiConverterTypeCard.lower(value)
+}
+
+
+/**
+ * A crisis line.
+ */
+public struct CardLine: Equatable, Hashable, CustomDebugStringConvertible {
+    /**
+     * The service.
+     */
+    public var name: String
+    /**
+     * Its number.
+     */
+    public var number: String
+    /**
+     * When it is open.
+     */
+    public var hours: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The service.
+         */name: String, 
+        /**
+         * Its number.
+         */number: String, 
+        /**
+         * When it is open.
+         */hours: String) {
+        self.name = name
+        self.number = number
+        self.hours = hours
+    }
+
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_cardline_uniffi_trait_debug(
+            FfiConverterTypeCardLine_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+#if compiler(>=6)
+extension CardLine: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCardLine: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CardLine {
+        return
+            try CardLine(
+                name: FfiConverterString.read(from: &buf), 
+                number: FfiConverterString.read(from: &buf), 
+                hours: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CardLine, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.number, into: &buf)
+        FfiConverterString.write(value.hours, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardLine_lift(_ buf: RustBuffer) throws -> CardLine {
+    return try FfiConverterTypeCardLine.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardLine_lower(_ value: CardLine) -> RustBuffer {
+    return FfiConverterTypeCardLine.lower(value)
+}
+
+
+/**
+ * A crisis card ready to print: its text (what the QR code holds) and the
+ * QR code as SVG.
+ */
+public struct CardOut: Equatable, Hashable, CustomDebugStringConvertible {
+    /**
+     * The signed, compressed card text.
+     */
+    public var text: String
+    /**
+     * The QR code.
+     */
+    public var svg: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The signed, compressed card text.
+         */text: String, 
+        /**
+         * The QR code.
+         */svg: String) {
+        self.text = text
+        self.svg = svg
+    }
+
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_cardout_uniffi_trait_debug(
+            FfiConverterTypeCardOut_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+#if compiler(>=6)
+extension CardOut: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCardOut: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CardOut {
+        return
+            try CardOut(
+                text: FfiConverterString.read(from: &buf), 
+                svg: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CardOut, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.text, into: &buf)
+        FfiConverterString.write(value.svg, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardOut_lift(_ buf: RustBuffer) throws -> CardOut {
+    return try FfiConverterTypeCardOut.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardOut_lower(_ value: CardOut) -> RustBuffer {
+    return FfiConverterTypeCardOut.lower(value)
+}
+
+
+/**
+ * Someone to call.
+ */
+public struct CardPerson: Equatable, Hashable, CustomDebugStringConvertible {
+    /**
+     * Their name.
+     */
+    public var name: String
+    /**
+     * Who they are to the person.
+     */
+    public var relationship: String
+    /**
+     * Their numbers.
+     */
+    public var phones: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Their name.
+         */name: String, 
+        /**
+         * Who they are to the person.
+         */relationship: String, 
+        /**
+         * Their numbers.
+         */phones: [String]) {
+        self.name = name
+        self.relationship = relationship
+        self.phones = phones
+    }
+
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_cardperson_uniffi_trait_debug(
+            FfiConverterTypeCardPerson_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+#if compiler(>=6)
+extension CardPerson: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCardPerson: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CardPerson {
+        return
+            try CardPerson(
+                name: FfiConverterString.read(from: &buf), 
+                relationship: FfiConverterString.read(from: &buf), 
+                phones: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CardPerson, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.relationship, into: &buf)
+        FfiConverterSequenceString.write(value.phones, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardPerson_lift(_ buf: RustBuffer) throws -> CardPerson {
+    return try FfiConverterTypeCardPerson.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCardPerson_lower(_ value: CardPerson) -> RustBuffer {
+    return FfiConverterTypeCardPerson.lower(value)
+}
+
+
+/**
+ * An enrolled carer.
+ */
+public struct CarerSummary: Equatable, Hashable, CustomDebugStringConvertible {
+    /**
+     * Their name, as the person wrote it.
+     */
+    public var name: String
+    /**
+     * Their public key (base64url).
+     */
+    public var publicKey: String
+    /**
+     * The check code both screens showed.
+     */
+    public var checkCode: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Their name, as the person wrote it.
+         */name: String, 
+        /**
+         * Their public key (base64url).
+         */publicKey: String, 
+        /**
+         * The check code both screens showed.
+         */checkCode: String) {
+        self.name = name
+        self.publicKey = publicKey
+        self.checkCode = checkCode
+    }
+
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_carersummary_uniffi_trait_debug(
+            FfiConverterTypeCarerSummary_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+#if compiler(>=6)
+extension CarerSummary: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCarerSummary: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CarerSummary {
+        return
+            try CarerSummary(
+                name: FfiConverterString.read(from: &buf), 
+                publicKey: FfiConverterString.read(from: &buf), 
+                checkCode: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CarerSummary, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.publicKey, into: &buf)
+        FfiConverterString.write(value.checkCode, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCarerSummary_lift(_ buf: RustBuffer) throws -> CarerSummary {
+    return try FfiConverterTypeCarerSummary.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCarerSummary_lower(_ value: CarerSummary) -> RustBuffer {
+    return FfiConverterTypeCarerSummary.lower(value)
 }
 
 
@@ -3312,6 +3841,87 @@ public func FfiConverterTypeDraft_lower(_ value: Draft) -> RustBuffer {
 
 
 /**
+ * What enrolling a carer gives: the code to compare, and the welcome to
+ * send back to the carer (sealed to them).
+ */
+public struct Enrolment: Equatable, Hashable, CustomDebugStringConvertible {
+    /**
+     * The code both screens must show.
+     */
+    public var checkCode: String
+    /**
+     * The welcome (relay, share id, follow token, signer), sealed to the carer.
+     */
+    public var welcome: Data
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The code both screens must show.
+         */checkCode: String, 
+        /**
+         * The welcome (relay, share id, follow token, signer), sealed to the carer.
+         */welcome: Data) {
+        self.checkCode = checkCode
+        self.welcome = welcome
+    }
+
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_enrolment_uniffi_trait_debug(
+            FfiConverterTypeEnrolment_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+#if compiler(>=6)
+extension Enrolment: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEnrolment: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Enrolment {
+        return
+            try Enrolment(
+                checkCode: FfiConverterString.read(from: &buf), 
+                welcome: FfiConverterData.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Enrolment, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.checkCode, into: &buf)
+        FfiConverterData.write(value.welcome, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEnrolment_lift(_ buf: RustBuffer) throws -> Enrolment {
+    return try FfiConverterTypeEnrolment.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEnrolment_lower(_ value: Enrolment) -> RustBuffer {
+    return FfiConverterTypeEnrolment.lower(value)
+}
+
+
+/**
  * A journal entry as stored and shown.
  */
 public struct Entry: Equatable, Hashable, CustomDebugStringConvertible {
@@ -3540,6 +4150,116 @@ public func FfiConverterTypeExcludedPerson_lift(_ buf: RustBuffer) throws -> Exc
 #endif
 public func FfiConverterTypeExcludedPerson_lower(_ value: ExcludedPerson) -> RustBuffer {
     return FfiConverterTypeExcludedPerson.lower(value)
+}
+
+
+/**
+ * A followed share.
+ */
+public struct Followed: Equatable, Hashable, CustomDebugStringConvertible {
+    /**
+     * Its id in this vault.
+     */
+    public var id: String
+    /**
+     * The share id.
+     */
+    public var shareId: String
+    /**
+     * Where it stood at the last refresh.
+     */
+    public var state: FollowState
+    /**
+     * When it was last refreshed.
+     */
+    public var checkedAt: Timestamp
+    /**
+     * The newest version seen (kept after revocation or expiry).
+     */
+    public var last: Signed?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its id in this vault.
+         */id: String, 
+        /**
+         * The share id.
+         */shareId: String, 
+        /**
+         * Where it stood at the last refresh.
+         */state: FollowState, 
+        /**
+         * When it was last refreshed.
+         */checkedAt: Timestamp, 
+        /**
+         * The newest version seen (kept after revocation or expiry).
+         */last: Signed?) {
+        self.id = id
+        self.shareId = shareId
+        self.state = state
+        self.checkedAt = checkedAt
+        self.last = last
+    }
+
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_followed_uniffi_trait_debug(
+            FfiConverterTypeFollowed_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+#if compiler(>=6)
+extension Followed: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFollowed: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Followed {
+        return
+            try Followed(
+                id: FfiConverterString.read(from: &buf), 
+                shareId: FfiConverterString.read(from: &buf), 
+                state: FfiConverterTypeFollowState.read(from: &buf), 
+                checkedAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                last: FfiConverterOptionTypeSigned.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Followed, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.shareId, into: &buf)
+        FfiConverterTypeFollowState.write(value.state, into: &buf)
+        FfiConverterTypeTimestamp.write(value.checkedAt, into: &buf)
+        FfiConverterOptionTypeSigned.write(value.last, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFollowed_lift(_ buf: RustBuffer) throws -> Followed {
+    return try FfiConverterTypeFollowed.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFollowed_lower(_ value: Followed) -> RustBuffer {
+    return FfiConverterTypeFollowed.lower(value)
 }
 
 
@@ -3778,6 +4498,75 @@ public func FfiConverterTypeKindCount_lift(_ buf: RustBuffer) throws -> KindCoun
 #endif
 public func FfiConverterTypeKindCount_lower(_ value: KindCount) -> RustBuffer {
     return FfiConverterTypeKindCount.lower(value)
+}
+
+
+/**
+ * One entry of the log.
+ */
+public struct LogEntry: Equatable, Hashable {
+    /**
+     * What happened.
+     */
+    public var event: AccessEvent
+    /**
+     * The hour it happened in (UTC).
+     */
+    public var hour: Timestamp
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What happened.
+         */event: AccessEvent, 
+        /**
+         * The hour it happened in (UTC).
+         */hour: Timestamp) {
+        self.event = event
+        self.hour = hour
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LogEntry: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLogEntry: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LogEntry {
+        return
+            try LogEntry(
+                event: FfiConverterTypeAccessEvent.read(from: &buf), 
+                hour: FfiConverterTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LogEntry, into buf: inout [UInt8]) {
+        FfiConverterTypeAccessEvent.write(value.event, into: &buf)
+        FfiConverterTypeTimestamp.write(value.hour, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLogEntry_lift(_ buf: RustBuffer) throws -> LogEntry {
+    return try FfiConverterTypeLogEntry.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLogEntry_lower(_ value: LogEntry) -> RustBuffer {
+    return FfiConverterTypeLogEntry.lower(value)
 }
 
 
@@ -4303,6 +5092,146 @@ public func FfiConverterTypeNewDeparture_lower(_ value: NewDeparture) -> RustBuf
 
 
 /**
+ * What the person asks to share.
+ */
+public struct NewShare: Equatable, Hashable, CustomDebugStringConvertible {
+    /**
+     * The document (crisis plan or advance statement).
+     */
+    public var documentId: String
+    /**
+     * Sections to share; empty for all.
+     */
+    public var sections: [Section]
+    /**
+     * Who it is for ("Sam, my brother").
+     */
+    public var recipient: String
+    /**
+     * Days until it expires (1 to 90; 14 is the usual).
+     */
+    public var expiresInDays: UInt32
+    /**
+     * How many opens the relay allows, if limited.
+     */
+    public var readLimit: UInt32?
+    /**
+     * A PIN (4 to 12 digits), if wanted.
+     */
+    public var pin: String?
+    /**
+     * The relay's base URL.
+     */
+    public var relay: String
+    /**
+     * Whether replies (a clinician's review) are invited.
+     */
+    public var inviteReplies: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The document (crisis plan or advance statement).
+         */documentId: String, 
+        /**
+         * Sections to share; empty for all.
+         */sections: [Section], 
+        /**
+         * Who it is for ("Sam, my brother").
+         */recipient: String, 
+        /**
+         * Days until it expires (1 to 90; 14 is the usual).
+         */expiresInDays: UInt32, 
+        /**
+         * How many opens the relay allows, if limited.
+         */readLimit: UInt32?, 
+        /**
+         * A PIN (4 to 12 digits), if wanted.
+         */pin: String?, 
+        /**
+         * The relay's base URL.
+         */relay: String, 
+        /**
+         * Whether replies (a clinician's review) are invited.
+         */inviteReplies: Bool) {
+        self.documentId = documentId
+        self.sections = sections
+        self.recipient = recipient
+        self.expiresInDays = expiresInDays
+        self.readLimit = readLimit
+        self.pin = pin
+        self.relay = relay
+        self.inviteReplies = inviteReplies
+    }
+
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_newshare_uniffi_trait_debug(
+            FfiConverterTypeNewShare_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+#if compiler(>=6)
+extension NewShare: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNewShare: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NewShare {
+        return
+            try NewShare(
+                documentId: FfiConverterString.read(from: &buf), 
+                sections: FfiConverterSequenceTypeSection.read(from: &buf), 
+                recipient: FfiConverterString.read(from: &buf), 
+                expiresInDays: FfiConverterUInt32.read(from: &buf), 
+                readLimit: FfiConverterOptionUInt32.read(from: &buf), 
+                pin: FfiConverterOptionString.read(from: &buf), 
+                relay: FfiConverterString.read(from: &buf), 
+                inviteReplies: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NewShare, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.documentId, into: &buf)
+        FfiConverterSequenceTypeSection.write(value.sections, into: &buf)
+        FfiConverterString.write(value.recipient, into: &buf)
+        FfiConverterUInt32.write(value.expiresInDays, into: &buf)
+        FfiConverterOptionUInt32.write(value.readLimit, into: &buf)
+        FfiConverterOptionString.write(value.pin, into: &buf)
+        FfiConverterString.write(value.relay, into: &buf)
+        FfiConverterBool.write(value.inviteReplies, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewShare_lift(_ buf: RustBuffer) throws -> NewShare {
+    return try FfiConverterTypeNewShare.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewShare_lower(_ value: NewShare) -> RustBuffer {
+    return FfiConverterTypeNewShare.lower(value)
+}
+
+
+/**
  * One page of entries, newest first. `next_cursor` is a keyset position
  * (opaque text), not an entry id: it stays valid when entries are added,
  * edited or deleted, including the last one shown.
@@ -4383,6 +5312,106 @@ public func FfiConverterTypePage_lift(_ buf: RustBuffer) throws -> Page {
 #endif
 public func FfiConverterTypePage_lower(_ value: Page) -> RustBuffer {
     return FfiConverterTypePage.lower(value)
+}
+
+
+/**
+ * A reply waiting for the person.
+ */
+public struct PendingReply: Equatable, Hashable, CustomDebugStringConvertible {
+    /**
+     * The pending reply's id.
+     */
+    public var id: String
+    /**
+     * The share it came through.
+     */
+    public var shareId: String
+    /**
+     * When it arrived.
+     */
+    public var receivedAt: Timestamp
+    /**
+     * What the clinician sent.
+     */
+    public var reply: Reply
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The pending reply's id.
+         */id: String, 
+        /**
+         * The share it came through.
+         */shareId: String, 
+        /**
+         * When it arrived.
+         */receivedAt: Timestamp, 
+        /**
+         * What the clinician sent.
+         */reply: Reply) {
+        self.id = id
+        self.shareId = shareId
+        self.receivedAt = receivedAt
+        self.reply = reply
+    }
+
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_pendingreply_uniffi_trait_debug(
+            FfiConverterTypePendingReply_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+#if compiler(>=6)
+extension PendingReply: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePendingReply: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PendingReply {
+        return
+            try PendingReply(
+                id: FfiConverterString.read(from: &buf), 
+                shareId: FfiConverterString.read(from: &buf), 
+                receivedAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                reply: FfiConverterTypeReply.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: PendingReply, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.shareId, into: &buf)
+        FfiConverterTypeTimestamp.write(value.receivedAt, into: &buf)
+        FfiConverterTypeReply.write(value.reply, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePendingReply_lift(_ buf: RustBuffer) throws -> PendingReply {
+    return try FfiConverterTypePendingReply.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePendingReply_lower(_ value: PendingReply) -> RustBuffer {
+    return FfiConverterTypePendingReply.lower(value)
 }
 
 
@@ -4907,6 +5936,236 @@ public func FfiConverterTypeProfessional_lower(_ value: Professional) -> RustBuf
 
 
 /**
+ * What a clinician sends.
+ */
+public struct Reply: Equatable, Hashable, CustomDebugStringConvertible {
+    /**
+     * Format version (1).
+     */
+    public var v: UInt32
+    /**
+     * The version of the statement replied to (its hash).
+     */
+    public var version: String
+    /**
+     * The name the clinician gave (not verified by Haven).
+     */
+    public var name: String
+    /**
+     * The role they gave.
+     */
+    public var role: String
+    /**
+     * Their organisation or team, if they gave it.
+     */
+    public var organisation: String
+    /**
+     * The date of the reply.
+     */
+    public var date: NaiveDate
+    /**
+     * Responses, section by section.
+     */
+    public var sections: [ReplySection]
+    /**
+     * Anything else.
+     */
+    public var notes: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Format version (1).
+         */v: UInt32, 
+        /**
+         * The version of the statement replied to (its hash).
+         */version: String, 
+        /**
+         * The name the clinician gave (not verified by Haven).
+         */name: String, 
+        /**
+         * The role they gave.
+         */role: String, 
+        /**
+         * Their organisation or team, if they gave it.
+         */organisation: String, 
+        /**
+         * The date of the reply.
+         */date: NaiveDate, 
+        /**
+         * Responses, section by section.
+         */sections: [ReplySection], 
+        /**
+         * Anything else.
+         */notes: String) {
+        self.v = v
+        self.version = version
+        self.name = name
+        self.role = role
+        self.organisation = organisation
+        self.date = date
+        self.sections = sections
+        self.notes = notes
+    }
+
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_reply_uniffi_trait_debug(
+            FfiConverterTypeReply_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+#if compiler(>=6)
+extension Reply: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReply: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Reply {
+        return
+            try Reply(
+                v: FfiConverterUInt32.read(from: &buf), 
+                version: FfiConverterString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                role: FfiConverterString.read(from: &buf), 
+                organisation: FfiConverterString.read(from: &buf), 
+                date: FfiConverterTypeNaiveDate.read(from: &buf), 
+                sections: FfiConverterSequenceTypeReplySection.read(from: &buf), 
+                notes: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Reply, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.v, into: &buf)
+        FfiConverterString.write(value.version, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.role, into: &buf)
+        FfiConverterString.write(value.organisation, into: &buf)
+        FfiConverterTypeNaiveDate.write(value.date, into: &buf)
+        FfiConverterSequenceTypeReplySection.write(value.sections, into: &buf)
+        FfiConverterString.write(value.notes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReply_lift(_ buf: RustBuffer) throws -> Reply {
+    return try FfiConverterTypeReply.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReply_lower(_ value: Reply) -> RustBuffer {
+    return FfiConverterTypeReply.lower(value)
+}
+
+
+/**
+ * One section's response.
+ */
+public struct ReplySection: Equatable, Hashable, CustomDebugStringConvertible {
+    /**
+     * The section of the advance statement.
+     */
+    public var section: Section
+    /**
+     * Agreed, noted or cannot follow.
+     */
+    public var response: ReviewResponse
+    /**
+     * Why (required for `cannot_follow`).
+     */
+    public var reason: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The section of the advance statement.
+         */section: Section, 
+        /**
+         * Agreed, noted or cannot follow.
+         */response: ReviewResponse, 
+        /**
+         * Why (required for `cannot_follow`).
+         */reason: String) {
+        self.section = section
+        self.response = response
+        self.reason = reason
+    }
+
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_replysection_uniffi_trait_debug(
+            FfiConverterTypeReplySection_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+#if compiler(>=6)
+extension ReplySection: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReplySection: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReplySection {
+        return
+            try ReplySection(
+                section: FfiConverterTypeSection.read(from: &buf), 
+                response: FfiConverterTypeReviewResponse.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ReplySection, into buf: inout [UInt8]) {
+        FfiConverterTypeSection.write(value.section, into: &buf)
+        FfiConverterTypeReviewResponse.write(value.response, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReplySection_lift(_ buf: RustBuffer) throws -> ReplySection {
+    return try FfiConverterTypeReplySection.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReplySection_lower(_ value: ReplySection) -> RustBuffer {
+    return FfiConverterTypeReplySection.lower(value)
+}
+
+
+/**
  * Restrictive interventions and what to do instead.
  */
 public struct RestrictiveInterventions: Equatable, Hashable, CustomDebugStringConvertible {
@@ -5326,6 +6585,407 @@ public func FfiConverterTypeSectionResponse_lower(_ value: SectionResponse) -> R
 
 
 /**
+ * A share as the person's list shows it.
+ */
+public struct ShareSummary: Equatable, Hashable, CustomDebugStringConvertible {
+    /**
+     * The share id.
+     */
+    public var id: String
+    /**
+     * Who it is for.
+     */
+    public var recipient: String
+    /**
+     * The document shared.
+     */
+    public var documentId: String
+    /**
+     * Its kind.
+     */
+    public var kind: DocumentKind
+    /**
+     * The sections shared.
+     */
+    public var sections: [Section]
+    /**
+     * The link (with its key), so the person can find it again.
+     */
+    public var link: String
+    /**
+     * Whether a PIN is needed.
+     */
+    public var hasPin: Bool
+    /**
+     * When it was made.
+     */
+    public var createdAt: Timestamp
+    /**
+     * When it expires.
+     */
+    public var expiresAt: Timestamp
+    /**
+     * The newest capsule's sequence number.
+     */
+    public var seq: UInt64
+    /**
+     * When it was revoked, if it was.
+     */
+    public var revokedAt: Timestamp?
+    /**
+     * Enrolled carers still receiving new versions.
+     */
+    public var carers: [CarerSummary]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The share id.
+         */id: String, 
+        /**
+         * Who it is for.
+         */recipient: String, 
+        /**
+         * The document shared.
+         */documentId: String, 
+        /**
+         * Its kind.
+         */kind: DocumentKind, 
+        /**
+         * The sections shared.
+         */sections: [Section], 
+        /**
+         * The link (with its key), so the person can find it again.
+         */link: String, 
+        /**
+         * Whether a PIN is needed.
+         */hasPin: Bool, 
+        /**
+         * When it was made.
+         */createdAt: Timestamp, 
+        /**
+         * When it expires.
+         */expiresAt: Timestamp, 
+        /**
+         * The newest capsule's sequence number.
+         */seq: UInt64, 
+        /**
+         * When it was revoked, if it was.
+         */revokedAt: Timestamp?, 
+        /**
+         * Enrolled carers still receiving new versions.
+         */carers: [CarerSummary]) {
+        self.id = id
+        self.recipient = recipient
+        self.documentId = documentId
+        self.kind = kind
+        self.sections = sections
+        self.link = link
+        self.hasPin = hasPin
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.seq = seq
+        self.revokedAt = revokedAt
+        self.carers = carers
+    }
+
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_sharesummary_uniffi_trait_debug(
+            FfiConverterTypeShareSummary_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+#if compiler(>=6)
+extension ShareSummary: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeShareSummary: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ShareSummary {
+        return
+            try ShareSummary(
+                id: FfiConverterString.read(from: &buf), 
+                recipient: FfiConverterString.read(from: &buf), 
+                documentId: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterTypeDocumentKind.read(from: &buf), 
+                sections: FfiConverterSequenceTypeSection.read(from: &buf), 
+                link: FfiConverterString.read(from: &buf), 
+                hasPin: FfiConverterBool.read(from: &buf), 
+                createdAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                expiresAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                seq: FfiConverterUInt64.read(from: &buf), 
+                revokedAt: FfiConverterOptionTypeTimestamp.read(from: &buf), 
+                carers: FfiConverterSequenceTypeCarerSummary.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ShareSummary, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.recipient, into: &buf)
+        FfiConverterString.write(value.documentId, into: &buf)
+        FfiConverterTypeDocumentKind.write(value.kind, into: &buf)
+        FfiConverterSequenceTypeSection.write(value.sections, into: &buf)
+        FfiConverterString.write(value.link, into: &buf)
+        FfiConverterBool.write(value.hasPin, into: &buf)
+        FfiConverterTypeTimestamp.write(value.createdAt, into: &buf)
+        FfiConverterTypeTimestamp.write(value.expiresAt, into: &buf)
+        FfiConverterUInt64.write(value.seq, into: &buf)
+        FfiConverterOptionTypeTimestamp.write(value.revokedAt, into: &buf)
+        FfiConverterSequenceTypeCarerSummary.write(value.carers, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeShareSummary_lift(_ buf: RustBuffer) throws -> ShareSummary {
+    return try FfiConverterTypeShareSummary.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeShareSummary_lower(_ value: ShareSummary) -> RustBuffer {
+    return FfiConverterTypeShareSummary.lower(value)
+}
+
+
+/**
+ * The document as shared: the sections chosen, and where the version stands.
+ */
+public struct SharedDocument: Equatable, Hashable, CustomDebugStringConvertible {
+    /**
+     * Crisis plan or advance statement.
+     */
+    public var kind: DocumentKind
+    /**
+     * The version's hash.
+     */
+    public var version: String
+    /**
+     * The version's number in its document.
+     */
+    public var number: UInt32
+    /**
+     * Active, superseded, revoked or draft, when signed.
+     */
+    public var status: VersionStatus
+    /**
+     * When the person signed the version, if they did.
+     */
+    public var signedOn: NaiveDate?
+    /**
+     * When it is next to be reviewed.
+     */
+    public var nextReview: NaiveDate?
+    /**
+     * The sections shared, in document order.
+     */
+    public var sections: [SharedSection]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Crisis plan or advance statement.
+         */kind: DocumentKind, 
+        /**
+         * The version's hash.
+         */version: String, 
+        /**
+         * The version's number in its document.
+         */number: UInt32, 
+        /**
+         * Active, superseded, revoked or draft, when signed.
+         */status: VersionStatus, 
+        /**
+         * When the person signed the version, if they did.
+         */signedOn: NaiveDate?, 
+        /**
+         * When it is next to be reviewed.
+         */nextReview: NaiveDate?, 
+        /**
+         * The sections shared, in document order.
+         */sections: [SharedSection]) {
+        self.kind = kind
+        self.version = version
+        self.number = number
+        self.status = status
+        self.signedOn = signedOn
+        self.nextReview = nextReview
+        self.sections = sections
+    }
+
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_shareddocument_uniffi_trait_debug(
+            FfiConverterTypeSharedDocument_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+#if compiler(>=6)
+extension SharedDocument: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSharedDocument: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SharedDocument {
+        return
+            try SharedDocument(
+                kind: FfiConverterTypeDocumentKind.read(from: &buf), 
+                version: FfiConverterString.read(from: &buf), 
+                number: FfiConverterUInt32.read(from: &buf), 
+                status: FfiConverterTypeVersionStatus.read(from: &buf), 
+                signedOn: FfiConverterOptionTypeNaiveDate.read(from: &buf), 
+                nextReview: FfiConverterOptionTypeNaiveDate.read(from: &buf), 
+                sections: FfiConverterSequenceTypeSharedSection.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SharedDocument, into buf: inout [UInt8]) {
+        FfiConverterTypeDocumentKind.write(value.kind, into: &buf)
+        FfiConverterString.write(value.version, into: &buf)
+        FfiConverterUInt32.write(value.number, into: &buf)
+        FfiConverterTypeVersionStatus.write(value.status, into: &buf)
+        FfiConverterOptionTypeNaiveDate.write(value.signedOn, into: &buf)
+        FfiConverterOptionTypeNaiveDate.write(value.nextReview, into: &buf)
+        FfiConverterSequenceTypeSharedSection.write(value.sections, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSharedDocument_lift(_ buf: RustBuffer) throws -> SharedDocument {
+    return try FfiConverterTypeSharedDocument.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSharedDocument_lower(_ value: SharedDocument) -> RustBuffer {
+    return FfiConverterTypeSharedDocument.lower(value)
+}
+
+
+/**
+ * One shared section: its key, its English label and its content (the
+ * section's JSON exactly as the document stores it).
+ */
+public struct SharedSection: Equatable, Hashable, CustomDebugStringConvertible {
+    /**
+     * The section's key (`help_contacts`).
+     */
+    public var key: String
+    /**
+     * Its label ("People I can ask for help").
+     */
+    public var label: String
+    /**
+     * Its content.
+     */
+    public var content: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The section's key (`help_contacts`).
+         */key: String, 
+        /**
+         * Its label ("People I can ask for help").
+         */label: String, 
+        /**
+         * Its content.
+         */content: JsonValue) {
+        self.key = key
+        self.label = label
+        self.content = content
+    }
+
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_sharedsection_uniffi_trait_debug(
+            FfiConverterTypeSharedSection_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+#if compiler(>=6)
+extension SharedSection: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSharedSection: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SharedSection {
+        return
+            try SharedSection(
+                key: FfiConverterString.read(from: &buf), 
+                label: FfiConverterString.read(from: &buf), 
+                content: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SharedSection, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.key, into: &buf)
+        FfiConverterString.write(value.label, into: &buf)
+        FfiConverterTypeJsonValue.write(value.content, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSharedSection_lift(_ buf: RustBuffer) throws -> SharedSection {
+    return try FfiConverterTypeSharedSection.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSharedSection_lower(_ value: SharedSection) -> RustBuffer {
+    return FfiConverterTypeSharedSection.lower(value)
+}
+
+
+/**
  * One information-sharing consent: who may see what.
  */
 public struct SharingConsent: Equatable, Hashable, CustomDebugStringConvertible {
@@ -5544,6 +7204,178 @@ public func FfiConverterTypeSignOff_lift(_ buf: RustBuffer) throws -> SignOff {
 #endif
 public func FfiConverterTypeSignOff_lower(_ value: SignOff) -> RustBuffer {
     return FfiConverterTypeSignOff.lower(value)
+}
+
+
+/**
+ * What a capsule says, signed by the person's share identity.
+ */
+public struct Signed: Equatable, Hashable, CustomDebugStringConvertible {
+    /**
+     * Format version (repeats the outer one).
+     */
+    public var v: UInt32
+    /**
+     * The share id.
+     */
+    public var share: String
+    /**
+     * 1 for the first capsule of a share, then one more for each.
+     */
+    public var seq: UInt64
+    /**
+     * Hash of the previous capsule's `signed` bytes (base64url); `None` for seq 1.
+     */
+    public var prev: String?
+    /**
+     * The signer's Ed25519 public key (base64url).
+     */
+    public var signer: String
+    /**
+     * When this capsule was signed.
+     */
+    public var signedAt: Timestamp
+    /**
+     * After this the share is expired (readers refuse it, the relay deletes it).
+     */
+    public var expiresAt: Timestamp
+    /**
+     * Who it is for, in the person's words ("Sam, my brother").
+     */
+    public var recipient: String
+    /**
+     * The share was revoked: this capsule carries no document.
+     */
+    public var revoked: Bool
+    /**
+     * The shared document; `None` when revoked.
+     */
+    public var document: SharedDocument?
+    /**
+     * HPKE public key (base64url) that replies are sealed to; `None` when
+     * replies are not invited.
+     */
+    public var replyTo: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Format version (repeats the outer one).
+         */v: UInt32, 
+        /**
+         * The share id.
+         */share: String, 
+        /**
+         * 1 for the first capsule of a share, then one more for each.
+         */seq: UInt64, 
+        /**
+         * Hash of the previous capsule's `signed` bytes (base64url); `None` for seq 1.
+         */prev: String?, 
+        /**
+         * The signer's Ed25519 public key (base64url).
+         */signer: String, 
+        /**
+         * When this capsule was signed.
+         */signedAt: Timestamp, 
+        /**
+         * After this the share is expired (readers refuse it, the relay deletes it).
+         */expiresAt: Timestamp, 
+        /**
+         * Who it is for, in the person's words ("Sam, my brother").
+         */recipient: String, 
+        /**
+         * The share was revoked: this capsule carries no document.
+         */revoked: Bool, 
+        /**
+         * The shared document; `None` when revoked.
+         */document: SharedDocument?, 
+        /**
+         * HPKE public key (base64url) that replies are sealed to; `None` when
+         * replies are not invited.
+         */replyTo: String?) {
+        self.v = v
+        self.share = share
+        self.seq = seq
+        self.prev = prev
+        self.signer = signer
+        self.signedAt = signedAt
+        self.expiresAt = expiresAt
+        self.recipient = recipient
+        self.revoked = revoked
+        self.document = document
+        self.replyTo = replyTo
+    }
+
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_signed_uniffi_trait_debug(
+            FfiConverterTypeSigned_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+#if compiler(>=6)
+extension Signed: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSigned: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Signed {
+        return
+            try Signed(
+                v: FfiConverterUInt32.read(from: &buf), 
+                share: FfiConverterString.read(from: &buf), 
+                seq: FfiConverterUInt64.read(from: &buf), 
+                prev: FfiConverterOptionString.read(from: &buf), 
+                signer: FfiConverterString.read(from: &buf), 
+                signedAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                expiresAt: FfiConverterTypeTimestamp.read(from: &buf), 
+                recipient: FfiConverterString.read(from: &buf), 
+                revoked: FfiConverterBool.read(from: &buf), 
+                document: FfiConverterOptionTypeSharedDocument.read(from: &buf), 
+                replyTo: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Signed, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.v, into: &buf)
+        FfiConverterString.write(value.share, into: &buf)
+        FfiConverterUInt64.write(value.seq, into: &buf)
+        FfiConverterOptionString.write(value.prev, into: &buf)
+        FfiConverterString.write(value.signer, into: &buf)
+        FfiConverterTypeTimestamp.write(value.signedAt, into: &buf)
+        FfiConverterTypeTimestamp.write(value.expiresAt, into: &buf)
+        FfiConverterString.write(value.recipient, into: &buf)
+        FfiConverterBool.write(value.revoked, into: &buf)
+        FfiConverterOptionTypeSharedDocument.write(value.document, into: &buf)
+        FfiConverterOptionString.write(value.replyTo, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSigned_lift(_ buf: RustBuffer) throws -> Signed {
+    return try FfiConverterTypeSigned.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSigned_lower(_ value: Signed) -> RustBuffer {
+    return FfiConverterTypeSigned.lower(value)
 }
 
 
@@ -6699,6 +8531,111 @@ public func FfiConverterTypeWitness_lower(_ value: Witness) -> RustBuffer {
 
 
 /**
+ * What happened.
+ */
+
+public enum AccessEvent: Equatable, Hashable {
+    
+    /**
+     * A reader opened the share (a page load or preview never counts).
+     */
+    case opened
+    /**
+     * A wrong PIN (or a wrong link) was tried.
+     */
+    case wrongPin
+    /**
+     * Too many wrong PINs: the relay locked the share.
+     */
+    case locked
+    /**
+     * Someone tried to open it after it expired.
+     */
+    case expired
+    /**
+     * Someone tried to open it after it was revoked.
+     */
+    case revoked
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension AccessEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAccessEvent: FfiConverterRustBuffer {
+    typealias SwiftType = AccessEvent
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AccessEvent {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .opened
+        
+        case 2: return .wrongPin
+        
+        case 3: return .locked
+        
+        case 4: return .expired
+        
+        case 5: return .revoked
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: AccessEvent, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .opened:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .wrongPin:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .locked:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .expired:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .revoked:
+            writeInt(&buf, Int32(5))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAccessEvent_lift(_ buf: RustBuffer) throws -> AccessEvent {
+    return try FfiConverterTypeAccessEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAccessEvent_lower(_ value: AccessEvent) -> RustBuffer {
+    return FfiConverterTypeAccessEvent.lower(value)
+}
+
+
+
+/**
  * What authority an attorney or deputy holds.
  */
 
@@ -7380,6 +9317,152 @@ public func FfiConverterTypeExportKind_lift(_ buf: RustBuffer) throws -> ExportK
 #endif
 public func FfiConverterTypeExportKind_lower(_ value: ExportKind) -> RustBuffer {
     return FfiConverterTypeExportKind.lower(value)
+}
+
+
+
+/**
+ * Where a followed share stands, as of the last refresh.
+ */
+
+public enum FollowState: Equatable, Hashable {
+    
+    /**
+     * Opened; this is the newest version the relay has.
+     */
+    case active
+    /**
+     * The person revoked it (signed).
+     */
+    case revoked
+    /**
+     * It expired.
+     */
+    case expired
+    /**
+     * The relay locked it (wrong PINs).
+     */
+    case locked
+    /**
+     * The read limit was reached.
+     */
+    case readLimitReached
+    /**
+     * The relay no longer has it.
+     */
+    case gone
+    /**
+     * The relay served an older or unrelated version: the last good one
+     * is kept and shown with a warning.
+     */
+    case rolledBack
+    /**
+     * No longer encrypted to this carer.
+     */
+    case noLongerShared
+    /**
+     * The relay could not be reached; the last version seen is shown.
+     */
+    case offline
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension FollowState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFollowState: FfiConverterRustBuffer {
+    typealias SwiftType = FollowState
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FollowState {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .active
+        
+        case 2: return .revoked
+        
+        case 3: return .expired
+        
+        case 4: return .locked
+        
+        case 5: return .readLimitReached
+        
+        case 6: return .gone
+        
+        case 7: return .rolledBack
+        
+        case 8: return .noLongerShared
+        
+        case 9: return .offline
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: FollowState, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .active:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .revoked:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .expired:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .locked:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .readLimitReached:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .gone:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .rolledBack:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .noLongerShared:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .offline:
+            writeInt(&buf, Int32(9))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFollowState_lift(_ buf: RustBuffer) throws -> FollowState {
+    return try FfiConverterTypeFollowState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFollowState_lower(_ value: FollowState) -> RustBuffer {
+    return FfiConverterTypeFollowState.lower(value)
 }
 
 
@@ -8271,6 +10354,309 @@ public func FfiConverterTypeSection_lower(_ value: Section) -> RustBuffer {
 
 
 /**
+ * Why a sharing operation was refused.
+ *
+ * The bindings carry it as a flat error, like `HavenError`: the app gets
+ * the variant and the `Display` sentence; [`ShareError::code`] is mirrored
+ * by the hand-written `code` extensions in Kotlin and Swift.
+ */
+public 
+enum ShareError: Swift.Error, Equatable, Hashable {
+
+    
+    
+    /**
+     * Not a Haven capsule (or link, reply, card): bad encoding or fields.
+     */
+    case Malformed(message: String)
+    
+    /**
+     * Written by a newer (or unknown) format version.
+     */
+    case UnsupportedVersion(message: String)
+    
+    /**
+     * The capsule belongs to another share than the one asked for.
+     */
+    case WrongShare(message: String)
+    
+    /**
+     * The link key or the PIN does not open the capsule.
+     */
+    case WrongKeyOrPin(message: String)
+    
+    /**
+     * The capsule is not encrypted to this carer (never was, or was revoked).
+     */
+    case NotARecipient(message: String)
+    
+    /**
+     * The capsule fails authentication or its signature is wrong.
+     */
+    case Tampered(message: String)
+    
+    /**
+     * Signed by another identity than the one this share was first seen with.
+     */
+    case WrongSigner(message: String)
+    
+    /**
+     * Parts of different capsules put together, or a broken chain of versions.
+     */
+    case Spliced(message: String)
+    
+    /**
+     * An older version than one already seen (a relay rolling back).
+     */
+    case Rollback(message: String)
+    
+    /**
+     * The share's expiry has passed.
+     */
+    case Expired(message: String)
+    
+    /**
+     * The person revoked the share.
+     */
+    case Revoked(message: String)
+    
+    /**
+     * The relay locked the share after too many wrong PINs.
+     */
+    case Locked(message: String)
+    
+    /**
+     * The relay has no such share (never existed, swept after expiry or
+     * revocation).
+     */
+    case Gone(message: String)
+    
+    /**
+     * The read limit was reached.
+     */
+    case ReadLimitReached(message: String)
+    
+    /**
+     * A PIN must be 4 to 12 digits.
+     */
+    case BadPin(message: String)
+    
+    /**
+     * Input refused; `reason` says why in fixed words.
+     */
+    case Invalid(message: String)
+    
+    /**
+     * Larger than the format allows.
+     */
+    case TooLarge(message: String)
+    
+    /**
+     * The network or the relay failed.
+     */
+    case Transport(message: String)
+    
+    /**
+     * The caller cancelled the call (the bindings' async forms); what was
+     * already sent to the relay or saved in the vault stays consistent.
+     */
+    case Cancelled(message: String)
+    
+    /**
+     * The operating system's random number generator failed.
+     */
+    case Randomness(message: String)
+    
+    /**
+     * The vault refused (locked, not found, storage).
+     */
+    case Vault(message: String)
+    
+
+    
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ShareError: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeShareError: FfiConverterRustBuffer {
+    typealias SwiftType = ShareError
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ShareError {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+
+        
+
+        
+        case 1: return .Malformed(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 2: return .UnsupportedVersion(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 3: return .WrongShare(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 4: return .WrongKeyOrPin(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 5: return .NotARecipient(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 6: return .Tampered(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 7: return .WrongSigner(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 8: return .Spliced(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 9: return .Rollback(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 10: return .Expired(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 11: return .Revoked(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 12: return .Locked(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 13: return .Gone(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 14: return .ReadLimitReached(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 15: return .BadPin(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 16: return .Invalid(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 17: return .TooLarge(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 18: return .Transport(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 19: return .Cancelled(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 20: return .Randomness(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 21: return .Vault(
+            message: try FfiConverterString.read(from: &buf)
+        )
+        
+
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ShareError, into buf: inout [UInt8]) {
+        switch value {
+
+        
+
+        
+        case .Malformed(_ /* message is ignored*/):
+            writeInt(&buf, Int32(1))
+        case .UnsupportedVersion(_ /* message is ignored*/):
+            writeInt(&buf, Int32(2))
+        case .WrongShare(_ /* message is ignored*/):
+            writeInt(&buf, Int32(3))
+        case .WrongKeyOrPin(_ /* message is ignored*/):
+            writeInt(&buf, Int32(4))
+        case .NotARecipient(_ /* message is ignored*/):
+            writeInt(&buf, Int32(5))
+        case .Tampered(_ /* message is ignored*/):
+            writeInt(&buf, Int32(6))
+        case .WrongSigner(_ /* message is ignored*/):
+            writeInt(&buf, Int32(7))
+        case .Spliced(_ /* message is ignored*/):
+            writeInt(&buf, Int32(8))
+        case .Rollback(_ /* message is ignored*/):
+            writeInt(&buf, Int32(9))
+        case .Expired(_ /* message is ignored*/):
+            writeInt(&buf, Int32(10))
+        case .Revoked(_ /* message is ignored*/):
+            writeInt(&buf, Int32(11))
+        case .Locked(_ /* message is ignored*/):
+            writeInt(&buf, Int32(12))
+        case .Gone(_ /* message is ignored*/):
+            writeInt(&buf, Int32(13))
+        case .ReadLimitReached(_ /* message is ignored*/):
+            writeInt(&buf, Int32(14))
+        case .BadPin(_ /* message is ignored*/):
+            writeInt(&buf, Int32(15))
+        case .Invalid(_ /* message is ignored*/):
+            writeInt(&buf, Int32(16))
+        case .TooLarge(_ /* message is ignored*/):
+            writeInt(&buf, Int32(17))
+        case .Transport(_ /* message is ignored*/):
+            writeInt(&buf, Int32(18))
+        case .Cancelled(_ /* message is ignored*/):
+            writeInt(&buf, Int32(19))
+        case .Randomness(_ /* message is ignored*/):
+            writeInt(&buf, Int32(20))
+        case .Vault(_ /* message is ignored*/):
+            writeInt(&buf, Int32(21))
+
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeShareError_lift(_ buf: RustBuffer) throws -> ShareError {
+    return try FfiConverterTypeShareError.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeShareError_lower(_ value: ShareError) -> RustBuffer {
+    return FfiConverterTypeShareError.lower(value)
+}
+
+
+/**
  * How a slot is opened.
  */
 
@@ -8452,6 +10838,30 @@ public func FfiConverterTypeVersionStatus_lower(_ value: VersionStatus) -> RustB
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
+    typealias SwiftType = UInt32?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt32.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionInt32: FfiConverterRustBuffer {
     typealias SwiftType = Int32?
 
@@ -8524,6 +10934,30 @@ fileprivate struct FfiConverterOptionTypeContact: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeSharedDocument: FfiConverterRustBuffer {
+    typealias SwiftType = SharedDocument?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSharedDocument.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSharedDocument.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeSignOff: FfiConverterRustBuffer {
     typealias SwiftType = SignOff?
 
@@ -8540,6 +10974,30 @@ fileprivate struct FfiConverterOptionTypeSignOff: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeSignOff.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSigned: FfiConverterRustBuffer {
+    typealias SwiftType = Signed?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSigned.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSigned.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -8620,6 +11078,30 @@ fileprivate struct FfiConverterOptionTypeNaiveDate: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeTimestamp: FfiConverterRustBuffer {
+    typealias SwiftType = Timestamp?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTimestamp.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTimestamp.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
     typealias SwiftType = [String]
 
@@ -8687,6 +11169,81 @@ fileprivate struct FfiConverterSequenceTypeAttorney: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeAttorney.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCardLine: FfiConverterRustBuffer {
+    typealias SwiftType = [CardLine]
+
+    public static func write(_ value: [CardLine], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCardLine.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CardLine] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CardLine]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCardLine.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCardPerson: FfiConverterRustBuffer {
+    typealias SwiftType = [CardPerson]
+
+    public static func write(_ value: [CardPerson], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCardPerson.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CardPerson] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CardPerson]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCardPerson.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCarerSummary: FfiConverterRustBuffer {
+    typealias SwiftType = [CarerSummary]
+
+    public static func write(_ value: [CarerSummary], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCarerSummary.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CarerSummary] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CarerSummary]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCarerSummary.read(from: &buf))
         }
         return seq
     }
@@ -8945,6 +11502,31 @@ fileprivate struct FfiConverterSequenceTypeProfessional: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeReplySection: FfiConverterRustBuffer {
+    typealias SwiftType = [ReplySection]
+
+    public static func write(_ value: [ReplySection], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeReplySection.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ReplySection] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ReplySection]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeReplySection.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeSectionResponse: FfiConverterRustBuffer {
     typealias SwiftType = [SectionResponse]
 
@@ -8962,6 +11544,31 @@ fileprivate struct FfiConverterSequenceTypeSectionResponse: FfiConverterRustBuff
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeSectionResponse.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSharedSection: FfiConverterRustBuffer {
+    typealias SwiftType = [SharedSection]
+
+    public static func write(_ value: [SharedSection], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSharedSection.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SharedSection] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SharedSection]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSharedSection.read(from: &buf))
         }
         return seq
     }
@@ -9041,6 +11648,71 @@ fileprivate struct FfiConverterSequenceTypeWarningSign: FfiConverterRustBuffer {
         return seq
     }
 }
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSection: FfiConverterRustBuffer {
+    typealias SwiftType = [Section]
+
+    public static func write(_ value: [Section], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSection.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Section] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Section]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSection.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+
+public typealias JsonValue = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeJsonValue: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> JsonValue {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: JsonValue, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> JsonValue {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: JsonValue) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJsonValue_lift(_ value: RustBuffer) throws -> JsonValue {
+    return try FfiConverterTypeJsonValue.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJsonValue_lower(_ value: JsonValue) -> RustBuffer {
+    return FfiConverterTypeJsonValue.lower(value)
+}
+
 
 
 

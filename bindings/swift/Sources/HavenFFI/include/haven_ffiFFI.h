@@ -278,6 +278,13 @@ typedef void (*UniffiCallbackInterfaceProgressListenerMethod0)(uint64_t, RustBuf
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_RELAY_TRANSPORT_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_RELAY_TRANSPORT_METHOD0
+typedef void (*UniffiCallbackInterfaceRelayTransportMethod0)(uint64_t, RustBuffer, RustBuffer* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_KEY_STORE
 #define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_KEY_STORE
 typedef struct UniffiVTableCallbackInterfaceKeyStore {
@@ -305,6 +312,15 @@ typedef struct UniffiVTableCallbackInterfaceProgressListener {
     UniffiCallbackInterfaceClone _Nonnull uniffiClone;
     UniffiCallbackInterfaceProgressListenerMethod0 _Nonnull onProgress;
 } UniffiVTableCallbackInterfaceProgressListener;
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_RELAY_TRANSPORT
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_RELAY_TRANSPORT
+typedef struct UniffiVTableCallbackInterfaceRelayTransport {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceRelayTransportMethod0 _Nonnull send;
+} UniffiVTableCallbackInterfaceRelayTransport;
 
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_CLONE_KEYSTORE
@@ -421,6 +437,26 @@ void uniffi_haven_ffi_fn_init_callback_vtable_progresslistener(const UniffiVTabl
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_PROGRESSLISTENER_ON_PROGRESS
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_PROGRESSLISTENER_ON_PROGRESS
 void uniffi_haven_ffi_fn_method_progresslistener_on_progress(uint64_t ptr, RustBuffer step, double fraction, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_CLONE_RELAYTRANSPORT
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_CLONE_RELAYTRANSPORT
+uint64_t uniffi_haven_ffi_fn_clone_relaytransport(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FREE_RELAYTRANSPORT
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FREE_RELAYTRANSPORT
+void uniffi_haven_ffi_fn_free_relaytransport(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_INIT_CALLBACK_VTABLE_RELAYTRANSPORT
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_INIT_CALLBACK_VTABLE_RELAYTRANSPORT
+void uniffi_haven_ffi_fn_init_callback_vtable_relaytransport(const UniffiVTableCallbackInterfaceRelayTransport* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_RELAYTRANSPORT_SEND
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_RELAYTRANSPORT_SEND
+RustBuffer uniffi_haven_ffi_fn_method_relaytransport_send(uint64_t ptr, RustBuffer request, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_CLONE_SESSION
@@ -793,6 +829,96 @@ uint64_t uniffi_haven_ffi_fn_method_havenvault_observe(uint64_t ptr, uint64_t li
 uint64_t uniffi_haven_ffi_fn_method_havenvault_start_session(uint64_t ptr, int32_t idle_timeout_seconds, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ACCEPT_REPLY
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ACCEPT_REPLY
+RustBuffer uniffi_haven_ffi_fn_method_havenvault_accept_reply(uint64_t ptr, RustBuffer reply_id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CARER_PUBLIC_KEY
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CARER_PUBLIC_KEY
+RustBuffer uniffi_haven_ffi_fn_method_havenvault_carer_public_key(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CREATE_SHARE_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CREATE_SHARE_ASYNC
+uint64_t uniffi_haven_ffi_fn_method_havenvault_create_share_async(uint64_t ptr, RustBuffer share, RustBuffer transport, RustBuffer token
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CRISIS_CARD
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CRISIS_CARD
+RustBuffer uniffi_haven_ffi_fn_method_havenvault_crisis_card(uint64_t ptr, RustBuffer document_id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_DECLINE_REPLY
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_DECLINE_REPLY
+void uniffi_haven_ffi_fn_method_havenvault_decline_reply(uint64_t ptr, RustBuffer reply_id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ENROL_CARER_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ENROL_CARER_ASYNC
+uint64_t uniffi_haven_ffi_fn_method_havenvault_enrol_carer_async(uint64_t ptr, RustBuffer share_id, RustBuffer name, RustBuffer public_key, RustBuffer transport, RustBuffer token
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_FETCH_REPLIES_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_FETCH_REPLIES_ASYNC
+uint64_t uniffi_haven_ffi_fn_method_havenvault_fetch_replies_async(uint64_t ptr, RustBuffer transport, RustBuffer token
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_FOLLOW_LINK_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_FOLLOW_LINK_ASYNC
+uint64_t uniffi_haven_ffi_fn_method_havenvault_follow_link_async(uint64_t ptr, RustBuffer link, RustBuffer pin, RustBuffer transport, RustBuffer token
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_FOLLOW_WELCOME_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_FOLLOW_WELCOME_ASYNC
+uint64_t uniffi_haven_ffi_fn_method_havenvault_follow_welcome_async(uint64_t ptr, RustBuffer share_id, RustBuffer welcome, RustBuffer transport, RustBuffer token
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_FOLLOWED
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_FOLLOWED
+RustBuffer uniffi_haven_ffi_fn_method_havenvault_followed(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_PENDING_REPLIES
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_PENDING_REPLIES
+RustBuffer uniffi_haven_ffi_fn_method_havenvault_pending_replies(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_PUBLISH_SHARE_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_PUBLISH_SHARE_ASYNC
+uint64_t uniffi_haven_ffi_fn_method_havenvault_publish_share_async(uint64_t ptr, RustBuffer share_id, RustBuffer transport, RustBuffer token
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_REFRESH_FOLLOWED_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_REFRESH_FOLLOWED_ASYNC
+uint64_t uniffi_haven_ffi_fn_method_havenvault_refresh_followed_async(uint64_t ptr, RustBuffer transport, RustBuffer token
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_REVOKE_CARER_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_REVOKE_CARER_ASYNC
+uint64_t uniffi_haven_ffi_fn_method_havenvault_revoke_carer_async(uint64_t ptr, RustBuffer share_id, RustBuffer public_key, RustBuffer transport, RustBuffer token
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_REVOKE_SHARE_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_REVOKE_SHARE_ASYNC
+uint64_t uniffi_haven_ffi_fn_method_havenvault_revoke_share_async(uint64_t ptr, RustBuffer share_id, RustBuffer transport, RustBuffer token
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_SHARE_IDENTITY
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_SHARE_IDENTITY
+RustBuffer uniffi_haven_ffi_fn_method_havenvault_share_identity(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_SHARE_LOG_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_SHARE_LOG_ASYNC
+uint64_t uniffi_haven_ffi_fn_method_havenvault_share_log_async(uint64_t ptr, RustBuffer share_id, RustBuffer transport, RustBuffer token
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_SHARES
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_SHARES
+RustBuffer uniffi_haven_ffi_fn_method_havenvault_shares(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CHANGE_PASSPHRASE
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_CHANGE_PASSPHRASE
 void uniffi_haven_ffi_fn_method_havenvault_change_passphrase(uint64_t ptr, RustBuffer new_passphrase, RustBuffer kdf, RustCallStatus *_Nonnull out_status
@@ -853,6 +979,16 @@ void uniffi_haven_ffi_fn_method_havenvault_unlock_with_recovery_key(uint64_t ptr
 RustBuffer uniffi_haven_ffi_fn_method_havenvault_verify(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_RELAYREQUEST_UNIFFI_TRAIT_DEBUG
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_RELAYREQUEST_UNIFFI_TRAIT_DEBUG
+RustBuffer uniffi_haven_ffi_fn_method_relayrequest_uniffi_trait_debug(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_FETCHEDREPLIES_UNIFFI_TRAIT_DEBUG
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_FETCHEDREPLIES_UNIFFI_TRAIT_DEBUG
+RustBuffer uniffi_haven_ffi_fn_method_fetchedreplies_uniffi_trait_debug(RustBuffer ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_CREATEDVAULT_UNIFFI_TRAIT_DEBUG
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_CREATEDVAULT_UNIFFI_TRAIT_DEBUG
 RustBuffer uniffi_haven_ffi_fn_method_createdvault_uniffi_trait_debug(RustBuffer ptr, RustCallStatus *_Nonnull out_status
@@ -892,6 +1028,31 @@ RustBuffer uniffi_haven_ffi_fn_func_new_crisis_plan(RustBuffer region, RustCallS
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_VALIDATE_CONTENT
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_VALIDATE_CONTENT
 RustBuffer uniffi_haven_ffi_fn_func_validate_content(RustBuffer content, RustBuffer sign_off, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_CARER_CHECK_CODE
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_CARER_CHECK_CODE
+RustBuffer uniffi_haven_ffi_fn_func_carer_check_code(RustBuffer signer, RustBuffer carer_public_key, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_OPEN_CRISIS_CARD
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_OPEN_CRISIS_CARD
+RustBuffer uniffi_haven_ffi_fn_func_open_crisis_card(RustBuffer text, RustBuffer expected_signer, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_OPEN_LINK_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_OPEN_LINK_ASYNC
+uint64_t uniffi_haven_ffi_fn_func_open_link_async(RustBuffer link, RustBuffer pin, RustBuffer transport, RustBuffer token
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_SEND_REPLY_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_SEND_REPLY_ASYNC
+uint64_t uniffi_haven_ffi_fn_func_send_reply_async(RustBuffer link, RustBuffer opened, RustBuffer reply, RustBuffer transport, RustBuffer token
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_SHARE_LINK_QR_SVG
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_SHARE_LINK_QR_SVG
+RustBuffer uniffi_haven_ffi_fn_func_share_link_qr_svg(RustBuffer link, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_CREATE_VAULT
@@ -1213,6 +1374,36 @@ uint16_t uniffi_haven_ffi_checksum_func_validate_content(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_CARER_CHECK_CODE
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_CARER_CHECK_CODE
+uint16_t uniffi_haven_ffi_checksum_func_carer_check_code(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_OPEN_CRISIS_CARD
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_OPEN_CRISIS_CARD
+uint16_t uniffi_haven_ffi_checksum_func_open_crisis_card(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_OPEN_LINK_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_OPEN_LINK_ASYNC
+uint16_t uniffi_haven_ffi_checksum_func_open_link_async(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_SEND_REPLY_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_SEND_REPLY_ASYNC
+uint16_t uniffi_haven_ffi_checksum_func_send_reply_async(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_SHARE_LINK_QR_SVG
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_SHARE_LINK_QR_SVG
+uint16_t uniffi_haven_ffi_checksum_func_share_link_qr_svg(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_CREATE_VAULT
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_CREATE_VAULT
 uint16_t uniffi_haven_ffi_checksum_func_create_vault(void
@@ -1282,6 +1473,12 @@ uint16_t uniffi_haven_ffi_checksum_method_canceltoken_is_cancelled(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_PROGRESSLISTENER_ON_PROGRESS
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_PROGRESSLISTENER_ON_PROGRESS
 uint16_t uniffi_haven_ffi_checksum_method_progresslistener_on_progress(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_RELAYTRANSPORT_SEND
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_RELAYTRANSPORT_SEND
+uint16_t uniffi_haven_ffi_checksum_method_relaytransport_send(void
     
 );
 #endif
@@ -1684,6 +1881,114 @@ uint16_t uniffi_haven_ffi_checksum_method_havenvault_observe(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_START_SESSION
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_START_SESSION
 uint16_t uniffi_haven_ffi_checksum_method_havenvault_start_session(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ACCEPT_REPLY
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ACCEPT_REPLY
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_accept_reply(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_CARER_PUBLIC_KEY
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_CARER_PUBLIC_KEY
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_carer_public_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_CREATE_SHARE_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_CREATE_SHARE_ASYNC
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_create_share_async(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_CRISIS_CARD
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_CRISIS_CARD
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_crisis_card(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_DECLINE_REPLY
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_DECLINE_REPLY
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_decline_reply(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ENROL_CARER_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_ENROL_CARER_ASYNC
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_enrol_carer_async(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_FETCH_REPLIES_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_FETCH_REPLIES_ASYNC
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_fetch_replies_async(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_FOLLOW_LINK_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_FOLLOW_LINK_ASYNC
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_follow_link_async(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_FOLLOW_WELCOME_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_FOLLOW_WELCOME_ASYNC
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_follow_welcome_async(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_FOLLOWED
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_FOLLOWED
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_followed(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_PENDING_REPLIES
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_PENDING_REPLIES
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_pending_replies(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_PUBLISH_SHARE_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_PUBLISH_SHARE_ASYNC
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_publish_share_async(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_REFRESH_FOLLOWED_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_REFRESH_FOLLOWED_ASYNC
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_refresh_followed_async(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_REVOKE_CARER_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_REVOKE_CARER_ASYNC
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_revoke_carer_async(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_REVOKE_SHARE_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_REVOKE_SHARE_ASYNC
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_revoke_share_async(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_SHARE_IDENTITY
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_SHARE_IDENTITY
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_share_identity(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_SHARE_LOG_ASYNC
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_SHARE_LOG_ASYNC
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_share_log_async(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_SHARES
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_SHARES
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_shares(void
     
 );
 #endif

@@ -7,6 +7,7 @@ import app.haven.core.Draft
 import app.haven.core.HavenException
 import app.haven.core.Entry
 import app.haven.core.Page
+import app.haven.core.ShareException
 
 /**
  * Unlocks with [passphrase], runs [block], and locks again even if [block]
@@ -78,4 +79,34 @@ val HavenException.code: String
         is HavenException.KeyStoreLockedOut -> "key_store_locked_out"
         is HavenException.Integrity -> "integrity"
         is HavenException.RolledBack -> "rolled_back"
+    }
+
+/**
+ * A stable `snake_case` code for a sharing error, the same as the Rust
+ * `ShareError::code` (`vault` when the vault refused: the `message` says
+ * why). A new case fails to compile here until it has a code.
+ */
+val ShareException.code: String
+    get() = when (this) {
+        is ShareException.Malformed -> "malformed"
+        is ShareException.UnsupportedVersion -> "unsupported_version"
+        is ShareException.WrongShare -> "wrong_share"
+        is ShareException.WrongKeyOrPin -> "wrong_key_or_pin"
+        is ShareException.NotARecipient -> "not_a_recipient"
+        is ShareException.Tampered -> "tampered"
+        is ShareException.WrongSigner -> "wrong_signer"
+        is ShareException.Spliced -> "spliced"
+        is ShareException.Rollback -> "rollback"
+        is ShareException.Expired -> "expired"
+        is ShareException.Revoked -> "revoked"
+        is ShareException.Locked -> "locked"
+        is ShareException.Gone -> "gone"
+        is ShareException.ReadLimitReached -> "read_limit_reached"
+        is ShareException.BadPin -> "bad_pin"
+        is ShareException.Invalid -> "invalid"
+        is ShareException.TooLarge -> "too_large"
+        is ShareException.Transport -> "transport"
+        is ShareException.Cancelled -> "cancelled"
+        is ShareException.Randomness -> "randomness"
+        is ShareException.Vault -> "vault"
     }

@@ -33,6 +33,8 @@ import java.util.concurrent.ConcurrentHashMap
 import app.haven.core.AdvanceStatement
 import app.haven.core.BackupSummary
 import app.haven.core.Bucket
+import app.haven.core.Card
+import app.haven.core.CardOut
 import app.haven.core.Change
 import app.haven.core.ConsultationReview
 import app.haven.core.CrisisLine
@@ -42,11 +44,14 @@ import app.haven.core.DocumentContent
 import app.haven.core.DocumentSummary
 import app.haven.core.DocumentVersion
 import app.haven.core.Draft
+import app.haven.core.Enrolment
 import app.haven.core.Entry
 import app.haven.core.ExportKind
 import app.haven.core.FfiConverterTypeAdvanceStatement
 import app.haven.core.FfiConverterTypeBackupSummary
 import app.haven.core.FfiConverterTypeBucket
+import app.haven.core.FfiConverterTypeCard
+import app.haven.core.FfiConverterTypeCardOut
 import app.haven.core.FfiConverterTypeChange
 import app.haven.core.FfiConverterTypeConsultationReview
 import app.haven.core.FfiConverterTypeCrisisLine
@@ -56,36 +61,53 @@ import app.haven.core.FfiConverterTypeDocumentContent
 import app.haven.core.FfiConverterTypeDocumentSummary
 import app.haven.core.FfiConverterTypeDocumentVersion
 import app.haven.core.FfiConverterTypeDraft
+import app.haven.core.FfiConverterTypeEnrolment
 import app.haven.core.FfiConverterTypeEntry
 import app.haven.core.FfiConverterTypeExportKind
+import app.haven.core.FfiConverterTypeFollowed
 import app.haven.core.FfiConverterTypeHavenError
 import app.haven.core.FfiConverterTypeKdfParams
+import app.haven.core.FfiConverterTypeLogEntry
 import app.haven.core.FfiConverterTypeMoodPoint
 import app.haven.core.FfiConverterTypeNaiveDate
 import app.haven.core.FfiConverterTypeNewConsultationReview
 import app.haven.core.FfiConverterTypeNewDeparture
+import app.haven.core.FfiConverterTypeNewShare
 import app.haven.core.FfiConverterTypePage
+import app.haven.core.FfiConverterTypePendingReply
 import app.haven.core.FfiConverterTypeRegion
+import app.haven.core.FfiConverterTypeReply
 import app.haven.core.FfiConverterTypeReviewDue
 import app.haven.core.FfiConverterTypeSectionDiff
+import app.haven.core.FfiConverterTypeShareError
+import app.haven.core.FfiConverterTypeShareSummary
 import app.haven.core.FfiConverterTypeSignOff
+import app.haven.core.FfiConverterTypeSigned
 import app.haven.core.FfiConverterTypeSlotInfo
 import app.haven.core.FfiConverterTypeStatusChange
 import app.haven.core.FfiConverterTypeValidationProblem
 import app.haven.core.FfiConverterTypeVerifyReport
 import app.haven.core.FfiConverterTypeVersionRef
 import app.haven.core.FfiConverterTypeVersionSummary
+import app.haven.core.Followed
 import app.haven.core.HavenException
 import app.haven.core.KdfParams
+import app.haven.core.LogEntry
 import app.haven.core.MoodPoint
 import app.haven.core.NaiveDate
 import app.haven.core.NewConsultationReview
 import app.haven.core.NewDeparture
+import app.haven.core.NewShare
 import app.haven.core.Page
+import app.haven.core.PendingReply
 import app.haven.core.Region
+import app.haven.core.Reply
 import app.haven.core.ReviewDue
 import app.haven.core.SectionDiff
+import app.haven.core.ShareException
+import app.haven.core.ShareSummary
 import app.haven.core.SignOff
+import app.haven.core.Signed
 import app.haven.core.SlotInfo
 import app.haven.core.StatusChange
 import app.haven.core.ValidationProblem
@@ -103,6 +125,8 @@ import kotlinx.coroutines.suspendCancellableCoroutine
 import app.haven.core.RustBuffer as RustBufferAdvanceStatement
 import app.haven.core.RustBuffer as RustBufferBackupSummary
 import app.haven.core.RustBuffer as RustBufferBucket
+import app.haven.core.RustBuffer as RustBufferCard
+import app.haven.core.RustBuffer as RustBufferCardOut
 import app.haven.core.RustBuffer as RustBufferChange
 import app.haven.core.RustBuffer as RustBufferConsultationReview
 import app.haven.core.RustBuffer as RustBufferCrisisLine
@@ -112,19 +136,28 @@ import app.haven.core.RustBuffer as RustBufferDocumentContent
 import app.haven.core.RustBuffer as RustBufferDocumentSummary
 import app.haven.core.RustBuffer as RustBufferDocumentVersion
 import app.haven.core.RustBuffer as RustBufferDraft
+import app.haven.core.RustBuffer as RustBufferEnrolment
 import app.haven.core.RustBuffer as RustBufferEntry
 import app.haven.core.RustBuffer as RustBufferExportKind
+import app.haven.core.RustBuffer as RustBufferFollowed
 import app.haven.core.RustBuffer as RustBufferHavenError
 import app.haven.core.RustBuffer as RustBufferKdfParams
+import app.haven.core.RustBuffer as RustBufferLogEntry
 import app.haven.core.RustBuffer as RustBufferMoodPoint
 import app.haven.core.RustBuffer as RustBufferNaiveDate
 import app.haven.core.RustBuffer as RustBufferNewConsultationReview
 import app.haven.core.RustBuffer as RustBufferNewDeparture
+import app.haven.core.RustBuffer as RustBufferNewShare
 import app.haven.core.RustBuffer as RustBufferPage
+import app.haven.core.RustBuffer as RustBufferPendingReply
 import app.haven.core.RustBuffer as RustBufferRegion
+import app.haven.core.RustBuffer as RustBufferReply
 import app.haven.core.RustBuffer as RustBufferReviewDue
 import app.haven.core.RustBuffer as RustBufferSectionDiff
+import app.haven.core.RustBuffer as RustBufferShareError
+import app.haven.core.RustBuffer as RustBufferShareSummary
 import app.haven.core.RustBuffer as RustBufferSignOff
+import app.haven.core.RustBuffer as RustBufferSigned
 import app.haven.core.RustBuffer as RustBufferSlotInfo
 import app.haven.core.RustBuffer as RustBufferStatusChange
 import app.haven.core.RustBuffer as RustBufferValidationProblem
@@ -765,6 +798,9 @@ internal interface UniffiCallbackInterfaceVaultListenerMethod0 : com.sun.jna.Cal
 internal interface UniffiCallbackInterfaceProgressListenerMethod0 : com.sun.jna.Callback {
     fun callback(`uniffiHandle`: Long,`step`: RustBuffer.ByValue,`fraction`: Double,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
 }
+internal interface UniffiCallbackInterfaceRelayTransportMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`request`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,)
+}
 @Structure.FieldOrder("uniffiFree", "uniffiClone", "store", "load", "remove")
 internal open class UniffiVTableCallbackInterfaceKeyStore(
     @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
@@ -828,6 +864,25 @@ internal open class UniffiVTableCallbackInterfaceProgressListener(
     }
 
 }
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "send")
+internal open class UniffiVTableCallbackInterfaceRelayTransport(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `send`: UniffiCallbackInterfaceRelayTransportMethod0? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `send`: UniffiCallbackInterfaceRelayTransportMethod0? = null,
+    ): UniffiVTableCallbackInterfaceRelayTransport(`uniffiFree`,`uniffiClone`,`send`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceRelayTransport) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `send` = other.`send`
+    }
+
+}
 
 // A JNA Library to expose the extern-C FFI definitions.
 // This is an implementation detail which will be called internally by the public API.
@@ -867,6 +922,16 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_haven_ffi_checksum_func_validate_content(
     ): Int
+    external fun uniffi_haven_ffi_checksum_func_carer_check_code(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_func_open_crisis_card(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_func_open_link_async(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_func_send_reply_async(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_func_share_link_qr_svg(
+    ): Int
     external fun uniffi_haven_ffi_checksum_func_create_vault(
     ): Int
     external fun uniffi_haven_ffi_checksum_func_default_kdf_params(
@@ -890,6 +955,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_haven_ffi_checksum_method_canceltoken_is_cancelled(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_progresslistener_on_progress(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_relaytransport_send(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_session_observe(
     ): Int
@@ -1025,6 +1092,42 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_start_session(
     ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_accept_reply(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_carer_public_key(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_create_share_async(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_crisis_card(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_decline_reply(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_enrol_carer_async(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_fetch_replies_async(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_follow_link_async(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_follow_welcome_async(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_followed(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_pending_replies(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_publish_share_async(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_refresh_followed_async(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_revoke_carer_async(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_revoke_share_async(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_share_identity(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_share_log_async(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_shares(
+    ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_change_passphrase(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_id(
@@ -1075,6 +1178,7 @@ internal object UniffiLib {
         Native.register(UniffiLib::class.java, findLibraryName(componentName = "haven_ffi"))
         uniffiCallbackInterfaceKeyStore.register(this)
         uniffiCallbackInterfaceProgressListener.register(this)
+        uniffiCallbackInterfaceRelayTransport.register(this)
         uniffiCallbackInterfaceVaultListener.register(this)
         app.haven.core.uniffiEnsureInitialized()
         
@@ -1127,6 +1231,14 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_haven_ffi_fn_method_progresslistener_on_progress(`ptr`: Long,`step`: RustBuffer.ByValue,`fraction`: Double,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_haven_ffi_fn_clone_relaytransport(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_haven_ffi_fn_free_relaytransport(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_haven_ffi_fn_init_callback_vtable_relaytransport(`vtable`: UniffiVTableCallbackInterfaceRelayTransport,
+    ): Unit
+    external fun uniffi_haven_ffi_fn_method_relaytransport_send(`ptr`: Long,`request`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_clone_session(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_haven_ffi_fn_free_session(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1275,6 +1387,42 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_haven_ffi_fn_method_havenvault_start_session(`ptr`: Long,`idleTimeoutSeconds`: Int,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_haven_ffi_fn_method_havenvault_accept_reply(`ptr`: Long,`replyId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferConsultationReview.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_carer_public_key(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_create_share_async(`ptr`: Long,`share`: RustBufferNewShare.ByValue,`transport`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_haven_ffi_fn_method_havenvault_crisis_card(`ptr`: Long,`documentId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferCardOut.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_decline_reply(`ptr`: Long,`replyId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_haven_ffi_fn_method_havenvault_enrol_carer_async(`ptr`: Long,`shareId`: RustBuffer.ByValue,`name`: RustBuffer.ByValue,`publicKey`: RustBuffer.ByValue,`transport`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_haven_ffi_fn_method_havenvault_fetch_replies_async(`ptr`: Long,`transport`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_haven_ffi_fn_method_havenvault_follow_link_async(`ptr`: Long,`link`: RustBuffer.ByValue,`pin`: RustBuffer.ByValue,`transport`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_haven_ffi_fn_method_havenvault_follow_welcome_async(`ptr`: Long,`shareId`: RustBuffer.ByValue,`welcome`: RustBuffer.ByValue,`transport`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_haven_ffi_fn_method_havenvault_followed(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_pending_replies(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_publish_share_async(`ptr`: Long,`shareId`: RustBuffer.ByValue,`transport`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_haven_ffi_fn_method_havenvault_refresh_followed_async(`ptr`: Long,`transport`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_haven_ffi_fn_method_havenvault_revoke_carer_async(`ptr`: Long,`shareId`: RustBuffer.ByValue,`publicKey`: RustBuffer.ByValue,`transport`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_haven_ffi_fn_method_havenvault_revoke_share_async(`ptr`: Long,`shareId`: RustBuffer.ByValue,`transport`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_haven_ffi_fn_method_havenvault_share_identity(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_share_log_async(`ptr`: Long,`shareId`: RustBuffer.ByValue,`transport`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_haven_ffi_fn_method_havenvault_shares(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_method_havenvault_change_passphrase(`ptr`: Long,`newPassphrase`: RustBuffer.ByValue,`kdf`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_haven_ffi_fn_method_havenvault_id(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1299,6 +1447,10 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_haven_ffi_fn_method_havenvault_verify(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferVerifyReport.ByValue
+    external fun uniffi_haven_ffi_fn_method_relayrequest_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_method_fetchedreplies_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_method_createdvault_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_func_create_vault_async(`path`: RustBuffer.ByValue,`passphrase`: RustBuffer.ByValue,`kdf`: RustBufferKdfParams.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
@@ -1314,6 +1466,16 @@ internal object UniffiLib {
     external fun uniffi_haven_ffi_fn_func_new_crisis_plan(`region`: RustBufferRegion.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferCrisisPlan.ByValue
     external fun uniffi_haven_ffi_fn_func_validate_content(`content`: RustBufferDocumentContent.ByValue,`signOff`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_func_carer_check_code(`signer`: RustBuffer.ByValue,`carerPublicKey`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_func_open_crisis_card(`text`: RustBuffer.ByValue,`expectedSigner`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferCard.ByValue
+    external fun uniffi_haven_ffi_fn_func_open_link_async(`link`: RustBuffer.ByValue,`pin`: RustBuffer.ByValue,`transport`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_haven_ffi_fn_func_send_reply_async(`link`: RustBuffer.ByValue,`opened`: RustBufferSigned.ByValue,`reply`: RustBufferReply.ByValue,`transport`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_haven_ffi_fn_func_share_link_qr_svg(`link`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_func_create_vault(`path`: RustBuffer.ByValue,`passphrase`: RustBuffer.ByValue,`kdf`: RustBufferKdfParams.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1461,6 +1623,21 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_func_validate_content() and 0xFFFF) != 60037) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_haven_ffi_checksum_func_carer_check_code() and 0xFFFF) != 45043) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_func_open_crisis_card() and 0xFFFF) != 60705) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_func_open_link_async() and 0xFFFF) != 16512) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_func_send_reply_async() and 0xFFFF) != 7890) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_func_share_link_qr_svg() and 0xFFFF) != 49543) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_haven_ffi_checksum_func_create_vault() and 0xFFFF) != 15460) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1495,6 +1672,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_progresslistener_on_progress() and 0xFFFF) != 12897) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_relaytransport_send() and 0xFFFF) != 5125) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_session_observe() and 0xFFFF) != 34464) {
@@ -1696,6 +1876,60 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_start_session() and 0xFFFF) != 7042) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_accept_reply() and 0xFFFF) != 45605) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_carer_public_key() and 0xFFFF) != 28310) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_create_share_async() and 0xFFFF) != 13794) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_crisis_card() and 0xFFFF) != 56448) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_decline_reply() and 0xFFFF) != 40196) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_enrol_carer_async() and 0xFFFF) != 26206) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_fetch_replies_async() and 0xFFFF) != 50638) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_follow_link_async() and 0xFFFF) != 52420) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_follow_welcome_async() and 0xFFFF) != 39686) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_followed() and 0xFFFF) != 8458) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_pending_replies() and 0xFFFF) != 61016) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_publish_share_async() and 0xFFFF) != 3836) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_refresh_followed_async() and 0xFFFF) != 16052) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_revoke_carer_async() and 0xFFFF) != 64724) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_revoke_share_async() and 0xFFFF) != 32275) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_share_identity() and 0xFFFF) != 35326) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_share_log_async() and 0xFFFF) != 65246) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_shares() and 0xFFFF) != 64447) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_change_passphrase() and 0xFFFF) != 50202) {
@@ -1977,6 +2211,56 @@ private class JavaLangRefCleanable(
 /**
  * @suppress
  */
+public object FfiConverterUShort: FfiConverter<UShort, Short> {
+    override fun lift(value: Short): UShort {
+        return value.toUShort()
+    }
+
+    fun lift(value: Int): UShort {
+        return value.toUShort()
+    }
+
+    override fun read(buf: ByteBuffer): UShort {
+        return lift(buf.getShort())
+    }
+
+    override fun lower(value: UShort): Short {
+        return value.toShort()
+    }
+
+    override fun allocationSize(value: UShort) = 2UL
+
+    override fun write(value: UShort, buf: ByteBuffer) {
+        buf.putShort(value.toShort())
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterUInt: FfiConverter<UInt, Int> {
+    override fun lift(value: Int): UInt {
+        return value.toUInt()
+    }
+
+    override fun read(buf: ByteBuffer): UInt {
+        return lift(buf.getInt())
+    }
+
+    override fun lower(value: UInt): Int {
+        return value.toInt()
+    }
+
+    override fun allocationSize(value: UInt) = 4UL
+
+    override fun write(value: UInt, buf: ByteBuffer) {
+        buf.putInt(value.toInt())
+    }
+}
+
+/**
+ * @suppress
+ */
 public object FfiConverterInt: FfiConverter<Int, Int> {
     override fun lift(value: Int): Int {
         return value
@@ -1994,6 +2278,29 @@ public object FfiConverterInt: FfiConverter<Int, Int> {
 
     override fun write(value: Int, buf: ByteBuffer) {
         buf.putInt(value)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterULong: FfiConverter<ULong, Long> {
+    override fun lift(value: Long): ULong {
+        return value.toULong()
+    }
+
+    override fun read(buf: ByteBuffer): ULong {
+        return lift(buf.getLong())
+    }
+
+    override fun lower(value: ULong): Long {
+        return value.toLong()
+    }
+
+    override fun allocationSize(value: ULong) = 8UL
+
+    override fun write(value: ULong, buf: ByteBuffer) {
+        buf.putLong(value.toLong())
     }
 }
 
@@ -2861,6 +3168,121 @@ public interface HavenVaultInterface {
      * `idle_timeout_seconds` (at least 1) pass without [`Session::touch`].
      */
     fun `startSession`(`idleTimeoutSeconds`: kotlin.Int): Session
+    
+    /**
+     * Accepts a waiting reply into the consultation log of the version it
+     * answers, marked as submitted through a share with the name and role
+     * the clinician gave.
+     */
+    fun `acceptReply`(`replyId`: kotlin.String): ConsultationReview
+    
+    /**
+     * This vault's carer public key (base64url), made on first use: the
+     * person enrolling you as a carer enters it.
+     */
+    fun `carerPublicKey`(): kotlin.String
+    
+    /**
+     * Shares a document through a relay: makes the share and its first
+     * capsule and uploads it. The result's `link` carries the key after
+     * `#` (show it as text and with `share_link_qr_svg`). If the upload
+     * fails the share is already in `shares()`: `publish_share_async`
+     * sends it again.
+     */
+    suspend fun `createShareAsync`(`share`: NewShare, `transport`: RelayTransport? = null, `token`: CancelToken? = null): ShareSummary
+    
+    /**
+     * The offline crisis card of a crisis plan (its text and QR code as
+     * SVG). It cannot be revoked once made: say so on the screen that
+     * makes it.
+     */
+    fun `crisisCard`(`documentId`: kotlin.String): CardOut
+    
+    /**
+     * Declines (deletes) a waiting reply; nothing is added.
+     */
+    fun `declineReply`(`replyId`: kotlin.String)
+    
+    /**
+     * Enrols a carer (the public key their Haven or viewer shows) on a
+     * share and publishes the current version to them. Returns the check
+     * code both screens must show and the welcome to send them (sealed to
+     * them; they follow with it).
+     */
+    suspend fun `enrolCarerAsync`(`shareId`: kotlin.String, `name`: kotlin.String, `publicKey`: kotlin.String, `transport`: RelayTransport? = null, `token`: CancelToken? = null): Enrolment
+    
+    /**
+     * Fetches clinicians' replies to the person's advance-statement shares
+     * from their relays into the vault (as pending: nothing is merged until
+     * the person accepts), and returns every reply waiting.
+     */
+    suspend fun `fetchRepliesAsync`(`transport`: RelayTransport? = null, `token`: CancelToken? = null): FetchedReplies
+    
+    /**
+     * Follows a link (with its PIN if it needs one) in this vault: opens
+     * it now and keeps it; `refresh_followed_async` checks it again.
+     */
+    suspend fun `followLinkAsync`(`link`: kotlin.String, `pin`: kotlin.String? = null, `transport`: RelayTransport? = null, `token`: CancelToken? = null): Followed
+    
+    /**
+     * Follows a share as an enrolled carer, with the welcome the person
+     * sent (sealed to this vault's carer key) and the share id.
+     */
+    suspend fun `followWelcomeAsync`(`shareId`: kotlin.String, `welcome`: kotlin.ByteArray, `transport`: RelayTransport? = null, `token`: CancelToken? = null): Followed
+    
+    /**
+     * The shares this vault follows, as of their last refresh.
+     */
+    fun `followed`(): List<Followed>
+    
+    /**
+     * Replies waiting for the person (already fetched), oldest first.
+     */
+    fun `pendingReplies`(): List<PendingReply>
+    
+    /**
+     * Publishes the document's current version to a share (the link and
+     * every carer not revoked); returns the new version number.
+     */
+    suspend fun `publishShareAsync`(`shareId`: kotlin.String, `transport`: RelayTransport? = null, `token`: CancelToken? = null): kotlin.ULong
+    
+    /**
+     * Refreshes every followed share from its relay; each shows its state
+     * (active, revoked, expired, rolled back, offline, ...) and the newest
+     * version seen.
+     */
+    suspend fun `refreshFollowedAsync`(`transport`: RelayTransport? = null, `token`: CancelToken? = null): List<Followed>
+    
+    /**
+     * Stops encrypting later versions of a share to a carer and publishes
+     * a version they cannot open. What they saw stays with them.
+     */
+    suspend fun `revokeCarerAsync`(`shareId`: kotlin.String, `publicKey`: kotlin.String, `transport`: RelayTransport? = null, `token`: CancelToken? = null)
+    
+    /**
+     * Revokes a share: the relay then holds only a signed "revoked" notice.
+     * What was already seen stays with whoever saw it. Calling it again
+     * re-sends the revocation.
+     */
+    suspend fun `revokeShareAsync`(`shareId`: kotlin.String, `transport`: RelayTransport? = null, `token`: CancelToken? = null)
+    
+    /**
+     * The person's share identity (Ed25519 public key, base64url), made on
+     * first use: recipients see it as who signed what they read.
+     */
+    fun `shareIdentity`(): kotlin.String
+    
+    /**
+     * A share's access log (opened, wrong PIN, locked, expired, revoked),
+     * to the hour, oldest first: fetched sealed and opened here.
+     */
+    suspend fun `shareLogAsync`(`shareId`: kotlin.String, `transport`: RelayTransport? = null, `token`: CancelToken? = null): List<LogEntry>
+    
+    /**
+     * Every share, newest first, with its link (and key) so the person can
+     * show it again, its state and its enrolled carers.
+     */
+    fun `shares`(): List<ShareSummary>
     
     /**
      * Sets a new passphrase (vault must be unlocked) at cost `kdf`, or at
@@ -4351,6 +4773,444 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
 
     
     /**
+     * Accepts a waiting reply into the consultation log of the version it
+     * answers, marked as submitted through a share with the name and role
+     * the clinician gave.
+     */
+    @Throws(ShareException::class)override fun `acceptReply`(`replyId`: kotlin.String): ConsultationReview {
+            return FfiConverterTypeConsultationReview.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ShareExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_accept_reply(
+        it,
+        
+        FfiConverterString.lower(`replyId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * This vault's carer public key (base64url), made on first use: the
+     * person enrolling you as a carer enters it.
+     */
+    @Throws(ShareException::class)override fun `carerPublicKey`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ShareExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_carer_public_key(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Shares a document through a relay: makes the share and its first
+     * capsule and uploads it. The result's `link` carries the key after
+     * `#` (show it as text and with `share_link_qr_svg`). If the upload
+     * fails the share is already in `shares()`: `publish_share_async`
+     * sends it again.
+     */
+    @Throws(ShareException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `createShareAsync`(`share`: NewShare, `transport`: RelayTransport?, `token`: CancelToken?) : ShareSummary {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_haven_ffi_fn_method_havenvault_create_share_async(
+                uniffiHandle,
+                
+        FfiConverterTypeNewShare.lower(`share`),
+        FfiConverterOptionalTypeRelayTransport.lower(`transport`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferShareSummary.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeShareSummary.lift(it) },
+        // Error FFI converter
+        ShareExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The offline crisis card of a crisis plan (its text and QR code as
+     * SVG). It cannot be revoked once made: say so on the screen that
+     * makes it.
+     */
+    @Throws(ShareException::class)override fun `crisisCard`(`documentId`: kotlin.String): CardOut {
+            return FfiConverterTypeCardOut.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ShareExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_crisis_card(
+        it,
+        
+        FfiConverterString.lower(`documentId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Declines (deletes) a waiting reply; nothing is added.
+     */
+    @Throws(ShareException::class)override fun `declineReply`(`replyId`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(ShareExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_decline_reply(
+        it,
+        
+        FfiConverterString.lower(`replyId`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Enrols a carer (the public key their Haven or viewer shows) on a
+     * share and publishes the current version to them. Returns the check
+     * code both screens must show and the welcome to send them (sealed to
+     * them; they follow with it).
+     */
+    @Throws(ShareException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `enrolCarerAsync`(`shareId`: kotlin.String, `name`: kotlin.String, `publicKey`: kotlin.String, `transport`: RelayTransport?, `token`: CancelToken?) : Enrolment {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_haven_ffi_fn_method_havenvault_enrol_carer_async(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`shareId`),
+        FfiConverterString.lower(`name`),
+        FfiConverterString.lower(`publicKey`),
+        FfiConverterOptionalTypeRelayTransport.lower(`transport`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferEnrolment.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeEnrolment.lift(it) },
+        // Error FFI converter
+        ShareExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Fetches clinicians' replies to the person's advance-statement shares
+     * from their relays into the vault (as pending: nothing is merged until
+     * the person accepts), and returns every reply waiting.
+     */
+    @Throws(ShareException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `fetchRepliesAsync`(`transport`: RelayTransport?, `token`: CancelToken?) : FetchedReplies {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_haven_ffi_fn_method_havenvault_fetch_replies_async(
+                uniffiHandle,
+                
+        FfiConverterOptionalTypeRelayTransport.lower(`transport`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeFetchedReplies.lift(it) },
+        // Error FFI converter
+        ShareExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Follows a link (with its PIN if it needs one) in this vault: opens
+     * it now and keeps it; `refresh_followed_async` checks it again.
+     */
+    @Throws(ShareException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `followLinkAsync`(`link`: kotlin.String, `pin`: kotlin.String?, `transport`: RelayTransport?, `token`: CancelToken?) : Followed {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_haven_ffi_fn_method_havenvault_follow_link_async(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`link`),
+        FfiConverterOptionalString.lower(`pin`),
+        FfiConverterOptionalTypeRelayTransport.lower(`transport`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferFollowed.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeFollowed.lift(it) },
+        // Error FFI converter
+        ShareExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Follows a share as an enrolled carer, with the welcome the person
+     * sent (sealed to this vault's carer key) and the share id.
+     */
+    @Throws(ShareException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `followWelcomeAsync`(`shareId`: kotlin.String, `welcome`: kotlin.ByteArray, `transport`: RelayTransport?, `token`: CancelToken?) : Followed {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_haven_ffi_fn_method_havenvault_follow_welcome_async(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`shareId`),
+        FfiConverterByteArray.lower(`welcome`),
+        FfiConverterOptionalTypeRelayTransport.lower(`transport`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferFollowed.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeFollowed.lift(it) },
+        // Error FFI converter
+        ShareExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The shares this vault follows, as of their last refresh.
+     */
+    @Throws(ShareException::class)override fun `followed`(): List<Followed> {
+            return FfiConverterSequenceTypeFollowed.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ShareExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_followed(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Replies waiting for the person (already fetched), oldest first.
+     */
+    @Throws(ShareException::class)override fun `pendingReplies`(): List<PendingReply> {
+            return FfiConverterSequenceTypePendingReply.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ShareExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_pending_replies(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Publishes the document's current version to a share (the link and
+     * every carer not revoked); returns the new version number.
+     */
+    @Throws(ShareException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `publishShareAsync`(`shareId`: kotlin.String, `transport`: RelayTransport?, `token`: CancelToken?) : kotlin.ULong {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_haven_ffi_fn_method_havenvault_publish_share_async(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`shareId`),
+        FfiConverterOptionalTypeRelayTransport.lower(`transport`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_u64(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_u64(future, continuation) },
+        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_u64(future) },
+        // lift function
+        { FfiConverterULong.lift(it) },
+        // Error FFI converter
+        ShareExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Refreshes every followed share from its relay; each shows its state
+     * (active, revoked, expired, rolled back, offline, ...) and the newest
+     * version seen.
+     */
+    @Throws(ShareException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `refreshFollowedAsync`(`transport`: RelayTransport?, `token`: CancelToken?) : List<Followed> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_haven_ffi_fn_method_havenvault_refresh_followed_async(
+                uniffiHandle,
+                
+        FfiConverterOptionalTypeRelayTransport.lower(`transport`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeFollowed.lift(it) },
+        // Error FFI converter
+        ShareExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Stops encrypting later versions of a share to a carer and publishes
+     * a version they cannot open. What they saw stays with them.
+     */
+    @Throws(ShareException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `revokeCarerAsync`(`shareId`: kotlin.String, `publicKey`: kotlin.String, `transport`: RelayTransport?, `token`: CancelToken?) {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_haven_ffi_fn_method_havenvault_revoke_carer_async(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`shareId`),
+        FfiConverterString.lower(`publicKey`),
+        FfiConverterOptionalTypeRelayTransport.lower(`transport`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        ShareExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Revokes a share: the relay then holds only a signed "revoked" notice.
+     * What was already seen stays with whoever saw it. Calling it again
+     * re-sends the revocation.
+     */
+    @Throws(ShareException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `revokeShareAsync`(`shareId`: kotlin.String, `transport`: RelayTransport?, `token`: CancelToken?) {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_haven_ffi_fn_method_havenvault_revoke_share_async(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`shareId`),
+        FfiConverterOptionalTypeRelayTransport.lower(`transport`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        ShareExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The person's share identity (Ed25519 public key, base64url), made on
+     * first use: recipients see it as who signed what they read.
+     */
+    @Throws(ShareException::class)override fun `shareIdentity`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ShareExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_share_identity(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * A share's access log (opened, wrong PIN, locked, expired, revoked),
+     * to the hour, oldest first: fetched sealed and opened here.
+     */
+    @Throws(ShareException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `shareLogAsync`(`shareId`: kotlin.String, `transport`: RelayTransport?, `token`: CancelToken?) : List<LogEntry> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_haven_ffi_fn_method_havenvault_share_log_async(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`shareId`),
+        FfiConverterOptionalTypeRelayTransport.lower(`transport`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeLogEntry.lift(it) },
+        // Error FFI converter
+        ShareExceptionExternalErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Every share, newest first, with its link (and key) so the person can
+     * show it again, its state and its enrolled carers.
+     */
+    @Throws(ShareException::class)override fun `shares`(): List<ShareSummary> {
+            return FfiConverterSequenceTypeShareSummary.lift(
+    callWithHandle {
+    uniffiRustCallWithError(ShareExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_shares(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Sets a new passphrase (vault must be unlocked) at cost `kdf`, or at
      * the default cost when none is given; never at the cost of the slot
      * it replaces, which anyone able to write the file could have planted.
@@ -5506,6 +6366,342 @@ public object FfiConverterTypeProgressListener: FfiConverter<ProgressListener, L
 
 
 /**
+ * The app's own HTTP stack. Haven calls `send` on one of its worker
+ * threads and waits for it (blocking there is expected). Do not follow
+ * redirects, do not log bearer tokens or bodies, and answer every HTTP
+ * status (4xx and 5xx too) as a [`RelayResponse`].
+ */
+public interface RelayTransport {
+    
+    /**
+     * Sends one request and returns the answer.
+     */
+    fun `send`(`request`: RelayRequest): RelayResponse
+    
+    companion object
+}
+
+/**
+ * The app's own HTTP stack. Haven calls `send` on one of its worker
+ * threads and waits for it (blocking there is expected). Do not follow
+ * redirects, do not log bearer tokens or bodies, and answer every HTTP
+ * status (4xx and 5xx too) as a [`RelayResponse`].
+ */
+open class RelayTransportImpl: Disposable, AutoCloseable, RelayTransport
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_haven_ffi_fn_free_relaytransport(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_haven_ffi_fn_clone_relaytransport(handle, status)
+        }
+    }
+
+    
+    /**
+     * Sends one request and returns the answer.
+     */
+    @Throws(RelayTransportException::class)override fun `send`(`request`: RelayRequest): RelayResponse {
+            return FfiConverterTypeRelayResponse.lift(
+    callWithHandle {
+    uniffiRustCallWithError(RelayTransportException) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_relaytransport_send(
+        it,
+        
+        FfiConverterTypeRelayRequest.lower(`request`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceRelayTransport {
+    internal object `send`: UniffiCallbackInterfaceRelayTransportMethod0 {
+        override fun callback(`uniffiHandle`: Long,`request`: RustBuffer.ByValue,`uniffiOutReturn`: RustBuffer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeRelayTransport.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`send`(
+                    FfiConverterTypeRelayRequest.lift(`request`),
+                )
+            }
+            val writeReturn = { value: RelayResponse -> uniffiOutReturn.setValue(FfiConverterTypeRelayResponse.lower(value)) }
+            uniffiTraitInterfaceCallWithError(
+                uniffiCallStatus,
+                makeCall,
+                writeReturn,
+                { e: RelayTransportException -> FfiConverterTypeRelayTransportError.lower(e) }
+            )
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeRelayTransport.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeRelayTransport.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceRelayTransport.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `send`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_haven_ffi_fn_init_callback_vtable_relaytransport(vtable)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRelayTransport: FfiConverter<RelayTransport, Long> {
+    internal val handleMap = UniffiHandleMap<RelayTransport>()
+
+    override fun lower(value: RelayTransport): Long {
+        if (value is RelayTransportImpl) {
+             // Rust-implemented object.  Clone the handle and return it
+            return value.uniffiCloneHandle()
+         } else {
+            // Kotlin object, generate a new vtable handle and return that.
+            return handleMap.insert(value)
+         }
+    }
+
+    override fun lift(value: Long): RelayTransport {
+        if ((value and 1.toLong()) == 0.toLong()) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return RelayTransportImpl(UniffiWithHandle, value)
+        } else {
+            // Kotlin-generated handle, get the object from the handle map
+            return handleMap.remove(value)
+        }
+    }
+
+    override fun read(buf: ByteBuffer): RelayTransport {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: RelayTransport) = 8UL
+
+    override fun write(value: RelayTransport, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * An idle auto-lock for one vault. Closing (or dropping) it stops the
  * timer; the vault stays as it is.
  */
@@ -6450,6 +7646,192 @@ public object FfiConverterTypeCreatedVault: FfiConverterRustBuffer<CreatedVault>
 
 
 
+/**
+ * What fetching replies found.
+ */
+data class FetchedReplies (
+    /**
+     * Every reply waiting for the person (those fetched now and before),
+     * oldest first.
+     */
+    val `pending`: List<PendingReply>
+    , 
+    /**
+     * Replies the relay held that did not open (damaged, or not sealed to
+     * this share): left on the relay, not added.
+     */
+    val `refused`: kotlin.UInt
+    
+){
+    
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_fetchedreplies_uniffi_trait_debug(FfiConverterTypeFetchedReplies.lower(this),
+        _status)
+}
+    )
+    }
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFetchedReplies: FfiConverterRustBuffer<FetchedReplies> {
+    override fun read(buf: ByteBuffer): FetchedReplies {
+        return FetchedReplies(
+            FfiConverterSequenceTypePendingReply.read(buf),
+            FfiConverterUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: FetchedReplies) = (
+            FfiConverterSequenceTypePendingReply.allocationSize(value.`pending`) +
+            FfiConverterUInt.allocationSize(value.`refused`)
+    )
+
+    override fun write(value: FetchedReplies, buf: ByteBuffer) {
+            FfiConverterSequenceTypePendingReply.write(value.`pending`, buf)
+            FfiConverterUInt.write(value.`refused`, buf)
+    }
+}
+
+
+
+/**
+ * One request to a relay, for the app's transport to send.
+ */
+data class RelayRequest (
+    /**
+     * `GET`, `POST`, `PUT` or `DELETE`.
+     */
+    val `method`: kotlin.String
+    , 
+    /**
+     * The full URL (never with a fragment).
+     */
+    val `url`: kotlin.String
+    , 
+    /**
+     * Send as `Authorization: Bearer <bearer>` when present. A secret:
+     * never log it, never send it to another host (follow no redirects).
+     */
+    val `bearer`: kotlin.String?
+    , 
+    /**
+     * The body's `Content-Type`, when there is a body.
+     */
+    val `contentType`: kotlin.String?
+    , 
+    /**
+     * The body (ciphertext or tokens; never log it).
+     */
+    val `body`: kotlin.ByteArray
+    
+){
+    
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_relayrequest_uniffi_trait_debug(FfiConverterTypeRelayRequest.lower(this),
+        _status)
+}
+    )
+    }
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRelayRequest: FfiConverterRustBuffer<RelayRequest> {
+    override fun read(buf: ByteBuffer): RelayRequest {
+        return RelayRequest(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterByteArray.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: RelayRequest) = (
+            FfiConverterString.allocationSize(value.`method`) +
+            FfiConverterString.allocationSize(value.`url`) +
+            FfiConverterOptionalString.allocationSize(value.`bearer`) +
+            FfiConverterOptionalString.allocationSize(value.`contentType`) +
+            FfiConverterByteArray.allocationSize(value.`body`)
+    )
+
+    override fun write(value: RelayRequest, buf: ByteBuffer) {
+            FfiConverterString.write(value.`method`, buf)
+            FfiConverterString.write(value.`url`, buf)
+            FfiConverterOptionalString.write(value.`bearer`, buf)
+            FfiConverterOptionalString.write(value.`contentType`, buf)
+            FfiConverterByteArray.write(value.`body`, buf)
+    }
+}
+
+
+
+/**
+ * The relay's answer: any HTTP status is an answer.
+ */
+data class RelayResponse (
+    /**
+     * The HTTP status code.
+     */
+    val `status`: kotlin.UShort
+    , 
+    /**
+     * The body.
+     */
+    val `body`: kotlin.ByteArray
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRelayResponse: FfiConverterRustBuffer<RelayResponse> {
+    override fun read(buf: ByteBuffer): RelayResponse {
+        return RelayResponse(
+            FfiConverterUShort.read(buf),
+            FfiConverterByteArray.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: RelayResponse) = (
+            FfiConverterUShort.allocationSize(value.`status`) +
+            FfiConverterByteArray.allocationSize(value.`body`)
+    )
+
+    override fun write(value: RelayResponse, buf: ByteBuffer) {
+            FfiConverterUShort.write(value.`status`, buf)
+            FfiConverterByteArray.write(value.`body`, buf)
+    }
+}
+
+
+
 
 
 /**
@@ -6570,6 +7952,78 @@ public object FfiConverterTypeKeyStoreError : FfiConverterRustBuffer<KeyStoreExc
             }
             is KeyStoreException.Unavailable -> {
                 buf.putInt(4)
+                FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+
+}
+
+
+
+
+
+/**
+ * What the app's transport throws when it got no answer at all.
+ */
+sealed class RelayTransportException: kotlin.Exception() {
+    
+    /**
+     * No answer (no network, DNS, TLS, timeout). `reason` must not
+     * contain the bearer token or body.
+     */
+    class Failed(
+        
+        /**
+         * What failed, in words safe to show.
+         */
+        val `reason`: kotlin.String
+        ) : RelayTransportException() {
+        override val message
+            get() = "reason=${ `reason` }"
+    }
+    
+
+    
+
+
+    companion object ErrorHandler : UniffiRustCallStatusErrorHandler<RelayTransportException> {
+        override fun lift(error_buf: RustBuffer.ByValue): RelayTransportException = FfiConverterTypeRelayTransportError.lift(error_buf)
+    }
+
+    
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRelayTransportError : FfiConverterRustBuffer<RelayTransportException> {
+    override fun read(buf: ByteBuffer): RelayTransportException {
+        
+
+        return when(buf.getInt()) {
+            1 -> RelayTransportException.Failed(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: RelayTransportException): ULong {
+        return when(value) {
+            is RelayTransportException.Failed -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
+        }
+    }
+
+    override fun write(value: RelayTransportException, buf: ByteBuffer) {
+        when(value) {
+            is RelayTransportException.Failed -> {
+                buf.putInt(1)
                 FfiConverterString.write(value.`reason`, buf)
                 Unit
             }
@@ -6913,6 +8367,38 @@ public object FfiConverterOptionalTypeProgressListener: FfiConverterRustBuffer<P
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeRelayTransport: FfiConverterRustBuffer<RelayTransport?> {
+    override fun read(buf: ByteBuffer): RelayTransport? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeRelayTransport.read(buf)
+    }
+
+    override fun allocationSize(value: RelayTransport?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeRelayTransport.allocationSize(value)
+        }
+    }
+
+    override fun write(value: RelayTransport?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeRelayTransport.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeDocumentVersion: FfiConverterRustBuffer<DocumentVersion?> {
     override fun read(buf: ByteBuffer): DocumentVersion? {
         if (buf.get().toInt() == 0) {
@@ -7237,6 +8723,62 @@ public object FfiConverterSequenceTypeEntry: FfiConverterRustBuffer<List<Entry>>
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeFollowed: FfiConverterRustBuffer<List<Followed>> {
+    override fun read(buf: ByteBuffer): List<Followed> {
+        val len = buf.getInt()
+        return List<Followed>(len) {
+            FfiConverterTypeFollowed.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Followed>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeFollowed.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Followed>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeFollowed.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeLogEntry: FfiConverterRustBuffer<List<LogEntry>> {
+    override fun read(buf: ByteBuffer): List<LogEntry> {
+        val len = buf.getInt()
+        return List<LogEntry>(len) {
+            FfiConverterTypeLogEntry.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<LogEntry>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeLogEntry.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<LogEntry>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeLogEntry.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeMoodPoint: FfiConverterRustBuffer<List<MoodPoint>> {
     override fun read(buf: ByteBuffer): List<MoodPoint> {
         val len = buf.getInt()
@@ -7255,6 +8797,34 @@ public object FfiConverterSequenceTypeMoodPoint: FfiConverterRustBuffer<List<Moo
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeMoodPoint.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypePendingReply: FfiConverterRustBuffer<List<PendingReply>> {
+    override fun read(buf: ByteBuffer): List<PendingReply> {
+        val len = buf.getInt()
+        return List<PendingReply>(len) {
+            FfiConverterTypePendingReply.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<PendingReply>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypePendingReply.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<PendingReply>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypePendingReply.write(it, buf)
         }
     }
 }
@@ -7311,6 +8881,34 @@ public object FfiConverterSequenceTypeSectionDiff: FfiConverterRustBuffer<List<S
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeSectionDiff.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeShareSummary: FfiConverterRustBuffer<List<ShareSummary>> {
+    override fun read(buf: ByteBuffer): List<ShareSummary> {
+        val len = buf.getInt()
+        return List<ShareSummary>(len) {
+            FfiConverterTypeShareSummary.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ShareSummary>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeShareSummary.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ShareSummary>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeShareSummary.write(it, buf)
         }
     }
 }
@@ -7513,6 +9111,26 @@ public object FfiConverterSequenceTypeVersionSummary: FfiConverterRustBuffer<Lis
 
 
 
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
 object HavenExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<HavenException> {
     override fun lift(error_buf: RustBuffer.ByValue): HavenException =
         app.haven.core.HavenException.ErrorHandler.lift(
@@ -7525,6 +9143,19 @@ object HavenExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<Hav
 }
 
 
+
+
+
+object ShareExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<ShareException> {
+    override fun lift(error_buf: RustBuffer.ByValue): ShareException =
+        app.haven.core.ShareException.ErrorHandler.lift(
+            RustBufferShareError.ByValue().apply {
+                capacity = error_buf.capacity
+                len = error_buf.len
+                data = error_buf.data
+            }
+        )
+}
 
 
 
@@ -7658,6 +9289,106 @@ object HavenExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<Hav
         
         FfiConverterTypeDocumentContent.lower(`content`),
         FfiConverterOptionalTypeSignOff.lower(`signOff`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The check code a carer's screen shows: from the signer of what they
+         * follow (`Followed.last.signer`) and their own `carer_public_key`. It
+         * must equal the code the person's screen showed when enrolling them.
+         */
+    @Throws(ShareException::class) fun `carerCheckCode`(`signer`: kotlin.String, `carerPublicKey`: kotlin.String): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCallWithError(ShareExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_func_carer_check_code(
+    
+        
+        FfiConverterString.lower(`signer`),
+        FfiConverterString.lower(`carerPublicKey`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Opens a scanned offline crisis card with no network: checks its
+         * signature (and, when given, that it is signed by `expected_signer`,
+         * base64url) and returns what it says.
+         */
+    @Throws(ShareException::class) fun `openCrisisCard`(`text`: kotlin.String, `expectedSigner`: kotlin.String? = null): Card {
+            return FfiConverterTypeCard.lift(
+    uniffiRustCallWithError(ShareExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_func_open_crisis_card(
+    
+        
+        FfiConverterString.lower(`text`),
+        FfiConverterOptionalString.lower(`expectedSigner`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * Opens a link once, as its recipient, with no vault (counts one read).
+         * To keep it and be warned of rollbacks, follow it instead.
+         */
+    @Throws(ShareException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+     suspend fun `openLinkAsync`(`link`: kotlin.String, `pin`: kotlin.String? = null, `transport`: RelayTransport? = null, `token`: CancelToken? = null) : Signed {
+        return uniffiRustCallAsync(
+        UniffiLib.uniffi_haven_ffi_fn_func_open_link_async(
+        FfiConverterString.lower(`link`),
+        FfiConverterOptionalString.lower(`pin`),
+        FfiConverterOptionalTypeRelayTransport.lower(`transport`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),),
+        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferSigned.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeSigned.lift(it) },
+        // Error FFI converter
+        ShareExceptionExternalErrorHandler,
+    )
+    }
+
+        /**
+         * Sends a clinician's reply to a shared advance statement: `opened` is
+         * what `open_link_async` returned for `link`; the reply is sealed to the
+         * person (the relay cannot read it) and waits for them.
+         */
+    @Throws(ShareException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+     suspend fun `sendReplyAsync`(`link`: kotlin.String, `opened`: Signed, `reply`: Reply, `transport`: RelayTransport? = null, `token`: CancelToken? = null) {
+        return uniffiRustCallAsync(
+        UniffiLib.uniffi_haven_ffi_fn_func_send_reply_async(
+        FfiConverterString.lower(`link`),
+        FfiConverterTypeSigned.lower(`opened`),
+        FfiConverterTypeReply.lower(`reply`),
+        FfiConverterOptionalTypeRelayTransport.lower(`transport`),
+        FfiConverterOptionalTypeCancelToken.lower(`token`),),
+        { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_void(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_void(future, continuation) },
+        { future -> UniffiLib.ffi_haven_ffi_rust_future_free_void(future) },
+        // lift function
+        { },
+        
+        // Error FFI converter
+        ShareExceptionExternalErrorHandler,
+    )
+    }
+
+        /**
+         * A QR code (SVG) of a share's link, to show beside the link's text.
+         */
+    @Throws(ShareException::class) fun `shareLinkQrSvg`(`link`: kotlin.String): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCallWithError(ShareExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_func_share_link_qr_svg(
+    
+        
+        FfiConverterString.lower(`link`),_status)
 }
     )
     }

@@ -779,6 +779,36 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_haven_core_fn_method_page_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_shareddocument_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_sharedsection_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_signed_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_card_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_cardline_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_cardperson_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_followed_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_reply_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_replysection_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_cardout_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_carersummary_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_enrolment_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_newshare_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_pendingreply_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_sharesummary_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun ffi_haven_core_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun ffi_haven_core_rustbuffer_from_bytes(`bytes`: ForeignBytes.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1183,6 +1213,25 @@ public object FfiConverterString: FfiConverter<String, RustBuffer.ByValue> {
         val byteBuf = toUtf8(value)
         buf.putInt(byteBuf.limit())
         buf.put(byteBuf)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterByteArray: FfiConverterRustBuffer<ByteArray> {
+    override fun read(buf: ByteBuffer): ByteArray {
+        val len = buf.getInt()
+        val byteArr = ByteArray(len)
+        buf.get(byteArr)
+        return byteArr
+    }
+    override fun allocationSize(value: ByteArray): ULong {
+        return 4UL + value.size.toULong()
+    }
+    override fun write(value: ByteArray, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        buf.put(value)
     }
 }
 
@@ -1689,6 +1738,375 @@ public object FfiConverterTypeBackupSummary: FfiConverterRustBuffer<BackupSummar
             FfiConverterULong.write(value.`keySlots`, buf)
             FfiConverterULong.write(value.`chunks`, buf)
             FfiConverterULong.write(value.`bytes`, buf)
+    }
+}
+
+
+
+/**
+ * A card's content.
+ */
+data class Card (
+    /**
+     * Format version (1).
+     */
+    val `v`: kotlin.UInt
+    , 
+    /**
+     * Whose card.
+     */
+    val `owner`: kotlin.String
+    , 
+    /**
+     * The signer's Ed25519 public key (base64url).
+     */
+    val `signer`: kotlin.String
+    , 
+    /**
+     * When it was signed.
+     */
+    val `signedAt`: Timestamp
+    , 
+    /**
+     * People the person agreed may be contacted.
+     */
+    val `call`: List<CardPerson>
+    , 
+    /**
+     * Crisis lines.
+     */
+    val `lines`: List<CardLine>
+    , 
+    /**
+     * What helps.
+     */
+    val `helps`: List<kotlin.String>
+    , 
+    /**
+     * How to approach them.
+     */
+    val `approach`: kotlin.String
+    , 
+    /**
+     * People not to involve (name and relationship only).
+     */
+    val `doNotInvolve`: List<CardPerson>
+    , 
+    /**
+     * [`NOT_REVOCABLE`].
+     */
+    val `notice`: kotlin.String
+    
+){
+    
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_card_uniffi_trait_debug(FfiConverterTypeCard.lower(this),
+        _status)
+}
+    )
+    }
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCard: FfiConverterRustBuffer<Card> {
+    override fun read(buf: ByteBuffer): Card {
+        return Card(
+            FfiConverterUInt.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeTimestamp.read(buf),
+            FfiConverterSequenceTypeCardPerson.read(buf),
+            FfiConverterSequenceTypeCardLine.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceTypeCardPerson.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Card) = (
+            FfiConverterUInt.allocationSize(value.`v`) +
+            FfiConverterString.allocationSize(value.`owner`) +
+            FfiConverterString.allocationSize(value.`signer`) +
+            FfiConverterTypeTimestamp.allocationSize(value.`signedAt`) +
+            FfiConverterSequenceTypeCardPerson.allocationSize(value.`call`) +
+            FfiConverterSequenceTypeCardLine.allocationSize(value.`lines`) +
+            FfiConverterSequenceString.allocationSize(value.`helps`) +
+            FfiConverterString.allocationSize(value.`approach`) +
+            FfiConverterSequenceTypeCardPerson.allocationSize(value.`doNotInvolve`) +
+            FfiConverterString.allocationSize(value.`notice`)
+    )
+
+    override fun write(value: Card, buf: ByteBuffer) {
+            FfiConverterUInt.write(value.`v`, buf)
+            FfiConverterString.write(value.`owner`, buf)
+            FfiConverterString.write(value.`signer`, buf)
+            FfiConverterTypeTimestamp.write(value.`signedAt`, buf)
+            FfiConverterSequenceTypeCardPerson.write(value.`call`, buf)
+            FfiConverterSequenceTypeCardLine.write(value.`lines`, buf)
+            FfiConverterSequenceString.write(value.`helps`, buf)
+            FfiConverterString.write(value.`approach`, buf)
+            FfiConverterSequenceTypeCardPerson.write(value.`doNotInvolve`, buf)
+            FfiConverterString.write(value.`notice`, buf)
+    }
+}
+
+
+
+/**
+ * A crisis line.
+ */
+data class CardLine (
+    /**
+     * The service.
+     */
+    val `name`: kotlin.String
+    , 
+    /**
+     * Its number.
+     */
+    val `number`: kotlin.String
+    , 
+    /**
+     * When it is open.
+     */
+    val `hours`: kotlin.String
+    
+){
+    
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_cardline_uniffi_trait_debug(FfiConverterTypeCardLine.lower(this),
+        _status)
+}
+    )
+    }
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCardLine: FfiConverterRustBuffer<CardLine> {
+    override fun read(buf: ByteBuffer): CardLine {
+        return CardLine(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CardLine) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`number`) +
+            FfiConverterString.allocationSize(value.`hours`)
+    )
+
+    override fun write(value: CardLine, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`number`, buf)
+            FfiConverterString.write(value.`hours`, buf)
+    }
+}
+
+
+
+/**
+ * A crisis card ready to print: its text (what the QR code holds) and the
+ * QR code as SVG.
+ */
+data class CardOut (
+    /**
+     * The signed, compressed card text.
+     */
+    val `text`: kotlin.String
+    , 
+    /**
+     * The QR code.
+     */
+    val `svg`: kotlin.String
+    
+){
+    
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_cardout_uniffi_trait_debug(FfiConverterTypeCardOut.lower(this),
+        _status)
+}
+    )
+    }
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCardOut: FfiConverterRustBuffer<CardOut> {
+    override fun read(buf: ByteBuffer): CardOut {
+        return CardOut(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CardOut) = (
+            FfiConverterString.allocationSize(value.`text`) +
+            FfiConverterString.allocationSize(value.`svg`)
+    )
+
+    override fun write(value: CardOut, buf: ByteBuffer) {
+            FfiConverterString.write(value.`text`, buf)
+            FfiConverterString.write(value.`svg`, buf)
+    }
+}
+
+
+
+/**
+ * Someone to call.
+ */
+data class CardPerson (
+    /**
+     * Their name.
+     */
+    val `name`: kotlin.String
+    , 
+    /**
+     * Who they are to the person.
+     */
+    val `relationship`: kotlin.String
+    , 
+    /**
+     * Their numbers.
+     */
+    val `phones`: List<kotlin.String>
+    
+){
+    
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_cardperson_uniffi_trait_debug(FfiConverterTypeCardPerson.lower(this),
+        _status)
+}
+    )
+    }
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCardPerson: FfiConverterRustBuffer<CardPerson> {
+    override fun read(buf: ByteBuffer): CardPerson {
+        return CardPerson(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CardPerson) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`relationship`) +
+            FfiConverterSequenceString.allocationSize(value.`phones`)
+    )
+
+    override fun write(value: CardPerson, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`relationship`, buf)
+            FfiConverterSequenceString.write(value.`phones`, buf)
+    }
+}
+
+
+
+/**
+ * An enrolled carer.
+ */
+data class CarerSummary (
+    /**
+     * Their name, as the person wrote it.
+     */
+    val `name`: kotlin.String
+    , 
+    /**
+     * Their public key (base64url).
+     */
+    val `publicKey`: kotlin.String
+    , 
+    /**
+     * The check code both screens showed.
+     */
+    val `checkCode`: kotlin.String
+    
+){
+    
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_carersummary_uniffi_trait_debug(FfiConverterTypeCarerSummary.lower(this),
+        _status)
+}
+    )
+    }
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCarerSummary: FfiConverterRustBuffer<CarerSummary> {
+    override fun read(buf: ByteBuffer): CarerSummary {
+        return CarerSummary(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CarerSummary) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`publicKey`) +
+            FfiConverterString.allocationSize(value.`checkCode`)
+    )
+
+    override fun write(value: CarerSummary, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`publicKey`, buf)
+            FfiConverterString.write(value.`checkCode`, buf)
     }
 }
 
@@ -3160,6 +3578,63 @@ public object FfiConverterTypeDraft: FfiConverterRustBuffer<Draft> {
 
 
 /**
+ * What enrolling a carer gives: the code to compare, and the welcome to
+ * send back to the carer (sealed to them).
+ */
+data class Enrolment (
+    /**
+     * The code both screens must show.
+     */
+    val `checkCode`: kotlin.String
+    , 
+    /**
+     * The welcome (relay, share id, follow token, signer), sealed to the carer.
+     */
+    val `welcome`: kotlin.ByteArray
+    
+){
+    
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_enrolment_uniffi_trait_debug(FfiConverterTypeEnrolment.lower(this),
+        _status)
+}
+    )
+    }
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeEnrolment: FfiConverterRustBuffer<Enrolment> {
+    override fun read(buf: ByteBuffer): Enrolment {
+        return Enrolment(
+            FfiConverterString.read(buf),
+            FfiConverterByteArray.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Enrolment) = (
+            FfiConverterString.allocationSize(value.`checkCode`) +
+            FfiConverterByteArray.allocationSize(value.`welcome`)
+    )
+
+    override fun write(value: Enrolment, buf: ByteBuffer) {
+            FfiConverterString.write(value.`checkCode`, buf)
+            FfiConverterByteArray.write(value.`welcome`, buf)
+    }
+}
+
+
+
+/**
  * A journal entry as stored and shown.
  */
 data class Entry (
@@ -3329,6 +3804,86 @@ public object FfiConverterTypeExcludedPerson: FfiConverterRustBuffer<ExcludedPer
 
 
 /**
+ * A followed share.
+ */
+data class Followed (
+    /**
+     * Its id in this vault.
+     */
+    val `id`: kotlin.String
+    , 
+    /**
+     * The share id.
+     */
+    val `shareId`: kotlin.String
+    , 
+    /**
+     * Where it stood at the last refresh.
+     */
+    val `state`: FollowState
+    , 
+    /**
+     * When it was last refreshed.
+     */
+    val `checkedAt`: Timestamp
+    , 
+    /**
+     * The newest version seen (kept after revocation or expiry).
+     */
+    val `last`: Signed?
+    
+){
+    
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_followed_uniffi_trait_debug(FfiConverterTypeFollowed.lower(this),
+        _status)
+}
+    )
+    }
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFollowed: FfiConverterRustBuffer<Followed> {
+    override fun read(buf: ByteBuffer): Followed {
+        return Followed(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeFollowState.read(buf),
+            FfiConverterTypeTimestamp.read(buf),
+            FfiConverterOptionalTypeSigned.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Followed) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`shareId`) +
+            FfiConverterTypeFollowState.allocationSize(value.`state`) +
+            FfiConverterTypeTimestamp.allocationSize(value.`checkedAt`) +
+            FfiConverterOptionalTypeSigned.allocationSize(value.`last`)
+    )
+
+    override fun write(value: Followed, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`shareId`, buf)
+            FfiConverterTypeFollowState.write(value.`state`, buf)
+            FfiConverterTypeTimestamp.write(value.`checkedAt`, buf)
+            FfiConverterOptionalTypeSigned.write(value.`last`, buf)
+    }
+}
+
+
+
+/**
  * Hospital and ward preferences.
  */
 data class HospitalPreferences (
@@ -3489,6 +4044,53 @@ public object FfiConverterTypeKindCount: FfiConverterRustBuffer<KindCount> {
     override fun write(value: KindCount, buf: ByteBuffer) {
             FfiConverterString.write(value.`kind`, buf)
             FfiConverterULong.write(value.`count`, buf)
+    }
+}
+
+
+
+/**
+ * One entry of the log.
+ */
+data class LogEntry (
+    /**
+     * What happened.
+     */
+    val `event`: AccessEvent
+    , 
+    /**
+     * The hour it happened in (UTC).
+     */
+    val `hour`: Timestamp
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLogEntry: FfiConverterRustBuffer<LogEntry> {
+    override fun read(buf: ByteBuffer): LogEntry {
+        return LogEntry(
+            FfiConverterTypeAccessEvent.read(buf),
+            FfiConverterTypeTimestamp.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: LogEntry) = (
+            FfiConverterTypeAccessEvent.allocationSize(value.`event`) +
+            FfiConverterTypeTimestamp.allocationSize(value.`hour`)
+    )
+
+    override fun write(value: LogEntry, buf: ByteBuffer) {
+            FfiConverterTypeAccessEvent.write(value.`event`, buf)
+            FfiConverterTypeTimestamp.write(value.`hour`, buf)
     }
 }
 
@@ -3871,6 +4473,110 @@ public object FfiConverterTypeNewDeparture: FfiConverterRustBuffer<NewDeparture>
 
 
 /**
+ * What the person asks to share.
+ */
+data class NewShare (
+    /**
+     * The document (crisis plan or advance statement).
+     */
+    val `documentId`: kotlin.String
+    , 
+    /**
+     * Sections to share; empty for all.
+     */
+    val `sections`: List<Section>
+    , 
+    /**
+     * Who it is for ("Sam, my brother").
+     */
+    val `recipient`: kotlin.String
+    , 
+    /**
+     * Days until it expires (1 to 90; 14 is the usual).
+     */
+    val `expiresInDays`: kotlin.UInt
+    , 
+    /**
+     * How many opens the relay allows, if limited.
+     */
+    val `readLimit`: kotlin.UInt?
+    , 
+    /**
+     * A PIN (4 to 12 digits), if wanted.
+     */
+    val `pin`: kotlin.String?
+    , 
+    /**
+     * The relay's base URL.
+     */
+    val `relay`: kotlin.String
+    , 
+    /**
+     * Whether replies (a clinician's review) are invited.
+     */
+    val `inviteReplies`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_newshare_uniffi_trait_debug(FfiConverterTypeNewShare.lower(this),
+        _status)
+}
+    )
+    }
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeNewShare: FfiConverterRustBuffer<NewShare> {
+    override fun read(buf: ByteBuffer): NewShare {
+        return NewShare(
+            FfiConverterString.read(buf),
+            FfiConverterSequenceTypeSection.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: NewShare) = (
+            FfiConverterString.allocationSize(value.`documentId`) +
+            FfiConverterSequenceTypeSection.allocationSize(value.`sections`) +
+            FfiConverterString.allocationSize(value.`recipient`) +
+            FfiConverterUInt.allocationSize(value.`expiresInDays`) +
+            FfiConverterOptionalUInt.allocationSize(value.`readLimit`) +
+            FfiConverterOptionalString.allocationSize(value.`pin`) +
+            FfiConverterString.allocationSize(value.`relay`) +
+            FfiConverterBoolean.allocationSize(value.`inviteReplies`)
+    )
+
+    override fun write(value: NewShare, buf: ByteBuffer) {
+            FfiConverterString.write(value.`documentId`, buf)
+            FfiConverterSequenceTypeSection.write(value.`sections`, buf)
+            FfiConverterString.write(value.`recipient`, buf)
+            FfiConverterUInt.write(value.`expiresInDays`, buf)
+            FfiConverterOptionalUInt.write(value.`readLimit`, buf)
+            FfiConverterOptionalString.write(value.`pin`, buf)
+            FfiConverterString.write(value.`relay`, buf)
+            FfiConverterBoolean.write(value.`inviteReplies`, buf)
+    }
+}
+
+
+
+/**
  * One page of entries, newest first. `next_cursor` is a keyset position
  * (opaque text), not an entry id: it stays valid when entries are added,
  * edited or deleted, including the last one shown.
@@ -3924,6 +4630,78 @@ public object FfiConverterTypePage: FfiConverterRustBuffer<Page> {
     override fun write(value: Page, buf: ByteBuffer) {
             FfiConverterSequenceTypeEntry.write(value.`entries`, buf)
             FfiConverterOptionalString.write(value.`nextCursor`, buf)
+    }
+}
+
+
+
+/**
+ * A reply waiting for the person.
+ */
+data class PendingReply (
+    /**
+     * The pending reply's id.
+     */
+    val `id`: kotlin.String
+    , 
+    /**
+     * The share it came through.
+     */
+    val `shareId`: kotlin.String
+    , 
+    /**
+     * When it arrived.
+     */
+    val `receivedAt`: Timestamp
+    , 
+    /**
+     * What the clinician sent.
+     */
+    val `reply`: Reply
+    
+){
+    
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_pendingreply_uniffi_trait_debug(FfiConverterTypePendingReply.lower(this),
+        _status)
+}
+    )
+    }
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePendingReply: FfiConverterRustBuffer<PendingReply> {
+    override fun read(buf: ByteBuffer): PendingReply {
+        return PendingReply(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeTimestamp.read(buf),
+            FfiConverterTypeReply.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: PendingReply) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`shareId`) +
+            FfiConverterTypeTimestamp.allocationSize(value.`receivedAt`) +
+            FfiConverterTypeReply.allocationSize(value.`reply`)
+    )
+
+    override fun write(value: PendingReply, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`shareId`, buf)
+            FfiConverterTypeTimestamp.write(value.`receivedAt`, buf)
+            FfiConverterTypeReply.write(value.`reply`, buf)
     }
 }
 
@@ -4306,6 +5084,174 @@ public object FfiConverterTypeProfessional: FfiConverterRustBuffer<Professional>
 
 
 /**
+ * What a clinician sends.
+ */
+data class Reply (
+    /**
+     * Format version (1).
+     */
+    val `v`: kotlin.UInt
+    , 
+    /**
+     * The version of the statement replied to (its hash).
+     */
+    val `version`: kotlin.String
+    , 
+    /**
+     * The name the clinician gave (not verified by Haven).
+     */
+    val `name`: kotlin.String
+    , 
+    /**
+     * The role they gave.
+     */
+    val `role`: kotlin.String
+    , 
+    /**
+     * Their organisation or team, if they gave it.
+     */
+    val `organisation`: kotlin.String
+    , 
+    /**
+     * The date of the reply.
+     */
+    val `date`: NaiveDate
+    , 
+    /**
+     * Responses, section by section.
+     */
+    val `sections`: List<ReplySection>
+    , 
+    /**
+     * Anything else.
+     */
+    val `notes`: kotlin.String
+    
+){
+    
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_reply_uniffi_trait_debug(FfiConverterTypeReply.lower(this),
+        _status)
+}
+    )
+    }
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeReply: FfiConverterRustBuffer<Reply> {
+    override fun read(buf: ByteBuffer): Reply {
+        return Reply(
+            FfiConverterUInt.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeNaiveDate.read(buf),
+            FfiConverterSequenceTypeReplySection.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Reply) = (
+            FfiConverterUInt.allocationSize(value.`v`) +
+            FfiConverterString.allocationSize(value.`version`) +
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`role`) +
+            FfiConverterString.allocationSize(value.`organisation`) +
+            FfiConverterTypeNaiveDate.allocationSize(value.`date`) +
+            FfiConverterSequenceTypeReplySection.allocationSize(value.`sections`) +
+            FfiConverterString.allocationSize(value.`notes`)
+    )
+
+    override fun write(value: Reply, buf: ByteBuffer) {
+            FfiConverterUInt.write(value.`v`, buf)
+            FfiConverterString.write(value.`version`, buf)
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`role`, buf)
+            FfiConverterString.write(value.`organisation`, buf)
+            FfiConverterTypeNaiveDate.write(value.`date`, buf)
+            FfiConverterSequenceTypeReplySection.write(value.`sections`, buf)
+            FfiConverterString.write(value.`notes`, buf)
+    }
+}
+
+
+
+/**
+ * One section's response.
+ */
+data class ReplySection (
+    /**
+     * The section of the advance statement.
+     */
+    val `section`: Section
+    , 
+    /**
+     * Agreed, noted or cannot follow.
+     */
+    val `response`: ReviewResponse
+    , 
+    /**
+     * Why (required for `cannot_follow`).
+     */
+    val `reason`: kotlin.String
+    
+){
+    
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_replysection_uniffi_trait_debug(FfiConverterTypeReplySection.lower(this),
+        _status)
+}
+    )
+    }
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeReplySection: FfiConverterRustBuffer<ReplySection> {
+    override fun read(buf: ByteBuffer): ReplySection {
+        return ReplySection(
+            FfiConverterTypeSection.read(buf),
+            FfiConverterTypeReviewResponse.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ReplySection) = (
+            FfiConverterTypeSection.allocationSize(value.`section`) +
+            FfiConverterTypeReviewResponse.allocationSize(value.`response`) +
+            FfiConverterString.allocationSize(value.`reason`)
+    )
+
+    override fun write(value: ReplySection, buf: ByteBuffer) {
+            FfiConverterTypeSection.write(value.`section`, buf)
+            FfiConverterTypeReviewResponse.write(value.`response`, buf)
+            FfiConverterString.write(value.`reason`, buf)
+    }
+}
+
+
+
+/**
  * Restrictive interventions and what to do instead.
  */
 data class RestrictiveInterventions (
@@ -4609,6 +5555,303 @@ public object FfiConverterTypeSectionResponse: FfiConverterRustBuffer<SectionRes
 
 
 /**
+ * A share as the person's list shows it.
+ */
+data class ShareSummary (
+    /**
+     * The share id.
+     */
+    val `id`: kotlin.String
+    , 
+    /**
+     * Who it is for.
+     */
+    val `recipient`: kotlin.String
+    , 
+    /**
+     * The document shared.
+     */
+    val `documentId`: kotlin.String
+    , 
+    /**
+     * Its kind.
+     */
+    val `kind`: DocumentKind
+    , 
+    /**
+     * The sections shared.
+     */
+    val `sections`: List<Section>
+    , 
+    /**
+     * The link (with its key), so the person can find it again.
+     */
+    val `link`: kotlin.String
+    , 
+    /**
+     * Whether a PIN is needed.
+     */
+    val `hasPin`: kotlin.Boolean
+    , 
+    /**
+     * When it was made.
+     */
+    val `createdAt`: Timestamp
+    , 
+    /**
+     * When it expires.
+     */
+    val `expiresAt`: Timestamp
+    , 
+    /**
+     * The newest capsule's sequence number.
+     */
+    val `seq`: kotlin.ULong
+    , 
+    /**
+     * When it was revoked, if it was.
+     */
+    val `revokedAt`: Timestamp?
+    , 
+    /**
+     * Enrolled carers still receiving new versions.
+     */
+    val `carers`: List<CarerSummary>
+    
+){
+    
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_sharesummary_uniffi_trait_debug(FfiConverterTypeShareSummary.lower(this),
+        _status)
+}
+    )
+    }
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeShareSummary: FfiConverterRustBuffer<ShareSummary> {
+    override fun read(buf: ByteBuffer): ShareSummary {
+        return ShareSummary(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeDocumentKind.read(buf),
+            FfiConverterSequenceTypeSection.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterTypeTimestamp.read(buf),
+            FfiConverterTypeTimestamp.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterOptionalTypeTimestamp.read(buf),
+            FfiConverterSequenceTypeCarerSummary.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ShareSummary) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`recipient`) +
+            FfiConverterString.allocationSize(value.`documentId`) +
+            FfiConverterTypeDocumentKind.allocationSize(value.`kind`) +
+            FfiConverterSequenceTypeSection.allocationSize(value.`sections`) +
+            FfiConverterString.allocationSize(value.`link`) +
+            FfiConverterBoolean.allocationSize(value.`hasPin`) +
+            FfiConverterTypeTimestamp.allocationSize(value.`createdAt`) +
+            FfiConverterTypeTimestamp.allocationSize(value.`expiresAt`) +
+            FfiConverterULong.allocationSize(value.`seq`) +
+            FfiConverterOptionalTypeTimestamp.allocationSize(value.`revokedAt`) +
+            FfiConverterSequenceTypeCarerSummary.allocationSize(value.`carers`)
+    )
+
+    override fun write(value: ShareSummary, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`recipient`, buf)
+            FfiConverterString.write(value.`documentId`, buf)
+            FfiConverterTypeDocumentKind.write(value.`kind`, buf)
+            FfiConverterSequenceTypeSection.write(value.`sections`, buf)
+            FfiConverterString.write(value.`link`, buf)
+            FfiConverterBoolean.write(value.`hasPin`, buf)
+            FfiConverterTypeTimestamp.write(value.`createdAt`, buf)
+            FfiConverterTypeTimestamp.write(value.`expiresAt`, buf)
+            FfiConverterULong.write(value.`seq`, buf)
+            FfiConverterOptionalTypeTimestamp.write(value.`revokedAt`, buf)
+            FfiConverterSequenceTypeCarerSummary.write(value.`carers`, buf)
+    }
+}
+
+
+
+/**
+ * The document as shared: the sections chosen, and where the version stands.
+ */
+data class SharedDocument (
+    /**
+     * Crisis plan or advance statement.
+     */
+    val `kind`: DocumentKind
+    , 
+    /**
+     * The version's hash.
+     */
+    val `version`: kotlin.String
+    , 
+    /**
+     * The version's number in its document.
+     */
+    val `number`: kotlin.UInt
+    , 
+    /**
+     * Active, superseded, revoked or draft, when signed.
+     */
+    val `status`: VersionStatus
+    , 
+    /**
+     * When the person signed the version, if they did.
+     */
+    val `signedOn`: NaiveDate?
+    , 
+    /**
+     * When it is next to be reviewed.
+     */
+    val `nextReview`: NaiveDate?
+    , 
+    /**
+     * The sections shared, in document order.
+     */
+    val `sections`: List<SharedSection>
+    
+){
+    
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_shareddocument_uniffi_trait_debug(FfiConverterTypeSharedDocument.lower(this),
+        _status)
+}
+    )
+    }
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSharedDocument: FfiConverterRustBuffer<SharedDocument> {
+    override fun read(buf: ByteBuffer): SharedDocument {
+        return SharedDocument(
+            FfiConverterTypeDocumentKind.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterTypeVersionStatus.read(buf),
+            FfiConverterOptionalTypeNaiveDate.read(buf),
+            FfiConverterOptionalTypeNaiveDate.read(buf),
+            FfiConverterSequenceTypeSharedSection.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SharedDocument) = (
+            FfiConverterTypeDocumentKind.allocationSize(value.`kind`) +
+            FfiConverterString.allocationSize(value.`version`) +
+            FfiConverterUInt.allocationSize(value.`number`) +
+            FfiConverterTypeVersionStatus.allocationSize(value.`status`) +
+            FfiConverterOptionalTypeNaiveDate.allocationSize(value.`signedOn`) +
+            FfiConverterOptionalTypeNaiveDate.allocationSize(value.`nextReview`) +
+            FfiConverterSequenceTypeSharedSection.allocationSize(value.`sections`)
+    )
+
+    override fun write(value: SharedDocument, buf: ByteBuffer) {
+            FfiConverterTypeDocumentKind.write(value.`kind`, buf)
+            FfiConverterString.write(value.`version`, buf)
+            FfiConverterUInt.write(value.`number`, buf)
+            FfiConverterTypeVersionStatus.write(value.`status`, buf)
+            FfiConverterOptionalTypeNaiveDate.write(value.`signedOn`, buf)
+            FfiConverterOptionalTypeNaiveDate.write(value.`nextReview`, buf)
+            FfiConverterSequenceTypeSharedSection.write(value.`sections`, buf)
+    }
+}
+
+
+
+/**
+ * One shared section: its key, its English label and its content (the
+ * section's JSON exactly as the document stores it).
+ */
+data class SharedSection (
+    /**
+     * The section's key (`help_contacts`).
+     */
+    val `key`: kotlin.String
+    , 
+    /**
+     * Its label ("People I can ask for help").
+     */
+    val `label`: kotlin.String
+    , 
+    /**
+     * Its content.
+     */
+    val `content`: JsonValue
+    
+){
+    
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_sharedsection_uniffi_trait_debug(FfiConverterTypeSharedSection.lower(this),
+        _status)
+}
+    )
+    }
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSharedSection: FfiConverterRustBuffer<SharedSection> {
+    override fun read(buf: ByteBuffer): SharedSection {
+        return SharedSection(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SharedSection) = (
+            FfiConverterString.allocationSize(value.`key`) +
+            FfiConverterString.allocationSize(value.`label`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`content`)
+    )
+
+    override fun write(value: SharedSection, buf: ByteBuffer) {
+            FfiConverterString.write(value.`key`, buf)
+            FfiConverterString.write(value.`label`, buf)
+            FfiConverterTypeJsonValue.write(value.`content`, buf)
+    }
+}
+
+
+
+/**
  * One information-sharing consent: who may see what.
  */
 data class SharingConsent (
@@ -4764,6 +6007,135 @@ public object FfiConverterTypeSignOff: FfiConverterRustBuffer<SignOff> {
             FfiConverterString.write(value.`capacityStatement`, buf)
             FfiConverterString.write(value.`supportUsed`, buf)
             FfiConverterOptionalTypeWitness.write(value.`witness`, buf)
+    }
+}
+
+
+
+/**
+ * What a capsule says, signed by the person's share identity.
+ */
+data class Signed (
+    /**
+     * Format version (repeats the outer one).
+     */
+    val `v`: kotlin.UInt
+    , 
+    /**
+     * The share id.
+     */
+    val `share`: kotlin.String
+    , 
+    /**
+     * 1 for the first capsule of a share, then one more for each.
+     */
+    val `seq`: kotlin.ULong
+    , 
+    /**
+     * Hash of the previous capsule's `signed` bytes (base64url); `None` for seq 1.
+     */
+    val `prev`: kotlin.String?
+    , 
+    /**
+     * The signer's Ed25519 public key (base64url).
+     */
+    val `signer`: kotlin.String
+    , 
+    /**
+     * When this capsule was signed.
+     */
+    val `signedAt`: Timestamp
+    , 
+    /**
+     * After this the share is expired (readers refuse it, the relay deletes it).
+     */
+    val `expiresAt`: Timestamp
+    , 
+    /**
+     * Who it is for, in the person's words ("Sam, my brother").
+     */
+    val `recipient`: kotlin.String
+    , 
+    /**
+     * The share was revoked: this capsule carries no document.
+     */
+    val `revoked`: kotlin.Boolean
+    , 
+    /**
+     * The shared document; `None` when revoked.
+     */
+    val `document`: SharedDocument?
+    , 
+    /**
+     * HPKE public key (base64url) that replies are sealed to; `None` when
+     * replies are not invited.
+     */
+    val `replyTo`: kotlin.String?
+    
+){
+    
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_signed_uniffi_trait_debug(FfiConverterTypeSigned.lower(this),
+        _status)
+}
+    )
+    }
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSigned: FfiConverterRustBuffer<Signed> {
+    override fun read(buf: ByteBuffer): Signed {
+        return Signed(
+            FfiConverterUInt.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeTimestamp.read(buf),
+            FfiConverterTypeTimestamp.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalTypeSharedDocument.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Signed) = (
+            FfiConverterUInt.allocationSize(value.`v`) +
+            FfiConverterString.allocationSize(value.`share`) +
+            FfiConverterULong.allocationSize(value.`seq`) +
+            FfiConverterOptionalString.allocationSize(value.`prev`) +
+            FfiConverterString.allocationSize(value.`signer`) +
+            FfiConverterTypeTimestamp.allocationSize(value.`signedAt`) +
+            FfiConverterTypeTimestamp.allocationSize(value.`expiresAt`) +
+            FfiConverterString.allocationSize(value.`recipient`) +
+            FfiConverterBoolean.allocationSize(value.`revoked`) +
+            FfiConverterOptionalTypeSharedDocument.allocationSize(value.`document`) +
+            FfiConverterOptionalString.allocationSize(value.`replyTo`)
+    )
+
+    override fun write(value: Signed, buf: ByteBuffer) {
+            FfiConverterUInt.write(value.`v`, buf)
+            FfiConverterString.write(value.`share`, buf)
+            FfiConverterULong.write(value.`seq`, buf)
+            FfiConverterOptionalString.write(value.`prev`, buf)
+            FfiConverterString.write(value.`signer`, buf)
+            FfiConverterTypeTimestamp.write(value.`signedAt`, buf)
+            FfiConverterTypeTimestamp.write(value.`expiresAt`, buf)
+            FfiConverterString.write(value.`recipient`, buf)
+            FfiConverterBoolean.write(value.`revoked`, buf)
+            FfiConverterOptionalTypeSharedDocument.write(value.`document`, buf)
+            FfiConverterOptionalString.write(value.`replyTo`, buf)
     }
 }
 
@@ -5594,6 +6966,61 @@ public object FfiConverterTypeWitness: FfiConverterRustBuffer<Witness> {
 
 
 /**
+ * What happened.
+ */
+
+enum class AccessEvent {
+    
+    /**
+     * A reader opened the share (a page load or preview never counts).
+     */
+    OPENED,
+    /**
+     * A wrong PIN (or a wrong link) was tried.
+     */
+    WRONG_PIN,
+    /**
+     * Too many wrong PINs: the relay locked the share.
+     */
+    LOCKED,
+    /**
+     * Someone tried to open it after it expired.
+     */
+    EXPIRED,
+    /**
+     * Someone tried to open it after it was revoked.
+     */
+    REVOKED;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAccessEvent: FfiConverterRustBuffer<AccessEvent> {
+    override fun read(buf: ByteBuffer) = try {
+        AccessEvent.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: AccessEvent) = 4UL
+
+    override fun write(value: AccessEvent, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
  * What authority an attorney or deputy holds.
  */
 
@@ -6038,6 +7465,78 @@ public object FfiConverterTypeExportKind: FfiConverterRustBuffer<ExportKind> {
     override fun allocationSize(value: ExportKind) = 4UL
 
     override fun write(value: ExportKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * Where a followed share stands, as of the last refresh.
+ */
+
+enum class FollowState {
+    
+    /**
+     * Opened; this is the newest version the relay has.
+     */
+    ACTIVE,
+    /**
+     * The person revoked it (signed).
+     */
+    REVOKED,
+    /**
+     * It expired.
+     */
+    EXPIRED,
+    /**
+     * The relay locked it (wrong PINs).
+     */
+    LOCKED,
+    /**
+     * The read limit was reached.
+     */
+    READ_LIMIT_REACHED,
+    /**
+     * The relay no longer has it.
+     */
+    GONE,
+    /**
+     * The relay served an older or unrelated version: the last good one
+     * is kept and shown with a warning.
+     */
+    ROLLED_BACK,
+    /**
+     * No longer encrypted to this carer.
+     */
+    NO_LONGER_SHARED,
+    /**
+     * The relay could not be reached; the last version seen is shown.
+     */
+    OFFLINE;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeFollowState: FfiConverterRustBuffer<FollowState> {
+    override fun read(buf: ByteBuffer) = try {
+        FollowState.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: FollowState) = 4UL
+
+    override fun write(value: FollowState, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }
@@ -6588,6 +8087,260 @@ public object FfiConverterTypeSection: FfiConverterRustBuffer<Section> {
 
 
 
+
+
+/**
+ * Why a sharing operation was refused.
+ *
+ * The bindings carry it as a flat error, like `HavenError`: the app gets
+ * the variant and the `Display` sentence; [`ShareError::code`] is mirrored
+ * by the hand-written `code` extensions in Kotlin and Swift.
+ */
+sealed class ShareException(message: String): kotlin.Exception(message) {
+        
+    /**
+     * Not a Haven capsule (or link, reply, card): bad encoding or fields.
+     */
+        class Malformed(message: String) : ShareException(message)
+        
+    /**
+     * Written by a newer (or unknown) format version.
+     */
+        class UnsupportedVersion(message: String) : ShareException(message)
+        
+    /**
+     * The capsule belongs to another share than the one asked for.
+     */
+        class WrongShare(message: String) : ShareException(message)
+        
+    /**
+     * The link key or the PIN does not open the capsule.
+     */
+        class WrongKeyOrPin(message: String) : ShareException(message)
+        
+    /**
+     * The capsule is not encrypted to this carer (never was, or was revoked).
+     */
+        class NotARecipient(message: String) : ShareException(message)
+        
+    /**
+     * The capsule fails authentication or its signature is wrong.
+     */
+        class Tampered(message: String) : ShareException(message)
+        
+    /**
+     * Signed by another identity than the one this share was first seen with.
+     */
+        class WrongSigner(message: String) : ShareException(message)
+        
+    /**
+     * Parts of different capsules put together, or a broken chain of versions.
+     */
+        class Spliced(message: String) : ShareException(message)
+        
+    /**
+     * An older version than one already seen (a relay rolling back).
+     */
+        class Rollback(message: String) : ShareException(message)
+        
+    /**
+     * The share's expiry has passed.
+     */
+        class Expired(message: String) : ShareException(message)
+        
+    /**
+     * The person revoked the share.
+     */
+        class Revoked(message: String) : ShareException(message)
+        
+    /**
+     * The relay locked the share after too many wrong PINs.
+     */
+        class Locked(message: String) : ShareException(message)
+        
+    /**
+     * The relay has no such share (never existed, swept after expiry or
+     * revocation).
+     */
+        class Gone(message: String) : ShareException(message)
+        
+    /**
+     * The read limit was reached.
+     */
+        class ReadLimitReached(message: String) : ShareException(message)
+        
+    /**
+     * A PIN must be 4 to 12 digits.
+     */
+        class BadPin(message: String) : ShareException(message)
+        
+    /**
+     * Input refused; `reason` says why in fixed words.
+     */
+        class Invalid(message: String) : ShareException(message)
+        
+    /**
+     * Larger than the format allows.
+     */
+        class TooLarge(message: String) : ShareException(message)
+        
+    /**
+     * The network or the relay failed.
+     */
+        class Transport(message: String) : ShareException(message)
+        
+    /**
+     * The caller cancelled the call (the bindings' async forms); what was
+     * already sent to the relay or saved in the vault stays consistent.
+     */
+        class Cancelled(message: String) : ShareException(message)
+        
+    /**
+     * The operating system's random number generator failed.
+     */
+        class Randomness(message: String) : ShareException(message)
+        
+    /**
+     * The vault refused (locked, not found, storage).
+     */
+        class Vault(message: String) : ShareException(message)
+        
+
+    companion object ErrorHandler : UniffiRustCallStatusErrorHandler<ShareException> {
+        override fun lift(error_buf: RustBuffer.ByValue): ShareException = FfiConverterTypeShareError.lift(error_buf)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeShareError : FfiConverterRustBuffer<ShareException> {
+    override fun read(buf: ByteBuffer): ShareException {
+        
+            return when(buf.getInt()) {
+            1 -> ShareException.Malformed(FfiConverterString.read(buf))
+            2 -> ShareException.UnsupportedVersion(FfiConverterString.read(buf))
+            3 -> ShareException.WrongShare(FfiConverterString.read(buf))
+            4 -> ShareException.WrongKeyOrPin(FfiConverterString.read(buf))
+            5 -> ShareException.NotARecipient(FfiConverterString.read(buf))
+            6 -> ShareException.Tampered(FfiConverterString.read(buf))
+            7 -> ShareException.WrongSigner(FfiConverterString.read(buf))
+            8 -> ShareException.Spliced(FfiConverterString.read(buf))
+            9 -> ShareException.Rollback(FfiConverterString.read(buf))
+            10 -> ShareException.Expired(FfiConverterString.read(buf))
+            11 -> ShareException.Revoked(FfiConverterString.read(buf))
+            12 -> ShareException.Locked(FfiConverterString.read(buf))
+            13 -> ShareException.Gone(FfiConverterString.read(buf))
+            14 -> ShareException.ReadLimitReached(FfiConverterString.read(buf))
+            15 -> ShareException.BadPin(FfiConverterString.read(buf))
+            16 -> ShareException.Invalid(FfiConverterString.read(buf))
+            17 -> ShareException.TooLarge(FfiConverterString.read(buf))
+            18 -> ShareException.Transport(FfiConverterString.read(buf))
+            19 -> ShareException.Cancelled(FfiConverterString.read(buf))
+            20 -> ShareException.Randomness(FfiConverterString.read(buf))
+            21 -> ShareException.Vault(FfiConverterString.read(buf))
+            else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
+        }
+        
+    }
+
+    override fun allocationSize(value: ShareException): ULong {
+        return 4UL
+    }
+
+    override fun write(value: ShareException, buf: ByteBuffer) {
+        when(value) {
+            is ShareException.Malformed -> {
+                buf.putInt(1)
+                Unit
+            }
+            is ShareException.UnsupportedVersion -> {
+                buf.putInt(2)
+                Unit
+            }
+            is ShareException.WrongShare -> {
+                buf.putInt(3)
+                Unit
+            }
+            is ShareException.WrongKeyOrPin -> {
+                buf.putInt(4)
+                Unit
+            }
+            is ShareException.NotARecipient -> {
+                buf.putInt(5)
+                Unit
+            }
+            is ShareException.Tampered -> {
+                buf.putInt(6)
+                Unit
+            }
+            is ShareException.WrongSigner -> {
+                buf.putInt(7)
+                Unit
+            }
+            is ShareException.Spliced -> {
+                buf.putInt(8)
+                Unit
+            }
+            is ShareException.Rollback -> {
+                buf.putInt(9)
+                Unit
+            }
+            is ShareException.Expired -> {
+                buf.putInt(10)
+                Unit
+            }
+            is ShareException.Revoked -> {
+                buf.putInt(11)
+                Unit
+            }
+            is ShareException.Locked -> {
+                buf.putInt(12)
+                Unit
+            }
+            is ShareException.Gone -> {
+                buf.putInt(13)
+                Unit
+            }
+            is ShareException.ReadLimitReached -> {
+                buf.putInt(14)
+                Unit
+            }
+            is ShareException.BadPin -> {
+                buf.putInt(15)
+                Unit
+            }
+            is ShareException.Invalid -> {
+                buf.putInt(16)
+                Unit
+            }
+            is ShareException.TooLarge -> {
+                buf.putInt(17)
+                Unit
+            }
+            is ShareException.Transport -> {
+                buf.putInt(18)
+                Unit
+            }
+            is ShareException.Cancelled -> {
+                buf.putInt(19)
+                Unit
+            }
+            is ShareException.Randomness -> {
+                buf.putInt(20)
+                Unit
+            }
+            is ShareException.Vault -> {
+                buf.putInt(21)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+
+}
+
+
+
 /**
  * How a slot is opened.
  */
@@ -6683,6 +8436,38 @@ public object FfiConverterTypeVersionStatus: FfiConverterRustBuffer<VersionStatu
 }
 
 
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalUInt: FfiConverterRustBuffer<kotlin.UInt?> {
+    override fun read(buf: ByteBuffer): kotlin.UInt? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterUInt.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.UInt?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterUInt.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.UInt?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterUInt.write(value, buf)
+        }
+    }
+}
 
 
 
@@ -6786,6 +8571,38 @@ public object FfiConverterOptionalTypeContact: FfiConverterRustBuffer<Contact?> 
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeSharedDocument: FfiConverterRustBuffer<SharedDocument?> {
+    override fun read(buf: ByteBuffer): SharedDocument? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeSharedDocument.read(buf)
+    }
+
+    override fun allocationSize(value: SharedDocument?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeSharedDocument.allocationSize(value)
+        }
+    }
+
+    override fun write(value: SharedDocument?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeSharedDocument.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeSignOff: FfiConverterRustBuffer<SignOff?> {
     override fun read(buf: ByteBuffer): SignOff? {
         if (buf.get().toInt() == 0) {
@@ -6808,6 +8625,38 @@ public object FfiConverterOptionalTypeSignOff: FfiConverterRustBuffer<SignOff?> 
         } else {
             buf.put(1)
             FfiConverterTypeSignOff.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeSigned: FfiConverterRustBuffer<Signed?> {
+    override fun read(buf: ByteBuffer): Signed? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeSigned.read(buf)
+    }
+
+    override fun allocationSize(value: Signed?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeSigned.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Signed?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeSigned.write(value, buf)
         }
     }
 }
@@ -6914,6 +8763,38 @@ public object FfiConverterOptionalTypeNaiveDate: FfiConverterRustBuffer<NaiveDat
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeTimestamp: FfiConverterRustBuffer<Timestamp?> {
+    override fun read(buf: ByteBuffer): Timestamp? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeTimestamp.read(buf)
+    }
+
+    override fun allocationSize(value: Timestamp?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeTimestamp.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Timestamp?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeTimestamp.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.String>> {
     override fun read(buf: ByteBuffer): List<kotlin.String> {
         val len = buf.getInt()
@@ -6988,6 +8869,90 @@ public object FfiConverterSequenceTypeAttorney: FfiConverterRustBuffer<List<Atto
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeAttorney.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeCardLine: FfiConverterRustBuffer<List<CardLine>> {
+    override fun read(buf: ByteBuffer): List<CardLine> {
+        val len = buf.getInt()
+        return List<CardLine>(len) {
+            FfiConverterTypeCardLine.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<CardLine>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeCardLine.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<CardLine>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeCardLine.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeCardPerson: FfiConverterRustBuffer<List<CardPerson>> {
+    override fun read(buf: ByteBuffer): List<CardPerson> {
+        val len = buf.getInt()
+        return List<CardPerson>(len) {
+            FfiConverterTypeCardPerson.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<CardPerson>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeCardPerson.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<CardPerson>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeCardPerson.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeCarerSummary: FfiConverterRustBuffer<List<CarerSummary>> {
+    override fun read(buf: ByteBuffer): List<CarerSummary> {
+        val len = buf.getInt()
+        return List<CarerSummary>(len) {
+            FfiConverterTypeCarerSummary.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<CarerSummary>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeCarerSummary.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<CarerSummary>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeCarerSummary.write(it, buf)
         }
     }
 }
@@ -7278,6 +9243,34 @@ public object FfiConverterSequenceTypeProfessional: FfiConverterRustBuffer<List<
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeReplySection: FfiConverterRustBuffer<List<ReplySection>> {
+    override fun read(buf: ByteBuffer): List<ReplySection> {
+        val len = buf.getInt()
+        return List<ReplySection>(len) {
+            FfiConverterTypeReplySection.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ReplySection>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeReplySection.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ReplySection>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeReplySection.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeSectionResponse: FfiConverterRustBuffer<List<SectionResponse>> {
     override fun read(buf: ByteBuffer): List<SectionResponse> {
         val len = buf.getInt()
@@ -7296,6 +9289,34 @@ public object FfiConverterSequenceTypeSectionResponse: FfiConverterRustBuffer<Li
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeSectionResponse.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeSharedSection: FfiConverterRustBuffer<List<SharedSection>> {
+    override fun read(buf: ByteBuffer): List<SharedSection> {
+        val len = buf.getInt()
+        return List<SharedSection>(len) {
+            FfiConverterTypeSharedSection.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<SharedSection>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeSharedSection.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<SharedSection>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeSharedSection.write(it, buf)
         }
     }
 }
@@ -7383,6 +9404,39 @@ public object FfiConverterSequenceTypeWarningSign: FfiConverterRustBuffer<List<W
         }
     }
 }
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeSection: FfiConverterRustBuffer<List<Section>> {
+    override fun read(buf: ByteBuffer): List<Section> {
+        val len = buf.getInt()
+        return List<Section>(len) {
+            FfiConverterTypeSection.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Section>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeSection.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Section>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeSection.write(it, buf)
+        }
+    }
+}
+
+
+
+public typealias JsonValue = kotlin.String
+public typealias FfiConverterTypeJsonValue = FfiConverterString
 
 
 
