@@ -24,6 +24,27 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
     { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql >/dev/null; }
 fi
 
+# Fonts the PDF script tests pass to exports as an app would (Chinese,
+# Arabic and Urdu, Devanagari, Bengali): the smallest Debian packages that
+# cover those scripts (about 2.4 MB to download); see
+# core/tests/pdf_read/mod.rs. Nothing is downloaded while tests run.
+need_files() { # need_files PACKAGE FILE...: installs PACKAGE unless every FILE exists
+  local pkg=$1 f
+  shift
+  for f in "$@"; do
+    [ -e "$f" ] && continue
+    echo "installing $pkg (for $f)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$pkg" >/dev/null 2>&1 ||
+      { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$pkg" >/dev/null; }
+    return 0
+  done
+}
+need_files fonts-wqy-microhei /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+need_files fonts-hosny-amiri /usr/share/fonts/opentype/fonts-hosny-amiri/Amiri-Regular.ttf \
+  /usr/share/fonts/opentype/fonts-hosny-amiri/Amiri-Bold.ttf
+need_files fonts-lohit-deva /usr/share/fonts/truetype/lohit-devanagari/Lohit-Devanagari.ttf
+need_files fonts-lohit-beng-bengali /usr/share/fonts/truetype/lohit-bengali/Lohit-Bengali.ttf
+
 echo "== format"
 cargo fmt --all -- --check
 

@@ -12,8 +12,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use haven_core::{
-    BackupSummary, Bucket, Entry, ExportKind, HavenError, KdfParams, MoodPoint, Page,
-    RestoreSecret, Vault, VerifyReport, VersionRef,
+    BackupSummary, Bucket, Entry, ExportKind, ExportOptions, HavenError, KdfParams, MoodPoint,
+    Page, RestoreSecret, Vault, VerifyReport, VersionRef,
 };
 
 use crate::keystore::KeyStore;
@@ -280,7 +280,9 @@ impl HavenVault {
         token: Option<Arc<CancelToken>>,
     ) -> Result<Vec<u8>, HavenError> {
         offload(listener, token, move |p| {
-            self.vault.export_pdf(kind, &version, p)
+            self.vault
+                .export_pdf(kind, &version, &ExportOptions::default(), p)
+                .map(|e| e.bytes)
         })
         .await
     }
@@ -294,7 +296,8 @@ impl HavenVault {
         token: Option<Arc<CancelToken>>,
     ) -> Result<String, HavenError> {
         offload(listener, token, move |p| {
-            self.vault.fhir_bundle(&versions, p)
+            self.vault
+                .fhir_bundle(&versions, &ExportOptions::default(), p)
         })
         .await
     }

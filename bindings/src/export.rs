@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use haven_core::{ExportKind, HavenError, VersionRef};
+use haven_core::{ExportKind, ExportOptions, HavenError, VersionRef};
 
 use crate::guard::guard;
 use crate::progress::{CancelToken, Observer, ProgressListener};
@@ -25,7 +25,11 @@ impl HavenVault {
         token: Option<Arc<CancelToken>>,
     ) -> Result<Vec<u8>, HavenError> {
         let observer = Observer { listener, token };
-        guard(|| self.vault.export_pdf(kind, &version, &observer))
+        guard(|| {
+            self.vault
+                .export_pdf(kind, &version, &ExportOptions::default(), &observer)
+                .map(|e| e.bytes)
+        })
     }
 
     /// An HL7 FHIR R4 Bundle (JSON) of the given versions.
@@ -37,6 +41,9 @@ impl HavenVault {
         token: Option<Arc<CancelToken>>,
     ) -> Result<String, HavenError> {
         let observer = Observer { listener, token };
-        guard(|| self.vault.fhir_bundle(&versions, &observer))
+        guard(|| {
+            self.vault
+                .fhir_bundle(&versions, &ExportOptions::default(), &observer)
+        })
     }
 }

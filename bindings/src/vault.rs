@@ -71,13 +71,9 @@ pub fn default_kdf_params() -> KdfParams {
     KdfParams::default()
 }
 
-/// The floor, the cheapest cost a new slot may have (19 MiB, 2 passes,
-/// OWASP's lowest Argon2id setting): for constrained
-/// devices and tests.
-#[uniffi::export]
-pub fn minimum_kdf_params() -> KdfParams {
-    KdfParams::minimum()
-}
+// No `minimum_kdf_params`: the floor is for tests (issue 9). An app on a
+// device that cannot afford the default builds its own `KdfParams`, which
+// `create_vault` refuses below the floor (19 MiB, 2 passes).
 
 #[uniffi::export]
 impl HavenVault {

@@ -105,3 +105,24 @@ fn every_public_vault_method_has_a_binding_or_a_reason() {
         "ALLOWED names methods core no longer has: {stale:?}"
     );
 }
+
+/// Issue 9: the KDF floor is for tests only. Apps get no call that hands it
+/// out (they build `KdfParams` themselves, checked against the floor), and
+/// core names it for what it is.
+#[test]
+fn the_kdf_floor_is_not_offered_to_apps() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    for generated in [
+        "bindings/kotlin/src/main/kotlin/app/haven/haven_ffi.kt",
+        "bindings/swift/Sources/Haven/Haven.swift",
+    ] {
+        let text = fs::read_to_string(root.join(generated)).unwrap();
+        assert!(text.len() > 10_000, "{generated} looks empty");
+        for name in ["minimum_kdf_params", "minimumKdfParams"] {
+            assert!(!text.contains(name), "{generated} offers {name}");
+        }
+    }
+    let kdf = fs::read_to_string(root.join("core/src/crypto/kdf.rs")).unwrap();
+    assert!(kdf.contains("pub fn minimum_for_tests() -> Self"));
+    assert!(!kdf.contains("pub fn minimum() -> Self"));
+}

@@ -774,7 +774,7 @@ mod tests {
     const PASS: &str = "correct horse battery staple";
 
     fn vault_in(dir: &Path) -> Vault {
-        Vault::create(&dir.join("vault.db"), PASS, KdfParams::minimum())
+        Vault::create(&dir.join("vault.db"), PASS, KdfParams::minimum_for_tests())
             .unwrap()
             .0
     }
@@ -929,7 +929,7 @@ mod tests {
                 StoredSlot {
                     id: "cd".repeat(16),
                     kind: SlotKind::Passphrase,
-                    kdf: Some(KdfParams::minimum().to_bytes()),
+                    kdf: Some(KdfParams::minimum_for_tests().to_bytes()),
                     salt: vec![3; 16],
                     wrapped: vec![4; 61],
                 },

@@ -20,6 +20,7 @@ mod files;
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod i18n;
 mod integrity;
 pub mod journal;
 mod leftovers;
@@ -47,7 +48,9 @@ pub use documents::{
     SignOff, StatusChange, ValidationProblem, VersionStatus, VersionSummary, WarningSign, Witness,
 };
 pub use error::{HavenError, Result};
-pub use export::{ExportDocument, ExportKind, VersionRef};
+pub use export::{
+    ExportDocument, ExportKind, ExportOptions, ExportWarning, Exported, FontSource, VersionRef,
+};
 pub use files::{write_new_file, FileKind};
 pub use journal::{Draft, Entry, Page};
 pub use moods::{Bucket, MoodPoint};
@@ -68,7 +71,7 @@ pub(crate) fn test_vault() -> (tempfile::TempDir, Vault) {
     let (v, _) = Vault::create(
         &dir.path().join("v.db"),
         "correct horse battery",
-        KdfParams::minimum(),
+        KdfParams::minimum_for_tests(),
     )
     .unwrap();
     (dir, v)

@@ -495,7 +495,7 @@ impl Vault {
     }
 
     /// Like [`Vault::change_passphrase`] at cost `kdf` (at least the floor,
-    /// [`KdfParams::minimum`]). The cost is the caller's: never taken from a
+    /// 19 MiB and 2 passes, `KdfParams::is_within_bounds`). The cost is the caller's: never taken from a
     /// slot already in the file, which anyone able to write the file could
     /// have planted.
     pub fn change_passphrase_with_kdf(&self, new_passphrase: &str, kdf: KdfParams) -> Result<()> {

@@ -41,8 +41,12 @@ fn draft(i: usize, text_len: usize) -> Draft {
 /// A vault with `n` entries of about `text_len` bytes, and a backup of it.
 fn make(n: usize, text_len: usize) -> Made {
     let home = tempfile::tempdir().unwrap();
-    let (vault, recovery) =
-        Vault::create(&home.path().join("vault.db"), PASS, KdfParams::minimum()).unwrap();
+    let (vault, recovery) = Vault::create(
+        &home.path().join("vault.db"),
+        PASS,
+        KdfParams::minimum_for_tests(),
+    )
+    .unwrap();
     let mut entries: Vec<Entry> = (0..n)
         .map(|i| vault.add_entry(draft(i, text_len)).unwrap())
         .collect();
@@ -230,8 +234,12 @@ fn wrong_secrets_are_refused_and_nothing_is_created() {
         HavenError::WrongPassphrase
     );
     let other = tempfile::tempdir().unwrap();
-    let (_, other_key) =
-        Vault::create(&other.path().join("v.db"), PASS, KdfParams::minimum()).unwrap();
+    let (_, other_key) = Vault::create(
+        &other.path().join("v.db"),
+        PASS,
+        KdfParams::minimum_for_tests(),
+    )
+    .unwrap();
     assert_eq!(
         restore(RestoreSecret::RecoveryKey(&other_key.display())).unwrap_err(),
         HavenError::WrongRecoveryKey
@@ -551,8 +559,12 @@ fn importing_garbage_does_not_panic() {
 #[test]
 fn device_slots_stay_behind() {
     let home = tempfile::tempdir().unwrap();
-    let (vault, _) =
-        Vault::create(&home.path().join("vault.db"), PASS, KdfParams::minimum()).unwrap();
+    let (vault, _) = Vault::create(
+        &home.path().join("vault.db"),
+        PASS,
+        KdfParams::minimum_for_tests(),
+    )
+    .unwrap();
     vault.add_device_key(&[9u8; 32]).unwrap();
     assert_eq!(vault.key_slots().unwrap().len(), 3);
     let backup = home.path().join("b");
@@ -656,8 +668,12 @@ fn backup_opens_with_the_passphrase_it_was_made_under() {
 #[test]
 fn vault_opened_only_by_a_device_key_refuses_to_make_an_unopenable_backup() {
     let home = tempfile::tempdir().unwrap();
-    let (vault, _) =
-        Vault::create(&home.path().join("vault.db"), PASS, KdfParams::minimum()).unwrap();
+    let (vault, _) = Vault::create(
+        &home.path().join("vault.db"),
+        PASS,
+        KdfParams::minimum_for_tests(),
+    )
+    .unwrap();
     vault.add_device_key(&[7u8; 32]).unwrap();
     for slot in vault.key_slots().unwrap() {
         if slot.kind != SlotKind::Device {
@@ -685,7 +701,7 @@ fn backup_and_restore_report_progress_and_cancel_without_leaving_files() {
     let (vault, _rk) = haven_core::Vault::create(
         &dir.path().join("v.haven"),
         "progress passphrase",
-        haven_core::KdfParams::minimum(),
+        haven_core::KdfParams::minimum_for_tests(),
     )
     .unwrap();
     for i in 0..300 {
@@ -796,7 +812,7 @@ fn leftovers_of_killed_backups_and_restores_are_cleared() {
 fn backup_header_with_oversized_kdf_cost_is_refused_at_once() {
     let m = small();
     let mut bytes = std::fs::read(&m.backup).unwrap();
-    let stored = kdf_bytes(KdfParams::minimum());
+    let stored = kdf_bytes(KdfParams::minimum_for_tests());
     let (header_len, _) = layout(&bytes);
     let at = bytes[..header_len]
         .windows(stored.len())

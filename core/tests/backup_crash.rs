@@ -156,7 +156,12 @@ fn in_flight(lines: &[String]) -> Option<PathBuf> {
 #[test]
 fn sigkill_during_backup_or_restore_leaves_no_partial_file() {
     let dir = tempfile::tempdir().unwrap();
-    let (v, _) = Vault::create(&dir.path().join("vault.db"), PASS, KdfParams::minimum()).unwrap();
+    let (v, _) = Vault::create(
+        &dir.path().join("vault.db"),
+        PASS,
+        KdfParams::minimum_for_tests(),
+    )
+    .unwrap();
     for i in 0..ENTRIES {
         v.add_entry(Draft {
             text: format!("entry {i} {}", "words ".repeat(1000)),

@@ -181,7 +181,7 @@ fn check(db: &Path, model: &mut HashMap<String, String>, in_flight: Option<&InFl
 fn sigkill_at_chosen_points_leaves_the_old_or_the_new_state() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("crash.haven");
-    drop(Vault::create(&db, PASS, KdfParams::minimum()).unwrap());
+    drop(Vault::create(&db, PASS, KdfParams::minimum_for_tests()).unwrap());
     let mut model: HashMap<String, String> = HashMap::new();
     let (mut kills, mut in_flight, mut happened) = (0, 0, 0);
     for round in 0..ROUNDS {

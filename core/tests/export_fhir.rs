@@ -11,7 +11,7 @@ use std::collections::HashSet;
 
 use doc_fixtures::*;
 use haven_core::export::{fhir, ExportDocument, VersionRef};
-use haven_core::{HavenError, Silent};
+use haven_core::{ExportOptions, HavenError, Silent};
 use serde_json::Value;
 
 fn is_uuid_v4(s: &str) -> bool {
@@ -23,6 +23,11 @@ fn is_uuid_v4(s: &str) -> bool {
             .all(|(i, c)| [8, 13, 18, 23].contains(&i) || matches!(c, '0'..='9' | 'a'..='f'))
         && b[14] == b'4'
         && matches!(b[19], b'8' | b'9' | b'a' | b'b')
+}
+
+/// English labels, bundled fonts.
+fn en() -> ExportOptions {
+    ExportOptions::default()
 }
 
 /// FHIR `date` (full precision, as exported).
@@ -41,7 +46,7 @@ fn is_date_time(s: &str) -> bool {
 }
 
 fn bundle_of(docs: &[ExportDocument]) -> Value {
-    let json = fhir::bundle(docs, &Silent).unwrap();
+    let json = fhir::bundle(docs, &en(), &Silent).unwrap();
     serde_json::from_str(&json).unwrap()
 }
 
@@ -375,24 +380,30 @@ fn people_and_provenance() {
 fn vault_fhir_bundle_and_refusals() {
     let (_d, v) = vault();
     let plan = v.create_document(unicode_plan().into()).unwrap();
-    let json = v.fhir_bundle(&[VersionRef::from(&plan)], &Silent).unwrap();
+    let json = v
+        .fhir_bundle(&[VersionRef::from(&plan)], &en(), &Silent)
+        .unwrap();
     let b: Value = serde_json::from_str(&json).unwrap();
     assert_eq!(resources(&b, "Patient")[0]["name"][0]["text"], ZOE);
     assert!(resources(&b, "Consent").is_empty());
     assert!(matches!(
-        fhir::bundle(&[], &Silent),
+        fhir::bundle(&[], &en(), &Silent),
         Err(HavenError::InvalidInput { .. })
     ));
     assert!(matches!(
         v.fhir_bundle(
             &[VersionRef::new(&plan.document_id, &"0".repeat(64))],
+            &en(),
             &Silent
         ),
         Err(HavenError::NotFound { .. })
     ));
     // Two exports never share ids.
-    let again: Value =
-        serde_json::from_str(&v.fhir_bundle(&[VersionRef::from(&plan)], &Silent).unwrap()).unwrap();
+    let again: Value = serde_json::from_str(
+        &v.fhir_bundle(&[VersionRef::from(&plan)], &en(), &Silent)
+            .unwrap(),
+    )
+    .unwrap();
     let ids = |b: &Value| -> HashSet<String> {
         b["entry"]
             .as_array()

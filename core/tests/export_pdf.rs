@@ -15,9 +15,14 @@ use std::process::Command;
 use common::Recorder;
 use doc_fixtures::*;
 use haven_core::documents::*;
-use haven_core::export::{pdf, ExportDocument, ExportKind, VersionRef};
+use haven_core::export::{pdf, ExportDocument, ExportKind, ExportOptions, VersionRef};
 use haven_core::{HavenError, Silent};
 use haven_test_support::pdf::{assert_contains, assert_lacks, squash, text_of as pdftotext};
+
+/// English labels, bundled fonts.
+fn en() -> ExportOptions {
+    ExportOptions::default()
+}
 
 /// Pages of a PDF as parsed by lopdf, with each page's MediaBox.
 fn pages(pdf: &[u8]) -> Vec<[f32; 4]> {
@@ -58,7 +63,7 @@ fn pdftotext_is_installed() {
 fn crisis_plan_pdf_holds_every_section_in_the_persons_words() {
     let mut k = Markers::default();
     let doc = plan_doc(full_plan(&mut k));
-    let bytes = pdf::crisis_plan(&doc, &Silent).unwrap();
+    let bytes = pdf::crisis_plan(&doc, &en(), &Silent).unwrap().bytes;
     keep("plan.pdf", &bytes);
     assert!(bytes.starts_with(b"%PDF-"));
     let text = pdftotext(&bytes);
@@ -81,7 +86,7 @@ fn crisis_plan_pdf_holds_every_section_in_the_persons_words() {
 #[test]
 fn unicode_names_survive_extraction() {
     let doc = plan_doc(unicode_plan());
-    let text = pdftotext(&pdf::crisis_plan(&doc, &Silent).unwrap());
+    let text = pdftotext(&pdf::crisis_plan(&doc, &en(), &Silent).unwrap().bytes);
     for name in [ZOE, LUKASZ, GREEK, CYRILLIC, "αδελφή", "подруга", "Μουσική"] {
         assert_contains(&text, name);
     }
@@ -97,7 +102,7 @@ fn empty_sections_are_left_out() {
     let mut plan = CrisisPlan::new_for_region(Region::Us);
     plan.when_well = "Calm".into();
     let doc = plan_doc(plan);
-    let bytes = pdf::crisis_plan(&doc, &Silent).unwrap();
+    let bytes = pdf::crisis_plan(&doc, &en(), &Silent).unwrap().bytes;
     let text = pdftotext(&bytes);
     assert_contains(&text, "What I'm like when I'm well");
     assert_contains(&text, "988");
@@ -115,7 +120,7 @@ fn empty_sections_are_left_out() {
 #[test]
 fn long_plan_flows_across_pages_with_nothing_lost() {
     let doc = plan_doc(long_plan());
-    let bytes = pdf::crisis_plan(&doc, &Silent).unwrap();
+    let bytes = pdf::crisis_plan(&doc, &en(), &Silent).unwrap().bytes;
     keep("long-plan.pdf", &bytes);
     let pages = pages(&bytes);
     assert!(pages.len() >= 3, "only {} pages", pages.len());
@@ -143,7 +148,7 @@ fn long_plan_flows_across_pages_with_nothing_lost() {
 #[test]
 fn crisis_card_is_one_wallet_sized_page_with_who_to_call_and_what_helps() {
     let doc = plan_doc(unicode_plan());
-    let bytes = pdf::crisis_card(&doc, &Silent).unwrap();
+    let bytes = pdf::crisis_card(&doc, &en(), &Silent).unwrap().bytes;
     keep("card.pdf", &bytes);
     let pages = pages(&bytes);
     assert_eq!(pages.len(), 1);
@@ -173,7 +178,7 @@ fn crisis_card_is_one_wallet_sized_page_with_who_to_call_and_what_helps() {
 #[test]
 fn overfull_crisis_card_is_cut_with_an_ellipsis_and_a_note() {
     let doc = plan_doc(overfull_plan());
-    let bytes = pdf::crisis_card(&doc, &Silent).unwrap();
+    let bytes = pdf::crisis_card(&doc, &en(), &Silent).unwrap().bytes;
     keep("card-overfull.pdf", &bytes);
     assert_eq!(pages(&bytes).len(), 1);
     let text = pdftotext(&bytes);
@@ -190,7 +195,7 @@ fn advance_statement_pdf_has_sections_sign_off_witness_reviews_and_departures() 
     let doc = reviewed_statement(&v, &mut k);
     assert_eq!(doc.reviews.len(), 1);
     assert_eq!(doc.departures.len(), 1);
-    let bytes = pdf::advance_statement(&doc, &Silent).unwrap();
+    let bytes = pdf::advance_statement(&doc, &en(), &Silent).unwrap().bytes;
     keep("statement.pdf", &bytes);
     assert!(pages(&bytes).len() >= 2);
     let text = pdftotext(&bytes);
@@ -232,25 +237,40 @@ fn vault_shorthands_export_the_named_version() {
         &v.export_pdf(
             ExportKind::AdvanceStatementPdf,
             &VersionRef::new(id, &st.version.hash),
+            &en(),
             &Silent,
         )
-        .unwrap(),
+        .unwrap()
+        .bytes,
     );
     assert_contains(&text, ZOE);
     let plan = v.create_document(unicode_plan().into()).unwrap();
     let card = v
-        .export_pdf(ExportKind::CrisisCardPdf, &VersionRef::from(&plan), &Silent)
-        .unwrap();
+        .export_pdf(
+            ExportKind::CrisisCardPdf,
+            &VersionRef::from(&plan),
+            &en(),
+            &Silent,
+        )
+        .unwrap()
+        .bytes;
     assert_eq!(pages(&card).len(), 1);
     let full = v
-        .export_pdf(ExportKind::CrisisPlanPdf, &VersionRef::from(&plan), &Silent)
-        .unwrap();
+        .export_pdf(
+            ExportKind::CrisisPlanPdf,
+            &VersionRef::from(&plan),
+            &en(),
+            &Silent,
+        )
+        .unwrap()
+        .bytes;
     assert_contains(&pdftotext(&full), CYRILLIC);
     // A plan is not a statement, and the other way round.
     assert!(matches!(
         v.export_pdf(
             ExportKind::AdvanceStatementPdf,
             &VersionRef::from(&plan),
+            &en(),
             &Silent
         ),
         Err(HavenError::InvalidInput { .. })
@@ -259,6 +279,7 @@ fn vault_shorthands_export_the_named_version() {
         v.export_pdf(
             ExportKind::CrisisCardPdf,
             &VersionRef::new(id, &st.version.hash),
+            &en(),
             &Silent
         ),
         Err(HavenError::InvalidInput { .. })
@@ -269,13 +290,19 @@ fn vault_shorthands_export_the_named_version() {
 fn pdf_export_reports_progress_and_can_be_cancelled() {
     let doc = plan_doc(long_plan());
     let r = Recorder::new();
-    pdf::crisis_plan(&doc, &r).unwrap();
+    pdf::crisis_plan(&doc, &en(), &r).unwrap();
     let steps = r.fractions();
     assert!(steps.windows(2).all(|w| w[0] <= w[1]), "{steps:?}");
     assert_eq!(steps.last(), Some(&1.0));
     let stop = Recorder::cancelling_after(0);
-    assert_eq!(pdf::crisis_plan(&doc, &stop), Err(HavenError::Cancelled));
-    assert_eq!(pdf::crisis_card(&doc, &stop), Err(HavenError::Cancelled));
+    assert_eq!(
+        pdf::crisis_plan(&doc, &en(), &stop).map(|e| e.bytes),
+        Err(HavenError::Cancelled)
+    );
+    assert_eq!(
+        pdf::crisis_card(&doc, &en(), &stop).map(|e| e.bytes),
+        Err(HavenError::Cancelled)
+    );
 }
 
 #[test]
@@ -298,9 +325,11 @@ fn a_superseded_version_says_it_is_not_in_force() {
         &v.export_pdf(
             ExportKind::CrisisPlanPdf,
             &VersionRef::new(&doc, &v1.hash),
+            &en(),
             &Silent,
         )
-        .unwrap(),
+        .unwrap()
+        .bytes,
     );
     assert_contains(&old, "This version is not in force: superseded");
     assert_contains(&old, "SUPERSEDED");
@@ -308,9 +337,11 @@ fn a_superseded_version_says_it_is_not_in_force() {
         &v.export_pdf(
             ExportKind::CrisisPlanPdf,
             &VersionRef::new(&doc, &v2.hash),
+            &en(),
             &Silent,
         )
-        .unwrap(),
+        .unwrap()
+        .bytes,
     );
     assert_lacks(&new, "not in force");
     assert_contains(&new, "Next review due:");
@@ -318,9 +349,11 @@ fn a_superseded_version_says_it_is_not_in_force() {
         &v.export_pdf(
             ExportKind::CrisisCardPdf,
             &VersionRef::new(&doc, &v1.hash),
+            &en(),
             &Silent,
         )
-        .unwrap(),
+        .unwrap()
+        .bytes,
     );
     assert_contains(&card, "SUPERSEDED: not in force.");
 }

@@ -191,7 +191,7 @@ fn frozen_v1_vault_migrates_and_reads_both_payload_versions() {
 fn write_v1_fixture() {
     let path = fixture_dir().join("v1.haven");
     assert!(!path.exists(), "fixtures are frozen: never overwrite one");
-    let (v, rk) = Vault::create(&path, PASS, KdfParams::minimum()).unwrap();
+    let (v, rk) = Vault::create(&path, PASS, KdfParams::minimum_for_tests()).unwrap();
     let drafts = [
         (
             "First entry, with ünïcödé and an emoji 🌱",

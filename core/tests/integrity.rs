@@ -149,7 +149,7 @@ fn a_slot_with_its_cost_edited_does_not_open() {
     let path = dir.path().join("v.haven");
     let edited = KdfParams {
         memory_kib: 20 * 1024,
-        ..KdfParams::minimum()
+        ..KdfParams::minimum_for_tests()
     };
     raw_conn(&path)
         .execute(
@@ -309,7 +309,7 @@ fn an_old_passphrase_slot_copied_back_is_refused_and_named() {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .unwrap();
-    v.change_passphrase_with_kdf("the new passphrase", KdfParams::minimum())
+    v.change_passphrase_with_kdf("the new passphrase", KdfParams::minimum_for_tests())
         .unwrap();
     v.add_entry(draft("written after the change")).unwrap();
     drop(v);
@@ -459,7 +459,7 @@ fn every_write_advances_the_held_epoch() {
     advanced("edit");
     v.delete_entry(&e.id).unwrap();
     advanced("delete");
-    v.change_passphrase_with_kdf("a different passphrase", KdfParams::minimum())
+    v.change_passphrase_with_kdf("a different passphrase", KdfParams::minimum_for_tests())
         .unwrap();
     advanced("passphrase change");
     let (slot, _) = v.add_random_device_key().unwrap();

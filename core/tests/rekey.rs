@@ -57,7 +57,9 @@ fn after_a_rekey_only_the_new_secrets_open_the_vault_and_old_backups_keep_theirs
             .collect()
     };
     let revisions_before = revisions(v.path());
-    let new_rk = v.rekey(NEW_PASS, KdfParams::minimum(), &Silent).unwrap();
+    let new_rk = v
+        .rekey(NEW_PASS, KdfParams::minimum_for_tests(), &Silent)
+        .unwrap();
     // Every row got a fresh revision too (no edit count survives a rekey).
     let revisions_after = revisions(v.path());
     assert_eq!(revisions_after.len(), revisions_before.len());
@@ -149,7 +151,8 @@ fn a_cancelled_rekey_changes_nothing() {
     for after in [1, 2, 3] {
         let p = CancelAfter(AtomicBool::new(false), after, Default::default());
         assert_eq!(
-            v.rekey(NEW_PASS, KdfParams::minimum(), &p).unwrap_err(),
+            v.rekey(NEW_PASS, KdfParams::minimum_for_tests(), &p)
+                .unwrap_err(),
             HavenError::Cancelled
         );
         assert_eq!(texts(&v), before);
@@ -175,12 +178,12 @@ fn rekey_refuses_a_weak_cost_or_a_locked_vault() {
         HavenError::KdfParamsOutOfBounds
     );
     assert!(matches!(
-        v.rekey("short", KdfParams::minimum(), &Silent),
+        v.rekey("short", KdfParams::minimum_for_tests(), &Silent),
         Err(HavenError::InvalidInput { .. })
     ));
     v.lock();
     assert_eq!(
-        v.rekey(NEW_PASS, KdfParams::minimum(), &Silent)
+        v.rekey(NEW_PASS, KdfParams::minimum_for_tests(), &Silent)
             .unwrap_err(),
         HavenError::Locked
     );
@@ -204,7 +207,8 @@ fn rekey_child() {
     let mut out = std::io::stdout().lock();
     writeln!(out, "STARTED").unwrap();
     out.flush().unwrap();
-    v.rekey(&to, KdfParams::minimum(), &Silent).unwrap();
+    v.rekey(&to, KdfParams::minimum_for_tests(), &Silent)
+        .unwrap();
     writeln!(out, "DONE").unwrap();
     out.flush().unwrap();
 }

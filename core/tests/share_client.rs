@@ -135,7 +135,7 @@ fn publishing_sends_only_hashes_and_ciphertext() {
         let (v, _) = haven_core::Vault::create(
             &dir.path().join("v"),
             "correct horse battery",
-            haven_core::KdfParams::minimum(),
+            haven_core::KdfParams::minimum_for_tests(),
         )
         .unwrap();
         (dir, v)

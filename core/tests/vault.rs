@@ -368,7 +368,7 @@ fn create_refuses_to_overwrite_and_open_refuses_non_vaults() {
     let (dir, _v, _) = new_vault();
     let path = dir.path().join("v.haven");
     assert!(matches!(
-        Vault::create(&path, PASS, KdfParams::minimum()),
+        Vault::create(&path, PASS, KdfParams::minimum_for_tests()),
         Err(HavenError::AlreadyExists { .. })
     ));
     let text = dir.path().join("notes.txt");
@@ -383,7 +383,11 @@ fn create_refuses_to_overwrite_and_open_refuses_non_vaults() {
         Err(HavenError::NotFound { .. })
     ));
     assert!(matches!(
-        Vault::create(&dir.path().join("w"), "short", KdfParams::minimum()),
+        Vault::create(
+            &dir.path().join("w"),
+            "short",
+            KdfParams::minimum_for_tests()
+        ),
         Err(HavenError::InvalidInput { .. })
     ));
     assert!(!dir.path().join("w").exists());

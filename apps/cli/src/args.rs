@@ -461,6 +461,14 @@ pub struct ExportArgs {
     /// the active version, else the latest draft.
     #[arg(long)]
     pub version: Option<String>,
+    /// Language of the labels Haven writes (headings, field names, dates):
+    /// `en` or `cy` (Welsh). What you wrote is printed as you wrote it.
+    #[arg(long, default_value = "en")]
+    pub lang: String,
+    /// A font file to use before this computer's fonts (repeatable), for a
+    /// script the installed fonts do not cover.
+    #[arg(long = "font")]
+    pub fonts: Vec<PathBuf>,
 }
 
 /// Export formats.

@@ -432,36 +432,47 @@ fn documents(vault: &Vault, entry_id: &str, out_dir: &Path) -> Result<(), Failur
     }
 
     step(18, "Exports: PDFs, a wallet crisis card and HL7 FHIR R4");
+    let en = haven_core::ExportOptions::default();
     let exports: [(&str, Vec<u8>); 4] = [
         (
             "crisis-plan.pdf",
-            vault.export_pdf(
-                ExportKind::CrisisPlanPdf,
-                &VersionRef::from(&signed),
-                &Silent,
-            )?,
+            vault
+                .export_pdf(
+                    ExportKind::CrisisPlanPdf,
+                    &VersionRef::from(&signed),
+                    &en,
+                    &Silent,
+                )?
+                .bytes,
         ),
         (
             "crisis-card.pdf",
-            vault.export_pdf(
-                ExportKind::CrisisCardPdf,
-                &VersionRef::from(&signed),
-                &Silent,
-            )?,
+            vault
+                .export_pdf(
+                    ExportKind::CrisisCardPdf,
+                    &VersionRef::from(&signed),
+                    &en,
+                    &Silent,
+                )?
+                .bytes,
         ),
         (
             "advance-statement.pdf",
-            vault.export_pdf(
-                ExportKind::AdvanceStatementPdf,
-                &VersionRef::from(&active),
-                &Silent,
-            )?,
+            vault
+                .export_pdf(
+                    ExportKind::AdvanceStatementPdf,
+                    &VersionRef::from(&active),
+                    &en,
+                    &Silent,
+                )?
+                .bytes,
         ),
         (
             "haven-fhir.json",
             vault
                 .fhir_bundle(
                     &[VersionRef::from(&signed), VersionRef::from(&active)],
+                    &en,
                     &Silent,
                 )?
                 .into_bytes(),

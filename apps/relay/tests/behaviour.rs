@@ -35,7 +35,7 @@ fn person() -> Person {
     let (vault, _) = Vault::create(
         &dir.path().join("v.haven"),
         "correct horse battery",
-        KdfParams::minimum(),
+        KdfParams::minimum_for_tests(),
     )
     .unwrap();
     let mut plan = CrisisPlan::new_for_region(Region::Uk);

@@ -6,9 +6,9 @@
 package app.haven.bench
 
 import app.haven.core.Draft
+import app.haven.core.KdfParams
 import app.haven.createVault
 import app.haven.entryPages
-import app.haven.minimumKdfParams
 import java.nio.file.Files
 import java.nio.file.Path
 import java.util.concurrent.TimeUnit
@@ -133,7 +133,7 @@ private class KotlinResult(
 private fun runKotlin(dir: Path, entries: Int, adds: Int, reps: Int, warmup: Int): KotlinResult {
     val fill = drafts(FILL_SEED, entries)
     val textBytes = fill.sumOf { it.text.length.toLong() } // ASCII: chars == bytes
-    return createVault(dir.resolve("kotlin.haven").toString(), "benchmark passphrase", minimumKdfParams()).vault.use { vault ->
+    return createVault(dir.resolve("kotlin.haven").toString(), "benchmark passphrase", KdfParams(memoryKib = 19u * 1024u, iterations = 2u, parallelism = 1u)).vault.use { vault ->
         fill.forEach { vault.addEntry(it) }
 
         val listAll = timeMs(warmup, reps) {

@@ -190,7 +190,8 @@ fn main() -> Result<(), Box<dyn Error>> {
 }
 
 fn run(args: &Args, path: &std::path::Path) -> Result<String, Box<dyn Error>> {
-    let (vault, _recovery) = Vault::create(path, "benchmark passphrase", KdfParams::minimum())?;
+    let (vault, _recovery) =
+        Vault::create(path, "benchmark passphrase", KdfParams::minimum_for_tests())?;
     let fill = drafts(FILL_SEED, args.entries);
     let text_bytes: usize = fill.iter().map(|d| d.text.len()).sum();
     for d in fill {

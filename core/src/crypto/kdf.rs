@@ -58,10 +58,12 @@ impl Default for KdfParams {
 }
 
 impl KdfParams {
-    /// The floor: the cheapest parameters a new slot may have (19 MiB,
-    /// 2 passes, one lane). For devices that cannot afford the default, and
-    /// for tests.
-    pub fn minimum() -> Self {
+    /// The floor itself (19 MiB, 2 passes, one lane): the cheapest cost a
+    /// new slot may have, **for tests and benchmarks only**, so that they
+    /// run fast. Apps use [`KdfParams::default`], or parameters of their own
+    /// that pass [`KdfParams::is_within_bounds`] on a device that cannot
+    /// afford the default; this is deliberately not in the bindings.
+    pub fn minimum_for_tests() -> Self {
         Self {
             memory_kib: MIN_MEMORY_KIB,
             iterations: MIN_ITERATIONS,
@@ -257,18 +259,18 @@ mod tests {
         assert!(matches!(below_floor.check(), Err(Internal::KdfBounds)));
         let one_pass = KdfParams {
             iterations: 1,
-            ..KdfParams::minimum()
+            ..KdfParams::minimum_for_tests()
         };
         assert!(matches!(one_pass.check(), Err(Internal::KdfBounds)));
-        assert!(KdfParams::minimum().check().is_ok());
+        assert!(KdfParams::minimum_for_tests().check().is_ok());
         assert!(KdfParams::default().check().is_ok());
-        assert_eq!(KdfParams::minimum().memory_kib, 19 * 1024);
-        assert_eq!(KdfParams::minimum().iterations, 2);
+        assert_eq!(KdfParams::minimum_for_tests().memory_kib, 19 * 1024);
+        assert_eq!(KdfParams::minimum_for_tests().iterations, 2);
     }
 
     #[test]
     fn derivation_is_deterministic_and_salted() {
-        let p = KdfParams::minimum();
+        let p = KdfParams::minimum_for_tests();
         let a = p.derive("pass", b"0123456789abcdef").unwrap();
         let b = p.derive("pass", b"0123456789abcdef").unwrap();
         let c = p.derive("pass", b"fedcba9876543210").unwrap();

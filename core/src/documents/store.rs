@@ -566,7 +566,7 @@ mod tests {
             let (v, _) = Vault::create(
                 &dir.path().join("v.haven"),
                 "correct horse battery staple",
-                KdfParams::minimum(),
+                KdfParams::minimum_for_tests(),
             )
             .unwrap();
             let first = v

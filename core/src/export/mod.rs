@@ -13,10 +13,17 @@
 //! by [`ExportKind`]) and [`Vault::fhir_bundle`] do both, given
 //! [`VersionRef`]s.
 //!
+//! Every export takes [`ExportOptions`]: the language of the labels Haven
+//! writes (English or Welsh, from the message catalogue in [`crate::i18n`],
+//! independent of the language the person wrote in) and the fonts it may
+//! draw with ([`FontSource`]: the bundled DejaVu, the app's fonts, the
+//! computer's). A PDF comes back as [`Exported`]: its bytes and the
+//! [`ExportWarning`]s to show the person (text no font draws, by section and
+//! script). The FHIR Bundle is JSON text.
+//!
 //! Every export takes a [`Progress`] (callers with nothing to show pass
 //! [`Silent`](crate::Silent)): it reports steps and stops with
-//! [`HavenError::Cancelled`] when asked. PDFs are bytes; the FHIR Bundle is
-//! JSON text.
+//! [`HavenError::Cancelled`] when asked.
 //!
 //! # What leaves the vault
 //!
@@ -39,7 +46,12 @@ use crate::vault::Vault;
 use crate::Timestamp;
 
 pub mod fhir;
+pub mod fonts;
+mod options;
 pub mod pdf;
+
+pub use fonts::FontSource;
+pub use options::{ExportOptions, ExportWarning, Exported};
 
 /// Which PDF to make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -64,13 +76,19 @@ impl ExportKind {
         }
     }
 
-    /// Renders this PDF of `doc`; `InvalidInput` if `doc` is of another
-    /// document kind.
-    pub fn render(self, doc: &ExportDocument, progress: &dyn Progress) -> Result<Vec<u8>> {
+    /// Renders this PDF of `doc` with `options`' language and fonts;
+    /// `InvalidInput` if `doc` is of another document kind or the language
+    /// is unknown.
+    pub fn render(
+        self,
+        doc: &ExportDocument,
+        options: &ExportOptions,
+        progress: &dyn Progress,
+    ) -> Result<Exported> {
         match self {
-            Self::CrisisPlanPdf => pdf::crisis_plan(doc, progress),
-            Self::CrisisCardPdf => pdf::crisis_card(doc, progress),
-            Self::AdvanceStatementPdf => pdf::advance_statement(doc, progress),
+            Self::CrisisPlanPdf => pdf::crisis_plan(doc, options, progress),
+            Self::CrisisCardPdf => pdf::crisis_card(doc, options, progress),
+            Self::AdvanceStatementPdf => pdf::advance_statement(doc, options, progress),
         }
     }
 }
@@ -211,21 +229,29 @@ impl Vault {
         })
     }
 
-    /// One PDF (see [`ExportKind`]) of one version. `InvalidInput` if the
-    /// version is of another document kind than the PDF is made from.
+    /// One PDF (see [`ExportKind`]) of one version, labelled in `options`'
+    /// language and drawn with its fonts, with the warnings to show the
+    /// person. `InvalidInput` if the version is of another document kind
+    /// than the PDF is made from, or the language is unknown.
     pub fn export_pdf(
         &self,
         kind: ExportKind,
         version: &VersionRef,
+        options: &ExportOptions,
         progress: &dyn Progress,
-    ) -> Result<Vec<u8>> {
+    ) -> Result<Exported> {
         let doc = self.export_document(&version.document_id, &version.version_hash)?;
-        kind.render(&doc, progress)
+        kind.render(&doc, options, progress)
     }
 
-    /// An HL7 FHIR R4 Bundle (JSON) of the given versions (see
-    /// [`fhir::bundle`]).
-    pub fn fhir_bundle(&self, versions: &[VersionRef], progress: &dyn Progress) -> Result<String> {
+    /// An HL7 FHIR R4 Bundle (JSON) of the given versions, its narratives
+    /// in `options`' language (see [`fhir::bundle`]).
+    pub fn fhir_bundle(
+        &self,
+        versions: &[VersionRef],
+        options: &ExportOptions,
+        progress: &dyn Progress,
+    ) -> Result<String> {
         let mut docs = Vec::with_capacity(versions.len());
         for v in versions {
             if progress.cancelled() {
@@ -233,6 +259,6 @@ impl Vault {
             }
             docs.push(self.export_document(&v.document_id, &v.version_hash)?);
         }
-        fhir::bundle(&docs, progress)
+        fhir::bundle(&docs, options, progress)
     }
 }

@@ -81,7 +81,7 @@ fn write_fuzz_seeds() {
         b"aeaqc aibae aqcai baeaq caiba eaqca ibaea qdcdf",
     );
 
-    let kdf = KdfParams::minimum().to_bytes();
+    let kdf = KdfParams::minimum_for_tests().to_bytes();
     let mut slot = vec![6];
     slot.extend_from_slice(b"device");
     slot.push(kdf.len() as u8);
@@ -114,8 +114,12 @@ fn write_fuzz_seeds() {
 
     // Records as a real vault writes them.
     let dir = tempfile::tempdir().unwrap();
-    let (vault, _) =
-        Vault::create(&dir.path().join("v.db"), "seed pass", KdfParams::minimum()).unwrap();
+    let (vault, _) = Vault::create(
+        &dir.path().join("v.db"),
+        "seed pass",
+        KdfParams::minimum_for_tests(),
+    )
+    .unwrap();
     let entry = vault
         .add_entry(Draft {
             text: "Slept badly, walked by the river.".into(),

@@ -13,7 +13,12 @@ pub const PASS: &str = "correct horse battery staple";
 /// A fresh vault in a temp dir, cheap KDF for speed.
 pub fn new_vault() -> (tempfile::TempDir, Vault, RecoveryKey) {
     let dir = tempfile::tempdir().unwrap();
-    let (v, rk) = Vault::create(&dir.path().join("v.haven"), PASS, KdfParams::minimum()).unwrap();
+    let (v, rk) = Vault::create(
+        &dir.path().join("v.haven"),
+        PASS,
+        KdfParams::minimum_for_tests(),
+    )
+    .unwrap();
     (dir, v, rk)
 }
 

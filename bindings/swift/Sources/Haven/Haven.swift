@@ -5872,18 +5872,6 @@ public func defaultKdfParams() -> KdfParams  {
     )
 })
 }
-/**
- * The floor, the cheapest cost a new slot may have (19 MiB, 2 passes,
- * OWASP's lowest Argon2id setting): for constrained
- * devices and tests.
- */
-public func minimumKdfParams() -> KdfParams  {
-    return try!  FfiConverterTypeKdfParams_lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_haven_ffi_fn_func_minimum_kdf_params(uniffiCallStatus
-    )
-})
-}
 
 private enum InitializationResult {
     case ok
@@ -5940,9 +5928,6 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_func_default_kdf_params() != 1387) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_haven_ffi_checksum_func_minimum_kdf_params() != 7130) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_keystore_store() != 30474) {

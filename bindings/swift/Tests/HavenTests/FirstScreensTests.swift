@@ -7,7 +7,7 @@ final class FirstScreensTests: HavenTestCase {
     func testTheFirstScreensRunEndToEnd() async throws {
         let ui = Screens()
         try await firstScreens(path: path("haven.vault"), passphrase: passphrase, keyStore: MemoryKeyStore(),
-                               kdf: minimumKdfParams(), ui: ui)
+                               kdf: testKdfParams(), ui: ui)
         XCTAssertNotNil(ui.recoveryKeyShownOnce)
         XCTAssertNil(ui.errorShown, "the device key unlocked it")
         XCTAssertEqual(ui.cardPdf.map { String(decoding: $0.prefix(4), as: UTF8.self) }, "%PDF")

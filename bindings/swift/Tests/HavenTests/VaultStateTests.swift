@@ -69,11 +69,11 @@ final class VaultStateTests: HavenTestCase {
         let cancelled = CancelToken()
         cancelled.cancel()
         assertThrows("cancelled", try vault.rekey(
-            newPassphrase: newPassphrase, kdf: minimumKdfParams(), listener: nil, token: cancelled))
+            newPassphrase: newPassphrase, kdf: testKdfParams(), listener: nil, token: cancelled))
 
         let listener = RecordingListener()
         let newRecovery = try vault.rekey(
-            newPassphrase: newPassphrase, kdf: minimumKdfParams(), listener: listener, token: nil)
+            newPassphrase: newPassphrase, kdf: testKdfParams(), listener: listener, token: nil)
         XCTAssertNotEqual(newRecovery, created.recoveryKey)
         XCTAssertEqual(listener.steps.last, "done")
         XCTAssertTrue(listener.steps.contains("resealing"))

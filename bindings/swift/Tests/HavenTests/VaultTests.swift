@@ -89,7 +89,7 @@ final class VaultTests: HavenTestCase {
             try created.vault.unlockWithPassphrase(passphrase: "not the passphrase", listener: nil, token: nil))
         XCTAssertFalse(created.vault.isUnlocked())
 
-        let other = try createVault(path: path("other.haven"), passphrase: passphrase, kdf: minimumKdfParams())
+        let other = try createVault(path: path("other.haven"), passphrase: passphrase, kdf: testKdfParams())
         assertThrows("wrong_recovery_key", try created.vault.unlockWithRecoveryKey(recoveryKey: other.recoveryKey))
         assertThrows("mistyped_recovery_key", try created.vault.unlockWithRecoveryKey(recoveryKey: "ABCD-EFGH"))
         assertThrows("wrong_device_key", try created.vault.unlockWithDeviceKey(deviceKey: Data(repeating: 7, count: 32)))

@@ -53,14 +53,15 @@ mod narrative;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde_json::{json, Map, Value};
 
-use super::pdf::blocks::{clinician as clinician_text, has, Blocks, BODY};
-use super::{pdf, step, ExportDocument};
+use super::pdf::blocks::{clinician as clinician_text, date, has, section, yes_no, Blocks, BODY};
+use super::{pdf, step, ExportDocument, ExportOptions};
 use crate::crypto;
 use crate::documents::{
     AdvanceStatement, AttorneyAuthority, Clinician, Contact, CrisisPlan, Departure, DocumentKind,
     ReviewResponse, VersionStatus,
 };
 use crate::error::{HavenError, Result};
+use crate::i18n::Labels;
 use crate::progress::Progress;
 
 const SNOMED: &str = "http://snomed.info/sct";
@@ -73,26 +74,40 @@ const PROV_PARTICIPANT: &str = "http://terminology.hl7.org/CodeSystem/provenance
 const V3_CONFIDENTIALITY: &str = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality";
 const DOC_COMPLETION: &str = "http://terminology.hl7.org/CodeSystem/v3-DocumentCompletion";
 
-/// An HL7 FHIR R4 Bundle (type `collection`) of `docs`, as JSON text.
-/// See the module documentation for what it holds.
+/// An HL7 FHIR R4 Bundle (type `collection`) of `docs`, as JSON text, with
+/// narratives and attached PDFs labelled in `options`' language and PDFs
+/// drawn with its fonts. See the module documentation for what it holds.
 ///
-/// `InvalidInput` if `docs` is empty; `Cancelled` if `progress` asks to stop.
-pub fn bundle(docs: &[ExportDocument], progress: &dyn Progress) -> Result<String> {
-    let value = bundle_value(docs, progress)?;
+/// `InvalidInput` if `docs` is empty or the language unknown; `Cancelled` if
+/// `progress` asks to stop.
+pub fn bundle(
+    docs: &[ExportDocument],
+    options: &ExportOptions,
+    progress: &dyn Progress,
+) -> Result<String> {
+    let value = bundle_value(docs, options, progress)?;
     serde_json::to_string_pretty(&value).map_err(|_| HavenError::Internal {
         reason: "the fhir bundle did not serialise".into(),
     })
 }
 
 /// [`bundle`] as a JSON value.
-pub fn bundle_value(docs: &[ExportDocument], progress: &dyn Progress) -> Result<Value> {
+pub fn bundle_value(
+    docs: &[ExportDocument],
+    options: &ExportOptions,
+    progress: &dyn Progress,
+) -> Result<Value> {
     if docs.is_empty() {
         return Err(HavenError::invalid(
             "choose at least one document to export",
         ));
     }
     step(progress, "fhir_patient", 0.0)?;
-    let mut b = Builder::default();
+    let mut b = Builder {
+        entries: Vec::new(),
+        l: Labels::new(&options.language)?,
+        options,
+    };
     let patient = b.add(patient(docs))?;
     let n = docs.len() as f64;
     for (i, doc) in docs.iter().enumerate() {
@@ -233,12 +248,14 @@ fn patient(docs: &[ExportDocument]) -> Value {
 }
 
 /// Collects entries; every resource gets a fresh `urn:uuid:` fullUrl.
-#[derive(Default)]
-struct Builder {
+struct Builder<'o> {
     entries: Vec<(String, Value)>,
+    /// Narrative labels.
+    l: Labels,
+    options: &'o ExportOptions,
 }
 
-impl Builder {
+impl Builder<'_> {
     /// Adds a resource (pruned of empty elements); returns its fullUrl.
     fn add(&mut self, mut resource: Value) -> Result<String> {
         let id = uuid()?;
@@ -269,10 +286,13 @@ impl Builder {
         let signed = v.sign_off.is_some();
         self.add(json!({
             "resourceType": "DocumentReference",
-            "text": narrative::paragraph(&format!(
-                "{title}, version {}, {}. The full document is attached as a PDF.",
-                v.number,
-                v.status.as_str()
+            "text": narrative::paragraph(&self.l.a(
+                "fhir-docref",
+                &[
+                    ("title", title),
+                    ("version", &v.number.to_string()),
+                    ("status", &super::pdf::blocks::status_words(&self.l, v.status)),
+                ],
             )),
             "status": status,
             "docStatus": doc_status,
@@ -287,7 +307,7 @@ impl Builder {
             "content": [{
                 "attachment": {
                     "contentType": "application/pdf",
-                    "language": "en",
+                    "language": self.l.code(),
                     "data": data_encoding::BASE64.encode(&pdf),
                     "size": pdf.len(),
                     "hash": data_encoding::BASE64.encode(sha1.as_ref()),
@@ -345,19 +365,22 @@ impl Builder {
     /// A Provenance of a departure from a wish.
     fn departure(&mut self, d: &Departure, targets: &[&str]) -> Result<()> {
         let (who, org) = self.practitioner(&d.clinician)?;
-        let what = format!(
-            "A wish in \"{}\" was not followed on {}. Decided by {}. Wish: {}. Reason: {}. \
-             The person was told: {}.",
-            d.section.label(),
-            instant(d.occurred_at),
-            clinician_text(&d.clinician),
-            if has(&d.wish) {
-                d.wish.trim()
-            } else {
-                "(not stated)"
-            },
-            d.reason.trim(),
-            if d.person_told { "yes" } else { "no" },
+        let l = &self.l;
+        let wish = if has(&d.wish) {
+            d.wish.trim().to_string()
+        } else {
+            l.t("fhir-not-stated")
+        };
+        let what = l.a(
+            "fhir-departure",
+            &[
+                ("section", &section(l, d.section)),
+                ("date", &instant(d.occurred_at)),
+                ("clinician", &clinician_text(&d.clinician)),
+                ("wish", &wish),
+                ("reason", d.reason.trim()),
+                ("told", &yes_no(l, d.person_told)),
+            ],
         );
         self.add(json!({
             "resourceType": "Provenance",
@@ -399,30 +422,29 @@ impl Builder {
                 }));
             }
         }
-        let mut text = format!(
-            "Signed by {} on {}. Capacity confirmed: {}.",
-            so.maker_name.trim(),
-            fdate(so.signed_on),
-            if so.confirms_capacity { "yes" } else { "no" }
+        let l = &self.l;
+        let mut text = l.a(
+            "fhir-signed",
+            &[
+                ("name", so.maker_name.trim()),
+                ("date", &date(l, so.signed_on)),
+                ("capacity", &yes_no(l, so.confirms_capacity)),
+            ],
         );
         if let Some(w) = &so.witness {
-            text.push_str(&format!(
-                " Witnessed by {}{}. The witness confirms the maker understood: {}; \
-                 no undue influence: {}.",
-                w.name.trim(),
-                w.signed_on
-                    .map(|d| format!(" on {}", fdate(d)))
-                    .unwrap_or_default(),
-                if w.confirms_understanding {
-                    "yes"
-                } else {
-                    "no"
-                },
-                if w.confirms_no_undue_influence {
-                    "yes"
-                } else {
-                    "no"
-                },
+            let on = w
+                .signed_on
+                .map(|d| l.a("fhir-on-date", &[("date", &date(l, d))]))
+                .unwrap_or_default();
+            text.push(' ');
+            text.push_str(&l.a(
+                "fhir-witnessed",
+                &[
+                    ("name", w.name.trim()),
+                    ("on", &on),
+                    ("understood", &yes_no(l, w.confirms_understanding)),
+                    ("influence", &yes_no(l, w.confirms_no_undue_influence)),
+                ],
             ));
         }
         let recorded = doc.status_changed_at.unwrap_or(doc.version.created_at);
@@ -444,14 +466,15 @@ impl Builder {
             .content
             .as_crisis_plan()
             .ok_or_else(|| HavenError::invalid("not a crisis plan"))?;
-        let pdf = pdf::crisis_plan(doc, progress)?;
+        let pdf = pdf::crisis_plan(doc, self.options, progress)?;
+        let title = self.l.t("title-crisis-plan");
         let docref = self.document_reference(
             doc,
             patient,
             concept(SNOMED, "736253002", "Mental health crisis plan"),
             concept(SNOMED, "734163000", "Care plan"),
-            "Crisis plan",
-            pdf,
+            &title,
+            pdf.bytes,
         )?;
         for c in &plan.help_contacts {
             let role = concept(V2_0131, "C", "Emergency Contact");
@@ -462,7 +485,7 @@ impl Builder {
             VersionStatus::Active => "active",
             VersionStatus::Superseded | VersionStatus::Revoked => "revoked",
         };
-        let blocks = pdf::plan_blocks(doc, plan);
+        let blocks = pdf::plan_blocks(doc, plan, &self.l);
         let careplan = self.add(json!({
             "resourceType": "CarePlan",
             "text": narrative::from_blocks(&blocks),
@@ -498,15 +521,16 @@ impl Builder {
             .content
             .as_advance_statement()
             .ok_or_else(|| HavenError::invalid("not an advance statement"))?;
-        let pdf = pdf::advance_statement(doc, progress)?;
+        let pdf = pdf::advance_statement(doc, self.options, progress)?;
         let directives = concept(LOINC, "42348-3", "Advance directives");
+        let title = self.l.t("title-advance-statement");
         let docref = self.document_reference(
             doc,
             patient,
             directives.clone(),
             directives.clone(),
-            "Advance statement",
-            pdf,
+            &title,
+            pdf.bytes,
         )?;
         self.people(s, patient)?;
         let status = match doc.version.status {
@@ -520,7 +544,7 @@ impl Builder {
             .as_ref()
             .map(|so| fdate(so.signed_on))
             .unwrap_or_else(|| instant(doc.version.created_at));
-        let blocks = pdf::statement_blocks(doc, s);
+        let blocks = pdf::statement_blocks(doc, s, &self.l);
         let consent = self.add(json!({
             "resourceType": "Consent",
             "text": narrative::from_blocks(&blocks),
@@ -543,35 +567,44 @@ impl Builder {
         self.sign_off(doc, patient, &[&consent, &docref])?;
         for r in &doc.reviews {
             let (who, org) = self.practitioner(&r.clinician)?;
-            let mut b = Blocks::new(BODY);
+            let l = &self.l;
+            let mut b = Blocks::new(BODY, l);
             b.para(vec![super::pdf::blocks::reg(
-                format!(
-                    "Consultation review on {} by {}.",
-                    fdate(r.reviewed_on),
-                    clinician_text(&r.clinician)
+                l.a(
+                    "fhir-review",
+                    &[
+                        ("date", &date(l, r.reviewed_on)),
+                        ("clinician", &clinician_text(&r.clinician)),
+                    ],
                 ),
                 BODY,
             )]);
             for sr in &r.responses {
-                let response = match sr.response {
-                    ReviewResponse::Agreed => "agreed",
-                    ReviewResponse::Noted => "noted",
-                    ReviewResponse::CannotFollow => "cannot follow",
-                };
-                let mut line = format!("{}: {response}.", sr.section.label());
+                let response = l.t(match sr.response {
+                    ReviewResponse::Agreed => "fhir-response-agreed",
+                    ReviewResponse::Noted => "fhir-response-noted",
+                    ReviewResponse::CannotFollow => "fhir-response-cannot-follow",
+                });
+                let mut line = l.a(
+                    "fhir-review-line",
+                    &[
+                        ("section", &section(l, sr.section)),
+                        ("response", &response),
+                    ],
+                );
                 if has(&sr.reason) {
-                    line.push_str(&format!(" Reason: {}.", sr.reason.trim()));
+                    line.push(' ');
+                    line.push_str(&l.a("fhir-review-reason", &[("reason", sr.reason.trim())]));
                 }
-                line.push_str(&format!(
-                    " The person was told: {}.",
-                    if sr.person_told { "yes" } else { "no" }
-                ));
+                line.push(' ');
+                line.push_str(&l.a("fhir-review-told", &[("told", &yes_no(l, sr.person_told))]));
                 b.bullet_text(&line);
             }
-            b.field("Notes", &r.notes);
+            b.field(&l.t("log-notes"), &r.notes);
+            let text = narrative::from_blocks(&b);
             self.add(json!({
                 "resourceType": "Provenance",
-                "text": narrative::from_blocks(&b),
+                "text": text,
                 "target": [reference(&consent), reference(&docref)],
                 "occurredDateTime": fdate(r.reviewed_on),
                 "recorded": instant(r.recorded_at),

@@ -33,8 +33,8 @@ fn spans(spans: &[Span]) -> String {
         .map(|s| {
             let t = escape(&crate::export::pdf::layout::clean(&s.text));
             match s.style.weight {
-                crate::export::pdf::fonts::Weight::Bold => format!("<b>{t}</b>"),
-                crate::export::pdf::fonts::Weight::Regular => t,
+                crate::export::fonts::Weight::Bold => format!("<b>{t}</b>"),
+                crate::export::fonts::Weight::Regular => t,
             }
         })
         .collect()

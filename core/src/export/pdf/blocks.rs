@@ -3,9 +3,12 @@
 
 use chrono::NaiveDate;
 
+use chrono::Datelike;
+
 use super::layout::{Block, Span, Style};
 use crate::documents::{Channel, Contact, CrisisLine, ExcludedPerson, PhoneNumber, Professional};
 use crate::documents::{Clinician, VersionStatus};
+use crate::i18n::Labels;
 
 /// Body text size in points.
 pub(crate) const BODY: f32 = 10.0;
@@ -18,13 +21,16 @@ pub(crate) const H2: f32 = 13.5;
 /// Sub-heading inside a section.
 pub(crate) const H3: f32 = 10.5;
 
-/// A list of blocks under construction.
-#[derive(Default)]
-pub(crate) struct Blocks {
+/// A list of blocks under construction, with its labels' language.
+pub(crate) struct Blocks<'l> {
     pub out: Vec<Block>,
     section_start: Option<usize>,
     /// Body size (the card uses smaller text).
     pub body: f32,
+    /// The labels.
+    pub l: &'l Labels,
+    /// Where each section starts (block index, heading), for warnings.
+    pub sections: Vec<(usize, String)>,
 }
 
 /// A span of regular text.
@@ -56,28 +62,41 @@ pub(crate) fn items(list: &[String]) -> Vec<&str> {
         .collect()
 }
 
-/// A date as "3 March 2026" (unambiguous in any English locale).
-pub(crate) fn date(d: NaiveDate) -> String {
-    d.format("%-d %B %Y").to_string()
+/// A date as "3 March 2026" (month named in the labels' language).
+pub(crate) fn date(l: &Labels, d: NaiveDate) -> String {
+    l.a(
+        "date",
+        &[
+            ("day", &d.day().to_string()),
+            ("month", &l.t(&format!("month-{}", d.month()))),
+            ("year", &d.year().to_string()),
+        ],
+    )
+}
+
+/// A date and time as "3 March 2026 14:05 UTC".
+pub(crate) fn date_time(l: &Labels, t: crate::Timestamp) -> String {
+    format!("{} {}", date(l, t.date_naive()), t.format("%H:%M UTC"))
 }
 
 /// "yes" / "no".
-pub(crate) fn yes_no(b: bool) -> &'static str {
-    if b {
-        "yes"
-    } else {
-        "no"
-    }
+pub(crate) fn yes_no(l: &Labels, b: bool) -> String {
+    l.t(if b { "yes" } else { "no" })
 }
 
 /// A status in words for a reader outside the app.
-pub(crate) fn status_words(s: VersionStatus) -> &'static str {
-    match s {
-        VersionStatus::Draft => "Draft (not signed, not in force)",
-        VersionStatus::Active => "Active (signed, in force)",
-        VersionStatus::Superseded => "Superseded (replaced by a later version; not in force)",
-        VersionStatus::Revoked => "Revoked (withdrawn by the person; not in force)",
-    }
+pub(crate) fn status_words(l: &Labels, s: VersionStatus) -> String {
+    l.t(match s {
+        VersionStatus::Draft => "status-draft",
+        VersionStatus::Active => "status-active",
+        VersionStatus::Superseded => "status-superseded",
+        VersionStatus::Revoked => "status-revoked",
+    })
+}
+
+/// A section's heading in the labels' language.
+pub(crate) fn section(l: &Labels, s: crate::documents::Section) -> String {
+    l.t(&format!("section-{}", s.key()))
 }
 
 /// "0700 900 100 (mobile); 0161 000 000 (work)".
@@ -119,33 +138,39 @@ pub(crate) fn clinician(c: &Clinician) -> String {
 }
 
 /// How a crisis line is reached, in words.
-pub(crate) fn channel(line: &CrisisLine) -> String {
+pub(crate) fn channel(l: &Labels, line: &CrisisLine) -> String {
+    let msg = line.text_message.trim();
     match line.channel {
-        Channel::Call => "call".into(),
-        Channel::Text if has(&line.text_message) => {
-            format!("text {}", line.text_message.trim())
-        }
-        Channel::Text => "text".into(),
-        Channel::CallOrText if has(&line.text_message) => {
-            format!("call, or text {}", line.text_message.trim())
-        }
-        Channel::CallOrText => "call or text".into(),
+        Channel::Call => l.t("channel-call"),
+        Channel::Text if has(msg) => l.a("channel-text-to", &[("message", msg)]),
+        Channel::Text => l.t("channel-text"),
+        Channel::CallOrText if has(msg) => l.a("channel-call-or-text-to", &[("message", msg)]),
+        Channel::CallOrText => l.t("channel-call-or-text"),
     }
 }
 
-impl Blocks {
-    pub fn new(body: f32) -> Self {
+impl<'l> Blocks<'l> {
+    pub fn new(body: f32, l: &'l Labels) -> Self {
         Self {
             out: Vec::new(),
             section_start: None,
             body,
+            l,
+            sections: Vec::new(),
         }
+    }
+
+    /// Names the section the next blocks belong to (for warnings), without
+    /// a heading.
+    pub fn mark_section(&mut self, name: &str) {
+        self.sections.push((self.out.len(), name.to_string()));
     }
 
     /// Starts a section; it is dropped by [`Blocks::end_section`] if nothing
     /// was added under its heading.
     pub fn section(&mut self, title: &str) {
         self.end_section();
+        self.mark_section(title);
         self.section_start = Some(self.out.len());
         self.out.push(Block::Space(self.body * 0.9));
         self.out.push(Block::Heading {
@@ -244,7 +269,7 @@ impl Blocks {
             spans.push(reg(format!(" — {phones}"), b));
         }
         if !c.may_contact {
-            spans.push(reg(" — ask me before contacting them.", b));
+            spans.push(reg(format!(" — {}", self.l.t("contact-ask-first")), b));
         }
         if has(&c.notes) {
             spans.push(reg(format!("\n{}", c.notes.trim()), b));
@@ -261,10 +286,10 @@ impl Blocks {
         let b = self.body;
         let mut what = Vec::new();
         if p.must_not_contact {
-            what.push("must not be contacted or told");
+            what.push(self.l.t("excluded-no-contact"));
         }
         if p.must_not_visit {
-            what.push("must not visit");
+            what.push(self.l.t("excluded-no-visit"));
         }
         let mut spans = vec![bold(who, b)];
         if !what.is_empty() {
@@ -309,7 +334,10 @@ impl Blocks {
         let b = self.body;
         let mut spans = vec![bold(l.name.trim(), b)];
         if has(&l.number) {
-            spans.push(reg(format!(" — {} ({})", l.number.trim(), channel(l)), b));
+            spans.push(reg(
+                format!(" — {} ({})", l.number.trim(), channel(self.l, l)),
+                b,
+            ));
         }
         if has(&l.hours) {
             spans.push(reg(format!(" — {}", l.hours.trim()), b));

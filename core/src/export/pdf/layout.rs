@@ -1,24 +1,21 @@
-//! A small flow layout: blocks of styled words are wrapped into lines inside
-//! a frame, and lines flow onto new pages (or, for the crisis card, are cut
-//! off with an ellipsis). krilla draws glyphs but does no layout, so this is
-//! the part we own: greedy line filling measured with the same shaper
-//! (rustybuzz) and the same fonts krilla embeds, so measured widths are the
-//! drawn widths. Lines break where the Unicode line breaking algorithm
-//! (UAX #14, via unicode-linebreak) allows: between words, but also between
-//! Chinese or Japanese characters, after a hyphen or a slash; never inside a
-//! no-break space. A piece with no break opportunity wider than the line is
-//! cut between shaped clusters, never inside a character and its marks.
+//! A small flow layout: blocks of styled text are broken into lines inside a
+//! frame, and lines flow onto new pages (or, for the crisis card, are cut off
+//! with an ellipsis). krilla draws glyphs but does no layout, so this is the
+//! part we own. Each paragraph is shaped, bidi-ordered and broken by
+//! `text.rs`; here lines are placed: left-aligned, or right-aligned when the
+//! paragraph runs right to left (a bullet then hangs on the right).
 
+use std::collections::BTreeSet;
 use std::ops::Range;
 
 use krilla::geom::Point;
 use krilla::page::PageSettings;
 use krilla::text::TextDirection;
 use krilla::Document;
-use unicode_linebreak::{linebreaks, BreakOpportunity};
 
-use super::fonts::{Fonts, Weight};
+use super::text::{Fonts, Line, Paragraph};
 use crate::error::{HavenError, Result};
+use crate::export::fonts::Weight;
 use crate::progress::Progress;
 
 /// Text style: weight and size in points.
@@ -65,15 +62,6 @@ pub(crate) enum Block {
     Rule,
 }
 
-/// A piece of one line in one style, ready to be placed (spaces between
-/// words are part of its text and width).
-#[derive(Debug, Clone)]
-struct Word {
-    text: String,
-    style: Style,
-    width: f32,
-}
-
 /// One placed run of text.
 #[derive(Debug, Clone)]
 pub(crate) struct PlacedRun {
@@ -82,6 +70,10 @@ pub(crate) struct PlacedRun {
     pub y: f32,
     pub text: String,
     pub style: Style,
+    /// Index of the face in the export's font set.
+    pub face: usize,
+    /// Drawn right to left (the text is still in logical order).
+    pub rtl: bool,
 }
 
 /// One placed horizontal rule.
@@ -123,17 +115,76 @@ const LEADING: f32 = 1.3;
 const BULLET_INDENT: f32 = 1.1;
 
 /// Lays blocks out into pages.
-pub(crate) struct Flow<'f> {
-    fonts: &'f Fonts,
+pub(crate) struct Flow<'f, 'a> {
+    fonts: &'f Fonts<'a>,
     frame: Frame,
     overflow: Overflow,
     pages: Vec<PageContent>,
     y: f32,
     truncated: bool,
+    /// The section being laid out (for warnings).
+    section: String,
+    /// (section, script) of characters no font could draw.
+    missing: BTreeSet<(String, &'static str)>,
+    /// The last line placed, to put an ellipsis on when cutting off.
+    last: Option<LastLine>,
 }
 
-impl<'f> Flow<'f> {
-    pub fn new(fonts: &'f Fonts, frame: Frame, overflow: Overflow) -> Self {
+/// What is needed to redo the last placed line with an ellipsis.
+struct LastLine {
+    page: usize,
+    first_run: usize,
+    text: String,
+    styles: Vec<(Range<usize>, Style)>,
+    /// Left edge and width available to the line.
+    left: f32,
+    width: f32,
+    baseline: f32,
+}
+
+/// Byte ranges of a paragraph's text and their styles.
+type Styles = Vec<(Range<usize>, Style)>;
+
+/// A block's text split at newlines: each paragraph's text and style ranges.
+fn paragraphs(spans: &[Span]) -> Vec<(String, Styles)> {
+    let mut out = vec![(String::new(), Vec::new())];
+    for span in spans {
+        let text = clean(&span.text);
+        for (i, part) in text.split('\n').enumerate() {
+            if i > 0 {
+                out.push((String::new(), Vec::new()));
+            }
+            if let Some((t, styles)) = out.last_mut() {
+                let part = if t.is_empty() {
+                    part.trim_start()
+                } else {
+                    part
+                };
+                let start = t.len();
+                t.push_str(part);
+                if !part.is_empty() {
+                    styles.push((start..t.len(), span.style));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The style ranges of `styles` that fall in `r`, shifted to start at 0.
+fn sub_styles(styles: &[(Range<usize>, Style)], r: &Range<usize>) -> Vec<(Range<usize>, Style)> {
+    styles
+        .iter()
+        .filter_map(|(s, st)| {
+            let a = s.start.max(r.start);
+            let b = s.end.min(r.end);
+            (a < b).then(|| (a - r.start..b - r.start, *st))
+        })
+        .collect()
+}
+
+impl<'f, 'a> Flow<'f, 'a> {
+    pub fn new(fonts: &'f Fonts<'a>, frame: Frame, overflow: Overflow) -> Self {
         Self {
             fonts,
             frame,
@@ -141,6 +192,9 @@ impl<'f> Flow<'f> {
             pages: vec![PageContent::default()],
             y: frame.top,
             truncated: false,
+            section: String::new(),
+            missing: BTreeSet::new(),
+            last: None,
         }
     }
 
@@ -149,20 +203,44 @@ impl<'f> Flow<'f> {
         self.truncated
     }
 
-    /// The pages laid out so far.
-    pub fn into_pages(self) -> Vec<PageContent> {
-        self.pages
+    /// Names the section what follows belongs to (for warnings).
+    pub fn set_section(&mut self, name: &str) {
+        self.section = name.to_string();
     }
 
-    /// Lays out every block, checking for cancellation between blocks.
-    pub fn add_all(&mut self, blocks: &[Block], progress: &dyn Progress) -> Result<()> {
+    /// The pages laid out so far, and the (section, script) of every
+    /// character no font could draw.
+    pub fn finish(self) -> (Vec<PageContent>, BTreeSet<(String, &'static str)>) {
+        (self.pages, self.missing)
+    }
+
+    /// Lays out every block, checking for cancellation between blocks;
+    /// `sections` names the section starting at each block index.
+    pub fn add_all(
+        &mut self,
+        blocks: &[Block],
+        sections: &[(usize, String)],
+        progress: &dyn Progress,
+    ) -> Result<()> {
         for (i, b) in blocks.iter().enumerate() {
             if i % 16 == 0 && progress.cancelled() {
                 return Err(HavenError::Cancelled);
             }
+            if let Some((_, name)) = sections.iter().rev().find(|(at, _)| *at == i) {
+                self.section = name.clone();
+            }
             self.add(b, blocks.get(i + 1));
         }
         Ok(())
+    }
+
+    /// Shapes one paragraph and notes what it could not draw.
+    fn shape(&mut self, text: String, styles: &[(Range<usize>, Style)]) -> Paragraph {
+        let p = self.fonts.paragraph(text, styles);
+        for s in &p.missing {
+            self.missing.insert((self.section.clone(), *s));
+        }
+        p
     }
 
     fn add(&mut self, block: &Block, next: Option<&Block>) {
@@ -194,62 +272,159 @@ impl<'f> Flow<'f> {
                     text: text.clone(),
                     style: *style,
                 }];
-                let lines = self.wrap(&spans, self.frame.width);
                 // Keep with next: the heading and about two lines of what follows.
                 let follow = if next.is_some() {
                     style.size.min(12.0) * LEADING * 2.5
                 } else {
                     0.0
                 };
-                let need: f32 = lines.len() as f32 * style.size * LEADING + follow;
+                let width = self.frame.width;
+                let paras: Vec<_> = paragraphs(&spans)
+                    .into_iter()
+                    .map(|(t, st)| {
+                        let p = self.shape(t, &st);
+                        let lines = p.lines(width);
+                        (p, st, lines)
+                    })
+                    .collect();
+                let n: usize = paras.iter().map(|(_, _, l)| l.len()).sum();
+                let need = n as f32 * style.size * LEADING + follow;
                 if self.overflow == Overflow::NewPage
                     && self.y + need > self.frame.bottom
                     && self.y > self.frame.top
                 {
                     self.new_page();
                 }
-                self.place_lines(lines, 0.0);
+                for (p, st, lines) in paras {
+                    self.place_paragraph(&p, &st, lines, 0.0, width, None);
+                }
             }
             Block::Para { spans, indent } => {
                 let width = (self.frame.width - indent).max(20.0);
-                let lines = self.wrap(spans, width);
-                self.place_lines(lines, *indent);
+                for (t, st) in paragraphs(spans) {
+                    let p = self.shape(t, &st);
+                    let lines = p.lines(width);
+                    if !self.place_paragraph(&p, &st, lines, *indent, width, None) {
+                        return;
+                    }
+                }
             }
             Block::Bullet { spans, indent } => {
                 let size = spans.first().map(|s| s.style.size).unwrap_or(10.0);
                 let hang = BULLET_INDENT * size;
                 let width = (self.frame.width - indent - hang).max(20.0);
-                let lines = self.wrap(spans, width);
-                let mut first = true;
-                for line in lines {
-                    if !self.ensure_room(line_height(&line, size)) {
+                for (k, (t, st)) in paragraphs(spans).into_iter().enumerate() {
+                    let p = self.shape(t, &st);
+                    let lines = p.lines(width);
+                    let bullet = (k == 0).then_some(size);
+                    if !self.place_paragraph(&p, &st, lines, indent + hang, width, bullet) {
                         return;
                     }
-                    if first {
-                        let y = self.y + size;
-                        let x = self.frame.x + indent;
-                        self.page().runs.push(PlacedRun {
-                            x,
-                            y,
-                            text: "•".into(),
-                            style: Style::regular(size),
-                        });
-                        first = false;
-                    }
-                    self.place_line(line, indent + hang, size);
                 }
             }
         }
     }
 
-    fn place_lines(&mut self, lines: Vec<Vec<Word>>, indent: f32) {
-        for line in lines {
-            let size = line.first().map(|w| w.style.size).unwrap_or(10.0);
-            if !self.ensure_room(line_height(&line, size)) {
-                return;
+    /// Places the lines of a paragraph `indent` points in from its start
+    /// edge (the right edge when it runs right to left), with a bullet
+    /// hanging before the first line if `bullet` gives its size. False if
+    /// the frame filled up (and the rest was cut off).
+    fn place_paragraph(
+        &mut self,
+        p: &Paragraph,
+        styles: &[(Range<usize>, Style)],
+        lines: Vec<Range<usize>>,
+        indent: f32,
+        width: f32,
+        bullet: Option<f32>,
+    ) -> bool {
+        let fallback = styles.first().map(|(_, s)| s.size).unwrap_or(10.0);
+        if lines.is_empty() {
+            // A blank line between paragraphs keeps its height.
+            if p.text().is_empty() && bullet.is_none() && !self.page().runs.is_empty() {
+                let h = fallback * LEADING;
+                if self.y + h <= self.frame.bottom {
+                    self.y += h;
+                }
             }
-            self.place_line(line, indent, size);
+            return true;
         }
+        for (i, r) in lines.into_iter().enumerate() {
+            let size = max_size(&sub_styles(styles, &r)).unwrap_or(fallback);
+            let h = size * LEADING;
+            if !self.ensure_room(h) {
+                return false;
+            }
+            let baseline = self.y + size;
+            let left = if p.rtl() {
+                self.frame.x + self.frame.width - indent - width
+            } else {
+                self.frame.x + indent
+            };
+            if i == 0 {
+                if let Some(bs) = bullet {
+                    let x = if p.rtl() {
+                        self.frame.x + self.frame.width
+                            - (indent - BULLET_INDENT * bs)
+                            - self.bullet_width(bs)
+                    } else {
+                        self.frame.x + indent - BULLET_INDENT * bs
+                    };
+                    let face = self.fonts.primary(Weight::Regular);
+                    self.page().runs.push(PlacedRun {
+                        x,
+                        y: baseline,
+                        text: "•".into(),
+                        style: Style::regular(bs),
+                        face,
+                        rtl: false,
+                    });
+                }
+            }
+            let line = p.line(r.clone());
+            let x0 = if p.rtl() {
+                left + width - line.width
+            } else {
+                left
+            };
+            let first_run = self.page().runs.len();
+            self.push_line(&line, x0, baseline);
+            let page = self.pages.len().saturating_sub(1);
+            self.last = Some(LastLine {
+                page,
+                first_run,
+                text: p.text()[r.clone()].to_string(),
+                styles: sub_styles(styles, &r),
+                left,
+                width,
+                baseline,
+            });
+            self.y += h;
+        }
+        true
+    }
+
+    fn bullet_width(&self, size: f32) -> f32 {
+        let p = self
+            .fonts
+            .paragraph("•".into(), &[(0..3, Style::regular(size))]);
+        p.width(0..3)
+    }
+
+    fn push_line(&mut self, line: &Line, x0: f32, baseline: f32) {
+        let runs: Vec<PlacedRun> = line
+            .pieces
+            .iter()
+            .map(|pc| PlacedRun {
+                x: x0 + pc.x,
+                y: baseline,
+                text: pc.text.clone(),
+                style: pc.style,
+                face: pc.face,
+                rtl: pc.rtl,
+            })
+            .collect();
+        self.page().runs.extend(runs);
     }
 
     /// Makes room for a line of height `h`; false (and truncated) if there is none.
@@ -283,256 +458,104 @@ impl<'f> Flow<'f> {
         &mut self.pages[last]
     }
 
-    fn place_line(&mut self, line: Vec<Word>, indent: f32, fallback_size: f32) {
-        let h = line_height(&line, fallback_size);
-        let baseline = self.y + h / LEADING;
-        let mut x = self.frame.x + indent;
-        // Merge consecutive pieces of one style into one run (fewer text
-        // objects; extraction then keeps the spaces).
-        let mut runs: Vec<PlacedRun> = Vec::new();
-        for w in line {
-            match runs.last_mut() {
-                Some(r) if r.style == w.style => r.text.push_str(&w.text),
-                _ => runs.push(PlacedRun {
-                    x,
-                    y: baseline,
-                    text: w.text.clone(),
-                    style: w.style,
-                }),
-            }
-            x += w.width;
-        }
-        self.page().runs.extend(runs);
-        self.y += h;
-    }
-
-    /// Ends the last placed line of the current page with an ellipsis,
-    /// dropping characters until it fits the frame.
+    /// Ends the last placed line with an ellipsis, dropping characters from
+    /// its end until it fits.
     fn ellipsise_last_line(&mut self) {
-        let right = self.frame.x + self.frame.width;
-        let fonts = self.fonts;
-        let page = self.page();
-        let Some(run) = page.runs.last_mut() else {
+        let Some(last) = self.last.take() else {
             return;
         };
-        let mut text = run.text.clone();
+        let mut text = last.text.clone();
+        let end_style = last
+            .styles
+            .last()
+            .map(|(_, s)| *s)
+            .unwrap_or(Style::regular(10.0));
         loop {
-            let candidate = format!("{}…", text.trim_end());
-            let w = fonts.width(&candidate, run.style.weight, run.style.size);
-            if run.x + w <= right || text.is_empty() {
-                run.text = candidate;
+            let kept = text.trim_end().to_string();
+            let mut styles = sub_styles(&last.styles, &(0..kept.len()));
+            let candidate = format!("{kept}…");
+            styles.push((kept.len()..candidate.len(), end_style));
+            let p = self.fonts.paragraph(candidate, &styles);
+            let all = 0..p.text().len();
+            let w = p.width(all.clone());
+            if w <= last.width || kept.is_empty() {
+                let line = p.line(all);
+                let x0 = if p.rtl() {
+                    last.left + last.width - line.width
+                } else {
+                    last.left
+                };
+                if let Some(page) = self.pages.get_mut(last.page) {
+                    page.runs.truncate(last.first_run);
+                }
+                let runs: Vec<PlacedRun> = line
+                    .pieces
+                    .iter()
+                    .map(|pc| PlacedRun {
+                        x: x0 + pc.x,
+                        y: last.baseline,
+                        text: pc.text.clone(),
+                        style: pc.style,
+                        face: pc.face,
+                        rtl: pc.rtl,
+                    })
+                    .collect();
+                if let Some(page) = self.pages.get_mut(last.page) {
+                    page.runs.extend(runs);
+                }
                 return;
             }
+            text = kept;
             text.pop();
         }
     }
-
-    /// Breaks `spans` into lines no wider than `width`, at the break
-    /// opportunities of the Unicode line breaking algorithm. Newlines in the
-    /// text start new lines (a blank line stays a blank line).
-    fn wrap(&self, spans: &[Span], width: f32) -> Vec<Vec<Word>> {
-        let mut text = String::new();
-        let mut styles: Vec<(Range<usize>, Style)> = Vec::new();
-        for span in spans {
-            let start = text.len();
-            text.push_str(&clean(&span.text));
-            if text.len() > start {
-                styles.push((start..text.len(), span.style));
-            }
-        }
-        let mut lines: Vec<Vec<Word>> = Vec::new();
-        let mut start = 0;
-        for para in text.split('\n') {
-            let range = start..start + para.len();
-            start = range.end + 1;
-            let shaped = Shaped::new(self.fonts, &text, range, &styles);
-            let mut broken = shaped.lines(width);
-            if broken.is_empty() {
-                lines.push(Vec::new());
-            }
-            for line in broken.drain(..) {
-                lines.push(shaped.words(line));
-            }
-        }
-        // A text with nothing to draw takes no line at all.
-        if lines.iter().all(|l| l.is_empty()) {
-            return Vec::new();
-        }
-        lines
-    }
 }
 
-/// One paragraph (no newlines) shaped once, style run by style run, so each
-/// line's width is a sum of the advances the shaper gave.
-struct Shaped<'t> {
-    text: &'t str,
-    /// The paragraph's bytes in `text`, leading whitespace left out.
-    range: Range<usize>,
-    styles: Vec<(Range<usize>, Style)>,
-    /// Advance of the cluster starting at each byte of `range` (0 elsewhere).
-    adv: Vec<f32>,
-    /// Whether a cluster starts at each byte of `range`.
-    cluster: Vec<bool>,
+/// The largest size among styles.
+fn max_size(styles: &[(Range<usize>, Style)]) -> Option<f32> {
+    styles.iter().map(|(_, s)| s.size).reduce(f32::max)
 }
 
-impl<'t> Shaped<'t> {
-    fn new(
-        fonts: &Fonts,
-        text: &'t str,
-        range: Range<usize>,
-        styles: &[(Range<usize>, Style)],
-    ) -> Self {
-        let para = &text[range.clone()];
-        let lead = para.len() - para.trim_start().len();
-        let range = range.start + lead..range.end;
-        let styles: Vec<(Range<usize>, Style)> = styles
-            .iter()
-            .filter_map(|(r, s)| {
-                let (a, b) = (r.start.max(range.start), r.end.min(range.end));
-                (a < b).then_some((a..b, *s))
-            })
-            .collect();
-        let mut adv = vec![0.0; range.len()];
-        let mut cluster = vec![false; range.len()];
-        for (r, style) in &styles {
-            for (at, a) in fonts.clusters(&text[r.clone()], style.weight, style.size) {
-                let i = r.start + at - range.start;
-                if let Some(v) = adv.get_mut(i) {
-                    *v += a;
-                }
-                if let Some(c) = cluster.get_mut(i) {
-                    *c = true;
-                }
-            }
-        }
-        Self {
-            text,
-            range,
-            styles,
-            adv,
-            cluster,
-        }
-    }
-
-    /// Width of an absolute byte range of the paragraph.
-    fn width(&self, r: Range<usize>) -> f32 {
-        let base = self.range.start;
-        self.adv
-            .get(r.start - base..r.end - base)
-            .map(|a| a.iter().sum())
-            .unwrap_or(0.0)
-    }
-
-    /// `r` without trailing whitespace.
-    fn trim_end(&self, r: Range<usize>) -> Range<usize> {
-        let kept = self.text[r.clone()].trim_end().len();
-        r.start..r.start + kept
-    }
-
-    fn is_cluster(&self, at: usize) -> bool {
-        self.cluster
-            .get(at - self.range.start)
-            .copied()
-            .unwrap_or(false)
-    }
-
-    /// Greedy line filling: byte ranges of lines no wider than `max`, with
-    /// trailing spaces left out. Lines end at break opportunities; a piece
-    /// with none that is wider than a line is cut between clusters.
-    fn lines(&self, max: f32) -> Vec<Range<usize>> {
-        let base = self.range.start;
-        let mut lines = Vec::new();
-        let (mut start, mut end, mut w) = (base, base, 0.0f32);
-        let mut seg_start = base;
-        for (pos, opp) in linebreaks(&self.text[self.range.clone()]) {
-            let seg = seg_start..base + pos;
-            seg_start = seg.end;
-            let trimmed = self.trim_end(seg.clone());
-            let w_trim = self.width(trimmed.clone());
-            if end > start && w + w_trim > max {
-                push_line(&mut lines, self.trim_end(start..end));
-                start = seg.start;
-                w = 0.0;
-            }
-            if end <= start && w_trim > max {
-                // Too wide alone: cut between clusters.
-                let mut piece = seg.start;
-                let mut pw = 0.0f32;
-                let bounds: Vec<usize> = (seg.start..trimmed.end)
-                    .filter(|b| self.is_cluster(*b))
-                    .chain(std::iter::once(trimmed.end))
-                    .collect();
-                for pair in bounds.windows(2) {
-                    let cw = self.width(pair[0]..pair[1]);
-                    if pw + cw > max && pair[0] > piece {
-                        lines.push(piece..pair[0]);
-                        piece = pair[0];
-                        pw = 0.0;
-                    }
-                    pw += cw;
-                }
-                start = piece;
-                w = pw + self.width(trimmed.end..seg.end);
-            } else {
-                w += self.width(seg.clone());
-            }
-            end = seg.end;
-            if opp == BreakOpportunity::Mandatory && seg.end < self.range.end {
-                // A line or paragraph separator inside the paragraph.
-                push_line(&mut lines, self.trim_end(start..end));
-                start = end;
-                w = 0.0;
-            }
-        }
-        if end > start {
-            push_line(&mut lines, self.trim_end(start..end));
-        }
-        lines
-    }
-
-    /// The pieces of one line, one per style.
-    fn words(&self, line: Range<usize>) -> Vec<Word> {
-        self.styles
-            .iter()
-            .filter_map(|(r, style)| {
-                let (a, b) = (r.start.max(line.start), r.end.min(line.end));
-                (a < b).then(|| Word {
-                    text: self.text[a..b].to_string(),
-                    style: *style,
-                    width: self.width(a..b),
-                })
-            })
-            .collect()
-    }
-}
-
-/// Adds a line unless it holds nothing but spaces.
-fn push_line(lines: &mut Vec<Range<usize>>, line: Range<usize>) {
-    if !line.is_empty() {
-        lines.push(line);
-    }
-}
-
-/// Height of a line: the largest size in it times the leading.
-fn line_height(line: &[Word], fallback: f32) -> f32 {
-    let size = line.iter().map(|w| w.style.size).fold(0.0, f32::max);
-    let size = if size > 0.0 { size } else { fallback };
-    size * LEADING
+/// One line of text laid out on its own (footers): its runs starting at `x`
+/// on baseline `y`, right-aligned to `x + width` if it runs right to left.
+/// Also returns the scripts no font could draw.
+pub(crate) fn single_line(
+    fonts: &Fonts<'_>,
+    text: &str,
+    style: Style,
+    x: f32,
+    y: f32,
+    width: f32,
+) -> (Vec<PlacedRun>, BTreeSet<&'static str>) {
+    let text = clean(text).replace('\n', " ");
+    let n = text.len();
+    let p = fonts.paragraph(text, &[(0..n, style)]);
+    let line = p.line(0..n);
+    let x0 = if p.rtl() { x + width - line.width } else { x };
+    let runs = line
+        .pieces
+        .iter()
+        .map(|pc| PlacedRun {
+            x: x0 + pc.x,
+            y,
+            text: pc.text.clone(),
+            style: pc.style,
+            face: pc.face,
+            rtl: pc.rtl,
+        })
+        .collect();
+    (runs, p.missing.clone())
 }
 
 /// Replaces control characters (tabs, carriage returns, ...) with spaces;
-/// keeps newlines.
+/// keeps newlines (and makes Unicode line and paragraph separators newlines).
 pub(crate) fn clean(text: &str) -> String {
     text.replace("\r\n", "\n")
         .chars()
-        .map(|c| {
-            if c == '\n' {
-                c
-            } else if c.is_control() {
-                ' '
-            } else {
-                c
-            }
+        .map(|c| match c {
+            '\n' | '\u{2028}' | '\u{2029}' => '\n',
+            c if c.is_control() => ' ',
+            c => c,
         })
         .collect()
 }
@@ -540,7 +563,7 @@ pub(crate) fn clean(text: &str) -> String {
 /// Draws laid-out pages of size `width` x `height` into a PDF.
 pub(crate) fn render(
     document: &mut Document,
-    fonts: &Fonts,
+    fonts: &Fonts<'_>,
     pages: &[PageContent],
     width: f32,
     height: f32,
@@ -558,11 +581,15 @@ pub(crate) fn render(
         for run in &content.runs {
             surface.draw_text(
                 Point::from_xy(run.x, run.y),
-                fonts.krilla(run.style.weight),
+                fonts.krilla(run.face),
                 run.style.size,
                 &run.text,
                 false,
-                TextDirection::Auto,
+                if run.rtl {
+                    TextDirection::RightToLeft
+                } else {
+                    TextDirection::LeftToRight
+                },
             );
         }
         for rule in &content.rules {
@@ -577,174 +604,71 @@ pub(crate) fn render(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::export::fonts::FontSource;
 
     const SIZE: f32 = 10.0;
+    const FRAME: Frame = Frame {
+        x: 0.0,
+        top: 0.0,
+        width: 400.0,
+        bottom: 1000.0,
+    };
 
-    fn wrap(text: &str, width: f32) -> (Fonts, Vec<String>) {
-        let fonts = Fonts::load().unwrap();
-        let lines = {
-            let frame = Frame {
-                x: 0.0,
-                top: 0.0,
-                width,
-                bottom: 1000.0,
-            };
-            let flow = Flow::new(&fonts, frame, Overflow::NewPage);
-            let spans = [Span {
-                text: text.into(),
-                style: Style::regular(SIZE),
-            }];
-            flow.wrap(&spans, width)
-                .iter()
-                .map(|l| l.iter().map(|w| w.text.as_str()).collect::<String>())
-                .collect()
-        };
-        (fonts, lines)
+    /// The runs one paragraph of `spans` is laid out as.
+    fn lay(fonts: &Fonts<'_>, spans: Vec<Span>) -> Vec<PlacedRun> {
+        let mut flow = Flow::new(fonts, FRAME, Overflow::NewPage);
+        flow.add(&Block::Para { spans, indent: 0.0 }, None);
+        let (pages, missing) = flow.finish();
+        assert!(missing.is_empty(), "{missing:?}");
+        pages.into_iter().flat_map(|p| p.runs).collect()
     }
 
-    /// Byte offsets where UAX #14 allows a line to start.
-    fn opportunities(text: &str) -> Vec<usize> {
-        linebreaks(text).map(|(at, _)| at).collect()
-    }
-
-    /// Every line fits, nothing is lost, and every line starts at a Unicode
-    /// break opportunity of the text.
-    fn check(text: &str, width: f32) -> Vec<String> {
-        let (fonts, lines) = wrap(text, width);
-        let allowed = opportunities(text);
-        let (mut at, mut prev_at) = (0, 0);
-        for (i, line) in lines.iter().enumerate() {
-            let w = fonts.width(line, Weight::Regular, SIZE);
-            assert!(
-                w <= width + 0.01,
-                "line {i} {line:?} is {w} wide, over {width}"
-            );
-            let found = text[at..].find(line.as_str()).unwrap() + at;
-            assert!(
-                text[at..found].trim().is_empty(),
-                "text lost before line {i} {line:?}"
-            );
-            if i > 0 && !allowed.contains(&found) {
-                // Only a piece with no break opportunity that is wider
-                // than a line may be cut, and only where it was full.
-                let prev = &lines[i - 1];
-                let inside = allowed.iter().any(|b| *b > prev_at && *b < at);
-                assert!(
-                    !inside,
-                    "line {i} {line:?} starts at byte {found}, not a break opportunity"
-                );
-                let next: String = line.chars().take(1).collect();
-                let over = fonts.width(&format!("{prev}{next}"), Weight::Regular, SIZE);
-                assert!(over > width, "line {} {prev:?} was cut short", i - 1);
-            }
-            prev_at = found;
-            at = found + line.len();
-        }
-        assert!(text[at..].trim().is_empty(), "text lost at the end");
-        lines
-    }
-
-    #[test]
-    fn chinese_without_spaces_wraps_between_characters_within_the_width() {
-        let text =
-            "我不舒服的时候，会先给姐姐打电话。如果她不在，我就去公园散步，听音乐，慢慢地深呼吸。"
-                .repeat(3);
-        for width in (60..=240).step_by(7) {
-            let lines = check(&text, width as f32);
-            assert!(lines.len() > 1, "{width}pt: one line for a long text");
-            for line in &lines[1..] {
-                // UAX #14 never starts a line with closing punctuation.
-                assert!(
-                    !line.starts_with(['，', '。']),
-                    "{width}pt: a line starts with punctuation: {line:?}"
-                );
-            }
+    fn span(text: &str, style: Style) -> Span {
+        Span {
+            text: text.into(),
+            style,
         }
     }
 
     #[test]
-    fn latin_breaks_between_words_and_after_slashes_and_hyphens() {
-        let text = "Ring the crisis team on https://example.org/crisis-line/out-of-hours \
-                    or ask a well-known neighbour to sit with me";
-        for width in (50..=300).step_by(11) {
-            let lines = check(text, width as f32);
-            for line in &lines {
-                assert_eq!(line, line.trim(), "{width}pt: spaces at a line's edge");
-            }
-        }
-        // A URL wider than the line breaks after a slash, not inside "crisis".
-        let lines = check(text, 110.0);
-        assert!(
-            lines.iter().any(|l| l.ends_with('/') || l.ends_with('-')),
-            "{lines:?}"
-        );
-        assert!(lines.iter().all(|l| !l.ends_with("cri")), "{lines:?}");
-    }
-
-    #[test]
-    fn a_word_wider_than_the_line_is_cut_between_graphemes() {
-        // "e" + combining acute accent, no break opportunity anywhere.
-        let word = "e\u{301}".repeat(60);
-        let (fonts, lines) = wrap(&word, 50.0);
-        assert!(lines.len() > 2, "{lines:?}");
-        for line in &lines {
-            assert!(!line.starts_with('\u{301}'), "a mark split from its letter");
-            assert!(fonts.width(line, Weight::Regular, SIZE) <= 50.01);
-        }
-        assert_eq!(lines.concat(), word);
-    }
-
-    #[test]
-    fn no_break_spaces_hold_and_newlines_keep_blank_lines() {
-        let number = "0800\u{a0}123\u{a0}4567";
-        let text = format!("Samaritans {number} any time of day");
-        for width in (90..=200).step_by(5) {
-            let lines = check(&text, width as f32);
-            assert!(
-                lines.iter().any(|l| l.contains(number)),
-                "{width}pt: the number was split: {lines:?}"
-            );
-        }
-        let (_, lines) = wrap("first\n\nsecond", 300.0);
-        assert_eq!(lines, ["first", "", "second"]);
-        let (_, lines) = wrap("  \n ", 300.0);
-        assert!(lines.is_empty(), "{lines:?}");
+    fn newlines_keep_blank_lines() {
+        let set = FontSource::bundled()
+            .select(&"first second".chars().collect())
+            .unwrap();
+        let fonts = Fonts::new(&set).unwrap();
+        let runs = lay(&fonts, vec![span("first\n\nsecond", Style::regular(SIZE))]);
+        let texts: Vec<&str> = runs.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(texts, ["first", "second"]);
+        // The empty line between them keeps a line's height.
+        let gap = runs[1].y - runs[0].y;
+        assert!((gap - 2.0 * SIZE * LEADING).abs() < 0.01, "{gap}");
+        // Only whitespace: nothing is placed.
+        assert!(lay(&fonts, vec![span("  \n ", Style::regular(SIZE))]).is_empty());
     }
 
     #[test]
     fn spans_keep_their_styles_and_the_spaces_between_them() {
-        let fonts = Fonts::load().unwrap();
-        let frame = Frame {
-            x: 0.0,
-            top: 0.0,
-            width: 400.0,
-            bottom: 1000.0,
-        };
-        let mut flow = Flow::new(&fonts, frame, Overflow::NewPage);
-        let spans = [
-            Span {
-                text: "Warning signs:".into(),
-                style: Style::bold(SIZE),
-            },
-            Span {
-                text: " not sleeping, 不想吃饭".into(),
-                style: Style::regular(SIZE),
-            },
-        ];
-        flow.add(
-            &Block::Para {
-                spans: spans.to_vec(),
-                indent: 0.0,
-            },
-            None,
+        let set = FontSource::bundled()
+            .select(&"Warning signs: not sleeping, not eating".chars().collect())
+            .unwrap();
+        let fonts = Fonts::new(&set).unwrap();
+        let runs = lay(
+            &fonts,
+            vec![
+                span("Warning signs:", Style::bold(SIZE)),
+                span(" not sleeping, not eating", Style::regular(SIZE)),
+            ],
         );
-        let pages = flow.into_pages();
-        let runs = &pages[0].runs;
-        assert_eq!(runs.len(), 2);
+        assert_eq!(runs.len(), 2, "{runs:?}");
         assert_eq!(runs[0].text, "Warning signs:");
         assert_eq!(runs[0].style, Style::bold(SIZE));
-        assert_eq!(runs[1].text, " not sleeping, 不想吃饭");
-        let bold = fonts.width("Warning signs:", Weight::Bold, SIZE);
-        assert!((runs[1].x - bold).abs() < 0.01);
+        assert_eq!(runs[1].text, " not sleeping, not eating");
+        assert_eq!(runs[1].style, Style::regular(SIZE));
+        // The regular run starts where the bold one ends.
+        let bold = fonts
+            .paragraph("Warning signs:".into(), &[(0..14, Style::bold(SIZE))])
+            .width(0..14);
+        assert!(bold > 50.0, "{bold}");
+        assert!((runs[1].x - bold).abs() < 0.01, "{} vs {bold}", runs[1].x);
     }
 }

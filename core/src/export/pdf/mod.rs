@@ -4,10 +4,13 @@
 //! Made with [krilla](https://docs.rs/krilla) (the PDF writer behind Typst's
 //! PDF export): real text with ToUnicode maps (so `pdftotext`, screen readers
 //! and copy-paste work), fonts subset and embedded. krilla has no paragraph
-//! layout, so `layout.rs` wraps words and flows them across pages, measuring
-//! with the shaper krilla draws with. The font is DejaVu Sans, compiled in
-//! (see `fonts.rs`), so Latin with any diacritics, Greek and Cyrillic names
-//! print as written.
+//! layout, so `text.rs` shapes, orders (bidi) and breaks (UAX #14) each
+//! paragraph and `layout.rs` flows lines across pages, measuring with the
+//! shaper krilla draws with. Fonts come from the export's
+//! [`crate::export::fonts::FontSource`]: DejaVu Sans first, then per run of
+//! text the first face that draws it (CJK, Arabic, Indic, ... from the app's
+//! or the system's fonts). Labels come from the message catalogue
+//! ([`crate::i18n`]) in the language the person chose for the export.
 //!
 //! - [`crisis_plan`]: A4, every non-empty section, headed, in the person's
 //!   words; contacts with phones; crisis lines; departures, if any.
@@ -19,24 +22,33 @@
 //!   and what helps. Always exactly one page: whatever does not fit is cut
 //!   with an ellipsis and a note says so.
 //!
+//! Each takes [`ExportOptions`] (language, fonts; the default is English
+//! with the bundled fonts) and returns the bytes with
+//! [`crate::export::ExportWarning`]s (characters no font draws, by section
+//! and script).
+//!
 //! A version that is not in force (draft, superseded, revoked) says so in a
 //! banner under the title, on the first page of every export.
 
 pub(crate) mod blocks;
-pub(crate) mod fonts;
 pub(crate) mod layout;
 mod plan;
 mod statement;
+pub(crate) mod text;
+
+use std::collections::BTreeSet;
 
 use chrono::Utc;
 use krilla::Document;
 
 use self::blocks::{bold, date, has, reg, status_words, Blocks, BODY, SMALL, TITLE};
-use self::fonts::Fonts;
-use self::layout::{Block, Flow, Frame, Overflow, PageContent, PlacedRun, Style};
-use super::{step, ExportDocument};
+use self::layout::{single_line, Block, Flow, Frame, Overflow, Style};
+use self::text::Fonts;
+use super::fonts::FontSet;
+use super::{step, ExportDocument, ExportOptions, ExportWarning, Exported};
 use crate::documents::{DocumentKind, VersionStatus};
 use crate::error::{HavenError, Result};
+use crate::i18n::Labels;
 use crate::progress::Progress;
 
 /// A4 width in points.
@@ -52,26 +64,48 @@ pub const CARD_WIDTH_MM: f32 = 85.6;
 /// Crisis card height: ID-1, 53.98 mm.
 pub const CARD_HEIGHT_MM: f32 = 53.98;
 
-/// The full crisis plan of `doc`'s version, as an A4 PDF.
+/// The full crisis plan of `doc`'s version, as an A4 PDF, with `options`'
+/// language and fonts.
 ///
-/// `InvalidInput` if `doc` is not a crisis plan; `Cancelled` if `progress`
-/// asks to stop.
-pub fn crisis_plan(doc: &ExportDocument, progress: &dyn Progress) -> Result<Vec<u8>> {
+/// `InvalidInput` if `doc` is not a crisis plan or the language is not one
+/// of [`crate::i18n::languages`]; `Cancelled` if `progress` asks to stop.
+pub fn crisis_plan(
+    doc: &ExportDocument,
+    options: &ExportOptions,
+    progress: &dyn Progress,
+) -> Result<Exported> {
     doc.expect_kind(DocumentKind::CrisisPlan)?;
     let plan = doc
         .version
         .content
         .as_crisis_plan()
         .ok_or_else(|| HavenError::invalid("this document is not a crisis plan"))?;
+    let l = Labels::new(&options.language)?;
     step(progress, "pdf_sections", 0.1)?;
-    let b = plan_blocks(doc, plan);
-    a4(doc, "Crisis plan", &plan.plan_details.owner, b, progress)
+    let b = plan_blocks(doc, plan, &l);
+    a4(
+        doc,
+        &l.t("title-crisis-plan"),
+        &plan.plan_details.owner,
+        b,
+        options,
+        progress,
+    )
 }
 
 /// Everything the full plan shows, before layout.
-pub(crate) fn plan_blocks(doc: &ExportDocument, plan: &crate::documents::CrisisPlan) -> Blocks {
-    let mut b = Blocks::new(BODY);
-    header(doc, "Crisis plan", &plan.plan_details.owner, &mut b);
+pub(crate) fn plan_blocks<'l>(
+    doc: &ExportDocument,
+    plan: &crate::documents::CrisisPlan,
+    l: &'l Labels,
+) -> Blocks<'l> {
+    let mut b = Blocks::new(BODY, l);
+    header(
+        doc,
+        &l.t("title-crisis-plan"),
+        &plan.plan_details.owner,
+        &mut b,
+    );
     plan::sections(plan, &mut b);
     if !doc.departures.is_empty() {
         statement::response_log(&[], &doc.departures, &mut b);
@@ -99,12 +133,18 @@ pub(crate) fn statement_name<'a>(
 }
 
 /// Everything the full statement shows, before layout.
-pub(crate) fn statement_blocks(
+pub(crate) fn statement_blocks<'l>(
     doc: &ExportDocument,
     s: &crate::documents::AdvanceStatement,
-) -> Blocks {
-    let mut b = Blocks::new(BODY);
-    header(doc, "Advance statement", statement_name(doc, s), &mut b);
+    l: &'l Labels,
+) -> Blocks<'l> {
+    let mut b = Blocks::new(BODY, l);
+    header(
+        doc,
+        &l.t("title-advance-statement"),
+        statement_name(doc, s),
+        &mut b,
+    );
     statement::sections(s, &mut b);
     statement::sign_off(doc.version.sign_off.as_ref(), &mut b);
     statement::response_log(&doc.reviews, &doc.departures, &mut b);
@@ -113,24 +153,31 @@ pub(crate) fn statement_blocks(
 }
 
 /// The full advance statement of `doc`'s version, as an A4 PDF: sections,
-/// sign-off and witness, clinician consultation reviews and departures.
+/// sign-off and witness, clinician consultation reviews and departures, with
+/// `options`' language and fonts.
 ///
-/// `InvalidInput` if `doc` is not an advance statement; `Cancelled` if
-/// `progress` asks to stop.
-pub fn advance_statement(doc: &ExportDocument, progress: &dyn Progress) -> Result<Vec<u8>> {
+/// `InvalidInput` if `doc` is not an advance statement or the language is
+/// unknown; `Cancelled` if `progress` asks to stop.
+pub fn advance_statement(
+    doc: &ExportDocument,
+    options: &ExportOptions,
+    progress: &dyn Progress,
+) -> Result<Exported> {
     doc.expect_kind(DocumentKind::AdvanceStatement)?;
     let s = doc
         .version
         .content
         .as_advance_statement()
         .ok_or_else(|| HavenError::invalid("this document is not an advance statement"))?;
+    let l = Labels::new(&options.language)?;
     step(progress, "pdf_sections", 0.1)?;
-    let b = statement_blocks(doc, s);
+    let b = statement_blocks(doc, s, &l);
     a4(
         doc,
-        "Advance statement",
+        &l.t("title-advance-statement"),
         statement_name(doc, s),
         b,
+        options,
         progress,
     )
 }
@@ -139,15 +186,19 @@ pub fn advance_statement(doc: &ExportDocument, progress: &dyn Progress) -> Resul
 /// name, the people who may be contacted with their phones, crisis lines,
 /// and what helps. Content that does not fit is cut with an ellipsis and a
 /// note on the card says so; the card is always exactly one page.
-pub fn crisis_card(doc: &ExportDocument, progress: &dyn Progress) -> Result<Vec<u8>> {
+pub fn crisis_card(
+    doc: &ExportDocument,
+    options: &ExportOptions,
+    progress: &dyn Progress,
+) -> Result<Exported> {
     doc.expect_kind(DocumentKind::CrisisPlan)?;
     let plan = doc
         .version
         .content
         .as_crisis_plan()
         .ok_or_else(|| HavenError::invalid("this document is not a crisis plan"))?;
+    let l = Labels::new(&options.language)?;
     step(progress, "pdf_card", 0.1)?;
-    let fonts = Fonts::load()?;
     let w = CARD_WIDTH_MM * PT_PER_MM;
     let h = CARD_HEIGHT_MM * PT_PER_MM;
     let m = 8.0;
@@ -156,14 +207,31 @@ pub fn crisis_card(doc: &ExportDocument, progress: &dyn Progress) -> Result<Vec<
     let col_w = (w - 2.0 * m - gutter) / 2.0;
     let note_h = SMALL * 0.7 * 1.3 + 2.0;
 
-    // Title across the card.
-    let mut title = PageContent::default();
     let owner = plan.plan_details.owner.trim();
     let title_text = if owner.is_empty() {
-        "My crisis card".to_string()
+        l.t("title-crisis-card")
     } else {
-        format!("Crisis card: {owner}")
+        l.a("title-crisis-card-of", &[("name", owner)])
     };
+    let (left, right) = card_columns(plan, body, &l);
+    let mut foot = status_note(doc.version.status)
+        .map(|id| l.t(id))
+        .unwrap_or_default();
+    let shortened = l.t("card-shortened");
+    let version = l.a(
+        "card-version",
+        &[("version", &doc.version.number.to_string())],
+    );
+
+    let set = select_fonts(
+        options,
+        &[&left, &right],
+        &[&title_text, &foot, &shortened, &version],
+    )?;
+    let fonts = Fonts::new(&set)?;
+    let mut missing = BTreeSet::new();
+
+    // Title across the card.
     let mut top = Flow::new(
         &fonts,
         Frame {
@@ -174,33 +242,85 @@ pub fn crisis_card(doc: &ExportDocument, progress: &dyn Progress) -> Result<Vec<
         },
         Overflow::Truncate,
     );
+    top.set_section(&l.t("title-crisis-card"));
     top.add_all(
         &[Block::Heading {
             text: title_text,
             style: Style::bold(8.5),
         }],
+        &[],
         progress,
     )?;
     let mut truncated = top.truncated();
-    let title_pages = top.into_pages();
+    let (title_pages, miss) = top.finish();
+    missing.extend(miss);
     let title_bottom = title_pages
         .first()
         .and_then(|p| p.runs.last())
         .map(|r| r.y + 8.5 * 0.3 + 3.0)
         .unwrap_or(m + 12.0);
-    if let Some(p) = title_pages.into_iter().next() {
-        title = p;
-    }
+    let mut page = title_pages.into_iter().next().unwrap_or_default();
 
-    // Left column: who to contact, crisis lines.
-    let mut left = Blocks::new(body);
+    let bottom = h - m - note_h;
+    for (blocks, x) in [(left, m), (right, m + col_w + gutter)] {
+        let mut flow = Flow::new(
+            &fonts,
+            Frame {
+                x,
+                top: title_bottom,
+                width: col_w,
+                bottom,
+            },
+            Overflow::Truncate,
+        );
+        flow.add_all(&blocks.out, &blocks.sections, progress)?;
+        truncated |= flow.truncated();
+        let (pages, miss) = flow.finish();
+        missing.extend(miss);
+        for p in pages {
+            page.runs.extend(p.runs);
+            page.rules.extend(p.rules);
+        }
+    }
+    if truncated {
+        foot.push(' ');
+        foot.push_str(&shortened);
+    }
+    foot.push(' ');
+    foot.push_str(&version);
+    let (runs, _) = single_line(
+        &fonts,
+        foot.trim(),
+        Style::regular(SMALL * 0.7),
+        m,
+        h - m + 1.0,
+        w - 2.0 * m,
+    );
+    page.runs.extend(runs);
+    step(progress, "pdf_drawing", 0.6)?;
+    let mut document = Document::new();
+    layout::render(&mut document, &fonts, &[page], w, h, progress)?;
+    Ok(Exported {
+        bytes: finish(document, progress)?,
+        warnings: warnings(missing),
+    })
+}
+
+/// The card's two columns: who to contact and crisis lines; what helps and
+/// how to approach me.
+fn card_columns<'l>(
+    plan: &crate::documents::CrisisPlan,
+    body: f32,
+    l: &'l Labels,
+) -> (Blocks<'l>, Blocks<'l>) {
+    let mut left = Blocks::new(body, l);
     let contacts: Vec<_> = plan
         .help_contacts
         .iter()
         .filter(|c| c.may_contact && (has(&c.name) || !blocks::phones(&c.phones).is_empty()))
         .collect();
     if !contacts.is_empty() {
-        left.card_heading("Please contact");
+        left.card_heading(&l.t("card-please-contact"));
         for c in contacts {
             let mut spans = vec![bold(blocks::name_rel(&c.name, &c.relationship), body)];
             let ph = blocks::phones(&c.phones);
@@ -216,75 +336,38 @@ pub fn crisis_card(doc: &ExportDocument, progress: &dyn Progress) -> Result<Vec<
         .filter(|l| has(&l.number))
         .collect();
     if !lines.is_empty() {
-        left.card_heading("Crisis lines");
-        for l in lines {
-            let how = match l.channel {
+        left.card_heading(&l.t("card-crisis-lines"));
+        for line in lines {
+            let how = match line.channel {
                 crate::documents::Channel::Call => String::new(),
-                _ => format!(" ({})", blocks::channel(l)),
+                _ => format!(" ({})", blocks::channel(l, line)),
             };
             left.bullet(vec![
-                bold(l.name.trim(), body),
-                reg(format!(" {}{how}", keep_together(l.number.trim())), body),
+                bold(line.name.trim(), body),
+                reg(format!(" {}{how}", keep_together(line.number.trim())), body),
             ]);
         }
     }
 
-    // Right column: what helps, how to approach me.
-    let mut right = Blocks::new(body);
+    let mut right = Blocks::new(body, l);
     let ds = &plan.distress_support;
     if !blocks::items(&ds.helps).is_empty() {
-        right.card_heading("What helps me");
+        right.card_heading(&l.t("card-what-helps"));
         for i in blocks::items(&ds.helps) {
             right.bullet_text(i);
         }
     }
     if has(&ds.how_to_approach_me) {
-        right.card_heading("How to approach me");
+        right.card_heading(&l.t("card-how-to-approach"));
         right.text(&ds.how_to_approach_me);
     }
     if !blocks::items(&ds.does_not_help).is_empty() {
-        right.card_heading("What doesn't help");
+        right.card_heading(&l.t("card-what-doesnt-help"));
         for i in blocks::items(&ds.does_not_help) {
             right.bullet_text(i);
         }
     }
-
-    let bottom = h - m - note_h;
-    let mut page = title;
-    for (blocks, x) in [(left, m), (right, m + col_w + gutter)] {
-        let mut flow = Flow::new(
-            &fonts,
-            Frame {
-                x,
-                top: title_bottom,
-                width: col_w,
-                bottom,
-            },
-            Overflow::Truncate,
-        );
-        flow.add_all(&blocks.out, progress)?;
-        truncated |= flow.truncated();
-        for p in flow.into_pages() {
-            page.runs.extend(p.runs);
-            page.rules.extend(p.rules);
-        }
-    }
-    let mut foot = String::from(status_note(doc.version.status));
-    if truncated {
-        foot.push_str(" Shortened to fit: my full crisis plan has more.");
-    }
-    foot.push_str(&format!(" Version {}.", doc.version.number));
-    let foot = foot.trim().to_string();
-    page.runs.push(PlacedRun {
-        x: m,
-        y: h - m + 1.0,
-        text: foot,
-        style: Style::regular(SMALL * 0.7),
-    });
-    step(progress, "pdf_drawing", 0.6)?;
-    let mut document = Document::new();
-    layout::render(&mut document, &fonts, &[page], w, h, progress)?;
-    finish(document, progress)
+    (left, right)
 }
 
 /// Joins the words of a phone number with no-break spaces so a number is
@@ -296,22 +379,23 @@ fn keep_together(s: &str) -> String {
         .join("; ")
 }
 
-/// A short note for a card whose version is not in force.
-fn status_note(s: VersionStatus) -> &'static str {
+/// The message id of a short note for a card whose version is not in force.
+fn status_note(s: VersionStatus) -> Option<&'static str> {
     match s {
-        VersionStatus::Active => "",
-        VersionStatus::Draft => "DRAFT, not signed.",
-        VersionStatus::Superseded => "SUPERSEDED: not in force.",
-        VersionStatus::Revoked => "REVOKED: not in force.",
+        VersionStatus::Active => None,
+        VersionStatus::Draft => Some("card-note-draft"),
+        VersionStatus::Superseded => Some("card-note-superseded"),
+        VersionStatus::Revoked => Some("card-note-revoked"),
     }
 }
 
-impl Blocks {
-    /// A small bold heading for the card.
+impl Blocks<'_> {
+    /// A small bold heading for the card (also names the section).
     fn card_heading(&mut self, text: &str) {
         if !self.out.is_empty() {
             self.out.push(Block::Space(self.body * 0.5));
         }
+        self.mark_section(text);
         self.out.push(Block::Heading {
             text: text.into(),
             style: Style::bold(self.body * 1.1),
@@ -322,6 +406,8 @@ impl Blocks {
 /// The title block: title, name, version, status, dates, fingerprint.
 fn header(doc: &ExportDocument, title: &str, name: &str, b: &mut Blocks) {
     let v = &doc.version;
+    let l = b.l;
+    b.mark_section(title);
     b.out.push(Block::Heading {
         text: title.into(),
         style: Style::bold(TITLE),
@@ -335,30 +421,33 @@ fn header(doc: &ExportDocument, title: &str, name: &str, b: &mut Blocks) {
     b.out.push(Block::Space(4.0));
     if v.status != VersionStatus::Active {
         b.para(vec![bold(
-            format!(
-                "This version is not in force: {}.",
-                status_words(v.status).to_lowercase()
+            l.a(
+                "banner-not-in-force",
+                &[("status", &status_words(l, v.status).to_lowercase())],
             ),
             BODY * 1.1,
         )]);
     }
-    b.field("Version", &format!("{}", v.number));
-    b.field("Status", status_words(v.status));
-    b.field("Saved", &date(v.created_at.date_naive()));
+    b.field(&l.t("field-version"), &format!("{}", v.number));
+    b.field(&l.t("field-status"), &status_words(l, v.status));
+    b.field(&l.t("field-saved"), &date(l, v.created_at.date_naive()));
     if let Some(so) = &v.sign_off {
-        b.field("Signed", &date(so.signed_on));
+        b.field(&l.t("field-signed"), &date(l, so.signed_on));
     }
     if let Some(d) = doc.last_signed_on {
-        b.field("Last reviewed", &date(d));
+        b.field(&l.t("field-last-reviewed"), &date(l, d));
     }
     if let Some(d) = doc.next_review {
-        b.field("Next review due", &date(d));
+        b.field(&l.t("field-next-review"), &date(l, d));
     }
     let short: String = v.hash.chars().take(16).collect();
     b.para(vec![reg(
-        format!(
-            "Version fingerprint {short} · exported {} from Haven",
-            date(Utc::now().date_naive())
+        l.a(
+            "fingerprint",
+            &[
+                ("hash", &short),
+                ("date", &date(l, Utc::now().date_naive())),
+            ],
         ),
         SMALL,
     )]);
@@ -368,23 +457,60 @@ fn header(doc: &ExportDocument, title: &str, name: &str, b: &mut Blocks) {
 /// Removes the "Clinician consultation reviews" section the shared response
 /// log adds (crisis plans have no reviews, only departures).
 fn drop_reviews_section(b: &mut Blocks) {
+    let reviews = b.l.t("section-reviews");
+    let departures = b.l.t("section-departures");
     let heading = |blk: &Block, t: &str| matches!(blk, Block::Heading { text, .. } if text == t);
-    let start = b
-        .out
-        .iter()
-        .position(|blk| heading(blk, "Clinician consultation reviews"));
-    let end = b
-        .out
-        .iter()
-        .position(|blk| heading(blk, "Departures from my wishes"));
+    let start = b.out.iter().position(|blk| heading(blk, &reviews));
+    let end = b.out.iter().position(|blk| heading(blk, &departures));
     if let (Some(s), Some(e)) = (start, end) {
         // Each section starts with a space before its heading.
         let s = s.saturating_sub(1);
         let e = e.saturating_sub(1);
         if s < e {
             b.out.drain(s..e);
+            let gone = e - s;
+            b.sections.retain(|(at, _)| *at < s || *at >= e);
+            for (at, _) in &mut b.sections {
+                if *at >= e {
+                    *at -= gone;
+                }
+            }
         }
     }
+}
+
+/// Every character an export will draw: its blocks and its other texts
+/// (title, footers), and what the layout adds (bullets, ellipses, digits).
+fn select_fonts(options: &ExportOptions, blocks: &[&Blocks], extra: &[&str]) -> Result<FontSet> {
+    let mut chars: BTreeSet<char> = "•…0123456789 ·:()—".chars().collect();
+    for b in blocks {
+        for blk in &b.out {
+            match blk {
+                Block::Heading { text, .. } => chars.extend(text.chars()),
+                Block::Para { spans, .. } | Block::Bullet { spans, .. } => {
+                    for s in spans {
+                        chars.extend(s.text.chars());
+                    }
+                }
+                Block::Space(_) | Block::Rule => {}
+            }
+        }
+    }
+    for t in extra {
+        chars.extend(t.chars());
+    }
+    options.fonts.select(&chars)
+}
+
+/// The warnings for characters no font could draw, one per section and script.
+fn warnings(missing: BTreeSet<(String, &'static str)>) -> Vec<ExportWarning> {
+    missing
+        .into_iter()
+        .map(|(section, script)| ExportWarning::MissingGlyphs {
+            section,
+            script: script.to_string(),
+        })
+        .collect()
 }
 
 /// Lays out A4 pages with a footer on each, and writes the PDF.
@@ -393,11 +519,33 @@ fn a4(
     title: &str,
     name: &str,
     b: Blocks,
+    options: &ExportOptions,
     progress: &dyn Progress,
-) -> Result<Vec<u8>> {
+) -> Result<Exported> {
     let mut b = b;
     b.end_section();
-    let fonts = Fonts::load()?;
+    let l = b.l;
+    let who = if has(name) {
+        format!(" · {}", name.trim())
+    } else {
+        String::new()
+    };
+    let status = if doc.version.status != VersionStatus::Active {
+        format!(" · {}", l.t(short_status(doc.version.status)))
+    } else {
+        String::new()
+    };
+    let version = l.a(
+        "footer-version",
+        &[("version", &doc.version.number.to_string())],
+    );
+    let sample_page = l.a("footer-page", &[("page", "0"), ("pages", "0")]);
+    let set = select_fonts(
+        options,
+        &[&b],
+        &[title, &who, &status, &version, &sample_page],
+    )?;
+    let fonts = Fonts::new(&set)?;
     step(progress, "pdf_layout", 0.3)?;
     let mut flow = Flow::new(
         &fonts,
@@ -409,37 +557,42 @@ fn a4(
         },
         Overflow::NewPage,
     );
-    flow.add_all(&b.out, progress)?;
-    let mut pages = flow.into_pages();
+    flow.add_all(&b.out, &b.sections, progress)?;
+    let (mut pages, missing) = flow.finish();
     let n = pages.len();
-    let who = if has(name) {
-        format!(" · {}", name.trim())
-    } else {
-        String::new()
-    };
     for (i, p) in pages.iter_mut().enumerate() {
-        let mut text = format!(
-            "{title}{who} · version {} · page {} of {n}",
-            doc.version.number,
-            i + 1
+        let page = l.a(
+            "footer-page",
+            &[("page", &(i + 1).to_string()), ("pages", &n.to_string())],
         );
-        if doc.version.status != VersionStatus::Active {
-            text.push_str(&format!(
-                " · {}",
-                doc.version.status.as_str().to_uppercase()
-            ));
-        }
-        p.runs.push(PlacedRun {
-            x: MARGIN,
-            y: A4_H - MARGIN + 4.0,
-            text,
-            style: Style::regular(SMALL),
-        });
+        let text = format!("{title}{who} · {version} · {page}{status}");
+        let (runs, _) = single_line(
+            &fonts,
+            &text,
+            Style::regular(SMALL),
+            MARGIN,
+            A4_H - MARGIN + 4.0,
+            A4_W - 2.0 * MARGIN,
+        );
+        p.runs.extend(runs);
     }
     step(progress, "pdf_drawing", 0.6)?;
     let mut document = Document::new();
     layout::render(&mut document, &fonts, &pages, A4_W, A4_H, progress)?;
-    finish(document, progress)
+    Ok(Exported {
+        bytes: finish(document, progress)?,
+        warnings: warnings(missing),
+    })
+}
+
+/// The message id of a status in capitals, for footers.
+fn short_status(s: VersionStatus) -> &'static str {
+    match s {
+        VersionStatus::Draft => "status-short-draft",
+        VersionStatus::Active => "status-short-active",
+        VersionStatus::Superseded => "status-short-superseded",
+        VersionStatus::Revoked => "status-short-revoked",
+    }
 }
 
 fn finish(document: Document, progress: &dyn Progress) -> Result<Vec<u8>> {

@@ -2,7 +2,7 @@
 //! the witness, the clinician response log (consultation reviews with a
 //! response and reason per section) and departures.
 
-use super::blocks::{bold, clinician, date, has, reg, yes_no, Blocks};
+use super::blocks::{bold, clinician, date, date_time, has, reg, section, yes_no, Blocks};
 use super::plan::practical;
 use crate::documents::{
     AdvanceStatement, AttorneyAuthority, ConsultationReview, Departure, ReviewResponse, Section,
@@ -12,38 +12,35 @@ use crate::documents::{
 /// The blocks of every non-empty section of `s`.
 pub(crate) fn sections(s: &AdvanceStatement, b: &mut Blocks) {
     let m = &s.maker_details;
-    b.section(Section::MakerDetails.label());
-    b.field("Full name", &m.full_name);
-    b.field("Preferred name", &m.preferred_name);
-    b.field("Pronouns", &m.pronouns);
+    b.section(&section(b.l, Section::MakerDetails));
+    b.field(&b.l.t("st-full-name"), &m.full_name);
+    b.field(&b.l.t("st-preferred-name"), &m.preferred_name);
+    b.field(&b.l.t("st-pronouns"), &m.pronouns);
     if let Some(d) = m.date_of_birth {
-        b.field("Date of birth", &date(d));
+        b.field(&b.l.t("st-date-of-birth"), &date(b.l, d));
     }
-    b.field("Health number", &m.health_number);
-    b.field("Address", &m.address);
+    b.field(&b.l.t("st-health-number"), &m.health_number);
+    b.field(&b.l.t("st-address"), &m.address);
 
     let a = &s.about_me;
-    b.section(Section::AboutMe.label());
-    b.long_field(
-        "Life experiences that matter for my care",
-        &a.life_experiences,
-    );
-    b.long_field("Trauma, and what re-traumatises me", &a.trauma);
-    b.long_field("What my distress means", &a.what_my_distress_means);
-    b.long_field("Anything else", &a.other);
+    b.section(&section(b.l, Section::AboutMe));
+    b.long_field(&b.l.t("st-life-experiences"), &a.life_experiences);
+    b.long_field(&b.l.t("st-trauma"), &a.trauma);
+    b.long_field(&b.l.t("st-distress-means"), &a.what_my_distress_means);
+    b.long_field(&b.l.t("st-anything-else"), &a.other);
 
     let v = &s.values_and_wishes;
-    b.section(Section::ValuesAndWishes.label());
-    b.long_field("Values", &v.values);
-    b.long_field("Beliefs", &v.beliefs);
-    b.long_field("Wishes", &v.wishes);
-    b.long_field("Feelings", &v.feelings);
+    b.section(&section(b.l, Section::ValuesAndWishes));
+    b.long_field(&b.l.t("st-values"), &v.values);
+    b.long_field(&b.l.t("st-beliefs"), &v.beliefs);
+    b.long_field(&b.l.t("st-wishes"), &v.wishes);
+    b.long_field(&b.l.t("st-feelings"), &v.feelings);
 
     let t = &s.treatment_requests;
-    b.section(Section::TreatmentRequests.label());
-    b.list(Some("What has worked before"), &t.what_has_worked);
+    b.section(&section(b.l, Section::TreatmentRequests));
+    b.list(Some(&b.l.t("st-what-worked")), &t.what_has_worked);
     if t.preferred_medications.iter().any(|p| has(&p.medication)) {
-        b.sub("Preferred medication");
+        b.sub(&b.l.t("st-preferred-medication"));
         for p in &t.preferred_medications {
             if has(&p.medication) {
                 let mut spans = vec![bold(p.medication.trim(), b.body)];
@@ -54,80 +51,89 @@ pub(crate) fn sections(s: &AdvanceStatement, b: &mut Blocks) {
             }
         }
     }
-    b.list(Some("Other requests"), &t.other_requests);
+    b.list(Some(&b.l.t("st-other-requests")), &t.other_requests);
 
-    b.section(Section::TreatmentRefusals.label());
+    b.section(&section(b.l, Section::TreatmentRefusals));
     for r in &s.treatment_refusals {
         if !has(&r.treatment) {
             continue;
         }
-        b.sub(&format!("I refuse: {}", r.treatment.trim()));
-        b.field("In these circumstances", &r.circumstances);
-        b.field("Why", &r.reason);
+        b.sub(&b.l.a("st-i-refuse", &[("treatment", r.treatment.trim())]));
+        b.field(&b.l.t("st-circumstances"), &r.circumstances);
+        b.field(&b.l.t("st-why"), &r.reason);
         if r.life_sustaining {
             b.field(
-                "Life-sustaining treatment",
-                "yes: this refusal is made under the Mental Capacity Act 2005 (s.25)",
+                &b.l.t("st-life-sustaining"),
+                &b.l.t("st-life-sustaining-yes"),
             );
-            b.field("My statement", &r.life_at_risk_statement);
+            b.field(&b.l.t("st-my-statement"), &r.life_at_risk_statement);
         }
     }
 
     let ri = &s.restrictive_interventions;
-    b.section(Section::RestrictiveInterventions.label());
-    b.list(Some("Please try these first"), &ri.try_first);
-    b.list(Some("De-escalation that works for me"), &ri.de_escalation);
-    b.long_field("Restraint", &ri.restraint);
-    b.long_field("Seclusion", &ri.seclusion);
-    b.long_field("Rapid tranquillisation", &ri.rapid_tranquillisation);
-    b.long_field("Staff for personal care", &ri.personal_care_staff_gender);
+    b.section(&section(b.l, Section::RestrictiveInterventions));
+    b.list(Some(&b.l.t("st-try-first")), &ri.try_first);
+    b.list(Some(&b.l.t("st-de-escalation")), &ri.de_escalation);
+    b.long_field(&b.l.t("st-restraint"), &ri.restraint);
+    b.long_field(&b.l.t("st-seclusion"), &ri.seclusion);
+    b.long_field(
+        &b.l.t("st-rapid-tranquillisation"),
+        &ri.rapid_tranquillisation,
+    );
+    b.long_field(
+        &b.l.t("st-personal-care-staff"),
+        &ri.personal_care_staff_gender,
+    );
 
     let h = &s.hospital_preferences;
-    b.section(Section::HospitalPreferences.label());
-    b.list(Some("Preferred hospitals or wards"), &h.preferred);
-    b.list(Some("Places to avoid"), &h.avoid);
+    b.section(&section(b.l, Section::HospitalPreferences));
+    b.list(Some(&b.l.t("st-preferred-hospitals")), &h.preferred);
+    b.list(Some(&b.l.t("st-places-to-avoid")), &h.avoid);
     b.text(&h.notes);
 
     let p = &s.people;
-    b.section(Section::People.label());
+    b.section(&section(b.l, Section::People));
     if let Some(np) = &p.nominated_person {
-        b.sub("My nominated person");
+        b.sub(&b.l.t("st-nominated-person"));
         b.contact(np);
     }
     if !p.people_to_consult.is_empty() {
-        b.sub("People to consult");
+        b.sub(&b.l.t("st-people-to-consult"));
         for c in &p.people_to_consult {
             b.contact(c);
         }
     }
     if !p.carers.is_empty() {
-        b.sub("Carers");
+        b.sub(&b.l.t("st-carers"));
         for c in &p.carers {
             b.contact(c);
         }
     }
     if !p.attorneys.is_empty() {
-        b.sub("Attorneys and deputies");
+        b.sub(&b.l.t("st-attorneys"));
         for at in &p.attorneys {
             b.contact(&at.person);
             b.para(vec![reg(
-                format!("Authority: {}", authority(at.authority)),
+                b.l.a(
+                    "st-authority",
+                    &[("authority", &authority(b.l, at.authority))],
+                ),
                 b.body,
             )]);
         }
     }
     if let Some(adv) = &p.advocate {
-        b.sub("My advocate");
+        b.sub(&b.l.t("st-advocate"));
         b.contact(adv);
     }
     if !p.excluded.is_empty() {
-        b.sub("People who must not be contacted or visit");
+        b.sub(&b.l.t("st-excluded"));
         for x in &p.excluded {
             b.excluded(x);
         }
     }
 
-    b.section(Section::InformationSharing.label());
+    b.section(&section(b.l, Section::InformationSharing));
     for c in &s.information_sharing {
         if !has(&c.who) {
             continue;
@@ -135,20 +141,20 @@ pub(crate) fn sections(s: &AdvanceStatement, b: &mut Blocks) {
         b.sub(c.who.trim());
         let may = super::blocks::items(&c.may_see).join("; ");
         let may_not = super::blocks::items(&c.may_not_see).join("; ");
-        b.field("May see", &may);
-        b.field("May not see", &may_not);
+        b.field(&b.l.t("st-may-see"), &may);
+        b.field(&b.l.t("st-may-not-see"), &may_not);
         b.text(&c.notes);
     }
 
-    b.section(Section::DependantsAndHome.label());
+    b.section(&section(b.l, Section::DependantsAndHome));
     practical(b, &s.dependants_and_home);
 
     let ph = &s.physical_health;
-    b.section(Section::PhysicalHealth.label());
-    b.list(Some("Conditions"), &ph.conditions);
-    b.list(Some("Disabilities and access needs"), &ph.disabilities);
+    b.section(&section(b.l, Section::PhysicalHealth));
+    b.list(Some(&b.l.t("st-conditions")), &ph.conditions);
+    b.list(Some(&b.l.t("st-disabilities")), &ph.disabilities);
     if ph.allergies.iter().any(|a| has(&a.substance)) {
-        b.sub("Allergies");
+        b.sub(&b.l.t("st-allergies"));
         for a in &ph.allergies {
             if has(&a.substance) {
                 let mut spans = vec![bold(a.substance.trim(), b.body)];
@@ -159,36 +165,37 @@ pub(crate) fn sections(s: &AdvanceStatement, b: &mut Blocks) {
             }
         }
     }
-    b.list(Some("Medication for physical health"), &ph.medications);
+    b.list(Some(&b.l.t("st-physical-medication")), &ph.medications);
     b.text(&ph.notes);
 
     let c = &s.communication;
-    b.section(Section::Communication.label());
-    b.field("Language", &c.language);
+    b.section(&section(b.l, Section::Communication));
+    b.field(&b.l.t("st-language"), &c.language);
     if c.interpreter_needed {
-        b.field("Interpreter", "I need an interpreter");
+        b.field(&b.l.t("st-interpreter"), "I need an interpreter");
     }
     if c.easy_read {
-        b.field("Easy read", "I need information in easy read");
+        b.field(&b.l.t("st-easy-read"), "I need information in easy read");
     }
-    b.long_field("Other needs", &c.other_needs);
-    b.long_field("How to talk with me", &c.how_to_talk_with_me);
+    b.long_field(&b.l.t("st-other-needs"), &c.other_needs);
+    b.long_field(&b.l.t("st-how-to-talk"), &c.how_to_talk_with_me);
 
     let cf = &s.culture_and_faith;
-    b.section(Section::CultureAndFaith.label());
-    b.long_field("Culture", &cf.culture);
-    b.long_field("Religion or spirituality", &cf.religion_or_spirituality);
-    b.long_field("Diet", &cf.diet);
+    b.section(&section(b.l, Section::CultureAndFaith));
+    b.long_field(&b.l.t("st-culture"), &cf.culture);
+    b.long_field(&b.l.t("st-religion"), &cf.religion_or_spirituality);
+    b.long_field(&b.l.t("st-diet"), &cf.diet);
     b.text(&cf.notes);
 
-    b.section(Section::Distribution.label());
+    b.section(&section(b.l, Section::Distribution));
     for e in &s.distribution.copies {
         if !has(&e.name) {
             continue;
         }
         let mut text = super::blocks::name_rel(&e.name, &e.role_or_organisation);
         if let Some(d) = e.given_on {
-            text.push_str(&format!(", given {}", date(d)));
+            text =
+                b.l.a("st-given-on", &[("who", &text), ("date", &date(b.l, d))]);
         }
         b.bullet_text(&text);
     }
@@ -196,73 +203,74 @@ pub(crate) fn sections(s: &AdvanceStatement, b: &mut Blocks) {
     b.end_section();
 }
 
-fn authority(a: AttorneyAuthority) -> &'static str {
-    match a {
-        AttorneyAuthority::HealthAndWelfareLpa => "Lasting Power of Attorney, health and welfare",
-        AttorneyAuthority::PropertyAndFinancialLpa => {
-            "Lasting Power of Attorney, property and financial affairs"
-        }
-        AttorneyAuthority::Deputy => "deputy appointed by the Court of Protection",
-        AttorneyAuthority::Other => "other (see notes)",
-    }
+fn authority(l: &crate::i18n::Labels, a: AttorneyAuthority) -> String {
+    l.t(match a {
+        AttorneyAuthority::HealthAndWelfareLpa => "authority-health-welfare",
+        AttorneyAuthority::PropertyAndFinancialLpa => "authority-property",
+        AttorneyAuthority::Deputy => "authority-deputy",
+        AttorneyAuthority::Other => "authority-other",
+    })
 }
 
 /// The sign-off and witness blocks; says plainly when there is none.
 pub(crate) fn sign_off(s: Option<&SignOff>, b: &mut Blocks) {
-    b.section(Section::SignOff.label());
+    b.section(&section(b.l, Section::SignOff));
     let Some(s) = s else {
-        b.text("This version has not been signed.");
+        b.text(&b.l.t("so-not-signed"));
         b.end_section();
         return;
     };
-    b.field("Signed by", &s.maker_name);
-    b.field("Signed on", &date(s.signed_on));
+    b.field(&b.l.t("so-signed-by"), &s.maker_name);
+    b.field(&b.l.t("so-signed-on"), &date(b.l, s.signed_on));
     b.field(
-        "I had capacity to make this statement",
-        if s.confirms_capacity {
-            "confirmed"
+        &b.l.t("so-capacity"),
+        &b.l.t(if s.confirms_capacity {
+            "so-confirmed"
         } else {
-            "not confirmed"
-        },
+            "so-not-confirmed"
+        }),
     );
-    b.long_field("About my capacity", &s.capacity_statement);
-    b.field("Support I used to make it", &s.support_used);
-    b.section(Section::Witness.label());
+    b.long_field(&b.l.t("so-about-capacity"), &s.capacity_statement);
+    b.field(&b.l.t("so-support"), &s.support_used);
+    b.section(&section(b.l, Section::Witness));
     match &s.witness {
-        None => b.text("No witness."),
+        None => b.text(&b.l.t("so-no-witness")),
         Some(w) => {
-            b.field("Witness", &super::blocks::name_rel(&w.name, &w.role));
+            b.field(
+                &b.l.t("so-witness"),
+                &super::blocks::name_rel(&w.name, &w.role),
+            );
             if let Some(d) = w.signed_on {
-                b.field("Witnessed on", &date(d));
+                b.field(&b.l.t("so-witnessed-on"), &date(b.l, d));
             }
             b.field(
-                "The maker understood what they signed",
-                if w.confirms_understanding {
-                    "confirmed by the witness"
+                &b.l.t("so-understood"),
+                &b.l.t(if w.confirms_understanding {
+                    "so-confirmed-by-witness"
                 } else {
-                    "not confirmed"
-                },
+                    "so-not-confirmed"
+                }),
             );
             b.field(
-                "The maker was under no undue influence",
-                if w.confirms_no_undue_influence {
-                    "confirmed by the witness"
+                &b.l.t("so-no-undue-influence"),
+                &b.l.t(if w.confirms_no_undue_influence {
+                    "so-confirmed-by-witness"
                 } else {
-                    "not confirmed"
-                },
+                    "so-not-confirmed"
+                }),
             );
-            b.long_field("Witness statement", &w.statement);
+            b.long_field(&b.l.t("so-witness-statement"), &w.statement);
         }
     }
     b.end_section();
 }
 
-fn response_words(r: ReviewResponse) -> &'static str {
-    match r {
-        ReviewResponse::Agreed => "agreed: will be followed",
-        ReviewResponse::Noted => "read and noted",
-        ReviewResponse::CannotFollow => "cannot be followed",
-    }
+fn response_words(l: &crate::i18n::Labels, r: ReviewResponse) -> String {
+    l.t(match r {
+        ReviewResponse::Agreed => "response-agreed",
+        ReviewResponse::Noted => "response-noted",
+        ReviewResponse::CannotFollow => "response-cannot-follow",
+    })
 }
 
 /// The clinician response log: reviews, then departures.
@@ -271,53 +279,62 @@ pub(crate) fn response_log(
     departures: &[Departure],
     b: &mut Blocks,
 ) {
-    b.section("Clinician consultation reviews");
+    b.section(&b.l.t("section-reviews"));
     if reviews.is_empty() {
-        b.text("No clinician has recorded a review of this version.");
+        b.text(&b.l.t("log-no-reviews"));
     }
     for r in reviews {
-        b.sub(&format!(
-            "Reviewed on {} by {}",
-            date(r.reviewed_on),
-            clinician(&r.clinician)
+        b.sub(&b.l.a(
+            "log-reviewed",
+            &[
+                ("date", &date(b.l, r.reviewed_on)),
+                ("clinician", &clinician(&r.clinician)),
+            ],
         ));
         b.para(vec![reg(
-            format!("Recorded {}", r.recorded_at.format("%-d %B %Y %H:%M UTC")),
+            b.l.a("log-recorded", &[("when", &date_time(b.l, r.recorded_at))]),
             super::blocks::SMALL.min(b.body),
         )]);
         for sr in &r.responses {
             let mut spans = vec![
-                bold(format!("{}: ", sr.section.label()), b.body),
-                reg(response_words(sr.response), b.body),
+                bold(format!("{}: ", section(b.l, sr.section)), b.body),
+                reg(response_words(b.l, sr.response), b.body),
             ];
             if has(&sr.reason) {
-                spans.push(reg(format!("\nReason: {}", sr.reason.trim()), b.body));
+                spans.push(reg(
+                    format!("\n{}: {}", b.l.t("log-reason"), sr.reason.trim()),
+                    b.body,
+                ));
             }
             spans.push(reg(
-                format!("\nThe person was told: {}", yes_no(sr.person_told)),
+                format!(
+                    "\n{}: {}",
+                    b.l.t("log-person-told"),
+                    yes_no(b.l, sr.person_told)
+                ),
                 b.body,
             ));
             b.bullet(spans);
         }
-        b.long_field("Notes", &r.notes);
+        b.long_field(&b.l.t("log-notes"), &r.notes);
     }
 
-    b.section("Departures from my wishes");
+    b.section(&b.l.t("section-departures"));
     if departures.is_empty() {
-        b.text("No departure from this version has been recorded.");
+        b.text(&b.l.t("log-no-departures"));
     }
     for d in departures {
         b.sub(&format!(
             "{} — {}",
-            d.occurred_at.format("%-d %B %Y %H:%M UTC"),
-            d.section.label()
+            date_time(b.l, d.occurred_at),
+            section(b.l, d.section)
         ));
-        b.field("The wish", &d.wish);
-        b.field("Decided by", &clinician(&d.clinician));
-        b.field("Reason", &d.reason);
-        b.field("The person was told", yes_no(d.person_told));
+        b.field(&b.l.t("log-the-wish"), &d.wish);
+        b.field(&b.l.t("log-decided-by"), &clinician(&d.clinician));
+        b.field(&b.l.t("log-reason"), &d.reason);
+        b.field(&b.l.t("log-person-told"), &yes_no(b.l, d.person_told));
         b.para(vec![reg(
-            format!("Recorded {}", d.recorded_at.format("%-d %B %Y %H:%M UTC")),
+            b.l.a("log-recorded", &[("when", &date_time(b.l, d.recorded_at))]),
             super::blocks::SMALL.min(b.body),
         )]);
     }

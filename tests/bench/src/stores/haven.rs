@@ -21,7 +21,7 @@ pub struct Haven {
 impl Haven {
     /// Creates an empty store at `path`.
     pub fn create(path: &Path) -> Result<Self> {
-        let (vault, _recovery) = Vault::create(path, PASSPHRASE, KdfParams::minimum())?;
+        let (vault, _recovery) = Vault::create(path, PASSPHRASE, KdfParams::minimum_for_tests())?;
         vault.add_device_key(&DEVICE_KEY)?;
         Ok(Self { vault })
     }

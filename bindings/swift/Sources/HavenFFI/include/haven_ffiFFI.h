@@ -1066,12 +1066,6 @@ RustBuffer uniffi_haven_ffi_fn_func_default_kdf_params(RustCallStatus *_Nonnull 
     
 );
 #endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_MINIMUM_KDF_PARAMS
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_MINIMUM_KDF_PARAMS
-RustBuffer uniffi_haven_ffi_fn_func_minimum_kdf_params(RustCallStatus *_Nonnull out_status
-    
-);
-#endif
 #ifndef UNIFFI_FFIDEF_FFI_HAVEN_FFI_RUSTBUFFER_ALLOC
 #define UNIFFI_FFIDEF_FFI_HAVEN_FFI_RUSTBUFFER_ALLOC
 RustBuffer ffi_haven_ffi_rustbuffer_alloc(uint64_t size, RustCallStatus *_Nonnull out_status
@@ -1413,12 +1407,6 @@ uint16_t uniffi_haven_ffi_checksum_func_create_vault(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_DEFAULT_KDF_PARAMS
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_DEFAULT_KDF_PARAMS
 uint16_t uniffi_haven_ffi_checksum_func_default_kdf_params(void
-    
-);
-#endif
-#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_MINIMUM_KDF_PARAMS
-#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_MINIMUM_KDF_PARAMS
-uint16_t uniffi_haven_ffi_checksum_func_minimum_kdf_params(void
     
 );
 #endif

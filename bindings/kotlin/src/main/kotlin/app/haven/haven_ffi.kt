@@ -936,8 +936,6 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_haven_ffi_checksum_func_default_kdf_params(
     ): Int
-    external fun uniffi_haven_ffi_checksum_func_minimum_kdf_params(
-    ): Int
     external fun uniffi_haven_ffi_checksum_method_keystore_store(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_keystore_load(
@@ -1481,8 +1479,6 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_func_default_kdf_params(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferKdfParams.ByValue
-    external fun uniffi_haven_ffi_fn_func_minimum_kdf_params(uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBufferKdfParams.ByValue
     external fun ffi_haven_ffi_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun ffi_haven_ffi_rustbuffer_from_bytes(`bytes`: ForeignBytes.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1642,9 +1638,6 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_func_default_kdf_params() and 0xFFFF) != 1387) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_haven_ffi_checksum_func_minimum_kdf_params() and 0xFFFF) != 7130) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_keystore_store() and 0xFFFF) != 30474) {
@@ -9418,21 +9411,6 @@ object ShareExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<Sha
             return FfiConverterTypeKdfParams.lift(
     uniffiRustCall() { _status ->
     UniffiLib.uniffi_haven_ffi_fn_func_default_kdf_params(
-    
-        _status)
-}
-    )
-    }
-    
-
-        /**
-         * The floor, the cheapest cost a new slot may have (19 MiB, 2 passes,
-         * OWASP's lowest Argon2id setting): for constrained
-         * devices and tests.
-         */ fun `minimumKdfParams`(): KdfParams {
-            return FfiConverterTypeKdfParams.lift(
-    uniffiRustCall() { _status ->
-    UniffiLib.uniffi_haven_ffi_fn_func_minimum_kdf_params(
     
         _status)
 }

@@ -1,7 +1,6 @@
 package app.haven.tests
 
 import app.haven.HavenVault
-import app.haven.minimumKdfParams
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertNotNull
@@ -22,7 +21,7 @@ class FirstScreensTest {
         val ui = Screens()
         val store = InMemoryKeyStore()
         val path = dir.resolve("haven.vault").toString()
-        runBlocking { firstScreens(path, PASSPHRASE, store, minimumKdfParams(), ui) }
+        runBlocking { firstScreens(path, PASSPHRASE, store, testKdfParams(), ui) }
         assertNotNull(ui.recoveryKeyShownOnce)
         assertNull(ui.errorShown, "the device key unlocked it")
         val pdf = ui.cardPdf!!

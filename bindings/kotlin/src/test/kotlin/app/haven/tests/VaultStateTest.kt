@@ -5,7 +5,6 @@ import app.haven.HavenVault
 import app.haven.code
 import app.haven.core.HavenException
 import app.haven.draft
-import app.haven.minimumKdfParams
 import org.junit.jupiter.api.Assertions.assertArrayEquals
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
@@ -103,10 +102,10 @@ class VaultStateTest {
             vault.enableDeviceUnlock(store)
             // Cancelled before it starts: nothing changes.
             assertThrows<HavenException.Cancelled> {
-                vault.rekey(newPassphrase, minimumKdfParams(), null, CancelToken().apply { cancel() })
+                vault.rekey(newPassphrase, testKdfParams(), null, CancelToken().apply { cancel() })
             }
             val listener = RecordingListener()
-            val rk = vault.rekey(newPassphrase, minimumKdfParams(), listener, null)
+            val rk = vault.rekey(newPassphrase, testKdfParams(), listener, null)
             assertEquals("done" to 1.0, listener.reports.last())
             assertTrue(listener.reports.any { it.first == "resealing" })
             assertEquals(texts.reversed(), vault.allEntries().map { it.text })
