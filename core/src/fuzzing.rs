@@ -97,6 +97,13 @@ pub const TARGETS: &[Target] = &[
         alloc_bound: |n| 4 * n + 2 * MIB,
     },
     Target {
+        name: "vault_state",
+        // At most 64 slots and 1024 replicas of up to 255-byte ids each
+        // are read, and only as far as the input reaches.
+        check: crate::integrity::fuzz::check_vault_state,
+        alloc_bound: |n| 8 * n + 256 * KIB,
+    },
+    Target {
         name: "share_capsule",
         // The capsule, its JSON, the body decoded, decrypted and padded
         // (to a power of two), and the resealed copy.

@@ -30,6 +30,9 @@ use crate::error::{HavenError, Internal};
 use crate::schema;
 use crate::slots;
 
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) mod fuzz;
+
 const STATE_KEY: &str = "state";
 /// Written by the schema-3 migration into files from older builds: the
 /// first unlock establishes their state (trust on first use, ADR 0010).
@@ -122,7 +125,7 @@ impl State {
         *self.vector.entry(self.replica.clone()).or_insert(0) += 1;
     }
 
-    fn encode(&self) -> Result<Zeroizing<Vec<u8>>, Internal> {
+    pub(crate) fn encode(&self) -> Result<Zeroizing<Vec<u8>>, Internal> {
         let mut out = Zeroizing::new(Vec::with_capacity(128 + 64 * self.slots.len()));
         out.push(FORMAT);
         out.extend_from_slice(&self.digest);
@@ -166,6 +169,15 @@ impl State {
         let mut vector = BTreeMap::new();
         for _ in 0..n {
             let r = c.str()?;
+            // In the order `encode` writes them, each once: one encoding
+            // per state (a repeated id would otherwise overwrite silently).
+            if vector
+                .keys()
+                .next_back()
+                .is_some_and(|last: &String| *last >= r)
+            {
+                return None;
+            }
             vector.insert(r, c.u64()?);
         }
         c.0.is_empty().then_some(Self {
@@ -477,6 +489,26 @@ mod tests {
         let mut longer = bytes.to_vec();
         longer.push(0);
         assert!(State::decode(&longer).is_none());
+    }
+
+    #[test]
+    fn a_state_has_one_encoding_its_replicas_sorted_and_each_once() {
+        let s = State {
+            digest: [7; 32],
+            rows: 3,
+            slots: vec![],
+            replica: "r1".into(),
+            vector: [("r0".to_string(), 4), ("r1".to_string(), 9)].into(),
+        };
+        let bytes = s.encode().unwrap();
+        let r0 = bytes.len() - 2 * 11; // each replica: length, two bytes, u64
+        let (head, tail) = bytes.split_at(r0);
+        let (first, second) = tail.split_at(11);
+        let swapped = [head, second, first].concat();
+        let repeated = [head, second, second].concat();
+        assert!(State::decode(&bytes) == Some(s));
+        assert!(State::decode(&swapped).is_none(), "out of order");
+        assert!(State::decode(&repeated).is_none(), "repeated");
     }
 
     #[test]

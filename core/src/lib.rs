@@ -32,6 +32,7 @@ mod scan;
 mod schema;
 pub mod share;
 mod slots;
+pub mod sync;
 pub mod vault;
 
 pub use backup::{BackupSummary, RestoreSecret};

@@ -277,6 +277,19 @@ fn replies_wait_for_the_owner(db: Db) {
         client::send_reply(&t(), &relay.url, "BBBBBBBBBBBBBBBBBBBBBB", &sealed).unwrap_err(),
         ShareError::Transport { .. }
     ));
+    // So is one with a field the person's reader would refuse: the relay
+    // checks what core checks before decrypting (reply::addressed_to).
+    let mut padded: serde_json::Value = serde_json::from_slice(&sealed).unwrap();
+    padded["note"] = serde_json::json!("kept by a sloppy relay");
+    let padded = serde_json::to_vec(&padded).unwrap();
+    assert_eq!(
+        haven_core::share::reply::addressed_to(&padded, &s.id),
+        Err(ShareError::Malformed)
+    );
+    assert!(matches!(
+        client::send_reply(&t(), &relay.url, &s.id, &padded).unwrap_err(),
+        ShareError::Transport { .. }
+    ));
     let (url, owner) = p.vault.share_owner(&s.id).unwrap();
     let waiting = client::replies(&t(), &url, &s.id, &owner).unwrap();
     assert_eq!(waiting.len(), 1);

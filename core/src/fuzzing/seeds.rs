@@ -97,6 +97,21 @@ fn write_fuzz_seeds() {
         b"\x0apassphrase\x0c\x01\x00\x00\x00\x01\x00\x00\x00\x01\x00\x00\x00\x02id\x01s\x01",
     );
 
+    // The vault state's plaintext (structured mode): two slots and two
+    // replicas, as sync will write.
+    let state = crate::integrity::State {
+        digest: [7; 32],
+        rows: 3,
+        slots: vec![("device0".into(), [1; 32]), ("pass0".into(), [2; 32])],
+        replica: "r1".into(),
+        vector: [("r0".to_string(), 4), ("r1".to_string(), 9)].into(),
+    };
+    write(
+        "vault_state",
+        "two-replicas",
+        &with(&[1], &state.encode().unwrap()),
+    );
+
     // Records as a real vault writes them.
     let dir = tempfile::tempdir().unwrap();
     let (vault, _) = Vault::create(

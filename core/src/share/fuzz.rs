@@ -11,6 +11,8 @@
 // A failed property panics: that is the fuzzer's crash (see `crate::fuzzing`).
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
+use std::sync::OnceLock;
+
 use chrono::{DateTime, TimeZone, Utc};
 
 use super::primitives::{ed25519_public, x25519_public};
@@ -47,14 +49,27 @@ pub(crate) const CONTENT_KEY: [u8; 32] = [0x56; 32];
 /// The sender's HPKE randomness (`ikmE`) in structure-aware checks.
 pub(crate) const SENDER_IKM: [u8; 32] = [0x57; 32];
 
-/// The signer's public key.
+/// The signer's public key, derived once (key derivations are most of a
+/// check's time, and these keys never change).
 pub(crate) fn signer() -> [u8; 32] {
-    ed25519_public(&IDENTITY).unwrap()
+    static SIGNER: OnceLock<[u8; 32]> = OnceLock::new();
+    *SIGNER.get_or_init(|| ed25519_public(&IDENTITY).unwrap())
 }
 
-/// The public half of an HPKE secret.
+/// The public half of an HPKE secret; the fixed secrets' halves are
+/// derived once.
 pub(crate) fn public(secret: &[u8; 32]) -> [u8; 32] {
-    x25519_public(secret)
+    static FIXED: OnceLock<Vec<([u8; 32], [u8; 32])>> = OnceLock::new();
+    let fixed = FIXED.get_or_init(|| {
+        [CARER, REPLY, LOG]
+            .iter()
+            .map(|s| (*s, x25519_public(s)))
+            .collect()
+    });
+    match fixed.iter().find(|(s, _)| s == secret) {
+        Some((_, p)) => *p,
+        None => x25519_public(secret),
+    }
 }
 
 /// "Now" for every check: capsules expiring before it are expired.

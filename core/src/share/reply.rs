@@ -125,8 +125,16 @@ pub fn seal_with(
     Ok(out)
 }
 
-/// Opens a sealed reply to share `share` with the share's reply secret.
-pub fn open(bytes: &[u8], share: &str, secret: &[u8; 32]) -> Result<Reply, ShareError> {
+/// What the relay checks before it stores a posted reply, holding no key:
+/// the wire format, its version, its size and that it names share
+/// `share`. The same reading [`open`] starts with, so the relay never
+/// refuses a reply the person could open, nor stores one they cannot
+/// read for these reasons.
+pub fn addressed_to(bytes: &[u8], share: &str) -> Result<(), ShareError> {
+    wire(bytes, share).map(|_| ())
+}
+
+fn wire(bytes: &[u8], share: &str) -> Result<Wire, ShareError> {
     if bytes.len() > MAX_REPLY_BYTES {
         return Err(ShareError::TooLarge);
     }
@@ -140,6 +148,12 @@ pub fn open(bytes: &[u8], share: &str, secret: &[u8; 32]) -> Result<Reply, Share
     if wire.share != share {
         return Err(ShareError::WrongShare);
     }
+    Ok(wire)
+}
+
+/// Opens a sealed reply to share `share` with the share's reply secret.
+pub fn open(bytes: &[u8], share: &str, secret: &[u8; 32]) -> Result<Reply, ShareError> {
+    let wire = wire(bytes, share)?;
     let plain = hpke_open(
         secret,
         &unb64(&wire.enc)?,

@@ -29,7 +29,9 @@ fn labelled(label: &[u8]) -> Vec<u8> {
 /// Odd: the rest is the reply's JSON, sealed to the share's reply key. A
 /// reply that opens passes `Reply::check`, re-encodes to a fixed point,
 /// and sealed again by the real sealer opens to itself; where its JSON is
-/// exactly what the sealer writes, the sealed bytes are the same too.
+/// exactly what the sealer writes, the sealed bytes are the same too. The
+/// relay's own check of a posted reply (`reply::addressed_to`) refuses
+/// exactly what the reader refuses before decrypting.
 pub fn check_reply(data: &[u8]) {
     let mut input = Input(data);
     let structured = input.u8() & 1 == 1;
@@ -51,7 +53,14 @@ pub fn check_reply(data: &[u8]) {
     } else {
         rest.to_vec()
     };
-    match reply::open(&bytes, SHARE, &REPLY) {
+    let opened = reply::open(&bytes, SHARE, &REPLY);
+    // The relay's check agrees with the reader: it passes every reply that
+    // opens, and refuses only what the reader refuses before decrypting.
+    match reply::addressed_to(&bytes, SHARE) {
+        Ok(()) => {}
+        Err(e) => assert_eq!(opened.as_ref().err(), Some(&e), "the relay refused {e:?}"),
+    }
+    match opened {
         Ok(r) => {
             r.check().unwrap();
             fixed_point(&r);

@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# haven-bench's sibling for the relay (issue 10): capsule opens per second
+# and their p99 latency on loopback, for haven-relay on SQLite, haven-relay
+# on PostgreSQL, and Debian's nginx serving a static file of the same size
+# as the capsule (the floor a relay's reads are compared against). One run,
+# the same wrk settings for all three. A benchmark, never a timed test: it
+# prints figures and asserts only that every request succeeded.
+#
+#   apps/relay/bench.sh [--duration 10s] [--connections 64] [--threads 2] [--json]
+#
+# What one "open" is: `POST /api/shares/ID/open` with the link's access
+# token, exactly what the viewer and `haven share open` send; the relay
+# checks the token's hash, counts the read, seals an access-log event to
+# the person (HPKE) and returns the capsule. nginx answers `GET` of a file
+# of the capsule's byte size. The share is made by the real `haven` CLI.
+#
+# Needs: a release build of haven-relay (built here), wrk and nginx
+# (Debian's, installed if missing), Debian's PostgreSQL initdb/pg_ctl (as for
+# tests/run.sh). Everything runs in a temporary folder, removed on exit.
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
+duration=10s connections=64 threads=2 json=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --duration) duration=$2; shift ;;
+    --connections) connections=$2; shift ;;
+    --threads) threads=$2; shift ;;
+    --json) json=1 ;;
+    *) echo "usage: $0 [--duration 10s] [--connections N] [--threads N] [--json]" >&2; exit 2 ;;
+  esac
+  shift
+done
+say() { echo "relay-bench: $*" >&2; }
+
+for tool in wrk nginx; do
+  if ! command -v "$tool" >/dev/null && [ ! -x "/usr/sbin/$tool" ]; then
+    say "installing $tool (Debian)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$tool" >/dev/null 2>&1 ||
+      { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "$tool" >/dev/null; }
+  fi
+done
+nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+# Debian's newest PostgreSQL, as the relay's behaviour suite picks it.
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
+[ -n "$pg_bin" ] || { say "PostgreSQL is not installed (apt-get install postgresql)"; exit 1; }
+
+# The relay is measured: release. The CLI only makes the shares: debug
+# (the build tests/run.sh and the viewer's tests already make).
+# HAVEN_BENCH_PROFILE=debug checks the script with the debug relay (its
+# figures mean nothing).
+profile=${HAVEN_BENCH_PROFILE:-release}
+say "building haven-relay ($profile) and haven (debug)"
+if [ "$profile" = release ]; then
+  (cd "$repo" && cargo build -q --release -p haven-relay)
+else
+  (cd "$repo" && cargo build -q -p haven-relay)
+fi
+(cd "$repo" && cargo build -q -p haven-cli)
+relay_bin="${CARGO_TARGET_DIR:-$repo/target}/$profile/haven-relay"
+haven_bin="${CARGO_TARGET_DIR:-$repo/target}/debug/haven"
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/haven-relay-bench.XXXXXX")
+chmod 755 "$work"
+pids=()
+pg_dir=""
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  [ -n "$pg_dir" ] && runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir" stop -m fast >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# Starts haven-relay with ARGS; sets relay_url.
+start_relay() {
+  local out="$work/relay-$RANDOM.out" line="" i
+  "$relay_bin" --listen 127.0.0.1:0 --rate 0 "$@" >"$out" 2>"$out.err" &
+  pids+=($!)
+  for i in $(seq 1 400); do
+    line=$(grep -m1 '^listening on ' "$out" 2>/dev/null || true)
+    [ -n "$line" ] && break
+    sleep 0.05
+  done
+  [ -n "$line" ] || { cat "$out.err" >&2; say "haven-relay did not start"; exit 1; }
+  relay_url="http://${line#listening on }"
+}
+
+# Makes a share of a crisis plan on relay_url with the real CLI; sets
+# share_id, token (the link's access token, base64url) and capsule_bytes.
+make_share() {
+  export HAVEN_VAULT="$work/person-$RANDOM.haven" HAVEN_PASSPHRASE="relay bench passphrase"
+  "$haven_bin" init --kdf-memory-mib 19 --kdf-iterations 2 >/dev/null
+  "$haven_bin" plan template --format json >"$work/plan.json"
+  python3 - "$work/plan.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+p["plan_details"]["owner"] = "Alex Example"
+p["coping_strategies"] = ["Walk round the block", "Call Sam", "Music with headphones"]
+p["help_contacts"] = [{"name": "Sam", "relationship": "brother",
+                       "phones": [{"label": "mobile", "number": "07700 900123"}], "may_contact": True}]
+json.dump(p, open(sys.argv[1], "w"))
+PY
+  "$haven_bin" plan edit "$work/plan.json" --remove-file >/dev/null
+  local made
+  made=$("$haven_bin" share create --plan --for "Sam, my brother" --relay "$relay_url" --json)
+  read -r share_id token < <(python3 - "$made" <<'PY'
+import base64, hashlib, hmac, json, sys
+s = json.loads(sys.argv[1])
+frag = s["link"].split("#", 1)[1]
+key = base64.urlsafe_b64decode(frag + "=" * (-len(frag) % 4))
+# core's link_secrets: HKDF-SHA256(salt = share id, ikm = key, info = label 0x00 PIN), no PIN here
+prk = hmac.new(s["id"].encode(), key, hashlib.sha256).digest()
+okm = hmac.new(prk, b"haven-share-v1 access\x00" + b"\x01", hashlib.sha256).digest()
+print(s["id"], base64.urlsafe_b64encode(okm).decode().rstrip("="))
+PY
+)
+  capsule_bytes=$(curl -sS -o "$work/capsule.bin" -w '%{size_download}' -X POST \
+    -H "Authorization: Bearer $token" "$relay_url/api/shares/$share_id/open")
+  [ "$(curl -sS -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $token" \
+    "$relay_url/api/shares/$share_id/open")" = 200 ] || { say "the access token does not open the share"; exit 1; }
+}
+
+cat >"$work/open.lua" <<'LUA'
+wrk.method = "POST"
+wrk.headers["Authorization"] = "Bearer " .. os.getenv("HAVEN_BENCH_TOKEN")
+LUA
+cat >"$work/get.lua" <<'LUA'
+LUA
+
+# Runs wrk against URL with SCRIPT; prints "requests_per_s p99_ms non2xx".
+bench() {
+  local url=$1 script=$2 out
+  out=$(wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$script" "$url")
+  printf '%s\n' "$out" >"$work/wrk-$RANDOM.txt"
+  python3 - "$out" <<'PY'
+import re, sys
+t = sys.argv[1]
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
+m = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", t, re.M)
+p99 = float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
+bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", t)
+errs = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", t)
+n = (int(bad.group(1)) if bad else 0) + (sum(map(int, errs.groups())) if errs else 0)
+print(f"{rps:.0f} {p99:.2f} {n}")
+PY
+}
+
+results=()
+
+say "haven-relay on SQLite"
+start_relay --data "$work/sqlite"
+make_share
+size=$capsule_bytes
+export HAVEN_BENCH_TOKEN=$token
+read -r rps p99 bad < <(bench "$relay_url/api/shares/$share_id/open" "$work/open.lua")
+results+=("sqlite $rps $p99 $bad")
+
+say "haven-relay on PostgreSQL"
+pg_dir="$work/pg"
+mkdir -p "$pg_dir" && chown postgres "$pg_dir"
+pg_port=$(free_port)
+runuser -u postgres -- "$pg_bin/initdb" -D "$pg_dir" -A trust >/dev/null
+runuser -u postgres -- "$pg_bin/pg_ctl" -D "$pg_dir" \
+  -o "-p $pg_port -k $pg_dir -c listen_addresses=127.0.0.1 -c max_connections=200" -l "$pg_dir/log" start -w >/dev/null
+start_relay --database "postgres://postgres@127.0.0.1:$pg_port/postgres"
+make_share
+export HAVEN_BENCH_TOKEN=$token
+read -r rps p99 bad < <(bench "$relay_url/api/shares/$share_id/open" "$work/open.lua")
+results+=("postgres $rps $p99 $bad")
+
+say "nginx serving a $size-byte static file"
+mkdir -p "$work/www"
+head -c "$size" /dev/urandom >"$work/www/capsule"
+chmod -R a+rX "$work/www"
+ng_port=$(free_port)
+cat >"$work/nginx.conf" <<EOF
+worker_processes auto;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $work/nginx-body;
+  proxy_temp_path $work/nginx-proxy;
+  fastcgi_temp_path $work/nginx-fastcgi;
+  uwsgi_temp_path $work/nginx-uwsgi;
+  scgi_temp_path $work/nginx-scgi;
+  server {
+    listen 127.0.0.1:$ng_port;
+    root $work/www;
+    location / { add_header Cache-Control no-store; }
+  }
+}
+EOF
+"$nginx_bin" -c "$work/nginx.conf" -e "$work/nginx-error.log" &
+pids+=($!)
+for _ in $(seq 1 100); do curl -fsS -o /dev/null "http://127.0.0.1:$ng_port/capsule" 2>/dev/null && break; sleep 0.05; done
+read -r rps p99 bad < <(bench "http://127.0.0.1:$ng_port/capsule" "$work/get.lua")
+results+=("nginx $rps $p99 $bad")
+
+python3 - "$json" "$size" "$duration" "$connections" "$threads" "$(nproc)" "${results[@]}" <<'PY'
+import json, sys
+as_json, size, duration, conns, threads, cores = sys.argv[1:7]
+rows = {}
+for r in sys.argv[7:]:
+    name, rps, p99, bad = r.split()
+    rows[name] = {"requests_per_s": float(rps), "p99_ms": float(p99), "failed": int(bad)}
+ng = rows["nginx"]
+for name in ("sqlite", "postgres"):
+    rows[name]["throughput_vs_nginx"] = round(rows[name]["requests_per_s"] / ng["requests_per_s"], 3)
+    rows[name]["p99_vs_nginx"] = round(rows[name]["p99_ms"] / ng["p99_ms"], 3)
+out = {"capsule_bytes": int(size), "duration": duration, "connections": int(conns),
+       "wrk_threads": int(threads), "cores": int(cores), "results": rows}
+if as_json == "1":
+    print(json.dumps(out))
+else:
+    print(f"capsule {size} bytes; wrk {threads} threads, {conns} connections, {duration}; {cores} cores")
+    print(f"{'server':<22}{'opens/s':>10}{'p99 ms':>10}{'vs nginx':>10}{'p99 vs':>8}{'failed':>8}")
+    for name, label in (("sqlite", "haven-relay SQLite"), ("postgres", "haven-relay PostgreSQL"), ("nginx", "nginx static file")):
+        r = rows[name]
+        print(f"{label:<22}{r['requests_per_s']:>10.0f}{r['p99_ms']:>10.2f}"
+              f"{r.get('throughput_vs_nginx', 1):>10.2f}{r.get('p99_vs_nginx', 1):>8.2f}{r['failed']:>8}")
+bad = sum(r["failed"] for r in rows.values())
+if bad:
+    print(f"relay-bench: {bad} requests failed", file=sys.stderr)
+    sys.exit(1)
+PY

@@ -1,0 +1,62 @@
+//! What can go wrong in sync, as typed variants: a decoder refusal says which
+//! rule the bytes broke, so tests and the fuzz check match the variant rather
+//! than a message. Messages never quote content, keys or ids.
+
+use thiserror::Error;
+
+/// Why bytes were refused as a sync entry, operation or blob.
+#[derive(Debug, Error, Clone, Copy, PartialEq, Eq)]
+pub enum DecodeError {
+    /// The bytes end before the format does.
+    #[error("the sync data ends too early")]
+    Truncated,
+    /// Not this format (wrong magic bytes).
+    #[error("this is not Haven sync data")]
+    BadMagic,
+    /// A format version this build does not read.
+    #[error("sync format version {0} is not supported")]
+    UnsupportedVersion(u8),
+    /// A length or count above the format's limit.
+    #[error("a field of the sync data is longer than allowed")]
+    TooLarge,
+    /// A value the format allows only one way to write, written another way
+    /// (dependencies out of order or repeated, sequence 0, a first entry with
+    /// a previous hash).
+    #[error("the sync data is not in canonical form")]
+    NotCanonical,
+    /// An operation type this build does not know.
+    #[error("unknown sync operation type {0}")]
+    UnknownOp(u8),
+    /// Bytes after the end of the value.
+    #[error("bytes follow the end of the sync data")]
+    TrailingBytes,
+}
+
+/// Why a sync step failed.
+#[derive(Debug, Error, Clone, Copy, PartialEq, Eq)]
+pub enum SyncError {
+    /// The bytes do not decode.
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    /// A blob does not authenticate under the space key it names.
+    #[error("a sync blob has been damaged or tampered with")]
+    Unauthentic,
+    /// A blob sealed under a key epoch this device does not hold.
+    #[error("a sync blob is sealed under key epoch {0}, which this device does not hold")]
+    UnknownKeyEpoch(u32),
+    /// An entry of another sync space.
+    #[error("a sync entry belongs to another sync space")]
+    WrongSpace,
+    /// An entry whose signature does not verify under its device's key.
+    #[error("a sync entry's signature is wrong")]
+    BadSignature,
+    /// An entry signed by a device that is not a member of the space.
+    #[error("a sync entry comes from a device that is not in this space")]
+    UnknownDevice,
+    /// An entry too large for the format.
+    #[error("a sync entry is too large")]
+    TooLarge,
+    /// The platform's cryptography failed (no randomness, a key refused).
+    #[error("the platform's cryptography failed")]
+    Crypto,
+}

@@ -1,0 +1,4 @@
+//! Fuzz target `vault_state`: the check of the same name in `haven_core::fuzzing`.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| haven_fuzz::run_core("vault_state", data));
