@@ -12,10 +12,11 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use haven_core::{
-    BackupSummary, Bucket, Entry, ExportKind, ExportOptions, HavenError, KdfParams, MoodPoint,
-    Page, RestoreSecret, Vault, VerifyReport, VersionRef,
+    BackupSummary, Bucket, Entry, ExportKind, Exported, HavenError, KdfParams, MoodPoint, Page,
+    RestoreSecret, Vault, VerifyReport, VersionRef,
 };
 
+use crate::fonts::{options, ExportFonts};
 use crate::keystore::KeyStore;
 use crate::numbers::count;
 use crate::offload::offload;
@@ -269,35 +270,39 @@ impl HavenVault {
         .await
     }
 
-    /// One PDF of one version (plan, wallet card or statement), off the
+    /// One PDF of one version (plan, wallet card or statement), labelled in
+    /// `language` and drawn with the bundled fonts and `fonts`, off the
     /// calling thread.
-    #[uniffi::method(default(listener = None, token = None))]
+    #[uniffi::method(default(language = "en", fonts = None, listener = None, token = None))]
     pub async fn export_pdf_async(
         self: Arc<Self>,
         kind: ExportKind,
         version: VersionRef,
+        language: String,
+        fonts: Option<Arc<ExportFonts>>,
         listener: Option<Arc<dyn ProgressListener>>,
         token: Option<Arc<CancelToken>>,
-    ) -> Result<Vec<u8>, HavenError> {
+    ) -> Result<Exported, HavenError> {
         offload(listener, token, move |p| {
-            self.vault
-                .export_pdf(kind, &version, &ExportOptions::default(), p)
-                .map(|e| e.bytes)
+            let options = options(language, fonts);
+            self.vault.export_pdf(kind, &version, &options, p)
         })
         .await
     }
 
-    /// A FHIR Bundle, off the calling thread.
-    #[uniffi::method(default(listener = None, token = None))]
+    /// A FHIR Bundle, its narratives labelled in `language`, off the calling
+    /// thread.
+    #[uniffi::method(default(language = "en", listener = None, token = None))]
     pub async fn fhir_bundle_async(
         self: Arc<Self>,
         versions: Vec<VersionRef>,
+        language: String,
         listener: Option<Arc<dyn ProgressListener>>,
         token: Option<Arc<CancelToken>>,
     ) -> Result<String, HavenError> {
         offload(listener, token, move |p| {
-            self.vault
-                .fhir_bundle(&versions, &ExportOptions::default(), p)
+            let options = options(language, None);
+            self.vault.fhir_bundle(&versions, &options, p)
         })
         .await
     }

@@ -8,6 +8,7 @@ mod asynchronous;
 mod backup;
 mod documents;
 mod export;
+mod fonts;
 mod guard;
 mod journal;
 mod keystore;
@@ -21,6 +22,7 @@ mod sharing;
 mod vault;
 
 pub use documents::SaveOutcome;
+pub use fonts::ExportFonts;
 pub use keystore::{KeyStore, KeyStoreError};
 pub use observe::{TaskHandle, VaultEvent, VaultListener};
 pub use progress::{CancelToken, ProgressListener};

@@ -124,6 +124,17 @@ mount --bind "$pkg" "$root/haven/swift"
 mount -o remount,bind,ro "$root/haven/swift"
 mount --bind "$libdir" "$root/haven/lib"
 mount -o remount,bind,ro "$root/haven/lib"
+# The font ExportLanguageTests adds as an app would: Debian's CJK font from
+# the host, read-only (tests/run.sh installs the package too).
+fontdir=/usr/share/fonts/truetype/wqy
+if [ ! -e "$fontdir/wqy-microhei.ttc" ]; then
+  echo "installing fonts-wqy-microhei (for ExportLanguageTests)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-wqy-microhei >/dev/null 2>&1 ||
+    { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-wqy-microhei >/dev/null; }
+fi
+mkdir -p "$root/haven/fonts"
+mount --bind "$fontdir" "$root/haven/fonts"
+mount -o remount,bind,ro "$root/haven/fonts"
 
 # The build folder stays in the chroot (one per checkout), so a second run
 # only recompiles what changed.

@@ -27,6 +27,7 @@ impl Default for ExportOptions {
 
 /// Something the person should know about an export that still completed.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum ExportWarning {
     /// No available font has glyphs for some characters: they print as
     /// empty boxes. Adding a font for `script` (on a phone, the system's
@@ -52,6 +53,7 @@ impl std::fmt::Display for ExportWarning {
 
 /// An export's bytes and its warnings.
 #[derive(Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Exported {
     /// The file (PDF or FHIR JSON).
     pub bytes: Vec<u8>,

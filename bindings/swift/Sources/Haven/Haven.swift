@@ -798,6 +798,166 @@ public func FfiConverterTypeCancelToken_lower(_ value: CancelToken) -> UInt64 {
 
 
 /**
+ * Fonts exports may use besides the bundled DejaVu Sans, in the order added.
+ */
+public protocol ExportFontsProtocol: AnyObject, Sendable {
+    
+    /**
+     * Adds a font file's bytes (TrueType, OpenType or a collection);
+     * returns how many faces it holds. `InvalidInput` if it is not a font.
+     */
+    func addFont(bytes: Data) throws  -> UInt32
+    
+    /**
+     * How many font faces exports may use (the two bundled ones included).
+     */
+    func faceCount()  -> UInt32
+    
+}
+/**
+ * Fonts exports may use besides the bundled DejaVu Sans, in the order added.
+ */
+open class ExportFonts: ExportFontsProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_haven_ffi_fn_clone_exportfonts(self.handle, $0) }
+    }
+    /**
+     * No fonts but the bundled ones.
+     */
+public convenience init() {
+    let handle =
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_constructor_exportfonts_new(uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_haven_ffi_fn_free_exportfonts(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Adds a font file's bytes (TrueType, OpenType or a collection);
+     * returns how many faces it holds. `InvalidInput` if it is not a font.
+     */
+open func addFont(bytes: Data)throws  -> UInt32  {
+    return try  FfiConverterUInt32.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_exportfonts_add_font(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(bytes),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * How many font faces exports may use (the two bundled ones included).
+     */
+open func faceCount() -> UInt32  {
+    return try!  FfiConverterUInt32.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_exportfonts_face_count(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExportFonts: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ExportFonts
+
+    public static func lift(_ handle: UInt64) throws -> ExportFonts {
+        return ExportFonts(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ExportFonts) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExportFonts {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ExportFonts, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExportFonts_lift(_ handle: UInt64) throws -> ExportFonts {
+    return try FfiConverterTypeExportFonts.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExportFonts_lower(_ value: ExportFonts) -> UInt64 {
+    return FfiConverterTypeExportFonts.lower(value)
+}
+
+
+
+
+
+
+/**
  * An encrypted vault on the device.
  */
 public protocol HavenVaultProtocol: AnyObject, Sendable {
@@ -824,15 +984,17 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
     func enableDeviceUnlockAsync(store: KeyStore, token: CancelToken?) async throws  -> String
     
     /**
-     * One PDF of one version (plan, wallet card or statement), off the
+     * One PDF of one version (plan, wallet card or statement), labelled in
+     * `language` and drawn with the bundled fonts and `fonts`, off the
      * calling thread.
      */
-    func exportPdfAsync(kind: ExportKind, version: VersionRef, listener: ProgressListener?, token: CancelToken?) async throws  -> Data
+    func exportPdfAsync(kind: ExportKind, version: VersionRef, language: String, fonts: ExportFonts?, listener: ProgressListener?, token: CancelToken?) async throws  -> Exported
     
     /**
-     * A FHIR Bundle, off the calling thread.
+     * A FHIR Bundle, its narratives labelled in `language`, off the calling
+     * thread.
      */
-    func fhirBundleAsync(versions: [VersionRef], listener: ProgressListener?, token: CancelToken?) async throws  -> String
+    func fhirBundleAsync(versions: [VersionRef], language: String, listener: ProgressListener?, token: CancelToken?) async throws  -> String
     
     /**
      * A page of the journal, off the calling thread.
@@ -1041,14 +1203,17 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
     /**
      * One PDF of one version: the full crisis plan, the one-page wallet
      * crisis card, or the full advance statement (with sign-off, witness,
-     * reviews and departures).
+     * reviews and departures), labelled in `language` and drawn with the
+     * bundled fonts and `fonts`. `InvalidInput` for an unknown language or
+     * the wrong kind of document.
      */
-    func exportPdf(kind: ExportKind, version: VersionRef, listener: ProgressListener?, token: CancelToken?) throws  -> Data
+    func exportPdf(kind: ExportKind, version: VersionRef, language: String, fonts: ExportFonts?, listener: ProgressListener?, token: CancelToken?) throws  -> Exported
     
     /**
-     * An HL7 FHIR R4 Bundle (JSON) of the given versions.
+     * An HL7 FHIR R4 Bundle (JSON) of the given versions, its narratives
+     * labelled in `language`.
      */
-    func fhirBundle(versions: [VersionRef], listener: ProgressListener?, token: CancelToken?) throws  -> String
+    func fhirBundle(versions: [VersionRef], language: String, listener: ProgressListener?, token: CancelToken?) throws  -> String
     
     /**
      * Adds an entry dated now.
@@ -1507,34 +1672,36 @@ open func enableDeviceUnlockAsync(store: KeyStore, token: CancelToken? = nil)asy
 }
     
     /**
-     * One PDF of one version (plan, wallet card or statement), off the
+     * One PDF of one version (plan, wallet card or statement), labelled in
+     * `language` and drawn with the bundled fonts and `fonts`, off the
      * calling thread.
      */
-open func exportPdfAsync(kind: ExportKind, version: VersionRef, listener: ProgressListener? = nil, token: CancelToken? = nil)async throws  -> Data  {
+open func exportPdfAsync(kind: ExportKind, version: VersionRef, language: String = "en", fonts: ExportFonts? = nil, listener: ProgressListener? = nil, token: CancelToken? = nil)async throws  -> Exported  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_haven_ffi_fn_method_havenvault_export_pdf_async(
-                        self.uniffiCloneHandle(),FfiConverterTypeExportKind_lower(kind),FfiConverterTypeVersionRef_lower(version),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(token)
+                        self.uniffiCloneHandle(),FfiConverterTypeExportKind_lower(kind),FfiConverterTypeVersionRef_lower(version),FfiConverterString.lower(language),FfiConverterOptionTypeExportFonts.lower(fonts),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(token)
                 )
             },
             pollFunc: ffi_haven_ffi_rust_future_poll_rust_buffer,
             completeFunc: ffi_haven_ffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_haven_ffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterData.lift,
+            liftFunc: FfiConverterTypeExported_lift,
             errorHandler: FfiConverterTypeHavenError_lift
         )
 }
     
     /**
-     * A FHIR Bundle, off the calling thread.
+     * A FHIR Bundle, its narratives labelled in `language`, off the calling
+     * thread.
      */
-open func fhirBundleAsync(versions: [VersionRef], listener: ProgressListener? = nil, token: CancelToken? = nil)async throws  -> String  {
+open func fhirBundleAsync(versions: [VersionRef], language: String = "en", listener: ProgressListener? = nil, token: CancelToken? = nil)async throws  -> String  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_haven_ffi_fn_method_havenvault_fhir_bundle_async(
-                        self.uniffiCloneHandle(),FfiConverterSequenceTypeVersionRef.lower(versions),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(token)
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeVersionRef.lower(versions),FfiConverterString.lower(language),FfiConverterOptionTypeProgressListener.lower(listener),FfiConverterOptionTypeCancelToken.lower(token)
                 )
             },
             pollFunc: ffi_haven_ffi_rust_future_poll_rust_buffer,
@@ -2132,15 +2299,19 @@ open func warningSignsLinkedToEntry(entryId: String)throws  -> [String]  {
     /**
      * One PDF of one version: the full crisis plan, the one-page wallet
      * crisis card, or the full advance statement (with sign-off, witness,
-     * reviews and departures).
+     * reviews and departures), labelled in `language` and drawn with the
+     * bundled fonts and `fonts`. `InvalidInput` for an unknown language or
+     * the wrong kind of document.
      */
-open func exportPdf(kind: ExportKind, version: VersionRef, listener: ProgressListener? = nil, token: CancelToken? = nil)throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+open func exportPdf(kind: ExportKind, version: VersionRef, language: String = "en", fonts: ExportFonts? = nil, listener: ProgressListener? = nil, token: CancelToken? = nil)throws  -> Exported  {
+    return try  FfiConverterTypeExported_lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
         uniffiCallStatus in
     uniffi_haven_ffi_fn_method_havenvault_export_pdf(
             self.uniffiCloneHandle(),
         FfiConverterTypeExportKind_lower(kind),
         FfiConverterTypeVersionRef_lower(version),
+        FfiConverterString.lower(language),
+        FfiConverterOptionTypeExportFonts.lower(fonts),
         FfiConverterOptionTypeProgressListener.lower(listener),
         FfiConverterOptionTypeCancelToken.lower(token),uniffiCallStatus
     )
@@ -2148,14 +2319,16 @@ open func exportPdf(kind: ExportKind, version: VersionRef, listener: ProgressLis
 }
     
     /**
-     * An HL7 FHIR R4 Bundle (JSON) of the given versions.
+     * An HL7 FHIR R4 Bundle (JSON) of the given versions, its narratives
+     * labelled in `language`.
      */
-open func fhirBundle(versions: [VersionRef], listener: ProgressListener? = nil, token: CancelToken? = nil)throws  -> String  {
+open func fhirBundle(versions: [VersionRef], language: String = "en", listener: ProgressListener? = nil, token: CancelToken? = nil)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
         uniffiCallStatus in
     uniffi_haven_ffi_fn_method_havenvault_fhir_bundle(
             self.uniffiCloneHandle(),
         FfiConverterSequenceTypeVersionRef.lower(versions),
+        FfiConverterString.lower(language),
         FfiConverterOptionTypeProgressListener.lower(listener),
         FfiConverterOptionTypeCancelToken.lower(token),uniffiCallStatus
     )
@@ -5011,6 +5184,30 @@ fileprivate struct FfiConverterOptionTypeCancelToken: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeExportFonts: FfiConverterRustBuffer {
+    typealias SwiftType = ExportFonts?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeExportFonts.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeExportFonts.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeProgressListener: FfiConverterRustBuffer {
     typealias SwiftType = ProgressListener?
 
@@ -5786,6 +5983,16 @@ public func validateContent(content: DocumentContent, signOff: SignOff?) -> [Val
 })
 }
 /**
+ * The language codes exports can be labelled in ("en", "cy", ...).
+ */
+public func exportLanguages() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_func_export_languages(uniffiCallStatus
+    )
+})
+}
+/**
  * The check code a carer's screen shows: from the signer of what they
  * follow (`Followed.last.signer`) and their own `carer_public_key`. It
  * must equal the code the person's screen showed when enrolling them.
@@ -5925,6 +6132,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_func_validate_content() != 60037) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_haven_ffi_checksum_func_export_languages() != 8136) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_haven_ffi_checksum_func_carer_check_code() != 45043) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -5944,6 +6154,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_func_default_kdf_params() != 1387) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_exportfonts_add_font() != 15789) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_exportfonts_face_count() != 57353) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_keystore_store() != 30474) {
@@ -6003,10 +6219,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_havenvault_enable_device_unlock_async() != 6995) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_export_pdf_async() != 25604) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_export_pdf_async() != 37551) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle_async() != 58545) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle_async() != 12177) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_list_entries_async() != 15774) {
@@ -6123,10 +6339,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_havenvault_warning_signs_linked_to_entry() != 22092) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_export_pdf() != 63820) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_export_pdf() != 64536) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle() != 40055) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle() != 25352) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_add_entry() != 37113) {
@@ -6265,6 +6481,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_verify() != 54114) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_constructor_exportfonts_new() != 4144) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_constructor_canceltoken_new() != 38309) {

@@ -4194,6 +4194,75 @@ public func FfiConverterTypeExcludedPerson_lower(_ value: ExcludedPerson) -> Rus
 
 
 /**
+ * An export's bytes and its warnings.
+ */
+public struct Exported: Equatable, Hashable {
+    /**
+     * The file (PDF or FHIR JSON).
+     */
+    public var bytes: Data
+    /**
+     * What the person should know (empty when all is well).
+     */
+    public var warnings: [ExportWarning]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The file (PDF or FHIR JSON).
+         */bytes: Data, 
+        /**
+         * What the person should know (empty when all is well).
+         */warnings: [ExportWarning]) {
+        self.bytes = bytes
+        self.warnings = warnings
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Exported: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExported: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Exported {
+        return
+            try Exported(
+                bytes: FfiConverterData.read(from: &buf), 
+                warnings: FfiConverterSequenceTypeExportWarning.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Exported, into buf: inout [UInt8]) {
+        FfiConverterData.write(value.bytes, into: &buf)
+        FfiConverterSequenceTypeExportWarning.write(value.warnings, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExported_lift(_ buf: RustBuffer) throws -> Exported {
+    return try FfiConverterTypeExported.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExported_lower(_ value: Exported) -> RustBuffer {
+    return FfiConverterTypeExported.lower(value)
+}
+
+
+/**
  * A followed share.
  */
 public struct Followed: Equatable, Hashable, CustomDebugStringConvertible {
@@ -9420,6 +9489,83 @@ public func FfiConverterTypeExportKind_lower(_ value: ExportKind) -> RustBuffer 
 
 
 /**
+ * Something the person should know about an export that still completed.
+ */
+
+public enum ExportWarning: Equatable, Hashable {
+    
+    /**
+     * No available font has glyphs for some characters: they print as
+     * empty boxes. Adding a font for `script` (on a phone, the system's
+     * Noto fonts) fixes it.
+     */
+    case missingGlyphs(
+        /**
+         * The heading of the section they are in, as printed.
+         */section: String, 
+        /**
+         * The Unicode script of those characters ("Han", "Arabic", ...).
+         */script: String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ExportWarning: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExportWarning: FfiConverterRustBuffer {
+    typealias SwiftType = ExportWarning
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExportWarning {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .missingGlyphs(section: try FfiConverterString.read(from: &buf), script: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ExportWarning, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .missingGlyphs(section,script):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(section, into: &buf)
+            FfiConverterString.write(script, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExportWarning_lift(_ buf: RustBuffer) throws -> ExportWarning {
+    return try FfiConverterTypeExportWarning.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExportWarning_lower(_ value: ExportWarning) -> RustBuffer {
+    return FfiConverterTypeExportWarning.lower(value)
+}
+
+
+
+/**
  * Where a followed share stands, as of the last refresh.
  */
 
@@ -11929,6 +12075,31 @@ fileprivate struct FfiConverterSequenceTypeWarningSign: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeWarningSign.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeExportWarning: FfiConverterRustBuffer {
+    typealias SwiftType = [ExportWarning]
+
+    public static func write(_ value: [ExportWarning], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeExportWarning.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ExportWarning] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ExportWarning]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeExportWarning.read(from: &buf))
         }
         return seq
     }

@@ -24,14 +24,14 @@ final class ExportTests: HavenTestCase {
         let v = try vault.createDocument(content: .crisisPlan(plan: plan))
 
         let listener = RecordingListener()
-        let pdf = try vault.exportPdf(kind: .crisisPlanPdf, version: VersionRef(documentId: v.documentId, versionHash: v.hash), listener: listener)
+        let pdf = try vault.exportPdf(kind: .crisisPlanPdf, version: VersionRef(documentId: v.documentId, versionHash: v.hash), listener: listener).bytes
         XCTAssertEqual(String(decoding: pdf.prefix(5), as: UTF8.self), "%PDF-")
         XCTAssertTrue(String(decoding: pdf.suffix(8), as: UTF8.self).contains("%%EOF"))
         let fractions = listener.fractions
         XCTAssertFalse(fractions.isEmpty)
         XCTAssertEqual(fractions, fractions.sorted(), "progress only moves forward")
 
-        let card = try vault.exportPdf(kind: .crisisCardPdf, version: VersionRef(documentId: v.documentId, versionHash: v.hash))
+        let card = try vault.exportPdf(kind: .crisisCardPdf, version: VersionRef(documentId: v.documentId, versionHash: v.hash)).bytes
         XCTAssertEqual(String(decoding: card.prefix(5), as: UTF8.self), "%PDF-")
 
         let bundle = try vault.fhirBundle(versions: [VersionRef(documentId: v.documentId, versionHash: v.hash)])
@@ -52,7 +52,7 @@ final class ExportTests: HavenTestCase {
     func testAdvanceStatementExportsAsPdfAndFhirConsent() throws {
         let vault = try newVault().vault
         let v = try vault.createDocument(content: .advanceStatement(statement: newAdvanceStatement()))
-        let pdf = try vault.exportPdf(kind: .advanceStatementPdf, version: VersionRef(documentId: v.documentId, versionHash: v.hash))
+        let pdf = try vault.exportPdf(kind: .advanceStatementPdf, version: VersionRef(documentId: v.documentId, versionHash: v.hash)).bytes
         XCTAssertEqual(String(decoding: pdf.prefix(5), as: UTF8.self), "%PDF-")
         let bundle = try vault.fhirBundle(versions: [VersionRef(documentId: v.documentId, versionHash: v.hash)])
         let consent = try XCTUnwrap(resources(bundle).first { $0["resourceType"] as? String == "Consent" })

@@ -50,7 +50,7 @@ func firstScreens(path: String, passphrase: String, keyStore: KeyStore, kdf: Kdf
     // 6. Wallet card: a one-page PDF to print or share.
     ui.cardPdf = try await vault.exportPdfAsync(kind: .crisisCardPdf,
                                                 version: VersionRef(documentId: signed.documentId, versionHash: signed.hash),
-                                                listener: nil, token: nil)
+                                                listener: nil, token: nil).bytes
 }
 
 /// A day as the core's calendar date: year, month and day (UTC, as the core

@@ -323,6 +323,32 @@ typedef struct UniffiVTableCallbackInterfaceRelayTransport {
 } UniffiVTableCallbackInterfaceRelayTransport;
 
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_CLONE_EXPORTFONTS
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_CLONE_EXPORTFONTS
+uint64_t uniffi_haven_ffi_fn_clone_exportfonts(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FREE_EXPORTFONTS
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FREE_EXPORTFONTS
+void uniffi_haven_ffi_fn_free_exportfonts(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_CONSTRUCTOR_EXPORTFONTS_NEW
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_CONSTRUCTOR_EXPORTFONTS_NEW
+uint64_t uniffi_haven_ffi_fn_constructor_exportfonts_new(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_EXPORTFONTS_ADD_FONT
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_EXPORTFONTS_ADD_FONT
+uint32_t uniffi_haven_ffi_fn_method_exportfonts_add_font(uint64_t ptr, RustBuffer bytes, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_EXPORTFONTS_FACE_COUNT
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_EXPORTFONTS_FACE_COUNT
+uint32_t uniffi_haven_ffi_fn_method_exportfonts_face_count(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_CLONE_KEYSTORE
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_CLONE_KEYSTORE
 uint64_t uniffi_haven_ffi_fn_clone_keystore(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -541,12 +567,12 @@ uint64_t uniffi_haven_ffi_fn_method_havenvault_enable_device_unlock_async(uint64
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_EXPORT_PDF_ASYNC
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_EXPORT_PDF_ASYNC
-uint64_t uniffi_haven_ffi_fn_method_havenvault_export_pdf_async(uint64_t ptr, RustBuffer kind, RustBuffer version, RustBuffer listener, RustBuffer token
+uint64_t uniffi_haven_ffi_fn_method_havenvault_export_pdf_async(uint64_t ptr, RustBuffer kind, RustBuffer version, RustBuffer language, RustBuffer fonts, RustBuffer listener, RustBuffer token
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_FHIR_BUNDLE_ASYNC
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_FHIR_BUNDLE_ASYNC
-uint64_t uniffi_haven_ffi_fn_method_havenvault_fhir_bundle_async(uint64_t ptr, RustBuffer versions, RustBuffer listener, RustBuffer token
+uint64_t uniffi_haven_ffi_fn_method_havenvault_fhir_bundle_async(uint64_t ptr, RustBuffer versions, RustBuffer language, RustBuffer listener, RustBuffer token
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_LIST_ENTRIES_ASYNC
@@ -741,12 +767,12 @@ RustBuffer uniffi_haven_ffi_fn_method_havenvault_warning_signs_linked_to_entry(u
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_EXPORT_PDF
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_EXPORT_PDF
-RustBuffer uniffi_haven_ffi_fn_method_havenvault_export_pdf(uint64_t ptr, RustBuffer kind, RustBuffer version, RustBuffer listener, RustBuffer token, RustCallStatus *_Nonnull out_status
+RustBuffer uniffi_haven_ffi_fn_method_havenvault_export_pdf(uint64_t ptr, RustBuffer kind, RustBuffer version, RustBuffer language, RustBuffer fonts, RustBuffer listener, RustBuffer token, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_FHIR_BUNDLE
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_FHIR_BUNDLE
-RustBuffer uniffi_haven_ffi_fn_method_havenvault_fhir_bundle(uint64_t ptr, RustBuffer versions, RustBuffer listener, RustBuffer token, RustCallStatus *_Nonnull out_status
+RustBuffer uniffi_haven_ffi_fn_method_havenvault_fhir_bundle(uint64_t ptr, RustBuffer versions, RustBuffer language, RustBuffer listener, RustBuffer token, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_ADD_ENTRY
@@ -1033,6 +1059,12 @@ RustBuffer uniffi_haven_ffi_fn_func_new_crisis_plan(RustBuffer region, RustCallS
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_VALIDATE_CONTENT
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_VALIDATE_CONTENT
 RustBuffer uniffi_haven_ffi_fn_func_validate_content(RustBuffer content, RustBuffer sign_off, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_EXPORT_LANGUAGES
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_EXPORT_LANGUAGES
+RustBuffer uniffi_haven_ffi_fn_func_export_languages(RustCallStatus *_Nonnull out_status
+    
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_FUNC_CARER_CHECK_CODE
@@ -1379,6 +1411,12 @@ uint16_t uniffi_haven_ffi_checksum_func_validate_content(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_EXPORT_LANGUAGES
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_EXPORT_LANGUAGES
+uint16_t uniffi_haven_ffi_checksum_func_export_languages(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_CARER_CHECK_CODE
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_CARER_CHECK_CODE
 uint16_t uniffi_haven_ffi_checksum_func_carer_check_code(void
@@ -1418,6 +1456,18 @@ uint16_t uniffi_haven_ffi_checksum_func_create_vault(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_DEFAULT_KDF_PARAMS
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_FUNC_DEFAULT_KDF_PARAMS
 uint16_t uniffi_haven_ffi_checksum_func_default_kdf_params(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_EXPORTFONTS_ADD_FONT
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_EXPORTFONTS_ADD_FONT
+uint16_t uniffi_haven_ffi_checksum_method_exportfonts_add_font(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_EXPORTFONTS_FACE_COUNT
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_EXPORTFONTS_FACE_COUNT
+uint16_t uniffi_haven_ffi_checksum_method_exportfonts_face_count(void
     
 );
 #endif
@@ -2060,6 +2110,12 @@ uint16_t uniffi_haven_ffi_checksum_method_havenvault_unlock_with_recovery_key(vo
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_VERIFY
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_VERIFY
 uint16_t uniffi_haven_ffi_checksum_method_havenvault_verify(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_CONSTRUCTOR_EXPORTFONTS_NEW
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_CONSTRUCTOR_EXPORTFONTS_NEW
+uint16_t uniffi_haven_ffi_checksum_constructor_exportfonts_new(void
     
 );
 #endif

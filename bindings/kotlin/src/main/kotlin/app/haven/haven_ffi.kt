@@ -47,6 +47,7 @@ import app.haven.core.Draft
 import app.haven.core.Enrolment
 import app.haven.core.Entry
 import app.haven.core.ExportKind
+import app.haven.core.Exported
 import app.haven.core.FfiConverterTypeAdvanceStatement
 import app.haven.core.FfiConverterTypeBackupSummary
 import app.haven.core.FfiConverterTypeBucket
@@ -64,6 +65,7 @@ import app.haven.core.FfiConverterTypeDraft
 import app.haven.core.FfiConverterTypeEnrolment
 import app.haven.core.FfiConverterTypeEntry
 import app.haven.core.FfiConverterTypeExportKind
+import app.haven.core.FfiConverterTypeExported
 import app.haven.core.FfiConverterTypeFollowed
 import app.haven.core.FfiConverterTypeHavenError
 import app.haven.core.FfiConverterTypeJurisdiction
@@ -141,6 +143,7 @@ import app.haven.core.RustBuffer as RustBufferDraft
 import app.haven.core.RustBuffer as RustBufferEnrolment
 import app.haven.core.RustBuffer as RustBufferEntry
 import app.haven.core.RustBuffer as RustBufferExportKind
+import app.haven.core.RustBuffer as RustBufferExported
 import app.haven.core.RustBuffer as RustBufferFollowed
 import app.haven.core.RustBuffer as RustBufferHavenError
 import app.haven.core.RustBuffer as RustBufferJurisdiction
@@ -927,6 +930,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_haven_ffi_checksum_func_validate_content(
     ): Int
+    external fun uniffi_haven_ffi_checksum_func_export_languages(
+    ): Int
     external fun uniffi_haven_ffi_checksum_func_carer_check_code(
     ): Int
     external fun uniffi_haven_ffi_checksum_func_open_crisis_card(
@@ -940,6 +945,10 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_haven_ffi_checksum_func_create_vault(
     ): Int
     external fun uniffi_haven_ffi_checksum_func_default_kdf_params(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_exportfonts_add_font(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_exportfonts_face_count(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_keystore_store(
     ): Int
@@ -1155,6 +1164,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_verify(
     ): Int
+    external fun uniffi_haven_ffi_checksum_constructor_exportfonts_new(
+    ): Int
     external fun uniffi_haven_ffi_checksum_constructor_canceltoken_new(
     ): Int
     external fun uniffi_haven_ffi_checksum_constructor_havenvault_restore_with_passphrase(
@@ -1188,6 +1199,16 @@ internal object UniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
+    external fun uniffi_haven_ffi_fn_clone_exportfonts(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_haven_ffi_fn_free_exportfonts(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_haven_ffi_fn_constructor_exportfonts_new(uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_haven_ffi_fn_method_exportfonts_add_font(`ptr`: Long,`bytes`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Int
+    external fun uniffi_haven_ffi_fn_method_exportfonts_face_count(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Int
     external fun uniffi_haven_ffi_fn_clone_keystore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_haven_ffi_fn_free_keystore(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1274,9 +1295,9 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_haven_ffi_fn_method_havenvault_enable_device_unlock_async(`ptr`: Long,`store`: Long,`token`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_haven_ffi_fn_method_havenvault_export_pdf_async(`ptr`: Long,`kind`: RustBufferExportKind.ByValue,`version`: RustBufferVersionRef.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
+    external fun uniffi_haven_ffi_fn_method_havenvault_export_pdf_async(`ptr`: Long,`kind`: RustBufferExportKind.ByValue,`version`: RustBufferVersionRef.ByValue,`language`: RustBuffer.ByValue,`fonts`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
     ): Long
-    external fun uniffi_haven_ffi_fn_method_havenvault_fhir_bundle_async(`ptr`: Long,`versions`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
+    external fun uniffi_haven_ffi_fn_method_havenvault_fhir_bundle_async(`ptr`: Long,`versions`: RustBuffer.ByValue,`language`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_haven_ffi_fn_method_havenvault_list_entries_async(`ptr`: Long,`limit`: Int,`before`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,
     ): Long
@@ -1354,9 +1375,9 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_haven_ffi_fn_method_havenvault_warning_signs_linked_to_entry(`ptr`: Long,`entryId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_haven_ffi_fn_method_havenvault_export_pdf(`ptr`: Long,`kind`: RustBufferExportKind.ByValue,`version`: RustBufferVersionRef.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): RustBuffer.ByValue
-    external fun uniffi_haven_ffi_fn_method_havenvault_fhir_bundle(`ptr`: Long,`versions`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_haven_ffi_fn_method_havenvault_export_pdf(`ptr`: Long,`kind`: RustBufferExportKind.ByValue,`version`: RustBufferVersionRef.ByValue,`language`: RustBuffer.ByValue,`fonts`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferExported.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_fhir_bundle(`ptr`: Long,`versions`: RustBuffer.ByValue,`language`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_method_havenvault_add_entry(`ptr`: Long,`draft`: RustBufferDraft.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferEntry.ByValue
@@ -1471,6 +1492,8 @@ internal object UniffiLib {
     external fun uniffi_haven_ffi_fn_func_new_crisis_plan(`region`: RustBufferRegion.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferCrisisPlan.ByValue
     external fun uniffi_haven_ffi_fn_func_validate_content(`content`: RustBufferDocumentContent.ByValue,`signOff`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_func_export_languages(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_func_carer_check_code(`signer`: RustBuffer.ByValue,`carerPublicKey`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1629,6 +1652,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_func_validate_content() and 0xFFFF) != 60037) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_haven_ffi_checksum_func_export_languages() and 0xFFFF) != 8136) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_haven_ffi_checksum_func_carer_check_code() and 0xFFFF) != 45043) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1648,6 +1674,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_func_default_kdf_params() and 0xFFFF) != 1387) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_exportfonts_add_font() and 0xFFFF) != 15789) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_exportfonts_face_count() and 0xFFFF) != 57353) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_keystore_store() and 0xFFFF) != 30474) {
@@ -1707,10 +1739,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_enable_device_unlock_async() and 0xFFFF) != 6995) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_export_pdf_async() and 0xFFFF) != 25604) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_export_pdf_async() and 0xFFFF) != 37551) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle_async() and 0xFFFF) != 58545) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle_async() and 0xFFFF) != 12177) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_list_entries_async() and 0xFFFF) != 15774) {
@@ -1827,10 +1859,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_warning_signs_linked_to_entry() and 0xFFFF) != 22092) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_export_pdf() and 0xFFFF) != 63820) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_export_pdf() and 0xFFFF) != 64536) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle() and 0xFFFF) != 40055) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle() and 0xFFFF) != 25352) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_add_entry() and 0xFFFF) != 37113) {
@@ -1969,6 +2001,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_verify() and 0xFFFF) != 54114) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_constructor_exportfonts_new() and 0xFFFF) != 4144) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_constructor_canceltoken_new() and 0xFFFF) != 38309) {
@@ -2826,6 +2861,309 @@ public object FfiConverterTypeCancelToken: FfiConverter<CancelToken, Long> {
 
 
 /**
+ * Fonts exports may use besides the bundled DejaVu Sans, in the order added.
+ */
+public interface ExportFontsInterface {
+    
+    /**
+     * Adds a font file's bytes (TrueType, OpenType or a collection);
+     * returns how many faces it holds. `InvalidInput` if it is not a font.
+     */
+    fun `addFont`(`bytes`: kotlin.ByteArray): kotlin.UInt
+    
+    /**
+     * How many font faces exports may use (the two bundled ones included).
+     */
+    fun `faceCount`(): kotlin.UInt
+    
+    companion object
+}
+
+/**
+ * Fonts exports may use besides the bundled DejaVu Sans, in the order added.
+ */
+open class ExportFonts: Disposable, AutoCloseable, ExportFontsInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * No fonts but the bundled ones.
+     */
+    constructor() :
+        this(UniffiWithHandle, 
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_constructor_exportfonts_new(
+    
+        _status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_haven_ffi_fn_free_exportfonts(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_haven_ffi_fn_clone_exportfonts(handle, status)
+        }
+    }
+
+    
+    /**
+     * Adds a font file's bytes (TrueType, OpenType or a collection);
+     * returns how many faces it holds. `InvalidInput` if it is not a font.
+     */
+    @Throws(HavenException::class)override fun `addFont`(`bytes`: kotlin.ByteArray): kotlin.UInt {
+            return FfiConverterUInt.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_exportfonts_add_font(
+        it,
+        
+        FfiConverterByteArray.lower(`bytes`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * How many font faces exports may use (the two bundled ones included).
+     */override fun `faceCount`(): kotlin.UInt {
+            return FfiConverterUInt.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_exportfonts_face_count(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeExportFonts: FfiConverter<ExportFonts, Long> {
+    override fun lower(value: ExportFonts): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): ExportFonts {
+        return ExportFonts(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): ExportFonts {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ExportFonts) = 8UL
+
+    override fun write(value: ExportFonts, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * An encrypted vault on the device.
  */
 public interface HavenVaultInterface {
@@ -2852,15 +3190,17 @@ public interface HavenVaultInterface {
     suspend fun `enableDeviceUnlockAsync`(`store`: KeyStore, `token`: CancelToken? = null): kotlin.String
     
     /**
-     * One PDF of one version (plan, wallet card or statement), off the
+     * One PDF of one version (plan, wallet card or statement), labelled in
+     * `language` and drawn with the bundled fonts and `fonts`, off the
      * calling thread.
      */
-    suspend fun `exportPdfAsync`(`kind`: ExportKind, `version`: VersionRef, `listener`: ProgressListener? = null, `token`: CancelToken? = null): kotlin.ByteArray
+    suspend fun `exportPdfAsync`(`kind`: ExportKind, `version`: VersionRef, `language`: kotlin.String = "en", `fonts`: ExportFonts? = null, `listener`: ProgressListener? = null, `token`: CancelToken? = null): Exported
     
     /**
-     * A FHIR Bundle, off the calling thread.
+     * A FHIR Bundle, its narratives labelled in `language`, off the calling
+     * thread.
      */
-    suspend fun `fhirBundleAsync`(`versions`: List<VersionRef>, `listener`: ProgressListener? = null, `token`: CancelToken? = null): kotlin.String
+    suspend fun `fhirBundleAsync`(`versions`: List<VersionRef>, `language`: kotlin.String = "en", `listener`: ProgressListener? = null, `token`: CancelToken? = null): kotlin.String
     
     /**
      * A page of the journal, off the calling thread.
@@ -3069,14 +3409,17 @@ public interface HavenVaultInterface {
     /**
      * One PDF of one version: the full crisis plan, the one-page wallet
      * crisis card, or the full advance statement (with sign-off, witness,
-     * reviews and departures).
+     * reviews and departures), labelled in `language` and drawn with the
+     * bundled fonts and `fonts`. `InvalidInput` for an unknown language or
+     * the wrong kind of document.
      */
-    fun `exportPdf`(`kind`: ExportKind, `version`: VersionRef, `listener`: ProgressListener? = null, `token`: CancelToken? = null): kotlin.ByteArray
+    fun `exportPdf`(`kind`: ExportKind, `version`: VersionRef, `language`: kotlin.String = "en", `fonts`: ExportFonts? = null, `listener`: ProgressListener? = null, `token`: CancelToken? = null): Exported
     
     /**
-     * An HL7 FHIR R4 Bundle (JSON) of the given versions.
+     * An HL7 FHIR R4 Bundle (JSON) of the given versions, its narratives
+     * labelled in `language`.
      */
-    fun `fhirBundle`(`versions`: List<VersionRef>, `listener`: ProgressListener? = null, `token`: CancelToken? = null): kotlin.String
+    fun `fhirBundle`(`versions`: List<VersionRef>, `language`: kotlin.String = "en", `listener`: ProgressListener? = null, `token`: CancelToken? = null): kotlin.String
     
     /**
      * Adds an entry dated now.
@@ -3571,12 +3914,13 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
 
     
     /**
-     * One PDF of one version (plan, wallet card or statement), off the
+     * One PDF of one version (plan, wallet card or statement), labelled in
+     * `language` and drawn with the bundled fonts and `fonts`, off the
      * calling thread.
      */
     @Throws(HavenException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `exportPdfAsync`(`kind`: ExportKind, `version`: VersionRef, `listener`: ProgressListener?, `token`: CancelToken?) : kotlin.ByteArray {
+    override suspend fun `exportPdfAsync`(`kind`: ExportKind, `version`: VersionRef, `language`: kotlin.String, `fonts`: ExportFonts?, `listener`: ProgressListener?, `token`: CancelToken?) : Exported {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_haven_ffi_fn_method_havenvault_export_pdf_async(
@@ -3584,15 +3928,17 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
                 
         FfiConverterTypeExportKind.lower(`kind`),
         FfiConverterTypeVersionRef.lower(`version`),
+        FfiConverterString.lower(`language`),
+        FfiConverterOptionalTypeExportFonts.lower(`fonts`),
         FfiConverterOptionalTypeProgressListener.lower(`listener`),
         FfiConverterOptionalTypeCancelToken.lower(`token`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_haven_ffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future, continuation -> UniffiLib.ffi_haven_ffi_rust_future_complete_rust_buffer(future, continuation).let { RustBufferExported.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
         { future -> UniffiLib.ffi_haven_ffi_rust_future_free_rust_buffer(future) },
         // lift function
-        { FfiConverterByteArray.lift(it) },
+        { FfiConverterTypeExported.lift(it) },
         // Error FFI converter
         HavenExceptionExternalErrorHandler,
     )
@@ -3600,17 +3946,19 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
 
     
     /**
-     * A FHIR Bundle, off the calling thread.
+     * A FHIR Bundle, its narratives labelled in `language`, off the calling
+     * thread.
      */
     @Throws(HavenException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `fhirBundleAsync`(`versions`: List<VersionRef>, `listener`: ProgressListener?, `token`: CancelToken?) : kotlin.String {
+    override suspend fun `fhirBundleAsync`(`versions`: List<VersionRef>, `language`: kotlin.String, `listener`: ProgressListener?, `token`: CancelToken?) : kotlin.String {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_haven_ffi_fn_method_havenvault_fhir_bundle_async(
                 uniffiHandle,
                 
         FfiConverterSequenceTypeVersionRef.lower(`versions`),
+        FfiConverterString.lower(`language`),
         FfiConverterOptionalTypeProgressListener.lower(`listener`),
         FfiConverterOptionalTypeCancelToken.lower(`token`),
             )
@@ -4434,10 +4782,12 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
     /**
      * One PDF of one version: the full crisis plan, the one-page wallet
      * crisis card, or the full advance statement (with sign-off, witness,
-     * reviews and departures).
+     * reviews and departures), labelled in `language` and drawn with the
+     * bundled fonts and `fonts`. `InvalidInput` for an unknown language or
+     * the wrong kind of document.
      */
-    @Throws(HavenException::class)override fun `exportPdf`(`kind`: ExportKind, `version`: VersionRef, `listener`: ProgressListener?, `token`: CancelToken?): kotlin.ByteArray {
-            return FfiConverterByteArray.lift(
+    @Throws(HavenException::class)override fun `exportPdf`(`kind`: ExportKind, `version`: VersionRef, `language`: kotlin.String, `fonts`: ExportFonts?, `listener`: ProgressListener?, `token`: CancelToken?): Exported {
+            return FfiConverterTypeExported.lift(
     callWithHandle {
     uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
     UniffiLib.uniffi_haven_ffi_fn_method_havenvault_export_pdf(
@@ -4445,6 +4795,8 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
         
         FfiConverterTypeExportKind.lower(`kind`),
         FfiConverterTypeVersionRef.lower(`version`),
+        FfiConverterString.lower(`language`),
+        FfiConverterOptionalTypeExportFonts.lower(`fonts`),
         FfiConverterOptionalTypeProgressListener.lower(`listener`),
         FfiConverterOptionalTypeCancelToken.lower(`token`),_status)
 }
@@ -4455,9 +4807,10 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
 
     
     /**
-     * An HL7 FHIR R4 Bundle (JSON) of the given versions.
+     * An HL7 FHIR R4 Bundle (JSON) of the given versions, its narratives
+     * labelled in `language`.
      */
-    @Throws(HavenException::class)override fun `fhirBundle`(`versions`: List<VersionRef>, `listener`: ProgressListener?, `token`: CancelToken?): kotlin.String {
+    @Throws(HavenException::class)override fun `fhirBundle`(`versions`: List<VersionRef>, `language`: kotlin.String, `listener`: ProgressListener?, `token`: CancelToken?): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
     uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
@@ -4465,6 +4818,7 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
         it,
         
         FfiConverterSequenceTypeVersionRef.lower(`versions`),
+        FfiConverterString.lower(`language`),
         FfiConverterOptionalTypeProgressListener.lower(`listener`),
         FfiConverterOptionalTypeCancelToken.lower(`token`),_status)
 }
@@ -8338,6 +8692,38 @@ public object FfiConverterOptionalTypeCancelToken: FfiConverterRustBuffer<Cancel
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeExportFonts: FfiConverterRustBuffer<ExportFonts?> {
+    override fun read(buf: ByteBuffer): ExportFonts? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeExportFonts.read(buf)
+    }
+
+    override fun allocationSize(value: ExportFonts?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeExportFonts.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ExportFonts?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeExportFonts.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeProgressListener: FfiConverterRustBuffer<ProgressListener?> {
     override fun read(buf: ByteBuffer): ProgressListener? {
         if (buf.get().toInt() == 0) {
@@ -9134,6 +9520,8 @@ public object FfiConverterSequenceTypeVersionSummary: FfiConverterRustBuffer<Lis
 
 
 
+
+
 object HavenExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<HavenException> {
     override fun lift(error_buf: RustBuffer.ByValue): HavenException =
         app.haven.core.HavenException.ErrorHandler.lift(
@@ -9310,6 +9698,19 @@ object ShareExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<Sha
         
         FfiConverterTypeDocumentContent.lower(`content`),
         FfiConverterOptionalTypeSignOff.lower(`signOff`),_status)
+}
+    )
+    }
+    
+
+        /**
+         * The language codes exports can be labelled in ("en", "cy", ...).
+         */ fun `exportLanguages`(): List<kotlin.String> {
+            return FfiConverterSequenceString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_func_export_languages(
+    
+        _status)
 }
     )
     }

@@ -3836,6 +3836,53 @@ public object FfiConverterTypeExcludedPerson: FfiConverterRustBuffer<ExcludedPer
 
 
 /**
+ * An export's bytes and its warnings.
+ */
+data class Exported (
+    /**
+     * The file (PDF or FHIR JSON).
+     */
+    val `bytes`: kotlin.ByteArray
+    , 
+    /**
+     * What the person should know (empty when all is well).
+     */
+    val `warnings`: List<ExportWarning>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeExported: FfiConverterRustBuffer<Exported> {
+    override fun read(buf: ByteBuffer): Exported {
+        return Exported(
+            FfiConverterByteArray.read(buf),
+            FfiConverterSequenceTypeExportWarning.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Exported) = (
+            FfiConverterByteArray.allocationSize(value.`bytes`) +
+            FfiConverterSequenceTypeExportWarning.allocationSize(value.`warnings`)
+    )
+
+    override fun write(value: Exported, buf: ByteBuffer) {
+            FfiConverterByteArray.write(value.`bytes`, buf)
+            FfiConverterSequenceTypeExportWarning.write(value.`warnings`, buf)
+    }
+}
+
+
+
+/**
  * A followed share.
  */
 data class Followed (
@@ -7550,6 +7597,83 @@ public object FfiConverterTypeExportKind: FfiConverterRustBuffer<ExportKind> {
 
 
 /**
+ * Something the person should know about an export that still completed.
+ */
+sealed class ExportWarning {
+    
+    /**
+     * No available font has glyphs for some characters: they print as
+     * empty boxes. Adding a font for `script` (on a phone, the system's
+     * Noto fonts) fixes it.
+     */
+    data class MissingGlyphs(
+        /**
+         * The heading of the section they are in, as printed.
+         */
+        val `section`: kotlin.String, 
+        /**
+         * The Unicode script of those characters ("Han", "Arabic", ...).
+         */
+        val `script`: kotlin.String) : ExportWarning()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeExportWarning : FfiConverterRustBuffer<ExportWarning>{
+    override fun read(buf: ByteBuffer): ExportWarning {
+        return when(buf.getInt()) {
+            1 -> ExportWarning.MissingGlyphs(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ExportWarning): ULong = when(value) {
+        is ExportWarning.MissingGlyphs -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`section`)
+                + FfiConverterString.allocationSize(value.`script`)
+            )
+        }
+    }
+
+    override fun write(value: ExportWarning, buf: ByteBuffer) {
+        when(value) {
+            is ExportWarning.MissingGlyphs -> {
+                buf.putInt(1)
+                FfiConverterString.write(value.`section`, buf)
+                FfiConverterString.write(value.`script`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
  * Where a followed share stands, as of the last refresh.
  */
 
@@ -9631,6 +9755,34 @@ public object FfiConverterSequenceTypeWarningSign: FfiConverterRustBuffer<List<W
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeWarningSign.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeExportWarning: FfiConverterRustBuffer<List<ExportWarning>> {
+    override fun read(buf: ByteBuffer): List<ExportWarning> {
+        val len = buf.getInt()
+        return List<ExportWarning>(len) {
+            FfiConverterTypeExportWarning.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ExportWarning>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeExportWarning.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ExportWarning>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeExportWarning.write(it, buf)
         }
     }
 }

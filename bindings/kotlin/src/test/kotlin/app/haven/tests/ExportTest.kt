@@ -43,7 +43,7 @@ class ExportTest {
             val v = vault.createDocument(DocumentContent.CrisisPlan(plan))
 
             val listener = RecordingListener()
-            val pdf = vault.exportPdf(ExportKind.CRISIS_PLAN_PDF, VersionRef(v.documentId, v.hash), listener)
+            val pdf = vault.exportPdf(ExportKind.CRISIS_PLAN_PDF, VersionRef(v.documentId, v.hash), listener = listener).bytes
             assertEquals("%PDF-", String(pdf.copyOfRange(0, 5), Charsets.US_ASCII))
             val text = pdfText(pdf)
             assertTrue("Zoë Ångström" in text, "Unicode contact name is real text")
@@ -51,7 +51,7 @@ class ExportTest {
             val fractions = listener.reports.map { it.second }
             assertTrue(fractions.isNotEmpty() && fractions.zipWithNext().all { (a, b) -> a <= b })
 
-            val card = pdfText(vault.exportPdf(ExportKind.CRISIS_CARD_PDF, VersionRef(v.documentId, v.hash)))
+            val card = pdfText(vault.exportPdf(ExportKind.CRISIS_CARD_PDF, VersionRef(v.documentId, v.hash)).bytes)
             assertTrue("07700 900123" in card, "the card carries the contact's phone")
             assertEquals(1, card.count { it == '\u000c' }, "the card is one page")
 
@@ -60,7 +60,7 @@ class ExportTest {
             assertTrue("736253002" in bundle, "SNOMED CT mental health crisis plan")
 
             val cancelled = CancelToken().apply { cancel() }
-            assertThrows<HavenException.Cancelled> { vault.exportPdf(ExportKind.CRISIS_PLAN_PDF, VersionRef(v.documentId, v.hash), null, cancelled) }
+            assertThrows<HavenException.Cancelled> { vault.exportPdf(ExportKind.CRISIS_PLAN_PDF, VersionRef(v.documentId, v.hash), token = cancelled) }
             // A crisis plan is not an advance statement.
             assertThrows<HavenException.InvalidInput> { vault.exportPdf(ExportKind.ADVANCE_STATEMENT_PDF, VersionRef(v.documentId, v.hash)) }
         }
@@ -71,7 +71,7 @@ class ExportTest {
         newVault(dir).vault.use { vault ->
             val statement = newAdvanceStatement()
             val v = vault.createDocument(DocumentContent.AdvanceStatement(statement))
-            val text = pdfText(vault.exportPdf(ExportKind.ADVANCE_STATEMENT_PDF, VersionRef(v.documentId, v.hash)))
+            val text = pdfText(vault.exportPdf(ExportKind.ADVANCE_STATEMENT_PDF, VersionRef(v.documentId, v.hash)).bytes)
             assertTrue(text.isNotBlank())
             val bundle = vault.fhirBundle(listOf(VersionRef(v.documentId, v.hash)))
             assertTrue("\"Consent\"" in bundle && "42348-3" in bundle, "Consent and LOINC advance directives")

@@ -66,7 +66,7 @@ suspend fun firstScreens(path: String, passphrase: String, keyStore: KeyStore, k
             )
 
             // 6. Wallet card: a one-page PDF to print or share.
-            ui.cardPdf = vault.exportPdfAsync(ExportKind.CRISIS_CARD_PDF, VersionRef(signed.documentId, signed.hash))
+            ui.cardPdf = vault.exportPdfAsync(ExportKind.CRISIS_CARD_PDF, VersionRef(signed.documentId, signed.hash)).bytes
         }
     }
 }
