@@ -1,4 +1,4 @@
-//! The merge rules and the replica's checks, one scenario each (ADR 0012):
+//! The merge rules and the replica's checks, one scenario each (ADR 0015):
 //! conflicts kept until resolved, delete-vs-edit, versions and attached
 //! records as unions, revocation beating a concurrent activation, order
 //! independence, causal holding, and the alarms a device raises for forks,

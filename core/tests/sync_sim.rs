@@ -1,4 +1,4 @@
-//! Deterministic simulation of sync (issue 12, ADR 0012): two to four
+//! Deterministic simulation of sync (issue 12, ADR 0015): two to four
 //! devices write, sync and compare through a fake relay that goes down,
 //! drops, delays, reorders, duplicates, replays, tampers, lies about
 //! storing, rolls back and forks its views, in thousands of seeded random

@@ -1,5 +1,5 @@
 //! What a device reports when the relay (or a device) misbehaves. Each
-//! variant is one row of ADR 0012's detection table; the simulation test
+//! variant is one row of ADR 0015's detection table; the simulation test
 //! checks each is raised where the ADR says.
 
 use super::blob::BlobId;

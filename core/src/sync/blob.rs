@@ -1,7 +1,7 @@
 //! What the relay stores: an entry sealed under the space key and padded to
 //! a size bucket, so the relay sees an opaque blob id, a padded size and
 //! the key epoch, and nothing of the entry (not its device's sequence
-//! number, its dependencies or its operation). ADR 0012.
+//! number, its dependencies or its operation). ADR 0015.
 //!
 //! Layout: magic `HSB`, version 1, key epoch (u32 BE), nonce (12 bytes),
 //! AES-256-GCM of the padded entry (`crypto::padding`) with associated data
@@ -50,7 +50,7 @@ pub fn blob_id(blob: &[u8]) -> BlobId {
 }
 
 /// One epoch of the space key. Epoch 0 is the space's first key; each
-/// device removal starts a new epoch with a fresh key (ADR 0012).
+/// device removal starts a new epoch with a fresh key (ADR 0015).
 pub struct SpaceKey {
     /// The epoch.
     pub epoch: u32,

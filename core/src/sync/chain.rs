@@ -3,7 +3,7 @@
 //! do to a log it cannot sign (drop, reorder, replay, splice two histories,
 //! serve an older prefix) breaks one of these and is named here; two signed
 //! entries at one position (a fork) can only come from the device's key.
-//! ADR 0012.
+//! ADR 0015.
 
 use super::entry::Entry;
 use super::ids::{DeviceId, Head, SpaceId};

@@ -2,7 +2,7 @@
 //! to the device's previous entry by hash, and carrying the heads of every
 //! other device's log that its writer had applied (its causal past, and the
 //! witness that lets devices catch a relay showing them different
-//! histories). ADR 0012.
+//! histories). ADR 0015.
 //!
 //! Layout (all integers big-endian):
 //!

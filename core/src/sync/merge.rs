@@ -17,7 +17,7 @@
 //!   activation among them, so a stale device cannot re-activate what it
 //!   had not seen revoked.
 //!
-//! ADR 0012.
+//! ADR 0015.
 
 use std::collections::BTreeMap;
 

@@ -1,5 +1,5 @@
 //! Sync between one person's own devices through the relay (issue 12;
-//! protocol, properties and limits: `docs/adr/0012-sync-protocol.md`).
+//! protocol, properties and limits: `docs/adr/0015-sync-protocol.md`).
 //!
 //! This is the pure part, with no storage and no network: the formats, the
 //! checks and the merge, tested on their own and by a deterministic

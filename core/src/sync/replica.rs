@@ -3,7 +3,7 @@
 //! records (`merge.rs`), and what it has learned about entries it has not
 //! received yet (heads other devices witnessed), which is how withholding
 //! shows as being behind and how a relay showing devices different
-//! histories is caught. ADR 0012.
+//! histories is caught. ADR 0015.
 
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -3,7 +3,7 @@
 //! list what the relay holds, notice what it no longer lists, fetch and
 //! apply what is new, upload what it lacks. A device keeps every blob it
 //! has (its own and others'), so whatever the relay loses, any device that
-//! had it puts it back. ADR 0012.
+//! had it puts it back. ADR 0015.
 
 use std::collections::{BTreeMap, BTreeSet};
 
