@@ -892,4 +892,48 @@ fn revoking_records_how_and_scotland_needs_a_witnessed_writing() {
         e.json(&["statement", "show", "--json", "--version", "1"])["status"],
         "revoked"
     );
+
+    // The exports say when and how, and FHIR does not call it superseded.
+    let pdf = e.path("revoked.pdf");
+    e.ok(&[
+        "statement",
+        "export",
+        "--version",
+        "1",
+        "--out",
+        pdf.to_str().unwrap(),
+    ]);
+    let text = haven_test_support::pdf::text_of_file(&pdf);
+    haven_test_support::pdf::assert_contains(&text, "(in writing)");
+    haven_test_support::pdf::assert_contains(
+        &text,
+        "Withdrawal witnessed by: Dr Grey (general practitioner)",
+    );
+    haven_test_support::pdf::assert_lacks(&text, "Next review due");
+    let fhir = e.path("revoked.json");
+    e.ok(&[
+        "statement",
+        "export",
+        "--version",
+        "1",
+        "--format",
+        "fhir",
+        "--out",
+        fhir.to_str().unwrap(),
+    ]);
+    let bundle: serde_json::Value = serde_json::from_slice(&std::fs::read(&fhir).unwrap()).unwrap();
+    let of = |kind: &str| -> Vec<serde_json::Value> {
+        bundle["entry"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["resource"].clone())
+            .filter(|r| r["resourceType"] == kind)
+            .collect()
+    };
+    assert_eq!(of("DocumentReference")[0]["status"], "entered-in-error");
+    assert_eq!(of("Consent")[0]["status"], "inactive");
+    assert!(of("Provenance")
+        .iter()
+        .any(|p| p["activity"]["text"] == "Revoked by the person"));
 }

@@ -1,9 +1,9 @@
 //! Document versions: the `Vault` calls that create a document, save a
-//! version, read versions and history, revoke, and check the chain.
+//! version, read versions and history, and check the chain (revoking is in
+//! `revocation.rs`).
 //!
 //! See the module documentation of [`documents`](super) for the chain, and
 //! `store.rs` for how versions and the state record are kept.
-
 
 use super::change::{ChangeInput, Open, Parent};
 use super::codec::decode;
