@@ -116,7 +116,10 @@ fn a_revoked_statement_exports_when_and_how_it_was_withdrawn() {
         revoked_on.format("%B %Y")
     );
     assert_contains(&text, &format!("Revoked on: {day} (in writing)"));
-    assert_contains(&text, "Withdrawal witnessed by: Dr Grey (general practitioner)");
+    assert_contains(
+        &text,
+        "Withdrawal witnessed by: Dr Grey (general practitioner)",
+    );
     assert_contains(&text, "QZXREVOKENOTE");
     assert_contains(&text, "This version is not in force: revoked");
     assert_lacks(&text, "Next review due");
@@ -158,7 +161,10 @@ fn a_revoked_statement_exports_when_and_how_it_was_withdrawn() {
         .unwrap();
     assert_eq!(person["resource"]["name"][0]["text"], "Dr Grey");
     let div = r["text"]["div"].as_str().unwrap();
-    assert!(div.contains("in writing") && div.contains("QZXREVOKENOTE"), "{div}");
+    assert!(
+        div.contains("in writing") && div.contains("QZXREVOKENOTE"),
+        "{div}"
+    );
 }
 
 #[test]
@@ -181,7 +187,10 @@ fn care_plan_statuses_say_superseded_and_revoked_apart() {
 
     let old = bundle(&v, &doc, &first);
     assert_eq!(resources(&old, "CarePlan")[0]["status"], "completed");
-    assert_eq!(resources(&old, "DocumentReference")[0]["status"], "superseded");
+    assert_eq!(
+        resources(&old, "DocumentReference")[0]["status"],
+        "superseded"
+    );
     let provenance = resources(&old, "Provenance");
     assert!(provenance
         .iter()

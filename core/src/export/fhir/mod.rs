@@ -538,12 +538,7 @@ impl Builder<'_> {
 
     /// A Provenance of the person's withdrawal of a revoked version: when
     /// (a date: no time of day was recorded), how, and its witness.
-    fn revocation(
-        &mut self,
-        doc: &ExportDocument,
-        patient: &str,
-        targets: &[&str],
-    ) -> Result<()> {
+    fn revocation(&mut self, doc: &ExportDocument, patient: &str, targets: &[&str]) -> Result<()> {
         if doc.version.status != VersionStatus::Revoked {
             return Ok(());
         }
@@ -596,7 +591,10 @@ impl Builder<'_> {
             text.push(' ');
             text.push_str(&l.a(
                 "fhir-revocation-witnessed",
-                &[("name", &super::pdf::blocks::name_rel(&w.name, &w.role)), ("on", &on)],
+                &[
+                    ("name", &super::pdf::blocks::name_rel(&w.name, &w.role)),
+                    ("on", &on),
+                ],
             ));
         }
         if has(&r.notes) {
