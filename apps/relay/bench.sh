@@ -62,17 +62,26 @@ pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
 # The relay is measured: release. The CLI only makes the shares: debug
 # (the build tests/run.sh and the viewer's tests already make).
 # HAVEN_BENCH_PROFILE=debug checks the script with the debug relay (its
-# figures mean nothing).
+# figures mean nothing); HAVEN_BENCH_BINARIES=DIR uses DIR/haven-relay and
+# DIR/haven as they are.
 profile=${HAVEN_BENCH_PROFILE:-release}
-say "building haven-relay ($profile) and haven (debug)"
-if [ "$profile" = release ]; then
-  (cd "$repo" && cargo build -q --release -p haven-relay)
+if [ -n "${HAVEN_BENCH_BINARIES:-}" ]; then
+  # A folder holding haven-relay and haven built earlier (to measure while
+  # cargo is busy in this tree, or to compare builds).
+  say "using haven-relay and haven from $HAVEN_BENCH_BINARIES (not building)"
+  relay_bin="$HAVEN_BENCH_BINARIES/haven-relay"
+  haven_bin="$HAVEN_BENCH_BINARIES/haven"
 else
-  (cd "$repo" && cargo build -q -p haven-relay)
+  say "building haven-relay ($profile) and haven (debug)"
+  if [ "$profile" = release ]; then
+    (cd "$repo" && cargo build -q --release -p haven-relay)
+  else
+    (cd "$repo" && cargo build -q -p haven-relay)
+  fi
+  (cd "$repo" && cargo build -q -p haven-cli)
+  relay_bin="${CARGO_TARGET_DIR:-$repo/target}/$profile/haven-relay"
+  haven_bin="${CARGO_TARGET_DIR:-$repo/target}/debug/haven"
 fi
-(cd "$repo" && cargo build -q -p haven-cli)
-relay_bin="${CARGO_TARGET_DIR:-$repo/target}/$profile/haven-relay"
-haven_bin="${CARGO_TARGET_DIR:-$repo/target}/debug/haven"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/haven-relay-bench.XXXXXX")
 chmod 755 "$work"
@@ -145,21 +154,42 @@ LUA
 cat >"$work/get.lua" <<'LUA'
 LUA
 
-# Runs wrk against URL with SCRIPT; prints "requests_per_s p99_ms non2xx".
+# CPU time (clock ticks, user + system) used so far by PIDS and their
+# children (nginx's workers, PostgreSQL's backends).
+cpu_ticks() {
+  local total=0 p q
+  for p in "$@"; do
+    for q in "$p" $(pgrep -P "$p" 2>/dev/null || true); do
+      [ -r "/proc/$q/stat" ] || continue
+      total=$((total + $(awk '{print $14 + $15}' "/proc/$q/stat" 2>/dev/null || echo 0)))
+    done
+  done
+  echo "$total"
+}
+
+# Runs wrk against URL with SCRIPT, counting the CPU time of the server
+# PIDS; prints "requests_per_s p99_ms failed server_cpu_us_per_request".
+# The CPU time per request hardly depends on what else runs on the
+# machine, where requests per second do.
 bench() {
-  local url=$1 script=$2 out
+  local url=$1 script=$2 out t0 t1
+  shift 2
+  t0=$(cpu_ticks "$@")
   out=$(wrk -t"$threads" -c"$connections" -d"$duration" --latency -s "$script" "$url")
+  t1=$(cpu_ticks "$@")
   printf '%s\n' "$out" >"$work/wrk-$RANDOM.txt"
-  python3 - "$out" <<'PY'
+  python3 - "$out" "$((t1 - t0))" "$(getconf CLK_TCK)" <<'PY'
 import re, sys
-t = sys.argv[1]
+t, ticks, hz = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", t).group(1))
+total = int(re.search(r"(\d+) requests in", t).group(1))
 m = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", t, re.M)
 p99 = float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
 bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", t)
 errs = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", t)
 n = (int(bad.group(1)) if bad else 0) + (sum(map(int, errs.groups())) if errs else 0)
-print(f"{rps:.0f} {p99:.2f} {n}")
+cpu_us = ticks * 1e6 / hz / max(total, 1)
+print(f"{rps:.0f} {p99:.2f} {n} {cpu_us:.1f}")
 PY
 }
 
@@ -170,7 +200,8 @@ start_relay --data "$work/sqlite"
 make_share
 size=$capsule_bytes
 declare -A url tok
-url[sqlite]="$relay_url/api/shares/$share_id/open" tok[sqlite]=$token
+declare -A srv
+url[sqlite]="$relay_url/api/shares/$share_id/open" tok[sqlite]=$token srv[sqlite]=${pids[-1]}
 
 say "haven-relay on PostgreSQL (Debian's, its own cluster)"
 pg_dir="$work/pg"
@@ -188,6 +219,7 @@ done
 start_relay --database "postgres://postgres@127.0.0.1:$pg_port/postgres"
 make_share
 url[postgres]="$relay_url/api/shares/$share_id/open" tok[postgres]=$token
+srv[postgres]="${pids[-1]} $(head -n1 "$pg_dir/postmaster.pid")"
 
 say "nginx serving a $size-byte static file"
 mkdir -p "$work/www"
@@ -229,20 +261,21 @@ EOF
   wait "$ng_pid" 2>/dev/null || true
 done
 [ "$ng_up" = 1 ] || { cat "$work/nginx-error.log" >&2; say "nginx did not start"; exit 1; }
-url[nginx]="http://127.0.0.1:$ng_port/capsule"
+url[nginx]="http://127.0.0.1:$ng_port/capsule" srv[nginx]=$ng_pid
 
 results=()
 for round in $(seq 1 "$rounds"); do
   for name in sqlite postgres nginx; do
     before=$(load)
     say "round $round: $name (load average $before)"
+    # shellcheck disable=SC2086 # srv holds one or two pids
     if [ "$name" = nginx ]; then
-      read -r rps p99 bad < <(bench "${url[$name]}" "$work/get.lua")
+      read -r rps p99 bad cpu < <(bench "${url[$name]}" "$work/get.lua" ${srv[$name]})
     else
       export HAVEN_BENCH_TOKEN=${tok[$name]}
-      read -r rps p99 bad < <(bench "${url[$name]}" "$work/open.lua")
+      read -r rps p99 bad cpu < <(bench "${url[$name]}" "$work/open.lua" ${srv[$name]})
     fi
-    results+=("$name $round $rps $p99 $bad $before")
+    results+=("$name $round $rps $p99 $bad $before $cpu")
   done
 done
 
@@ -251,9 +284,10 @@ import json, statistics, sys
 as_json, size, duration, conns, threads, cores = sys.argv[1:7]
 runs = []
 for r in sys.argv[7:]:
-    name, rnd, rps, p99, bad, load = r.split()
+    name, rnd, rps, p99, bad, load, cpu = r.split()
     runs.append({"server": name, "round": int(rnd), "requests_per_s": float(rps),
-                 "p99_ms": float(p99), "failed": int(bad), "load_before": float(load)})
+                 "p99_ms": float(p99), "failed": int(bad), "load_before": float(load),
+                 "server_cpu_us_per_request": float(cpu)})
 rounds = max(r["round"] for r in runs)
 ratio = {}  # (round, server) -> (throughput vs nginx, p99 vs nginx), same round
 for rnd in range(1, rounds + 1):
@@ -266,7 +300,8 @@ for name in ("sqlite", "postgres", "nginx"):
     mine = [r for r in runs if r["server"] == name]
     row = {"requests_per_s": statistics.median(r["requests_per_s"] for r in mine),
            "p99_ms": statistics.median(r["p99_ms"] for r in mine),
-           "failed": sum(r["failed"] for r in mine)}
+           "failed": sum(r["failed"] for r in mine),
+           "server_cpu_us_per_request": statistics.median(r["server_cpu_us_per_request"] for r in mine)}
     if name != "nginx":
         row["throughput_vs_nginx"] = round(statistics.median(ratio[(k, name)][0] for k in range(1, rounds + 1)), 3)
         row["p99_vs_nginx"] = round(statistics.median(ratio[(k, name)][1] for k in range(1, rounds + 1)), 3)
@@ -279,17 +314,17 @@ if as_json == "1":
     print(json.dumps(out))
 else:
     print(f"capsule {size} bytes; wrk {threads} threads, {conns} connections, {duration}; {cores} cores; {rounds} round(s)")
-    print(f"{'round':<6}{'server':<24}{'opens/s':>10}{'p99 ms':>10}{'vs nginx':>10}{'p99 vs':>8}{'failed':>8}{'load':>7}")
+    print(f"{'round':<6}{'server':<24}{'opens/s':>10}{'p99 ms':>10}{'vs nginx':>10}{'p99 vs':>8}{'failed':>8}{'load':>7}{'cpu us/req':>11}")
     for r in runs:
         tp, lat = ratio.get((r["round"], r["server"]), (1, 1))
         print(f"{r['round']:<6}{labels[r['server']]:<24}{r['requests_per_s']:>10.0f}{r['p99_ms']:>10.2f}"
-              f"{tp:>10.3f}{lat:>8.2f}{r['failed']:>8}{r['load_before']:>7.2f}")
+              f"{tp:>10.3f}{lat:>8.2f}{r['failed']:>8}{r['load_before']:>7.2f}{r['server_cpu_us_per_request']:>11.1f}")
     if rounds > 1:
         print("median of the rounds (ratios: the median of each round's own ratio)")
         for name in ("sqlite", "postgres", "nginx"):
             r = rows[name]
             print(f"{'':<6}{labels[name]:<24}{r['requests_per_s']:>10.0f}{r['p99_ms']:>10.2f}"
-                  f"{r.get('throughput_vs_nginx', 1):>10.3f}{r.get('p99_vs_nginx', 1):>8.2f}{r['failed']:>8}")
+                  f"{r.get('throughput_vs_nginx', 1):>10.3f}{r.get('p99_vs_nginx', 1):>8.2f}{r['failed']:>8}{'':>7}{r['server_cpu_us_per_request']:>11.1f}")
 bad = sum(r["failed"] for r in runs)
 if bad:
     print(f"relay-bench: {bad} requests failed", file=sys.stderr)
