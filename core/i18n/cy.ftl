@@ -27,6 +27,19 @@ status-short-draft = DRAFFT
 status-short-active = GWEITHREDOL
 status-short-superseded = WEDI'I DDISODLI
 status-short-revoked = WEDI'I DYNNU'N ÔL
+field-date-of-birth = Dyddiad geni
+field-nhs-number = Rhif GIG
+key-heading = Darllenwch hwn yn gyntaf
+key-adrt = Mae'n cynnwys penderfyniad ymlaen llaw i wrthod triniaeth: gweler "{ $section }".
+key-adrt-life = Mae'n cynnwys penderfyniad ymlaen llaw i wrthod triniaeth, gan gynnwys triniaeth cynnal bywyd: gweler "{ $section }".
+key-no-adrt = Nid yw'n gwrthod unrhyw driniaeth.
+key-allergies = Alergeddau
+key-no-allergies = dim wedi'u cofnodi
+key-nominated-person = Person enwebedig
+key-no-nominated-person = neb wedi'i enwi
+plan-statement = Datganiad ymlaen llaw
+plan-statement-in-force = Fersiwn { $version }, llofnodwyd { $date }. Darllenwch ef cyn fy nhrin.
+plan-statement-in-force-undated = Fersiwn { $version }. Darllenwch ef cyn fy nhrin.
 
 ## Dates
 month-1 = Ionawr
@@ -52,8 +65,18 @@ card-what-doesnt-help = Beth sydd ddim yn helpu
 card-note-draft = DRAFFT, heb ei lofnodi.
 card-note-superseded = WEDI'I DDISODLI: nid mewn grym.
 card-note-revoked = WEDI'I DYNNU'N ÔL: nid mewn grym.
-card-shortened = Wedi'i fyrhau i ffitio: mae mwy yn fy nghynllun argyfwng llawn.
 card-version = Fersiwn { $version }.
+card-do-not-contact = PEIDIWCH â chysylltu â
+card-crisis-team = Tîm argyfwng a thîm gofal
+card-allergies = Alergeddau
+card-advance-statement = Datganiad ymlaen llaw
+card-statement = Mae gen i ddatganiad ymlaen llaw. Darllenwch ef, os gwelwch yn dda.
+card-statement-refuses = Mae gen i ddatganiad ymlaen llaw sy'n gwrthod rhai triniaethau. Darllenwch ef, os gwelwch yn dda.
+card-statement-refuses-life-sustaining = Mae gen i ddatganiad ymlaen llaw sy'n gwrthod rhai triniaethau, gan gynnwys triniaeth cynnal bywyd. Darllenwch ef, os gwelwch yn dda.
+card-statement-copies = Copïau: { $copies }; hefyd yn ap Haven ar fy ffôn.
+card-statement-in-app = Mae yn ap Haven ar fy ffôn.
+card-side-more = Ochr { $side } o { $sides }: trowch drosodd.
+card-side-last = Ochr { $side } o { $sides }.
 
 ## Shared pieces
 yes = ydy

@@ -27,6 +27,19 @@ status-short-draft = DRAFT
 status-short-active = ACTIVE
 status-short-superseded = SUPERSEDED
 status-short-revoked = REVOKED
+field-date-of-birth = Date of birth
+field-nhs-number = NHS number
+key-heading = Read this first
+key-adrt = Contains an advance decision to refuse treatment: see "{ $section }".
+key-adrt-life = Contains an advance decision to refuse treatment, including life-sustaining treatment: see "{ $section }".
+key-no-adrt = Refuses no treatment.
+key-allergies = Allergies
+key-no-allergies = none recorded
+key-nominated-person = Nominated person
+key-no-nominated-person = none named
+plan-statement = Advance statement
+plan-statement-in-force = Version { $version }, signed { $date }. Read it before treating me.
+plan-statement-in-force-undated = Version { $version }. Read it before treating me.
 
 ## Dates
 month-1 = January
@@ -52,8 +65,18 @@ card-what-doesnt-help = What doesn't help
 card-note-draft = DRAFT, not signed.
 card-note-superseded = SUPERSEDED: not in force.
 card-note-revoked = REVOKED: not in force.
-card-shortened = Shortened to fit: my full crisis plan has more.
 card-version = Version { $version }.
+card-do-not-contact = Do NOT contact
+card-crisis-team = Crisis team and care team
+card-allergies = Allergies
+card-advance-statement = Advance statement
+card-statement = I have an advance statement. Please read it.
+card-statement-refuses = I have an advance statement that refuses some treatments. Please read it.
+card-statement-refuses-life-sustaining = I have an advance statement that refuses some treatments, including life-sustaining treatment. Please read it.
+card-statement-copies = Copies: { $copies }; also in the Haven app on my phone.
+card-statement-in-app = It is in the Haven app on my phone.
+card-side-more = Side { $side } of { $sides }: continued overleaf.
+card-side-last = Side { $side } of { $sides }.
 
 ## Shared pieces
 yes = yes

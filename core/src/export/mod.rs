@@ -49,9 +49,11 @@ pub mod fhir;
 pub mod fonts;
 mod options;
 pub mod pdf;
+mod summary;
 
 pub use fonts::FontSource;
 pub use options::{ExportOptions, ExportWarning, Exported};
+pub use summary::StatementSummary;
 
 /// Which PDF to make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -139,6 +141,10 @@ pub struct ExportDocument {
     pub reviews: Vec<ConsultationReview>,
     /// Departures from this version's wishes, oldest first.
     pub departures: Vec<Departure>,
+    /// For a crisis plan: the person's advance statement in force, if they
+    /// have one (the plan and the card show their identifiers and
+    /// allergies from it and point to it). `None` for a statement.
+    pub statement: Option<StatementSummary>,
 }
 
 impl std::fmt::Debug for ExportDocument {
@@ -163,6 +169,7 @@ impl ExportDocument {
             status_changed_at: None,
             reviews: Vec::new(),
             departures: Vec::new(),
+            statement: None,
         }
     }
 
@@ -219,7 +226,12 @@ impl Vault {
             DocumentKind::CrisisPlan => Vec::new(),
         };
         let departures = self.departures(document_id, version_hash)?;
+        let statement = match version.kind {
+            DocumentKind::CrisisPlan => self.statement_in_force()?,
+            DocumentKind::AdvanceStatement => None,
+        };
         Ok(ExportDocument {
+            statement,
             status_changed_at: last_change(&log, version_hash),
             version,
             next_review: summary.next_review,
@@ -227,6 +239,26 @@ impl Vault {
             reviews,
             departures,
         })
+    }
+
+    /// The summary of the person's advance statement in force (the most
+    /// recently signed one, if several documents have one), for a crisis
+    /// plan's exports.
+    fn statement_in_force(&self) -> Result<Option<StatementSummary>> {
+        let mut best: Option<StatementSummary> = None;
+        for d in self.documents()? {
+            let (DocumentKind::AdvanceStatement, Some(hash)) = (d.kind, d.active_hash.as_deref())
+            else {
+                continue;
+            };
+            let Some(s) = StatementSummary::of(&self.get_version(&d.id, hash)?) else {
+                continue;
+            };
+            if best.as_ref().is_none_or(|b| s.signed_on > b.signed_on) {
+                best = Some(s);
+            }
+        }
+        Ok(best)
     }
 
     /// One PDF (see [`ExportKind`]) of one version, labelled in `options`'
