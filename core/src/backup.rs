@@ -12,13 +12,19 @@
 //! do not travel. Records stay sealed exactly as stored, so their associated
 //! data (vault id, record id, kind, revision) still binds them after restore.
 //!
-//! **Key slots in the clear header, device slots dropped.** To open a backup
-//! on a new device the person needs a way to get the vault key back. The
-//! header carries copies of the passphrase and recovery slots: the vault key
-//! already wrapped under keys only the person can reproduce (Argon2id of the
-//! passphrase; HKDF of the recovery key). Device slots are deleted from the
-//! snapshot, since device keys never leave their key store. The snapshot's
-//! remaining slots and the header's are the same rows; restore checks that.
+//! **Key slots in the clear header, with no ids; device slots dropped.** To
+//! open a backup on a new device the person needs a way to get the vault
+//! key back. The header carries one slot per passphrase and recovery slot:
+//! the vault key wrapped, for this backup alone, under a key only the
+//! person's secret reproduces (Argon2id of the passphrase; HKDF of the
+//! recovery key) with its own salt, bound only to the header format, the
+//! backup id, the slot kind and its cost (`slots/for_backup.rs`). So the
+//! header names neither the vault nor any slot and shares no bytes with the
+//! vault file. Format 1 (still read, and written for vaults whose slots
+//! predate this) copied the vault's slot rows, vault id and slot ids
+//! included. Device slots are deleted from the snapshot, since device keys
+//! never leave their key store. Restore checks that the snapshot's slots
+//! line up with the header's.
 //!
 //! **A per-backup key.** Chunks are sealed under
 //! `HKDF-SHA256(vault key, salt = 32 fresh random bytes, "haven backup v1")`,
@@ -61,16 +67,19 @@
 //! [`HavenError::BadBackup`], whose reasons are fixed words that never quote
 //! the file.
 //!
-//! # File layout (format version 1, little-endian integers)
+//! # File layout (format version 2, little-endian integers)
 //!
 //! ```text
 //! "HAVENBK1" | format u16 | body_len u32 | body | sha256(all before it) [32]
-//! body: backup_id [16] | vault_id (u8 len, ASCII) | schema_version u32
+//! body: backup_id [16] | schema_version u32
 //!     | hkdf_salt [32] | chunk_size u32 | chunk_count u64 | slot_count u8
-//!     | slot_count * (kind u8 | id (u8 len) | kdf (u8 len, 0 = none)
+//!     | slot_count * (kind u8 | kdf (u8 len, 0 = none)
 //!                     | salt (u8 len) | wrapped (u8 len))
 //! then chunk_count sealed chunks, each exactly chunk_size + 29 bytes
 //! ```
+//!
+//! Format 1 has, in addition, `vault_id (u8 len, ASCII)` after `backup_id`
+//! and `id (u8 len)` after each slot's `kind`; chunks are the same.
 //!
 //! See `docs/adr/0002-backup-format.md` for the alternatives considered.
 
@@ -91,6 +100,7 @@ use crate::integrity;
 use crate::leftovers;
 use crate::progress::Progress;
 use crate::schema;
+use crate::slots::for_backup::{self, HeaderSlot};
 use crate::slots::{self, SlotKind, SlotSecret, StoredSlot};
 use crate::vault::{self, KindCount, Vault};
 
@@ -99,8 +109,12 @@ pub(crate) mod fuzz;
 
 /// The first eight bytes of every backup file.
 pub const MAGIC: &[u8; 8] = b"HAVENBK1";
-/// The backup format this build writes and reads.
-pub const FORMAT_VERSION: u16 = 1;
+/// The backup format this build writes: no vault or slot ids in the header.
+pub const FORMAT_VERSION: u16 = 2;
+/// The first format (header slots copied from the vault, with the vault id
+/// and slot ids their associated data binds). Still read, and still written
+/// for a vault whose slots predate backup KEKs (`slots/for_backup.rs`).
+pub const FORMAT_V1: u16 = 1;
 /// Plaintext bytes per chunk.
 pub const CHUNK_SIZE: usize = 64 * 1024;
 /// Bytes of one sealed chunk on disk.
@@ -177,11 +191,66 @@ const MALFORMED: &str = "the backup header is malformed";
 #[derive(Debug)]
 struct Header {
     backup_id: [u8; BACKUP_ID_LEN],
-    vault_id: String,
     schema_version: u32,
     salt: [u8; SALT_LEN],
     chunk_count: u64,
-    slots: Vec<StoredSlot>,
+    slots: HeaderSlots,
+}
+
+/// One header slot as written: kind, slot id (format 1 only), Argon2id
+/// parameters, salt, wrapped key.
+type SlotFields<'a> = (
+    SlotKind,
+    Option<&'a str>,
+    Option<&'a [u8]>,
+    &'a [u8],
+    &'a [u8],
+);
+
+/// The key slots a header carries, by format.
+#[derive(Debug, PartialEq, Eq)]
+enum HeaderSlots {
+    /// Format 1: copies of the vault's slot rows, bound to the vault id and
+    /// slot ids, which the header therefore holds.
+    V1 {
+        vault_id: String,
+        slots: Vec<StoredSlot>,
+    },
+    /// Format 2: the vault key wrapped for this backup alone.
+    V2(Vec<HeaderSlot>),
+}
+
+impl HeaderSlots {
+    fn format(&self) -> u16 {
+        match self {
+            Self::V1 { .. } => FORMAT_V1,
+            Self::V2(_) => FORMAT_VERSION,
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Self::V1 { slots, .. } => slots.len(),
+            Self::V2(slots) => slots.len(),
+        }
+    }
+
+    /// The stored fields of every slot, in order.
+    fn fields(&self) -> Vec<SlotFields<'_>> {
+        match self {
+            Self::V1 { slots, .. } => slots
+                .iter()
+                .map(|s| {
+                    let id = Some(s.id.as_str());
+                    (s.kind, id, s.kdf.as_deref(), &s.salt[..], &s.wrapped[..])
+                })
+                .collect(),
+            Self::V2(slots) => slots
+                .iter()
+                .map(|s| (s.kind, None, s.kdf.as_deref(), &s.salt[..], &s.wrapped[..]))
+                .collect(),
+        }
+    }
 }
 
 fn put_short(out: &mut Vec<u8>, field: &[u8]) -> Result<()> {
@@ -197,23 +266,27 @@ impl Header {
     fn encode(&self) -> Result<(Vec<u8>, [u8; HASH_LEN])> {
         let mut body = Vec::with_capacity(512);
         body.extend_from_slice(&self.backup_id);
-        put_short(&mut body, self.vault_id.as_bytes())?;
+        if let HeaderSlots::V1 { vault_id, .. } = &self.slots {
+            put_short(&mut body, vault_id.as_bytes())?;
+        }
         body.extend_from_slice(&self.schema_version.to_le_bytes());
         body.extend_from_slice(&self.salt);
         body.extend_from_slice(&(CHUNK_SIZE as u32).to_le_bytes());
         body.extend_from_slice(&self.chunk_count.to_le_bytes());
         let count = u8::try_from(self.slots.len()).map_err(|_| Internal::TooLarge)?;
         body.push(count);
-        for slot in &self.slots {
-            body.push(slot.kind.code());
-            put_short(&mut body, slot.id.as_bytes())?;
-            put_short(&mut body, slot.kdf.as_deref().unwrap_or_default())?;
-            put_short(&mut body, &slot.salt)?;
-            put_short(&mut body, &slot.wrapped)?;
+        for (kind, id, kdf, salt, wrapped) in self.slots.fields() {
+            body.push(kind.code());
+            if let Some(id) = id {
+                put_short(&mut body, id.as_bytes())?;
+            }
+            put_short(&mut body, kdf.unwrap_or_default())?;
+            put_short(&mut body, salt)?;
+            put_short(&mut body, wrapped)?;
         }
         let mut out = Vec::with_capacity(PREAMBLE_LEN + body.len() + HASH_LEN);
         out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&self.slots.format().to_le_bytes());
         out.extend_from_slice(&(body.len() as u32).to_le_bytes());
         out.extend_from_slice(&body);
         let hash = sha256(&out);
@@ -234,7 +307,7 @@ impl Header {
             return Err(bad(TRUNCATED));
         }
         let version = u16::from_le_bytes([pre[8], pre[9]]);
-        if version != FORMAT_VERSION {
+        if version != FORMAT_VERSION && version != FORMAT_V1 {
             return Err(HavenError::UnsupportedVersion {
                 what: "backup format".into(),
                 found: version.into(),
@@ -257,14 +330,15 @@ impl Header {
         if hash.as_slice() != stored_hash {
             return Err(bad("the backup header is damaged"));
         }
-        let header = Self::parse_body(body)?;
+        let header = Self::parse_body(body, version)?;
         Ok((header, hash, (PREAMBLE_LEN + body_len + HASH_LEN) as u64))
     }
 
-    fn parse_body(body: &[u8]) -> Result<Self> {
+    fn parse_body(body: &[u8], format: u16) -> Result<Self> {
+        let v1 = format == FORMAT_V1;
         let mut c = Cursor(body);
         let backup_id = c.array::<BACKUP_ID_LEN>()?;
-        let vault_id = c.id()?;
+        let vault_id = if v1 { Some(c.id()?) } else { None };
         let schema_version = c.u32()?;
         if schema_version == 0 {
             return Err(bad(MALFORMED));
@@ -289,9 +363,10 @@ impl Header {
             return Err(bad(MALFORMED));
         }
         let mut slots = Vec::with_capacity(slot_count);
+        let mut wraps = Vec::with_capacity(slot_count);
         for _ in 0..slot_count {
             let kind = SlotKind::from_code(c.u8()?).ok_or_else(|| bad(MALFORMED))?;
-            let id = c.id()?;
+            let id = if v1 { Some(c.id()?) } else { None };
             let kdf = c.short()?;
             let salt = c.short()?.to_vec();
             let wrapped = c.short()?.to_vec();
@@ -306,20 +381,31 @@ impl Header {
                 // Device slots never travel; a malformed slot is refused.
                 _ => return Err(bad(MALFORMED)),
             };
-            slots.push(StoredSlot {
-                id,
-                kind,
-                kdf,
-                salt,
-                wrapped,
-            });
+            match id {
+                Some(id) => slots.push(StoredSlot {
+                    id,
+                    kind,
+                    kdf,
+                    salt,
+                    wrapped,
+                }),
+                None => wraps.push(HeaderSlot {
+                    kind,
+                    kdf,
+                    salt,
+                    wrapped,
+                }),
+            }
         }
         if !c.0.is_empty() {
             return Err(bad(MALFORMED));
         }
+        let slots = match vault_id {
+            Some(vault_id) => HeaderSlots::V1 { vault_id, slots },
+            None => HeaderSlots::V2(wraps),
+        };
         Ok(Self {
             backup_id,
-            vault_id,
             schema_version,
             salt,
             chunk_count,
@@ -503,18 +589,34 @@ impl Vault {
 
         // The snapshot lives beside the vault (same protection, same disk)
         // and is removed when `snapshot` drops, whatever happens below.
-        let (snapshot, key, vault_id, keys) = self.with_unlocked(|conn, scope| {
+        let (snapshot, key, vault_id, keys, wraps) = self.with_unlocked(|conn, scope| {
             let snapshot = leftovers::create(&vault_dir, leftovers::SNAPSHOT)?;
             let target = snapshot
                 .path()
                 .to_str()
                 .ok_or_else(|| HavenError::invalid("the vault's folder name is not valid UTF-8"))?;
             conn.execute("VACUUM INTO ?1", [target])?;
+            // The header's slots, wrapped for this backup alone (format 2),
+            // from the same state the snapshot copied (the lock is held).
+            let carried: Vec<StoredSlot> = slots::load(conn)?
+                .into_iter()
+                .filter(|s| s.kind != SlotKind::Device)
+                .collect();
+            let wraps = for_backup::header_slots(
+                conn,
+                scope.vault_id,
+                scope.key,
+                &carried,
+                FORMAT_VERSION,
+                &backup_id,
+            )?
+            .map(|w| (carried, w));
             Ok((
                 snapshot,
                 backup_key(scope.key, &salt)?,
                 scope.vault_id.to_string(),
                 integrity::Keys::derive(scope.key)?,
+                wraps,
             ))
         })?;
         let facts = prepare_snapshot(snapshot.path(), &vault_id, &keys)?;
@@ -527,13 +629,27 @@ impl Vault {
         let chunk_count = chunks_for(snapshot_len)
             .filter(|n| *n <= MAX_CHUNKS)
             .ok_or_else(|| HavenError::invalid("the vault is too large to back up"))?;
+        let slots = match wraps {
+            Some((carried, wraps)) => {
+                if carried != facts.slots {
+                    return Err(
+                        Internal::Crypto("the snapshot's slots differ from the vault's").into(),
+                    );
+                }
+                HeaderSlots::V2(wraps)
+            }
+            // A slot from an older build has no backup KEK: format 1.
+            None => HeaderSlots::V1 {
+                vault_id,
+                slots: facts.slots,
+            },
+        };
         let header = Header {
             backup_id,
-            vault_id,
             schema_version: facts.schema_version,
             salt,
             chunk_count,
-            slots: facts.slots,
+            slots,
         };
         let (header_bytes, header_hash) = header.encode()?;
 
@@ -628,7 +744,18 @@ impl Vault {
         }
 
         progress.update("derive_key", 0.0);
-        let vault_key = slots::unwrap_from(&header.slots, &header.vault_id, &opener, progress)?;
+        let vault_key = match &header.slots {
+            HeaderSlots::V1 { vault_id, slots } => {
+                slots::unwrap_from(slots, vault_id, &opener, progress)?
+            }
+            HeaderSlots::V2(wraps) => for_backup::unwrap_header(
+                wraps,
+                FORMAT_VERSION,
+                &header.backup_id,
+                &opener,
+                progress,
+            )?,
+        };
         let key = backup_key(&vault_key, &header.salt)?;
 
         let mut file = NewFile::create(target, FileKind::Vault)?;
@@ -752,13 +879,25 @@ fn check_restored(path: &Path, header: &Header, vault_key: &SecretKey) -> Result
     }
     let vault_id = vault::meta(&conn, "vault_id")
         .map_err(|_| bad(FAILED))?
-        .and_then(|v| String::from_utf8(v).ok());
-    if vault_id.as_deref() != Some(header.vault_id.as_str()) {
-        return Err(bad(FAILED));
-    }
-    vault::check_canary(&conn, &header.vault_id, vault_key).map_err(|_| bad(FAILED))?;
+        .and_then(|v| String::from_utf8(v).ok())
+        .ok_or_else(|| bad(FAILED))?;
+    vault::check_canary(&conn, &vault_id, vault_key).map_err(|_| bad(FAILED))?;
     let stored = slots::load(&conn).map_err(|_| bad(FAILED))?;
-    if stored != header.slots {
+    let matches = match &header.slots {
+        HeaderSlots::V1 {
+            vault_id: header_vault,
+            slots,
+        } => *header_vault == vault_id && stored == *slots,
+        // Format 2 names no slot: the kinds and costs must line up.
+        HeaderSlots::V2(wraps) => {
+            stored.len() == wraps.len()
+                && stored
+                    .iter()
+                    .zip(wraps)
+                    .all(|(s, w)| s.kind == w.kind && s.kdf == w.kdf)
+        }
+    };
+    if !matches {
         return Err(bad(FAILED));
     }
     slots::check_kdf_params(&conn)?;
@@ -869,9 +1008,13 @@ mod tests {
         let bytes = std::fs::read(&backup).unwrap();
         let (header, hash, header_len) = Header::read(&mut bytes.as_slice()).unwrap();
         assert!(header.chunk_count >= 3);
-        let vault_key = slots::unwrap_from(
-            &header.slots,
-            &header.vault_id,
+        let HeaderSlots::V2(wraps) = &header.slots else {
+            panic!("a new vault writes format 2");
+        };
+        let vault_key = for_backup::unwrap_header(
+            wraps,
+            FORMAT_VERSION,
+            &header.backup_id,
             &SlotSecret::Passphrase(PASS),
             &crate::Silent,
         )
@@ -918,29 +1061,61 @@ mod tests {
         ));
     }
 
+    fn v1_slots() -> Vec<StoredSlot> {
+        vec![
+            StoredSlot {
+                id: "cd".repeat(16),
+                kind: SlotKind::Passphrase,
+                kdf: Some(KdfParams::minimum_for_tests().to_bytes()),
+                salt: vec![3; 16],
+                wrapped: vec![4; 61],
+            },
+            StoredSlot {
+                id: "ef".repeat(16),
+                kind: SlotKind::Recovery,
+                kdf: None,
+                salt: vec![5; 16],
+                wrapped: vec![6; 61],
+            },
+        ]
+    }
+
+    /// A format-1 header (vault id and slot ids).
     fn sample_header() -> Header {
         Header {
             backup_id: [1; BACKUP_ID_LEN],
-            vault_id: "ab".repeat(16),
             schema_version: schema::LATEST,
             salt: [2; SALT_LEN],
             chunk_count: 3,
-            slots: vec![
-                StoredSlot {
-                    id: "cd".repeat(16),
-                    kind: SlotKind::Passphrase,
-                    kdf: Some(KdfParams::minimum_for_tests().to_bytes()),
-                    salt: vec![3; 16],
-                    wrapped: vec![4; 61],
-                },
-                StoredSlot {
-                    id: "ef".repeat(16),
-                    kind: SlotKind::Recovery,
-                    kdf: None,
-                    salt: vec![5; 16],
-                    wrapped: vec![6; 61],
-                },
-            ],
+            slots: HeaderSlots::V1 {
+                vault_id: "ab".repeat(16),
+                slots: v1_slots(),
+            },
+        }
+    }
+
+    /// The same header in format 2 (no ids).
+    fn sample_v2_header() -> Header {
+        Header {
+            slots: HeaderSlots::V2(
+                v1_slots()
+                    .into_iter()
+                    .map(|s| HeaderSlot {
+                        kind: s.kind,
+                        kdf: s.kdf,
+                        salt: s.salt,
+                        wrapped: s.wrapped,
+                    })
+                    .collect(),
+            ),
+            ..sample_header()
+        }
+    }
+
+    fn v1_parts(h: &mut Header) -> (&mut String, &mut Vec<StoredSlot>) {
+        match &mut h.slots {
+            HeaderSlots::V1 { vault_id, slots } => (vault_id, slots),
+            HeaderSlots::V2(_) => panic!("format 1 expected"),
         }
     }
 
@@ -951,11 +1126,11 @@ mod tests {
 
     #[test]
     fn header_round_trips_and_refuses_out_of_bounds_values() {
-        let h = sample_header();
-        let back = reparse(&h).unwrap();
-        assert_eq!(back.slots, h.slots);
-        assert_eq!(back.vault_id, h.vault_id);
-        assert_eq!(back.chunk_count, 3);
+        for h in [sample_header(), sample_v2_header()] {
+            let back = reparse(&h).unwrap();
+            assert_eq!(back.slots, h.slots);
+            assert_eq!(back.chunk_count, 3);
+        }
 
         let mut cases: Vec<Header> = Vec::new();
         for count in [0, MAX_CHUNKS + 1, u64::MAX] {
@@ -964,22 +1139,26 @@ mod tests {
             cases.push(h);
         }
         let mut h = sample_header();
-        h.slots.clear();
+        v1_parts(&mut h).1.clear();
+        cases.push(h);
+        cases.push(Header {
+            slots: HeaderSlots::V2(Vec::new()),
+            ..sample_header()
+        });
+        let mut h = sample_header();
+        v1_parts(&mut h).1[0].kind = SlotKind::Device;
         cases.push(h);
         let mut h = sample_header();
-        h.slots[0].kind = SlotKind::Device;
+        v1_parts(&mut h).1[0].kdf = None;
         cases.push(h);
         let mut h = sample_header();
-        h.slots[0].kdf = None;
+        v1_parts(&mut h).1[1].kdf = Some(vec![1; 12]);
         cases.push(h);
         let mut h = sample_header();
-        h.slots[1].kdf = Some(vec![1; 12]);
+        *v1_parts(&mut h).0 = "not hex!".into();
         cases.push(h);
         let mut h = sample_header();
-        h.vault_id = "not hex!".into();
-        cases.push(h);
-        let mut h = sample_header();
-        h.vault_id = String::new();
+        *v1_parts(&mut h).0 = String::new();
         cases.push(h);
         let mut h = sample_header();
         h.schema_version = 0;
@@ -992,15 +1171,22 @@ mod tests {
         }
         // A cost no build ever wrote (issue 9: 1 GiB, 16 passes) is refused
         // while parsing, before any derivation.
+        let huge = KdfParams {
+            memory_kib: 1024 * 1024,
+            iterations: 16,
+            parallelism: 1,
+        }
+        .to_bytes();
         let mut costly = sample_header();
-        costly.slots[0].kdf = Some(
-            KdfParams {
-                memory_kib: 1024 * 1024,
-                iterations: 16,
-                parallelism: 1,
-            }
-            .to_bytes(),
-        );
+        v1_parts(&mut costly).1[0].kdf = Some(huge.clone());
+        assert!(matches!(
+            reparse(&costly),
+            Err(HavenError::KdfParamsOutOfBounds)
+        ));
+        let mut costly = sample_v2_header();
+        if let HeaderSlots::V2(w) = &mut costly.slots {
+            w[0].kdf = Some(huge);
+        }
         assert!(matches!(
             reparse(&costly),
             Err(HavenError::KdfParamsOutOfBounds)
@@ -1012,7 +1198,8 @@ mod tests {
             Err(HavenError::UnsupportedVersion { .. })
         ));
         let mut too_many = sample_header();
-        too_many.slots = vec![too_many.slots[1].clone(); MAX_SLOTS + 1];
+        let (_, slots) = v1_parts(&mut too_many);
+        *slots = vec![slots[1].clone(); MAX_SLOTS + 1];
         assert_eq!(
             reparse(&too_many).err(),
             Some(HavenError::bad_backup(MALFORMED))

@@ -108,6 +108,7 @@ impl Vault {
                 params![canary],
             )?;
             tx.execute("DELETE FROM key_slots", [])?;
+            slots::for_backup::remove_orphans(&tx)?;
             add_slots(&tx, old.vault_id, &new_key)?;
             let mut next = state;
             next.digest = digest;

@@ -17,6 +17,7 @@ use crate::crypto::{self, recovery::hkdf_kek, KdfParams, RecoveryKey, SecretKey}
 use crate::error::{HavenError, Internal};
 use crate::progress::Progress;
 
+pub(crate) mod for_backup;
 #[cfg(any(test, feature = "fuzzing"))]
 pub(crate) mod fuzz;
 
@@ -167,6 +168,7 @@ pub fn add(
          VALUES (?1, ?2, ?3, ?4, ?5, (SELECT coalesce(max(created_seq), 0) + 1 FROM key_slots))",
         params![id, kind.as_str(), kdf_bytes, salt, wrapped],
     )?;
+    for_backup::store(conn, vault_id, vault_key, &id, opener, kdf)?;
     Ok(id)
 }
 
@@ -325,7 +327,7 @@ pub fn remove_kind(conn: &Connection, kind: SlotKind) -> Result<(), Internal> {
         "DELETE FROM key_slots WHERE kind = ?1",
         params![kind.as_str()],
     )?;
-    Ok(())
+    for_backup::remove_orphans(conn)
 }
 
 /// Deletes one slot; refuses to delete the last one.
@@ -345,5 +347,5 @@ pub fn remove(conn: &Connection, id: &str) -> Result<(), HavenError> {
         ));
     }
     conn.execute("DELETE FROM key_slots WHERE id = ?1", params![id])?;
-    Ok(())
+    Ok(for_backup::remove_orphans(conn)?)
 }

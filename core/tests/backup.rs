@@ -476,10 +476,9 @@ fn swapped_reordered_dropped_or_duplicated_chunks_are_refused() {
     // Dropping the last chunk and fixing up the header's count and checksum,
     // as an attacker without the key could, still fails: the header hash and
     // the final-chunk flag are bound into every chunk.
-    let count_at = {
-        let vault_id_len = full[14 + 16] as usize;
-        14 + 16 + 1 + vault_id_len + 4 + 32 + 4
-    };
+    // Format 2: preamble, backup id, schema version, salt, chunk size.
+    assert_eq!(u16::from_le_bytes([full[8], full[9]]), 2);
+    let count_at = 14 + 16 + 4 + 32 + 4;
     assert_eq!(
         u64::from_le_bytes(full[count_at..count_at + 8].try_into().unwrap()),
         chunks as u64
@@ -500,11 +499,15 @@ fn swapped_reordered_dropped_or_duplicated_chunks_are_refused() {
         "repeated last chunk"
     )));
 
-    // Any other header edit with a recomputed checksum: the backup id.
+    // Any other header edit with a recomputed checksum: the backup id,
+    // which each header slot's wrap binds.
     let mut renamed = full.clone();
     renamed[14] ^= 0xff;
     rehash(&mut renamed);
-    assert!(is_bad_backup(&assert_refused(&renamed, "edited backup id")));
+    assert_eq!(
+        assert_refused(&renamed, "edited backup id"),
+        HavenError::WrongPassphrase
+    );
 }
 
 #[test]
@@ -851,4 +854,183 @@ fn backup_and_restored_vault_are_owner_only() {
     )
     .unwrap();
     assert_eq!(mode(&target), 0o600);
+}
+
+/// The header format, read from its fixed place after the magic.
+fn format_of(bytes: &[u8]) -> u16 {
+    u16::from_le_bytes([bytes[8], bytes[9]])
+}
+
+/// Every key slot row of the vault file: (id, salt, wrapped).
+fn slot_rows(db: &Path) -> Vec<(String, Vec<u8>, Vec<u8>)> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT id, salt, wrapped FROM key_slots")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect()
+}
+
+fn holds(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Issue 9: a backup written now (format 2) names neither the vault nor
+/// any slot, and shares no slot salt or wrapped key with the vault file,
+/// yet opens with the passphrase and with the recovery key.
+#[test]
+fn new_backup_header_holds_no_vault_id_slot_id_or_slot_bytes() {
+    let m = small();
+    let bytes = std::fs::read(&m.backup).unwrap();
+    assert_eq!(format_of(&bytes), haven_core::backup::FORMAT_VERSION);
+    assert_eq!(haven_core::backup::FORMAT_VERSION, 2);
+    let db = m.home.path().join("vault.db");
+    let vault_id = m.vault.id();
+    assert!(
+        !holds(&bytes, vault_id.as_bytes()),
+        "vault id in the backup"
+    );
+    let rows = slot_rows(&db);
+    assert_eq!(rows.len(), 2);
+    for (id, salt, wrapped) in &rows {
+        assert!(!holds(&bytes, id.as_bytes()), "slot id {id} in the backup");
+        assert!(!holds(&bytes, salt), "slot {id}'s salt in the backup");
+        assert!(
+            !holds(&bytes, wrapped),
+            "slot {id}'s wrapped key in the backup"
+        );
+    }
+    // The header's own wraps are fresh for each backup.
+    let second = m.home.path().join("second.backup");
+    m.vault.create_backup(&second, &haven_core::Silent).unwrap();
+    let again = std::fs::read(&second).unwrap();
+    let (h1, _) = layout(&bytes);
+    let (h2, _) = layout(&again);
+    assert_eq!(h1, h2);
+    let tail = &bytes[h1 - 32 - 61..h1 - 32];
+    assert!(!holds(&again[..h2], tail), "a wrap repeated across backups");
+
+    for secret in [
+        RestoreSecret::Passphrase(PASS),
+        RestoreSecret::RecoveryKey(&m.recovery),
+    ] {
+        let device = tempfile::tempdir().unwrap();
+        let restored = Vault::restore_backup(
+            &m.backup,
+            &device.path().join("vault.db"),
+            secret,
+            &haven_core::Silent,
+        )
+        .unwrap();
+        assert_eq!(restored.id(), vault_id);
+        assert_eq!(
+            sorted(restored.all_entries().unwrap()),
+            sorted(m.entries.clone())
+        );
+        assert!(restored.verify().unwrap().is_intact());
+        // The restored vault can make format-2 backups of its own.
+        let next = device.path().join("next.backup");
+        restored.create_backup(&next, &haven_core::Silent).unwrap();
+        assert_eq!(format_of(&std::fs::read(&next).unwrap()), 2);
+    }
+}
+
+/// Issue 9: any byte of a format-2 header changed, with its checksum redone
+/// as an attacker would, is refused with a typed error and creates nothing:
+/// a changed wrap, slot kind, cost, salt or backup id fails the slot
+/// (`WrongRecoveryKey`: the wrap binds them), anything else fails the
+/// chunks, which bind the header hash (`BadBackup`).
+#[test]
+fn tampered_format_2_header_is_refused_with_a_typed_error() {
+    let m = small();
+    let full = std::fs::read(&m.backup).unwrap();
+    let (header, _) = layout(&full);
+    let scratch = tempfile::tempdir().unwrap();
+    let mut wrong_key = 0;
+    for i in 14..header - 32 {
+        let mut b = full.clone();
+        b[i] ^= 0x01;
+        rehash(&mut b);
+        let file = scratch.path().join(format!("t{i}.backup"));
+        std::fs::write(&file, &b).unwrap();
+        let device = tempfile::tempdir().unwrap();
+        let err = Vault::restore_backup(
+            &file,
+            &device.path().join("vault.db"),
+            RestoreSecret::RecoveryKey(&m.recovery),
+            &haven_core::Silent,
+        )
+        .expect_err("tampered header restored");
+        assert!(files_in(device.path()).is_empty(), "byte {i}: left files");
+        match err {
+            HavenError::WrongRecoveryKey => wrong_key += 1,
+            HavenError::BadBackup { .. }
+            | HavenError::UnsupportedVersion { .. }
+            | HavenError::KdfParamsOutOfBounds => {}
+            other => panic!("byte {i}: {other:?}"),
+        }
+    }
+    // The backup id (16 bytes) and the recovery slot's wrap at least.
+    assert!(wrong_key >= 16 + 40, "only {wrong_key} refused by the slot");
+    // With the passphrase too: a flipped backup id fails the slot.
+    let mut b = full.clone();
+    b[14] ^= 0x01;
+    rehash(&mut b);
+    assert_eq!(
+        assert_refused(&b, "backup id changed"),
+        HavenError::WrongPassphrase
+    );
+}
+
+/// The sealed backup keys follow the slots: replaced with the passphrase,
+/// all replaced by a rekey, none left for a removed slot.
+#[test]
+fn sealed_backup_keys_follow_the_slot_table() {
+    let m = small();
+    let db = m.home.path().join("vault.db");
+    let keys = || -> Vec<String> {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let mut stmt = conn
+            .prepare("SELECT substr(key, 13) FROM meta WHERE key LIKE 'slot!_backup:%' ESCAPE '!' ORDER BY 1")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect()
+    };
+    let ids = |kinds: &[SlotKind]| -> Vec<String> {
+        let mut ids: Vec<String> = m
+            .vault
+            .key_slots()
+            .unwrap()
+            .into_iter()
+            .filter(|s| kinds.contains(&s.kind))
+            .map(|s| s.id)
+            .collect();
+        ids.sort();
+        ids
+    };
+    let both = [SlotKind::Passphrase, SlotKind::Recovery];
+    assert_eq!(keys(), ids(&both));
+    m.vault
+        .change_passphrase_with_kdf("another passphrase", KdfParams::minimum_for_tests())
+        .unwrap();
+    assert_eq!(keys(), ids(&both));
+    let device = m.vault.add_random_device_key().unwrap().0;
+    assert_eq!(keys(), ids(&both), "device slots get no backup key");
+    m.vault.remove_key_slot(&device).unwrap();
+    let recovery = ids(&[SlotKind::Recovery]);
+    m.vault.remove_key_slot(&recovery[0]).unwrap();
+    assert_eq!(keys(), ids(&[SlotKind::Passphrase]));
+    m.vault
+        .rekey(
+            "rotated passphrase",
+            KdfParams::minimum_for_tests(),
+            &haven_core::Silent,
+        )
+        .unwrap();
+    assert_eq!(keys(), ids(&both));
+    assert!(m.vault.verify().unwrap().is_intact());
 }

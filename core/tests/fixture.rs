@@ -449,3 +449,72 @@ fn frozen_v3_backup_restores_and_is_rebuilt() {
         }
     }
 }
+
+/// A vault whose slots were made by a build before backup format 2 has no
+/// sealed backup keys: its backups stay format 1 (vault id and slot ids in
+/// the header) and open with both secrets; after a rekey (new slots, each
+/// with its backup key) they are format 2 and name neither.
+#[test]
+fn old_slots_keep_format_1_backups_until_a_rekey() {
+    let expected: Expected =
+        serde_json::from_slice(&std::fs::read(fixture_dir().join("v3.json")).unwrap()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v3.haven");
+    std::fs::copy(fixture_dir().join("v3.haven"), &path).unwrap();
+    let v = Vault::open(&path).unwrap();
+    v.unlock_with_passphrase(PASS, &haven_core::Silent).unwrap();
+    let format = |p: &std::path::Path| {
+        let b = std::fs::read(p).unwrap();
+        (u16::from_le_bytes([b[8], b[9]]), b)
+    };
+    let old = dir.path().join("old.havenbak");
+    v.create_backup(&old, &haven_core::Silent).unwrap();
+    let (f, bytes) = format(&old);
+    assert_eq!(f, haven_core::backup::FORMAT_V1);
+    assert!(bytes.windows(32).any(|w| w == v.id().as_bytes()));
+
+    let recovery = v
+        .rekey(
+            "a rotated passphrase",
+            KdfParams::minimum_for_tests(),
+            &haven_core::Silent,
+        )
+        .unwrap();
+    let new = dir.path().join("new.havenbak");
+    v.create_backup(&new, &haven_core::Silent).unwrap();
+    let (f, bytes) = format(&new);
+    assert_eq!(f, haven_core::backup::FORMAT_VERSION);
+    assert!(!bytes.windows(32).any(|w| w == v.id().as_bytes()));
+    for slot in v.key_slots().unwrap() {
+        assert!(!bytes
+            .windows(slot.id.len())
+            .any(|w| w == slot.id.as_bytes()));
+    }
+
+    let recovery = recovery.display().to_string();
+    for (i, (backup, secret)) in [
+        (&old, haven_core::RestoreSecret::Passphrase(PASS)),
+        (
+            &old,
+            haven_core::RestoreSecret::RecoveryKey(&expected.recovery_key),
+        ),
+        (
+            &new,
+            haven_core::RestoreSecret::Passphrase("a rotated passphrase"),
+        ),
+        (&new, haven_core::RestoreSecret::RecoveryKey(&recovery)),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let r = Vault::restore_backup(
+            backup,
+            &dir.path().join(format!("restored-{i}.haven")),
+            secret,
+            &haven_core::Silent,
+        )
+        .unwrap();
+        assert_eq!(r.all_entries().unwrap().len(), expected.entries.len());
+        assert!(r.verify().unwrap().is_intact());
+    }
+}

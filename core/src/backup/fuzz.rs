@@ -5,8 +5,8 @@
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
 use super::{
-    chunk_aad, chunks_for, decrypt_chunks, sha256, Header, CHUNK_SIZE, FORMAT_VERSION, LEN_PREFIX,
-    MAGIC, PREAMBLE_LEN,
+    chunk_aad, chunks_for, decrypt_chunks, sha256, Header, CHUNK_SIZE, FORMAT_V1, FORMAT_VERSION,
+    LEN_PREFIX, MAGIC, PREAMBLE_LEN,
 };
 use crate::crypto::{self, SecretKey};
 use crate::error::HavenError;
@@ -14,12 +14,12 @@ use crate::fuzzing::{Input, VAULT_ID};
 use crate::progress::Silent;
 use crate::schema;
 
-/// `body` framed as a header: magic, format, length, body and checksum,
-/// so the fuzzer's body gets past the checksum.
-fn frame(body: &[u8]) -> Vec<u8> {
+/// `body` framed as a header of `format`: magic, format, length, body and
+/// checksum, so the fuzzer's body gets past the checksum.
+fn frame(body: &[u8], format: u16) -> Vec<u8> {
     let mut out = Vec::with_capacity(PREAMBLE_LEN + body.len() + 32);
     out.extend_from_slice(MAGIC);
-    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&format.to_le_bytes());
     out.extend_from_slice(&(body.len() as u32).to_le_bytes());
     out.extend_from_slice(body);
     let hash = sha256(&out);
@@ -28,7 +28,8 @@ fn frame(body: &[u8]) -> Vec<u8> {
 }
 
 /// First byte even: the rest is the start of a backup file. Odd: the rest
-/// is a header body, framed with a correct checksum. A header that reads
+/// is a header body, framed with a correct checksum (as format 1 when the
+/// byte's second bit is set, else as format 2). A header that reads
 /// re-encodes to exactly the bytes read (the format is canonical), with the
 /// same hash; anything else is refused as a bad backup, an unsupported
 /// version, or a slot cost out of bounds.
@@ -38,8 +39,10 @@ pub fn check_backup_header(data: &[u8]) {
     let rest = input.rest();
     let bytes = if mode & 1 == 0 {
         rest.to_vec()
+    } else if mode & 2 == 0 {
+        frame(rest, FORMAT_VERSION)
     } else {
-        frame(rest)
+        frame(rest, FORMAT_V1)
     };
     match Header::read(&mut &bytes[..]) {
         Ok((header, hash, len)) => {
@@ -73,7 +76,7 @@ fn header_for(chunk_count: u64) -> (Header, [u8; 32]) {
     body.extend_from_slice(&(CHUNK_SIZE as u32).to_le_bytes());
     body.extend_from_slice(&chunk_count.to_le_bytes());
     body.extend_from_slice(&[1, 2, 2, b'a', b'b', 0, 1, 0, 1, 0]);
-    let (header, hash, _) = Header::read(&mut &frame(&body)[..]).unwrap();
+    let (header, hash, _) = Header::read(&mut &frame(&body, FORMAT_V1)[..]).unwrap();
     (header, hash)
 }
 
