@@ -214,7 +214,7 @@ fn versions_not_in_force_carry_a_watermark_on_every_page() {
     let v2 = v.save_version(&doc, &v1.hash, plan.into()).unwrap();
     v.sign_version(&doc, &v2.hash, so).unwrap();
     every_page(&pdf(&v, ExportKind::CrisisPlanPdf, &doc, &v1.hash));
-    v.revoke_version(&doc, &v2.hash).unwrap();
+    v.revoke_version(&doc, &v2.hash, revocation()).unwrap();
     every_page(&pdf(&v, ExportKind::CrisisPlanPdf, &doc, &v2.hash));
 
     // A statement's draft too.
