@@ -81,6 +81,7 @@ import app.haven.core.FfiConverterTypePendingReply
 import app.haven.core.FfiConverterTypeRegion
 import app.haven.core.FfiConverterTypeReply
 import app.haven.core.FfiConverterTypeReviewDue
+import app.haven.core.FfiConverterTypeRevocation
 import app.haven.core.FfiConverterTypeSectionDiff
 import app.haven.core.FfiConverterTypeShareError
 import app.haven.core.FfiConverterTypeShareSummary
@@ -107,6 +108,7 @@ import app.haven.core.PendingReply
 import app.haven.core.Region
 import app.haven.core.Reply
 import app.haven.core.ReviewDue
+import app.haven.core.Revocation
 import app.haven.core.SectionDiff
 import app.haven.core.ShareException
 import app.haven.core.ShareSummary
@@ -159,6 +161,7 @@ import app.haven.core.RustBuffer as RustBufferPendingReply
 import app.haven.core.RustBuffer as RustBufferRegion
 import app.haven.core.RustBuffer as RustBufferReply
 import app.haven.core.RustBuffer as RustBufferReviewDue
+import app.haven.core.RustBuffer as RustBufferRevocation
 import app.haven.core.RustBuffer as RustBufferSectionDiff
 import app.haven.core.RustBuffer as RustBufferShareError
 import app.haven.core.RustBuffer as RustBufferShareSummary
@@ -1048,6 +1051,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_reviews_due(
     ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_revocation(
+    ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_revoke_version(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_save_version(
@@ -1355,7 +1360,9 @@ internal object UniffiLib {
     ): RustBufferDeparture.ByValue
     external fun uniffi_haven_ffi_fn_method_havenvault_reviews_due(`ptr`: Long,`withinDays`: Int,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_haven_ffi_fn_method_havenvault_revoke_version(`ptr`: Long,`documentId`: RustBuffer.ByValue,`hash`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_haven_ffi_fn_method_havenvault_revocation(`ptr`: Long,`documentId`: RustBuffer.ByValue,`hash`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_revoke_version(`ptr`: Long,`documentId`: RustBuffer.ByValue,`hash`: RustBuffer.ByValue,`revocation`: RustBufferRevocation.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_haven_ffi_fn_method_havenvault_save_version(`ptr`: Long,`documentId`: RustBuffer.ByValue,`parentHash`: RustBuffer.ByValue,`content`: RustBufferDocumentContent.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1829,7 +1836,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_reviews_due() and 0xFFFF) != 45867) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_revoke_version() and 0xFFFF) != 822) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_revocation() and 0xFFFF) != 6875) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_revoke_version() and 0xFFFF) != 9780) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_save_version() and 0xFFFF) != 43085) {
@@ -3350,9 +3360,16 @@ public interface HavenVaultInterface {
     fun `reviewsDue`(`withinDays`: kotlin.Int): List<ReviewDue>
     
     /**
-     * Revokes a version.
+     * When and how a version was revoked (`None` if it is not, or was
+     * revoked before revocations were recorded).
      */
-    fun `revokeVersion`(`documentId`: kotlin.String, `hash`: kotlin.String)
+    fun `revocation`(`documentId`: kotlin.String, `hash`: kotlin.String): Revocation?
+    
+    /**
+     * Revokes a version, recording when and how the person withdrew it
+     * (in Scotland: in writing and witnessed, s.275(3)).
+     */
+    fun `revokeVersion`(`documentId`: kotlin.String, `hash`: kotlin.String, `revocation`: Revocation)
     
     /**
      * Saves a new version whose parent is `parent_hash`, which must be the
@@ -4586,9 +4603,30 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
 
     
     /**
-     * Revokes a version.
+     * When and how a version was revoked (`None` if it is not, or was
+     * revoked before revocations were recorded).
      */
-    @Throws(HavenException::class)override fun `revokeVersion`(`documentId`: kotlin.String, `hash`: kotlin.String)
+    @Throws(HavenException::class)override fun `revocation`(`documentId`: kotlin.String, `hash`: kotlin.String): Revocation? {
+            return FfiConverterOptionalTypeRevocation.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_revocation(
+        it,
+        
+        FfiConverterString.lower(`documentId`),
+        FfiConverterString.lower(`hash`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Revokes a version, recording when and how the person withdrew it
+     * (in Scotland: in writing and witnessed, s.275(3)).
+     */
+    @Throws(HavenException::class)override fun `revokeVersion`(`documentId`: kotlin.String, `hash`: kotlin.String, `revocation`: Revocation)
         = 
     callWithHandle {
     uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
@@ -4596,7 +4634,8 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
         it,
         
         FfiConverterString.lower(`documentId`),
-        FfiConverterString.lower(`hash`),_status)
+        FfiConverterString.lower(`hash`),
+        FfiConverterTypeRevocation.lower(`revocation`),_status)
 }
     }
     
@@ -8852,6 +8891,38 @@ public object FfiConverterOptionalTypeKdfParams: FfiConverterRustBuffer<KdfParam
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeRevocation: FfiConverterRustBuffer<Revocation?> {
+    override fun read(buf: ByteBuffer): Revocation? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeRevocation.read(buf)
+    }
+
+    override fun allocationSize(value: Revocation?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeRevocation.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Revocation?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeRevocation.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeSignOff: FfiConverterRustBuffer<SignOff?> {
     override fun read(buf: ByteBuffer): SignOff? {
         if (buf.get().toInt() == 0) {
@@ -9441,6 +9512,8 @@ public object FfiConverterSequenceTypeVersionSummary: FfiConverterRustBuffer<Lis
         }
     }
 }
+
+
 
 
 
