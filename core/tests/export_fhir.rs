@@ -501,3 +501,100 @@ fn departures_export_the_date_or_time_as_recorded_with_authority_and_second_opin
         "no second opinion"
     );
 }
+
+#[test]
+fn one_resource_per_party_nhs_number_and_ask_first_contacts_are_not_emergency_contacts() {
+    let (_d, v) = vault();
+    let mut k = Markers::default();
+    let mut s = full_statement(&mut k);
+    s.maker_details.health_number = "943 476 5919".into();
+    let ann = haven_core::documents::Contact::new("Ann Lee", "sister", "07700 900001");
+    s.people.nominated_person = Some(ann.clone());
+    // The same person again as a carer, spelled with other spacing and case.
+    s.people.carers = vec![haven_core::documents::Contact::new(
+        "ann  LEE",
+        "carer",
+        "07700 900001",
+    )];
+    let v1 = v.create_document(s.into()).unwrap();
+    let doc = v1.document_id.clone();
+    v.sign_version(&doc, &v1.hash, sign_off(&mut k, true))
+        .unwrap();
+    // Two departures by one clinician: one Practitioner, one Organization.
+    let first = departure(&mut k);
+    let mut second = departure(&mut k);
+    second.clinician = first.clinician.clone();
+    v.record_departure(&doc, &v1.hash, first).unwrap();
+    v.record_departure(&doc, &v1.hash, second).unwrap();
+    let st = v.export_document(&doc, &v1.hash).unwrap();
+    let mut plan = unicode_plan();
+    plan.help_contacts.push(haven_core::documents::Contact {
+        may_contact: false,
+        ..ann.clone()
+    });
+    let plan = saved_plan(&v, plan);
+    let b = bundle_of(&[plan, st]);
+
+    let patient = resources(&b, "Patient")[0];
+    assert_eq!(
+        patient["identifier"],
+        serde_json::json!([{ "system": "https://fhir.nhs.uk/Id/nhs-number", "value": "9434765919" }])
+    );
+
+    let related = resources(&b, "RelatedPerson");
+    let anns: Vec<_> = related
+        .iter()
+        .filter(|r| {
+            r["name"][0]["text"]
+                .as_str()
+                .unwrap()
+                .eq_ignore_ascii_case("ann lee")
+        })
+        .collect();
+    assert_eq!(anns.len(), 1, "one RelatedPerson for Ann: {anns:?}");
+    let rels = serde_json::to_string(&anns[0]["relationship"]).unwrap();
+    for r in [
+        "Nominated person",
+        "Carer",
+        "Ask the person before contacting them",
+    ] {
+        assert!(rels.contains(r), "{r} in {rels}");
+    }
+    // Listed as "ask me first" in the plan: no phone, not an emergency contact.
+    assert!(anns[0].get("telecom").is_none());
+    assert!(!rels.contains("v2-0131"), "{rels}");
+    let private = related
+        .iter()
+        .find(|r| r["name"][0]["text"] == "Private Person")
+        .unwrap();
+    assert!(!serde_json::to_string(&private["relationship"])
+        .unwrap()
+        .contains("v2-0131"));
+    let mut names: Vec<String> = related
+        .iter()
+        .map(|r| r["name"][0]["text"].as_str().unwrap().to_lowercase())
+        .collect();
+    let n = names.len();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), n, "a RelatedPerson named twice: {names:?}");
+
+    for kind in ["Practitioner", "Organization"] {
+        let mut names: Vec<String> = resources(&b, kind)
+            .iter()
+            .map(|r| serde_json::to_string(&r["name"]).unwrap())
+            .collect();
+        let n = names.len();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), n, "{kind} named twice: {names:?}");
+    }
+    // Both departures' Provenances point at the one Practitioner.
+    let whos: Vec<&Value> = resources(&b, "Provenance")
+        .iter()
+        .filter(|p| p["reason"].is_array())
+        .map(|p| &p["agent"][0]["who"]["reference"])
+        .collect();
+    assert_eq!(whos.len(), 2);
+    assert_eq!(whos[0], whos[1]);
+}

@@ -14,7 +14,8 @@
 //! # What is in the Bundle
 //!
 //! - one `Patient` (the owner: the statement's maker details, else the
-//!   plan's owner);
+//!   plan's owner); an NHS number (checked, outside Scotland) as an
+//!   identifier with system `https://fhir.nhs.uk/Id/nhs-number`, no spaces;
 //! - per crisis plan: a `DocumentReference` (type SNOMED CT 736253002 "Mental
 //!   health crisis plan", category 734163000 "Care plan", as on the NHS
 //!   National Record Locator), with the full plan PDF attached, and a
@@ -24,7 +25,10 @@
 //!   LOINC 59284-0 "Patient consent" and 42348-3) whose source is that
 //!   DocumentReference and whose narrative is the statement;
 //! - `RelatedPerson`s for the people named: help contacts, nominated person,
-//!   people to consult, carers, attorneys, advocate, witness. `telecom` only
+//!   people to consult, carers, attorneys, advocate, witness; one per real
+//!   party (by name, case and spacing folded), with every relationship they
+//!   have. A help contact marked "ask me first" is not coded as an emergency
+//!   contact. `telecom` only
 //!   for people the person agreed may be contacted (the narrative and PDF,
 //!   the person's full document, show other numbers marked "ask me before
 //!   contacting them");
@@ -56,6 +60,8 @@
 
 mod narrative;
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde_json::{json, Map, Value};
 
@@ -64,7 +70,7 @@ use super::{pdf, step, ExportDocument, ExportOptions};
 use crate::crypto;
 use crate::documents::{
     AdvanceStatement, AttorneyAuthority, Clinician, Contact, CrisisPlan, Departure, DocumentKind,
-    ReviewResponse, SecondOpinion, VersionStatus,
+    Jurisdiction, ReviewResponse, SecondOpinion, VersionStatus,
 };
 use crate::error::{HavenError, Result};
 use crate::i18n::Labels;
@@ -79,6 +85,8 @@ const V3_PARTICIPATION: &str = "http://terminology.hl7.org/CodeSystem/v3-Partici
 const PROV_PARTICIPANT: &str = "http://terminology.hl7.org/CodeSystem/provenance-participant-type";
 const V3_CONFIDENTIALITY: &str = "http://terminology.hl7.org/CodeSystem/v3-Confidentiality";
 const DOC_COMPLETION: &str = "http://terminology.hl7.org/CodeSystem/v3-DocumentCompletion";
+/// NHS England's identifier system for NHS numbers (England and Wales).
+const NHS_NUMBER: &str = "https://fhir.nhs.uk/Id/nhs-number";
 
 /// An HL7 FHIR R4 Bundle (type `collection`) of `docs`, as JSON text, with
 /// narratives and attached PDFs labelled in `options`' language and PDFs
@@ -111,6 +119,9 @@ pub fn bundle_value(
     step(progress, "fhir_patient", 0.0)?;
     let mut b = Builder {
         entries: Vec::new(),
+        people: HashMap::new(),
+        practitioners: HashMap::new(),
+        organisations: HashMap::new(),
         l: Labels::new(&options.language)?,
         options,
     };
@@ -245,10 +256,7 @@ fn patient(docs: &[ExportDocument]) -> Value {
                 p["birthDate"] = json!(fdate(d));
             }
             if has(&m.health_number) {
-                p["identifier"] = json!([{
-                    "type": { "text": "Health number (NHS, CHI or other)" },
-                    "value": m.health_number.trim(),
-                }]);
+                p["identifier"] = json!([health_identifier(&m.health_number, m.jurisdiction)]);
             }
             if has(&m.address) {
                 p["address"] = json!([{ "text": m.address.trim() }]);
@@ -263,9 +271,56 @@ fn patient(docs: &[ExportDocument]) -> Value {
     p
 }
 
+/// The Patient's health number: an NHS number (ten digits with a valid
+/// modulus-11 check digit, outside Scotland) with NHS England's system and
+/// no spaces, so systems can match it; anything else (a CHI number, a number
+/// from elsewhere, a mistyped one) as written, with a type in words.
+fn health_identifier(number: &str, jurisdiction: Jurisdiction) -> Value {
+    let digits: String = number
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
+    if jurisdiction != Jurisdiction::Scotland && is_nhs_number(&digits) {
+        json!({ "system": NHS_NUMBER, "value": digits })
+    } else {
+        json!({
+            "type": { "text": "Health number (NHS, CHI or other)" },
+            "value": number.trim(),
+        })
+    }
+}
+
+/// Whether `digits` is an NHS number: ten digits whose last is the
+/// modulus-11 check digit of the first nine (weights 10 down to 2; a check
+/// of 10 is never issued).
+fn is_nhs_number(digits: &str) -> bool {
+    let d: Vec<u32> = digits.chars().filter_map(|c| c.to_digit(10)).collect();
+    if d.len() != 10 || digits.len() != 10 {
+        return false;
+    }
+    let sum: u32 = d[..9]
+        .iter()
+        .zip((2..=10).rev())
+        .map(|(digit, weight)| digit * weight)
+        .sum();
+    match 11 - sum % 11 {
+        11 => d[9] == 0,
+        10 => false,
+        check => d[9] == check,
+    }
+}
+
 /// Collects entries; every resource gets a fresh `urn:uuid:` fullUrl.
 struct Builder<'o> {
     entries: Vec<(String, Value)>,
+    /// One RelatedPerson per real party: fullUrl by name (case and spacing
+    /// folded), so a carer who is also the nominated person and the witness
+    /// is one resource with three relationships.
+    people: HashMap<String, String>,
+    /// One Practitioner per clinician (name and role) and one Organization
+    /// per name.
+    practitioners: HashMap<String, String>,
+    organisations: HashMap<String, String>,
     /// Narrative labels.
     l: Labels,
     options: &'o ExportOptions,
@@ -354,27 +409,53 @@ impl Builder<'_> {
         if has(&c.relationship) {
             relationship.push(text_concept(&c.relationship));
         }
-        self.add(json!({
+        let key = fold(&c.name);
+        if let Some(url) = self.people.get(&key).cloned() {
+            if let Some((_, r)) = self.entries.iter_mut().find(|(u, _)| *u == url) {
+                merge_person(r, relationship, c);
+            }
+            return Ok(Some(url));
+        }
+        let url = self.add(json!({
             "resourceType": "RelatedPerson",
             "active": true,
             "patient": reference(patient),
             "relationship": relationship,
             "name": human_name(&c.name),
             "telecom": telecom(c),
-        }))
-        .map(Some)
+        }))?;
+        self.people.insert(key, url.clone());
+        Ok(Some(url))
     }
 
+    /// The Practitioner for a clinician (one per name and role) and their
+    /// Organization (one per name), added the first time each is named.
     fn practitioner(&mut self, c: &Clinician) -> Result<(String, Option<String>)> {
-        let who = self.add(json!({
-            "resourceType": "Practitioner",
-            "name": human_name(&c.name),
-        }))?;
+        let key = format!("{}\u{0}{}", fold(&c.name), fold(&c.role));
+        let who = match self.practitioners.get(&key) {
+            Some(url) => url.clone(),
+            None => {
+                let url = self.add(json!({
+                    "resourceType": "Practitioner",
+                    "name": human_name(&c.name),
+                }))?;
+                self.practitioners.insert(key, url.clone());
+                url
+            }
+        };
         let org = if has(&c.organisation) {
-            Some(self.add(json!({
-                "resourceType": "Organization",
-                "name": c.organisation.trim(),
-            }))?)
+            let key = fold(&c.organisation);
+            Some(match self.organisations.get(&key) {
+                Some(url) => url.clone(),
+                None => {
+                    let url = self.add(json!({
+                        "resourceType": "Organization",
+                        "name": c.organisation.trim(),
+                    }))?;
+                    self.organisations.insert(key, url.clone());
+                    url
+                }
+            })
         } else {
             None
         };
@@ -634,7 +715,12 @@ impl Builder<'_> {
             pdf.bytes,
         )?;
         for c in &plan.help_contacts {
-            let role = concept(V2_0131, "C", "Emergency Contact");
+            // "Ask me before contacting them" is not an emergency contact.
+            let role = if c.may_contact {
+                concept(V2_0131, "C", "Emergency Contact")
+            } else {
+                text_concept("Ask the person before contacting them")
+            };
             self.related(patient, c, Some(role))?;
         }
         let status = match doc.version.status {
@@ -816,9 +902,61 @@ impl Builder<'_> {
     }
 }
 
+/// A name as a key: lower case, spaces folded, so "Ann  Lee" and "ann lee"
+/// are one party.
+fn fold(name: &str) -> String {
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Adds a second mention of a person to their RelatedPerson: the new
+/// relationships (no duplicates), and their phone only while every mention
+/// says they may be contacted (one "ask me first" removes it).
+fn merge_person(r: &mut Value, relationship: Vec<Value>, c: &Contact) {
+    if let Some(list) = r["relationship"].as_array_mut() {
+        for rel in relationship {
+            if !list.contains(&rel) {
+                list.push(rel);
+            }
+        }
+    } else if !relationship.is_empty() {
+        r["relationship"] = Value::Array(relationship);
+    }
+    if !c.may_contact {
+        if let Some(o) = r.as_object_mut() {
+            o.remove("telecom");
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nhs_numbers_are_checked_and_written_without_spaces() {
+        // 943 476 5919 is NHS England's published test number.
+        assert_eq!(
+            health_identifier("943 476 5919", Jurisdiction::EnglandAndWales),
+            json!({ "system": NHS_NUMBER, "value": "9434765919" })
+        );
+        assert_eq!(
+            health_identifier("943-476-5919", Jurisdiction::NotChosen)["value"],
+            "9434765919"
+        );
+        // A wrong check digit, a CHI number in Scotland, letters: as written.
+        for (n, j) in [
+            ("943 476 5918", Jurisdiction::EnglandAndWales),
+            ("943 476 5919", Jurisdiction::Scotland),
+            ("AB 12 34 56", Jurisdiction::Other),
+        ] {
+            let id = health_identifier(n, j);
+            assert!(id.get("system").is_none(), "{n}");
+            assert_eq!(id["value"], n);
+        }
+    }
 
     #[test]
     fn uuids_are_version_4() {
