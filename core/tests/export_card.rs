@@ -78,8 +78,7 @@ fn card_carries_what_a_crisis_team_needs_first() {
     let mut k = Markers::default();
     // A signed statement with refusals, allergies and a copy holder.
     let st = v.create_document(full_statement(&mut k).into()).unwrap();
-    v.sign_version(&st.document_id, &st.hash, sign_off(&mut k, true))
-        .unwrap();
+    sign_as_app(&v, &st.document_id, &st.hash, sign_off(&mut k, true)).unwrap();
     let plan = v.create_document(triage_plan().into()).unwrap();
     let out = v
         .export_pdf(

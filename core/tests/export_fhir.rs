@@ -518,8 +518,7 @@ fn one_resource_per_party_nhs_number_and_ask_first_contacts_are_not_emergency_co
     )];
     let v1 = v.create_document(s.into()).unwrap();
     let doc = v1.document_id.clone();
-    v.sign_version(&doc, &v1.hash, sign_off(&mut k, true))
-        .unwrap();
+    sign_as_app(&v, &doc, &v1.hash, sign_off(&mut k, true)).unwrap();
     // Two departures by one clinician: one Practitioner, one Organization.
     let first = departure(&mut k);
     let mut second = departure(&mut k);

@@ -152,7 +152,7 @@ fn plan_shows_identifiers_and_points_to_the_statement_in_force() {
 
     let so = sign_off(&mut k, true);
     let signed = doc_fixtures_date(&so);
-    v.sign_version(&st.document_id, &st.hash, so).unwrap();
+    sign_as_app(&v, &st.document_id, &st.hash, so).unwrap();
     let first = page_text(
         &pdf(&v, ExportKind::CrisisPlanPdf, &plan.document_id, &plan.hash),
         1,
