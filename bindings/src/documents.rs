@@ -224,9 +224,25 @@ impl HavenVault {
         guard(|| self.vault.documents())
     }
 
-    /// Revokes a version.
-    pub fn revoke_version(&self, document_id: String, hash: String) -> Result<(), HavenError> {
-        guard(|| self.vault.revoke_version(&document_id, &hash))
+    /// Revokes a version, recording when and how the person withdrew it
+    /// (in Scotland: in writing and witnessed, s.275(3)).
+    pub fn revoke_version(
+        &self,
+        document_id: String,
+        hash: String,
+        revocation: documents::Revocation,
+    ) -> Result<(), HavenError> {
+        guard(|| self.vault.revoke_version(&document_id, &hash, revocation))
+    }
+
+    /// When and how a version was revoked (`None` if it is not, or was
+    /// revoked before revocations were recorded).
+    pub fn revocation(
+        &self,
+        document_id: String,
+        hash: String,
+    ) -> Result<Option<documents::Revocation>, HavenError> {
+        guard(|| self.vault.revocation(&document_id, &hash))
     }
 
     /// Section-by-section differences between two versions.

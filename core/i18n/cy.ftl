@@ -27,6 +27,13 @@ status-short-draft = DRAFFT
 status-short-active = GWEITHREDOL
 status-short-superseded = WEDI'I DDISODLI
 status-short-revoked = WEDI'I DYNNU'N ÔL
+field-revoked-on = Tynnwyd yn ôl ar
+revoked-on-how = { $date } ({ $how })
+revoked-in-writing = yn ysgrifenedig
+revoked-spoken = ar lafar
+revoked-in-app = yn yr ap
+field-revocation-witness = Tystiwyd y tynnu'n ôl gan
+field-revocation-notes = Am y tynnu'n ôl
 
 ## Dates
 month-1 = Ionawr
@@ -233,6 +240,9 @@ fhir-not-stated = (heb ei nodi)
 fhir-signed = Llofnodwyd gan { $name } ar { $date }. Galluedd wedi'i gadarnhau: { $capacity }.
 fhir-witnessed = Tystiwyd gan { $name }{ $on }. Mae'r tyst yn cadarnhau bod y gwneuthurwr yn deall: { $understood }; dim dylanwad gormodol: { $influence }.
 fhir-on-date = { " " }ar { $date }
+fhir-revoked = Tynnwyd yn ôl gan yr unigolyn ar { $date } ({ $how }).
+fhir-revocation-witnessed = Tystiwyd y tynnu'n ôl gan { $name }{ $on }.
+fhir-revocation-notes = Am y tynnu'n ôl: { $notes }.
 fhir-review = Adolygiad ymgynghori ar { $date } gan { $clinician }.
 fhir-response-agreed = cytunwyd
 fhir-response-noted = nodwyd

@@ -27,6 +27,13 @@ status-short-draft = DRAFT
 status-short-active = ACTIVE
 status-short-superseded = SUPERSEDED
 status-short-revoked = REVOKED
+field-revoked-on = Revoked on
+revoked-on-how = { $date } ({ $how })
+revoked-in-writing = in writing
+revoked-spoken = spoken
+revoked-in-app = in the app
+field-revocation-witness = Withdrawal witnessed by
+field-revocation-notes = About the withdrawal
 
 ## Dates
 month-1 = January
@@ -233,6 +240,9 @@ fhir-not-stated = (not stated)
 fhir-signed = Signed by { $name } on { $date }. Capacity confirmed: { $capacity }.
 fhir-witnessed = Witnessed by { $name }{ $on }. The witness confirms the maker understood: { $understood }; no undue influence: { $influence }.
 fhir-on-date = { " " }on { $date }
+fhir-revoked = Revoked by the person on { $date } ({ $how }).
+fhir-revocation-witnessed = The withdrawal was witnessed by { $name }{ $on }.
+fhir-revocation-notes = About the withdrawal: { $notes }.
 fhir-review = Consultation review on { $date } by { $clinician }.
 fhir-response-agreed = agreed
 fhir-response-noted = noted

@@ -104,6 +104,14 @@ pub const TARGETS: &[Target] = &[
         alloc_bound: |n| 8 * n + 256 * KIB,
     },
     Target {
+        name: "sync_log",
+        // An entry (its deps and operation bounded by the input), a blob
+        // padded to a power of two, or a log of at most 12 entries whose
+        // bodies are at most 255 bytes, each encoded and hashed.
+        check: crate::sync::fuzz::check_sync,
+        alloc_bound: |n| 16 * n + 256 * KIB,
+    },
+    Target {
         name: "share_capsule",
         // The capsule, its JSON, the body decoded, decrypted and padded
         // (to a power of two), and the resealed copy.

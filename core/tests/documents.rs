@@ -218,10 +218,11 @@ fn signing_keeps_exactly_one_active_version() {
         .unwrap_err();
     assert!(matches!(err, HavenError::InvalidInput { .. }));
 
-    v.revoke_version(&doc, &v2.hash).unwrap();
+    v.revoke_version(&doc, &v2.hash, doc_fixtures::revocation())
+        .unwrap();
     assert_eq!(v.active_version(&doc).unwrap(), None);
     assert!(matches!(
-        v.revoke_version(&doc, &v2.hash),
+        v.revoke_version(&doc, &v2.hash, doc_fixtures::revocation()),
         Err(HavenError::InvalidInput { .. })
     ));
 
@@ -549,6 +550,103 @@ fn a_statement_with_refusals_carries_the_notice_for_its_law() {
     assert!(notice.contains("cannot override your refusal of"));
     s.treatment_refusals.clear();
     assert_eq!(refusal_notice_for(&s), None);
+}
+
+/// Issue 11, item 4: revoking records when and how; the date falls between
+/// the version's creation and today; under Scottish law the withdrawal is
+/// in writing and witnessed (s.275(3)); a plan or an English statement may
+/// be withdrawn in the app. On main a revocation recorded nothing but the
+/// status change.
+#[test]
+fn revocation_records_when_and_how_and_scotland_needs_a_witnessed_writing() {
+    let (_d, v) = vault();
+    let mut k = Markers::default();
+    let mut st = full_statement(&mut k);
+    st.maker_details.jurisdiction = Jurisdiction::Scotland;
+    let v1 = v.create_document(st.into()).unwrap();
+    let doc = v1.document_id.clone();
+    let today = Utc::now().date_naive();
+
+    let in_app = doc_fixtures::revocation();
+    let reason = invalid_reason(v.revoke_version(&doc, &v1.hash, in_app.clone()));
+    assert!(
+        reason.starts_with("in Scotland an advance statement is withdrawn in writing"),
+        "{reason}"
+    );
+    let written = Revocation {
+        how: RevocationMethod::InWriting,
+        notes: "letter given to the ward manager".into(),
+        ..in_app.clone()
+    };
+    let reason = invalid_reason(v.revoke_version(&doc, &v1.hash, written.clone()));
+    assert!(
+        reason.starts_with("in Scotland a withdrawal is witnessed"),
+        "{reason}"
+    );
+    let reason = invalid_reason(v.revoke_version(
+        &doc,
+        &v1.hash,
+        Revocation {
+            witness: Some(Witness {
+                name: "Dr Grey".into(),
+                ..Default::default()
+            }),
+            ..written.clone()
+        },
+    ));
+    assert_eq!(reason, "say who witnessed the revocation (name and role)");
+    for (when, bound) in [
+        (today - Duration::days(30), "is dated before this version"),
+        (today + Duration::days(30), "is dated in the future"),
+    ] {
+        let reason = invalid_reason(v.revoke_version(
+            &doc,
+            &v1.hash,
+            Revocation {
+                revoked_on: when,
+                ..written.clone()
+            },
+        ));
+        assert!(
+            reason.starts_with("the revocation ") && reason.contains(bound),
+            "{reason}"
+        );
+    }
+    assert_eq!(
+        v.get_version(&doc, &v1.hash).unwrap().status,
+        VersionStatus::Draft
+    );
+    assert_eq!(v.revocation(&doc, &v1.hash).unwrap(), None);
+
+    let witnessed = Revocation {
+        witness: Some(Witness {
+            name: "Dr Grey".into(),
+            role: "general practitioner".into(),
+            signed_on: Some(today),
+            ..Default::default()
+        }),
+        ..written
+    };
+    v.revoke_version(&doc, &v1.hash, witnessed.clone()).unwrap();
+    assert_eq!(
+        v.get_version(&doc, &v1.hash).unwrap().status,
+        VersionStatus::Revoked
+    );
+    assert_eq!(v.revocation(&doc, &v1.hash).unwrap(), Some(witnessed));
+
+    // A crisis plan, or a statement under another law, may be withdrawn in the app.
+    let plan = v.create_document(CrisisPlan::default().into()).unwrap();
+    v.revoke_version(&plan.document_id, &plan.hash, in_app.clone())
+        .unwrap();
+    let ew = v.create_document(full_statement(&mut k).into()).unwrap();
+    v.revoke_version(&ew.document_id, &ew.hash, in_app.clone())
+        .unwrap();
+    assert_eq!(
+        v.revocation(&ew.document_id, &ew.hash)
+            .unwrap()
+            .map(|r| r.how),
+        Some(RevocationMethod::InApp)
+    );
 }
 
 /// Issue 11, item 9: messages name the document with its article ("an

@@ -254,7 +254,8 @@ fn a_document_state_rolled_back_one_revision_is_refused() {
         .unwrap();
     let path = path_of(&dir);
     let active = row(&path, &doc);
-    v.revoke_version(&doc, &first.hash).unwrap();
+    v.revoke_version(&doc, &first.hash, doc_fixtures::revocation())
+        .unwrap();
     drop(v);
     // The row's kind is a keyed tag, not the name (the attacker finds the
     // row by the document id instead).

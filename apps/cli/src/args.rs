@@ -418,6 +418,35 @@ pub struct RevokeArgs {
     /// on a terminal and refuses when there is none to ask on.
     #[arg(long)]
     pub yes: bool,
+    /// When you withdrew it (default: today).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<chrono::NaiveDate>,
+    /// How you withdrew it (in Scotland: in writing, witnessed).
+    #[arg(long, value_enum, default_value = "in-app")]
+    pub how: HowArg,
+    /// Anything to add (to whom you said it, where the written copy is).
+    #[arg(long, value_name = "TEXT")]
+    pub notes: Option<String>,
+    /// Who witnessed the withdrawal (required in Scotland).
+    #[arg(long, value_name = "NAME", requires = "witness_role")]
+    pub witness_name: Option<String>,
+    /// The witness's role ("GP", "solicitor", "mental health officer").
+    #[arg(long, value_name = "ROLE", requires = "witness_name")]
+    pub witness_role: Option<String>,
+    /// The date the witness signed (default: the withdrawal's date).
+    #[arg(long, value_name = "YYYY-MM-DD", requires = "witness_name")]
+    pub witness_date: Option<chrono::NaiveDate>,
+}
+
+/// How a version was withdrawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HowArg {
+    /// A signed, written withdrawal.
+    InWriting,
+    /// Said aloud.
+    Spoken,
+    /// Here, in Haven.
+    InApp,
 }
 
 /// Options for `review-date`.

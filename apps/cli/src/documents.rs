@@ -6,6 +6,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use chrono::NaiveDate;
+use haven_core::documents::{Revocation, RevocationMethod};
 use haven_core::{
     AdvanceStatement, CrisisPlan, DocumentContent, DocumentKind, DocumentSummary, DocumentVersion,
     Region, SignOff, ValidationProblem, Vault, VersionSummary, Witness,
@@ -13,7 +14,7 @@ use haven_core::{
 use serde::Serialize;
 
 use crate::args::{
-    DiffArgs, FileFormat, RegionArg, ReviewDateArgs, RevokeArgs, ShowArgs, SignArgs,
+    DiffArgs, FileFormat, HowArg, RegionArg, ReviewDateArgs, RevokeArgs, ShowArgs, SignArgs,
 };
 use crate::compose::{self, PrivateFile};
 use crate::documents_io::{self, command_of};
@@ -530,12 +531,33 @@ pub fn revoke(vault: &Vault, kind: DocumentKind, a: &RevokeArgs) -> Result<(), F
             return Ok(());
         }
     }
-    vault.revoke_version(&doc.id, &hash)?;
+    let revoked_on = a.date.unwrap_or_else(|| chrono::Local::now().date_naive());
+    let revocation = Revocation {
+        revoked_on,
+        how: match a.how {
+            HowArg::InWriting => RevocationMethod::InWriting,
+            HowArg::Spoken => RevocationMethod::Spoken,
+            HowArg::InApp => RevocationMethod::InApp,
+        },
+        notes: a.notes.clone().unwrap_or_default(),
+        witness: a.witness_name.as_ref().map(|name| Witness {
+            name: name.clone(),
+            role: a.witness_role.clone().unwrap_or_default(),
+            signed_on: Some(a.witness_date.unwrap_or(revoked_on)),
+            ..Default::default()
+        }),
+    };
+    vault.revoke_version(&doc.id, &hash, revocation)?;
     let v = vault.get_version(&doc.id, &hash)?;
     println!(
-        "Revoked version {} ({}).{}",
+        "Revoked version {} ({}) on {revoked_on}, {}.{}",
         v.number,
         &hash[..12.min(hash.len())],
+        match a.how {
+            HowArg::InWriting => "in writing",
+            HowArg::Spoken => "spoken",
+            HowArg::InApp => "in the app",
+        },
         if was_active {
             format!(
                 " The {} has no active version now; sign another to make it active.",

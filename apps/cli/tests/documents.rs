@@ -837,3 +837,103 @@ fn saving_refusals_says_what_mental_health_law_can_override() {
         .unwrap();
     assert!(!String::from_utf8_lossy(&out.stderr).contains("About your treatment refusals"));
 }
+
+/// Issue 11, item 4: `revoke` records when and how; a Scottish statement is
+/// withdrawn in writing and witnessed (s.275(3)), so the default (in the
+/// app, unwitnessed) is refused and nothing changes.
+#[test]
+fn revoking_records_how_and_scotland_needs_a_witnessed_writing() {
+    let e = setup();
+    let f = e.write(
+        "s.toml",
+        "[maker_details]\nfull_name = \"Alex\"\njurisdiction = \"scotland\"\n",
+    );
+    e.ok(&["statement", "edit", f.to_str().unwrap()]);
+    let out = e.fails(&["statement", "revoke", "--version", "1", "--yes"], 1);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("withdrawn in writing (s.275(3))"), "{err}");
+    let out = e.fails(
+        &[
+            "statement",
+            "revoke",
+            "--version",
+            "1",
+            "--yes",
+            "--how",
+            "in-writing",
+        ],
+        1,
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("add the witness"));
+    assert_eq!(
+        e.json(&["statement", "show", "--json", "--version", "1"])["status"],
+        "draft"
+    );
+    let out = e.ok(&[
+        "statement",
+        "revoke",
+        "--version",
+        "1",
+        "--yes",
+        "--how",
+        "in-writing",
+        "--witness-name",
+        "Dr Grey",
+        "--witness-role",
+        "general practitioner",
+        "--notes",
+        "letter to the ward",
+    ]);
+    assert!(
+        out.starts_with("Revoked version 1") && out.contains(", in writing."),
+        "{out}"
+    );
+    assert_eq!(
+        e.json(&["statement", "show", "--json", "--version", "1"])["status"],
+        "revoked"
+    );
+
+    // The exports say when and how, and FHIR does not call it superseded.
+    let pdf = e.path("revoked.pdf");
+    e.ok(&[
+        "statement",
+        "export",
+        "--version",
+        "1",
+        "--out",
+        pdf.to_str().unwrap(),
+    ]);
+    let text = haven_test_support::pdf::text_of_file(&pdf);
+    haven_test_support::pdf::assert_contains(&text, "(in writing)");
+    haven_test_support::pdf::assert_contains(
+        &text,
+        "Withdrawal witnessed by: Dr Grey (general practitioner)",
+    );
+    haven_test_support::pdf::assert_lacks(&text, "Next review due");
+    let fhir = e.path("revoked.json");
+    e.ok(&[
+        "statement",
+        "export",
+        "--version",
+        "1",
+        "--format",
+        "fhir",
+        "--out",
+        fhir.to_str().unwrap(),
+    ]);
+    let bundle: serde_json::Value = serde_json::from_slice(&std::fs::read(&fhir).unwrap()).unwrap();
+    let of = |kind: &str| -> Vec<serde_json::Value> {
+        bundle["entry"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x["resource"].clone())
+            .filter(|r| r["resourceType"] == kind)
+            .collect()
+    };
+    assert_eq!(of("DocumentReference")[0]["status"], "entered-in-error");
+    assert_eq!(of("Consent")[0]["status"], "inactive");
+    assert!(of("Provenance")
+        .iter()
+        .any(|p| p["activity"]["text"] == "Revoked by the person"));
+}

@@ -79,7 +79,8 @@
 //!   the dates of sign-offs, reviews and departures between the version's
 //!   creation and today; `jurisdiction.rs` names whose law a statement is
 //!   made under, and `mha_notice.rs` says what that law lets doctors
-//!   override.
+//!   override; `revocation.rs` records when and how a version was
+//!   withdrawn (in the document's state, beside its status).
 
 mod change;
 mod codec;
@@ -99,6 +100,7 @@ mod record_kinds;
 pub(crate) mod redact;
 mod review;
 mod review_due;
+mod revocation;
 mod signoff;
 mod statement;
 mod store;
@@ -123,6 +125,7 @@ pub use record_kinds::{
 };
 pub use review::{ConsultationReview, NewConsultationReview, ReviewResponse, SectionResponse};
 pub use review_due::ReviewDue;
+pub use revocation::{Revocation, RevocationMethod};
 pub use signoff::DEFAULT_REVIEW_MONTHS;
 pub use statement::{
     AboutMe, AdvanceStatement, Allergy, Attorney, AttorneyAuthority, Communication,

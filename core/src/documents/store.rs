@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use super::codec::{decode, encode};
 use super::content::{DocumentContent, DocumentKind};
 use super::record_kinds::{ATTACHED_KINDS, DOCUMENT_KIND, MAX_DOCUMENT_BYTES, SIGN_OFF_KIND};
+use super::revocation::Revocation;
 use super::types::{
     DocumentSummary, DocumentVersion, SignOff, StatusChange, VersionStatus, VersionSummary,
 };
@@ -77,6 +78,10 @@ pub(crate) struct StateVersion {
     /// states written before issue 9 (see the module comment).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) attached: Option<Vec<AttachedRef>>,
+    /// When and how the person withdrew it; `None` unless revoked (and in
+    /// states written before issue 11's revocation record).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) revocation: Option<Revocation>,
 }
 
 /// One record attached to a version, as its document's state lists it.
@@ -130,6 +135,18 @@ impl State {
             });
             v.status = to;
         }
+    }
+
+    /// Marks a version revoked with its record, appending to the log.
+    pub(crate) fn revoke(
+        &mut self,
+        hash: &str,
+        revocation: Revocation,
+        at: DateTime<Utc>,
+    ) -> Result<()> {
+        self.version_mut(hash)?.revocation = Some(revocation);
+        self.set_status(hash, VersionStatus::Revoked, at);
+        Ok(())
     }
 
     pub(crate) fn summary_of(&self, document_id: &str, v: &StateVersion) -> VersionSummary {
@@ -251,6 +268,7 @@ pub(crate) fn write_version(
         status: VersionStatus::Draft,
         signed_on: None,
         attached: Some(Vec::new()),
+        revocation: None,
     });
     state.log.push(StatusChange {
         version_hash: hash.clone(),

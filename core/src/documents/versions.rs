@@ -1,10 +1,9 @@
 //! Document versions: the `Vault` calls that create a document, save a
-//! version, read versions and history, revoke, and check the chain.
+//! version, read versions and history, and check the chain (revoking is in
+//! `revocation.rs`).
 //!
 //! See the module documentation of [`documents`](super) for the chain, and
 //! `store.rs` for how versions and the state record are kept.
-
-use chrono::Utc;
 
 use super::change::{ChangeInput, Open, Parent};
 use super::codec::decode;
@@ -12,7 +11,7 @@ use super::codec::normalise;
 use super::content::DocumentContent;
 use super::record_kinds::DOCUMENT_KIND;
 use super::store::{load_state, read_version, verify_chain, State};
-use super::types::{DocumentSummary, DocumentVersion, StatusChange, VersionStatus, VersionSummary};
+use super::types::{DocumentSummary, DocumentVersion, StatusChange, VersionSummary};
 use crate::crypto;
 use crate::error::{HavenError, Result};
 use crate::records;
@@ -190,20 +189,6 @@ impl Vault {
                     Ok(state.document_summary(&row.id))
                 })
                 .collect()
-        })
-    }
-
-    /// Revokes a version (the person withdraws it). Revoking the active
-    /// version leaves the document with none active. Revocation is final;
-    /// the content stays readable in the history.
-    pub fn revoke_version(&self, document_id: &str, hash: &str) -> Result<()> {
-        self.change_document(document_id, Open::Existing, (), |doc, ()| {
-            if doc.state().version(hash)?.status == VersionStatus::Revoked {
-                return Err(HavenError::invalid("this version is already revoked"));
-            }
-            doc.state_mut()
-                .set_status(hash, VersionStatus::Revoked, Utc::now());
-            Ok(())
         })
     }
 

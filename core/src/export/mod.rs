@@ -38,7 +38,8 @@
 use chrono::NaiveDate;
 
 use crate::documents::{
-    ConsultationReview, Departure, DocumentKind, DocumentVersion, StatusChange, VersionStatus,
+    ConsultationReview, Departure, DocumentKind, DocumentVersion, Revocation, StatusChange,
+    VersionStatus,
 };
 use crate::error::{HavenError, Result};
 use crate::progress::Progress;
@@ -135,6 +136,14 @@ pub struct ExportDocument {
     /// When this version's status last changed (when it was signed, superseded
     /// or revoked); `None` if it never changed since it was saved.
     pub status_changed_at: Option<Timestamp>,
+    /// When the sign-off was recorded (the version became active); kept
+    /// when it is later superseded or revoked. `None` if never signed.
+    pub signed_at: Option<Timestamp>,
+    /// When the revocation was recorded; `None` unless revoked.
+    pub revoked_at: Option<Timestamp>,
+    /// When and how the person withdrew it; `None` unless revoked (or
+    /// revoked before revocations were recorded: then only `revoked_at`).
+    pub revocation: Option<Revocation>,
     /// Clinician consultation reviews of this version, oldest first.
     pub reviews: Vec<ConsultationReview>,
     /// Departures from this version's wishes, oldest first.
@@ -161,6 +170,9 @@ impl ExportDocument {
             next_review: None,
             last_signed_on: None,
             status_changed_at: None,
+            signed_at: None,
+            revoked_at: None,
+            revocation: None,
             reviews: Vec::new(),
             departures: Vec::new(),
         }
@@ -201,6 +213,14 @@ fn last_change(log: &[StatusChange], hash: &str) -> Option<Timestamp> {
         .max()
 }
 
+/// When `hash` first changed to `to` (a version is signed, and revoked, once).
+fn changed_to(log: &[StatusChange], hash: &str, to: VersionStatus) -> Option<Timestamp> {
+    log.iter()
+        .filter(|c| c.version_hash == hash && c.to == to && c.from.is_some())
+        .map(|c| c.at)
+        .min()
+}
+
 impl Vault {
     /// Gathers one version of a document and everything attached to it, for
     /// the export functions in [`crate::export`].
@@ -219,8 +239,12 @@ impl Vault {
             DocumentKind::CrisisPlan => Vec::new(),
         };
         let departures = self.departures(document_id, version_hash)?;
+        let revocation = self.revocation(document_id, version_hash)?;
         Ok(ExportDocument {
             status_changed_at: last_change(&log, version_hash),
+            signed_at: changed_to(&log, version_hash, VersionStatus::Active),
+            revoked_at: changed_to(&log, version_hash, VersionStatus::Revoked),
+            revocation,
             version,
             next_review: summary.next_review,
             last_signed_on: summary.last_signed_on,

@@ -112,6 +112,80 @@ fn write_fuzz_seeds() {
         &with(&[1], &state.encode().unwrap()),
     );
 
+    // Sync (ADR 0015): an entry with a dependency, each operation, a blob
+    // sealed under the check's space key, an entry's plaintext, and a log.
+    {
+        use crate::sync::blob::{self, SpaceKey};
+        use crate::sync::entry::Entry;
+        use crate::sync::fuzz::{DEVICE, EPOCH, KEY, SEED, SPACE};
+        use crate::sync::op::{AttachKind, Op, StatusChange};
+        use crate::sync::{DeviceId, Head};
+        let first = Entry::sign(
+            SPACE,
+            DEVICE,
+            1,
+            [0; 32],
+            vec![],
+            Op::Journal {
+                record: [1; 16],
+                content: Some(b"a line".to_vec()),
+            },
+            &SEED,
+        )
+        .unwrap();
+        let second = Entry::sign(
+            SPACE,
+            DEVICE,
+            2,
+            first.hash(),
+            vec![(
+                DeviceId([0x77; 16]),
+                Head {
+                    seq: 4,
+                    hash: [8; 32],
+                },
+            )],
+            Op::Status {
+                document: [2; 16],
+                version: [3; 32],
+                change: StatusChange::Revoke,
+            },
+            &SEED,
+        )
+        .unwrap();
+        write("sync_log", "entry", &with(&[0], &second.encode()));
+        let ops = [
+            Op::Journal {
+                record: [1; 16],
+                content: None,
+            },
+            Op::Version {
+                document: [2; 16],
+                hash: [4; 32],
+                body: b"version".to_vec(),
+            },
+            Op::Attach {
+                document: [2; 16],
+                version: [4; 32],
+                kind: AttachKind::Departure,
+                record: [5; 16],
+                body: b"departure".to_vec(),
+            },
+        ];
+        for (i, op) in ops.iter().enumerate() {
+            write("sync_log", &format!("op-{i}"), &with(&[1], &op.encode()));
+        }
+        let sealed = blob::seal(&SpaceKey::new(EPOCH, KEY), [9; 12], &first).unwrap();
+        write("sync_log", "blob", &with(&[2], &sealed));
+        write("sync_log", "sealed-entry", &with(&[3], &first.encode()));
+        // Held head 2 (its true hash), three entries in order, a replay.
+        write(
+            "sync_log",
+            "log",
+            b"\x04\x02\x00\x00\x03one\x00\x03two\x00\x05three\x01\x00\x00",
+        );
+    }
+
     // Records as a real vault writes them.
     let dir = tempfile::tempdir().unwrap();
     let (vault, _) = Vault::create(

@@ -74,7 +74,13 @@ pub fn verify_log(
         let expected = hashes.len() as u64 + 1;
         let hash = e.hash();
         if e.seq < expected {
-            let earlier = hashes.get((e.seq - 1) as usize);
+            // Checked although `e.seq < expected` and decoding refuses seq 0:
+            // `Entry`'s fields are public, so a caller can build one with 0.
+            let earlier = e
+                .seq
+                .checked_sub(1)
+                .and_then(|i| usize::try_from(i).ok())
+                .and_then(|i| hashes.get(i));
             return Err(if earlier == Some(&hash) {
                 ChainProblem::Replay { seq: e.seq }
             } else {
@@ -100,7 +106,11 @@ pub fn verify_log(
                 found,
             });
         }
-        let at = held.seq.checked_sub(1).and_then(|i| hashes.get(i as usize));
+        let at = held
+            .seq
+            .checked_sub(1)
+            .and_then(|i| usize::try_from(i).ok())
+            .and_then(|i| hashes.get(i));
         if at.is_some_and(|h| *h != held.hash) {
             return Err(ChainProblem::Fork { seq: held.seq });
         }

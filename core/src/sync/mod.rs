@@ -23,6 +23,8 @@ pub mod blob;
 pub mod chain;
 pub mod entry;
 mod error;
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) mod fuzz;
 pub mod ids;
 pub mod merge;
 pub mod op;

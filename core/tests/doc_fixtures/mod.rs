@@ -400,3 +400,13 @@ pub fn saved_plan(v: &Vault, plan: CrisisPlan) -> ExportDocument {
     let v1 = v.create_document(plan.into()).unwrap();
     v.export_document(&v1.document_id, &v1.hash).unwrap()
 }
+
+/// A withdrawal today, in the app, unwitnessed.
+pub fn revocation() -> Revocation {
+    Revocation {
+        revoked_on: Utc::now().date_naive(),
+        how: RevocationMethod::InApp,
+        notes: String::new(),
+        witness: None,
+    }
+}

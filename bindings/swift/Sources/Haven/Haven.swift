@@ -1144,9 +1144,16 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
     func reviewsDue(withinDays: Int32) throws  -> [ReviewDue]
     
     /**
-     * Revokes a version.
+     * When and how a version was revoked (`None` if it is not, or was
+     * revoked before revocations were recorded).
      */
-    func revokeVersion(documentId: String, hash: String) throws 
+    func revocation(documentId: String, hash: String) throws  -> Revocation?
+    
+    /**
+     * Revokes a version, recording when and how the person withdrew it
+     * (in Scotland: in writing and witnessed, s.275(3)).
+     */
+    func revokeVersion(documentId: String, hash: String, revocation: Revocation) throws 
     
     /**
      * Saves a new version whose parent is `parent_hash`, which must be the
@@ -2162,14 +2169,31 @@ open func reviewsDue(withinDays: Int32)throws  -> [ReviewDue]  {
 }
     
     /**
-     * Revokes a version.
+     * When and how a version was revoked (`None` if it is not, or was
+     * revoked before revocations were recorded).
      */
-open func revokeVersion(documentId: String, hash: String)throws   {try rustCallWithError(FfiConverterTypeHavenError_lift) {
+open func revocation(documentId: String, hash: String)throws  -> Revocation?  {
+    return try  FfiConverterOptionTypeRevocation.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_revocation(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(documentId),
+        FfiConverterString.lower(hash),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Revokes a version, recording when and how the person withdrew it
+     * (in Scotland: in writing and witnessed, s.275(3)).
+     */
+open func revokeVersion(documentId: String, hash: String, revocation: Revocation)throws   {try rustCallWithError(FfiConverterTypeHavenError_lift) {
         uniffiCallStatus in
     uniffi_haven_ffi_fn_method_havenvault_revoke_version(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(documentId),
-        FfiConverterString.lower(hash),uniffiCallStatus
+        FfiConverterString.lower(hash),
+        FfiConverterTypeRevocation_lower(revocation),uniffiCallStatus
     )
 }
 }
@@ -5329,6 +5353,30 @@ fileprivate struct FfiConverterOptionTypeKdfParams: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeRevocation: FfiConverterRustBuffer {
+    typealias SwiftType = Revocation?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeRevocation.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeRevocation.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeRollback: FfiConverterRustBuffer {
     typealias SwiftType = Rollback?
 
@@ -6358,7 +6406,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_havenvault_reviews_due() != 45867) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_revoke_version() != 822) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_revocation() != 6875) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_revoke_version() != 9780) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_save_version() != 43085) {

@@ -6562,6 +6562,106 @@ public func FfiConverterTypeReviewDue_lower(_ value: ReviewDue) -> RustBuffer {
 
 
 /**
+ * A withdrawal of one version, as the person records it.
+ */
+public struct Revocation: Equatable, Hashable, CustomDebugStringConvertible {
+    /**
+     * The day it was withdrawn (between the version's creation and today).
+     */
+    public var revokedOn: NaiveDate
+    /**
+     * How.
+     */
+    public var how: RevocationMethod
+    /**
+     * Anything to add (to whom it was said, where the written copy is).
+     */
+    public var notes: String
+    /**
+     * Who witnessed the withdrawal (required in Scotland: s.275(3)).
+     */
+    public var witness: Witness?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The day it was withdrawn (between the version's creation and today).
+         */revokedOn: NaiveDate, 
+        /**
+         * How.
+         */how: RevocationMethod, 
+        /**
+         * Anything to add (to whom it was said, where the written copy is).
+         */notes: String, 
+        /**
+         * Who witnessed the withdrawal (required in Scotland: s.275(3)).
+         */witness: Witness?) {
+        self.revokedOn = revokedOn
+        self.how = how
+        self.notes = notes
+        self.witness = witness
+    }
+
+    
+
+    
+// The local Rust `Debug` implementation.
+public var debugDescription: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_core_fn_method_revocation_uniffi_trait_debug(
+            FfiConverterTypeRevocation_lower(self),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+#if compiler(>=6)
+extension Revocation: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRevocation: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Revocation {
+        return
+            try Revocation(
+                revokedOn: FfiConverterTypeNaiveDate.read(from: &buf), 
+                how: FfiConverterTypeRevocationMethod.read(from: &buf), 
+                notes: FfiConverterString.read(from: &buf), 
+                witness: FfiConverterOptionTypeWitness.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Revocation, into buf: inout [UInt8]) {
+        FfiConverterTypeNaiveDate.write(value.revokedOn, into: &buf)
+        FfiConverterTypeRevocationMethod.write(value.how, into: &buf)
+        FfiConverterString.write(value.notes, into: &buf)
+        FfiConverterOptionTypeWitness.write(value.witness, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRevocation_lift(_ buf: RustBuffer) throws -> Revocation {
+    return try FfiConverterTypeRevocation.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRevocation_lower(_ value: Revocation) -> RustBuffer {
+    return FfiConverterTypeRevocation.lower(value)
+}
+
+
+/**
  * A vault file older than the epoch held outside it, as the last unlock
  * found it ([`Vault::pending_rollback`]): the figures of
  * [`HavenError::RolledBack`], kept for apps whose error types carry only
@@ -10372,6 +10472,91 @@ public func FfiConverterTypeReviewResponse_lift(_ buf: RustBuffer) throws -> Rev
 #endif
 public func FfiConverterTypeReviewResponse_lower(_ value: ReviewResponse) -> RustBuffer {
     return FfiConverterTypeReviewResponse.lower(value)
+}
+
+
+
+/**
+ * How the person withdrew it.
+ */
+
+public enum RevocationMethod: Equatable, Hashable {
+    
+    /**
+     * In a signed, written withdrawal.
+     */
+    case inWriting
+    /**
+     * Said aloud (to a clinician, carer or advocate).
+     */
+    case spoken
+    /**
+     * In this app, by the person.
+     */
+    case inApp
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension RevocationMethod: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRevocationMethod: FfiConverterRustBuffer {
+    typealias SwiftType = RevocationMethod
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RevocationMethod {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .inWriting
+        
+        case 2: return .spoken
+        
+        case 3: return .inApp
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: RevocationMethod, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .inWriting:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .spoken:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .inApp:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRevocationMethod_lift(_ buf: RustBuffer) throws -> RevocationMethod {
+    return try FfiConverterTypeRevocationMethod.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRevocationMethod_lower(_ value: RevocationMethod) -> RustBuffer {
+    return FfiConverterTypeRevocationMethod.lower(value)
 }
 
 

@@ -162,4 +162,30 @@ final class DocumentTests: HavenTestCase {
         // The vault lists it as a statement.
         XCTAssertEqual(try vault.documents().map(\.kind), [.advanceStatement])
     }
+
+    /// A revocation records when and how; a Scottish statement is withdrawn
+    /// in writing and witnessed (s.275(3)).
+    func testRevocationRecordsWhenAndHowAndScotlandNeedsAWitnessedWriting() throws {
+        let vault = try newVault().vault
+        var statement = newAdvanceStatement()
+        statement.makerDetails.jurisdiction = .scotland
+        let v1 = try vault.createDocument(content: .advanceStatement(statement: statement))
+        let inApp = Revocation(revokedOn: day(Date()), how: .inApp, notes: "", witness: nil)
+        let refused = assertThrowsCase("InvalidInput (not in writing)",
+                                       try vault.revokeVersion(documentId: v1.documentId, hash: v1.hash, revocation: inApp)) {
+            if case .InvalidInput = $0 { return true } else { return false }
+        }
+        if case .InvalidInput(let reason)? = refused {
+            XCTAssertTrue(reason.contains("s.275(3)"), reason)
+        }
+        XCTAssertNil(try vault.revocation(documentId: v1.documentId, hash: v1.hash))
+
+        let witnessed = Revocation(
+            revokedOn: day(Date()), how: .inWriting, notes: "Letter given to the ward manager",
+            witness: Witness(name: "Dr Grey", role: "General practitioner", signedOn: day(Date()),
+                             confirmsUnderstanding: false, confirmsNoUndueInfluence: false, statement: ""))
+        try vault.revokeVersion(documentId: v1.documentId, hash: v1.hash, revocation: witnessed)
+        XCTAssertEqual(try vault.latestVersion(documentId: v1.documentId).status, .revoked)
+        XCTAssertEqual(try vault.revocation(documentId: v1.documentId, hash: v1.hash), witnessed)
+    }
 }

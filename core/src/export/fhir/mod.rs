@@ -31,8 +31,14 @@
 //! - `Provenance` for each sign-off (author: the Patient; the witness as
 //!   agent of type WIT), each clinician consultation review (a Practitioner
 //!   as verifier, its Organization as `onBehalfOf`; the per-section responses
-//!   and reasons in the narrative) and each departure (the reason in
-//!   `reason.text` and the narrative).
+//!   and reasons in the narrative), each departure (the reason in
+//!   `reason.text` and the narrative) and a revocation (when, as a date, and
+//!   how; its witness as agent of type WIT);
+//! - statuses as R4 means them: a revoked version's DocumentReference is
+//!   `entered-in-error` (nothing replaces it, so not `superseded`), its
+//!   Consent `inactive`, its CarePlan `revoked`; a superseded CarePlan is
+//!   `completed` (no longer in effect, not withdrawn). The sign-off's
+//!   Provenance keeps the time it was signed.
 //!
 //! People not to involve are in the PDF and narrative only: a RelatedPerson
 //! would invite a receiving system to contact them.
@@ -290,7 +296,10 @@ impl Builder<'_> {
         let (status, doc_status) = match v.status {
             VersionStatus::Draft => ("current", "preliminary"),
             VersionStatus::Active => ("current", "final"),
-            VersionStatus::Superseded | VersionStatus::Revoked => ("superseded", "final"),
+            VersionStatus::Superseded => ("superseded", "final"),
+            // Withdrawn, with nothing to replace it: R4 has no "revoked" here,
+            // and "superseded" would send a reader looking for a successor.
+            VersionStatus::Revoked => ("entered-in-error", "final"),
         };
         let sha1 = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, &pdf);
         let signed = v.sign_off.is_some();
@@ -509,7 +518,12 @@ impl Builder<'_> {
                 ],
             ));
         }
-        let recorded = doc.status_changed_at.unwrap_or(doc.version.created_at);
+        // When it was signed: a later supersession or revocation changes the
+        // status, not when the sign-off was recorded.
+        let recorded = doc
+            .signed_at
+            .or(doc.status_changed_at)
+            .unwrap_or(doc.version.created_at);
         self.add(json!({
             "resourceType": "Provenance",
             "text": narrative::paragraph(&text),
@@ -517,6 +531,83 @@ impl Builder<'_> {
             "occurredDateTime": fdate(so.signed_on),
             "recorded": instant(recorded),
             "activity": concept(DOC_COMPLETION, "LA", "legally authenticated"),
+            "agent": agents,
+        }))?;
+        Ok(())
+    }
+
+    /// A Provenance of the person's withdrawal of a revoked version: when
+    /// (a date: no time of day was recorded), how, and its witness.
+    fn revocation(&mut self, doc: &ExportDocument, patient: &str, targets: &[&str]) -> Result<()> {
+        if doc.version.status != VersionStatus::Revoked {
+            return Ok(());
+        }
+        let recorded = doc
+            .revoked_at
+            .or(doc.status_changed_at)
+            .unwrap_or(doc.version.created_at);
+        let mut agents = vec![json!({
+            "type": concept(PROV_PARTICIPANT, "author", "Author"),
+            "who": reference(patient),
+        })];
+        let Some(r) = &doc.revocation else {
+            // Revoked before revocations were recorded: only when the app
+            // saw it, never a date the person did not give.
+            self.add(json!({
+                "resourceType": "Provenance",
+                "target": targets.iter().map(|t| reference(t)).collect::<Vec<_>>(),
+                "recorded": instant(recorded),
+                "activity": text_concept("Revoked by the person"),
+                "agent": agents,
+            }))?;
+            return Ok(());
+        };
+        if let Some(w) = &r.witness {
+            let witness = Contact {
+                name: w.name.clone(),
+                relationship: w.role.clone(),
+                ..Default::default()
+            };
+            if let Some(url) = self.related(patient, &witness, Some(text_concept("Witness")))? {
+                agents.push(json!({
+                    "type": concept(V3_PARTICIPATION, "WIT", "witness"),
+                    "who": reference(&url),
+                }));
+            }
+        }
+        let l = &self.l;
+        let mut text = l.a(
+            "fhir-revoked",
+            &[
+                ("date", &date(l, r.revoked_on)),
+                ("how", &l.t(pdf::revocation_method(r.how))),
+            ],
+        );
+        if let Some(w) = &r.witness {
+            let on = w
+                .signed_on
+                .map(|d| l.a("fhir-on-date", &[("date", &date(l, d))]))
+                .unwrap_or_default();
+            text.push(' ');
+            text.push_str(&l.a(
+                "fhir-revocation-witnessed",
+                &[
+                    ("name", &super::pdf::blocks::name_rel(&w.name, &w.role)),
+                    ("on", &on),
+                ],
+            ));
+        }
+        if has(&r.notes) {
+            text.push(' ');
+            text.push_str(&l.a("fhir-revocation-notes", &[("notes", r.notes.trim())]));
+        }
+        self.add(json!({
+            "resourceType": "Provenance",
+            "text": narrative::paragraph(&text),
+            "target": targets.iter().map(|t| reference(t)).collect::<Vec<_>>(),
+            "occurredDateTime": fdate(r.revoked_on),
+            "recorded": instant(recorded),
+            "activity": text_concept("Revoked by the person"),
             "agent": agents,
         }))?;
         Ok(())
@@ -545,7 +636,9 @@ impl Builder<'_> {
         let status = match doc.version.status {
             VersionStatus::Draft => "draft",
             VersionStatus::Active => "active",
-            VersionStatus::Superseded | VersionStatus::Revoked => "revoked",
+            // Replaced by a later version: no longer in effect, not withdrawn.
+            VersionStatus::Superseded => "completed",
+            VersionStatus::Revoked => "revoked",
         };
         let blocks = pdf::plan_blocks(doc, plan, &self.l);
         let careplan = self.add(json!({
@@ -566,6 +659,7 @@ impl Builder<'_> {
             "supportingInfo": [reference(&docref)],
         }))?;
         self.sign_off(doc, patient, &[&careplan, &docref])?;
+        self.revocation(doc, patient, &[&careplan, &docref])?;
         for d in &doc.departures {
             self.departure(d, &[&careplan, &docref])?;
         }
@@ -627,6 +721,7 @@ impl Builder<'_> {
             ),
         }))?;
         self.sign_off(doc, patient, &[&consent, &docref])?;
+        self.revocation(doc, patient, &[&consent, &docref])?;
         for r in &doc.reviews {
             let (who, org) = self.practitioner(&r.clinician)?;
             let l = &self.l;

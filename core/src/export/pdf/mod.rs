@@ -403,6 +403,49 @@ impl Blocks<'_> {
     }
 }
 
+/// "Revoked on 3 March 2026 (in writing)", its witness and notes, for a
+/// revoked version; the day the status changed when no record was kept.
+fn revoked(doc: &ExportDocument, b: &mut Blocks) {
+    let l = b.l;
+    if doc.version.status != VersionStatus::Revoked {
+        return;
+    }
+    let Some(r) = &doc.revocation else {
+        if let Some(at) = doc.revoked_at {
+            b.field(&l.t("field-revoked-on"), &date(l, at.date_naive()));
+        }
+        return;
+    };
+    b.field(
+        &l.t("field-revoked-on"),
+        &l.a(
+            "revoked-on-how",
+            &[
+                ("date", &date(l, r.revoked_on)),
+                ("how", &l.t(revocation_method(r.how))),
+            ],
+        ),
+    );
+    if let Some(w) = &r.witness {
+        let mut who = blocks::name_rel(&w.name, &w.role);
+        if let Some(d) = w.signed_on {
+            who.push_str(&l.a("fhir-on-date", &[("date", &date(l, d))]));
+        }
+        b.field(&l.t("field-revocation-witness"), &who);
+    }
+    b.field(&l.t("field-revocation-notes"), &r.notes);
+}
+
+/// The message id of how a version was withdrawn.
+pub(crate) fn revocation_method(how: crate::documents::RevocationMethod) -> &'static str {
+    use crate::documents::RevocationMethod as M;
+    match how {
+        M::InWriting => "revoked-in-writing",
+        M::Spoken => "revoked-spoken",
+        M::InApp => "revoked-in-app",
+    }
+}
+
 /// The title block: title, name, version, status, dates, fingerprint.
 fn header(doc: &ExportDocument, title: &str, name: &str, b: &mut Blocks) {
     let v = &doc.version;
@@ -437,7 +480,10 @@ fn header(doc: &ExportDocument, title: &str, name: &str, b: &mut Blocks) {
     if let Some(d) = doc.last_signed_on {
         b.field(&l.t("field-last-reviewed"), &date(l, d));
     }
-    if let Some(d) = doc.next_review {
+    revoked(doc, b);
+    // The next review is the document's, due for the version in force: a
+    // revoked or superseded version will not be reviewed.
+    if let (Some(d), VersionStatus::Active | VersionStatus::Draft) = (doc.next_review, v.status) {
         b.field(&l.t("field-next-review"), &date(l, d));
     }
     let short: String = v.hash.chars().take(16).collect();

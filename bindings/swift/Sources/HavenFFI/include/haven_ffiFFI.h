@@ -715,9 +715,14 @@ RustBuffer uniffi_haven_ffi_fn_method_havenvault_record_departure(uint64_t ptr, 
 RustBuffer uniffi_haven_ffi_fn_method_havenvault_reviews_due(uint64_t ptr, int32_t within_days, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_REVOCATION
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_REVOCATION
+RustBuffer uniffi_haven_ffi_fn_method_havenvault_revocation(uint64_t ptr, RustBuffer document_id, RustBuffer hash, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_REVOKE_VERSION
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_REVOKE_VERSION
-void uniffi_haven_ffi_fn_method_havenvault_revoke_version(uint64_t ptr, RustBuffer document_id, RustBuffer hash, RustCallStatus *_Nonnull out_status
+void uniffi_haven_ffi_fn_method_havenvault_revoke_version(uint64_t ptr, RustBuffer document_id, RustBuffer hash, RustBuffer revocation, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_SAVE_VERSION
@@ -1767,6 +1772,12 @@ uint16_t uniffi_haven_ffi_checksum_method_havenvault_record_departure(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_REVIEWS_DUE
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_REVIEWS_DUE
 uint16_t uniffi_haven_ffi_checksum_method_havenvault_reviews_due(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_REVOCATION
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_REVOCATION
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_revocation(void
     
 );
 #endif

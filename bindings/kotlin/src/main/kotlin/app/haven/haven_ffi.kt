@@ -81,6 +81,7 @@ import app.haven.core.FfiConverterTypePendingReply
 import app.haven.core.FfiConverterTypeRegion
 import app.haven.core.FfiConverterTypeReply
 import app.haven.core.FfiConverterTypeReviewDue
+import app.haven.core.FfiConverterTypeRevocation
 import app.haven.core.FfiConverterTypeRollback
 import app.haven.core.FfiConverterTypeSectionDiff
 import app.haven.core.FfiConverterTypeShareError
@@ -108,6 +109,7 @@ import app.haven.core.PendingReply
 import app.haven.core.Region
 import app.haven.core.Reply
 import app.haven.core.ReviewDue
+import app.haven.core.Revocation
 import app.haven.core.Rollback
 import app.haven.core.SectionDiff
 import app.haven.core.ShareException
@@ -161,6 +163,7 @@ import app.haven.core.RustBuffer as RustBufferPendingReply
 import app.haven.core.RustBuffer as RustBufferRegion
 import app.haven.core.RustBuffer as RustBufferReply
 import app.haven.core.RustBuffer as RustBufferReviewDue
+import app.haven.core.RustBuffer as RustBufferRevocation
 import app.haven.core.RustBuffer as RustBufferRollback
 import app.haven.core.RustBuffer as RustBufferSectionDiff
 import app.haven.core.RustBuffer as RustBufferShareError
@@ -1051,6 +1054,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_reviews_due(
     ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_revocation(
+    ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_revoke_version(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_save_version(
@@ -1360,7 +1365,9 @@ internal object UniffiLib {
     ): RustBufferDeparture.ByValue
     external fun uniffi_haven_ffi_fn_method_havenvault_reviews_due(`ptr`: Long,`withinDays`: Int,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_haven_ffi_fn_method_havenvault_revoke_version(`ptr`: Long,`documentId`: RustBuffer.ByValue,`hash`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_haven_ffi_fn_method_havenvault_revocation(`ptr`: Long,`documentId`: RustBuffer.ByValue,`hash`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_revoke_version(`ptr`: Long,`documentId`: RustBuffer.ByValue,`hash`: RustBuffer.ByValue,`revocation`: RustBufferRevocation.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_haven_ffi_fn_method_havenvault_save_version(`ptr`: Long,`documentId`: RustBuffer.ByValue,`parentHash`: RustBuffer.ByValue,`content`: RustBufferDocumentContent.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1836,7 +1843,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_reviews_due() and 0xFFFF) != 45867) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_revoke_version() and 0xFFFF) != 822) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_revocation() and 0xFFFF) != 6875) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_revoke_version() and 0xFFFF) != 9780) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_save_version() and 0xFFFF) != 43085) {
@@ -3360,9 +3370,16 @@ public interface HavenVaultInterface {
     fun `reviewsDue`(`withinDays`: kotlin.Int): List<ReviewDue>
     
     /**
-     * Revokes a version.
+     * When and how a version was revoked (`None` if it is not, or was
+     * revoked before revocations were recorded).
      */
-    fun `revokeVersion`(`documentId`: kotlin.String, `hash`: kotlin.String)
+    fun `revocation`(`documentId`: kotlin.String, `hash`: kotlin.String): Revocation?
+    
+    /**
+     * Revokes a version, recording when and how the person withdrew it
+     * (in Scotland: in writing and witnessed, s.275(3)).
+     */
+    fun `revokeVersion`(`documentId`: kotlin.String, `hash`: kotlin.String, `revocation`: Revocation)
     
     /**
      * Saves a new version whose parent is `parent_hash`, which must be the
@@ -4605,9 +4622,30 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
 
     
     /**
-     * Revokes a version.
+     * When and how a version was revoked (`None` if it is not, or was
+     * revoked before revocations were recorded).
      */
-    @Throws(HavenException::class)override fun `revokeVersion`(`documentId`: kotlin.String, `hash`: kotlin.String)
+    @Throws(HavenException::class)override fun `revocation`(`documentId`: kotlin.String, `hash`: kotlin.String): Revocation? {
+            return FfiConverterOptionalTypeRevocation.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_revocation(
+        it,
+        
+        FfiConverterString.lower(`documentId`),
+        FfiConverterString.lower(`hash`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Revokes a version, recording when and how the person withdrew it
+     * (in Scotland: in writing and witnessed, s.275(3)).
+     */
+    @Throws(HavenException::class)override fun `revokeVersion`(`documentId`: kotlin.String, `hash`: kotlin.String, `revocation`: Revocation)
         = 
     callWithHandle {
     uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
@@ -4615,7 +4653,8 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
         it,
         
         FfiConverterString.lower(`documentId`),
-        FfiConverterString.lower(`hash`),_status)
+        FfiConverterString.lower(`hash`),
+        FfiConverterTypeRevocation.lower(`revocation`),_status)
 }
     }
     
@@ -8891,6 +8930,38 @@ public object FfiConverterOptionalTypeKdfParams: FfiConverterRustBuffer<KdfParam
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeRevocation: FfiConverterRustBuffer<Revocation?> {
+    override fun read(buf: ByteBuffer): Revocation? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeRevocation.read(buf)
+    }
+
+    override fun allocationSize(value: Revocation?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeRevocation.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Revocation?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeRevocation.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeRollback: FfiConverterRustBuffer<Rollback?> {
     override fun read(buf: ByteBuffer): Rollback? {
         if (buf.get().toInt() == 0) {
@@ -9512,6 +9583,8 @@ public object FfiConverterSequenceTypeVersionSummary: FfiConverterRustBuffer<Lis
         }
     }
 }
+
+
 
 
 

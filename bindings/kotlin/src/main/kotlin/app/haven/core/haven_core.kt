@@ -731,6 +731,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_haven_core_fn_method_sectionresponse_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_haven_core_fn_method_revocation_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_haven_core_fn_method_aboutme_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_haven_core_fn_method_advancestatement_uniffi_trait_debug(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -5542,6 +5544,78 @@ public object FfiConverterTypeReviewDue: FfiConverterRustBuffer<ReviewDue> {
 
 
 /**
+ * A withdrawal of one version, as the person records it.
+ */
+data class Revocation (
+    /**
+     * The day it was withdrawn (between the version's creation and today).
+     */
+    val `revokedOn`: NaiveDate
+    , 
+    /**
+     * How.
+     */
+    val `how`: RevocationMethod
+    , 
+    /**
+     * Anything to add (to whom it was said, where the written copy is).
+     */
+    val `notes`: kotlin.String
+    , 
+    /**
+     * Who witnessed the withdrawal (required in Scotland: s.275(3)).
+     */
+    val `witness`: Witness?
+    
+){
+    
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_core_fn_method_revocation_uniffi_trait_debug(FfiConverterTypeRevocation.lower(this),
+        _status)
+}
+    )
+    }
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRevocation: FfiConverterRustBuffer<Revocation> {
+    override fun read(buf: ByteBuffer): Revocation {
+        return Revocation(
+            FfiConverterTypeNaiveDate.read(buf),
+            FfiConverterTypeRevocationMethod.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalTypeWitness.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Revocation) = (
+            FfiConverterTypeNaiveDate.allocationSize(value.`revokedOn`) +
+            FfiConverterTypeRevocationMethod.allocationSize(value.`how`) +
+            FfiConverterString.allocationSize(value.`notes`) +
+            FfiConverterOptionalTypeWitness.allocationSize(value.`witness`)
+    )
+
+    override fun write(value: Revocation, buf: ByteBuffer) {
+            FfiConverterTypeNaiveDate.write(value.`revokedOn`, buf)
+            FfiConverterTypeRevocationMethod.write(value.`how`, buf)
+            FfiConverterString.write(value.`notes`, buf)
+            FfiConverterOptionalTypeWitness.write(value.`witness`, buf)
+    }
+}
+
+
+
+/**
  * A vault file older than the epoch held outside it, as the last unlock
  * found it ([`Vault::pending_rollback`]): the figures of
  * [`HavenError::RolledBack`], kept for apps whose error types carry only
@@ -8210,6 +8284,53 @@ public object FfiConverterTypeReviewResponse: FfiConverterRustBuffer<ReviewRespo
     override fun allocationSize(value: ReviewResponse) = 4UL
 
     override fun write(value: ReviewResponse, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * How the person withdrew it.
+ */
+
+enum class RevocationMethod {
+    
+    /**
+     * In a signed, written withdrawal.
+     */
+    IN_WRITING,
+    /**
+     * Said aloud (to a clinician, carer or advocate).
+     */
+    SPOKEN,
+    /**
+     * In this app, by the person.
+     */
+    IN_APP;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRevocationMethod: FfiConverterRustBuffer<RevocationMethod> {
+    override fun read(buf: ByteBuffer) = try {
+        RevocationMethod.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: RevocationMethod) = 4UL
+
+    override fun write(value: RevocationMethod, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }

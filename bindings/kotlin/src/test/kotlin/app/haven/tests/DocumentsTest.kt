@@ -11,6 +11,8 @@ import app.haven.core.NewDeparture
 import app.haven.core.SecondOpinion
 import app.haven.core.Region
 import app.haven.core.ReviewResponse
+import app.haven.core.Revocation
+import app.haven.core.RevocationMethod
 import app.haven.core.Section
 import app.haven.core.SectionResponse
 import app.haven.core.SignOff
@@ -228,6 +230,30 @@ class DocumentsTest {
             assertTrue(vault.reviewsDue(30).isEmpty())
             assertEquals(1, vault.reviewsDue(200).size)
             assertEquals(VersionStatus.SUPERSEDED, vault.documentHistory(v1.documentId).first().status)
+        }
+    }
+
+    @Test
+    fun `a revocation records when and how, and a Scottish statement needs a witnessed writing`() {
+        newVault(dir).vault.use { vault ->
+            val scottish = newAdvanceStatement().let { it.copy(makerDetails = it.makerDetails.copy(jurisdiction = Jurisdiction.SCOTLAND)) }
+            val v1 = vault.createDocument(DocumentContent.AdvanceStatement(scottish))
+            val inApp = Revocation(today, RevocationMethod.IN_APP, "", null)
+            val e = assertThrows<HavenException.InvalidInput> { vault.revokeVersion(v1.documentId, v1.hash, inApp) }
+            assertTrue("s.275(3)" in e.message!!, e.message)
+            assertEquals(VersionStatus.DRAFT, vault.latestVersion(v1.documentId).status)
+            assertNull(vault.revocation(v1.documentId, v1.hash))
+
+            val witnessed = Revocation(
+                today,
+                RevocationMethod.IN_WRITING,
+                "Letter given to the ward manager",
+                Witness("Dr Grey", "General practitioner", today, false, false, ""),
+            )
+            vault.revokeVersion(v1.documentId, v1.hash, witnessed)
+            assertEquals(VersionStatus.REVOKED, vault.latestVersion(v1.documentId).status)
+            assertEquals(witnessed, vault.revocation(v1.documentId, v1.hash))
+            assertThrows<HavenException.InvalidInput> { vault.revokeVersion(v1.documentId, v1.hash, witnessed) }
         }
     }
 }
