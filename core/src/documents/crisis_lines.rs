@@ -82,7 +82,7 @@ impl CrisisLine {
         match region {
             Region::Uk => vec![
                 line(
-                    "NHS 111, mental health option",
+                    "NHS 111, option 2 (mental health)",
                     "111",
                     Channel::Call,
                     "",

@@ -50,9 +50,11 @@ pub mod fhir;
 pub mod fonts;
 mod options;
 pub mod pdf;
+mod summary;
 
 pub use fonts::FontSource;
 pub use options::{ExportOptions, ExportWarning, Exported};
+pub use summary::StatementSummary;
 
 /// Which PDF to make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -148,6 +150,10 @@ pub struct ExportDocument {
     pub reviews: Vec<ConsultationReview>,
     /// Departures from this version's wishes, oldest first.
     pub departures: Vec<Departure>,
+    /// For a crisis plan: the person's advance statement in force, if they
+    /// have one (the plan and the card show their identifiers and
+    /// allergies from it and point to it). `None` for a statement.
+    pub statement: Option<StatementSummary>,
 }
 
 impl std::fmt::Debug for ExportDocument {
@@ -175,6 +181,7 @@ impl ExportDocument {
             revocation: None,
             reviews: Vec::new(),
             departures: Vec::new(),
+            statement: None,
         }
     }
 
@@ -239,8 +246,13 @@ impl Vault {
             DocumentKind::CrisisPlan => Vec::new(),
         };
         let departures = self.departures(document_id, version_hash)?;
+        let statement = match version.kind {
+            DocumentKind::CrisisPlan => self.statement_in_force()?,
+            DocumentKind::AdvanceStatement => None,
+        };
         let revocation = self.revocation(document_id, version_hash)?;
         Ok(ExportDocument {
+            statement,
             status_changed_at: last_change(&log, version_hash),
             signed_at: changed_to(&log, version_hash, VersionStatus::Active),
             revoked_at: changed_to(&log, version_hash, VersionStatus::Revoked),
@@ -251,6 +263,26 @@ impl Vault {
             reviews,
             departures,
         })
+    }
+
+    /// The summary of the person's advance statement in force (the most
+    /// recently signed one, if several documents have one), for a crisis
+    /// plan's exports.
+    fn statement_in_force(&self) -> Result<Option<StatementSummary>> {
+        let mut best: Option<StatementSummary> = None;
+        for d in self.documents()? {
+            let (DocumentKind::AdvanceStatement, Some(hash)) = (d.kind, d.active_hash.as_deref())
+            else {
+                continue;
+            };
+            let Some(s) = StatementSummary::of(&self.get_version(&d.id, hash)?) else {
+                continue;
+            };
+            if best.as_ref().is_none_or(|b| s.signed_on > b.signed_on) {
+                best = Some(s);
+            }
+        }
+        Ok(best)
     }
 
     /// One PDF (see [`ExportKind`]) of one version, labelled in `options`'

@@ -38,6 +38,20 @@ pub enum ExportWarning {
         /// The Unicode script of those characters ("Han", "Arabic", ...).
         script: String,
     },
+    /// The crisis card fits one side only in type smaller than usual
+    /// ([`crate::export::pdf::CARD_TYPE_PT`]), never below
+    /// [`crate::export::pdf::CARD_MIN_TYPE_PT`]. Nothing was left out.
+    CrisisCardSmallerType {
+        /// The body type size used, in tenths of a point (60 = 6 pt).
+        tenths_of_a_point: u32,
+    },
+    /// The crisis card does not fit one side even in the smallest legible
+    /// type: it has `sides` sides (print it double-sided, or on more than
+    /// one card). Nothing was left out.
+    CrisisCardSides {
+        /// How many sides the card has (2 or more).
+        sides: u32,
+    },
 }
 
 impl std::fmt::Display for ExportWarning {
@@ -46,6 +60,16 @@ impl std::fmt::Display for ExportWarning {
             Self::MissingGlyphs { section, script } => write!(
                 f,
                 "no font available draws some {script} text in \"{section}\": it shows as empty boxes"
+            ),
+            Self::CrisisCardSmallerType { tenths_of_a_point } => write!(
+                f,
+                "the crisis card fits one side only in smaller type ({}.{} pt); nothing was left out",
+                tenths_of_a_point / 10,
+                tenths_of_a_point % 10
+            ),
+            Self::CrisisCardSides { sides } => write!(
+                f,
+                "the crisis card does not fit one side: it has {sides} sides, so print it double-sided; nothing was left out"
             ),
         }
     }

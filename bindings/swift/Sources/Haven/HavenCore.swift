@@ -9679,6 +9679,26 @@ public enum ExportWarning: Equatable, Hashable {
          * The Unicode script of those characters ("Han", "Arabic", ...).
          */script: String
     )
+    /**
+     * The crisis card fits one side only in type smaller than usual
+     * ([`crate::export::pdf::CARD_TYPE_PT`]), never below
+     * [`crate::export::pdf::CARD_MIN_TYPE_PT`]. Nothing was left out.
+     */
+    case crisisCardSmallerType(
+        /**
+         * The body type size used, in tenths of a point (60 = 6 pt).
+         */tenthsOfAPoint: UInt32
+    )
+    /**
+     * The crisis card does not fit one side even in the smallest legible
+     * type: it has `sides` sides (print it double-sided, or on more than
+     * one card). Nothing was left out.
+     */
+    case crisisCardSides(
+        /**
+         * How many sides the card has (2 or more).
+         */sides: UInt32
+    )
 
 
 
@@ -9703,6 +9723,12 @@ public struct FfiConverterTypeExportWarning: FfiConverterRustBuffer {
         case 1: return .missingGlyphs(section: try FfiConverterString.read(from: &buf), script: try FfiConverterString.read(from: &buf)
         )
         
+        case 2: return .crisisCardSmallerType(tenthsOfAPoint: try FfiConverterUInt32.read(from: &buf)
+        )
+        
+        case 3: return .crisisCardSides(sides: try FfiConverterUInt32.read(from: &buf)
+        )
+        
         default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
@@ -9715,6 +9741,16 @@ public struct FfiConverterTypeExportWarning: FfiConverterRustBuffer {
             writeInt(&buf, Int32(1))
             FfiConverterString.write(section, into: &buf)
             FfiConverterString.write(script, into: &buf)
+            
+        
+        case let .crisisCardSmallerType(tenthsOfAPoint):
+            writeInt(&buf, Int32(2))
+            FfiConverterUInt32.write(tenthsOfAPoint, into: &buf)
+            
+        
+        case let .crisisCardSides(sides):
+            writeInt(&buf, Int32(3))
+            FfiConverterUInt32.write(sides, into: &buf)
             
         }
     }

@@ -51,7 +51,7 @@ pub(crate) fn from_blocks(blocks: &Blocks) -> Value {
             in_list = false;
         }
         match b {
-            Block::Heading { text, style } => {
+            Block::Heading { text, style, .. } => {
                 let tag = if style.size >= 16.0 {
                     "h2"
                 } else if style.size >= 12.0 {

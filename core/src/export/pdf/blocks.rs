@@ -176,6 +176,7 @@ impl<'l> Blocks<'l> {
         self.out.push(Block::Heading {
             text: title.into(),
             style: Style::bold(H2.min(self.body * 1.35)),
+            level: 2,
         });
         self.out.push(Block::Rule);
     }
@@ -195,6 +196,7 @@ impl<'l> Blocks<'l> {
         self.out.push(Block::Heading {
             text: title.into(),
             style: Style::bold(H3.min(self.body * 1.05)),
+            level: 3,
         });
     }
 

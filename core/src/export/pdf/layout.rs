@@ -1,6 +1,7 @@
 //! A small flow layout: blocks of styled text are broken into lines inside a
-//! frame, and lines flow onto new pages (or, for the crisis card, are cut off
-//! with an ellipsis). krilla draws glyphs but does no layout, so this is the
+//! frame (or a page's columns, for the crisis card), and lines flow onto new
+//! pages. Nothing is ever cut off: the crisis card shrinks its type or takes
+//! another side instead (`card.rs`). krilla draws glyphs but does no layout, so this is the
 //! part we own. Each paragraph is shaped, bidi-ordered and broken by
 //! `text.rs`; here lines are placed: left-aligned, or right-aligned when the
 //! paragraph runs right to left (a bullet then hangs on the right).
@@ -8,10 +9,24 @@
 use std::collections::BTreeSet;
 use std::ops::Range;
 
-use krilla::geom::Point;
+use std::num::NonZeroU16;
+
+use krilla::configure::{Accessibility, ConfigurationBuilder};
+use krilla::destination::XyzDestination;
+use krilla::geom::{Point, Transform};
+use krilla::metadata::Metadata;
+use krilla::num::NormalizedF32;
+use krilla::outline::{Outline, OutlineNode};
 use krilla::page::PageSettings;
+use krilla::paint::{Fill, FillRule};
+use krilla::surface::Surface;
+use krilla::tagging::{
+    Artifact, ArtifactType, ContentTag, Identifier, ListNumbering, Node, SpanTag, Tag, TagGroup,
+    TagTree,
+};
 use krilla::text::TextDirection;
 use krilla::Document;
+use krilla::SerializeSettings;
 
 use super::text::{Fonts, Line, Paragraph};
 use crate::error::{HavenError, Result};
@@ -50,8 +65,13 @@ pub(crate) struct Span {
 /// What a document is made of, before layout.
 #[derive(Debug, Clone)]
 pub(crate) enum Block {
-    /// A heading; kept with at least the next two lines.
-    Heading { text: String, style: Style },
+    /// A heading of `level` (1 the title, 2 a section, 3 below); kept with
+    /// at least the next two lines.
+    Heading {
+        text: String,
+        style: Style,
+        level: u16,
+    },
     /// A paragraph of spans, indented by `indent` points.
     Para { spans: Vec<Span>, indent: f32 },
     /// A bulleted paragraph.
@@ -74,6 +94,29 @@ pub(crate) struct PlacedRun {
     pub face: usize,
     /// Drawn right to left (the text is still in logical order).
     pub rtl: bool,
+    /// What it is in the document's structure (tagged PDF).
+    pub tag: RunTag,
+}
+
+/// What a placed run is in the structure tree of a tagged PDF.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RunTag {
+    /// Part of element `elem` of the flow ([`Flow::elements`]); `label` for
+    /// a list item's bullet.
+    Content { elem: usize, label: bool },
+    /// Not content: footers, a repeated title (read once, not per page).
+    Artifact,
+}
+
+/// One element of the structure tree, in reading order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Element {
+    /// A heading (H1, H2, ...) with its text as its title.
+    Heading { level: u16, text: String },
+    /// A paragraph.
+    Para,
+    /// A list item (consecutive items make one list).
+    Item,
 }
 
 /// One placed horizontal rule.
@@ -100,15 +143,6 @@ pub(crate) struct Frame {
     pub bottom: f32,
 }
 
-/// What happens when a frame is full.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Overflow {
-    /// Start a new page with the same frame.
-    NewPage,
-    /// Stop; the last line placed gets an ellipsis.
-    Truncate,
-}
-
 /// Line height as a multiple of the font size.
 const LEADING: f32 = 1.3;
 /// Width of a bullet's hanging indent, as a multiple of the font size.
@@ -117,29 +151,20 @@ const BULLET_INDENT: f32 = 1.1;
 /// Lays blocks out into pages.
 pub(crate) struct Flow<'f, 'a> {
     fonts: &'f Fonts<'a>,
+    /// The frame being filled: one of `columns`.
     frame: Frame,
-    overflow: Overflow,
+    /// The frames of one page, filled in order (one, or the card's columns).
+    columns: Vec<Frame>,
+    /// Which of `columns` is being filled.
+    column: usize,
     pages: Vec<PageContent>,
     y: f32,
-    truncated: bool,
     /// The section being laid out (for warnings).
     section: String,
     /// (section, script) of characters no font could draw.
     missing: BTreeSet<(String, &'static str)>,
-    /// The last line placed, to put an ellipsis on when cutting off.
-    last: Option<LastLine>,
-}
-
-/// What is needed to redo the last placed line with an ellipsis.
-struct LastLine {
-    page: usize,
-    first_run: usize,
-    text: String,
-    styles: Vec<(Range<usize>, Style)>,
-    /// Left edge and width available to the line.
-    left: f32,
-    width: f32,
-    baseline: f32,
+    /// The structure elements laid out so far, in reading order.
+    elements: Vec<Element>,
 }
 
 /// Byte ranges of a paragraph's text and their styles.
@@ -184,23 +209,43 @@ fn sub_styles(styles: &[(Range<usize>, Style)], r: &Range<usize>) -> Vec<(Range<
 }
 
 impl<'f, 'a> Flow<'f, 'a> {
-    pub fn new(fonts: &'f Fonts<'a>, frame: Frame, overflow: Overflow) -> Self {
+    pub fn new(fonts: &'f Fonts<'a>, frame: Frame) -> Self {
+        Self::columns(fonts, vec![frame])
+    }
+
+    /// A flow over several frames per page (columns), filled in order
+    /// before a new page starts. `columns` must not be empty (one default
+    /// frame is used if it is).
+    pub fn columns(fonts: &'f Fonts<'a>, columns: Vec<Frame>) -> Self {
+        let frame = columns.first().copied().unwrap_or(Frame {
+            x: 0.0,
+            top: 0.0,
+            width: 100.0,
+            bottom: 100.0,
+        });
         Self {
             fonts,
             frame,
-            overflow,
+            columns,
+            column: 0,
             pages: vec![PageContent::default()],
             y: frame.top,
-            truncated: false,
             section: String::new(),
             missing: BTreeSet::new(),
-            last: None,
+            elements: Vec::new(),
         }
     }
 
-    /// Whether content was cut off (only with [`Overflow::Truncate`]).
-    pub fn truncated(&self) -> bool {
-        self.truncated
+    /// Continues the numbering of structure elements after `before` (laid
+    /// out by another flow whose runs share the page).
+    pub fn after(mut self, before: Vec<Element>) -> Self {
+        self.elements = before;
+        self
+    }
+
+    /// The structure elements laid out so far, in reading order.
+    pub fn elements(&self) -> &[Element] {
+        &self.elements
     }
 
     /// Names the section what follows belongs to (for warnings).
@@ -244,9 +289,6 @@ impl<'f, 'a> Flow<'f, 'a> {
     }
 
     fn add(&mut self, block: &Block, next: Option<&Block>) {
-        if self.truncated {
-            return;
-        }
         match block {
             Block::Space(h) => {
                 // Space at the top of a frame is dropped.
@@ -267,7 +309,11 @@ impl<'f, 'a> Flow<'f, 'a> {
                 });
                 self.y += 4.0;
             }
-            Block::Heading { text, style } => {
+            Block::Heading { text, style, level } => {
+                self.elements.push(Element::Heading {
+                    level: *level,
+                    text: text.clone(),
+                });
                 let spans = [Span {
                     text: text.clone(),
                     style: *style,
@@ -289,10 +335,7 @@ impl<'f, 'a> Flow<'f, 'a> {
                     .collect();
                 let n: usize = paras.iter().map(|(_, _, l)| l.len()).sum();
                 let need = n as f32 * style.size * LEADING + follow;
-                if self.overflow == Overflow::NewPage
-                    && self.y + need > self.frame.bottom
-                    && self.y > self.frame.top
-                {
+                if self.y + need > self.frame.bottom && self.y > self.frame.top {
                     self.new_page();
                 }
                 for (p, st, lines) in paras {
@@ -300,16 +343,16 @@ impl<'f, 'a> Flow<'f, 'a> {
                 }
             }
             Block::Para { spans, indent } => {
+                self.elements.push(Element::Para);
                 let width = (self.frame.width - indent).max(20.0);
                 for (t, st) in paragraphs(spans) {
                     let p = self.shape(t, &st);
                     let lines = p.lines(width);
-                    if !self.place_paragraph(&p, &st, lines, *indent, width, None) {
-                        return;
-                    }
+                    self.place_paragraph(&p, &st, lines, *indent, width, None);
                 }
             }
             Block::Bullet { spans, indent } => {
+                self.elements.push(Element::Item);
                 let size = spans.first().map(|s| s.style.size).unwrap_or(10.0);
                 let hang = BULLET_INDENT * size;
                 let width = (self.frame.width - indent - hang).max(20.0);
@@ -317,9 +360,7 @@ impl<'f, 'a> Flow<'f, 'a> {
                     let p = self.shape(t, &st);
                     let lines = p.lines(width);
                     let bullet = (k == 0).then_some(size);
-                    if !self.place_paragraph(&p, &st, lines, indent + hang, width, bullet) {
-                        return;
-                    }
+                    self.place_paragraph(&p, &st, lines, indent + hang, width, bullet);
                 }
             }
         }
@@ -327,8 +368,8 @@ impl<'f, 'a> Flow<'f, 'a> {
 
     /// Places the lines of a paragraph `indent` points in from its start
     /// edge (the right edge when it runs right to left), with a bullet
-    /// hanging before the first line if `bullet` gives its size. False if
-    /// the frame filled up (and the rest was cut off).
+    /// hanging before the first line if `bullet` gives its size; a line
+    /// that does not fit goes to the next column or page.
     fn place_paragraph(
         &mut self,
         p: &Paragraph,
@@ -337,7 +378,7 @@ impl<'f, 'a> Flow<'f, 'a> {
         indent: f32,
         width: f32,
         bullet: Option<f32>,
-    ) -> bool {
+    ) {
         let fallback = styles.first().map(|(_, s)| s.size).unwrap_or(10.0);
         if lines.is_empty() {
             // A blank line between paragraphs keeps its height.
@@ -347,13 +388,13 @@ impl<'f, 'a> Flow<'f, 'a> {
                     self.y += h;
                 }
             }
-            return true;
+            return;
         }
         for (i, r) in lines.into_iter().enumerate() {
             let size = max_size(&sub_styles(styles, &r)).unwrap_or(fallback);
             let h = size * LEADING;
-            if !self.ensure_room(h) {
-                return false;
+            if self.y + h > self.frame.bottom && self.y > self.frame.top {
+                self.new_page();
             }
             let baseline = self.y + size;
             let left = if p.rtl() {
@@ -371,6 +412,7 @@ impl<'f, 'a> Flow<'f, 'a> {
                         self.frame.x + indent - BULLET_INDENT * bs
                     };
                     let face = self.fonts.primary(Weight::Regular);
+                    let tag = self.tag(true);
                     self.page().runs.push(PlacedRun {
                         x,
                         y: baseline,
@@ -378,6 +420,7 @@ impl<'f, 'a> Flow<'f, 'a> {
                         style: Style::regular(bs),
                         face,
                         rtl: false,
+                        tag,
                     });
                 }
             }
@@ -387,21 +430,9 @@ impl<'f, 'a> Flow<'f, 'a> {
             } else {
                 left
             };
-            let first_run = self.page().runs.len();
             self.push_line(&line, x0, baseline);
-            let page = self.pages.len().saturating_sub(1);
-            self.last = Some(LastLine {
-                page,
-                first_run,
-                text: p.text()[r.clone()].to_string(),
-                styles: sub_styles(styles, &r),
-                left,
-                width,
-                baseline,
-            });
             self.y += h;
         }
-        true
     }
 
     fn bullet_width(&self, size: f32) -> f32 {
@@ -411,7 +442,16 @@ impl<'f, 'a> Flow<'f, 'a> {
         p.width(0..3)
     }
 
+    /// The tag of runs of the element being laid out.
+    fn tag(&self, label: bool) -> RunTag {
+        RunTag::Content {
+            elem: self.elements.len().saturating_sub(1),
+            label,
+        }
+    }
+
     fn push_line(&mut self, line: &Line, x0: f32, baseline: f32) {
+        let tag = self.tag(false);
         let runs: Vec<PlacedRun> = line
             .pieces
             .iter()
@@ -422,31 +462,24 @@ impl<'f, 'a> Flow<'f, 'a> {
                 style: pc.style,
                 face: pc.face,
                 rtl: pc.rtl,
+                tag,
             })
             .collect();
         self.page().runs.extend(runs);
     }
 
-    /// Makes room for a line of height `h`; false (and truncated) if there is none.
-    fn ensure_room(&mut self, h: f32) -> bool {
-        if self.y + h <= self.frame.bottom {
-            return true;
-        }
-        match self.overflow {
-            Overflow::NewPage => {
-                self.new_page();
-                true
-            }
-            Overflow::Truncate => {
-                self.truncated = true;
-                self.ellipsise_last_line();
-                false
-            }
-        }
-    }
-
+    /// Moves to the next column, or to a new page after the last one.
     fn new_page(&mut self) {
-        self.pages.push(PageContent::default());
+        if let Some(next) = self.columns.get(self.column + 1) {
+            self.column += 1;
+            self.frame = *next;
+        } else {
+            self.pages.push(PageContent::default());
+            self.column = 0;
+            if let Some(first) = self.columns.first() {
+                self.frame = *first;
+            }
+        }
         self.y = self.frame.top;
     }
 
@@ -456,58 +489,6 @@ impl<'f, 'a> Flow<'f, 'a> {
         }
         let last = self.pages.len() - 1;
         &mut self.pages[last]
-    }
-
-    /// Ends the last placed line with an ellipsis, dropping characters from
-    /// its end until it fits.
-    fn ellipsise_last_line(&mut self) {
-        let Some(last) = self.last.take() else {
-            return;
-        };
-        let mut text = last.text.clone();
-        let end_style = last
-            .styles
-            .last()
-            .map(|(_, s)| *s)
-            .unwrap_or(Style::regular(10.0));
-        loop {
-            let kept = text.trim_end().to_string();
-            let mut styles = sub_styles(&last.styles, &(0..kept.len()));
-            let candidate = format!("{kept}…");
-            styles.push((kept.len()..candidate.len(), end_style));
-            let p = self.fonts.paragraph(candidate, &styles);
-            let all = 0..p.text().len();
-            let w = p.width(all.clone());
-            if w <= last.width || kept.is_empty() {
-                let line = p.line(all);
-                let x0 = if p.rtl() {
-                    last.left + last.width - line.width
-                } else {
-                    last.left
-                };
-                if let Some(page) = self.pages.get_mut(last.page) {
-                    page.runs.truncate(last.first_run);
-                }
-                let runs: Vec<PlacedRun> = line
-                    .pieces
-                    .iter()
-                    .map(|pc| PlacedRun {
-                        x: x0 + pc.x,
-                        y: last.baseline,
-                        text: pc.text.clone(),
-                        style: pc.style,
-                        face: pc.face,
-                        rtl: pc.rtl,
-                    })
-                    .collect();
-                if let Some(page) = self.pages.get_mut(last.page) {
-                    page.runs.extend(runs);
-                }
-                return;
-            }
-            text = kept;
-            text.pop();
-        }
     }
 }
 
@@ -542,6 +523,7 @@ pub(crate) fn single_line(
             style: pc.style,
             face: pc.face,
             rtl: pc.rtl,
+            tag: RunTag::Artifact,
         })
         .collect();
     (runs, p.missing.clone())
@@ -560,25 +542,127 @@ pub(crate) fn clean(text: &str) -> String {
         .collect()
 }
 
-/// Draws laid-out pages of size `width` x `height` into a PDF.
-pub(crate) fn render(
-    document: &mut Document,
+/// What a PDF says about itself: its title and language (the document
+/// information, XMP metadata and the structure tree's root).
+pub(crate) struct PdfMeta {
+    /// The title a reader shows instead of the file name.
+    pub title: String,
+    /// The language of the labels (BCP 47: "en", "cy").
+    pub lang: String,
+}
+
+/// Writes laid-out pages of size `width` x `height` as a tagged PDF:
+/// every run is marked as part of its structure element (headings as
+/// H1..H3 with their titles, paragraphs, lists of items with a label and a
+/// body), footers, rules and the watermark as artifacts, with a title,
+/// language, outline (the headings) and reading order (the flow's). With
+/// `ua` it is checked as PDF/UA-1 by krilla and says so; without (text no
+/// font draws: PDF/UA forbids .notdef glyphs), or if that check fails, it
+/// is still tagged but makes no PDF/UA claim. `watermark`: the status of a
+/// version not in force, across every page.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn write_pdf(
     fonts: &Fonts<'_>,
     pages: &[PageContent],
-    width: f32,
-    height: f32,
+    elements: &[Element],
+    (width, height): (f32, f32),
+    watermark: Option<&str>,
+    meta: &PdfMeta,
+    ua: bool,
     progress: &dyn Progress,
-) -> Result<()> {
-    let settings = PageSettings::from_wh(width, height).ok_or_else(|| HavenError::Internal {
-        reason: "pdf page size".into(),
-    })?;
-    for content in pages {
+) -> Result<Vec<u8>> {
+    if ua {
+        let doc = render(
+            fonts,
+            pages,
+            elements,
+            (width, height),
+            watermark,
+            meta,
+            true,
+            progress,
+        )?;
+        match doc.finish() {
+            Ok(bytes) => return Ok(bytes),
+            Err(krilla::error::KrillaError::Validation(_)) => {}
+            // krilla's errors can name font or text details: keep only the kind.
+            Err(_) => return Err(pdf_writer_failed()),
+        }
+    }
+    let doc = render(
+        fonts,
+        pages,
+        elements,
+        (width, height),
+        watermark,
+        meta,
+        false,
+        progress,
+    )?;
+    doc.finish().map_err(|_| pdf_writer_failed())
+}
+
+fn pdf_writer_failed() -> HavenError {
+    HavenError::Internal {
+        reason: "the pdf writer failed".into(),
+    }
+}
+
+/// Draws the pages into a new document with its structure tree, outline and
+/// metadata (see [`write_pdf`]).
+#[allow(clippy::too_many_arguments)]
+fn render(
+    fonts: &Fonts<'_>,
+    pages: &[PageContent],
+    elements: &[Element],
+    (width, height): (f32, f32),
+    watermark: Option<&str>,
+    meta: &PdfMeta,
+    ua: bool,
+    progress: &dyn Progress,
+) -> Result<Document> {
+    let mut settings = SerializeSettings {
+        enable_tagging: true,
+        ..SerializeSettings::default()
+    };
+    if ua {
+        settings.configuration = ConfigurationBuilder::new()
+            .with_accessibility_validator(Accessibility::UA1)
+            .finish()
+            .map_err(|_| pdf_writer_failed())?;
+    }
+    let mut document = Document::new_with(settings);
+    let page_settings =
+        PageSettings::from_wh(width, height).ok_or_else(|| HavenError::Internal {
+            reason: "pdf page size".into(),
+        })?;
+    // Each element's marked content (label or not) and where it starts.
+    let mut ids: Vec<Vec<(bool, Identifier)>> = elements.iter().map(|_| Vec::new()).collect();
+    let mut starts: Vec<Option<(usize, Point)>> = vec![None; elements.len()];
+    for (index, content) in pages.iter().enumerate() {
         if progress.cancelled() {
             return Err(HavenError::Cancelled);
         }
-        let mut page = document.start_page_with(settings.clone());
+        let mut page = document.start_page_with(page_settings.clone());
         let mut surface = page.surface();
+        if let Some(mark) = watermark {
+            surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
+                ArtifactType::Watermark,
+            )));
+            draw_watermark(&mut surface, fonts, mark, width, height);
+            surface.end_tagged();
+        }
         for run in &content.runs {
+            let tag = match run.tag {
+                RunTag::Content { elem, label } if elem < ids.len() => Some((elem, label)),
+                _ => None,
+            };
+            let id = match tag {
+                Some(_) => surface.start_tagged(ContentTag::Span(SpanTag::empty())),
+                None => surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
+                    ArtifactType::PaginationOther,
+                ))),
+            };
             surface.draw_text(
                 Point::from_xy(run.x, run.y),
                 fonts.krilla(run.face),
@@ -591,14 +675,123 @@ pub(crate) fn render(
                     TextDirection::LeftToRight
                 },
             );
+            surface.end_tagged();
+            if let Some((elem, label)) = tag {
+                ids[elem].push((label, id));
+                starts[elem].get_or_insert((
+                    index,
+                    Point::from_xy(run.x, (run.y - run.style.size * 1.2).max(0.0)),
+                ));
+            }
         }
         for rule in &content.rules {
+            surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(
+                ArtifactType::Layout,
+            )));
             fonts.draw_rule(&mut surface, rule.x, rule.y, rule.width);
+            surface.end_tagged();
         }
         surface.finish();
         page.finish();
     }
-    Ok(())
+
+    let mut tree = TagTree::new().with_lang(Some(meta.lang.clone()));
+    let mut outline = Outline::new();
+    let mut list: Option<TagGroup> = None;
+    for ((element, ids), start) in elements.iter().zip(ids).zip(starts) {
+        if ids.is_empty() {
+            continue;
+        }
+        if *element != Element::Item {
+            if let Some(l) = list.take() {
+                tree.push(l);
+            }
+        }
+        match element {
+            Element::Item => {
+                let (labels, body): (Vec<_>, Vec<_>) = ids.into_iter().partition(|(l, _)| *l);
+                let mut item = TagGroup::new(Tag::LI);
+                if !labels.is_empty() {
+                    item.push(TagGroup::with_children(Tag::Lbl, nodes(labels)));
+                }
+                if !body.is_empty() {
+                    item.push(TagGroup::with_children(Tag::LBody, nodes(body)));
+                }
+                list.get_or_insert_with(|| TagGroup::new(Tag::L(ListNumbering::Disc)))
+                    .push(item);
+            }
+            Element::Heading { level, text } => {
+                let level = NonZeroU16::new(*level).unwrap_or(NonZeroU16::MIN);
+                tree.push(TagGroup::with_children(
+                    Tag::Hn(level, Some(text.clone())),
+                    nodes(ids),
+                ));
+                if let (true, Some((page, at))) = (level.get() <= 2, start) {
+                    outline.push_child(OutlineNode::new(
+                        text.clone(),
+                        XyzDestination::new(page, at),
+                    ));
+                }
+            }
+            Element::Para => tree.push(TagGroup::with_children(Tag::P, nodes(ids))),
+        }
+    }
+    if let Some(l) = list.take() {
+        tree.push(l);
+    }
+    document.set_tag_tree(tree);
+    document.set_outline(outline);
+    document.set_metadata(
+        Metadata::new()
+            .title(meta.title.clone())
+            .language(meta.lang.clone())
+            .creator("Haven".into()),
+    );
+    Ok(document)
+}
+
+/// Marked-content identifiers as structure-tree leaves.
+fn nodes(ids: Vec<(bool, Identifier)>) -> Vec<Node> {
+    ids.into_iter().map(|(_, id)| Node::from(id)).collect()
+}
+
+/// `text` in large light-grey bold type along the page's rising diagonal,
+/// centred, drawn as glyph outlines: a watermark that survives photocopying
+/// and cropping, unlike a banner on the first page.
+fn draw_watermark(surface: &mut Surface<'_>, fonts: &Fonts<'_>, text: &str, w: f32, h: f32) {
+    const PROBE: f32 = 100.0;
+    let n = text.len();
+    let probe = fonts.paragraph(text.to_string(), &[(0..n, Style::bold(PROBE))]);
+    let probe_w = probe.width(0..n);
+    if probe_w <= 0.0 {
+        return;
+    }
+    let diagonal = (w * w + h * h).sqrt();
+    let size = PROBE * (0.7 * diagonal / probe_w).min(3.0);
+    let line = probe.line(0..n);
+    let text_w = line.width * size / PROBE;
+    let angle = -h.atan2(w).to_degrees();
+    surface.push_transform(&Transform::from_rotate_at(angle, w / 2.0, h / 2.0));
+    surface.set_fill(Some(Fill {
+        paint: krilla::color::rgb::Color::new(210, 210, 210).into(),
+        opacity: NormalizedF32::ONE,
+        rule: FillRule::default(),
+    }));
+    let x0 = w / 2.0 - text_w / 2.0;
+    for piece in &line.pieces {
+        surface.draw_text(
+            Point::from_xy(x0 + piece.x * size / PROBE, h / 2.0 + size * 0.35),
+            fonts.krilla(piece.face),
+            size,
+            &piece.text,
+            // Outlines, not text: the watermark is not read out, copied or
+            // extracted between the lines of the real text.
+            true,
+            TextDirection::LeftToRight,
+        );
+    }
+    surface.set_fill(Some(Fill::default()));
+    surface.pop();
 }
 
 #[cfg(test)]
@@ -616,7 +809,7 @@ mod tests {
 
     /// The runs one paragraph of `spans` is laid out as.
     fn lay(fonts: &Fonts<'_>, spans: Vec<Span>) -> Vec<PlacedRun> {
-        let mut flow = Flow::new(fonts, FRAME, Overflow::NewPage);
+        let mut flow = Flow::new(fonts, FRAME);
         flow.add(&Block::Para { spans, indent: 0.0 }, None);
         let (pages, missing) = flow.finish();
         assert!(missing.is_empty(), "{missing:?}");

@@ -13,24 +13,29 @@
 //! ([`crate::i18n`]) in the language the person chose for the export.
 //!
 //! - [`crisis_plan`]: A4, every non-empty section, headed, in the person's
-//!   words; contacts with phones; crisis lines; departures, if any.
-//! - [`advance_statement`]: A4, every non-empty section, then sign-off,
-//!   witness, clinician reviews (a response and reason per section) and
-//!   departures, with version, status and review dates at the top.
-//! - [`crisis_card`]: one page of wallet size (85.6 x 54 mm, ID-1, the size
-//!   of a bank card): who may be contacted and their phones, crisis lines,
-//!   and what helps. Always exactly one page: whatever does not fit is cut
-//!   with an ellipsis and a note says so.
+//!   words; contacts with phones; crisis lines; departures, if any. Its
+//!   first page shows the person's identifiers and points to their advance
+//!   statement in force, if any ([`crate::export::StatementSummary`]).
+//! - [`advance_statement`]: A4; its first page says whether it refuses
+//!   treatment (an advance decision), the allergies and the nominated person;
+//!   then every non-empty section, sign-off, witness, clinician reviews (a
+//!   response and reason per section) and departures.
+//! - [`crisis_card`]: wallet size (85.6 x 54 mm, ID-1): people to call, who
+//!   NOT to contact, the crisis team, crisis lines, allergies, the advance
+//!   statement and where it is, what helps. Nothing is cut: smaller type down
+//!   to [`CARD_MIN_TYPE_PT`], then more sides, with a warning (`card.rs`).
 //!
 //! Each takes [`ExportOptions`] (language, fonts; the default is English
 //! with the bundled fonts) and returns the bytes with
 //! [`crate::export::ExportWarning`]s (characters no font draws, by section
-//! and script).
+//! and script; a card that needed smaller type or more sides).
 //!
 //! A version that is not in force (draft, superseded, revoked) says so in a
-//! banner under the title, on the first page of every export.
+//! banner under the title and carries its status as a watermark across every
+//! page (a page photocopied on its own still says it).
 
 pub(crate) mod blocks;
+mod card;
 pub(crate) mod layout;
 mod plan;
 mod statement;
@@ -39,10 +44,10 @@ pub(crate) mod text;
 use std::collections::BTreeSet;
 
 use chrono::Utc;
-use krilla::Document;
 
 use self::blocks::{bold, date, has, reg, status_words, Blocks, BODY, SMALL, TITLE};
-use self::layout::{single_line, Block, Flow, Frame, Overflow, Style};
+pub use self::card::{crisis_card, CARD_HEIGHT_MM, CARD_MIN_TYPE_PT, CARD_TYPE_PT, CARD_WIDTH_MM};
+use self::layout::{single_line, Block, Flow, Frame, PdfMeta, Style};
 use self::text::Fonts;
 use super::fonts::FontSet;
 use super::{step, ExportDocument, ExportOptions, ExportWarning, Exported};
@@ -59,10 +64,6 @@ const A4_H: f32 = 841.89;
 const MARGIN: f32 = 56.7;
 /// Points per millimetre.
 const PT_PER_MM: f32 = 72.0 / 25.4;
-/// Crisis card width: ID-1, 85.6 mm.
-pub const CARD_WIDTH_MM: f32 = 85.6;
-/// Crisis card height: ID-1, 53.98 mm.
-pub const CARD_HEIGHT_MM: f32 = 53.98;
 
 /// The full crisis plan of `doc`'s version, as an A4 PDF, with `options`'
 /// language and fonts.
@@ -182,227 +183,6 @@ pub fn advance_statement(
     )
 }
 
-/// A one-page crisis card (85.6 x 54 mm) from a crisis plan: the person's
-/// name, the people who may be contacted with their phones, crisis lines,
-/// and what helps. Content that does not fit is cut with an ellipsis and a
-/// note on the card says so; the card is always exactly one page.
-pub fn crisis_card(
-    doc: &ExportDocument,
-    options: &ExportOptions,
-    progress: &dyn Progress,
-) -> Result<Exported> {
-    doc.expect_kind(DocumentKind::CrisisPlan)?;
-    let plan = doc
-        .version
-        .content
-        .as_crisis_plan()
-        .ok_or_else(|| HavenError::invalid("this document is not a crisis plan"))?;
-    let l = Labels::new(&options.language)?;
-    step(progress, "pdf_card", 0.1)?;
-    let w = CARD_WIDTH_MM * PT_PER_MM;
-    let h = CARD_HEIGHT_MM * PT_PER_MM;
-    let m = 8.0;
-    let body = 6.2;
-    let gutter = 8.0;
-    let col_w = (w - 2.0 * m - gutter) / 2.0;
-    let note_h = SMALL * 0.7 * 1.3 + 2.0;
-
-    let owner = plan.plan_details.owner.trim();
-    let title_text = if owner.is_empty() {
-        l.t("title-crisis-card")
-    } else {
-        l.a("title-crisis-card-of", &[("name", owner)])
-    };
-    let (left, right) = card_columns(plan, body, &l);
-    let mut foot = status_note(doc.version.status)
-        .map(|id| l.t(id))
-        .unwrap_or_default();
-    let shortened = l.t("card-shortened");
-    let version = l.a(
-        "card-version",
-        &[("version", &doc.version.number.to_string())],
-    );
-
-    let set = select_fonts(
-        options,
-        &[&left, &right],
-        &[&title_text, &foot, &shortened, &version],
-    )?;
-    let fonts = Fonts::new(&set)?;
-    let mut missing = BTreeSet::new();
-
-    // Title across the card.
-    let mut top = Flow::new(
-        &fonts,
-        Frame {
-            x: m,
-            top: m - 1.0,
-            width: w - 2.0 * m,
-            bottom: m + 2.0 * 8.5 * 1.3,
-        },
-        Overflow::Truncate,
-    );
-    top.set_section(&l.t("title-crisis-card"));
-    top.add_all(
-        &[Block::Heading {
-            text: title_text,
-            style: Style::bold(8.5),
-        }],
-        &[],
-        progress,
-    )?;
-    let mut truncated = top.truncated();
-    let (title_pages, miss) = top.finish();
-    missing.extend(miss);
-    let title_bottom = title_pages
-        .first()
-        .and_then(|p| p.runs.last())
-        .map(|r| r.y + 8.5 * 0.3 + 3.0)
-        .unwrap_or(m + 12.0);
-    let mut page = title_pages.into_iter().next().unwrap_or_default();
-
-    let bottom = h - m - note_h;
-    for (blocks, x) in [(left, m), (right, m + col_w + gutter)] {
-        let mut flow = Flow::new(
-            &fonts,
-            Frame {
-                x,
-                top: title_bottom,
-                width: col_w,
-                bottom,
-            },
-            Overflow::Truncate,
-        );
-        flow.add_all(&blocks.out, &blocks.sections, progress)?;
-        truncated |= flow.truncated();
-        let (pages, miss) = flow.finish();
-        missing.extend(miss);
-        for p in pages {
-            page.runs.extend(p.runs);
-            page.rules.extend(p.rules);
-        }
-    }
-    if truncated {
-        foot.push(' ');
-        foot.push_str(&shortened);
-    }
-    foot.push(' ');
-    foot.push_str(&version);
-    let (runs, _) = single_line(
-        &fonts,
-        foot.trim(),
-        Style::regular(SMALL * 0.7),
-        m,
-        h - m + 1.0,
-        w - 2.0 * m,
-    );
-    page.runs.extend(runs);
-    step(progress, "pdf_drawing", 0.6)?;
-    let mut document = Document::new();
-    layout::render(&mut document, &fonts, &[page], w, h, progress)?;
-    Ok(Exported {
-        bytes: finish(document, progress)?,
-        warnings: warnings(missing),
-    })
-}
-
-/// The card's two columns: who to contact and crisis lines; what helps and
-/// how to approach me.
-fn card_columns<'l>(
-    plan: &crate::documents::CrisisPlan,
-    body: f32,
-    l: &'l Labels,
-) -> (Blocks<'l>, Blocks<'l>) {
-    let mut left = Blocks::new(body, l);
-    let contacts: Vec<_> = plan
-        .help_contacts
-        .iter()
-        .filter(|c| c.may_contact && (has(&c.name) || !blocks::phones(&c.phones).is_empty()))
-        .collect();
-    if !contacts.is_empty() {
-        left.card_heading(&l.t("card-please-contact"));
-        for c in contacts {
-            let mut spans = vec![bold(blocks::name_rel(&c.name, &c.relationship), body)];
-            let ph = blocks::phones(&c.phones);
-            if has(&ph) {
-                spans.push(reg(format!(" {}", keep_together(&ph)), body));
-            }
-            left.bullet(spans);
-        }
-    }
-    let lines: Vec<_> = plan
-        .crisis_lines
-        .iter()
-        .filter(|l| has(&l.number))
-        .collect();
-    if !lines.is_empty() {
-        left.card_heading(&l.t("card-crisis-lines"));
-        for line in lines {
-            let how = match line.channel {
-                crate::documents::Channel::Call => String::new(),
-                _ => format!(" ({})", blocks::channel(l, line)),
-            };
-            left.bullet(vec![
-                bold(line.name.trim(), body),
-                reg(format!(" {}{how}", keep_together(line.number.trim())), body),
-            ]);
-        }
-    }
-
-    let mut right = Blocks::new(body, l);
-    let ds = &plan.distress_support;
-    if !blocks::items(&ds.helps).is_empty() {
-        right.card_heading(&l.t("card-what-helps"));
-        for i in blocks::items(&ds.helps) {
-            right.bullet_text(i);
-        }
-    }
-    if has(&ds.how_to_approach_me) {
-        right.card_heading(&l.t("card-how-to-approach"));
-        right.text(&ds.how_to_approach_me);
-    }
-    if !blocks::items(&ds.does_not_help).is_empty() {
-        right.card_heading(&l.t("card-what-doesnt-help"));
-        for i in blocks::items(&ds.does_not_help) {
-            right.bullet_text(i);
-        }
-    }
-    (left, right)
-}
-
-/// Joins the words of a phone number with no-break spaces so a number is
-/// never split across lines on the card.
-fn keep_together(s: &str) -> String {
-    s.split("; ")
-        .map(|one| one.replace(' ', "\u{a0}"))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-/// The message id of a short note for a card whose version is not in force.
-fn status_note(s: VersionStatus) -> Option<&'static str> {
-    match s {
-        VersionStatus::Active => None,
-        VersionStatus::Draft => Some("card-note-draft"),
-        VersionStatus::Superseded => Some("card-note-superseded"),
-        VersionStatus::Revoked => Some("card-note-revoked"),
-    }
-}
-
-impl Blocks<'_> {
-    /// A small bold heading for the card (also names the section).
-    fn card_heading(&mut self, text: &str) {
-        if !self.out.is_empty() {
-            self.out.push(Block::Space(self.body * 0.5));
-        }
-        self.mark_section(text);
-        self.out.push(Block::Heading {
-            text: text.into(),
-            style: Style::bold(self.body * 1.1),
-        });
-    }
-}
-
 /// "Revoked on 3 March 2026 (in writing)", its witness and notes, for a
 /// revoked version; the day the status changed when no record was kept.
 fn revoked(doc: &ExportDocument, b: &mut Blocks) {
@@ -454,11 +234,13 @@ fn header(doc: &ExportDocument, title: &str, name: &str, b: &mut Blocks) {
     b.out.push(Block::Heading {
         text: title.into(),
         style: Style::bold(TITLE),
+        level: 1,
     });
     if has(name) {
         b.out.push(Block::Heading {
             text: name.trim().into(),
             style: Style::bold(14.0),
+            level: 2,
         });
     }
     b.out.push(Block::Space(4.0));
@@ -471,6 +253,7 @@ fn header(doc: &ExportDocument, title: &str, name: &str, b: &mut Blocks) {
             BODY * 1.1,
         )]);
     }
+    key_facts(doc, b);
     b.field(&l.t("field-version"), &format!("{}", v.number));
     b.field(&l.t("field-status"), &status_words(l, v.status));
     b.field(&l.t("field-saved"), &date(l, v.created_at.date_naive()));
@@ -498,6 +281,102 @@ fn header(doc: &ExportDocument, title: &str, name: &str, b: &mut Blocks) {
         SMALL,
     )]);
     b.out.push(Block::Rule);
+}
+
+/// What a triage nurse needs before reading on, on the first page: for a
+/// statement, the person's identifiers, whether it refuses treatment,
+/// allergies and the nominated person; for a plan, the identifiers and a
+/// pointer to the advance statement in force (from [`ExportDocument::statement`]).
+fn key_facts(doc: &ExportDocument, b: &mut Blocks) {
+    let l = b.l;
+    if let Some(s) = doc.version.content.as_advance_statement() {
+        let m = &s.maker_details;
+        if let Some(d) = m.date_of_birth {
+            b.field(&l.t("field-date-of-birth"), &date(l, d));
+        }
+        b.field(&l.t("field-nhs-number"), &m.health_number);
+        b.sub(&l.t("key-heading"));
+        let refusals: Vec<_> = s
+            .treatment_refusals
+            .iter()
+            .filter(|r| has(&r.treatment))
+            .collect();
+        let refusals_section = blocks::section(l, crate::documents::Section::TreatmentRefusals);
+        let adrt = if refusals.iter().any(|r| r.life_sustaining) {
+            l.a("key-adrt-life", &[("section", &refusals_section)])
+        } else if !refusals.is_empty() {
+            l.a("key-adrt", &[("section", &refusals_section)])
+        } else {
+            l.t("key-no-adrt")
+        };
+        b.bullet(vec![bold(adrt, b.body)]);
+        let allergies: Vec<String> = s
+            .physical_health
+            .allergies
+            .iter()
+            .filter(|a| has(&a.substance))
+            .map(|a| blocks::name_rel(&a.substance, &a.reaction))
+            .collect();
+        let allergies = if allergies.is_empty() {
+            l.t("key-no-allergies")
+        } else {
+            allergies.join("; ")
+        };
+        b.bullet(vec![
+            bold(format!("{}: ", l.t("key-allergies")), b.body),
+            reg(allergies, b.body),
+        ]);
+        let nominated = s
+            .people
+            .nominated_person
+            .as_ref()
+            .map(|c| {
+                let who = blocks::name_rel(&c.name, &c.relationship);
+                let ph = blocks::phones(&c.phones);
+                if has(&ph) {
+                    format!("{who}, {ph}")
+                } else {
+                    who
+                }
+            })
+            .filter(|w| has(w))
+            .unwrap_or_else(|| l.t("key-no-nominated-person"));
+        b.bullet(vec![
+            bold(format!("{}: ", l.t("key-nominated-person")), b.body),
+            reg(nominated, b.body),
+        ]);
+        b.out.push(Block::Space(4.0));
+    } else if let Some(st) = &doc.statement {
+        if let Some(d) = st.date_of_birth {
+            b.field(&l.t("field-date-of-birth"), &date(l, d));
+        }
+        b.field(&l.t("field-nhs-number"), &st.health_number);
+        b.sub(&l.t("plan-statement"));
+        let version = st.version.to_string();
+        let which = match st.signed_on {
+            Some(d) => l.a(
+                "plan-statement-in-force",
+                &[("version", &version), ("date", &date(l, d))],
+            ),
+            None => l.a("plan-statement-in-force-undated", &[("version", &version)]),
+        };
+        let refuses = if st.refuses_life_sustaining {
+            "card-statement-refuses-life-sustaining"
+        } else if st.refusals > 0 {
+            "card-statement-refuses"
+        } else {
+            "card-statement"
+        };
+        b.para(vec![bold(l.t(refuses), b.body)]);
+        b.text(&which);
+        if !st.copies.is_empty() {
+            b.text(&l.a(
+                "card-statement-copies",
+                &[("copies", &st.copies.join("; "))],
+            ));
+        }
+        b.out.push(Block::Space(4.0));
+    }
 }
 
 /// Removes the "Clinician consultation reviews" section the shared response
@@ -601,9 +480,9 @@ fn a4(
             width: A4_W - 2.0 * MARGIN,
             bottom: A4_H - MARGIN - 14.0,
         },
-        Overflow::NewPage,
     );
     flow.add_all(&b.out, &b.sections, progress)?;
+    let elements = flow.elements().to_vec();
     let (mut pages, missing) = flow.finish();
     let n = pages.len();
     for (i, p) in pages.iter_mut().enumerate() {
@@ -623,12 +502,32 @@ fn a4(
         p.runs.extend(runs);
     }
     step(progress, "pdf_drawing", 0.6)?;
-    let mut document = Document::new();
-    layout::render(&mut document, &fonts, &pages, A4_W, A4_H, progress)?;
+    let mark = watermark_text(l, doc.version.status);
+    let meta = PdfMeta {
+        title: format!("{title}{who}"),
+        lang: options.language.clone(),
+    };
+    let bytes = layout::write_pdf(
+        &fonts,
+        &pages,
+        &elements,
+        (A4_W, A4_H),
+        mark.as_deref(),
+        &meta,
+        missing.is_empty(),
+        progress,
+    )?;
+    step(progress, "pdf: done", 1.0)?;
     Ok(Exported {
-        bytes: finish(document, progress)?,
+        bytes,
         warnings: warnings(missing),
     })
+}
+
+/// The watermark across every page of a version not in force ("DRAFT",
+/// "REVOKED", "SUPERSEDED"); `None` for the version in force.
+pub(crate) fn watermark_text(l: &Labels, s: VersionStatus) -> Option<String> {
+    (s != VersionStatus::Active).then(|| l.t(short_status(s)))
 }
 
 /// The message id of a status in capitals, for footers.
@@ -639,14 +538,4 @@ fn short_status(s: VersionStatus) -> &'static str {
         VersionStatus::Superseded => "status-short-superseded",
         VersionStatus::Revoked => "status-short-revoked",
     }
-}
-
-fn finish(document: Document, progress: &dyn Progress) -> Result<Vec<u8>> {
-    step(progress, "pdf_writing", 0.9)?;
-    // krilla's errors can name font or text details: keep only the kind.
-    let bytes = document.finish().map_err(|_| HavenError::Internal {
-        reason: "the pdf writer failed".into(),
-    })?;
-    step(progress, "pdf: done", 1.0)?;
-    Ok(bytes)
 }

@@ -7746,6 +7746,40 @@ sealed class ExportWarning {
         companion object
     }
     
+    /**
+     * The crisis card fits one side only in type smaller than usual
+     * ([`crate::export::pdf::CARD_TYPE_PT`]), never below
+     * [`crate::export::pdf::CARD_MIN_TYPE_PT`]. Nothing was left out.
+     */
+    data class CrisisCardSmallerType(
+        /**
+         * The body type size used, in tenths of a point (60 = 6 pt).
+         */
+        val `tenthsOfAPoint`: kotlin.UInt) : ExportWarning()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * The crisis card does not fit one side even in the smallest legible
+     * type: it has `sides` sides (print it double-sided, or on more than
+     * one card). Nothing was left out.
+     */
+    data class CrisisCardSides(
+        /**
+         * How many sides the card has (2 or more).
+         */
+        val `sides`: kotlin.UInt) : ExportWarning()
+        
+    {
+        
+
+        companion object
+    }
+    
 
     
 
@@ -7766,6 +7800,12 @@ public object FfiConverterTypeExportWarning : FfiConverterRustBuffer<ExportWarni
                 FfiConverterString.read(buf),
                 FfiConverterString.read(buf),
                 )
+            2 -> ExportWarning.CrisisCardSmallerType(
+                FfiConverterUInt.read(buf),
+                )
+            3 -> ExportWarning.CrisisCardSides(
+                FfiConverterUInt.read(buf),
+                )
             else -> throw RuntimeException("invalid enum value, something is very wrong!!")
         }
     }
@@ -7779,6 +7819,20 @@ public object FfiConverterTypeExportWarning : FfiConverterRustBuffer<ExportWarni
                 + FfiConverterString.allocationSize(value.`script`)
             )
         }
+        is ExportWarning.CrisisCardSmallerType -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterUInt.allocationSize(value.`tenthsOfAPoint`)
+            )
+        }
+        is ExportWarning.CrisisCardSides -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterUInt.allocationSize(value.`sides`)
+            )
+        }
     }
 
     override fun write(value: ExportWarning, buf: ByteBuffer) {
@@ -7787,6 +7841,16 @@ public object FfiConverterTypeExportWarning : FfiConverterRustBuffer<ExportWarni
                 buf.putInt(1)
                 FfiConverterString.write(value.`section`, buf)
                 FfiConverterString.write(value.`script`, buf)
+                Unit
+            }
+            is ExportWarning.CrisisCardSmallerType -> {
+                buf.putInt(2)
+                FfiConverterUInt.write(value.`tenthsOfAPoint`, buf)
+                Unit
+            }
+            is ExportWarning.CrisisCardSides -> {
+                buf.putInt(3)
+                FfiConverterUInt.write(value.`sides`, buf)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
