@@ -264,7 +264,30 @@ impl HavenVault {
         guard(|| self.vault.validate_version(&document_id, &version_hash))
     }
 
-    /// The maker signs a draft; it becomes the active version.
+    /// The witness records their own attestation of a draft, in the
+    /// maker's presence (the app hands the device to the witness and calls
+    /// this), before the maker signs it the same day. The maker's
+    /// `SignOff` then carries no witness: signing takes this one.
+    pub fn witness_version(
+        &self,
+        document_id: String,
+        hash: String,
+        witness: documents::Witness,
+    ) -> Result<(), HavenError> {
+        guard(|| self.vault.witness_version(&document_id, &hash, witness))
+    }
+
+    /// The witness's attestation of a version, if one was recorded.
+    pub fn witness_attestation(
+        &self,
+        document_id: String,
+        hash: String,
+    ) -> Result<Option<documents::Witness>, HavenError> {
+        guard(|| self.vault.witness_attestation(&document_id, &hash))
+    }
+
+    /// The maker signs a draft; it becomes the active version. Pass no
+    /// witness in `sign_off`: the witness attests with `witness_version`.
     pub fn sign_version(
         &self,
         document_id: String,

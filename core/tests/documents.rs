@@ -6,9 +6,11 @@
 mod common;
 mod doc_fixtures;
 
-use chrono::{Duration, Utc};
+use chrono::{Datelike, Duration, Utc};
 use common::{raw_contains, PASS};
-use doc_fixtures::{departure, full_plan, full_statement, review, sign_off, vault, Markers};
+use doc_fixtures::{
+    departure, full_plan, full_statement, review, sign_as_app, sign_off, vault, Markers,
+};
 use haven_core::documents::*;
 use haven_core::journal::Draft;
 use haven_core::{HavenError, Vault};
@@ -185,15 +187,12 @@ fn signing_keeps_exactly_one_active_version() {
     let v2 = v.save_version(&doc, &v1.hash, plan_of(&v1).into()).unwrap();
     assert_eq!(v.active_version(&doc).unwrap(), None);
 
-    let signed = v
-        .sign_version(&doc, &v1.hash, sign_off(&mut k, false))
-        .unwrap();
+    let signed = sign_as_app(&v, &doc, &v1.hash, sign_off(&mut k, false)).unwrap();
     assert_eq!(signed.status, VersionStatus::Active);
     assert!(signed.sign_off.is_some());
     assert_eq!(v.active_version(&doc).unwrap().unwrap().hash, v1.hash);
 
-    v.sign_version(&doc, &v2.hash, sign_off(&mut k, true))
-        .unwrap();
+    sign_as_app(&v, &doc, &v2.hash, sign_off(&mut k, true)).unwrap();
     let statuses: Vec<(i32, VersionStatus)> = v
         .document_history(&doc)
         .unwrap()
@@ -213,9 +212,7 @@ fn signing_keeps_exactly_one_active_version() {
     v.verify_document(&doc).unwrap();
 
     // Only drafts can be signed.
-    let err = v
-        .sign_version(&doc, &v1.hash, sign_off(&mut k, false))
-        .unwrap_err();
+    let err = sign_as_app(&v, &doc, &v1.hash, sign_off(&mut k, false)).unwrap_err();
     assert!(matches!(err, HavenError::InvalidInput { .. }));
 
     v.revoke_version(&doc, &v2.hash, doc_fixtures::revocation())
@@ -261,9 +258,7 @@ fn life_sustaining_refusal_needs_statement_signature_and_witness() {
     assert!(problems[2].message.contains("witnessed"));
 
     // Signing without a witness is refused, naming what is missing, quoting nothing.
-    let err = v
-        .sign_version(&doc, &v1.hash, sign_off(&mut k, false))
-        .unwrap_err();
+    let err = sign_as_app(&v, &doc, &v1.hash, sign_off(&mut k, false)).unwrap_err();
     let HavenError::InvalidInput { reason } = &err else {
         panic!("{err:?}")
     };
@@ -290,9 +285,7 @@ fn life_sustaining_refusal_needs_statement_signature_and_witness() {
     // With the phrase and a witness it signs.
     st.treatment_refusals[1].life_at_risk_statement = "Even if my life is at risk.".into();
     let v2 = v.save_version(&doc, &v1.hash, st.into()).unwrap();
-    let signed = v
-        .sign_version(&doc, &v2.hash, sign_off(&mut k, true))
-        .unwrap();
+    let signed = sign_as_app(&v, &doc, &v2.hash, sign_off(&mut k, true)).unwrap();
     assert_eq!(signed.status, VersionStatus::Active);
     assert!(v.validate_version(&doc, &v2.hash).unwrap().is_empty());
 }
@@ -393,7 +386,7 @@ fn dates_must_fall_between_the_version_and_today() {
             signed_on: when.date_naive(),
             ..sign_off(&mut k, true)
         };
-        let reason = invalid_reason(v.sign_version(&doc, &h2, so));
+        let reason = invalid_reason(sign_as_app(&v, &doc, &h2, so));
         assert!(
             reason.starts_with("the sign-off ") && reason.contains(bound),
             "{reason}"
@@ -403,9 +396,9 @@ fn dates_must_fall_between_the_version_and_today() {
         if let Some(w) = so.witness.as_mut() {
             w.signed_on = Some(when.date_naive());
         }
-        let reason = invalid_reason(v.sign_version(&doc, &h2, so));
+        let reason = invalid_reason(sign_as_app(&v, &doc, &h2, so));
         assert!(
-            reason.starts_with("the witness's signature ") && reason.contains(bound),
+            reason.starts_with("the witness's attestation ") && reason.contains(bound),
             "{reason}"
         );
     }
@@ -417,7 +410,7 @@ fn dates_must_fall_between_the_version_and_today() {
         VersionStatus::Draft
     );
     v.record_departure(&doc, &h1, departure(&mut k)).unwrap();
-    v.sign_version(&doc, &h2, sign_off(&mut k, true)).unwrap();
+    sign_as_app(&v, &doc, &h2, sign_off(&mut k, true)).unwrap();
 }
 
 /// Issue 11, item 3: a departure records the legal authority used, whether
@@ -817,10 +810,8 @@ fn reviews_due_lists_due_and_overdue_documents() {
     let signed_on = Utc::now().date_naive();
     let mut so = sign_off(&mut k, true);
     so.signed_on = signed_on;
-    v.sign_version(&plan.document_id, &plan.hash, so.clone())
-        .unwrap();
-    v.sign_version(&statement.document_id, &statement.hash, so)
-        .unwrap();
+    sign_as_app(&v, &plan.document_id, &plan.hash, so.clone()).unwrap();
+    sign_as_app(&v, &statement.document_id, &statement.hash, so).unwrap();
 
     // Default: six months after sign-off.
     let six_months = signed_on
@@ -932,10 +923,9 @@ fn nothing_written_in_any_section_is_in_the_file_or_wal() {
     let mut k = Markers::default();
 
     let plan = v.create_document(full_plan(&mut k).into()).unwrap();
-    v.sign_version(&plan.document_id, &plan.hash, sign_off(&mut k, true))
-        .unwrap();
+    sign_as_app(&v, &plan.document_id, &plan.hash, sign_off(&mut k, true)).unwrap();
     let (doc, h1, _) = reviewed_statement(&v, &mut k);
-    v.sign_version(&doc, &h1, sign_off(&mut k, true)).unwrap();
+    sign_as_app(&v, &doc, &h1, sign_off(&mut k, true)).unwrap();
     let entry = v
         .add_entry(Draft {
             text: k.m("journal"),
@@ -970,4 +960,134 @@ fn nothing_written_in_any_section_is_in_the_file_or_wal() {
     // Warning-sign ids (which links name) are not in the clear either.
     assert!(!raw_contains(v.path(), sign.as_bytes()));
     drop(v);
+}
+
+/// Issue 11, item 1: the witness attests for themselves. A sign-off that
+/// carries the witness's confirmations (the maker attesting for them) is
+/// refused; the attestation is recorded by `witness_version` on the draft,
+/// complete, by someone other than the maker, on the day of signing, and
+/// belongs to that version only. On main the maker's sign-off carried it.
+#[test]
+fn the_witness_attests_for_themselves_and_only_for_that_version() {
+    let (_d, v) = vault();
+    let mut k = Markers::default();
+    let st = full_statement(&mut k);
+    let maker = st.maker_details.full_name.clone();
+    let v1 = v.create_document(st.clone().into()).unwrap();
+    let doc = v1.document_id.clone();
+
+    let reason = invalid_reason(v.sign_version(&doc, &v1.hash, sign_off(&mut k, true)));
+    assert!(
+        reason.starts_with("the witness attests for themselves"),
+        "{reason}"
+    );
+    assert_eq!(v.witness_attestation(&doc, &v1.hash).unwrap(), None);
+
+    let witness = sign_off(&mut k, true).witness.unwrap();
+    for (bad, expected) in [
+        (
+            Witness {
+                statement: " ".into(),
+                ..witness.clone()
+            },
+            "the witness writes their statement",
+        ),
+        (
+            Witness {
+                confirms_no_undue_influence: false,
+                ..witness.clone()
+            },
+            "the witness confirms, themselves",
+        ),
+        (
+            Witness {
+                signed_on: None,
+                ..witness.clone()
+            },
+            "the witness gives the date",
+        ),
+        (
+            Witness {
+                name: format!(" {} ", maker.to_uppercase()),
+                ..witness.clone()
+            },
+            "the witness must be someone other than the maker",
+        ),
+    ] {
+        let reason = invalid_reason(v.witness_version(&doc, &v1.hash, bad));
+        assert!(reason.starts_with(expected), "{reason}");
+    }
+    // A caller cannot pass the flag off: the vault sets it.
+    v.witness_version(
+        &doc,
+        &v1.hash,
+        Witness {
+            attested_by_witness: false,
+            ..witness.clone()
+        },
+    )
+    .unwrap();
+    let attested = v.witness_attestation(&doc, &v1.hash).unwrap().unwrap();
+    assert!(attested.attested_by_witness);
+
+    // The attestation is bound to v1: a new version is unwitnessed.
+    let v2 = v.save_version(&doc, &v1.hash, st.into()).unwrap();
+    assert_eq!(v.witness_attestation(&doc, &v2.hash).unwrap(), None);
+    let reason = invalid_reason(v.sign_version(&doc, &v2.hash, sign_off(&mut k, false)));
+    assert!(reason.contains("witnessed"), "{reason}");
+
+    // Another day's attestation does not witness today's signature.
+    let yesterday = Utc::now().date_naive() - Duration::days(1);
+    let so = sign_off(&mut k, false);
+    let reason = invalid_reason(v.sign_version(
+        &doc,
+        &v1.hash,
+        SignOff {
+            signed_on: yesterday,
+            ..so.clone()
+        },
+    ));
+    assert!(reason.contains("same date"), "{reason}");
+
+    let signed = v.sign_version(&doc, &v1.hash, so).unwrap();
+    assert_eq!(signed.sign_off.unwrap().witness, Some(attested));
+    let reason = invalid_reason(v.witness_version(&doc, &v1.hash, witness));
+    assert!(
+        reason.starts_with("only a draft can be witnessed"),
+        "{reason}"
+    );
+}
+
+/// Issue 11, item 1: MCA 2005 s.24(1), a refusal of life-sustaining
+/// treatment is made at 18 or over: signing is refused for a 17-year-old
+/// and without a date of birth. On main neither was checked.
+#[test]
+fn an_under_18_refusal_of_life_sustaining_treatment_is_refused() {
+    let (_d, v) = vault();
+    let mut k = Markers::default();
+    let mut st = full_statement(&mut k);
+    let today = Utc::now().date_naive();
+    st.maker_details.date_of_birth = today
+        .with_year(today.year() - 17)
+        .or_else(|| today.pred_opt().and_then(|d| d.with_year(d.year() - 17)));
+    let v1 = v.create_document(st.clone().into()).unwrap();
+    let reason = invalid_reason(sign_as_app(
+        &v,
+        &v1.document_id,
+        &v1.hash,
+        sign_off(&mut k, true),
+    ));
+    assert!(reason.contains("aged 18 or over"), "{reason}");
+    st.maker_details.date_of_birth = None;
+    let problems = validate(&st.clone().into(), Some(&sign_off(&mut k, true)));
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.section == Section::MakerDetails && p.message.contains("date of birth")),
+        "{problems:?}"
+    );
+    assert_eq!(
+        v.get_version(&v1.document_id, &v1.hash).unwrap().status,
+        VersionStatus::Draft
+    );
 }

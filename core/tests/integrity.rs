@@ -250,8 +250,7 @@ fn a_document_state_rolled_back_one_revision_is_refused() {
         .create_document(doc_fixtures::full_statement(&mut k).into())
         .unwrap();
     let doc = first.document_id.clone();
-    v.sign_version(&doc, &first.hash, doc_fixtures::sign_off(&mut k, true))
-        .unwrap();
+    doc_fixtures::sign_as_app(&v, &doc, &first.hash, doc_fixtures::sign_off(&mut k, true)).unwrap();
     let path = path_of(&dir);
     let active = row(&path, &doc);
     v.revoke_version(&doc, &first.hash, doc_fixtures::revocation())

@@ -9,7 +9,7 @@ mod common;
 mod doc_fixtures;
 
 use chrono::{Duration, Utc};
-use doc_fixtures::{full_plan, full_statement, sign_off, vault, Markers};
+use doc_fixtures::{full_plan, full_statement, sign_as_app, sign_off, vault, Markers};
 use haven_core::documents::{ReviewResponse, Section};
 use haven_core::share::access_log::{self, AccessEvent};
 use haven_core::share::capsule::{self, Key};
@@ -249,8 +249,7 @@ fn a_clinicians_reply_waits_until_accepted_or_declined() {
     let (_d, v) = vault();
     let mut k = Markers::default();
     let doc = v.create_document(full_statement(&mut k).into()).unwrap();
-    v.sign_version(&doc.document_id, &doc.hash, sign_off(&mut k, true))
-        .unwrap();
+    sign_as_app(&v, &doc.document_id, &doc.hash, sign_off(&mut k, true)).unwrap();
     let (s, p) = v
         .create_share(&new_share(&doc.document_id, None), Utc::now())
         .unwrap();

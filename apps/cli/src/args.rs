@@ -333,21 +333,9 @@ pub enum StatementCommand {
     Revoke(RevokeArgs),
     /// Set or clear the date the active statement should be reviewed by.
     ReviewDate(ReviewDateArgs),
-    /// A witness signs together with the maker: explains how, with `sign`.
-    Witness {
-        /// The witness's name.
-        #[arg(long)]
-        name: Option<String>,
-        /// The witness's role.
-        #[arg(long)]
-        role: Option<String>,
-        /// The witness's statement.
-        #[arg(long)]
-        statement: Option<String>,
-        /// The version.
-        #[arg(long)]
-        version: Option<String>,
-    },
+    /// The witness attests a draft themselves, in your presence, before you
+    /// sign it (run by the witness, with their own name and words).
+    Witness(WitnessArgs),
     /// Record a clinician's consultation review from a JSON or TOML file.
     Review {
         /// The review file (see `docs/document-files.md`).
@@ -553,22 +541,63 @@ pub struct SignArgs {
     /// The version to sign (default: the latest).
     #[arg(long)]
     pub version: Option<String>,
-    /// The witness's name (a witness signs with you; required for refusals
-    /// of life-sustaining treatment).
-    #[arg(long)]
-    pub witness_name: Option<String>,
-    /// The witness's role ("friend", "advocate", "GP").
-    #[arg(long, requires = "witness_name")]
-    pub witness_role: Option<String>,
-    /// The witness's statement, in their words.
-    #[arg(long, requires = "witness_name")]
-    pub witness_statement: Option<String>,
-    /// The witness confirms you understood what you signed.
-    #[arg(long, requires = "witness_name")]
+    /// Withdrawn: the witness attests for themselves (`statement witness`).
+    /// Still parsed, so that giving them is refused with that explanation.
+    #[arg(long, hide = true, num_args = 0..=1)]
+    pub witness_name: Option<Option<String>>,
+    /// Withdrawn (see `witness_name`).
+    #[arg(long, hide = true, num_args = 0..=1)]
+    pub witness_role: Option<Option<String>>,
+    /// Withdrawn (see `witness_name`).
+    #[arg(long, hide = true, num_args = 0..=1)]
+    pub witness_statement: Option<Option<String>>,
+    /// Withdrawn (see `witness_name`).
+    #[arg(long, hide = true)]
     pub witness_confirms_understanding: bool,
-    /// The witness confirms you were under no undue influence.
-    #[arg(long, requires = "witness_name")]
+    /// Withdrawn (see `witness_name`).
+    #[arg(long, hide = true)]
     pub witness_confirms_no_undue_influence: bool,
+}
+
+impl SignArgs {
+    /// Whether any of the withdrawn `--witness-*` flags was given.
+    pub fn names_a_witness(&self) -> bool {
+        self.witness_name.is_some()
+            || self.witness_role.is_some()
+            || self.witness_statement.is_some()
+            || self.witness_confirms_understanding
+            || self.witness_confirms_no_undue_influence
+    }
+}
+
+/// Options for `statement witness`: run by the witness, in the maker's
+/// presence, before the maker signs.
+#[derive(Debug, Args)]
+pub struct WitnessArgs {
+    /// Your name (the witness's own).
+    #[arg(long)]
+    pub name: String,
+    /// Your role ("advocate", "GP", "friend").
+    #[arg(long)]
+    pub role: String,
+    /// Your statement, in your own words (or `--statement-file`).
+    #[arg(long, value_name = "TEXT", conflicts_with = "statement_file")]
+    pub statement: Option<String>,
+    /// A file holding your statement.
+    #[arg(long, value_name = "FILE")]
+    pub statement_file: Option<PathBuf>,
+    /// The date you witness (default: today; the maker signs the same day).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: Option<chrono::NaiveDate>,
+    /// You confirm the maker understood the statement.
+    #[arg(long)]
+    pub confirm_understanding: bool,
+    /// You confirm the maker was under no undue influence.
+    #[arg(long)]
+    pub confirm_no_undue_influence: bool,
+    /// The draft you witness (default: the latest).
+    #[arg(long)]
+    pub version: Option<String>,
 }
 
 /// Options for `statement departure`.

@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use crate::args::{
     DiffArgs, FileFormat, HowArg, RegionArg, ReviewDateArgs, RevokeArgs, ShowArgs, SignArgs,
+    WitnessArgs,
 };
 use crate::compose::{self, PrivateFile};
 use crate::documents_io::{self, command_of};
@@ -451,15 +452,54 @@ pub fn sign_off_from(a: &SignArgs) -> SignOff {
         confirms_capacity: a.confirm_capacity,
         capacity_statement: a.capacity.clone().unwrap_or_default(),
         support_used: a.support.clone().unwrap_or_default(),
-        witness: a.witness_name.as_ref().map(|name| Witness {
-            name: name.clone(),
-            role: a.witness_role.clone().unwrap_or_default(),
-            signed_on: Some(a.date.unwrap_or_else(|| chrono::Local::now().date_naive())),
-            confirms_understanding: a.witness_confirms_understanding,
-            confirms_no_undue_influence: a.witness_confirms_no_undue_influence,
-            statement: a.witness_statement.clone().unwrap_or_default(),
-        }),
+        witness: None,
     }
+}
+
+/// `statement witness`: the witness records their own attestation of a
+/// draft, in the maker's presence, before the maker signs it.
+pub fn witness(vault: &Vault, a: &WitnessArgs) -> Result<(), Failure> {
+    let kind = DocumentKind::AdvanceStatement;
+    let doc = require(vault, kind)?;
+    let v = match &a.version {
+        Some(g) => vault.get_version(&doc.id, &resolve(vault, &doc, g)?)?,
+        None => vault.latest_version(&doc.id)?,
+    };
+    let statement = match (&a.statement, &a.statement_file) {
+        (Some(s), _) => s.clone(),
+        (None, Some(f)) => std::fs::read_to_string(f)
+            .map_err(|e| Failure::other(format!("cannot read the statement file: {}", e.kind())))?,
+        (None, None) => {
+            return Err(Failure::usage(
+                "write your statement as the witness, in your own words: --statement TEXT \
+                 or --statement-file FILE"
+                    .into(),
+            ))
+        }
+    };
+    let on = a.date.unwrap_or_else(|| chrono::Local::now().date_naive());
+    vault.witness_version(
+        &doc.id,
+        &v.hash,
+        Witness {
+            name: a.name.clone(),
+            role: a.role.clone(),
+            signed_on: Some(on),
+            confirms_understanding: a.confirm_understanding,
+            confirms_no_undue_influence: a.confirm_no_undue_influence,
+            statement,
+            attested_by_witness: true,
+        },
+    )?;
+    println!(
+        "Witnessed version {} ({}) on {on}, by {} ({}). Hand the device back: the maker signs \
+         it now, the same day (haven statement sign).",
+        v.number,
+        &v.hash[..12.min(v.hash.len())],
+        a.name.trim(),
+        a.role.trim()
+    );
+    Ok(())
 }
 
 /// Prints problems one per line, by section, and returns the failure.
@@ -486,8 +526,22 @@ pub fn sign(vault: &Vault, kind: DocumentKind, a: &SignArgs) -> Result<(), Failu
         Some(g) => vault.get_version(&doc.id, &resolve(vault, &doc, g)?)?,
         None => vault.latest_version(&doc.id)?,
     };
+    if a.names_a_witness() {
+        return Err(Failure::usage(
+            "the witness attests for themselves, not through your sign-off: before you sign, \
+             the witness runs `haven statement witness --name THEIR-NAME --role ROLE \
+             --statement TEXT --confirm-understanding --confirm-no-undue-influence` \
+             (the --witness-* options of `sign` were withdrawn)"
+                .into(),
+        ));
+    }
     let so = sign_off_from(a);
-    let problems = haven_core::validate(&v.content, Some(&so));
+    // Checked as it will be signed: with the witness's own attestation.
+    let checked = SignOff {
+        witness: vault.witness_attestation(&doc.id, &v.hash)?,
+        ..so.clone()
+    };
+    let problems = haven_core::validate(&v.content, Some(&checked));
     if !problems.is_empty() {
         return Err(refuse(kind, &problems));
     }

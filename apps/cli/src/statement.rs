@@ -12,24 +12,14 @@ use crate::reviews;
 const KIND: DocumentKind = DocumentKind::AdvanceStatement;
 
 /// Runs one statement command; `open` opens and unlocks the vault, called
-/// only by commands that need it (templates and the witness explanation do
-/// not).
+/// only by commands that need it (templates do not).
 pub fn run(
     cmd: StatementCommand,
     open: impl FnOnce() -> Result<Vault, Failure>,
 ) -> Result<(), Failure> {
     match cmd {
-        StatementCommand::Template { format } => {
-            documents::template(KIND, Region::Other, format)
-        }
-        // The core takes the witness in the sign-off itself (a witness
-        // watches the maker sign), so there is no separate witness step.
-        StatementCommand::Witness { .. } => Err(Failure::usage(
-            "a witness signs together with you: use `haven statement sign --name YOU --confirm-capacity \
-             --witness-name NAME --witness-role ROLE --witness-statement TEXT \
-             --witness-confirms-understanding --witness-confirms-no-undue-influence`"
-                .into(),
-        )),
+        StatementCommand::Template { format } => documents::template(KIND, Region::Other, format),
+        StatementCommand::Witness(a) => documents::witness(&open()?, &a),
         StatementCommand::Show(a) => documents::show(&open()?, KIND, &a),
         StatementCommand::Edit { file, remove_file } => {
             documents::edit(&open()?, KIND, file.as_deref(), remove_file, None)

@@ -335,17 +335,17 @@ fn documents(vault: &Vault, entry_id: &str, out_dir: &Path) -> Result<(), Failur
     };
     statement.restrictive_interventions.try_first = vec!["a quiet room and time".into()];
     statement.maker_details.jurisdiction = Jurisdiction::EnglandAndWales;
+    // An advance decision is made at 18 or over (MCA 2005 s.24): the date
+    // of birth shows it.
+    statement.maker_details.date_of_birth = chrono::NaiveDate::from_ymd_opt(1990, 5, 17);
     let s1 = vault.create_document(statement.clone().into())?;
     println!("what I am told about my refusals, plainly:");
     if let Some(notice) = haven_core::documents::refusal_notice_for(&statement) {
         println!("  {notice}");
     }
     println!("sign without the legal words (Mental Capacity Act 2005 s.25):");
-    match vault.sign_version(
-        &s1.document_id,
-        &s1.hash,
-        maker(today, Some(witness(today))),
-    ) {
+    vault.witness_version(&s1.document_id, &s1.hash, witness(today))?;
+    match vault.sign_version(&s1.document_id, &s1.hash, maker(today, None)) {
         Err(_) => {
             for p in haven_core::validate(&s1.content, Some(&maker(today, Some(witness(today))))) {
                 println!("  refused: {p}");
@@ -360,11 +360,19 @@ fn documents(vault: &Vault, entry_id: &str, out_dir: &Path) -> Result<(), Failur
     statement.treatment_refusals[0].life_at_risk_statement =
         "I refuse it even if my life is at risk.".into();
     let s2 = vault.save_version(&s1.document_id, &s1.hash, statement.into())?;
-    let active = vault.sign_version(
+    println!("the maker cannot attest for the witness:");
+    if let Err(e) = vault.sign_version(
         &s2.document_id,
         &s2.hash,
         maker(today, Some(witness(today))),
-    )?;
+    ) {
+        println!("  {}", describe(&Err(e)));
+    }
+    // A new version needs its own attestation: the device is handed to
+    // the witness, who records theirs, then back to the maker to sign.
+    vault.witness_version(&s2.document_id, &s2.hash, witness(today))?;
+    println!("the witness (Jo, an advocate) attests version 2 themselves, on the device");
+    let active = vault.sign_version(&s2.document_id, &s2.hash, maker(today, None))?;
     println!(
         "version {} with the words, signed and witnessed: {}",
         active.number,
@@ -611,6 +619,7 @@ fn witness(today: chrono::NaiveDate) -> Witness {
         confirms_understanding: true,
         confirms_no_undue_influence: true,
         statement: "Alex understood the statement and made it freely.".into(),
+        attested_by_witness: true,
     }
 }
 

@@ -290,6 +290,7 @@ fn statement_with_refusal(e: &Env, statement: &str) -> String {
         r#"
 [maker_details]
 full_name = "Alex Example"
+date_of_birth = "1990-05-17"
 
 [restrictive_interventions]
 try_first = ["a quiet room"]
@@ -326,7 +327,7 @@ fn signing_reports_problems_by_section_then_succeeds() {
     assert!(!listed.contains("electroconvulsive"), "never quotes");
 
     let v2 = statement_with_refusal(&e, "I refuse it even if my life is at risk");
-    let witness = [
+    let sign = [
         "statement",
         "sign",
         "--name",
@@ -334,28 +335,65 @@ fn signing_reports_problems_by_section_then_succeeds() {
         "--confirm-capacity",
         "--support",
         "my advocate",
+    ];
+    // Issue 11, item 1: the maker cannot attest for the witness. On main
+    // these flags signed the version as "confirmed by the witness".
+    let mut by_maker = sign.to_vec();
+    by_maker.extend([
         "--witness-name",
         "Jo Witness",
         "--witness-role",
         "advocate",
-        "--witness-statement",
-        "Alex understood and chose freely",
         "--witness-confirms-understanding",
+        "--witness-confirms-no-undue-influence",
+    ]);
+    let out = e.fails(&by_maker, 2);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("the witness attests for themselves"), "{err}");
+    assert!(err.contains("haven statement witness"), "{err}");
+    assert_eq!(e.json(&["statement", "show", "--json"])["status"], "draft");
+    // Unwitnessed, it is refused by section.
+    let out = e.fails(&sign, 1);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("witnessed"));
+
+    // The witness, with their own name, role, statement and date.
+    let witness = [
+        "statement",
+        "witness",
+        "--name",
+        "Jo Witness",
+        "--role",
+        "advocate",
+        "--statement",
+        "Alex understood and chose freely",
+        "--confirm-understanding",
     ];
     let out = e.fails(&witness, 1);
-    assert!(String::from_utf8_lossy(&out.stdout).contains("Witness: the witness has not confirmed"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("confirms, themselves"));
     let mut full = witness.to_vec();
-    full.push("--witness-confirms-no-undue-influence");
-    assert!(e.ok(&full).contains("active advance statement"));
+    full.push("--confirm-no-undue-influence");
+    assert!(e.ok(&full).contains("Witnessed version 2"));
+    assert!(e.ok(&sign).contains("active advance statement"));
     let shown = e.json(&["statement", "show", "--json"]);
     assert_eq!(shown["hash"], v2.as_str());
     assert_eq!(shown["status"], "active");
     assert_eq!(shown["sign_off"]["witness"]["name"], "Jo Witness");
+    assert_eq!(shown["sign_off"]["witness"]["attested_by_witness"], true);
     assert!(shown["next_review"].is_string());
 
-    // `witness` explains that the witness signs with the maker.
-    let out = e.fails(&["statement", "witness", "--name", "Jo"], 2);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--witness-name"));
+    // The PDF says who attested what, and leaves lines for ink.
+    let pdf = e.path("signed.pdf");
+    e.ok(&["statement", "export", "--out", pdf.to_str().unwrap()]);
+    let text = haven_test_support::pdf::text_of_file(&pdf);
+    haven_test_support::pdf::assert_contains(
+        &text,
+        "The witness's attestation, by Jo Witness themselves",
+    );
+    haven_test_support::pdf::assert_contains(&text, "Signature of the witness");
+    haven_test_support::pdf::assert_contains(&text, "confirmed by the witness");
+
+    // A signed version cannot be witnessed again.
+    e.fails(&full, 1);
 
     // Signing the active version again is refused.
     e.fails(
@@ -376,17 +414,17 @@ fn reviews_departures_and_reviews_due() {
     statement_with_refusal(&e, "even if my life is at risk");
     e.ok(&[
         "statement",
-        "sign",
+        "witness",
         "--name",
-        "Alex",
-        "--confirm-capacity",
-        "--witness-name",
         "Jo",
-        "--witness-role",
+        "--role",
         "friend",
-        "--witness-confirms-understanding",
-        "--witness-confirms-no-undue-influence",
+        "--statement",
+        "Alex chose this freely",
+        "--confirm-understanding",
+        "--confirm-no-undue-influence",
     ]);
+    e.ok(&["statement", "sign", "--name", "Alex", "--confirm-capacity"]);
     let review = r#"
 name = "Dr Rivera"
 role = "consultant psychiatrist"

@@ -1,6 +1,6 @@
 //! The HTTP layer: a thin shell over [`Store`]. It checks sizes, rates and
-//! tokens, seals access-log events to the share's log key, and sets the
-//! headers every answer carries (no caching anywhere, a strict CSP, no
+//! tokens, seals access-log events to the share's log key (`events.rs`),
+//! and sets the headers every answer carries (no caching anywhere, a strict CSP, no
 //! referrer, no sniffing). It logs the method, the route pattern (never the
 //! path with its id), the status and the time: never a body, a token or a
 //! query (fragments never reach a server at all).
@@ -19,13 +19,14 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
-use haven_core::share::access_log::{self, AccessEvent};
+use haven_core::share::access_log::AccessEvent;
 use haven_core::share::capsule::MAX_CAPSULE_BYTES;
 use haven_core::share::client::Upload;
 use haven_core::share::link::{access_hash, is_share_id, PIN_TRIES};
 use haven_core::share::primitives::{b64, unb64};
 use haven_core::share::reply::MAX_REPLY_BYTES;
 
+use crate::events::{LogKeys, Sealer};
 use crate::limits::RateLimiter;
 use crate::store::{AddReply, Open, Put, Share, Store};
 
@@ -49,6 +50,8 @@ pub struct App<S> {
     pub store: S,
     /// Per-address rate limiter.
     pub limiter: RateLimiter,
+    /// Log keys of recently opened shares (to seal their events ahead).
+    pub log_keys: LogKeys,
 }
 
 /// The relay's routes.
@@ -107,12 +110,15 @@ async fn guard<S: Store>(
         HeaderValue::from_static("nosniff"),
     );
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    eprintln!(
-        "{} {method} {route} {} {}us",
+    // One write per line: stderr is unbuffered, and `eprintln!` would
+    // write each formatted piece with its own system call.
+    let line = format!(
+        "{} {method} {route} {} {}us\n",
         Utc::now().format("%Y-%m-%dT%H:%M:%SZ"),
         response.status().as_u16(),
         started.elapsed().as_micros()
     );
+    let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), line.as_bytes());
     response
 }
 
@@ -186,17 +192,6 @@ async fn put_share<S: Store>(
     }
 }
 
-async fn log_event<S: Store>(app: &App<S>, id: &str, log_key: &str, event: AccessEvent) {
-    match access_log::seal(event, Utc::now(), id, log_key) {
-        Ok(sealed) => {
-            if let Err(e) = app.store.append_log(id, sealed).await {
-                eprintln!("haven-relay: could not append to an access log: {e}");
-            }
-        }
-        Err(_) => eprintln!("haven-relay: a share has an unusable log key"),
-    }
-}
-
 fn gone(state: &str, at: Option<DateTime<Utc>>) -> Response {
     let mut body = serde_json::json!({ "state": state });
     if let Some(at) = at {
@@ -217,42 +212,35 @@ async fn open_share<S: Store>(
     let Some(token) = bearer_hash(&headers) else {
         return status(StatusCode::UNAUTHORIZED);
     };
-    let now = Utc::now().timestamp();
-    let outcome = match app.store.open(&id, &token, now, i64::from(PIN_TRIES)).await {
+    let now = Utc::now();
+    let mut sealer = Sealer::new(&id, now);
+    if let Some(log_key) = app.log_keys.get(&id) {
+        sealer.seal_ahead(&log_key, AccessEvent::Opened);
+    }
+    let outcome = match app
+        .store
+        .open(&id, &token, now.timestamp(), i64::from(PIN_TRIES), sealer)
+        .await
+    {
         Ok(o) => o,
         Err(e) => return internal(e),
     };
+    if let Some(log_key) = outcome.log_key() {
+        app.log_keys.remember(&id, log_key);
+    }
     match outcome {
-        Open::Capsule {
-            capsule,
-            revoked,
-            log_key,
-        } => {
-            let event = if revoked {
-                AccessEvent::Revoked
-            } else {
-                AccessEvent::Opened
-            };
-            log_event(&app, &id, &log_key, event).await;
+        Open::Capsule { capsule, .. } => {
             ([(header::CONTENT_TYPE, "application/json")], capsule).into_response()
         }
-        Open::WrongToken {
-            locked_now,
-            log_key,
-        } => {
-            log_event(&app, &id, &log_key, AccessEvent::WrongPin).await;
+        Open::WrongToken { locked_now, .. } => {
             if locked_now {
-                log_event(&app, &id, &log_key, AccessEvent::Locked).await;
                 status(StatusCode::LOCKED)
             } else {
                 status(StatusCode::UNAUTHORIZED)
             }
         }
         Open::Locked => status(StatusCode::LOCKED),
-        Open::Expired { at, log_key } => {
-            log_event(&app, &id, &log_key, AccessEvent::Expired).await;
-            gone("expired", DateTime::from_timestamp(at, 0))
-        }
+        Open::Expired { at, .. } => gone("expired", DateTime::from_timestamp(at, 0)),
         Open::ReadLimit { .. } => gone("read_limit", None),
         Open::NotFound => status(StatusCode::NOT_FOUND),
     }

@@ -2,6 +2,7 @@
 //! loopback relay inside another process (`haven tour`) run the same code.
 //! See README.md and `docs/adr/0009-relay.md`.
 
+pub mod events;
 pub mod http;
 pub mod limits;
 pub mod store;
@@ -50,6 +51,7 @@ pub async fn serve<S: Store + Clone>(
     let app = Arc::new(http::App {
         store,
         limiter: limits::RateLimiter::new(settings.rate, settings.burst),
+        log_keys: events::LogKeys::default(),
     });
     let served = axum::serve(
         listener,

@@ -6,8 +6,9 @@
 //! read limits, revocation and stale uploads, replies, the sealed access
 //! log, expiry and the sweeper, limits and headers, a relay killed during
 //! uploads losing nothing it acknowledged, nothing secret in the database
-//! or the logs, and a bounded load of concurrent opens. PostgreSQL only:
-//! two relays on one database.
+//! or the logs, a bounded load of concurrent opens, and read limits and the
+//! PIN lockout staying exact under concurrent opens. PostgreSQL only: two
+//! relays on one database.
 
 mod harness;
 
@@ -491,6 +492,107 @@ fn a_thousand_concurrent_opens_all_succeed(db: Db) {
     assert_eq!(log.len(), 1000, "every read counted once");
 }
 
+/// Runs `tries` opens of `link` at once (each on its own thread, released
+/// together), the `i`th with `pin(i)` and through relay `via(i)`.
+fn at_once(
+    link: &Link,
+    tries: usize,
+    pin: impl Fn(usize) -> Option<String>,
+    via: impl Fn(usize) -> String,
+) -> Vec<Result<haven_core::share::capsule::Opened, ShareError>> {
+    let gate = std::sync::Arc::new(std::sync::Barrier::new(tries));
+    let threads: Vec<_> = (0..tries)
+        .map(|i| {
+            let (gate, pin) = (gate.clone(), pin(i));
+            let mut l = link.clone();
+            l.relay = via(i);
+            std::thread::spawn(move || {
+                let t = UreqTransport::default();
+                gate.wait();
+                open_link(&t, &l, pin.as_deref(), None, Utc::now())
+            })
+        })
+        .collect();
+    threads.into_iter().map(|h| h.join().unwrap()).collect()
+}
+
+fn events_in_log(p: &Person, s: &ShareSummary) -> Vec<AccessEvent> {
+    let (url, owner) = p.vault.share_owner(&s.id).unwrap();
+    p.vault
+        .open_access_log(
+            &s.id,
+            &client::access_log(&t(), &url, &s.id, &owner).unwrap(),
+        )
+        .unwrap()
+        .into_iter()
+        .map(|e| e.event)
+        .collect()
+}
+
+fn count(events: &[AccessEvent], which: AccessEvent) -> usize {
+    events.iter().filter(|e| **e == which).count()
+}
+
+/// Read limit 7, 40 opens at once (and through `relays` in turn): exactly 7
+/// capsules, 33 "read limit reached", 7 "opened" in the log.
+fn read_limit_exact_under_concurrency(p: &Person, s: &ShareSummary, relays: &[&Relay]) {
+    let link = Link::parse(&s.link).unwrap();
+    let urls: Vec<String> = relays.iter().map(|r| r.url.clone()).collect();
+    let results = at_once(&link, 40, |_| None, |i| urls[i % urls.len()].clone());
+    let opened = results.iter().filter(|r| r.is_ok()).count();
+    let refused = results
+        .iter()
+        .filter(|r| matches!(r, Err(ShareError::ReadLimitReached)))
+        .count();
+    assert_eq!((opened, refused), (7, 33), "{results:?}");
+    assert_eq!(count(&events_in_log(p, s), AccessEvent::Opened), 7);
+}
+
+fn a_read_limit_of_n_gives_exactly_n_opens_under_concurrency(db: Db) {
+    let relay = Relay::start(&db, &[]);
+    let p = person();
+    let (s, _) = share(&p, &relay, None, Some(7));
+    read_limit_exact_under_concurrency(&p, &s, &[&relay]);
+}
+
+/// 30 wrong PINs at once (and through `relays` in turn): exactly 4 are told
+/// "wrong", the rest "locked"; the right PIN is then locked out too; the
+/// log has exactly 5 wrong PINs and one lock.
+fn lockout_exact_under_concurrency(p: &Person, s: &ShareSummary, relays: &[&Relay]) {
+    let link = Link::parse(&s.link).unwrap();
+    let urls: Vec<String> = relays.iter().map(|r| r.url.clone()).collect();
+    let results = at_once(
+        &link,
+        30,
+        |i| Some(format!("{:05}", 10_000 + i)),
+        |i| urls[i % urls.len()].clone(),
+    );
+    let wrong = results
+        .iter()
+        .filter(|r| matches!(r, Err(ShareError::WrongKeyOrPin)))
+        .count();
+    let locked = results
+        .iter()
+        .filter(|r| matches!(r, Err(ShareError::Locked)))
+        .count();
+    assert_eq!((wrong, locked), (4, 26), "{results:?}");
+    assert_eq!(
+        open_link(&t(), &link, Some(PIN), None, Utc::now()).unwrap_err(),
+        ShareError::Locked
+    );
+    let events = events_in_log(p, s);
+    assert_eq!(count(&events, AccessEvent::WrongPin), 5);
+    assert_eq!(count(&events, AccessEvent::Locked), 1);
+    assert_eq!(count(&events, AccessEvent::Opened), 0);
+}
+
+fn the_pin_lockout_is_exact_under_concurrent_guesses(db: Db) {
+    let relay = Relay::start(&db, &[]);
+    let p = person();
+    let (s, _) = share(&p, &relay, Some(PIN), None);
+    lockout_exact_under_concurrency(&p, &s, &[&relay]);
+}
+
 macro_rules! suite {
     ($($name:ident),* $(,)?) => {
         mod sqlite {
@@ -515,6 +617,8 @@ suite!(
     a_relay_killed_during_uploads_loses_nothing_it_acknowledged,
     nothing_secret_reaches_the_database_or_the_logs,
     a_thousand_concurrent_opens_all_succeed,
+    a_read_limit_of_n_gives_exactly_n_opens_under_concurrency,
+    the_pin_lockout_is_exact_under_concurrent_guesses,
 );
 
 /// Two relay processes on one PostgreSQL database serve the same shares and
@@ -546,4 +650,17 @@ fn two_relays_on_one_postgres_serve_the_same_shares() {
         );
     }
     assert_eq!(on(&b, "9998").unwrap_err(), ShareError::Locked);
+}
+
+/// The same exactness with two relays on one PostgreSQL, the opens split
+/// between them.
+#[test]
+fn two_relays_on_one_postgres_count_exactly_under_concurrency() {
+    let db = harness::postgres();
+    let (a, b) = (Relay::start(&db, &[]), Relay::start(&db, &[]));
+    let p = person();
+    let (limited, _) = share(&p, &a, None, Some(7));
+    read_limit_exact_under_concurrency(&p, &limited, &[&a, &b]);
+    let (pinned, _) = share(&p, &a, Some(PIN), None);
+    lockout_exact_under_concurrency(&p, &pinned, &[&a, &b]);
 }

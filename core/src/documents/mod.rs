@@ -80,7 +80,9 @@
 //!   creation and today; `jurisdiction.rs` names whose law a statement is
 //!   made under, and `mha_notice.rs` says what that law lets doctors
 //!   override; `revocation.rs` records when and how a version was
-//!   withdrawn (in the document's state, beside its status).
+//!   withdrawn (in the document's state, beside its status);
+//!   `witness.rs` is the witness's own step: an attestation recorded by
+//!   the witness on the draft, taken into the sign-off when it is signed.
 
 mod change;
 mod codec;
@@ -107,6 +109,7 @@ mod store;
 mod types;
 mod validation;
 mod versions;
+mod witness;
 
 pub use contacts::{Clinician, CoAuthor, Contact, ExcludedPerson, PhoneNumber, Professional};
 pub use content::{DocumentContent, DocumentKind, Section};

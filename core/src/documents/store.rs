@@ -23,7 +23,7 @@ use super::content::{DocumentContent, DocumentKind};
 use super::record_kinds::{ATTACHED_KINDS, DOCUMENT_KIND, MAX_DOCUMENT_BYTES, SIGN_OFF_KIND};
 use super::revocation::Revocation;
 use super::types::{
-    DocumentSummary, DocumentVersion, SignOff, StatusChange, VersionStatus, VersionSummary,
+    DocumentSummary, DocumentVersion, SignOff, StatusChange, VersionStatus, VersionSummary, Witness,
 };
 use crate::crypto;
 use crate::error::{HavenError, Result};
@@ -82,6 +82,10 @@ pub(crate) struct StateVersion {
     /// states written before issue 11's revocation record).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) revocation: Option<Revocation>,
+    /// The witness's own attestation of this version (issue 11), recorded
+    /// on the draft and copied into the sign-off when it is signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) witness: Option<Witness>,
 }
 
 /// One record attached to a version, as its document's state lists it.
@@ -135,6 +139,12 @@ impl State {
             });
             v.status = to;
         }
+    }
+
+    /// Keeps the witness's attestation of a version.
+    pub(crate) fn attest(&mut self, hash: &str, witness: Witness) -> Result<()> {
+        self.version_mut(hash)?.witness = Some(witness);
+        Ok(())
     }
 
     /// Marks a version revoked with its record, appending to the log.
@@ -269,6 +279,7 @@ pub(crate) fn write_version(
         signed_on: None,
         attached: Some(Vec::new()),
         revocation: None,
+        witness: None,
     });
     state.log.push(StatusChange {
         version_hash: hash.clone(),

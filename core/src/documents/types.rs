@@ -140,11 +140,14 @@ pub struct SignOff {
     pub capacity_statement: String,
     /// Any support used to make it (advocate, peer worker, easy read); empty if none.
     pub support_used: String,
-    /// The witness, if any. Required for refusals of life-sustaining treatment.
+    /// The witness, if any (required for refusals of life-sustaining
+    /// treatment). Taken, when signing, from the attestation the witness
+    /// recorded themselves ([`Vault::witness_version`](crate::Vault::witness_version));
+    /// pass `None`: a sign-off that carries one is refused.
     pub witness: Option<Witness>,
 }
 
-/// A witness to the maker's signature.
+/// A witness to the maker's signature, as the witness attests it.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(default)]
@@ -160,8 +163,13 @@ pub struct Witness {
     pub confirms_understanding: bool,
     /// The witness confirms the maker was under no undue influence.
     pub confirms_no_undue_influence: bool,
-    /// The witness's statement, in their words (optional).
+    /// The witness's statement, in their words.
     pub statement: String,
+    /// The witness recorded this themselves (`Vault::witness_version`).
+    /// `false` for witnesses the maker typed in before issue 11: exports
+    /// then say the maker entered it and the witness did not attest it.
+    /// Set by the vault; what a caller passes is ignored.
+    pub attested_by_witness: bool,
 }
 
 redacted_debug!(SignOff, Witness);

@@ -2,10 +2,11 @@
 //! counted from 1) and says exactly what is missing, without quoting anything
 //! the person wrote, so messages are safe in logs and error text.
 //!
-//! Drafts may be incomplete: validation only blocks signing. The one legal
-//! formality checked is the Mental Capacity Act 2005 s.25 rule for refusals
-//! of life-sustaining treatment: written, signed, witnessed, and saying it
-//! applies "even if my life is at risk".
+//! Drafts may be incomplete: validation only blocks signing. The legal
+//! formalities checked are the Mental Capacity Act 2005 rules for refusals
+//! of life-sustaining treatment: made at 18 or over (s.24(1), from the date
+//! of birth in the maker details), written, signed, witnessed, and saying it
+//! applies "even if my life is at risk" (s.25(5)-(6)).
 
 use serde::{Deserialize, Serialize};
 
@@ -168,13 +169,15 @@ fn check_statement(p: &mut Problems, s: &AdvanceStatement, sign_off: Option<&Sig
                 p.add(
                     sec,
                     Some(i),
-                    "a refusal of life-sustaining treatment must be witnessed: add a witness \
-                     (name, role, and their confirmation that the maker understood and was \
-                     under no undue influence)",
+                    "a refusal of life-sustaining treatment must be witnessed: the witness \
+                     records their own attestation of this version (name, role, statement, \
+                     and that the maker understood and was under no undue influence) \
+                     before it is signed",
                 );
             }
         }
     }
+    check_age(p, s, sign_off);
     let people = &s.people;
     if let Some(np) = &people.nominated_person {
         if blank(&np.name) {
@@ -214,6 +217,31 @@ fn check_statement(p: &mut Problems, s: &AdvanceStatement, sign_off: Option<&Sig
                 "say who this consent is for",
             );
         }
+    }
+}
+
+/// MCA 2005 s.24(1): an advance decision is made by a person aged 18 or
+/// over, on the day it is signed (today, for a draft).
+fn check_age(p: &mut Problems, s: &AdvanceStatement, sign_off: Option<&SignOff>) {
+    let Some(first) = s.treatment_refusals.iter().position(|r| r.life_sustaining) else {
+        return;
+    };
+    let on = sign_off.map_or_else(|| chrono::Utc::now().date_naive(), |so| so.signed_on);
+    match s.maker_details.date_of_birth {
+        None => p.add(
+            Section::MakerDetails,
+            None,
+            "give your date of birth: a refusal of life-sustaining treatment can only be \
+             made by a person aged 18 or over (Mental Capacity Act 2005 s.24)",
+        ),
+        Some(born) if on.years_since(born).unwrap_or(0) < 18 => p.add(
+            Section::TreatmentRefusals,
+            Some(first),
+            "a refusal of life-sustaining treatment can only be made by a person aged 18 \
+             or over (Mental Capacity Act 2005 s.24); it can be written as a wish instead \
+             (not life-sustaining), which clinicians must still consider",
+        ),
+        Some(_) => {}
     }
 }
 
@@ -283,9 +311,14 @@ pub fn validate(content: &DocumentContent, sign_off: Option<&SignOff>) -> Vec<Va
 mod tests {
     use super::*;
     use crate::documents::{TreatmentRefusal, Witness};
+    use chrono::Datelike;
 
     fn adrt(statement: &str) -> AdvanceStatement {
         AdvanceStatement {
+            maker_details: crate::documents::MakerDetails {
+                date_of_birth: chrono::NaiveDate::from_ymd_opt(1980, 1, 2),
+                ..Default::default()
+            },
             treatment_refusals: vec![TreatmentRefusal {
                 treatment: "secret-treatment".into(),
                 circumstances: "secret-circumstances".into(),
@@ -300,6 +333,7 @@ mod tests {
     fn signed(witness: bool) -> SignOff {
         SignOff {
             maker_name: "Maker".into(),
+            signed_on: chrono::Utc::now().date_naive(),
             confirms_capacity: true,
             witness: witness.then(|| Witness {
                 name: "Wit".into(),
@@ -335,6 +369,34 @@ mod tests {
         let no_witness = validate(&ok, Some(&signed(false)));
         assert_eq!(no_witness.len(), 1);
         assert!(no_witness[0].message.contains("witnessed"));
+    }
+
+    /// Issue 11, item 1: MCA s.24(1), an advance decision is made at 18 or
+    /// over: a date of birth is needed, and a 17-year-old's is refused.
+    #[test]
+    fn a_life_sustaining_refusal_needs_a_maker_aged_18() {
+        let so = signed(true);
+        let mut s = adrt("even if my life is at risk");
+        s.maker_details.date_of_birth = None;
+        let problems = validate(&s.clone().into(), Some(&so));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].section, Section::MakerDetails);
+        assert!(problems[0].message.contains("date of birth"));
+
+        let on = so.signed_on;
+        let seventeen = on.with_year(on.year() - 18).and_then(|d| d.succ_opt());
+        s.maker_details.date_of_birth = seventeen;
+        let problems = validate(&s.clone().into(), Some(&so));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].section, Section::TreatmentRefusals);
+        assert!(problems[0].message.contains("18 or over"));
+
+        s.maker_details.date_of_birth = on.with_year(on.year() - 18);
+        assert_eq!(validate(&s.clone().into(), Some(&so)), vec![]);
+        // A refusal that is not life-sustaining asks nothing of the age.
+        s.treatment_refusals[0].life_sustaining = false;
+        s.maker_details.date_of_birth = seventeen;
+        assert_eq!(validate(&s.into(), Some(&so)), vec![]);
     }
 
     #[test]

@@ -178,11 +178,23 @@ fn write_fuzz_seeds() {
         let sealed = blob::seal(&SpaceKey::new(EPOCH, KEY), [9; 12], &first).unwrap();
         write("sync_log", "blob", &with(&[2], &sealed));
         write("sync_log", "sealed-entry", &with(&[3], &first.encode()));
+        let welcome = crate::sync::pair::Welcome {
+            vault_key: zeroize::Zeroizing::new([1; 32]),
+            space: SPACE,
+            space_keys: vec![(EPOCH, zeroize::Zeroizing::new(KEY))],
+            members: vec![(DEVICE, [2; 32]), (DeviceId([0x77; 16]), [3; 32])],
+            frontier: vec![(DEVICE, second.head())],
+        };
+        write(
+            "sync_log",
+            "welcome",
+            &with(&[4], &welcome.encode().unwrap()),
+        );
         // Held head 2 (its true hash), three entries in order, a replay.
         write(
             "sync_log",
             "log",
-            b"\x04\x02\x00\x00\x03one\x00\x03two\x00\x05three\x01\x00\x00",
+            b"\x05\x02\x00\x00\x03one\x00\x03two\x00\x05three\x01\x00\x00",
         );
     }
 

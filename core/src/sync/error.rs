@@ -60,3 +60,27 @@ pub enum SyncError {
     #[error("the platform's cryptography failed")]
     Crypto,
 }
+
+/// Why pairing a device failed. None of the messages says which side
+/// mistyped: neither side can know.
+#[derive(Debug, Error, Clone, Copy, PartialEq, Eq)]
+pub enum PairError {
+    /// The typed code is not a code Haven shows (a number from 1 to 9999
+    /// and three words from its list).
+    #[error("that is not a pairing code: check the number and the three words")]
+    MistypedCode,
+    /// The other device did not use the same code (mistyped, or someone
+    /// else tried): this pairing is over, start again with a new code.
+    #[error("the other device did not use the same pairing code; start again with a new code")]
+    WrongCode,
+    /// A pairing message of the wrong kind, or an exchange message that is
+    /// not one (wrong length, a reflection of one's own).
+    #[error("a pairing message is damaged or out of place")]
+    BadMessage,
+    /// A welcome that does not decode.
+    #[error(transparent)]
+    Decode(#[from] DecodeError),
+    /// The platform's cryptography failed (no randomness).
+    #[error("the platform's cryptography failed")]
+    Crypto,
+}

@@ -16,6 +16,7 @@ use super::entry::Entry;
 use super::error::{DecodeError, SyncError};
 use super::ids::{DeviceId, Head, SpaceId};
 use super::op::Op;
+use super::pair::Welcome;
 use crate::crypto::padding;
 use crate::fuzzing::Input;
 use crate::share::primitives::{aes_seal, ed25519_public};
@@ -41,7 +42,9 @@ const MAX_LOG: usize = 12;
 ///   the seal of the entry it opens to;
 /// - 3: `rest` is an entry's plaintext, sealed validly as a blob: opening
 ///   gives exactly what decoding the plaintext gives, entry or error;
-/// - 4 and above: `rest` describes a log of entries signed by the known
+/// - 4: `rest` is a pairing welcome's plaintext (`pair::Welcome`, behind
+///   the pairing channel's seal): what decodes re-encodes to exactly `rest`;
+/// - 5 and above: `rest` describes a log of entries signed by the known
 ///   device (see [`log_input`]), checked by `verify_log` against a simple
 ///   model of a valid log.
 pub fn check_sync(data: &[u8]) {
@@ -52,6 +55,7 @@ pub fn check_sync(data: &[u8]) {
         1 => check_op(input.rest()),
         2 => check_raw_blob(input.rest()),
         3 => check_sealed_entry(input.rest()),
+        4 => check_welcome(input.rest()),
         _ => check_log(&mut input),
     }
 }
@@ -79,6 +83,16 @@ fn check_entry(bytes: &[u8]) {
 fn check_op(bytes: &[u8]) {
     if let Ok(op) = Op::decode(bytes) {
         assert_eq!(op.encode(), bytes, "a sync operation is not canonical");
+    }
+}
+
+fn check_welcome(bytes: &[u8]) {
+    if let Ok(welcome) = Welcome::decode(bytes) {
+        assert_eq!(
+            welcome.encode().unwrap(),
+            bytes,
+            "a pairing welcome is not canonical"
+        );
     }
 }
 

@@ -16,6 +16,7 @@
 //! - [`replica`]: a device's replica (causal delivery, what it knows it
 //!   lacks, fork detection);
 //! - [`round`]: one round with the relay, over the [`round::Relay`] trait;
+//! - [`pair`]: pairing a new device (code, SPAKE2, the sealed welcome);
 //! - [`alarm`]: what misbehaviour a device reports.
 
 pub mod alarm;
@@ -28,10 +29,11 @@ pub(crate) mod fuzz;
 pub mod ids;
 pub mod merge;
 pub mod op;
+pub mod pair;
 pub mod replica;
 pub mod round;
 mod wire;
 
 pub use alarm::Alarm;
-pub use error::{DecodeError, SyncError};
+pub use error::{DecodeError, PairError, SyncError};
 pub use ids::{DeviceId, Dot, Head, SpaceId};

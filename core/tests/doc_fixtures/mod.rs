@@ -263,8 +263,24 @@ pub fn sign_off(k: &mut Markers, witness: bool) -> SignOff {
             confirms_understanding: true,
             confirms_no_undue_influence: true,
             statement: k.m("witnessstatement"),
+            attested_by_witness: true,
         }),
     }
+}
+
+/// Signs as the app does: the witness named in `so` (if any) first records
+/// their own attestation of the version (`witness_version`), then the maker
+/// signs without it. Either step's error is returned.
+pub fn sign_as_app(
+    v: &Vault,
+    doc: &str,
+    hash: &str,
+    mut so: SignOff,
+) -> haven_core::Result<DocumentVersion> {
+    if let Some(w) = so.witness.take() {
+        v.witness_version(doc, hash, w)?;
+    }
+    v.sign_version(doc, hash, so)
 }
 
 pub fn clinician(k: &mut Markers) -> Clinician {
@@ -388,7 +404,7 @@ pub fn reviewed_statement(v: &Vault, k: &mut Markers) -> ExportDocument {
     let doc = v1.document_id.clone();
     let mut so = sign_off(k, true);
     so.maker_name = format!("{ZOE} {}", so.maker_name);
-    v.sign_version(&doc, &v1.hash, so).unwrap();
+    sign_as_app(v, &doc, &v1.hash, so).unwrap();
     v.add_consultation_review(&doc, &v1.hash, review(k))
         .unwrap();
     v.record_departure(&doc, &v1.hash, departure(k)).unwrap();

@@ -8,12 +8,16 @@
 //! counters) are one pure function, [`decide_open`]; each backend runs it
 //! inside one transaction holding the share's row (SQLite: the write lock;
 //! PostgreSQL: `SELECT ... FOR UPDATE`), so two relays on one database
-//! count every read and every wrong PIN exactly once.
+//! count every read and every wrong PIN exactly once. The same transaction
+//! stores the sealed access-log events of that open (`crate::events`).
 
 use std::future::Future;
 
+use crate::events::Sealer;
+
 pub mod postgres;
 pub mod sqlite;
+mod writer;
 
 /// One share as stored.
 #[derive(Clone)]
@@ -93,6 +97,19 @@ pub enum Open {
     NotFound,
 }
 
+impl Open {
+    /// The share's log key, when there is a share.
+    pub fn log_key(&self) -> Option<&str> {
+        match self {
+            Open::Capsule { log_key, .. }
+            | Open::WrongToken { log_key, .. }
+            | Open::Expired { log_key, .. }
+            | Open::ReadLimit { log_key } => Some(log_key),
+            Open::Locked | Open::NotFound => None,
+        }
+    }
+}
+
 /// What adding a reply did.
 #[derive(Debug, PartialEq, Eq)]
 pub enum AddReply {
@@ -137,13 +154,16 @@ pub trait Store: Send + Sync + 'static {
     /// are kept across versions.
     fn put(&self, id: &str, share: Share) -> impl Future<Output = StoreResult<Put>> + Send;
     /// One open with an access token hash, at `now`, locking after
-    /// `max_wrong` wrong tokens (see [`decide_open`]).
+    /// `max_wrong` wrong tokens (see [`decide_open`]), storing the events
+    /// it writes to the access log (sealed by `sealer`) in the same
+    /// transaction.
     fn open(
         &self,
         id: &str,
         token_hash: &[u8],
         now: i64,
         max_wrong: i64,
+        sealer: Sealer,
     ) -> impl Future<Output = StoreResult<Open>> + Send;
     /// Whether `owner_hash` owns the share; `None` if there is no share.
     fn is_owner(
@@ -168,8 +188,6 @@ pub trait Store: Send + Sync + 'static {
         id: &str,
         reply_id: &str,
     ) -> impl Future<Output = StoreResult<()>> + Send;
-    /// Appends a sealed log event.
-    fn append_log(&self, id: &str, event: Vec<u8>) -> impl Future<Output = StoreResult<()>> + Send;
     /// The sealed log events, oldest first.
     fn log(&self, id: &str) -> impl Future<Output = StoreResult<Vec<Vec<u8>>>> + Send;
     /// Deletes every share expired at `now`, with its replies and log.

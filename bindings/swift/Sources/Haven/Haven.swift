@@ -1177,7 +1177,8 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
     func setNextReview(documentId: String, date: NaiveDate?) throws 
     
     /**
-     * The maker signs a draft; it becomes the active version.
+     * The maker signs a draft; it becomes the active version. Pass no
+     * witness in `sign_off`: the witness attests with `witness_version`.
      */
     func signVersion(documentId: String, versionHash: String, signOff: SignOff) throws  -> DocumentVersion
     
@@ -1206,6 +1207,19 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
      * The warning signs an entry is linked to (their ids).
      */
     func warningSignsLinkedToEntry(entryId: String) throws  -> [String]
+    
+    /**
+     * The witness's attestation of a version, if one was recorded.
+     */
+    func witnessAttestation(documentId: String, hash: String) throws  -> Witness?
+    
+    /**
+     * The witness records their own attestation of a draft, in the
+     * maker's presence (the app hands the device to the witness and calls
+     * this), before the maker signs it the same day. The maker's
+     * `SignOff` then carries no witness: signing takes this one.
+     */
+    func witnessVersion(documentId: String, hash: String, witness: Witness) throws 
     
     /**
      * One PDF of one version: the full crisis plan, the one-page wallet
@@ -2248,7 +2262,8 @@ open func setNextReview(documentId: String, date: NaiveDate?)throws   {try rustC
 }
     
     /**
-     * The maker signs a draft; it becomes the active version.
+     * The maker signs a draft; it becomes the active version. Pass no
+     * witness in `sign_off`: the witness attests with `witness_version`.
      */
 open func signVersion(documentId: String, versionHash: String, signOff: SignOff)throws  -> DocumentVersion  {
     return try  FfiConverterTypeDocumentVersion_lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
@@ -2327,6 +2342,37 @@ open func warningSignsLinkedToEntry(entryId: String)throws  -> [String]  {
         FfiConverterString.lower(entryId),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * The witness's attestation of a version, if one was recorded.
+     */
+open func witnessAttestation(documentId: String, hash: String)throws  -> Witness?  {
+    return try  FfiConverterOptionTypeWitness.lift(try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_witness_attestation(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(documentId),
+        FfiConverterString.lower(hash),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The witness records their own attestation of a draft, in the
+     * maker's presence (the app hands the device to the witness and calls
+     * this), before the maker signs it the same day. The maker's
+     * `SignOff` then carries no witness: signing takes this one.
+     */
+open func witnessVersion(documentId: String, hash: String, witness: Witness)throws   {try rustCallWithError(FfiConverterTypeHavenError_lift) {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_witness_version(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(documentId),
+        FfiConverterString.lower(hash),
+        FfiConverterTypeWitness_lower(witness),uniffiCallStatus
+    )
+}
 }
     
     /**
@@ -5425,6 +5471,30 @@ fileprivate struct FfiConverterOptionTypeSignOff: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeWitness: FfiConverterRustBuffer {
+    typealias SwiftType = Witness?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeWitness.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeWitness.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeNaiveDate: FfiConverterRustBuffer {
     typealias SwiftType = NaiveDate?
 
@@ -6421,7 +6491,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_haven_ffi_checksum_method_havenvault_set_next_review() != 63160) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_haven_ffi_checksum_method_havenvault_sign_version() != 58502) {
+    if (uniffi_haven_ffi_checksum_method_havenvault_sign_version() != 15750) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_status_log() != 36934) {
@@ -6437,6 +6507,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_warning_signs_linked_to_entry() != 22092) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_witness_attestation() != 55665) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_witness_version() != 34827) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_export_pdf() != 64536) {

@@ -7450,7 +7450,10 @@ public struct SignOff: Equatable, Hashable, CustomDebugStringConvertible {
      */
     public var supportUsed: String
     /**
-     * The witness, if any. Required for refusals of life-sustaining treatment.
+     * The witness, if any (required for refusals of life-sustaining
+     * treatment). Taken, when signing, from the attestation the witness
+     * recorded themselves ([`Vault::witness_version`](crate::Vault::witness_version));
+     * pass `None`: a sign-off that carries one is refused.
      */
     public var witness: Witness?
 
@@ -7474,7 +7477,10 @@ public struct SignOff: Equatable, Hashable, CustomDebugStringConvertible {
          * Any support used to make it (advocate, peer worker, easy read); empty if none.
          */supportUsed: String, 
         /**
-         * The witness, if any. Required for refusals of life-sustaining treatment.
+         * The witness, if any (required for refusals of life-sustaining
+         * treatment). Taken, when signing, from the attestation the witness
+         * recorded themselves ([`Vault::witness_version`](crate::Vault::witness_version));
+         * pass `None`: a sign-off that carries one is refused.
          */witness: Witness?) {
         self.makerName = makerName
         self.signedOn = signedOn
@@ -8750,7 +8756,7 @@ public func FfiConverterTypeWarningSign_lower(_ value: WarningSign) -> RustBuffe
 
 
 /**
- * A witness to the maker's signature.
+ * A witness to the maker's signature, as the witness attests it.
  */
 public struct Witness: Equatable, Hashable, CustomDebugStringConvertible {
     /**
@@ -8774,9 +8780,16 @@ public struct Witness: Equatable, Hashable, CustomDebugStringConvertible {
      */
     public var confirmsNoUndueInfluence: Bool
     /**
-     * The witness's statement, in their words (optional).
+     * The witness's statement, in their words.
      */
     public var statement: String
+    /**
+     * The witness recorded this themselves (`Vault::witness_version`).
+     * `false` for witnesses the maker typed in before issue 11: exports
+     * then say the maker entered it and the witness did not attest it.
+     * Set by the vault; what a caller passes is ignored.
+     */
+    public var attestedByWitness: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -8797,14 +8810,21 @@ public struct Witness: Equatable, Hashable, CustomDebugStringConvertible {
          * The witness confirms the maker was under no undue influence.
          */confirmsNoUndueInfluence: Bool, 
         /**
-         * The witness's statement, in their words (optional).
-         */statement: String) {
+         * The witness's statement, in their words.
+         */statement: String, 
+        /**
+         * The witness recorded this themselves (`Vault::witness_version`).
+         * `false` for witnesses the maker typed in before issue 11: exports
+         * then say the maker entered it and the witness did not attest it.
+         * Set by the vault; what a caller passes is ignored.
+         */attestedByWitness: Bool) {
         self.name = name
         self.role = role
         self.signedOn = signedOn
         self.confirmsUnderstanding = confirmsUnderstanding
         self.confirmsNoUndueInfluence = confirmsNoUndueInfluence
         self.statement = statement
+        self.attestedByWitness = attestedByWitness
     }
 
     
@@ -8839,7 +8859,8 @@ public struct FfiConverterTypeWitness: FfiConverterRustBuffer {
                 signedOn: FfiConverterOptionTypeNaiveDate.read(from: &buf), 
                 confirmsUnderstanding: FfiConverterBool.read(from: &buf), 
                 confirmsNoUndueInfluence: FfiConverterBool.read(from: &buf), 
-                statement: FfiConverterString.read(from: &buf)
+                statement: FfiConverterString.read(from: &buf), 
+                attestedByWitness: FfiConverterBool.read(from: &buf)
         )
     }
 
@@ -8850,6 +8871,7 @@ public struct FfiConverterTypeWitness: FfiConverterRustBuffer {
         FfiConverterBool.write(value.confirmsUnderstanding, into: &buf)
         FfiConverterBool.write(value.confirmsNoUndueInfluence, into: &buf)
         FfiConverterString.write(value.statement, into: &buf)
+        FfiConverterBool.write(value.attestedByWitness, into: &buf)
     }
 }
 

@@ -73,6 +73,7 @@ final class DocumentTests: HavenTestCase {
 
         var statement = emptyStatement()
         statement.makerDetails.fullName = "Robin Hale"
+        statement.makerDetails.dateOfBirth = daysAgo(365 * 30)
         statement.hospitalPreferences.preferred = ["Ward 3"]
         statement.treatmentRefusals = [
             TreatmentRefusal(treatment: "Depot antipsychotic", circumstances: "When I am admitted", reason: "Side effects",
@@ -101,7 +102,16 @@ final class DocumentTests: HavenTestCase {
         // witnessed: active; its review set eight months back is overdue.
         let witnessed = signOff("Robin Hale", on: day(Date()), witness: witness("Jo Bell"))
         XCTAssertEqual(validateContent(content: v2.content, signOff: witnessed), [])
-        let signed = try vault.signVersion(documentId: v1.documentId, versionHash: v2.hash, signOff: witnessed)
+        // The maker cannot attest for the witness: the device is handed over
+        // and the witness records their own attestation.
+        assertThrowsCase("InvalidInput (the maker attesting)",
+                         try vault.signVersion(documentId: v1.documentId, versionHash: v2.hash, signOff: witnessed)) {
+            if case .InvalidInput = $0 { return true } else { return false }
+        }
+        try vault.witnessVersion(documentId: v1.documentId, hash: v2.hash, witness: witness("Jo Bell"))
+        XCTAssertEqual(try vault.witnessAttestation(documentId: v1.documentId, hash: v2.hash)?.attestedByWitness, true)
+        let signed = try vault.signVersion(documentId: v1.documentId, versionHash: v2.hash,
+                                           signOff: signOff("Robin Hale", on: day(Date())))
         XCTAssertEqual(signed.status, .active)
         XCTAssertEqual(signed.signOff?.witness?.name, "Jo Bell")
         try vault.setNextReview(documentId: v1.documentId, date: daysAgo(240))
@@ -183,7 +193,8 @@ final class DocumentTests: HavenTestCase {
         let witnessed = Revocation(
             revokedOn: day(Date()), how: .inWriting, notes: "Letter given to the ward manager",
             witness: Witness(name: "Dr Grey", role: "General practitioner", signedOn: day(Date()),
-                             confirmsUnderstanding: false, confirmsNoUndueInfluence: false, statement: ""))
+                             confirmsUnderstanding: false, confirmsNoUndueInfluence: false, statement: "",
+                             attestedByWitness: false))
         try vault.revokeVersion(documentId: v1.documentId, hash: v1.hash, revocation: witnessed)
         XCTAssertEqual(try vault.latestVersion(documentId: v1.documentId).status, .revoked)
         XCTAssertEqual(try vault.revocation(documentId: v1.documentId, hash: v1.hash), witnessed)

@@ -173,8 +173,8 @@ func signOff(_ name: String, on date: NaiveDate, witness: Witness? = nil) -> Sig
 
 func witness(_ name: String) -> Witness {
     Witness(
-        name: name, role: "Friend", signedOn: nil, confirmsUnderstanding: true, confirmsNoUndueInfluence: true,
-        statement: "")
+        name: name, role: "Friend", signedOn: day(Date()), confirmsUnderstanding: true,
+        confirmsNoUndueInfluence: true, statement: "\(name) saw the maker sign, freely.", attestedByWitness: false)
 }
 
 struct UnexpectedConflict: Error {}

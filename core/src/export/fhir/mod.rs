@@ -517,6 +517,10 @@ impl Builder<'_> {
                     ("influence", &yes_no(l, w.confirms_no_undue_influence)),
                 ],
             ));
+            if !w.attested_by_witness {
+                text.push(' ');
+                text.push_str(&l.a("so-electronic-witness-by-maker", &[("name", w.name.trim())]));
+            }
         }
         // When it was signed: a later supersession or revocation changes the
         // status, not when the sign-off was recorded.

@@ -212,11 +212,14 @@ fn authority(l: &crate::i18n::Labels, a: AttorneyAuthority) -> String {
     })
 }
 
-/// The sign-off and witness blocks; says plainly when there is none.
+/// The sign-off and witness blocks; says plainly when there is none. Says
+/// which parts were recorded electronically and by whom, and leaves
+/// signature lines (person, witness, date) for ink.
 pub(crate) fn sign_off(s: Option<&SignOff>, b: &mut Blocks) {
     b.section(&section(b.l, Section::SignOff));
     let Some(s) = s else {
         b.text(&b.l.t("so-not-signed"));
+        ink_signatures(b);
         b.end_section();
         return;
     };
@@ -243,10 +246,17 @@ pub(crate) fn sign_off(s: Option<&SignOff>, b: &mut Blocks) {
             if let Some(d) = w.signed_on {
                 b.field(&b.l.t("so-witnessed-on"), &date(b.l, d));
             }
+            // Only the witness's own attestation is "confirmed by the
+            // witness"; one the maker typed in (before issue 11) says so.
+            let confirmed = if w.attested_by_witness {
+                "so-confirmed-by-witness"
+            } else {
+                "so-entered-by-maker"
+            };
             b.field(
                 &b.l.t("so-understood"),
                 &b.l.t(if w.confirms_understanding {
-                    "so-confirmed-by-witness"
+                    confirmed
                 } else {
                     "so-not-confirmed"
                 }),
@@ -254,7 +264,7 @@ pub(crate) fn sign_off(s: Option<&SignOff>, b: &mut Blocks) {
             b.field(
                 &b.l.t("so-no-undue-influence"),
                 &b.l.t(if w.confirms_no_undue_influence {
-                    "so-confirmed-by-witness"
+                    confirmed
                 } else {
                     "so-not-confirmed"
                 }),
@@ -262,7 +272,55 @@ pub(crate) fn sign_off(s: Option<&SignOff>, b: &mut Blocks) {
             b.long_field(&b.l.t("so-witness-statement"), &w.statement);
         }
     }
+    b.text(&electronic_note(s, b.l));
+    ink_signatures(b);
     b.end_section();
+}
+
+/// Which parts were recorded electronically in Haven, and by whom.
+fn electronic_note(s: &SignOff, l: &crate::i18n::Labels) -> String {
+    let mut note = l.a(
+        "so-electronic-maker",
+        &[
+            ("name", s.maker_name.trim()),
+            ("date", &date(l, s.signed_on)),
+        ],
+    );
+    if let Some(w) = &s.witness {
+        let on = w
+            .signed_on
+            .map(|d| l.a("fhir-on-date", &[("date", &date(l, d))]))
+            .unwrap_or_default();
+        note.push(' ');
+        note.push_str(&l.a(
+            if w.attested_by_witness {
+                "so-electronic-witness"
+            } else {
+                "so-electronic-witness-by-maker"
+            },
+            &[("name", w.name.trim()), ("on", &on)],
+        ));
+    }
+    note
+}
+
+/// Lines for ink signatures: the person, the witness, and the dates.
+fn ink_signatures(b: &mut Blocks) {
+    let line = "______________________________";
+    let day = "______________";
+    b.sub(&b.l.t("so-ink-heading"));
+    for (who, date_label) in [
+        ("so-ink-person", "so-ink-date"),
+        ("so-ink-witness", "so-ink-date"),
+    ] {
+        b.para(vec![
+            bold(format!("{}: ", b.l.t(who)), b.body),
+            reg(line.to_string(), b.body),
+            bold(format!("  {}: ", b.l.t(date_label)), b.body),
+            reg(day.to_string(), b.body),
+        ]);
+    }
+    b.field(&b.l.t("so-ink-witness-name"), line);
 }
 
 fn response_words(l: &crate::i18n::Labels, r: ReviewResponse) -> String {

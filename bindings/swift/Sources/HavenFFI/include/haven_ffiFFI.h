@@ -770,6 +770,16 @@ void uniffi_haven_ffi_fn_method_havenvault_verify_document(uint64_t ptr, RustBuf
 RustBuffer uniffi_haven_ffi_fn_method_havenvault_warning_signs_linked_to_entry(uint64_t ptr, RustBuffer entry_id, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_WITNESS_ATTESTATION
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_WITNESS_ATTESTATION
+RustBuffer uniffi_haven_ffi_fn_method_havenvault_witness_attestation(uint64_t ptr, RustBuffer document_id, RustBuffer hash, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_WITNESS_VERSION
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_WITNESS_VERSION
+void uniffi_haven_ffi_fn_method_havenvault_witness_version(uint64_t ptr, RustBuffer document_id, RustBuffer hash, RustBuffer witness, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_EXPORT_PDF
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_EXPORT_PDF
 RustBuffer uniffi_haven_ffi_fn_method_havenvault_export_pdf(uint64_t ptr, RustBuffer kind, RustBuffer version, RustBuffer language, RustBuffer fonts, RustBuffer listener, RustBuffer token, RustCallStatus *_Nonnull out_status
@@ -1838,6 +1848,18 @@ uint16_t uniffi_haven_ffi_checksum_method_havenvault_verify_document(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_WARNING_SIGNS_LINKED_TO_ENTRY
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_WARNING_SIGNS_LINKED_TO_ENTRY
 uint16_t uniffi_haven_ffi_checksum_method_havenvault_warning_signs_linked_to_entry(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_WITNESS_ATTESTATION
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_WITNESS_ATTESTATION
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_witness_attestation(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_WITNESS_VERSION
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_WITNESS_VERSION
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_witness_version(void
     
 );
 #endif

@@ -94,6 +94,7 @@ import app.haven.core.FfiConverterTypeValidationProblem
 import app.haven.core.FfiConverterTypeVerifyReport
 import app.haven.core.FfiConverterTypeVersionRef
 import app.haven.core.FfiConverterTypeVersionSummary
+import app.haven.core.FfiConverterTypeWitness
 import app.haven.core.Followed
 import app.haven.core.HavenException
 import app.haven.core.Jurisdiction
@@ -122,6 +123,7 @@ import app.haven.core.ValidationProblem
 import app.haven.core.VerifyReport
 import app.haven.core.VersionRef
 import app.haven.core.VersionSummary
+import app.haven.core.Witness
 import java.util.concurrent.atomic.AtomicBoolean
 import kotlin.coroutines.resume
 import kotlinx.coroutines.CancellableContinuation
@@ -176,6 +178,7 @@ import app.haven.core.RustBuffer as RustBufferValidationProblem
 import app.haven.core.RustBuffer as RustBufferVerifyReport
 import app.haven.core.RustBuffer as RustBufferVersionRef
 import app.haven.core.RustBuffer as RustBufferVersionSummary
+import app.haven.core.RustBuffer as RustBufferWitness
 
 // This is a helper for safely working with byte buffers returned from the Rust code.
 // A rust-owned buffer is represented by its capacity, its current length, and a
@@ -1076,6 +1079,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_warning_signs_linked_to_entry(
     ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_witness_attestation(
+    ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_witness_version(
+    ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_export_pdf(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_fhir_bundle(
@@ -1387,6 +1394,10 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_haven_ffi_fn_method_havenvault_warning_signs_linked_to_entry(`ptr`: Long,`entryId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_witness_attestation(`ptr`: Long,`documentId`: RustBuffer.ByValue,`hash`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_haven_ffi_fn_method_havenvault_witness_version(`ptr`: Long,`documentId`: RustBuffer.ByValue,`hash`: RustBuffer.ByValue,`witness`: RustBufferWitness.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_haven_ffi_fn_method_havenvault_export_pdf(`ptr`: Long,`kind`: RustBufferExportKind.ByValue,`version`: RustBufferVersionRef.ByValue,`language`: RustBuffer.ByValue,`fonts`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferExported.ByValue
     external fun uniffi_haven_ffi_fn_method_havenvault_fhir_bundle(`ptr`: Long,`versions`: RustBuffer.ByValue,`language`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,`token`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1858,7 +1869,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_set_next_review() and 0xFFFF) != 63160) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_sign_version() and 0xFFFF) != 58502) {
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_sign_version() and 0xFFFF) != 15750) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_status_log() and 0xFFFF) != 36934) {
@@ -1874,6 +1885,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_warning_signs_linked_to_entry() and 0xFFFF) != 22092) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_witness_attestation() and 0xFFFF) != 55665) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_witness_version() and 0xFFFF) != 34827) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_export_pdf() and 0xFFFF) != 64536) {
@@ -3403,7 +3420,8 @@ public interface HavenVaultInterface {
     fun `setNextReview`(`documentId`: kotlin.String, `date`: NaiveDate?)
     
     /**
-     * The maker signs a draft; it becomes the active version.
+     * The maker signs a draft; it becomes the active version. Pass no
+     * witness in `sign_off`: the witness attests with `witness_version`.
      */
     fun `signVersion`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `signOff`: SignOff): DocumentVersion
     
@@ -3432,6 +3450,19 @@ public interface HavenVaultInterface {
      * The warning signs an entry is linked to (their ids).
      */
     fun `warningSignsLinkedToEntry`(`entryId`: kotlin.String): List<kotlin.String>
+    
+    /**
+     * The witness's attestation of a version, if one was recorded.
+     */
+    fun `witnessAttestation`(`documentId`: kotlin.String, `hash`: kotlin.String): Witness?
+    
+    /**
+     * The witness records their own attestation of a draft, in the
+     * maker's presence (the app hands the device to the witness and calls
+     * this), before the maker signs it the same day. The maker's
+     * `SignOff` then carries no witness: signing takes this one.
+     */
+    fun `witnessVersion`(`documentId`: kotlin.String, `hash`: kotlin.String, `witness`: Witness)
     
     /**
      * One PDF of one version: the full crisis plan, the one-page wallet
@@ -4726,7 +4757,8 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
 
     
     /**
-     * The maker signs a draft; it becomes the active version.
+     * The maker signs a draft; it becomes the active version. Pass no
+     * witness in `sign_off`: the witness attests with `witness_version`.
      */
     @Throws(HavenException::class)override fun `signVersion`(`documentId`: kotlin.String, `versionHash`: kotlin.String, `signOff`: SignOff): DocumentVersion {
             return FfiConverterTypeDocumentVersion.lift(
@@ -4834,6 +4866,47 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
     }
     )
     }
+    
+
+    
+    /**
+     * The witness's attestation of a version, if one was recorded.
+     */
+    @Throws(HavenException::class)override fun `witnessAttestation`(`documentId`: kotlin.String, `hash`: kotlin.String): Witness? {
+            return FfiConverterOptionalTypeWitness.lift(
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_witness_attestation(
+        it,
+        
+        FfiConverterString.lower(`documentId`),
+        FfiConverterString.lower(`hash`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The witness records their own attestation of a draft, in the
+     * maker's presence (the app hands the device to the witness and calls
+     * this), before the maker signs it the same day. The maker's
+     * `SignOff` then carries no witness: signing takes this one.
+     */
+    @Throws(HavenException::class)override fun `witnessVersion`(`documentId`: kotlin.String, `hash`: kotlin.String, `witness`: Witness)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(HavenExceptionExternalErrorHandler) { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_witness_version(
+        it,
+        
+        FfiConverterString.lower(`documentId`),
+        FfiConverterString.lower(`hash`),
+        FfiConverterTypeWitness.lower(`witness`),_status)
+}
+    }
+    
     
 
     
@@ -9016,6 +9089,38 @@ public object FfiConverterOptionalTypeSignOff: FfiConverterRustBuffer<SignOff?> 
         } else {
             buf.put(1)
             FfiConverterTypeSignOff.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeWitness: FfiConverterRustBuffer<Witness?> {
+    override fun read(buf: ByteBuffer): Witness? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeWitness.read(buf)
+    }
+
+    override fun allocationSize(value: Witness?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeWitness.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Witness?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeWitness.write(value, buf)
         }
     }
 }

@@ -6201,7 +6201,10 @@ data class SignOff (
     val `supportUsed`: kotlin.String
     , 
     /**
-     * The witness, if any. Required for refusals of life-sustaining treatment.
+     * The witness, if any (required for refusals of life-sustaining
+     * treatment). Taken, when signing, from the attestation the witness
+     * recorded themselves ([`Vault::witness_version`](crate::Vault::witness_version));
+     * pass `None`: a sign-off that carries one is refused.
      */
     val `witness`: Witness?
     
@@ -7125,7 +7128,7 @@ public object FfiConverterTypeWarningSign: FfiConverterRustBuffer<WarningSign> {
 
 
 /**
- * A witness to the maker's signature.
+ * A witness to the maker's signature, as the witness attests it.
  */
 data class Witness (
     /**
@@ -7154,9 +7157,17 @@ data class Witness (
     val `confirmsNoUndueInfluence`: kotlin.Boolean
     , 
     /**
-     * The witness's statement, in their words (optional).
+     * The witness's statement, in their words.
      */
     val `statement`: kotlin.String
+    , 
+    /**
+     * The witness recorded this themselves (`Vault::witness_version`).
+     * `false` for witnesses the maker typed in before issue 11: exports
+     * then say the maker entered it and the witness did not attest it.
+     * Set by the vault; what a caller passes is ignored.
+     */
+    val `attestedByWitness`: kotlin.Boolean
     
 ){
     
@@ -7188,6 +7199,7 @@ public object FfiConverterTypeWitness: FfiConverterRustBuffer<Witness> {
             FfiConverterBoolean.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterString.read(buf),
+            FfiConverterBoolean.read(buf),
         )
     }
 
@@ -7197,7 +7209,8 @@ public object FfiConverterTypeWitness: FfiConverterRustBuffer<Witness> {
             FfiConverterOptionalTypeNaiveDate.allocationSize(value.`signedOn`) +
             FfiConverterBoolean.allocationSize(value.`confirmsUnderstanding`) +
             FfiConverterBoolean.allocationSize(value.`confirmsNoUndueInfluence`) +
-            FfiConverterString.allocationSize(value.`statement`)
+            FfiConverterString.allocationSize(value.`statement`) +
+            FfiConverterBoolean.allocationSize(value.`attestedByWitness`)
     )
 
     override fun write(value: Witness, buf: ByteBuffer) {
@@ -7207,6 +7220,7 @@ public object FfiConverterTypeWitness: FfiConverterRustBuffer<Witness> {
             FfiConverterBoolean.write(value.`confirmsUnderstanding`, buf)
             FfiConverterBoolean.write(value.`confirmsNoUndueInfluence`, buf)
             FfiConverterString.write(value.`statement`, buf)
+            FfiConverterBoolean.write(value.`attestedByWitness`, buf)
     }
 }
 

@@ -101,7 +101,9 @@ class DocumentsTest {
                 lifeSustaining = true,
                 lifeAtRiskStatement = "",
             )
-            val draftStatement = newAdvanceStatement().copy(treatmentRefusals = listOf(refusal))
+            val draftStatement = newAdvanceStatement().let {
+                it.copy(treatmentRefusals = listOf(refusal), makerDetails = it.makerDetails.copy(dateOfBirth = LocalDate.of(1990, 5, 17)))
+            }
             val v1 = vault.createDocument(DocumentContent.AdvanceStatement(draftStatement))
 
             val problems = vault.validateVersion(v1.documentId, v1.hash)
@@ -116,11 +118,17 @@ class DocumentsTest {
                 treatmentRefusals = listOf(refusal.copy(lifeAtRiskStatement = "I refuse ECT even if my life is at risk.")),
             )
             val v2 = (vault.saveVersion(v1.documentId, v1.hash, DocumentContent.AdvanceStatement(fixed)) as SaveOutcome.Saved).version
-            val witness = Witness("Jo Witness", "Advocate", today, true, true, "Robin understood and was not pressured.")
+            val witness = Witness("Jo Witness", "Advocate", today, true, true, "Robin understood and was not pressured.", false)
             assertTrue(validateContent(v2.content, signOff(witness = witness)).isEmpty())
             assertTrue(validateContent(v2.content, signOff()).isNotEmpty(), "a witness is required")
 
-            val signed = vault.signVersion(v1.documentId, v2.hash, signOff(witness = witness))
+            // The maker cannot attest for the witness: the device is handed
+            // over and the witness records their own attestation.
+            val e = assertThrows<HavenException.InvalidInput> { vault.signVersion(v1.documentId, v2.hash, signOff(witness = witness)) }
+            assertTrue("attests for themselves" in e.message!!, e.message)
+            vault.witnessVersion(v1.documentId, v2.hash, witness)
+            assertEquals(true, vault.witnessAttestation(v1.documentId, v2.hash)?.attestedByWitness)
+            val signed = vault.signVersion(v1.documentId, v2.hash, signOff())
             assertEquals(VersionStatus.ACTIVE, signed.status)
             assertEquals("Jo Witness", signed.signOff?.witness?.name)
             assertEquals(v2.hash, vault.activeVersion(v1.documentId)?.hash)
@@ -248,7 +256,7 @@ class DocumentsTest {
                 today,
                 RevocationMethod.IN_WRITING,
                 "Letter given to the ward manager",
-                Witness("Dr Grey", "General practitioner", today, false, false, ""),
+                Witness("Dr Grey", "General practitioner", today, false, false, "", false),
             )
             vault.revokeVersion(v1.documentId, v1.hash, witnessed)
             assertEquals(VersionStatus.REVOKED, vault.latestVersion(v1.documentId).status)
