@@ -9773,6 +9773,8 @@ public object FfiConverterSequenceTypeVersionSummary: FfiConverterRustBuffer<Lis
 
 
 
+
+
 object HavenExceptionExternalErrorHandler : UniffiRustCallStatusErrorHandler<HavenException> {
     override fun lift(error_buf: RustBuffer.ByValue): HavenException =
         app.haven.core.HavenException.ErrorHandler.lift(
