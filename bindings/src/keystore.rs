@@ -191,6 +191,15 @@ impl HavenVault {
     pub fn accept_rollback(&self) {
         self.vault.accept_rollback()
     }
+
+    /// The epochs behind the last `RolledBack` (held: the newest this
+    /// device has seen; found: the file's), for the screen that asks the
+    /// person whether to accept the older file; null once an unlock
+    /// succeeds. `HavenError` stays a flat error whose message is its
+    /// sentence, so the figures come from here (ADR 0007).
+    pub fn pending_rollback(&self) -> Option<haven_core::Rollback> {
+        self.vault.pending_rollback()
+    }
 }
 
 /// Wraps key bytes from the app so they are wiped when dropped.

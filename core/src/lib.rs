@@ -8,6 +8,9 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod backup;
+#[cfg(feature = "bench")]
+#[doc(hidden)]
+pub mod bench;
 pub mod changes;
 mod crypto;
 mod db;
@@ -58,7 +61,7 @@ pub use moods::{Bucket, MoodPoint};
 pub use progress::{Progress, Silent};
 pub use schema::LATEST as SCHEMA_VERSION;
 pub use slots::{SlotInfo, SlotKind};
-pub use vault::{EpochStore, KindCount, Vault, VerifyReport};
+pub use vault::{EpochStore, KindCount, Rollback, Vault, VerifyReport};
 
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!();

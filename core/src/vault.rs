@@ -47,6 +47,21 @@ struct Inner {
     key: Option<Unlocked>,
     held: Option<Arc<dyn EpochStore>>,
     accept_rollback: bool,
+    /// What the last unlock refused as rolled back, until one succeeds.
+    rollback: Option<Rollback>,
+}
+
+/// A vault file older than the epoch held outside it, as the last unlock
+/// found it ([`Vault::pending_rollback`]): the figures of
+/// [`HavenError::RolledBack`], kept for apps whose error types carry only
+/// a message (the bindings' flat errors, ADR 0007).
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Rollback {
+    /// The epoch held outside the file (the newest this device has seen).
+    pub held: u64,
+    /// The epoch found in the file.
+    pub found: u64,
 }
 
 /// What an unlocked vault holds: the vault key and its integrity subkeys.
@@ -252,6 +267,7 @@ impl Vault {
                 key: Some(Unlocked { key, integrity }),
                 held: None,
                 accept_rollback: false,
+                rollback: None,
             }),
         };
         Ok((vault, recovery))
@@ -290,6 +306,7 @@ impl Vault {
                 key: None,
                 held: None,
                 accept_rollback: false,
+                rollback: None,
             }),
         })
     }
@@ -354,6 +371,7 @@ impl Vault {
         };
         if let Some(held) = held {
             if held > found && !inner.accept_rollback {
+                inner.rollback = Some(Rollback { held, found });
                 return Err(HavenError::RolledBack { held, found });
             }
         }
@@ -366,6 +384,7 @@ impl Vault {
         records::layout::install(&inner.conn, &keys)?;
         self.set_tags(&keys);
         inner.accept_rollback = false;
+        inner.rollback = None;
         inner.key = Some(Unlocked {
             key,
             integrity: keys,
@@ -398,6 +417,15 @@ impl Vault {
     /// it, for one unlock.
     pub fn accept_rollback(&self) {
         self.inner().accept_rollback = true;
+    }
+
+    /// The epochs of the last unlock refused with
+    /// [`HavenError::RolledBack`] (held outside the file, found in it), so
+    /// an app can show them before the person accepts the older file with
+    /// [`Vault::accept_rollback`]. `None` when no unlock was refused that
+    /// way, or once one has succeeded.
+    pub fn pending_rollback(&self) -> Option<Rollback> {
+        self.inner().rollback
     }
 
     /// Unlocks with the passphrase. `WrongPassphrase` leaves the file

@@ -432,8 +432,22 @@ fn a_whole_file_swapped_for_an_older_copy_is_rolled_back() {
     // Accepted deliberately: opens, and the held epoch moves back.
     let v = Vault::open(&path).unwrap();
     v.set_epoch_store(held.clone()).unwrap();
+    assert_eq!(v.pending_rollback(), None);
+    assert!(matches!(
+        v.unlock_with_passphrase(PASS, &Silent),
+        Err(HavenError::RolledBack { .. })
+    ));
+    // The figures stay readable (apps whose errors carry only a message).
+    assert_eq!(
+        v.pending_rollback(),
+        Some(haven_core::Rollback {
+            held: latest,
+            found: at_copy
+        })
+    );
     v.accept_rollback();
     v.unlock_with_passphrase(PASS, &Silent).unwrap();
+    assert_eq!(v.pending_rollback(), None);
     assert_eq!(held.load(&id).unwrap(), Some(at_copy));
     v.lock();
     // Accepting is for one unlock only, and now nothing is behind anyway.

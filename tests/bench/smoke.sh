@@ -19,7 +19,7 @@ for w in r["workloads"]:
     for k in ("haven_ms", "sqlite_ms", "sqlcipher_ms"):
         v = w[k]
         assert isinstance(v, (int, float)) and math.isfinite(v) and v >= 0, (w["name"], k, v)
-for k in ("unlock_ms", "peak_rss_mb"):
+for k in ("unlock_ms", "peak_rss_mb", "write_with_state_us", "write_without_state_us"):
     assert isinstance(r[k], (int, float)) and math.isfinite(r[k]) and r[k] > 0, (k, r[k])
 print("haven-bench smoke: ok")
 '

@@ -26,8 +26,12 @@ use stores::haven::{Haven, PASSPHRASE};
 use stores::{Kind, Store};
 use workloads::{Plan, Samples};
 
-/// Most edits and deletes per repetition.
+/// Most edits and deletes per repetition (and rows per variant of the
+/// vault-state measurement).
 const MAX_WRITES: usize = 1000;
+/// The plaintext of each row the vault-state measurement writes: about a
+/// journal entry's size (its 2 KiB padding bucket).
+const STATE_PAYLOAD: &[u8] = &[b'x'; 1500];
 
 /// Benchmarks Haven against plain SQLite and SQLCipher.
 #[derive(Parser, Debug)]
@@ -139,6 +143,8 @@ fn full_run(args: &Args) -> Result<()> {
     let dir = tempfile::Builder::new().prefix("haven-bench").tempdir()?;
     let mut samples = vec![Samples::default(); Kind::ALL.len()];
     let mut peak_rss_mb = f64::NAN;
+    let mut state_with_us = Vec::with_capacity(reps);
+    let mut state_without_us = Vec::with_capacity(reps);
     for rep in 0..reps {
         progress(args.json, &format!("repetition {}/{reps}", rep + 1));
         let built = workloads::build(dir.path(), rep, &plan, &mut samples)?;
@@ -156,6 +162,13 @@ fn full_run(args: &Args) -> Result<()> {
             }
         }
         workloads::writes(&built, &plan, &mut samples)?;
+        // Last, since it leaves the Haven file failing its own check.
+        if let Some(h) = built.iter().find(|b| b.kind == Kind::Haven) {
+            let cost = Haven::commitment_cost(&h.path, writes, STATE_PAYLOAD)?;
+            let per = |ms: f64| ms * 1000.0 / cost.writes as f64;
+            state_with_us.push(per(cost.with_state_ms));
+            state_without_us.push(per(cost.without_state_ms));
+        }
         for b in &built {
             workloads::remove(&b.path);
         }
@@ -187,6 +200,8 @@ fn full_run(args: &Args) -> Result<()> {
         ],
         unlock_ms,
         peak_rss_mb,
+        write_with_state_us: median(&state_with_us),
+        write_without_state_us: median(&state_without_us),
     };
     if args.json {
         println!("{}", serde_json::to_string(&report)?);

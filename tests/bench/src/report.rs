@@ -38,6 +38,11 @@ pub struct Report {
     pub unlock_ms: f64,
     /// Peak RSS of a fresh process that opens the Haven vault and lists one page.
     pub peak_rss_mb: f64,
+    /// Microseconds per Haven write (one row, one transaction) that advances
+    /// the vault state, on the store after its edits and deletes.
+    pub write_with_state_us: f64,
+    /// The same writes without the vault-state step (`haven_core::bench`).
+    pub write_without_state_us: f64,
 }
 
 /// Extra facts for the human table only.
@@ -83,13 +88,21 @@ pub fn table(r: &Report, c: &Context) -> String {
         r.unlock_ms
     ));
     out.push_str(&format!(
+        "vault state per write: {:+.1} us ({:.1} us with it, {:.1} us without, {:.0}% of a write; {} rows each)\n",
+        r.write_with_state_us - r.write_without_state_us,
+        r.write_with_state_us,
+        r.write_without_state_us,
+        100.0 * (r.write_with_state_us - r.write_without_state_us) / r.write_with_state_us,
+        c.writes
+    ));
+    out.push_str(&format!(
         "peak RSS, fresh process doing Haven open + list_page: {:.1} MiB (main process: {:.1} MiB)\n",
         r.peak_rss_mb, c.main_rss_mb
     ));
     out.push_str(&format!(
         "notes: add = all {} entries, one transaction each; edit/delete = {} entries; \
          search matches {} entries;\n       Haven open = Vault::open + unlock_with_device_key \
-         (HKDF, no Argon2); SQLCipher uses a raw key (no PBKDF2).\n",
+         (HKDF, no Argon2, the vault-state check over every row); SQLCipher uses a raw key (no PBKDF2).\n",
         r.entries, c.writes, c.matches
     ));
     out.push_str(&format!("wall time: {:.1} s\n", c.wall_s));

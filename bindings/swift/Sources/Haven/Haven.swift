@@ -1312,6 +1312,15 @@ public protocol HavenVaultProtocol: AnyObject, Sendable {
     func keepEpochIn(store: KeyStore) throws 
     
     /**
+     * The epochs behind the last `RolledBack` (held: the newest this
+     * device has seen; found: the file's), for the screen that asks the
+     * person whether to accept the older file; null once an unlock
+     * succeeds. `HavenError` stays a flat error whose message is its
+     * sentence, so the figures come from here (ADR 0007).
+     */
+    func pendingRollback()  -> Rollback?
+    
+    /**
      * Unlocks with the device key held in `store`.
      */
     func unlockWithKeyStore(store: KeyStore) throws 
@@ -2582,6 +2591,22 @@ open func keepEpochIn(store: KeyStore)throws   {try rustCallWithError(FfiConvert
         FfiConverterTypeKeyStore_lower(store),uniffiCallStatus
     )
 }
+}
+    
+    /**
+     * The epochs behind the last `RolledBack` (held: the newest this
+     * device has seen; found: the file's), for the screen that asks the
+     * person whether to accept the older file; null once an unlock
+     * succeeds. `HavenError` stays a flat error whose message is its
+     * sentence, so the figures come from here (ADR 0007).
+     */
+open func pendingRollback() -> Rollback?  {
+    return try!  FfiConverterOptionTypeRollback.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_haven_ffi_fn_method_havenvault_pending_rollback(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -5398,6 +5423,30 @@ fileprivate struct FfiConverterOptionTypeRevocation: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeRollback: FfiConverterRustBuffer {
+    typealias SwiftType = Rollback?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeRollback.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeRollback.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeSignOff: FfiConverterRustBuffer {
     typealias SwiftType = SignOff?
 
@@ -6509,6 +6558,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_keep_epoch_in() != 46410) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_haven_ffi_checksum_method_havenvault_pending_rollback() != 32284) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_haven_ffi_checksum_method_havenvault_unlock_with_key_store() != 19825) {

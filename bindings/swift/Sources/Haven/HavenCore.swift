@@ -6662,6 +6662,78 @@ public func FfiConverterTypeRevocation_lower(_ value: Revocation) -> RustBuffer 
 
 
 /**
+ * A vault file older than the epoch held outside it, as the last unlock
+ * found it ([`Vault::pending_rollback`]): the figures of
+ * [`HavenError::RolledBack`], kept for apps whose error types carry only
+ * a message (the bindings' flat errors, ADR 0007).
+ */
+public struct Rollback: Equatable, Hashable {
+    /**
+     * The epoch held outside the file (the newest this device has seen).
+     */
+    public var held: UInt64
+    /**
+     * The epoch found in the file.
+     */
+    public var found: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The epoch held outside the file (the newest this device has seen).
+         */held: UInt64, 
+        /**
+         * The epoch found in the file.
+         */found: UInt64) {
+        self.held = held
+        self.found = found
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Rollback: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRollback: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Rollback {
+        return
+            try Rollback(
+                held: FfiConverterUInt64.read(from: &buf), 
+                found: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Rollback, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.held, into: &buf)
+        FfiConverterUInt64.write(value.found, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRollback_lift(_ buf: RustBuffer) throws -> Rollback {
+    return try FfiConverterTypeRollback.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRollback_lower(_ value: Rollback) -> RustBuffer {
+    return FfiConverterTypeRollback.lower(value)
+}
+
+
+/**
  * How one section changed between two versions.
  */
 public struct SectionDiff: Equatable, Hashable, CustomDebugStringConvertible {

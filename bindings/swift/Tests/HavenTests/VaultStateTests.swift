@@ -7,6 +7,12 @@ import Haven
 import XCTest
 
 final class VaultStateTests: HavenTestCase {
+    /// The epoch held in the key store: 8 bytes, little-endian.
+    private func heldEpoch(_ store: MemoryKeyStore) -> UInt64 {
+        let bytes = store.snapshot.first { $0.key.hasSuffix(".epoch") }!.value
+        return bytes.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+    }
+
     /// Opens the vault with its epoch kept in `store` and unlocks it.
     private func reopen(_ store: KeyStore) throws -> HavenVault {
         let vault = try HavenVault.open(path: path("vault.haven"))
@@ -25,10 +31,15 @@ final class VaultStateTests: HavenTestCase {
             _ = try vault.addEntry(draft: draft("written before the copy"))
         }
         try FileManager.default.copyItem(at: file, to: copy)
+        let atCopy = heldEpoch(store)
         do {
-            _ = try reopen(store).addEntry(draft: draft("written after the copy"))
+            let vault = try reopen(store)
+            _ = try vault.addEntry(draft: draft("written after the copy"))
+            _ = try vault.addEntry(draft: draft("and another"))
         }
         XCTAssertTrue(store.snapshot.keys.contains { $0.hasSuffix(".epoch") })
+        let latest = heldEpoch(store)
+        XCTAssertGreaterThanOrEqual(latest, atCopy + 2)
 
         try FileManager.default.removeItem(at: file)
         try FileManager.default.copyItem(at: copy, to: file)
@@ -36,11 +47,15 @@ final class VaultStateTests: HavenTestCase {
         do {
             let vault = try HavenVault.open(path: file.path)
             try vault.keepEpochIn(store: store)
+            XCTAssertNil(vault.pendingRollback())
             assertThrowsCase("RolledBack", try vault.unlockWithPassphrase(
                 passphrase: passphrase, listener: nil, token: nil)) {
                 if case .RolledBack = $0 { return true } else { return false }
             }
             XCTAssertFalse(vault.isUnlocked())
+            // What the confirmation screen shows: the newest epoch this
+            // device saw, and the older one in the file put back.
+            XCTAssertEqual(vault.pendingRollback(), Rollback(held: latest, found: atCopy))
             assertThrows("rolled_back", try vault.unlockWithPassphrase(
                 passphrase: passphrase, listener: nil, token: nil))
         }
@@ -49,8 +64,13 @@ final class VaultStateTests: HavenTestCase {
         do {
             let vault = try HavenVault.open(path: file.path)
             try vault.keepEpochIn(store: store)
+            XCTAssertThrowsError(try vault.unlockWithPassphrase(
+                passphrase: passphrase, listener: nil, token: nil))
+            XCTAssertEqual(vault.pendingRollback(), Rollback(held: latest, found: atCopy))
             vault.acceptRollback()
             try vault.unlockWithPassphrase(passphrase: passphrase, listener: nil, token: nil)
+            XCTAssertNil(vault.pendingRollback())
+            XCTAssertEqual(heldEpoch(store), atCopy, "the held epoch moved back to the file's")
             XCTAssertEqual(try vault.allEntries().map(\.text), ["written before the copy"])
         }
         // Accepted once; from then on it is the newest this device has seen.

@@ -26,6 +26,23 @@ impl Haven {
         Ok(Self { vault })
     }
 
+    /// What the vault state costs per write on the vault at `path`
+    /// (`haven_core::bench`): `writes` rows with it, `writes` without.
+    /// Leaves the vault failing its integrity check: only for a store
+    /// about to be removed.
+    pub fn commitment_cost(
+        path: &Path,
+        writes: usize,
+        payload: &[u8],
+    ) -> Result<haven_core::bench::CommitmentCost> {
+        let store = Self::open(path)?;
+        Ok(haven_core::bench::commitment_cost(
+            &store.vault,
+            writes,
+            payload,
+        )?)
+    }
+
     /// Opens an existing store.
     pub fn open(path: &Path) -> Result<Self> {
         let vault = Vault::open(path)?;

@@ -855,6 +855,11 @@ RustBuffer uniffi_haven_ffi_fn_method_havenvault_enable_device_unlock(uint64_t p
 void uniffi_haven_ffi_fn_method_havenvault_keep_epoch_in(uint64_t ptr, uint64_t store, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_PENDING_ROLLBACK
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_PENDING_ROLLBACK
+RustBuffer uniffi_haven_ffi_fn_method_havenvault_pending_rollback(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_UNLOCK_WITH_KEY_STORE
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_FN_METHOD_HAVENVAULT_UNLOCK_WITH_KEY_STORE
 void uniffi_haven_ffi_fn_method_havenvault_unlock_with_key_store(uint64_t ptr, uint64_t store, RustCallStatus *_Nonnull out_status
@@ -1945,6 +1950,12 @@ uint16_t uniffi_haven_ffi_checksum_method_havenvault_enable_device_unlock(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_KEEP_EPOCH_IN
 #define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_KEEP_EPOCH_IN
 uint16_t uniffi_haven_ffi_checksum_method_havenvault_keep_epoch_in(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_PENDING_ROLLBACK
+#define UNIFFI_FFIDEF_UNIFFI_HAVEN_FFI_CHECKSUM_METHOD_HAVENVAULT_PENDING_ROLLBACK
+uint16_t uniffi_haven_ffi_checksum_method_havenvault_pending_rollback(void
     
 );
 #endif

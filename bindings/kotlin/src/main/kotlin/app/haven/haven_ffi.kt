@@ -82,6 +82,7 @@ import app.haven.core.FfiConverterTypeRegion
 import app.haven.core.FfiConverterTypeReply
 import app.haven.core.FfiConverterTypeReviewDue
 import app.haven.core.FfiConverterTypeRevocation
+import app.haven.core.FfiConverterTypeRollback
 import app.haven.core.FfiConverterTypeSectionDiff
 import app.haven.core.FfiConverterTypeShareError
 import app.haven.core.FfiConverterTypeShareSummary
@@ -110,6 +111,7 @@ import app.haven.core.Region
 import app.haven.core.Reply
 import app.haven.core.ReviewDue
 import app.haven.core.Revocation
+import app.haven.core.Rollback
 import app.haven.core.SectionDiff
 import app.haven.core.ShareException
 import app.haven.core.ShareSummary
@@ -164,6 +166,7 @@ import app.haven.core.RustBuffer as RustBufferRegion
 import app.haven.core.RustBuffer as RustBufferReply
 import app.haven.core.RustBuffer as RustBufferReviewDue
 import app.haven.core.RustBuffer as RustBufferRevocation
+import app.haven.core.RustBuffer as RustBufferRollback
 import app.haven.core.RustBuffer as RustBufferSectionDiff
 import app.haven.core.RustBuffer as RustBufferShareError
 import app.haven.core.RustBuffer as RustBufferShareSummary
@@ -1110,6 +1113,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_keep_epoch_in(
     ): Int
+    external fun uniffi_haven_ffi_checksum_method_havenvault_pending_rollback(
+    ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_unlock_with_key_store(
     ): Int
     external fun uniffi_haven_ffi_checksum_method_havenvault_observe(
@@ -1423,6 +1428,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_method_havenvault_keep_epoch_in(`ptr`: Long,`store`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_haven_ffi_fn_method_havenvault_pending_rollback(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_haven_ffi_fn_method_havenvault_unlock_with_key_store(`ptr`: Long,`store`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_haven_ffi_fn_method_havenvault_observe(`ptr`: Long,`listener`: Long,`intervalMs`: Int,uniffi_out_err: UniffiRustCallStatus, 
@@ -1929,6 +1936,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_keep_epoch_in() and 0xFFFF) != 46410) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_haven_ffi_checksum_method_havenvault_pending_rollback() and 0xFFFF) != 32284) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_haven_ffi_checksum_method_havenvault_unlock_with_key_store() and 0xFFFF) != 19825) {
@@ -3543,6 +3553,15 @@ public interface HavenVaultInterface {
      * Call it right after opening, before unlocking.
      */
     fun `keepEpochIn`(`store`: KeyStore)
+    
+    /**
+     * The epochs behind the last `RolledBack` (held: the newest this
+     * device has seen; found: the file's), for the screen that asks the
+     * person whether to accept the older file; null once an unlock
+     * succeeds. `HavenError` stays a flat error whose message is its
+     * sentence, so the figures come from here (ADR 0007).
+     */
+    fun `pendingRollback`(): Rollback?
     
     /**
      * Unlocks with the device key held in `store`.
@@ -5180,6 +5199,26 @@ open class HavenVault: Disposable, AutoCloseable, HavenVaultInterface
 }
     }
     
+    
+
+    
+    /**
+     * The epochs behind the last `RolledBack` (held: the newest this
+     * device has seen; found: the file's), for the screen that asks the
+     * person whether to accept the older file; null once an unlock
+     * succeeds. `HavenError` stays a flat error whose message is its
+     * sentence, so the figures come from here (ADR 0007).
+     */override fun `pendingRollback`(): Rollback? {
+            return FfiConverterOptionalTypeRollback.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_haven_ffi_fn_method_havenvault_pending_rollback(
+        it,
+        _status)
+}
+    }
+    )
+    }
     
 
     
@@ -8996,6 +9035,38 @@ public object FfiConverterOptionalTypeRevocation: FfiConverterRustBuffer<Revocat
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeRollback: FfiConverterRustBuffer<Rollback?> {
+    override fun read(buf: ByteBuffer): Rollback? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeRollback.read(buf)
+    }
+
+    override fun allocationSize(value: Rollback?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeRollback.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Rollback?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeRollback.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeSignOff: FfiConverterRustBuffer<SignOff?> {
     override fun read(buf: ByteBuffer): SignOff? {
         if (buf.get().toInt() == 0) {
@@ -9617,6 +9688,8 @@ public object FfiConverterSequenceTypeVersionSummary: FfiConverterRustBuffer<Lis
         }
     }
 }
+
+
 
 
 

@@ -5616,6 +5616,56 @@ public object FfiConverterTypeRevocation: FfiConverterRustBuffer<Revocation> {
 
 
 /**
+ * A vault file older than the epoch held outside it, as the last unlock
+ * found it ([`Vault::pending_rollback`]): the figures of
+ * [`HavenError::RolledBack`], kept for apps whose error types carry only
+ * a message (the bindings' flat errors, ADR 0007).
+ */
+data class Rollback (
+    /**
+     * The epoch held outside the file (the newest this device has seen).
+     */
+    val `held`: kotlin.ULong
+    , 
+    /**
+     * The epoch found in the file.
+     */
+    val `found`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRollback: FfiConverterRustBuffer<Rollback> {
+    override fun read(buf: ByteBuffer): Rollback {
+        return Rollback(
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Rollback) = (
+            FfiConverterULong.allocationSize(value.`held`) +
+            FfiConverterULong.allocationSize(value.`found`)
+    )
+
+    override fun write(value: Rollback, buf: ByteBuffer) {
+            FfiConverterULong.write(value.`held`, buf)
+            FfiConverterULong.write(value.`found`, buf)
+    }
+}
+
+
+
+/**
  * How one section changed between two versions.
  */
 data class SectionDiff (

@@ -4,11 +4,13 @@ import app.haven.CancelToken
 import app.haven.HavenVault
 import app.haven.code
 import app.haven.core.HavenException
+import app.haven.core.Rollback
 import app.haven.draft
 import org.junit.jupiter.api.Assertions.assertArrayEquals
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNotEquals
+import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.io.TempDir
@@ -27,6 +29,12 @@ class VaultStateTest {
     lateinit var dir: Path
 
     private fun path(name: String) = dir.resolve(name).toString()
+
+    /** The epoch held in the key store: 8 bytes, little-endian. */
+    private fun heldEpoch(store: InMemoryKeyStore): ULong {
+        val bytes = store.keys.entries.single { it.key.endsWith(".epoch") }.value
+        return java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).long.toULong()
+    }
 
     @Test
     fun `a journal row deleted with sqlite3 is Integrity on unlock and the file is left as it was`() {
@@ -57,21 +65,30 @@ class VaultStateTest {
         }
         val copy = dir.resolve("old-copy.haven")
         Files.copy(dir.resolve("vault.haven"), copy)
+        val atCopy = heldEpoch(store)
         HavenVault.open(vaultPath).use { vault ->
             vault.keepEpochIn(store)
             vault.unlockWithPassphrase(PASSPHRASE, null, null)
             vault.addEntry(draft("written after the copy"))
+            vault.addEntry(draft("and another"))
         }
         assertTrue(store.keys.keys.any { it.endsWith(".epoch") }, "the epoch is held in the key store")
+        val latest = heldEpoch(store)
+        assertTrue(latest >= atCopy + 2uL, "$latest after $atCopy")
 
         // Someone puts the old file back.
         Files.copy(copy, dir.resolve("vault.haven"), StandardCopyOption.REPLACE_EXISTING)
         val swapped = Files.readAllBytes(dir.resolve("vault.haven"))
         HavenVault.open(vaultPath).use { vault ->
             vault.keepEpochIn(store)
+            assertNull(vault.pendingRollback())
             val e = assertThrows<HavenException.RolledBack> { vault.unlockWithPassphrase(PASSPHRASE, null, null) }
             assertEquals("rolled_back", e.code)
             assertFalse(vault.isUnlocked())
+            // What the confirmation screen shows: the newest epoch this
+            // device saw, and the older one in the file put back.
+            assertEquals(Rollback(held = latest, found = atCopy), vault.pendingRollback())
+            assertTrue(e.message!!.contains("epoch $atCopy") && e.message!!.contains("at least $latest"), e.message)
             // Still refused on a second try: nothing was accepted silently.
             assertThrows<HavenException.RolledBack> { vault.unlockWithPassphrase(PASSPHRASE, null, null) }
         }
@@ -80,8 +97,12 @@ class VaultStateTest {
         // The person restored it on purpose: accepted once, then it is the newest.
         HavenVault.open(vaultPath).use { vault ->
             vault.keepEpochIn(store)
+            assertThrows<HavenException.RolledBack> { vault.unlockWithPassphrase(PASSPHRASE, null, null) }
+            assertEquals(Rollback(held = latest, found = atCopy), vault.pendingRollback())
             vault.acceptRollback()
             vault.unlockWithPassphrase(PASSPHRASE, null, null)
+            assertNull(vault.pendingRollback())
+            assertEquals(atCopy, heldEpoch(store), "the held epoch moved back to the file's")
             assertEquals(listOf("written before the copy"), vault.allEntries().map { it.text })
         }
         HavenVault.open(vaultPath).use { vault ->
